@@ -1,0 +1,24 @@
+# `make run` sets up and runs the bot; `make test` sets up and runs the tests.
+# Python 3.12: from PATH, or from pyenv (PYENV_VERSION=3.12.1) where the shim needs it.
+PYTHON ?= $(shell if python3.12 -c '' 2>/dev/null; then echo python3.12; \
+	elif PYENV_VERSION=3.12.1 python3.12 -c '' 2>/dev/null; then echo "env PYENV_VERSION=3.12.1 python3.12"; \
+	else echo python3; fi)
+VENV := .venv
+
+.PHONY: run test lint bench
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $@
+
+run: $(VENV)/.installed
+	$(VENV)/bin/newsdesk run
+
+test: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/pytest -q
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .

@@ -1,0 +1,39 @@
+"""Reading user-supplied input for the command line, with one clear error for each bad case."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+MAX_DRAFT_CHARS = 100_000
+
+
+class UsageError(Exception):
+    """A user's mistake: the CLI prints the message on one line of stderr and exits with status 2."""
+
+
+def read_text(source: str | None, *, max_chars: int = MAX_DRAFT_CHARS, allow_blank: bool = False) -> str:
+    """Read UTF-8 text from a file path, or from stdin when `source` is None or '-'."""
+    name = "stdin" if source in (None, "-") else source
+    try:
+        if source in (None, "-"):
+            raw = sys.stdin.buffer.read()
+        else:
+            raw = Path(source).read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a directory, not a file") from None
+    except PermissionError:
+        raise UsageError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read ({exc.strerror or exc})") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise UsageError(f"{name}: not UTF-8 text (invalid byte at offset {exc.start})") from None
+    if len(text) > max_chars:
+        raise UsageError(f"{name}: {len(text):,} characters, more than the {max_chars:,} allowed")
+    if not allow_blank and not text.strip():
+        raise UsageError(f"{name}: the draft is blank")
+    return text
