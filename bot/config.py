@@ -1,0 +1,156 @@
+"""Settings from the environment or a `.env` file (names and defaults in DESIGN.md).
+
+`load_settings()` reads them once; a missing or malformed value raises `ConfigError` naming every
+offending variable, so `newsdesk run` can say exactly what to set.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from pathlib import Path
+from typing import Annotated
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.inputs import UsageError
+
+_CHANNEL_RE = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,})$")
+_HHMM_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+class ConfigError(UsageError):
+    """One or more settings are missing or malformed."""
+
+
+def _parse_hhmm(value: str) -> time:
+    match = _HHMM_RE.match(value.strip())
+    if not match:
+        raise ValueError(f"{value.strip()!r} is not a time like 08:00")
+    return time(int(match[1]), int(match[2]))
+
+
+class Settings(BaseSettings):
+    """Every setting of newsdesk; see `.env.example` for what each one means."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    bot_token: str | None = None
+    channel_id: str | None = None
+    editor_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    database_path: Path = Path("data/newsdesk.sqlite3")
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    timezone: str = "Asia/Tehran"
+    posting_slots: Annotated[tuple[time, ...], NoDecode] = (time(8), time(12), time(18), time(21))
+    quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = (time(23), time(7))
+    misfire_grace_minutes: int = 30
+    signature: str = ""
+    bullet: str = "🔹"
+    webhook_url: str | None = None
+    webhook_listen: str = "0.0.0.0"
+    webhook_port: int = 8443
+    webhook_secret: str | None = None
+    log_level: str = "INFO"
+
+    @field_validator("bot_token", "channel_id", "webhook_url", "webhook_secret", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @field_validator("bot_token")
+    @classmethod
+    def _check_token(cls, value: str | None) -> str | None:
+        if value is not None and not re.fullmatch(r"\d+:[A-Za-z0-9_-]{20,}", value.strip()):
+            raise ValueError("must look like 123456:ABC-DEF… (the token from @BotFather)")
+        return value.strip() if value else value
+
+    @field_validator("channel_id")
+    @classmethod
+    def _check_channel(cls, value: str | None) -> str | None:
+        if value is not None and not _CHANNEL_RE.match(value.strip()):
+            raise ValueError("must be a @handle or a -100… channel id")
+        return value.strip() if value else value
+
+    @field_validator("editor_ids", mode="before")
+    @classmethod
+    def _parse_editor_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.split(",") if p.strip()]
+            bad = [p for p in parts if not p.isdigit()]
+            if bad:
+                raise ValueError(f"not a numeric Telegram user id: {', '.join(bad)}")
+            return frozenset(int(p) for p in parts)
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r} (e.g. Asia/Tehran)") from None
+        return value
+
+    @field_validator("posting_slots", mode="before")
+    @classmethod
+    def _parse_slots(cls, value: object) -> object:
+        if isinstance(value, str):
+            slots = sorted({_parse_hhmm(p) for p in value.split(",") if p.strip()})
+            if not slots:
+                raise ValueError("needs at least one time, e.g. 08:00,12:00")
+            return tuple(slots)
+        return value
+
+    @field_validator("quiet_hours", mode="before")
+    @classmethod
+    def _parse_quiet_hours(cls, value: object) -> object:
+        if isinstance(value, str):
+            if not value.strip():
+                return None
+            start, sep, end = value.partition("-")
+            if not sep:
+                raise ValueError("must be a range like 23:00-07:00, or empty")
+            return (_parse_hhmm(start), _parse_hhmm(end))
+        return value
+
+    @field_validator("misfire_grace_minutes")
+    @classmethod
+    def _check_grace(cls, value: int) -> int:
+        if value < 0:
+            raise ValueError("must be 0 or more")
+        return value
+
+    @property
+    def tz(self) -> ZoneInfo:
+        """The editors' time zone."""
+        return ZoneInfo(self.timezone)
+
+
+_REQUIRED_FOR_RUN = {
+    "BOT_TOKEN": ("bot_token", "the token from @BotFather"),
+    "CHANNEL_ID": ("channel_id", "the channel's @handle or -100… id"),
+    "EDITOR_IDS": ("editor_ids", "comma-separated Telegram user ids of the editors"),
+}
+
+
+def load_settings(*, for_run: bool = False, env_file: str | Path | None = ".env") -> Settings:
+    """Read and check the settings; `for_run` also requires what the bot needs to start."""
+    try:
+        settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg'].removeprefix('Value error, ')}"
+            for err in exc.errors()
+        ]
+        raise ConfigError("bad settings — " + "; ".join(problems)) from None
+    if for_run:
+        missing = [
+            f"{name} ({meaning})"
+            for name, (field, meaning) in _REQUIRED_FOR_RUN.items()
+            if not getattr(settings, field)
+        ]
+        if missing:
+            raise ConfigError("set " + ", ".join(missing) + " in the environment or .env")
+    return settings
