@@ -26,8 +26,10 @@ import re
 import unicodedata
 from collections import OrderedDict
 
+from telegram.constants import MessageLimit
+
 START_SEARCH_PREFIX = "search_"
-DEEP_LINK_MAX_CHARS = 64  # Telegram: start parameter of at most 64 characters from [A-Za-z0-9_-]
+DEEP_LINK_MAX_CHARS = MessageLimit.DEEP_LINK_LENGTH  # start parameter: ≤ 64 characters of [A-Za-z0-9_-]
 PAGE_CALLBACK_PREFIX = "sp"
 PAGE_CALLBACK_PATTERN = rf"^{PAGE_CALLBACK_PREFIX}:[A-Za-z0-9_-]{{1,16}}:\d{{1,5}}$"
 

@@ -22,6 +22,7 @@ from bot.search_view import (
     search_start_payload,
     words_from_start_payload,
 )
+from bot.text.limits import MAX_CALLBACK_DATA_BYTES, utf8_len
 
 _START_PARAM = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -92,7 +93,7 @@ def test_link_hashtags_leaves_entities_and_url_fragments_alone():
 def test_page_callback_data_is_short_for_any_query():
     query = "پروژه‌های عمرانی شهرداری‌های استان تهران " * 50
     data = page_callback_data(query_key(query), 12)
-    assert len(data.encode("utf-8")) <= 64
+    assert utf8_len(data) <= MAX_CALLBACK_DATA_BYTES
     assert parse_page_callback(data) == (query_key(query), 12)
 
 
