@@ -1,0 +1,261 @@
+"""Every text a person sees: Persian, or English when the user's Telegram language is not Persian.
+
+`text(key, lang, **values)` fills a template; numbers passed as values come out in Persian digits
+for Persian readers. `when(moment, tz, lang)` shows a UTC moment as a Jalali date and local time.
+Texts are plain Telegram HTML: values that come from users must be escaped by the caller with
+`html.escape`. Keep all wording here, so one person can review and translate it in one place.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import jdatetime
+
+FA = "fa"
+EN = "en"
+
+_FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+
+
+def language_for(language_code: str | None) -> str:
+    """`fa` unless Telegram says the user reads another language."""
+    if not language_code or language_code.lower().startswith("fa"):
+        return FA
+    return EN
+
+
+def fa_digits(value: object) -> str:
+    """`value` as text with Persian digits."""
+    return str(value).translate(_FA_DIGITS)
+
+
+def number(value: int, lang: str) -> str:
+    """A count or id in the reader's digits."""
+    return fa_digits(value) if lang == FA else str(value)
+
+
+def when(moment: datetime, tz: ZoneInfo, lang: str) -> str:
+    """A UTC moment as a Jalali date and local time, e.g. `پنج‌شنبه ۶ آذر ۱۴۰۵، ساعت ۱۸:۰۰`."""
+    local = jdatetime.datetime.fromgregorian(datetime=moment.astimezone(tz))
+    weekday, month = local.weekday(), local.month - 1
+    if lang == FA:
+        return fa_digits(
+            f"{jdatetime.date.j_weekdays_fa[weekday]} {local.day} {jdatetime.date.j_months_fa[month]} "
+            f"{local.year}، ساعت {local.hour:02d}:{local.minute:02d}"
+        )
+    return (
+        f"{jdatetime.date.j_weekdays_en[weekday]} {local.day} {jdatetime.date.j_months_en[month]} "
+        f"{local.year}, {local.hour:02d}:{local.minute:02d} ({tz.key})"
+    )
+
+
+def text(key: str, lang: str, /, **values: object) -> str:
+    """The text `key` in `lang` (Persian when no English exists), filled with `values`."""
+    persian, english = TEXTS[key]
+    template = english if lang == EN and english else persian
+    if lang == FA:
+        values = {k: fa_digits(v) if isinstance(v, int) else v for k, v in values.items()}
+    return template.format(**values)
+
+
+# key: (Persian, English). Values in {braces}; ints become Persian digits in the Persian text.
+TEXTS: dict[str, tuple[str, str]] = {
+    # — editor desk: access —
+    "not_editor": (
+        "این بخش فقط برای دبیران کانال است.",
+        "This is for the channel's editors only.",
+    ),
+    # — editor desk: drafts and preview —
+    "preview_intro": (
+        "پیش‌نمایش پست #{article_id} — همین متن در کانال منتشر می‌شود ({parts} پیام):",
+        "Preview of post #{article_id} — exactly what will be posted ({parts} message(s)):",
+    ),
+    "preview_choose": (
+        "پست #{article_id}: چه کنم؟",
+        "Post #{article_id}: what should I do?",
+    ),
+    "draft_empty": (
+        "این پیام متنی برای انتشار ندارد. متن خبر را بفرستید (یا فایل ‎.txt‎).",
+        "There is no text to publish in this message. Send the draft text (or a .txt file).",
+    ),
+    "draft_bad_file": (
+        "این فایل را نمی‌توانم بخوانم: فقط فایل متنی ‎.txt‎ با کدگذاری UTF-8 و کمتر از {limit} نویسه.",
+        "I can't read this file: only a UTF-8 .txt file under {limit} characters.",
+    ),
+    "draft_too_long": (
+        "این متن بیش از {limit} نویسه است؛ لطفاً کوتاه‌ترش کنید.",
+        "This text is longer than {limit} characters; please shorten it.",
+    ),
+    "draft_gone": (
+        "پست #{article_id} دیگر قابل این کار نیست (وضعیت فعلی: {status}).",
+        "Post #{article_id} can no longer do that (current state: {status}).",
+    ),
+    "draft_discarded": ("پیش‌نویس #{article_id} دور ریخته شد.", "Draft #{article_id} discarded."),
+    "ask_edit": (
+        "متن اصلاح‌شدهٔ پست #{article_id} را بفرستید.",
+        "Send the corrected text of post #{article_id}.",
+    ),
+    "ask_time": (
+        "زمان انتشار پست #{article_id} را بنویسید، مثلاً: <code>۱۴:۳۰</code> ، <code>فردا ۸:۳۰</code> ، "
+        "<code>+۲ ساعت</code> ، <code>امشب</code> یا <code>۱۴۰۵/۰۹/۱۰ ۰۸:۰۰</code>",
+        "Type when to publish post #{article_id}, e.g. <code>14:30</code>, <code>tomorrow 8:30</code>, "
+        "<code>+2h</code>, <code>tonight</code> or <code>2026-12-01 08:00</code>",
+    ),
+    # — typed times —
+    "time_unreadable": (
+        "«{typed}» را به‌عنوان زمان نفهمیدم. مثال‌ها: <code>۱۴:۳۰</code> ، <code>فردا ۸:۳۰</code> ، "
+        "<code>+۲ ساعت</code> ، <code>امشب</code> ، <code>۱۴۰۵/۰۹/۱۰ ۰۸:۰۰</code>",
+        "I couldn't read “{typed}” as a time. Examples: <code>14:30</code>, <code>tomorrow 8:30</code>, "
+        "<code>+2h</code>, <code>tonight</code>, <code>2026-12-01 08:00</code>",
+    ),
+    "time_no_such_date": (
+        "تاریخ «{typed}» وجود ندارد. مثال درست: <code>۱۴۰۵/۰۹/۱۰ ۰۸:۰۰</code>",
+        "There is no such date as “{typed}”. A valid example: <code>2026-12-01 08:00</code>",
+    ),
+    "time_past": (
+        "«{typed}» یعنی {when} که گذشته است. زمانی در آینده بنویسید، مثلاً <code>فردا ۸:۳۰</code> "
+        "یا <code>+۱ ساعت</code>.",
+        "“{typed}” means {when}, which has passed. Type a future time, e.g. <code>tomorrow 8:30</code> "
+        "or <code>+1h</code>.",
+    ),
+    "time_past_plain": (
+        "«{typed}» گذشته است. زمانی در آینده بنویسید، مثلاً <code>فردا ۸:۳۰</code>.",
+        "“{typed}” has passed. Type a future time, e.g. <code>tomorrow 8:30</code>.",
+    ),
+    "time_too_far": (
+        "«{typed}» بیش از یک سال دیگر است. زمانی نزدیک‌تر بنویسید.",
+        "“{typed}” is more than a year away. Type a nearer time.",
+    ),
+    "tonight_passed": (
+        "امشب ساعت {clock} گذشته است؛ «فردا صبح» یا «انتخاب زمان» را بزنید.",
+        "Tonight at {clock} has passed; choose “tomorrow morning” or “pick a time”.",
+    ),
+    # — scheduling —
+    "scheduled": (
+        "پست #{article_id} برای {when} زمان‌بندی شد.{quiet}",
+        "Post #{article_id} is scheduled for {when}.{quiet}",
+    ),
+    "quiet_note": (" (ساعت سکوت: بی‌صدا ارسال می‌شود)", " (quiet hours: it goes out silently)"),
+    "publishing_now": ("پست #{article_id} در حال انتشار است…", "Publishing post #{article_id}…"),
+    "cancelled": ("زمان‌بندی پست #{article_id} لغو شد.", "Post #{article_id} is cancelled."),
+    "no_free_slot": (
+        "در یک سال آینده نوبت خالی نیست؛ زمان را خودتان بنویسید.",
+        "No free slot in the coming year; type a time yourself.",
+    ),
+    # — publishing outcomes (sent to the editor) —
+    "published": (
+        "✅ پست #{article_id} در کانال منتشر شد ({parts} پیام). برای اصلاح، متن تازه را در پاسخ به همین "
+        "پیام بفرستید.",
+        "✅ Post #{article_id} is published ({parts} message(s)). To correct it, reply to this message "
+        "with the new text.",
+    ),
+    "publish_failed": (
+        "⚠️ انتشار پست #{article_id} ناموفق بود: {reason}\nپست از بین نرفته است؛ پس از رفع مشکل "
+        "دوباره منتشرش کنید.",
+        "⚠️ Post #{article_id} could not be published: {reason}\nThe post is kept; publish it again "
+        "once the problem is fixed.",
+    ),
+    "reason_not_admin": (
+        "ربات در کانال ادمین نیست یا اجازهٔ ارسال پیام ندارد.",
+        "the bot is not an admin of the channel or may not post there.",
+    ),
+    "reason_bad_request": (
+        "تلگرام درخواست را نپذیرفت ({detail}).",
+        "Telegram refused the request ({detail}).",
+    ),
+    "reason_network": (
+        "تلگرام پس از چند بار تلاش پاسخ نداد.",
+        "Telegram did not answer after several attempts.",
+    ),
+    "uncertain": (
+        "❓ پست #{article_id} هنگام توقف ربات در حال انتشار بود و معلوم نیست به کانال رسیده یا نه. "
+        "کانال را نگاه کنید و انتخاب کنید:",
+        "❓ Post #{article_id} was being published when the bot stopped; it may or may not be in the "
+        "channel. Check the channel and choose:",
+    ),
+    "missed": (
+        "⏰ پست #{article_id} برای {when} زمان‌بندی شده بود و ربات در آن زمان خاموش بود "
+        "({late} دقیقه تأخیر). چه کنم؟",
+        "⏰ Post #{article_id} was due at {when} while the bot was down ({late} minutes late). "
+        "What should I do?",
+    ),
+    "marked_published": (
+        "پست #{article_id} منتشرشده ثبت شد (دوباره ارسال نمی‌شود).",
+        "Post #{article_id} is recorded as published (it will not be sent again).",
+    ),
+    # — queue —
+    "queue_empty": ("صف انتشار خالی است.", "Nothing is scheduled."),
+    "queue_title": (
+        "صف انتشار ({count} پست){page}:",
+        "Scheduled posts ({count}){page}:",
+    ),
+    "queue_page": (" — صفحهٔ {page} از {pages}", " — page {page} of {pages}"),
+    "queue_item": ("#{article_id} · {when}\n{title}", "#{article_id} · {when}\n{title}"),
+    "queue_failed_item": ("#{article_id} · ناموفق\n{title}", "#{article_id} · failed\n{title}"),
+    # — editing and deleting published posts —
+    "edited": (
+        "✏️ پست #{article_id} در کانال اصلاح شد و بایگانی به‌روز شد.",
+        "✏️ Post #{article_id} is corrected in the channel and in the archive.",
+    ),
+    "edit_unchanged": (
+        "متن تازه با پست #{article_id} فرقی ندارد.",
+        "The new text is the same as post #{article_id}.",
+    ),
+    "edit_too_many_parts": (
+        "متن تازه {new} پیام می‌شود ولی پست منتشرشده {old} پیام است؛ کوتاه‌ترش کنید یا پست را حذف و "
+        "دوباره منتشر کنید.",
+        "The new text needs {new} messages but the published post has {old}; shorten it, or delete the "
+        "post and publish again.",
+    ),
+    "edit_failed": (
+        "اصلاح پست #{article_id} در کانال ممکن نشد: {reason}",
+        "Post #{article_id} could not be corrected in the channel: {reason}",
+    ),
+    "reply_not_post": (
+        "این پیام به پست منتشرشده‌ای وصل نیست. به پیام «منتشر شد» آن پست پاسخ دهید.",
+        "This message is not tied to a published post. Reply to the post's “published” message.",
+    ),
+    "delete_usage": (
+        "برای حذف، /delete را در پاسخ به پیام «منتشر شد» پست بفرستید، یا: <code>/delete 12</code>",
+        "To delete, send /delete as a reply to the post's “published” message, or: <code>/delete 12</code>",
+    ),
+    "delete_confirm": (
+        "پست #{article_id} از کانال و بایگانی حذف شود؟",
+        "Delete post #{article_id} from the channel and the archive?",
+    ),
+    "deleted": ("🗑 پست #{article_id} حذف شد.", "🗑 Post #{article_id} is deleted."),
+    "delete_failed": (
+        "حذف پست #{article_id} از کانال ممکن نشد: {reason} (تلگرام فقط پیام‌های کمتر از ۴۸ ساعت را "
+        "حذف می‌کند، مگر ربات اجازهٔ حذف داشته باشد.)",
+        "Post #{article_id} could not be deleted from the channel: {reason} (bots can delete only "
+        "messages under 48 hours old unless they hold the delete right.)",
+    ),
+    "not_found": ("پست #{article_id} پیدا نشد.", "There is no post #{article_id}."),
+    "done": ("انجام شد.", "Done."),
+    # — button labels —
+    "btn_now": ("🚀 انتشار فوری", "🚀 Publish now"),
+    "btn_slot": ("🗓 نوبت خالی بعدی", "🗓 Next free slot"),
+    "btn_hour": ("⏱ یک ساعت دیگر", "⏱ In 1 hour"),
+    "btn_tonight": ("🌙 امشب", "🌙 Tonight"),
+    "btn_morning": ("🌅 فردا صبح", "🌅 Tomorrow morning"),
+    "btn_pick": ("⌨️ انتخاب زمان", "⌨️ Pick a time"),
+    "btn_edit": ("✏️ ویرایش", "✏️ Edit"),
+    "btn_discard": ("🗑 دور بریز", "🗑 Discard"),
+    "btn_cancel": ("❌ لغو #{article_id}", "❌ Cancel #{article_id}"),
+    "btn_reschedule": ("🕒 زمان تازه #{article_id}", "🕒 Reschedule #{article_id}"),
+    "btn_publish_id": ("🚀 الان #{article_id}", "🚀 Now #{article_id}"),
+    "btn_send_anyway": ("📤 منتشر کن", "📤 Publish it"),
+    "btn_already_sent": ("✅ در کانال هست", "✅ It is in the channel"),
+    "btn_drop": ("🗑 منتشر نکن", "🗑 Drop it"),
+    "btn_retry": ("🔁 تلاش دوباره", "🔁 Try again"),
+    "btn_delete": ("🗑 حذف از کانال", "🗑 Delete from channel"),
+    "btn_yes_delete": ("بله، حذف کن", "Yes, delete"),
+    "btn_no": ("نه", "No"),
+    "btn_prev": ("« قبلی", "« Previous"),
+    "btn_next": ("بعدی »", "Next »"),
+    # — commands (menu) —
+    "cmd_queue": ("صف انتشار", "Scheduled posts"),
+    "cmd_delete": ("حذف پست منتشرشده", "Delete a published post"),
+}
