@@ -1,0 +1,187 @@
+"""Render a parsed draft as Telegram HTML and split it into messages Telegram accepts.
+
+`render_post` lays the blocks out (bold headline, bullets in the configured style, italic byline,
+signature last, a blank line between blocks) and hands the HTML to `split_html`, which cuts any
+Telegram HTML into messages of at most `limit` UTF-16 code units of visible text: at paragraph
+boundaries first, inside a paragraph at sentence ends, then at spaces, and only as a last resort
+inside a word. Tags open at a cut are closed before it and reopened after it, so every part is
+well-formed on its own; nothing is dropped or repeated except the whitespace at a cut.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from html import escape
+from html.parser import HTMLParser
+from itertools import accumulate
+
+from bot.text.draft import Draft
+from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
+
+__all__ = ["render_html", "render_post", "split_html", "utf16_len"]
+
+_SENTENCE_END = re.compile(r"[.!?؟…۔]+[\"'»)\]]*(?=\s)")
+_TAG_OF_KIND = {"byline": "i"}
+
+
+def _escape(text: str) -> str:
+    return escape(text, quote=False)
+
+
+def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> str:
+    """The whole post as one Telegram HTML string, before splitting."""
+    mark = bullet.strip()
+    parts: list[str] = []
+    if draft.headline:
+        parts.append(f"<b>{_escape(draft.headline)}</b>")
+    footer: list[str] = []
+    for block in draft.blocks:
+        if block.kind == "footer":
+            footer.append(_escape(block.text))
+            continue
+        if footer:
+            parts.append("\n".join(footer))
+            footer = []
+        text = _escape(block.text)
+        if block.kind == "bullet" and mark:
+            text = f"{_escape(mark)} {text}"
+        tag = _TAG_OF_KIND.get(block.kind)
+        parts.append(f"<{tag}>{text}</{tag}>" if tag else text)
+    if footer:
+        parts.append("\n".join(footer))
+    if signature.strip():
+        parts.append(_escape(" ".join(signature.split())))
+    return "\n\n".join(parts)
+
+
+def render_post(
+    draft: Draft, *, bullet: str = "🔹", signature: str = "", limit: int = MAX_MESSAGE_UTF16
+) -> list[str]:
+    """The HTML messages of the post, in the order they are sent (empty for an empty draft)."""
+    return split_html(render_html(draft, bullet=bullet, signature=signature), limit)
+
+
+class _TextWithTags(HTMLParser):
+    """Flattens HTML into its visible text plus, for each run of text, the tags open around it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, str]] = []  # (tag name, start tag as written)
+        self.runs: list[tuple[int, str, tuple[tuple[str, str], ...]]] = []  # (offset, text, open tags)
+        self.length = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.stack.append((tag, self.get_starttag_text() or f"<{tag}>"))
+
+    def handle_endtag(self, tag: str) -> None:
+        for depth in range(len(self.stack) - 1, -1, -1):
+            if self.stack[depth][0] == tag:
+                del self.stack[depth:]
+                return
+
+    def handle_data(self, data: str) -> None:
+        if data:
+            self.runs.append((self.length, data, tuple(self.stack)))
+            self.length += len(data)
+
+
+def _fitting_end(text: str, start: int, limit: int, units: list[int] | None) -> int:
+    """The largest end such that text[start:end] is at most `limit` UTF-16 units."""
+    if units is None:  # no character outside the BMP: one unit per character
+        return min(len(text), start + limit)
+    return max(start + 1, bisect_right(units, units[start] + limit) - 1)
+
+
+def _last_sentence_end(text: str, start: int, end: int) -> int:
+    last = -1
+    for match in _SENTENCE_END.finditer(text, start, min(len(text), end + 1)):
+        if match.end() <= end:
+            last = match.end()
+    return last
+
+
+def _cut(text: str, start: int, end: int, limit: int) -> int:
+    """Where to end the part text[start:...] that may reach up to `end`: the best boundary."""
+    for boundary in ("\n\n", "\n"):
+        at = text.rfind(boundary, start + 1, end + len(boundary))
+        if at > start:
+            # The paragraph after the boundary will not fit in any message and must be cut at a
+            # sentence anyway: start it here rather than leave this message half empty.
+            follows = at + len(boundary)
+            follows_end = text.find("\n", follows)
+            follows_end = len(text) if follows_end < 0 else follows_end
+            if follows_end > end and utf16_len(text[follows:follows_end]) > limit:
+                inside = _last_sentence_end(text, follows, end)
+                if inside > follows:
+                    return inside
+            return at
+    last_sentence = _last_sentence_end(text, start, end)
+    if last_sentence > start:
+        return last_sentence
+    for at in range(end, start, -1):
+        if at < len(text) and text[at].isspace():
+            return at
+    # One unbroken run longer than a message: cut inside it, but not before a combining mark,
+    # joiner or variation selector, which belong to the character before them.
+    at = end
+    while at > start + 1 and unicodedata.category(text[at]) in ("Mn", "Me", "Cf", "Cs"):
+        at -= 1
+    return at
+
+
+def _as_html(runs: list[tuple[int, str, tuple[tuple[str, str], ...]]], start: int, end: int) -> str:
+    """The visible text[start:end] as HTML, with every tag that was open around it balanced."""
+    out: list[str] = []
+    open_now: tuple[tuple[str, str], ...] = ()
+    offsets = [offset for offset, _, _ in runs]
+    for offset, data, tags in runs[max(0, bisect_right(offsets, start) - 1) :]:
+        if offset >= end:
+            break
+        piece = data[max(0, start - offset) : end - offset]
+        if not piece:
+            continue
+        common = 0
+        while common < min(len(open_now), len(tags)) and open_now[common] == tags[common]:
+            common += 1
+        out.extend(f"</{name}>" for name, _ in reversed(open_now[common:]))
+        out.extend(raw for _, raw in tags[common:])
+        out.append(_escape(piece))
+        open_now = tags
+    out.extend(f"</{name}>" for name, _ in reversed(open_now))
+    return "".join(out)
+
+
+def split_html(html: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
+    """Split Telegram HTML into messages of at most `limit` UTF-16 units of visible text each.
+
+    Cuts at blank lines, then line breaks, then sentence ends, then spaces, then (for a single run
+    without spaces longer than a message) inside it. Whitespace at a cut is dropped; nothing else.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    if utf16_len(html) <= limit:  # tags and entities only ever add length
+        return [html.strip()] if html.strip() else []
+    parser = _TextWithTags()
+    parser.feed(html)
+    parser.close()
+    text = "".join(data for _, data, _ in parser.runs)
+    units = None
+    if utf16_len(text) != len(text):
+        units = [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
+    messages: list[str] = []
+    start = 0
+    while True:
+        while start < len(text) and text[start].isspace():
+            start += 1
+        if start >= len(text):
+            break
+        end = _fitting_end(text, start, limit, units)
+        cut = len(text) if end >= len(text) else _cut(text, start, end, limit)
+        stop = cut
+        while stop > start and text[stop - 1].isspace():
+            stop -= 1
+        messages.append(_as_html(parser.runs, start, stop))
+        start = cut
+    return messages
