@@ -1,0 +1,52 @@
+"""`newsdesk format` and `newsdesk normalize`: the draft formatter and the Persian clean-up as commands.
+
+Input comes through `bot.inputs.read_text` (blank, non-UTF-8, missing or oversized input is a
+`UsageError`: one stderr line, exit 2); output is written to stdout exactly as DESIGN.md specifies.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from bot.config import load_settings
+from bot.inputs import UsageError, read_text
+
+MESSAGE_SEPARATOR = "-----"
+
+
+def cmd_format(args: argparse.Namespace) -> int:
+    """Print the Telegram HTML messages of a draft (or, with --json, its parsed structure)."""
+    from bot.text.draft import draft_to_json, parse_draft
+    from bot.text.render import render_post
+
+    text = read_text(args.file)
+    settings = load_settings()
+    draft = parse_draft(text)
+    messages = render_post(draft, bullet=settings.bullet, signature=settings.signature)
+    if draft.headline is None and not draft.blocks:
+        raise UsageError(f"{_name(args.file)}: no text left once the markup is taken off")
+    if args.json:
+        sys.stdout.write(json.dumps(draft_to_json(draft, messages), ensure_ascii=False, indent=2) + "\n")
+    else:
+        sys.stdout.write(f"\n{MESSAGE_SEPARATOR}\n".join(messages) + "\n")
+    return 0
+
+
+def cmd_normalize(args: argparse.Namespace) -> int:
+    """Print the text with the Persian clean-up applied, line for line."""
+    from bot.text.normalize import normalize_text
+
+    text = read_text(args.file)
+    lines = text.splitlines()
+    out = normalize_text("\n".join(lines)).split("\n")
+    if len(out) != len(lines):  # the normalizer keeps lines; a mismatch would shift the reader's text
+        out = [normalize_text(line).replace("\n", " ") for line in lines]
+    ends_with_newline = text.splitlines(keepends=True)[-1] != lines[-1]
+    sys.stdout.write("\n".join(out) + ("\n" if ends_with_newline else ""))
+    return 0
+
+
+def _name(source: str | None) -> str:
+    return "stdin" if source in (None, "-") else str(source)
