@@ -26,7 +26,7 @@ _MARKER = re.compile(
         (?P<lost>\?+)                                         # emoji lost to a legacy encoding
       | (?P<mark>[{_BULLET_MARKS}][\ufe0e\ufe0f\u200d]*)      # emoji or typographic bullet
       | (?P<dash>[-*–—+](?![{_DIGIT}\-*–—+]))                 # dash or star, not a sign or a rule
-      | (?P<number>[(\[]?[{_DIGIT}]{{1,2}}[.)\]\-–_](?![{_DIGIT}]))  # 1. ۱- 1) (2)
+      | (?P<number>[(\[]?[{_DIGIT}]{{1,2}}[.)\]\-–_ـ](?![{_DIGIT}]))  # 1. ۱- 1) (2)
     )\s*""",
     re.VERBOSE,
 )
@@ -167,7 +167,7 @@ def parse_draft(text: str, *, normalize: Normalizer | None = None) -> Draft:
         elif _CLOSING.match(line.text):
             kind = "closing"
         else:
-            kind = "lead" if index == 0 else "paragraph"
+            kind = "lead" if index == 0 and not _is_footer(line.text) else "paragraph"
         blocks.append(Block(kind, line.text))
     return Draft(headline, tuple(blocks))
 

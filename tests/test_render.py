@@ -1,0 +1,126 @@
+"""The renderer and the message splitter: layout, escaping, and cuts that lose or repeat nothing."""
+
+import html
+import itertools
+import re
+
+import pytest
+
+from bot.text.draft import Block, Draft
+from bot.text.limits import MAX_MESSAGE_UTF16
+from bot.text.render import render_html, render_post, split_html, utf16_len
+
+
+def visible(message: str) -> str:
+    """The text Telegram shows for an HTML message (our renderer writes only simple tags)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", message))
+
+
+def test_layout():
+    draft = Draft(
+        "تیتر",
+        (
+            Block("lead", "مقدمه"),
+            Block("bullet", "اول"),
+            Block("bullet", "دوم"),
+            Block("closing", "گفتنی است پایان."),
+            Block("byline", "منبع: ایرنا"),
+            Block("footer", "#خبر"),
+            Block("footer", "@news"),
+        ),
+    )
+    assert render_post(draft, bullet="🔸", signature="🆔 @mychannel") == [
+        "<b>تیتر</b>\n\nمقدمه\n\n🔸 اول\n\n🔸 دوم\n\nگفتنی است پایان.\n\n<i>منبع: ایرنا</i>"
+        "\n\n#خبر\n@news\n\n🆔 @mychannel"
+    ]
+
+
+def test_text_is_escaped_and_signature_is_one_line():
+    draft = Draft("a < b & c > d", (Block("bullet", "<b>not bold</b>"),))
+    assert render_html(draft, bullet="<>", signature="  x &\n y ") == (
+        "<b>a &lt; b &amp; c &gt; d</b>\n\n&lt;&gt; &lt;b&gt;not bold&lt;/b&gt;\n\nx &amp; y"
+    )
+
+
+def test_empty_bullet_style_and_empty_draft():
+    assert render_post(Draft(None, (Block("bullet", "x"),)), bullet="") == ["x"]
+    assert render_post(Draft(None, ())) == []
+    assert render_post(Draft(None, ()), signature="sig") == ["sig"]
+
+
+def test_escaped_characters_count_once():
+    text = "&" * MAX_MESSAGE_UTF16
+    assert render_post(Draft(None, (Block("paragraph", text),))) == ["&amp;" * MAX_MESSAGE_UTF16]
+
+
+def test_emoji_outside_the_bmp_count_twice():
+    messages = split_html("😀" * 3000)
+    assert [utf16_len(m) for m in messages] == [4096, 1904]
+
+
+def paragraphs(n: int, size: int) -> list[str]:
+    return [" ".join(f"پاراگراف{i}واژه{j}" for j in range(size)) for i in range(n)]
+
+
+def test_split_at_paragraph_boundaries_headline_first_signature_last():
+    body = paragraphs(12, 60)
+    draft = Draft("تیتر", tuple(Block("bullet", p) for p in body))
+    messages = render_post(draft, signature="امضا")
+    assert len(messages) > 1
+    assert messages[0].startswith("<b>تیتر</b>") and "تیتر" not in "".join(messages[1:])
+    assert messages[-1].endswith("\n\nامضا") and "امضا" not in "".join(messages[:-1])
+    for message in messages:
+        assert utf16_len(visible(message)) <= MAX_MESSAGE_UTF16
+        assert not message.startswith("\n") and not message.endswith("\n")
+    # every paragraph whole, in one message, in order
+    found = [p for m in messages for p in visible(m).split("\n\n")]
+    assert found == ["تیتر", *(f"🔹 {p}" for p in body), "امضا"]
+
+
+def test_messages_are_filled_greedily():
+    body = paragraphs(30, 25)
+    messages = render_post(Draft(None, tuple(Block("paragraph", p) for p in body)))
+    for first, second in itertools.pairwise(messages):
+        next_paragraph = visible(second).split("\n\n")[0]
+        assert utf16_len(visible(first)) + 2 + utf16_len(next_paragraph) > MAX_MESSAGE_UTF16
+
+
+def test_overlong_paragraph_is_cut_at_sentences_and_keeps_its_tags():
+    sentences = [f"جمله شماره {i} درباره بودجه است." for i in range(400)]
+    byline = " ".join(sentences)
+    messages = render_post(Draft("تیتر", (Block("byline", byline),)))
+    assert len(messages) >= 3
+    assert messages[0].startswith("<b>تیتر</b>\n\n<i>")  # the headline is not left alone
+    for message in messages:
+        assert utf16_len(visible(message)) <= MAX_MESSAGE_UTF16
+        assert message.count("<i>") == message.count("</i>") == 1
+        assert visible(message).rstrip().endswith(".")  # cut after a sentence
+    assert " ".join(visible(m).removeprefix("تیتر\n\n") for m in messages) == byline
+
+
+def test_overlong_sentence_is_cut_at_spaces():
+    words = [f"واژه{i}" for i in range(2000)]
+    messages = split_html("<b>" + " ".join(words) + "</b>")
+    assert len(messages) == 5  # 18,890 units in 4096-unit messages
+    assert all(utf16_len(visible(m)) <= MAX_MESSAGE_UTF16 for m in messages)
+    assert [w for m in messages for w in visible(m).split()] == words
+
+
+def test_a_run_without_spaces_is_cut_inside_but_not_before_a_combining_mark():
+    run = "ب" * 4096 + "ِ" + "پ" * 100  # a kasra at the cut belongs to the letter before it
+    messages = split_html(run)
+    assert messages == ["ب" * 4095, "بِ" + "پ" * 100]
+
+
+def test_nested_and_attributed_tags_are_reopened():
+    source = '<b>aa <a href="https://x.io/?q=1&amp;r=2">' + "link " * 30 + "</a> bb</b>"
+    parts = split_html(source, limit=60)
+    assert all(p.startswith("<b>") and p.endswith("</b>") for p in parts)
+    assert all('<a href="https://x.io/?q=1&amp;r=2">' in p for p in parts[:-1])
+    assert " ".join(visible(p) for p in parts) == visible(source)
+
+
+def test_small_limits_for_captions():
+    assert split_html("یک دو سه", limit=3) == ["یک", "دو", "سه"]
+    with pytest.raises(ValueError):
+        split_html("x", limit=0)
