@@ -1,0 +1,215 @@
+"""The one Persian search analyzer: the same text in, the same index terms out, for articles and queries.
+
+How: a `str.translate` table does the character-level normalization (Arabic ي/ك → ی/ک, every digit to
+ASCII, diacritics, tatweel and bidi marks removed); a regex cuts words (ZWNJ kept inside a word); each
+distinct word then goes once through `term()` (cached), which finds the word's parts with the formatter's
+half-space rules (`bot.text.halfspace.fix_word`), drops inflection parts (ها/های/تر/ترین, می/نمی,
+ام/اند…), strips a joined plural ان/ات only when hazm's lexicon knows the stem and not the whole word
+(so `شهرداری` stays, `کارگران` → `کارگر`), and folds look-alike letters (ة→ه, أ/إ/آ→ا, ؤ→و, ئ→ی) for
+matching. A word and its space-split spelling meet because two neighbours that form a lexicon compound
+(`پیش بینی`) are joined before analysis, and every term is written without ZWNJ, so `پروژه های`,
+`پروژههای` and `پروژه‌های` all become `پروژه`.
+
+The full formatter normalizer is not run per article: it is built for drafts and is far too slow for
+archive imports (thousands of articles a second). Its word-level half-space logic is what matters for
+matching, and that is shared through `fix_word`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cache, lru_cache
+
+try:
+    from bot.text.halfspace import fix_word
+except ImportError:  # TEMPORARY until the normalizer lands: words then keep only their typed ZWNJs
+
+    def fix_word(word: str) -> str:
+        return word
+
+from bot.text.lexicon import word_count, word_tags
+from bot.text.lexicon import words as lexicon_words
+
+# Bump whenever `term()` can give a different answer for some word: the index is rebuilt at start-up.
+ANALYZER_VERSION = 1
+
+ZWNJ = "\u200c"
+MAX_TERM_CHARS = 48
+
+_DIGITS = "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
+_NORMALIZE = str.maketrans(
+    {
+        "ي": "ی", "ى": "ی", "ې": "ی", "ێ": "ی", "ۍ": "ی", "ك": "ک", "ڪ": "ک", "ە": "ه", "ہ": "ه",
+        **{d: str(i % 10) for i, d in enumerate(_DIGITS)},
+        # Diacritics (harakat, tanwin, shadda, sukun, superscript alef), tatweel, bidi/format marks.
+        **dict.fromkeys([chr(c) for c in range(0x064B, 0x0660)], None),
+        "\u0670": None, "\u0640": None, "\u200d": None, "\u200e": None, "\u200f": None,
+        "\u00ad": None, "\ufeff": None, "\u061c": None,
+        **dict.fromkeys([chr(c) for c in range(0x202A, 0x202F)], None),
+        **dict.fromkeys([chr(c) for c in range(0x2066, 0x206A)], None),
+    }
+)  # fmt: skip
+_FOLD = str.maketrans({"ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ی"})
+
+# A word: letters/digits, possibly joined by ZWNJ (`پروژه‌های` is one word with two parts).
+_WORD = re.compile(r"[^\W_]+(?:\u200c+[^\W_]+)*")
+
+# Parts that only inflect the word before them; as separate words (`پروژه های`) they vanish.
+_SUFFIX_PARTS = frozenset(
+    ["ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "تر", "تری", "ترین",
+     "ترینها", "ای", "ام", "ات", "اش", "ایم", "اید", "اند", "ی", "یی"]
+)  # fmt: skip
+_PREFIX_PARTS = frozenset(["می", "نمی"])
+# Joined endings worth removing when the lexicon knows the stem but not the whole word.
+# (ending, what to put back): نمایندگان → نماینده, دانشجویان → دانشجو.
+_JOINED_ENDINGS = (
+    ("هایی", ""), ("های", ""), ("ها", ""), ("ترین", ""), ("تر", ""),
+    ("گان", "ه"), ("یان", ""), ("ان", ""), ("ات", ""),
+)  # fmt: skip
+
+
+@cache
+def _lexicon() -> frozenset[str]:
+    return lexicon_words()
+
+
+@cache
+def _compound_heads() -> dict[str, frozenset[str]]:
+    """First part → second parts of two-part lexicon compounds (`پیش` → {`بینی`, `نویس`, …})."""
+    pairs: dict[str, set[str]] = {}
+    for word in _lexicon():
+        if word.count(ZWNJ) == 1:
+            head, tail = word.split(ZWNJ)
+            pairs.setdefault(head.translate(_NORMALIZE), set()).add(tail.translate(_NORMALIZE))
+    return {head: frozenset(tails) for head, tails in pairs.items()}
+
+
+def _is_attested(word: str) -> bool:
+    """A lexicon word seen in hazm's corpus or tagged; its untagged dictionary-only entries include
+    joined spellings like `کتابها` that must not block stemming."""
+    return word_count(word) > 0 or bool(word_tags(word) - {"0"})
+
+
+def _strip_joined_ending(word: str) -> str:
+    lexicon = _lexicon()
+    if len(word) < 4 or _is_attested(word):
+        return word
+    for ending, restore in _JOINED_ENDINGS:
+        if word.endswith(ending):
+            stem = word[: -len(ending)] + restore
+            if len(stem) >= 2 and stem in lexicon:
+                return stem
+    return word
+
+
+@lru_cache(maxsize=1 << 18)
+def term(word: str) -> str | None:
+    """The index term of one normalized word (see `words()`), or None for a pure inflection part."""
+    parts = (word if ZWNJ in word else fix_word(word)).split(ZWNJ)
+    parts = [p for p in parts if p]
+    if len(parts) == 1 and (parts[0] in _SUFFIX_PARTS or parts[0] in _PREFIX_PARTS):
+        return None
+    while len(parts) > 1 and parts[0] in _PREFIX_PARTS:
+        parts.pop(0)
+    while len(parts) > 1 and parts[-1] in _SUFFIX_PARTS:
+        parts.pop()
+    joined = "".join(parts)
+    if joined.isdigit():
+        joined = joined.lstrip("0") or "0"
+    else:
+        joined = _strip_joined_ending(joined)
+    return joined.translate(_FOLD).lower()[:MAX_TERM_CHARS]
+
+
+def normalize(text: str) -> str:
+    """Character-level normalization shared by indexing, querying and snippets (length may change)."""
+    return text.translate(_NORMALIZE)
+
+
+def words(text: str) -> list[str]:
+    """The normalized words of `text`, with lexicon compounds written apart (`پیش بینی`) joined by ZWNJ."""
+    found = _WORD.findall(text.translate(_NORMALIZE))
+    heads = _compound_heads()
+    merged: list[str] = []
+    i, n = 0, len(found)
+    while i < n:
+        word = found[i]
+        tails = heads.get(word)
+        if tails is not None and i + 1 < n and found[i + 1].split(ZWNJ, 1)[0] in tails:
+            word = word + ZWNJ + found[i + 1]
+            i += 1
+        merged.append(word)
+        i += 1
+    return merged
+
+
+def analyze(text: str) -> list[str]:
+    """The index terms of `text`, in order (inflection-only words dropped)."""
+    out = []
+    for word in words(text):
+        t = term(word)
+        if t:
+            out.append(t)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Snippet:
+    """A short excerpt of a text with the spans (start, end offsets into `text`) of matched words."""
+
+    text: str
+    spans: tuple[tuple[int, int], ...]
+
+    def marked(self, open_mark: str, close_mark: str, escape=lambda s: s) -> str:
+        """The excerpt with each matched word wrapped, other text passed through `escape`."""
+        out, pos = [], 0
+        for start, end in self.spans:
+            out += [escape(self.text[pos:start]), open_mark, escape(self.text[start:end]), close_mark]
+            pos = end
+        out.append(escape(self.text[pos:]))
+        return "".join(out)
+
+
+def _word_spans(text: str) -> Iterator[tuple[int, int, str]]:
+    """(start, end, term) for each word of the original text; offsets point into `text` itself."""
+    # Normalization may delete characters (diacritics), so words are found on the original text and
+    # each one is normalized on its own.
+    for match in re.finditer(r"[^\W_]+(?:[\u200c\u064B-\u065F\u0670\u0640]+[^\W_]+)*", text):
+        norm = match.group().translate(_NORMALIZE)
+        if norm:
+            t = term(norm)
+            if t:
+                yield match.start(), match.end(), t
+
+
+def make_snippet(
+    text: str, terms: frozenset[str], prefixes: tuple[str, ...] = (), *, max_words: int = 30
+) -> Snippet:
+    """The `max_words`-word window of `text` holding most matched words (terms, or term prefixes)."""
+    spans = list(_word_spans(text))
+    if not spans:
+        return Snippet(text[:200], ())
+    hits = [t in terms or (bool(prefixes) and t.startswith(prefixes)) for _, _, t in spans]
+    best_start, best_count, count = 0, -1, 0
+    for i in range(len(spans)):
+        count += hits[i]
+        if i >= max_words:
+            count -= hits[i - max_words]
+        if count > best_count:
+            best_count, best_start = count, max(0, i - max_words + 1)
+    window = spans[best_start : best_start + max_words]
+    start = 0 if best_start == 0 else window[0][0]
+    end = len(text) if best_start + max_words >= len(spans) else window[-1][1]
+    excerpt = text[start:end].strip()
+    shift = text.index(excerpt, start) if excerpt else start
+    marks = tuple(
+        (s - shift, e - shift)
+        for (s, e, _), hit in zip(window, hits[best_start : best_start + max_words], strict=True)
+        if hit
+    )
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    shifted = tuple((s + len(prefix), e + len(prefix)) for s, e in marks)
+    return Snippet(prefix + excerpt.replace("\n", " ") + suffix, shifted)

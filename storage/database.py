@@ -1,0 +1,548 @@
+"""The one owner of newsdesk's SQLite database: articles and their states, search index, search log.
+
+How: `await Database.open(path)` (or `async with Database.open(path) as db`) connects with aiosqlite, sets
+WAL, a busy timeout and foreign keys, applies pending migrations (`storage.migrations`) and rebuilds the
+search index if the analyzer changed. Every write runs in a `BEGIN IMMEDIATE` transaction under one
+asyncio lock, so coroutines sharing the connection never interleave inside each other's transactions.
+
+Publishing state machine (DESIGN.md): draft → scheduled → publishing → published | failed, plus
+cancelled; published articles can later be marked deleted. Only published, not deleted articles are
+in the search index, and they enter and leave it in the same transaction as their state change.
+All times cross this API as timezone-aware datetimes and are stored as UTC text (see migrations).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Self
+
+import aiosqlite
+
+from bot.text.analyze import Snippet, make_snippet
+from bot.text.query import parse_query
+from storage.migrations import MIGRATIONS
+from storage.search import IndexEntry, SearchIndex, search_key
+
+STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "cancelled")
+_COLUMNS = (
+    "id, source, external_id, title, body, html, status, deleted, scheduled_at, published_at, created_at,"
+    " updated_at, channel_message_ids, editor_id, editor_chat_id, preview_message_id,"
+    " confirmation_message_id, url, failure_reason, attempts"
+)
+_LIVE = "status = 'published' AND deleted = 0"
+
+
+def to_db_time(moment: datetime) -> str:
+    """A timezone-aware datetime as stored: UTC ISO-8601 with seconds."""
+    if moment.tzinfo is None:
+        raise ValueError("naive datetime: pass a timezone-aware one")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def from_db_time(text: str | None) -> datetime | None:
+    """A stored time back as an aware UTC datetime."""
+    return datetime.fromisoformat(text).astimezone(UTC) if text else None
+
+
+def _now() -> str:
+    return to_db_time(datetime.now(UTC))
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One row of the archive, in any state."""
+
+    id: int
+    source: str
+    external_id: str | None
+    title: str
+    body: str
+    html: list[str]
+    status: str
+    deleted: bool
+    scheduled_at: datetime | None
+    published_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+    channel_message_ids: list[int]
+    editor_id: int | None
+    editor_chat_id: int | None
+    preview_message_id: int | None
+    confirmation_message_id: int | None
+    url: str | None
+    failure_reason: str | None
+    attempts: int
+
+    @classmethod
+    def from_row(cls, row: Sequence) -> Article:
+        """Build from a row selected with the module's column list."""
+        return cls(
+            id=row[0], source=row[1], external_id=row[2], title=row[3], body=row[4],
+            html=json.loads(row[5]) if row[5] else [], status=row[6], deleted=bool(row[7]),
+            scheduled_at=from_db_time(row[8]), published_at=from_db_time(row[9]),
+            created_at=from_db_time(row[10]), updated_at=from_db_time(row[11]),  # type: ignore[arg-type]
+            channel_message_ids=json.loads(row[12]) if row[12] else [], editor_id=row[13],
+            editor_chat_id=row[14], preview_message_id=row[15], confirmation_message_id=row[16],
+            url=row[17], failure_reason=row[18], attempts=row[19],
+        )  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
+class SearchHit:
+    """One search result; `snippet.marked("<b>", "</b>", html.escape)` gives Telegram HTML."""
+
+    article_id: int
+    external_id: str | None
+    title: str
+    snippet: Snippet
+    published_at: datetime
+    url: str | None
+    channel_message_ids: list[int]
+    score: float
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """Hits, best first. `partial`: no article held every term, these hold some (`matched_terms`).
+    `truncated`: the query was too long and only its beginning was searched."""
+
+    hits: list[SearchHit]
+    partial: bool
+    truncated: bool
+    matched_terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportRecord:
+    """An article to archive as already published (from an export or JSON Lines)."""
+
+    external_id: str
+    title: str
+    body: str
+    published_at: datetime
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ImportCounts:
+    """What one `import_articles` call did."""
+
+    imported: int
+    duplicates: int
+
+
+class Database:
+    """The connection to newsdesk's SQLite file and every query newsdesk runs on it."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self._index = SearchIndex(conn)
+
+    # --- lifecycle -------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | Path) -> _Opener:
+        """Open (creating if needed) the database at `path`: `db = await Database.open(p)` or
+        `async with Database.open(p) as db:`. Applies migrations; creates the parent directory."""
+        return _Opener(cls, Path(path))
+
+    @classmethod
+    async def _connect(cls, path: Path) -> Self:
+        if str(path) != ":memory:":
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = await aiosqlite.connect(path, isolation_level=None)
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            await conn.execute("PRAGMA busy_timeout = 5000")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA synchronous = NORMAL")
+            db = cls(conn)
+            await db._migrate()
+        except BaseException:
+            await conn.close()
+            raise
+        return db
+
+    async def close(self) -> None:
+        """Close the connection (waits for a running statement)."""
+        await self._conn.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[aiosqlite.Connection]:
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield self._conn
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            await self._conn.execute("COMMIT")
+
+    async def _migrate(self) -> None:
+        (version,) = (await self._conn.execute_fetchall("PRAGMA user_version"))[0]
+        if version > len(MIGRATIONS):
+            raise RuntimeError(f"database schema {version} is newer than this newsdesk ({len(MIGRATIONS)})")
+        for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+            async with self._transaction() as conn:
+                for statement in _statements(script):
+                    await conn.execute(statement)
+                await conn.execute(f"PRAGMA user_version = {number}")
+        if await self._index.needs_rebuild():
+            async with self._transaction() as conn:
+                rows = await conn.execute_fetchall(
+                    f"SELECT search_key, title, body FROM articles WHERE {_LIVE} AND search_key IS NOT NULL"
+                )
+                await self._index.rebuild(rows)  # type: ignore[arg-type]
+
+    # --- drafts and the publishing state machine ---------------------------------------------------
+
+    async def create_draft(
+        self,
+        title: str,
+        body: str,
+        html: Sequence[str],
+        *,
+        editor_id: int | None = None,
+        editor_chat_id: int | None = None,
+        preview_message_id: int | None = None,
+    ) -> int:
+        """Store a new draft (source 'bot', status 'draft') and return its id."""
+        now = _now()
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO articles (source, title, body, html, status, created_at, updated_at,"
+                " editor_id, editor_chat_id, preview_message_id)"
+                " VALUES ('bot', ?, ?, ?, 'draft', ?, ?, ?, ?, ?)",
+                (title, body, json.dumps(list(html), ensure_ascii=False), now, now, editor_id,
+                 editor_chat_id, preview_message_id),
+            )  # fmt: skip
+            return cursor.lastrowid  # type: ignore[return-value]
+
+    async def update_draft(self, article_id: int, title: str, body: str, html: Sequence[str]) -> bool:
+        """Replace the text of a draft or not-yet-published post; False if it is past that point."""
+        return await self._update(
+            article_id,
+            "title = ?, body = ?, html = ?",
+            (title, body, json.dumps(list(html), ensure_ascii=False)),
+            "status IN ('draft', 'scheduled', 'failed')",
+        )
+
+    async def set_message_refs(
+        self, article_id: int, *, preview_message_id: int | None = None,
+        confirmation_message_id: int | None = None,
+    ) -> None:  # fmt: skip
+        """Remember the editor-chat message ids of the preview and/or the publication confirmation."""
+        sets, params = [], []
+        for name, value in (("preview_message_id", preview_message_id),
+                            ("confirmation_message_id", confirmation_message_id)):  # fmt: skip
+            if value is not None:
+                sets.append(f"{name} = ?")
+                params.append(value)
+        if sets:
+            await self._update(article_id, ", ".join(sets), params)
+
+    async def schedule(self, article_id: int, when: datetime) -> bool:
+        """Set the publication time of a draft (or move a scheduled, failed or cancelled post) to `when`.
+
+        Returns False if the article is publishing, published, deleted or missing."""
+        return await self._update(
+            article_id,
+            "status = 'scheduled', scheduled_at = ?, failure_reason = NULL",
+            (to_db_time(when),),
+            "status IN ('draft', 'scheduled', 'failed', 'cancelled')",
+        )
+
+    async def cancel(self, article_id: int) -> bool:
+        """Cancel a draft, scheduled or failed post. False if it is publishing or already published."""
+        return await self._update(
+            article_id, "status = 'cancelled'", (), "status IN ('draft', 'scheduled', 'failed')"
+        )
+
+    async def claim_for_publishing(self, article_id: int) -> bool:
+        """Atomically move a draft/scheduled/failed post to 'publishing' (attempts + 1).
+
+        Exactly one caller gets True; any other (a second job, a double tap) gets False and must not
+        send anything. A row left in 'publishing' after a crash is *uncertain*: see `list_pending`."""
+        return await self._update(
+            article_id,
+            "status = 'publishing', attempts = attempts + 1",
+            (),
+            "status IN ('draft', 'scheduled', 'failed')",
+        )
+
+    async def mark_published(
+        self, article_id: int, message_ids: Sequence[int], published_at: datetime, *, url: str | None = None
+    ) -> bool:
+        """'publishing' → 'published' with the channel message ids, and into the search index, in
+        one transaction. `external_id` becomes the first message id. False if it was not publishing."""
+        ids = [int(m) for m in message_ids]
+        async with self._transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT title, body FROM articles WHERE id = ? AND status = 'publishing' AND deleted = 0",
+                (article_id,),
+            )
+            if not rows:
+                return False
+            title, body = rows[0]
+            key = search_key(int(published_at.timestamp()), article_id)
+            await conn.execute(
+                "UPDATE articles SET status = 'published', published_at = ?, channel_message_ids = ?,"
+                " external_id = COALESCE(external_id, ?), url = COALESCE(?, url), search_key = ?,"
+                " failure_reason = NULL, updated_at = ? WHERE id = ?",
+                (to_db_time(published_at), json.dumps(ids), str(ids[0]) if ids else None, url, key,
+                 _now(), article_id),
+            )  # fmt: skip
+            await self._index.add([IndexEntry.build(key, title, body)])
+            return True
+
+    async def mark_failed(self, article_id: int, reason: str) -> bool:
+        """'publishing' → 'failed' with the reason (shown to the editor); the post stays recoverable."""
+        return await self._update(
+            article_id, "status = 'failed', failure_reason = ?", (reason,), "status = 'publishing'"
+        )
+
+    async def revert_to_scheduled(self, article_id: int, when: datetime | None = None) -> bool:
+        """'publishing' or 'failed' → 'scheduled' (at `when`, or the old time): the editor chose to
+        retry an uncertain or failed post. False in any other state."""
+        sets = "status = 'scheduled'" + (", scheduled_at = ?" if when else "")
+        params = (to_db_time(when),) if when else ()
+        return await self._update(article_id, sets, params, "status IN ('publishing', 'failed')")
+
+    async def update_published_content(
+        self, article_id: int, title: str, body: str, html: Sequence[str]
+    ) -> bool:
+        """Replace the text of a published post and re-index it, in one transaction."""
+        async with self._transaction() as conn:
+            rows = await conn.execute_fetchall(
+                f"SELECT search_key, title, body FROM articles WHERE id = ? AND {_LIVE}", (article_id,)
+            )
+            if not rows:
+                return False
+            key, old_title, old_body = rows[0]
+            await conn.execute(
+                "UPDATE articles SET title = ?, body = ?, html = ?, updated_at = ? WHERE id = ?",
+                (title, body, json.dumps(list(html), ensure_ascii=False), _now(), article_id),
+            )
+            if key is not None:
+                await self._index.remove([IndexEntry.build(key, old_title, old_body)])
+                await self._index.add([IndexEntry.build(key, title, body)])
+            return True
+
+    async def mark_deleted(self, article_id: int) -> bool:
+        """Flag a published post deleted (e.g. after /delete) and take it out of search."""
+        async with self._transaction() as conn:
+            rows = await conn.execute_fetchall(
+                f"SELECT search_key, title, body FROM articles WHERE id = ? AND {_LIVE}", (article_id,)
+            )
+            if not rows:
+                return False
+            key, title, body = rows[0]
+            await conn.execute(
+                "UPDATE articles SET deleted = 1, search_key = NULL, updated_at = ? WHERE id = ?",
+                (_now(), article_id),
+            )
+            if key is not None:
+                await self._index.remove([IndexEntry.build(key, title, body)])
+            return True
+
+    async def _update(
+        self, article_id: int, sets: str, params: Sequence, condition: str = "1"
+    ) -> bool:
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                f"UPDATE articles SET {sets}, updated_at = ? WHERE id = ? AND deleted = 0 AND ({condition})",
+                (*params, _now(), article_id),
+            )
+            return cursor.rowcount == 1
+
+    # --- reading -----------------------------------------------------------------------------------
+
+    async def get(self, article_id: int) -> Article | None:
+        """One article by id, in any state, or None."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        )
+        return Article.from_row(rows[0]) if rows else None
+
+    async def find_by_confirmation(self, chat_id: int, message_id: int) -> Article | None:
+        """The article whose publication confirmation is `message_id` in the editor chat `chat_id`."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM articles WHERE editor_chat_id = ? AND confirmation_message_id = ?",
+            (chat_id, message_id),
+        )
+        return Article.from_row(rows[0]) if rows else None
+
+    async def list_scheduled(self) -> list[Article]:
+        """Scheduled posts, soonest first (for /queue)."""
+        return await self._select("status = 'scheduled' AND deleted = 0 ORDER BY scheduled_at, id")
+
+    async def list_pending(self) -> list[Article]:
+        """Every 'scheduled' and 'publishing' post, for re-arming jobs at start-up. A 'publishing'
+        row means a crash mid-send: the post may or may not be in the channel — ask the editor."""
+        return await self._select(
+            "status IN ('scheduled', 'publishing') AND deleted = 0 ORDER BY scheduled_at, id"
+        )
+
+    async def list_due(self, now: datetime) -> list[Article]:
+        """Scheduled posts whose time is at or before `now`, oldest first."""
+        return await self._select(
+            "status = 'scheduled' AND deleted = 0 AND scheduled_at <= ? ORDER BY scheduled_at, id",
+            (to_db_time(now),),
+        )
+
+    async def scheduled_times(self, start: datetime, end: datetime) -> list[datetime]:
+        """Times taken by scheduled or publishing posts in [start, end), sorted (for "next free slot")."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT scheduled_at FROM articles WHERE status IN ('scheduled', 'publishing') AND deleted = 0"
+            " AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at",
+            (to_db_time(start), to_db_time(end)),
+        )
+        return [from_db_time(r[0]) for r in rows]  # type: ignore[misc]
+
+    async def latest(self, limit: int = 10, offset: int = 0) -> list[Article]:
+        """Published, not deleted articles, newest first."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM articles WHERE search_key IS NOT NULL AND {_LIVE}"
+            " ORDER BY search_key DESC LIMIT ? OFFSET ?",
+            (limit, offset),
+        )
+        return [Article.from_row(r) for r in rows]
+
+    async def count_published(self) -> int:
+        """How many articles are searchable."""
+        rows = await self._conn.execute_fetchall(f"SELECT count(*) FROM articles WHERE {_LIVE}")
+        return rows[0][0]
+
+    async def _select(self, where: str, params: Sequence = ()) -> list[Article]:
+        rows = await self._conn.execute_fetchall(f"SELECT {_COLUMNS} FROM articles WHERE {where}", params)
+        return [Article.from_row(r) for r in rows]
+
+    # --- search ------------------------------------------------------------------------------------
+
+    async def search(
+        self, query: str, limit: int = 10, offset: int = 0, *, now: datetime | None = None
+    ) -> SearchResult:
+        """Search published articles: every word must match (the last one also as a prefix); when no
+        article holds them all, the best partial matches come back with `partial=True`. Any string is
+        safe to pass. `now` anchors the recency boost (default: the current time)."""
+        parsed = parse_query(query)
+        now_epoch = (now or datetime.now(UTC)).timestamp()
+        ranked = await self._index.rank(parsed, max(0, limit), max(0, offset), now_epoch)
+        if not ranked.keys:
+            return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms)
+        marks = ",".join("?" * len(ranked.keys))
+        rows = await self._conn.execute_fetchall(
+            "SELECT search_key, id, external_id, title, body, published_at, url, channel_message_ids"
+            f" FROM articles WHERE search_key IN ({marks}) AND {_LIVE}",
+            [k for k, _ in ranked.keys],
+        )
+        by_key = {r[0]: r for r in rows}
+        terms = frozenset(ranked.matched_terms)
+        hits = []
+        for key, score in ranked.keys:
+            row = by_key.get(key)
+            if row is None:
+                continue
+            snippet = make_snippet(row[4] or row[3], terms, ranked.prefixes)
+            hits.append(
+                SearchHit(
+                    article_id=row[1], external_id=row[2], title=row[3], snippet=snippet,
+                    published_at=from_db_time(row[5]),  # type: ignore[arg-type]
+                    url=row[6], channel_message_ids=json.loads(row[7]) if row[7] else [],
+                    score=round(score, 4),
+                )
+            )  # fmt: skip
+        return SearchResult(hits, ranked.partial, parsed.truncated, ranked.matched_terms)
+
+    async def log_search(
+        self, query: str, *, results: int, partial: bool, ms: float, kind: str = "search",
+        user_id: int | None = None,
+    ) -> None:  # fmt: skip
+        """Record one search (kind: 'search', 'inline', 'cli'…) for later tuning; query cut to 200 chars."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT INTO search_log (at, user_id, kind, query, results, partial, ms)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (_now(), user_id, kind, query[:200], results, int(partial), ms),
+            )
+
+    # --- import ------------------------------------------------------------------------------------
+
+    async def import_articles(self, records: Iterable[ImportRecord]) -> ImportCounts:
+        """Archive already-published articles in one transaction (call it per batch of ~1,000).
+
+        Idempotent: a record whose external id is already archived (or repeated in the batch) is
+        counted as a duplicate and changes nothing."""
+        batch: dict[str, ImportRecord] = {}
+        seen = 0
+        for record in records:
+            seen += 1
+            batch.setdefault(record.external_id, record)
+        if not batch:
+            return ImportCounts(0, seen)
+        async with self._transaction() as conn:
+            existing: set[str] = set()
+            ids = list(batch)
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                rows = await conn.execute_fetchall(
+                    "SELECT external_id FROM articles WHERE source = 'import'"
+                    f" AND external_id IN ({','.join('?' * len(chunk))})",
+                    chunk,
+                )
+                existing.update(r[0] for r in rows)
+            fresh = [r for eid, r in batch.items() if eid not in existing]
+            (last_id,) = (await conn.execute_fetchall("SELECT COALESCE(max(id), 0) FROM articles"))[0]
+            now = _now()
+            rows_out, entries = [], []
+            for number, record in enumerate(fresh, start=last_id + 1):
+                key = search_key(int(record.published_at.timestamp()), number)
+                published = to_db_time(record.published_at)
+                rows_out.append((number, record.external_id, record.title, record.body, published,
+                                 now, now, record.url, key))  # fmt: skip
+                entries.append(IndexEntry.build(key, record.title, record.body))
+            await conn.executemany(
+                "INSERT INTO articles (id, source, external_id, title, body, status, published_at,"
+                " created_at, updated_at, url, search_key)"
+                " VALUES (?, 'import', ?, ?, ?, 'published', ?, ?, ?, ?, ?)",
+                rows_out,
+            )
+            await self._index.add(entries)
+        return ImportCounts(len(fresh), seen - len(fresh))
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration script into statements (none of ours has a ';' inside a literal)."""
+    return [s.strip() for s in script.split(";") if s.strip()]
+
+
+class _Opener:
+    """Makes `Database.open(path)` work both awaited and as an async context manager."""
+
+    def __init__(self, cls: type[Database], path: Path) -> None:
+        self._cls, self._path, self._db = cls, path, None
+
+    def __await__(self):
+        return self._cls._connect(self._path).__await__()
+
+    async def __aenter__(self) -> Database:
+        self._db = await self._cls._connect(self._path)
+        return self._db
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._db is not None:
+            await self._db.close()
+

@@ -1,0 +1,64 @@
+"""Versioned schema migrations, applied in order at start-up; `PRAGMA user_version` records the last one.
+
+Add a migration by appending a script to MIGRATIONS; never edit one that has shipped.
+
+Times are UTC ISO-8601 text with seconds and `+00:00` (`2026-11-26T08:00:00+00:00`), so text order is
+time order. The search index is an FTS5 table over *analyzed* terms (bot.text.analyze), contentless
+(the original text lives once, in `articles`) with `detail=column` (no positions: we never run phrase
+queries, and it keeps the index small and imports fast). Its rowid is `articles.search_key`, which
+encodes the publication time, so rowid order is recency order. `search_terms` holds each term's
+document frequency, kept in step with the index, for prefix expansion and for choosing a ranking plan.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: articles, search index, search log
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL CHECK (source IN ('bot', 'import')),
+        external_id TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        html TEXT,
+        status TEXT NOT NULL CHECK (status IN
+            ('draft', 'scheduled', 'publishing', 'published', 'failed', 'cancelled')),
+        deleted INTEGER NOT NULL DEFAULT 0,
+        scheduled_at TEXT,
+        published_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        channel_message_ids TEXT,
+        editor_id INTEGER,
+        editor_chat_id INTEGER,
+        preview_message_id INTEGER,
+        confirmation_message_id INTEGER,
+        url TEXT,
+        failure_reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        search_key INTEGER UNIQUE,
+        UNIQUE (source, external_id)
+    );
+    CREATE INDEX articles_by_status_time ON articles (status, scheduled_at);
+    CREATE INDEX articles_by_confirmation ON articles (editor_chat_id, confirmation_message_id)
+        WHERE confirmation_message_id IS NOT NULL;
+
+    CREATE VIRTUAL TABLE search_index USING fts5(
+        title, body, content='', detail='column', tokenize='ascii'
+    );
+    CREATE TABLE search_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
+    CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+
+    CREATE TABLE search_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user_id INTEGER,
+        kind TEXT NOT NULL,
+        query TEXT NOT NULL,
+        results INTEGER NOT NULL,
+        partial INTEGER NOT NULL,
+        ms REAL NOT NULL
+    );
+    """,
+)

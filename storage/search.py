@@ -1,0 +1,265 @@
+"""The archive's search index: FTS5 over analyzed terms, bounded-cost ranking, partial-match fallback.
+
+How a query is answered (terms come from `bot.text.query.parse_query`):
+1. Each term's document frequency is read from `search_terms`; the last term, when typed as a prefix,
+   is expanded there to its most frequent completions (an OR group), so FTS5 never merges the
+   doclists of thousands of terms for a short prefix.
+2. If the query's terms are rare enough (their document frequencies sum to at most BM25_BUDGET),
+   FTS5's own bm25 ranks every match, title weighted TITLE_WEIGHT times the body. bm25 reads the full
+   doclist of each term to count it, so for common words at a million articles that costs far too
+   much; then only the CANDIDATES most recent matches (rowid order is recency order) are scored, with
+   the same BM25 formula over binary term frequencies (the index keeps no positions), the document
+   frequencies from `search_terms` and no length normalization.
+3. Relevance is multiplied by a recency boost (up to 1 + RECENCY_WEIGHT, halving every
+   RECENCY_HALF_LIFE_DAYS), which can reorder hits of similar relevance only.
+4. If no article holds every term, the best subsets of the terms are tried (rarest terms kept
+   first), and the answer is flagged `partial`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import combinations
+
+import aiosqlite
+
+from bot.text.analyze import ANALYZER_VERSION, analyze
+from bot.text.query import ParsedQuery, fts_match
+
+TITLE_WEIGHT = 3.0
+BM25_BUDGET = 40_000
+CANDIDATES = 400
+RERANK_POOL = 100
+PREFIX_EXPANSIONS = 12
+RECENCY_WEIGHT = 0.25
+RECENCY_HALF_LIFE_DAYS = 60.0
+MAX_FALLBACK_TRIES = 8
+_K1 = 1.2
+KEY_SHIFT = 24  # search_key = published epoch seconds << KEY_SHIFT | (article id & (2**KEY_SHIFT - 1))
+
+
+def search_key(published_epoch: int, article_id: int) -> int:
+    """The index rowid of an article: publication time first, so rowid order is recency order."""
+    return (max(0, published_epoch) << KEY_SHIFT) | (article_id & ((1 << KEY_SHIFT) - 1))
+
+
+def key_epoch(key: int) -> int:
+    """The publication time (epoch seconds) encoded in a search key."""
+    return key >> KEY_SHIFT
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """One article as the index sees it: distinct analyzed terms of its title and of its body."""
+
+    key: int
+    title_terms: str
+    body_terms: str
+    terms: frozenset[str]
+
+    @classmethod
+    def build(cls, key: int, title: str, body: str) -> IndexEntry:
+        """Analyze an article; each column keeps each term once (the index stores no frequencies)."""
+        title_terms = dict.fromkeys(analyze(title))
+        body_terms = dict.fromkeys(analyze(body))
+        return cls(key, " ".join(title_terms), " ".join(body_terms), frozenset(title_terms | body_terms))
+
+
+@dataclass(frozen=True, slots=True)
+class Ranked:
+    """Search keys of the best matches, best first, with their scores."""
+
+    keys: list[tuple[int, float]]
+    partial: bool = False
+    matched_terms: tuple[str, ...] = ()
+    prefixes: tuple[str, ...] = field(default=())
+
+
+class SearchIndex:
+    """The FTS5 index and its term statistics; all writes run inside the caller's transaction."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def add(self, entries: Sequence[IndexEntry]) -> None:
+        """Index articles (their keys must not be indexed yet)."""
+        if not entries:
+            return
+        await self._conn.executemany(
+            "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
+            [(e.key, e.title_terms, e.body_terms) for e in entries],
+        )
+        await self._change_stats(entries, +1)
+
+    async def remove(self, entries: Sequence[IndexEntry]) -> None:
+        """Take articles out of the index; entries must be built from the text that was indexed."""
+        if not entries:
+            return
+        await self._conn.executemany(
+            "INSERT INTO search_index (search_index, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+            [(e.key, e.title_terms, e.body_terms) for e in entries],
+        )
+        await self._change_stats(entries, -1)
+
+    async def _change_stats(self, entries: Sequence[IndexEntry], sign: int) -> None:
+        df: Counter[str] = Counter()
+        for e in entries:
+            df.update(e.terms)
+        await self._conn.executemany(
+            "INSERT INTO search_terms (term, df) VALUES (?, ?)"
+            " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
+            [(t, sign * n) for t, n in df.items()],
+        )
+        await self._conn.execute(
+            "INSERT INTO search_meta (key, value) VALUES ('docs', ?)"
+            " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value",
+            (sign * len(entries),),
+        )
+
+    async def needs_rebuild(self) -> bool:
+        """True when the index was built by another analyzer version than this one."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT value FROM search_meta WHERE key = 'analyzer_version'"
+        )
+        return not rows or rows[0][0] != str(ANALYZER_VERSION)
+
+    async def rebuild(self, articles: Iterable[tuple[int, str, str]]) -> None:
+        """Drop the whole index and index (key, title, body) again with the current analyzer."""
+        await self._conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+        await self._conn.execute("DELETE FROM search_terms")
+        await self._conn.execute("DELETE FROM search_meta WHERE key = 'docs'")
+        batch: list[IndexEntry] = []
+        for key, title, body in articles:
+            batch.append(IndexEntry.build(key, title, body))
+            if len(batch) >= 2000:
+                await self.add(batch)
+                batch = []
+        await self.add(batch)
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO search_meta (key, value) VALUES ('analyzer_version', ?)",
+            (str(ANALYZER_VERSION),),
+        )
+
+    async def _doc_count(self) -> int:
+        rows = await self._conn.execute_fetchall("SELECT value FROM search_meta WHERE key = 'docs'")
+        return int(rows[0][0]) if rows else 0
+
+    async def _groups(self, query: ParsedQuery) -> tuple[list[list[str]], dict[str, int]]:
+        """One group of alternatives per term (the last one prefix-expanded) and their frequencies."""
+        exact = query.terms[:-1] if query.prefix else query.terms
+        df: dict[str, int] = {}
+        if exact:
+            marks = ",".join("?" * len(exact))
+            rows = await self._conn.execute_fetchall(
+                f"SELECT term, df FROM search_terms WHERE term IN ({marks}) AND df > 0", exact
+            )
+            df.update((t, n) for t, n in rows)
+        groups = [[t] if t in df else [] for t in exact]
+        if query.prefix:
+            last = query.terms[-1]
+            rows = await self._conn.execute_fetchall(
+                "SELECT term, df FROM search_terms WHERE term >= ? AND term < ? AND df > 0"
+                " ORDER BY df DESC LIMIT ?",
+                (last, last + "\U0010ffff", PREFIX_EXPANSIONS),
+            )
+            df.update((t, n) for t, n in rows)
+            group = [t for t, _ in rows]
+            if last not in df:  # the word itself, even if rarer than its completions
+                exact_rows = await self._conn.execute_fetchall(
+                    "SELECT df FROM search_terms WHERE term = ? AND df > 0", (last,)
+                )
+                if exact_rows:
+                    df[last] = exact_rows[0][0]
+                    group.append(last)
+            groups.append(group)
+        return groups, df
+
+    async def rank(self, query: ParsedQuery, limit: int, offset: int, now_epoch: float) -> Ranked:
+        """Search keys of the best matches for `query`, with the partial fallback when AND finds none."""
+        if query.empty:
+            return Ranked([])
+        groups, df = await self._groups(query)
+        n_docs = max(await self._doc_count(), 1)
+        prefixes = (query.terms[-1],) if query.prefix else ()
+        if all(groups):
+            keys = await self._rank_groups(groups, df, n_docs, limit, offset, now_epoch)
+            if keys or offset:
+                return Ranked(keys, False, query.terms, prefixes)
+        # Fallback: subsets of the usable terms, largest first, rarest (most telling) terms first.
+        usable = [(i, g) for i, g in enumerate(groups) if g]
+        weight = {i: sum(_idf(df[t], n_docs) for t in g) / len(g) for i, g in usable}
+        tries = 0
+        for size in range(min(len(usable), len(groups) - 1), 0, -1):
+            subsets = sorted(combinations(usable, size), key=lambda s: -sum(weight[i] for i, _ in s))
+            for subset in subsets:
+                tries += 1
+                if tries > MAX_FALLBACK_TRIES:
+                    return Ranked([], True)
+                keys = await self._rank_groups([g for _, g in subset], df, n_docs, limit, 0, now_epoch)
+                if keys:
+                    kept = tuple(query.terms[i] for i, _ in subset)
+                    last_kept = query.prefix and subset[-1][0] == len(groups) - 1
+                    return Ranked(keys, True, kept, prefixes if last_kept else ())
+        return Ranked([], True)
+
+    async def _rank_groups(
+        self, groups: list[list[str]], df: dict[str, int], n_docs: int, limit: int, offset: int, now: float
+    ) -> list[tuple[int, float]]:
+        expression = fts_match(groups)
+        pool = max(RERANK_POOL, offset + limit)
+        if sum(df[t] for g in groups for t in g) <= BM25_BUDGET:
+            rows = await self._conn.execute_fetchall(
+                "SELECT rowid, -bm25(search_index, ?, 1.0) AS s FROM search_index"
+                " WHERE search_index MATCH ? ORDER BY s DESC LIMIT ?",
+                (TITLE_WEIGHT, expression, pool),
+            )
+            scored = [(key, relevance) for key, relevance in rows]
+        else:
+            scored = await self._rank_recent(groups, df, n_docs, expression)
+        boosted = sorted(
+            ((key, relevance * _recency_boost(key_epoch(key), now)) for key, relevance in scored),
+            key=lambda kv: (-kv[1], -kv[0]),
+        )
+        return boosted[offset : offset + limit]
+
+    async def _rank_recent(
+        self, groups: list[list[str]], df: dict[str, int], n_docs: int, expression: str
+    ) -> list[tuple[int, float]]:
+        """BM25 (binary tf, no length norm) over the CANDIDATES most recent matches only."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
+            (expression, CANDIDATES),
+        )
+        if not rows:
+            return []
+        keys = [r[0] for r in rows]
+        oldest = keys[-1]
+        scores = dict.fromkeys(keys, 0.0)
+        for group in groups:
+            idf = max(_idf(df[t], n_docs) for t in group)
+            in_column = {}
+            for column in ("title", "body"):
+                # ANDed with the whole query, so FTS5 walks the rare terms' doclists, not this one's.
+                found = await self._conn.execute_fetchall(
+                    "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid >= ?",
+                    (f"({fts_match([group], column)}) AND ({expression})", oldest),
+                )
+                in_column[column] = {r[0] for r in found}
+            for key in keys:
+                tf = TITLE_WEIGHT * (key in in_column["title"]) + (key in in_column["body"])
+                scores[key] += idf * tf * (_K1 + 1) / (tf + _K1)
+        return list(scores.items())
+
+
+def _idf(df: int, n_docs: int) -> float:
+    """FTS5's bm25 idf, with the same floor for terms in more than half of the documents."""
+    value = math.log((n_docs - df + 0.5) / (df + 0.5))
+    return value if value > 0 else 1e-6
+
+
+def _recency_boost(epoch: int, now: float) -> float:
+    age_days = max(0.0, now - epoch) / 86400
+    return 1.0 + RECENCY_WEIGHT * 0.5 ** (age_days / RECENCY_HALF_LIFE_DAYS)
