@@ -271,11 +271,21 @@ class Database:
             article_id, "status = 'cancelled'", (), "status IN ('draft', 'scheduled', 'failed')"
         )
 
-    async def claim_for_publishing(self, article_id: int) -> bool:
+    async def claim_for_publishing(self, article_id: int, *, due_by: datetime | None = None) -> bool:
         """Atomically move a draft/scheduled/failed post to 'publishing' (attempts + 1).
 
         Exactly one caller gets True; any other (a second job, a double tap) gets False and must not
-        send anything. A row left in 'publishing' after a crash is *uncertain*: see `list_pending`."""
+        send anything. A row left in 'publishing' after a crash is *uncertain*: see `list_pending`.
+        With `due_by`, only a post scheduled at or before that moment is claimed (a stale job of a
+        post moved to a later time claims nothing)."""
+        if due_by is not None:
+            async with self._transaction() as conn:
+                cursor = await conn.execute(
+                    "UPDATE articles SET status = 'publishing', attempts = attempts + 1, updated_at = ?"
+                    " WHERE id = ? AND deleted = 0 AND status = 'scheduled' AND scheduled_at <= ?",
+                    (_now(), article_id, to_db_time(due_by)),
+                )
+                return cursor.rowcount == 1
         return await self._update(
             article_id,
             "status = 'publishing', attempts = attempts + 1",
