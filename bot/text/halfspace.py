@@ -1,0 +1,191 @@
+"""Half-space (ZWNJ, U+200C) restoration for Persian words, decided with hazm's lexicon.
+
+How: `fix_word` looks at one token written without its half-spaces (`شهرداریها`, `میتوانند`,
+`برنامهریزی`) and lists every reading the lexicon supports: a joined plural/comparative suffix on a
+known stem, the verb prefix `می`/`نمی` on a finite verb, or a dictionary compound. It changes the word
+only when there is exactly one reading and it differs from the input; a word with a corpus frequency
+is valid and never changed, and two readings (`خانهای` = `خانه‌ای` or `خان‌های`) mean "leave it".
+`join_tokens` does the same for neighbours written with a space (`شهرداری ها`, `می توانند`,
+`سرمایه گذاری`). No half-space is ever put after a letter that does not join to the left
+(ا د ذ ر ز ژ و …): there the parts are simply written together (`شوراها`). Both are cached per word or
+pair, so a text costs one dictionary lookup per token once the cache is warm.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from bot.text import lexicon
+
+ZWNJ = "\u200c"
+
+NON_JOINING = frozenset("اآأإٱدذرزژوؤةء")
+"""Letters that never join the next letter: no half-space belongs after them."""
+
+ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+"""Arabic-script letters, for regular-expression character classes."""
+
+PLURAL_SUFFIXES = ("هایشان", "هایتان", "هایمان", "هایی", "هایم", "هایت", "هایش", "هاست", "های", "ها")
+COMPARATIVE_SUFFIXES = ("ترین", "تر")
+# Clitics written with a half-space after a silent final ه (`بوده‌ایم`, `نامه‌ای`). Joined `ات` is left
+# out on purpose: `توجهات`, `اشتباهات` are Arabic plurals, not `توجه‌ات`.
+JOINED_AFTER_HEH = ("ایم", "اید", "اند", "ام", "اش")
+SPACED_AFTER_HEH = ("ای", "ی", "ایم", "اید", "اند", "ام", "ات", "اش")
+VERB_PREFIXES = ("نمی", "می")
+
+_FUNCTION_WORDS_TEXT = """
+به با از در بر که را و تا این آن یک هر چه چند همین همان نه هم یا اگر چون ولی اما نیز پس
+است بود شد کرد باید شاید وی او ما شما آنها ایشان من تو خود
+"""
+FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
+"""Words never taken as the stem of a suffix or a part of a compound (`به روز` stays two words)."""
+
+_NOUN_TAGS = frozenset({"N", "AJ", "NUM", "0"})
+_ADJECTIVE_TAGS = frozenset({"AJ", "0"})
+
+
+def joins_next(word: str) -> bool:
+    """True when the last letter connects to a following letter (so a half-space is needed there)."""
+    return bool(word) and word[-1] not in NON_JOINING
+
+
+def _attach(stem: str, suffix: str) -> str:
+    return stem + ZWNJ + suffix if joins_next(stem) else stem + suffix
+
+
+def _is_persian_word(word: str) -> bool:
+    return bool(word) and all(
+        ch == ZWNJ or "\u0621" <= ch <= "\u06ff" for ch in word
+    ) and word[0] != ZWNJ and word[-1] != ZWNJ
+
+
+def _stem_with_tags(stem: str, tags: frozenset[str]) -> str | None:
+    """`stem` (or its own half-space correction) when the lexicon knows it with one of `tags`."""
+    if len(stem) < 2 or stem in FUNCTION_WORDS:
+        return None
+    if lexicon.word_tags(stem) & tags:
+        return stem
+    fixed = fix_word(stem)
+    if fixed != stem and lexicon.word_tags(fixed) & tags:
+        return fixed
+    return None
+
+
+def _lexicon_variants(word: str) -> set[str]:
+    """Spellings of `word` with one more half-space that the lexicon lists (`برنامه‌ریزی`)."""
+    found = set()
+    known = lexicon.words()
+    for i in range(2, len(word) - 1):
+        left, right = word[i - 1], word[i]
+        if ZWNJ in (left, right) or left in NON_JOINING:
+            continue
+        variant = word[:i] + ZWNJ + word[i:]
+        if variant in known:
+            found.add(variant)
+    return found
+
+
+def _readings(word: str) -> set[str]:
+    """Every spelling of an unknown `word` that the lexicon supports (the word itself if it is fine)."""
+    readings = _lexicon_variants(word)
+    # Suffixes written joined on purpose compete with ours: `تنهایی` is `تنها`+`یی`, `میدانی` `میدان`+`ی`.
+    for suffix in ("ی", "یی", "ان", "ات"):
+        if word.endswith(suffix) and lexicon.word_count(word[: -len(suffix)]) > 0:
+            readings.add(word)
+    for suffix in PLURAL_SUFFIXES:
+        if word.endswith(suffix):
+            stem = _stem_with_tags(word[: -len(suffix)], _NOUN_TAGS)
+            if stem:
+                readings.add(_attach(stem, suffix))
+            # A writer who drops the half-space often drops an ه too: `پروژهای` may be `پروژه‌های`.
+            dropped = word[: -len(suffix) + 1]
+            if lexicon.word_count(dropped) > 0 and _stem_with_tags(dropped, _NOUN_TAGS):
+                readings.add(_attach(dropped, suffix))
+    for suffix in COMPARATIVE_SUFFIXES:
+        if word.endswith(suffix):
+            stem = _stem_with_tags(word[: -len(suffix)], _ADJECTIVE_TAGS)
+            if stem:
+                readings.add(_attach(stem, suffix))
+    if word.endswith("ای"):
+        stem = word[:-2]
+        if stem.endswith("ه") and lexicon.word_count(stem) > 0 and _stem_with_tags(stem, _NOUN_TAGS):
+            readings.add(stem + ZWNJ + "ای")
+    for suffix in JOINED_AFTER_HEH:
+        if word.endswith(suffix) and word[: -len(suffix)].endswith("ه") and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            if stem not in FUNCTION_WORDS and (lexicon.word_tags(stem) or stem[:-1] in lexicon.past_stems()):
+                readings.add(stem + ZWNJ + suffix)
+    for prefix in VERB_PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and rest and rest[0] != ZWNJ and lexicon.is_verb_form(rest):
+            readings.add(prefix + ZWNJ + rest)
+            break
+    return readings
+
+
+@lru_cache(maxsize=131072)
+def fix_word(word: str) -> str:
+    """Restore the half-spaces of one token (`شهرداریها` → `شهرداری‌ها`); unchanged if valid or ambiguous."""
+    if not _is_persian_word(word):
+        return word
+    count = lexicon.word_count(word)
+    if count > 0:
+        return word
+    readings = _readings(word)
+    if len(readings) == 1:
+        return readings.pop()
+    return word
+
+
+def _verbal_noun(word: str) -> bool:
+    """`گذاری`, `ریزی`, `کننده`: a present stem, alone or with ی / نده / ندگی / ندگان."""
+    stems = lexicon.present_stems()
+    if word in stems:
+        return True
+    for ending in ("ی", "نده", "ندگی", "ندگان"):
+        if word.endswith(ending) and word[: -len(ending)] in stems:
+            return True
+    return False
+
+
+@lru_cache(maxsize=131072)
+def join_pair(left: str, right: str) -> str | None:
+    """The one word that `left right` should be (`شهرداری ها` → `شهرداری‌ها`), or None to keep both."""
+    if not (_is_persian_word(left) and _is_persian_word(right)):
+        return None
+    if right in PLURAL_SUFFIXES:
+        return _attach(left, right) if _stem_with_tags(left, _NOUN_TAGS) == left else None
+    if right in COMPARATIVE_SUFFIXES:
+        if _stem_with_tags(left, frozenset({"AJ"})) != left:
+            return None
+        joined, half_spaced = left + right, _attach(left, right)
+        if lexicon.word_count(joined) > max(lexicon.word_count(half_spaced), 0):
+            return joined  # lexicalized: بیشتر، کمتر
+        return half_spaced
+    if right in SPACED_AFTER_HEH:
+        if left.endswith("ه") and len(left) >= 2 and left not in FUNCTION_WORDS:
+            return left + ZWNJ + right
+        return None
+    if left in VERB_PREFIXES:
+        return left + ZWNJ + right if lexicon.is_verb_form(right) else None
+    if left in FUNCTION_WORDS or right in FUNCTION_WORDS or not joins_next(left):
+        return None
+    compound = left + ZWNJ + right
+    count = lexicon.word_count(compound)
+    if count > 0 or (count == 0 and _verbal_noun(right)):
+        return compound
+    return None
+
+
+def join_tokens(tokens: list[str]) -> list[str]:
+    """Fix each word, then merge neighbours left to right (`سرمایه گذاری های` → one word)."""
+    result: list[str] = []
+    for token in tokens:
+        token = fix_word(token)
+        if result:
+            joined = join_pair(result[-1], token)
+            if joined is not None:
+                result[-1] = joined
+                continue
+        result.append(token)
+    return result
