@@ -1,9 +1,10 @@
-"""Per-user limits on subscriber searches: a sliding window of recent searches, and a query length cap.
+"""Per-user limit on subscriber searches: a sliding window of each user's recent searches.
 
 `SearchRateLimiter.hit(user_id)` records one search and says whether it may run; when it may not, it
 also says how many seconds until the oldest search in the window expires, so the bot can tell the
 user when to try again. The limiter lives in memory (one bot process); `clock` is injectable so tests
 need no sleeping. Idle users are forgotten, so memory follows the number of *active* users.
+The query length cap is not here: `bot.text.query.parse_query` cuts every query (and says so).
 """
 
 from __future__ import annotations
@@ -16,9 +17,6 @@ from dataclasses import dataclass
 
 SEARCHES_PER_WINDOW = 20
 WINDOW_SECONDS = 60.0
-# A search query is a few words; anything longer is a paste, not a query. Cutting it here keeps the
-# analyzer's work and the server-side pagination store small whatever a user sends.
-MAX_QUERY_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,14 +72,3 @@ class SearchRateLimiter:
             del self._recent[user]
         self._next_sweep = now + self.window
 
-
-def cap_query(text: str, max_chars: int = MAX_QUERY_CHARS) -> tuple[str, bool]:
-    """The query cut to `max_chars` at a word boundary when possible, and whether it was cut."""
-    text = text.strip()
-    if len(text) <= max_chars:
-        return text, False
-    head = text[:max_chars]
-    space = head.rfind(" ")
-    if space > max_chars // 2:
-        head = head[:space]
-    return head.rstrip(), True

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ratelimit import MAX_QUERY_CHARS, SearchRateLimiter, cap_query
+from bot.ratelimit import SearchRateLimiter
 
 
 class FakeClock:
@@ -104,19 +104,3 @@ def test_never_more_than_limit_in_any_window(gaps):
     for t in allowed_at:
         assert sum(1 for u in allowed_at if t - 10 < u <= t) <= 4
 
-
-def test_cap_query_keeps_short_queries():
-    assert cap_query("  پروژه های شهرداری ") == ("پروژه های شهرداری", False)
-
-
-def test_cap_query_cuts_at_a_word_boundary():
-    words = " ".join(["شهرداری"] * 100)
-    cut, was_cut = cap_query(words)
-    assert was_cut
-    assert len(cut) <= MAX_QUERY_CHARS
-    assert set(cut.split()) == {"شهرداری"}
-
-
-def test_cap_query_cuts_one_long_word_hard():
-    cut, was_cut = cap_query("ا" * 10_000)
-    assert was_cut and cut == "ا" * MAX_QUERY_CHARS
