@@ -15,6 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE
+
 BlockKind = Literal["lead", "bullet", "paragraph", "closing", "byline", "footer"]
 Normalizer = Callable[[str], str]
 
@@ -79,7 +81,7 @@ def _is_persian(ch: str) -> bool:
 def _fix_question_marks_outside_urls(text: str) -> str:
     pieces: list[str] = []
     last = 0
-    for match in _url_re().finditer(text):
+    for match in URL_RE.finditer(text):
         pieces.append(_fix_question_marks(text[last : match.start()]))
         pieces.append(match.group())
         last = match.end()
@@ -121,8 +123,11 @@ def _split_markup(line: str) -> _Line:
 
 def _is_footer(text: str) -> bool:
     """A line made only of hashtags, @handles and links (with emoji or punctuation around them)."""
-    stripped, found = _tag_re().subn(" ", text)
-    return found > 0 and not any(ch.isalnum() for ch in stripped)
+    found = 0
+    for pattern in (URL_RE, HANDLE_RE, HASHTAG_RE):
+        text, count = pattern.subn(" ", text)
+        found += count
+    return found > 0 and not any(ch.isalnum() for ch in text)
 
 
 def _normalize_lines(texts: list[str], normalize: Normalizer) -> list[str]:
@@ -185,15 +190,3 @@ def _default_normalizer() -> Normalizer:
     from bot.text.normalize import normalize_text
 
     return normalize_text
-
-
-_URL = re.compile(r"(?:https?://|www\.|t\.me/)[^\s<>\"«»]+", re.IGNORECASE)
-_TAG = re.compile(r"(?:https?://|www\.|t\.me/)[^\s<>\"«»]+|[@#][\w\u200c]+", re.IGNORECASE)
-
-
-def _url_re() -> re.Pattern[str]:
-    return _URL
-
-
-def _tag_re() -> re.Pattern[str]:
-    return _TAG

@@ -24,6 +24,7 @@ __all__ = ["render_html", "render_post", "split_html", "utf16_len"]
 
 _SENTENCE_END = re.compile(r"[.!?؟…۔]+[\"'»)\]]*(?=\s)")
 _TAG_OF_KIND = {"byline": "i"}
+_TAG = re.compile(r"<[^>]*>")
 
 
 def _escape(text: str) -> str:
@@ -162,7 +163,7 @@ def split_html(html: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
     if limit < 1:
         raise ValueError("limit must be at least 1")
     if utf16_len(html) <= limit:  # tags and entities only ever add length
-        return [html.strip()] if html.strip() else []
+        return [html.strip()] if _TAG.sub("", html).strip() else []
     parser = _TextWithTags()
     parser.feed(html)
     parser.close()
