@@ -22,13 +22,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
-try:
-    from bot.text.halfspace import fix_word
-except ImportError:  # TEMPORARY until the normalizer lands: words then keep only their typed ZWNJs
-
-    def fix_word(word: str) -> str:
-        return word
-
+from bot.text.halfspace import fix_word, join_pair
 from bot.text.lexicon import word_count, word_tags
 from bot.text.lexicon import words as lexicon_words
 
@@ -77,7 +71,10 @@ def _lexicon() -> frozenset[str]:
 
 @cache
 def _compound_heads() -> dict[str, frozenset[str]]:
-    """First part → second parts of two-part lexicon compounds (`پیش` → {`بینی`, `نویس`, …})."""
+    """First part → second parts of two-part lexicon compounds (`پیش` → {`بینی`, `نویس`, …}).
+
+    Only a pair found here can be a compound for `join_pair`, so the (uncached, per-pair) call is
+    made for these few pairs and not for every pair of neighbouring words."""
     pairs: dict[str, set[str]] = {}
     for word in _lexicon():
         if word.count(ZWNJ) == 1:
@@ -123,35 +120,53 @@ def term(word: str) -> str | None:
     return joined.translate(_FOLD).lower()[:MAX_TERM_CHARS]
 
 
-def normalize(text: str) -> str:
-    """Character-level normalization shared by indexing, querying and snippets (length may change)."""
-    return text.translate(_NORMALIZE)
+@dataclass(frozen=True, slots=True)
+class _Chunk:
+    """What a whitespace-separated piece of text contributes: its terms, and the words at its two
+    edges when they can take part in a compound written apart (None otherwise)."""
+
+    terms: tuple[str, ...]
+    first_word: str | None
+    head_word: str | None
 
 
-def words(text: str) -> list[str]:
-    """The normalized words of `text`, with lexicon compounds written apart (`پیش بینی`) joined by ZWNJ."""
-    found = _WORD.findall(text.translate(_NORMALIZE))
-    heads = _compound_heads()
-    merged: list[str] = []
-    i, n = 0, len(found)
-    while i < n:
-        word = found[i]
-        tails = heads.get(word)
-        if tails is not None and i + 1 < n and found[i + 1].split(ZWNJ, 1)[0] in tails:
-            word = word + ZWNJ + found[i + 1]
-            i += 1
-        merged.append(word)
-        i += 1
-    return merged
+@lru_cache(maxsize=1 << 18)
+def _chunk(chunk: str) -> _Chunk:
+    norm = chunk.translate(_NORMALIZE)
+    found = list(_WORD.finditer(norm))
+    terms = tuple(t for t in (term(m.group()) for m in found) if t)
+    if not found:
+        return _Chunk(terms, None, None)
+    first = found[0].group() if found[0].start() == 0 else None
+    last = found[-1].group() if found[-1].end() == len(norm) else None
+    return _Chunk(terms, first, last if last in _compound_heads() else None)
 
 
 def analyze(text: str) -> list[str]:
-    """The index terms of `text`, in order (inflection-only words dropped)."""
-    out = []
-    for word in words(text):
-        t = term(word)
-        if t:
-            out.append(t)
+    """The index terms of `text`, in order (inflection-only words dropped).
+
+    Text is cut at whitespace and each distinct piece is analyzed once (cached): a per-character
+    pass over every article would cost more than all the rest of an import."""
+    heads = _compound_heads()
+    out: list[str] = []
+    chunks = list(map(_chunk, text.split()))
+    skip_first = False
+    for i, chunk in enumerate(chunks):
+        terms = chunk.terms[1:] if skip_first else chunk.terms
+        skip_first = False
+        head = chunk.head_word
+        if head is not None and i + 1 < len(chunks):
+            following = chunks[i + 1].first_word
+            if following is not None and following in heads[head]:
+                joined = join_pair(head, following)
+                if joined is not None:
+                    joined_term = term(joined)
+                    out.extend(terms[:-1] if term(head) else terms)
+                    if joined_term:
+                        out.append(joined_term)
+                    skip_first = bool(term(following))
+                    continue
+        out.extend(terms)
     return out
 
 

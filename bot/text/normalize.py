@@ -19,7 +19,7 @@ import re
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bot.text import halfspace, lexicon
+from bot.text import halfspace
 from bot.text.halfspace import ARABIC_LETTERS, ZWNJ
 from bot.text.protect import MASK, Span, mask, persian_number, unmask
 
@@ -27,36 +27,29 @@ if TYPE_CHECKING:
     from hazm import Normalizer
 
 _AR = f"[{ARABIC_LETTERS}]"
-_NON_JOINING = "".join(sorted(halfspace.NON_JOINING))
 
 _WORD = f"{_AR}+(?:{ZWNJ}{_AR}+)*"
 _WORD_RUN_RE = re.compile(f"{_WORD}(?: {_WORD})*")
 
-_SPACES_RE = re.compile(r" {2,}")
-_EDGE_SPACES_RE = re.compile(r"^ +| +$", re.MULTILINE)
-_TATWEEL_RE = re.compile("\u0640+")
-_ZWNJ_RUN_RE = re.compile(f"{ZWNJ}{{2,}}")
-# A half-space only belongs between a joining Arabic-script letter and another letter.
-_STRAY_ZWNJ_RE = re.compile(
-    f"(?<=[{_NON_JOINING}]){ZWNJ}"
-    f"|(?<={_AR}){ZWNJ}(?!{_AR})"
-    f"|(?<![{ARABIC_LETTERS}{MASK}]){ZWNJ}(?={_AR})"
-)
-_LATIN_COMMA_RE = re.compile(f"(?<={_AR})( *)([,;])(?![0-9])")
-_SPACE_BEFORE_PERSIAN_PUNCT_RE = re.compile(r"(?<=\S) +(?=[،؛؟])")
+# Each pattern starts with the character it is about, and each pass runs only when that character
+# is present: a regex pass over a seed-sized draft costs ~0.1 ms here, a substring test ~3 µs.
+_SPACES_RE = re.compile(r"  +")
+_LATIN_COMMA_RE = re.compile(f"(?<={_AR}) *[,;](?![0-9])")
 _SPACE_BEFORE_PUNCT_RE = re.compile(
-    f"(?<=[{ARABIC_LETTERS}{MASK}»)]) +(?=[.:!](?:[ {ARABIC_LETTERS}«]|$))", re.MULTILINE
+    f"(?<=\\S) +(?=[،؛؟])|(?<=[{ARABIC_LETTERS}{MASK}»)]) +(?=[.:!](?:[ \\n{ARABIC_LETTERS}«]|$))",
+    re.MULTILINE,
 )
-_SPACE_AFTER_PERSIAN_PUNCT_RE = re.compile(r"([،؛])(?=[^\s،؛.:!؟?»)\]])")
-_SPACE_AFTER_PUNCT_RE = re.compile(f"(?<=[{ARABIC_LETTERS}{MASK}»)])([.!؟:])(?=[{ARABIC_LETTERS}«])")
-_SPACE_AFTER_COLON_RE = re.compile(f"(?<={_AR}):(?={MASK})")
-_INSIDE_QUOTES_RE = re.compile(r"(?<=[«(]) +(?=\S)|(?<=\S) +(?=[»)])")
-_BEFORE_OPENING_RE = re.compile(f"(?<={_AR})(?=[«(])")
-_AFTER_CLOSING_RE = re.compile(f"(?<=[»)])(?={_AR})")
-_REPEATED_RE = re.compile(f"({_AR})\\1\\1")
+_SPACE_AFTER_PUNCT_RE = re.compile(
+    f"[،؛](?=[^\\s،؛.:!؟?»)\\]])"
+    f"|[.!؟:](?<=[{ARABIC_LETTERS}{MASK}»)][.!؟:])(?=[{ARABIC_LETTERS}«])"
+    f"|:(?<={_AR}:)(?={MASK})"
+)
+_INSIDE_BRACKETS_RE = re.compile(r"(?<=[«(]) +(?=\S)|(?<=\S) +(?=[»)])")
+_OUTSIDE_BRACKETS_RE = re.compile(f"[«(](?<={_AR}[«(])|(?<=[»)])(?={_AR})")
+_ZWNJ_RUN_RE = re.compile(f"{ZWNJ}[{ZWNJ} ]*")
 _PERSIAN_LINE_RE = re.compile(_AR)
 
-_TO_PERSIAN = str.maketrans({",": "،", ";": "؛"})
+_TO_PERSIAN_PUNCT = str.maketrans({",": "،", ";": "؛"})
 
 
 @cache
@@ -72,35 +65,86 @@ def hazm_normalizer() -> Normalizer:
     )
 
 
+@cache
+def _hazm_tables() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
+    """From hazm's constants: what any enabled step could change, and its letter mapping."""
+    from hazm.constants import (
+        DIACRITICS_PATTERNS,
+        SPECIAL_CHARS_PATTERNS,
+        TRANSLATION_DST,
+        TRANSLATION_SRC,
+        UNICODE_REPLACEMENTS,
+    )
+
+    letters = dict(zip(TRANSLATION_SRC, TRANSLATION_DST, strict=True))
+    letters = {src: dst for src, dst in letters.items() if src != dst}
+    translate_re = re.compile("[" + re.escape("".join(letters)) + "]")
+    classes = "".join(pattern[1:-1] for pattern, _ in DIACRITICS_PATTERNS + SPECIAL_CHARS_PATTERNS)
+    ligatures = "".join(old for old, _ in UNICODE_REPLACEMENTS if len(old) == 1) + "ﻵﻶﻷﻸﻹﻺﻻﻼ"
+    changes_re = re.compile(
+        "[" + re.escape("".join(letters)) + classes + re.escape(ligatures) + '"]|\\.\\.\\.'
+    )
+    return changes_re, translate_re, letters
+
+
+def _apply_hazm(text: str) -> str:
+    """hazm's `normalize` with our switches, in its order, minus work that cannot change anything.
+
+    Its first step rebuilds a 400-entry translation table and runs `str.translate` on every call
+    (~0.6 ms on the seed); mapping only the characters that are present gives the same result.
+    The decimal rule of `persian_style` never fires: numbers are masked before hazm runs.
+    """
+    hazm = hazm_normalizer()
+    changes_re, translate_re, letters = _hazm_tables()
+    if not changes_re.search(text):
+        return text
+    text = translate_re.sub(lambda match: letters[match.group()], text)
+    if '"' in text or "..." in text:
+        text = hazm.persian_style(text)
+    text = hazm.remove_diacritics(text)
+    text = hazm.unicodes_replacement(text)
+    return hazm.remove_specials_chars(text)
+
+
+def _tidy_zwnj(match: re.Match[str]) -> str:
+    """Keep one half-space, and only between a joining Arabic-script letter and another letter."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    if before == " ":
+        return ""
+    if " " in match.group():
+        return " "
+    after = text[end] if end < len(text) else ""
+    arabic_before = bool(before) and (_PERSIAN_LINE_RE.match(before) is not None)
+    arabic_after = bool(after) and (_PERSIAN_LINE_RE.match(after) is not None)
+    if arabic_before and arabic_after and before not in halfspace.NON_JOINING:
+        return ZWNJ
+    if before == MASK and arabic_after:
+        return ZWNJ
+    if arabic_before or arabic_after or not before or not after:
+        return ""
+    return ZWNJ  # between letters of another script (Indic scripts use ZWNJ too)
+
+
 def _fix_spacing(text: str) -> str:
-    text = _TATWEEL_RE.sub("", text)
-    text = _SPACES_RE.sub(" ", text)
-    text = _ZWNJ_RUN_RE.sub(ZWNJ, text)
-    text = text.replace(" " + ZWNJ, " ").replace(ZWNJ + " ", " ")
-    text = _STRAY_ZWNJ_RE.sub("", text)
-    text = _LATIN_COMMA_RE.sub(lambda m: m.group(2).translate(_TO_PERSIAN), text)
-    text = _SPACE_BEFORE_PERSIAN_PUNCT_RE.sub("", text)
-    text = _SPACE_BEFORE_PUNCT_RE.sub("", text)
-    text = _SPACE_AFTER_PERSIAN_PUNCT_RE.sub(r"\1 ", text)
-    text = _SPACE_AFTER_PUNCT_RE.sub(r"\1 ", text)
-    text = _SPACE_AFTER_COLON_RE.sub(": ", text)
-    text = _INSIDE_QUOTES_RE.sub("", text)
-    text = _BEFORE_OPENING_RE.sub(" ", text)
-    text = _AFTER_CLOSING_RE.sub(" ", text)
-    text = _SPACES_RE.sub(" ", text)
-    return _EDGE_SPACES_RE.sub("", text)
-
-
-def _decrease_repeated(match: re.Match[str]) -> str:
-    """hazm's rule: a letter written 3+ times becomes 1 or 2 copies, whichever the lexicon knows."""
-    word = match.group()
-    if word in lexicon.words():
-        return word
-    once = re.sub(f"({_AR})\\1{{2,}}", r"\1", word)
-    twice = re.sub(f"({_AR})\\1{{2,}}", r"\1\1", word)
-    if (once in lexicon.words()) != (twice in lexicon.words()):
-        return once if once in lexicon.words() else twice
-    return twice
+    if "\u0640" in text:
+        text = text.replace("\u0640", "")  # tatweel
+    if ZWNJ in text:
+        text = _ZWNJ_RUN_RE.sub(_tidy_zwnj, text)
+    if "," in text or ";" in text:
+        text = _LATIN_COMMA_RE.sub(lambda m: m.group().strip(" ").translate(_TO_PERSIAN_PUNCT), text)
+    if "  " in text:
+        text = _SPACES_RE.sub(" ", text)
+    if any(f" {mark}" in text for mark in "،؛؟.:!"):
+        text = _SPACE_BEFORE_PUNCT_RE.sub("", text)
+    text = _SPACE_AFTER_PUNCT_RE.sub(lambda m: m.group() + " ", text)
+    if any(pair in text for pair in ("« ", " »", "( ", " )")):
+        text = _INSIDE_BRACKETS_RE.sub("", text)
+    if "«" in text or "»" in text or "(" in text or ")" in text:
+        text = _OUTSIDE_BRACKETS_RE.sub(lambda m: f" {m.group()}" if m.group() else " ", text)
+    if text.startswith(" ") or text.endswith(" ") or " \n" in text or "\n " in text:
+        text = "\n".join(line.strip(" ") for line in text.split("\n"))
+    return text
 
 
 def _fix_run(match: re.Match[str]) -> str:
@@ -134,9 +178,7 @@ def normalize_text(text: str) -> str:
     """Full Persian clean-up of `text`; the result has exactly as many lines (`\\n`) as the input."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     masked, spans = mask(text)
-    masked = hazm_normalizer().normalize(masked)
-    if _REPEATED_RE.search(masked):
-        masked = re.sub(f"{_AR}*({_AR})\\1{{2,}}{_AR}*", _decrease_repeated, masked)
+    masked = _apply_hazm(masked)
     masked = _fix_spacing(masked)
     masked = _WORD_RUN_RE.sub(_fix_run, masked)
     return _restore(masked, spans)
