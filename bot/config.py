@@ -46,6 +46,7 @@ class Settings(BaseSettings):
     posting_slots: Annotated[tuple[time, ...], NoDecode] = (time(8), time(12), time(18), time(21))
     quiet_hours: Annotated[tuple[time, time] | None, NoDecode] = (time(23), time(7))
     misfire_grace_minutes: int = 30
+    channel_posts_per_minute: int = 20
     signature: str = ""
     bullet: str = "🔹"
     webhook_url: str | None = None
@@ -115,7 +116,7 @@ class Settings(BaseSettings):
             return (_parse_hhmm(start), _parse_hhmm(end))
         return value
 
-    @field_validator("misfire_grace_minutes")
+    @field_validator("misfire_grace_minutes", "channel_posts_per_minute")
     @classmethod
     def _check_grace(cls, value: int) -> int:
         if value < 0:

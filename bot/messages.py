@@ -129,8 +129,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "“{typed}” is more than a year away. Type a nearer time.",
     ),
     "tonight_passed": (
-        "امشب ساعت {clock} گذشته است؛ «فردا صبح» یا «انتخاب زمان» را بزنید.",
-        "Tonight at {clock} has passed; choose “tomorrow morning” or “pick a time”.",
+        "ساعت انتشار امشب گذشته است؛ «فردا صبح» یا «انتخاب زمان» را بزنید.",
+        "Tonight's publishing time has passed; choose “tomorrow morning” or “pick a time”.",
     ),
     # — scheduling —
     "scheduled": (
@@ -193,7 +193,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "queue_page": (" — صفحهٔ {page} از {pages}", " — page {page} of {pages}"),
     "queue_item": ("#{article_id} · {when}\n{title}", "#{article_id} · {when}\n{title}"),
-    "queue_failed_item": ("#{article_id} · ناموفق\n{title}", "#{article_id} · failed\n{title}"),
     # — editing and deleting published posts —
     "edited": (
         "✏️ پست #{article_id} در کانال اصلاح شد و بایگانی به‌روز شد.",
@@ -203,11 +202,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "متن تازه با پست #{article_id} فرقی ندارد.",
         "The new text is the same as post #{article_id}.",
     ),
-    "edit_too_many_parts": (
-        "متن تازه {new} پیام می‌شود ولی پست منتشرشده {old} پیام است؛ کوتاه‌ترش کنید یا پست را حذف و "
-        "دوباره منتشر کنید.",
-        "The new text needs {new} messages but the published post has {old}; shorten it, or delete the "
-        "post and publish again.",
+    "edit_parts_differ": (
+        "متن تازه {new} پیام می‌شود ولی پست منتشرشده {old} پیام است؛ متن را هم‌اندازه کنید یا پست را "
+        "حذف و دوباره منتشر کنید.",
+        "The new text needs {new} message(s) but the published post has {old}; match its length, or "
+        "delete the post and publish again.",
     ),
     "edit_failed": (
         "اصلاح پست #{article_id} در کانال ممکن نشد: {reason}",
@@ -232,6 +231,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{article_id} could not be deleted from the channel: {reason} (bots can delete only "
         "messages under 48 hours old unless they hold the delete right.)",
     ),
+    "status_draft": ("پیش‌نویس", "draft"),
+    "status_scheduled": ("زمان‌بندی‌شده", "scheduled"),
+    "status_publishing": ("در حال انتشار", "being published"),
+    "status_published": ("منتشرشده", "published"),
+    "status_failed": ("ناموفق", "failed"),
+    "status_cancelled": ("لغوشده", "cancelled"),
+    "status_deleted": ("حذف‌شده", "deleted"),
     "not_found": ("پست #{article_id} پیدا نشد.", "There is no post #{article_id}."),
     "done": ("انجام شد.", "Done."),
     # — button labels —

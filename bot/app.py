@@ -1,0 +1,154 @@
+"""`newsdesk run`: the bot — settings, logging, the Application, and its one builder.
+
+How it runs: `cmd_run` reads the settings (a missing BOT_TOKEN, CHANNEL_ID or EDITOR_IDS is a
+one-line error and exit status 2), opens the database, builds the Application with
+`build_application` and runs it with long polling, or as a webhook server when WEBHOOK_URL is
+set. The Bot API address comes from TELEGRAM_API_URL (a local Bot API server or the test server).
+
+At start-up the scheduler re-arms every pending post from the database and tells editors about
+posts that were missed or left half-published by a crash; the command menu is set, but a server
+that refuses it does not stop the bot. SIGTERM or SIGINT stops polling, lets the publication in
+flight finish, then closes the database.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.error import TelegramError
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+
+from bot import messages as msg
+from bot.config import Settings, load_settings
+from bot.publisher import Publisher, utc_now
+from bot.scheduler import Scheduler
+from handlers import editor
+from handlers.common import SERVICES_KEY, Services
+from storage.database import Database
+
+log = logging.getLogger(__name__)
+
+EDITOR_COMMANDS = ("queue", "delete")
+FLOOD_RETRIES = 2  # the rate limiter waits out this many 429s per request before giving up
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """Run the bot until SIGTERM/SIGINT; settings problems raise ConfigError (exit 2)."""
+    settings = load_settings(for_run=True)
+    configure_logging(settings.log_level)
+    loop = asyncio.new_event_loop()
+    asyncio.set_event_loop(loop)  # PTB's run_* use the current loop; the database must share it
+    db = loop.run_until_complete(Database.open(settings.database_path))
+    application = build_application(settings, db)
+    log.info("newsdesk starting (%s)", "webhook" if settings.webhook_url else "polling")
+    if settings.webhook_url:
+        application.run_webhook(
+            listen=settings.webhook_listen,
+            port=settings.webhook_port,
+            url_path=settings.bot_token or "",
+            webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.bot_token}",
+            secret_token=settings.webhook_secret,
+            allowed_updates=Update.ALL_TYPES,
+        )
+    else:
+        application.run_polling(allowed_updates=Update.ALL_TYPES)
+    return 0
+
+
+def configure_logging(level: str) -> None:
+    """Timestamped log lines on stderr; HTTP chatter only when debugging."""
+    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level.upper())
+    if level.upper() != "DEBUG":
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
+def file_url_for(api_url: str) -> str:
+    """The file download base matching a Bot API base URL (`…/bot` → `…/file/bot`)."""
+    base = api_url.rstrip("/")
+    return base[: -len("/bot")] + "/file/bot" if base.endswith("/bot") else base + "/file/bot"
+
+
+async def _on_start(application: Application) -> None:
+    """Set the editors' command menu, then re-arm the schedule from the database."""
+    svc: Services = application.bot_data[SERVICES_KEY]
+    await _set_editor_commands(application, svc.settings)
+    await svc.scheduler.rearm()
+
+
+async def _set_editor_commands(application: Application, settings: Settings) -> None:
+    """The editors' menu; optional, so a refusal is only logged."""
+    commands = [BotCommand(name, msg.text(f"cmd_{name}", msg.FA)) for name in EDITOR_COMMANDS]
+    for editor_id in sorted(settings.editor_ids):
+        try:
+            await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(editor_id))
+        except TelegramError as error:
+            log.warning("could not set the command menu for editor %s: %s", editor_id, error)
+
+
+async def _on_stop(application: Application) -> None:
+    """Let the publication in flight finish before the connection closes."""
+    await application.bot_data[SERVICES_KEY].publisher.drain()
+
+
+async def _on_shutdown(application: Application) -> None:
+    """Close the database."""
+    await application.bot_data[SERVICES_KEY].db.close()
+    log.info("newsdesk stopped")
+
+
+def build_application(
+    settings: Settings, db: Database, *, clock: Callable[[], datetime] = utc_now
+) -> Application:
+    """The bot: Telegram client, rate limiter, schedule, publisher and every handler.
+
+    `clock` is the bot's idea of now (tests run it ahead to let time pass)."""
+    assert settings.bot_token is not None and settings.channel_id is not None
+    builder: ApplicationBuilder = (
+        Application.builder()
+        .token(settings.bot_token)
+        .base_url(settings.telegram_api_url)
+        .base_file_url(file_url_for(settings.telegram_api_url))
+        .defaults(Defaults(tzinfo=settings.tz))
+        .concurrent_updates(True)
+        .rate_limiter(
+            AIORateLimiter(
+                group_max_rate=settings.channel_posts_per_minute,
+                group_time_period=60,
+                max_retries=FLOOD_RETRIES,
+            )
+        )
+        .post_init(_on_start)
+        .post_stop(_on_stop)
+        .post_shutdown(_on_shutdown)
+    )
+    application = builder.build()
+    assert application.job_queue is not None
+    notices = editor.EditorNotices(application, settings.editor_ids, settings.tz)
+    publisher = Publisher(
+        application.bot,
+        db,
+        channel_id=settings.channel_id,
+        notices=notices,
+        quiet_hours=settings.quiet_hours,
+        tz=settings.tz,
+        clock=clock,
+    )
+    scheduler = Scheduler(
+        application.job_queue,
+        db,
+        publisher,
+        notices=notices,
+        grace_minutes=settings.misfire_grace_minutes,
+        clock=clock,
+    )
+    application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, clock)
+    editor.register(application)
+    # The subscriber side (handlers.subscriber) registers its handlers here, after the editor desk.
+    return application
+

@@ -1,0 +1,110 @@
+"""The whole bot, in-process, against the Bot API test server: for the end-to-end editor tests.
+
+`running_desk(server, tmp_path)` builds the Application with the one builder (bot.app), a real
+SQLite file and a movable clock, starts polling over real HTTP, and stops it cleanly afterwards.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from telegram.ext import Application
+
+from bot.app import build_application
+from bot.config import Settings
+from storage.database import Database
+from tests.botapi.fixtures import EDITOR_ID
+from tests.botapi.server import BotApiServer
+from tests.botapi.world import StoredMessage
+
+
+class MovableClock:
+    """Real time plus an offset a test can move forward ("time passes")."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+    def advance(self, delta: timedelta) -> None:
+        self.offset += delta
+
+
+@dataclass
+class Desk:
+    """A running bot and the handles a test needs."""
+
+    server: BotApiServer
+    application: Application
+    db: Database
+    clock: MovableClock
+    settings: Settings
+
+    async def editor_says(self, text: str, *, reply_to: StoredMessage | None = None) -> None:
+        """The editor writes to the bot."""
+        self.server.user_sends_text(EDITOR_ID, text, reply_to=reply_to)
+
+    async def wait_bot_message(
+        self, chat_id: int, predicate=lambda m: True, *, after: int = 0, timeout: float = 10.0
+    ) -> StoredMessage:
+        """The first bot message in `chat_id` after message id `after` that satisfies `predicate`."""
+
+        def found() -> StoredMessage | None:
+            for message in self.server.bot_messages(chat_id):
+                if message.message_id > after and predicate(message):
+                    return message
+            return None
+
+        return await self.server.wait_for(found, timeout=timeout)
+
+    def last_id(self, chat_id: int) -> int:
+        """The id of the last message in a chat (0 if none)."""
+        messages = self.server.messages(chat_id)
+        return messages[-1].message_id if messages else 0
+
+
+def desk_settings(server: BotApiServer, database_path: Path, **overrides: object) -> Settings:
+    """Settings pointing at the test server, independent of the environment's .env."""
+    values: dict[str, object] = {
+        "bot_token": server.token,
+        "channel_id": f"@{server.channel.username}",
+        "editor_ids": frozenset({EDITOR_ID}),
+        "database_path": database_path,
+        "telegram_api_url": server.base_url,
+        "channel_posts_per_minute": 0,
+        "quiet_hours": None,
+        "signature": "🆔 @news_test",
+    }
+    values.update(overrides)
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+@asynccontextmanager
+async def running_desk(server: BotApiServer, database_path: Path, **overrides: object) -> AsyncIterator[Desk]:
+    """Start the bot (post_init included, as `run_polling` would) and stop it at the end."""
+    settings = desk_settings(server, database_path, **overrides)
+    db = await Database.open(database_path)
+    clock = MovableClock()
+    application = build_application(settings, db, clock=clock)
+    await application.initialize()
+    try:
+        assert application.post_init is not None and application.updater is not None
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+        yield Desk(server, application, db, clock, settings)
+    finally:
+        if application.updater and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+            assert application.post_stop is not None
+            await application.post_stop(application)
+        await application.shutdown()
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)
