@@ -22,11 +22,29 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import html
 import re
 import unicodedata
 from collections import OrderedDict
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from telegram.constants import MessageLimit
+from telegram import (
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InlineQueryResultArticle,
+    InputTextMessageContent,
+)
+from telegram.constants import MessageLimit, ParseMode
+
+from bot import messages as msg
+from bot.text.analyze import make_snippet
+from bot.text.limits import MAX_INLINE_RESULTS, MAX_MESSAGE_UTF16, utf16_len
+
+if TYPE_CHECKING:
+    from storage.database import Article, SearchHit
 
 START_SEARCH_PREFIX = "search_"
 DEEP_LINK_MAX_CHARS = MessageLimit.DEEP_LINK_LENGTH  # start parameter: ≤ 64 characters of [A-Za-z0-9_-]
@@ -159,3 +177,192 @@ def parse_page_callback(data: str) -> tuple[str, int] | None:
         return None
     _, key, page = data.split(":")
     return key, int(page)
+
+
+# --- results as Telegram HTML -------------------------------------------------------------------------
+
+PAGE_SIZE = 5
+LATEST_DEFAULT = 5
+LATEST_MAX = 10
+INLINE_PAGE_SIZE = MAX_INLINE_RESULTS
+INLINE_MAX_OFFSET = 1000  # deeper than this nobody scrolls; also bounds a forged offset's cost
+# With these caps PAGE_SIZE cards and the notes always fit one message (4096), so no hit of a page is
+# ever dropped; `_fit` is only the safety net.
+TITLE_MAX_CHARS = 150
+SNIPPET_MAX_CHARS = 450
+DESCRIPTION_MAX_CHARS = 160
+_TAG = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True, slots=True)
+class ResultCard:
+    """One article as a result: what every view of a search hit or a latest post is made from."""
+
+    article_id: int
+    title: str
+    published_at: datetime
+    snippet_html: str  # escaped; matched words in <b>
+    snippet_text: str
+    url: str | None
+
+
+def article_url(channel_id: str | None, channel_message_ids: list[int], url: str | None) -> str | None:
+    """Where a result links: our channel post when we know its message id, else the archived URL."""
+    if channel_id and channel_message_ids:
+        return post_url(channel_id, channel_message_ids[0])
+    if url and url.startswith(("https://", "http://")):
+        return url
+    return None
+
+
+def card_from_hit(hit: SearchHit, channel_id: str | None) -> ResultCard:
+    """A search hit as a card; the snippet's matched words become bold."""
+    if len(hit.snippet.text) <= SNIPPET_MAX_CHARS:
+        snippet_html = hit.snippet.marked("<b>", "</b>", html.escape)
+    else:  # a body without word breaks: no window to mark, cut it plain
+        snippet_html = html.escape(_short(hit.snippet.text, SNIPPET_MAX_CHARS))
+    return ResultCard(
+        article_id=hit.article_id,
+        title=hit.title,
+        published_at=hit.published_at,
+        snippet_html=snippet_html,
+        snippet_text=hit.snippet.text,
+        url=article_url(channel_id, hit.channel_message_ids, hit.url),
+    )
+
+
+def card_from_article(article: Article, channel_id: str | None) -> ResultCard:
+    """A published article (e.g. from `latest`) as a card; its snippet is the start of the body."""
+    snippet = make_snippet(article.body or article.title, frozenset())
+    return ResultCard(
+        article_id=article.id,
+        title=article.title,
+        published_at=article.published_at or article.created_at,
+        snippet_html=html.escape(_short(snippet.text, SNIPPET_MAX_CHARS)),
+        snippet_text=snippet.text,
+        url=article_url(channel_id, article.channel_message_ids, article.url),
+    )
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def visible_len(html_text: str) -> int:
+    """Length of Telegram HTML after entity parsing (tags dropped, entities one character), in UTF-16."""
+    return utf16_len(html.unescape(_TAG.sub("", html_text)))
+
+
+def render_card(
+    card: ResultCard, number: int | None, lang: str, tz: ZoneInfo, bot_username: str | None = None
+) -> str:
+    """One result: numbered, linked title in bold, Jalali date, snippet (hashtags link to a search)."""
+    title = html.escape(_short(card.title, TITLE_MAX_CHARS) or "…")
+    if card.url:
+        title = f'<a href="{html.escape(card.url)}">{title}</a>'
+    snippet = link_hashtags(card.snippet_html, bot_username)
+    return msg.text(
+        "result_card",
+        lang,
+        number=msg.text("result_number", lang, n=number) if number is not None else "",
+        title=title,
+        when=msg.when(card.published_at, tz, lang),
+        snippet=snippet,
+    )
+
+
+def _fit(header: str, blocks: list[str]) -> str:
+    """Header and as many whole blocks as fit one Telegram message."""
+    text = header
+    for block in blocks:
+        candidate = f"{text}\n\n{block}" if text else block
+        if visible_len(candidate) > MAX_MESSAGE_UTF16:
+            break
+        text = candidate
+    return text
+
+
+def render_results_page(
+    cards: list[ResultCard],
+    *,
+    query: str,
+    page: int,
+    partial: bool,
+    truncated: bool,
+    lang: str,
+    tz: ZoneInfo,
+    bot_username: str | None = None,
+) -> str:
+    """A page of search results (≤ PAGE_SIZE cards, numbered across pages) with its notes."""
+    shown_query = html.escape(_short(query, 60))
+    lines = [msg.text("search_header", lang, query=shown_query, page=page)]
+    if partial:
+        lines.append(msg.text("search_partial", lang, query=shown_query))
+    if truncated:
+        lines.append(msg.text("search_truncated", lang))
+    first = (page - 1) * PAGE_SIZE + 1
+    blocks = [render_card(c, first + i, lang, tz, bot_username) for i, c in enumerate(cards)]
+    return _fit("\n".join(lines), blocks)
+
+
+def render_no_results(query: str, *, truncated: bool, lang: str) -> str:
+    """The reply when nothing, not even a partial match, was found."""
+    text = msg.text("search_none", lang, query=html.escape(_short(query, 60)))
+    return text + ("\n" + msg.text("search_truncated", lang) if truncated else "")
+
+
+def render_latest(cards: list[ResultCard], lang: str, tz: ZoneInfo, bot_username: str | None = None) -> str:
+    """The newest posts, newest first."""
+    if not cards:
+        return msg.text("latest_none", lang)
+    blocks = [render_card(c, i + 1, lang, tz, bot_username) for i, c in enumerate(cards)]
+    return _fit(msg.text("latest_header", lang, count=len(cards)), blocks)
+
+
+def _page_button(label: str, key: str, page: int, lang: str) -> InlineKeyboardButton:
+    return InlineKeyboardButton(msg.text(label, lang), callback_data=page_callback_data(key, page))
+
+
+def page_keyboard(key: str, page: int, has_next: bool, lang: str) -> InlineKeyboardMarkup | None:
+    """« previous / next » buttons for a results page, or None when there is only one page."""
+    buttons = []
+    if page > 1:
+        buttons.append(_page_button("btn_prev", key, page - 1, lang))
+    if has_next:
+        buttons.append(_page_button("btn_next", key, page + 1, lang))
+    return InlineKeyboardMarkup([buttons]) if buttons else None
+
+
+# --- inline mode --------------------------------------------------------------------------------------
+
+
+def parse_inline_offset(offset: str) -> int:
+    """The result offset Telegram echoes back from our `next_offset` ('' or forged → 0)."""
+    return int(offset) if offset.isascii() and offset.isdigit() and int(offset) <= INLINE_MAX_OFFSET else 0
+
+
+def next_inline_offset(offset: int, has_more: bool) -> str:
+    """`next_offset` for the page after the one starting at `offset` ('' when there is none)."""
+    following = offset + INLINE_PAGE_SIZE
+    return str(following) if has_more and following <= INLINE_MAX_OFFSET else ""
+
+
+def inline_results(cards: list[ResultCard], lang: str, tz: ZoneInfo) -> list[InlineQueryResultArticle]:
+    """Cards as inline results: title, date and snippet shown in the list; the card itself is sent."""
+    results = []
+    for card in cards[:INLINE_PAGE_SIZE]:
+        results.append(
+            InlineQueryResultArticle(
+                id=str(card.article_id),
+                title=_short(card.title, TITLE_MAX_CHARS) or "…",
+                description=_short(
+                    f"{msg.when(card.published_at, tz, lang)} — {card.snippet_text}", DESCRIPTION_MAX_CHARS
+                ),
+                input_message_content=InputTextMessageContent(
+                    render_card(card, None, lang, tz), parse_mode=ParseMode.HTML
+                ),
+                url=card.url,
+            )
+        )
+    return results

@@ -3,26 +3,49 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot import messages as msg
+from bot.messages import fa_digits
 from bot.search_view import (
     DEEP_LINK_MAX_CHARS,
+    PAGE_SIZE,
     QueryStore,
+    card_from_hit,
     clean_words,
     hashtag_search_url,
     hashtag_words,
+    inline_results,
     link_hashtags,
+    next_inline_offset,
     page_callback_data,
+    page_keyboard,
+    parse_inline_offset,
     parse_page_callback,
     post_url,
     query_key,
+    render_card,
+    render_no_results,
+    render_results_page,
     search_start_payload,
     words_from_start_payload,
 )
-from bot.text.limits import MAX_CALLBACK_DATA_BYTES, utf8_len
+from bot.text.analyze import Snippet
+from bot.text.limits import (
+    MAX_CALLBACK_DATA_BYTES,
+    MAX_INLINE_RESULTS,
+    MAX_MESSAGE_UTF16,
+    MAX_NEXT_OFFSET_BYTES,
+    utf8_len,
+    utf16_len,
+)
+from storage.database import SearchHit
+from tests.botapi.html_check import parse_html
 
 _START_PARAM = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -111,3 +134,122 @@ def test_query_store_is_bounded_lru():
     assert store.get(keys[1]) is None  # the least recently used one went
     assert store.get(keys[0]) == "الف"
     assert store.put("الف") == keys[0]  # same query, same key
+
+
+# --- rendering -------------------------------------------------------------------------------------------
+
+TEHRAN = ZoneInfo("Asia/Tehran")
+# 2026-11-26 12:00 UTC = Thursday 5 Azar 1405, 15:30 in Tehran
+PUBLISHED = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
+
+
+def make_hit(article_id=1, title="عنوان خبر", text="متن خبر درباره پروژه های شهرداری", spans=((19, 24),),
+             channel_message_ids=(), url=None) -> SearchHit:  # fmt: skip
+    return SearchHit(
+        article_id=article_id, external_id=str(article_id), title=title, snippet=Snippet(text, spans),
+        published_at=PUBLISHED, url=url, channel_message_ids=list(channel_message_ids), score=1.0,
+    )  # fmt: skip
+
+
+def entity_text(plain: str, entity: dict) -> str:
+    """The text an entity covers (offsets are UTF-16 code units)."""
+    units = plain.encode("utf-16-le")
+    return units[2 * entity["offset"] : 2 * (entity["offset"] + entity["length"])].decode("utf-16-le")
+
+
+def test_card_links_to_our_channel_post_before_the_archived_url():
+    hit = make_hit(channel_message_ids=[77], url="https://t.me/old/5")
+    assert card_from_hit(hit, "@news_channel").url == "https://t.me/news_channel/77"
+    assert card_from_hit(hit, "-1009876543210").url == "https://t.me/c/9876543210/77"
+    assert card_from_hit(make_hit(url="https://t.me/old/5"), "@news_channel").url == "https://t.me/old/5"
+    assert card_from_hit(make_hit(url="javascript:alert(1)"), None).url is None
+
+
+def test_card_html_escapes_and_bolds_matched_words():
+    hit = make_hit(
+        title="<script> & «تهران»", text="a<b> پروژه & c", spans=((5, 10),), channel_message_ids=[3]
+    )
+    html_text = render_card(card_from_hit(hit, "@news_channel"), 1, "fa", TEHRAN)
+    plain, entities = parse_html(html_text)  # strict: raises on any unescaped < > &
+    assert "<script> & «تهران»" in plain and "a<b> پروژه & c" in plain
+    bold = [entity_text(plain, e) for e in entities if e["type"] == "bold"]
+    assert "پروژه" in bold
+    links = [e["url"] for e in entities if e["type"] == "text_link"]
+    assert links == ["https://t.me/news_channel/3"]
+
+
+def test_card_shows_jalali_date_in_persian_digits_or_english():
+    card = card_from_hit(make_hit(), None)
+    fa = render_card(card, 12, "fa", TEHRAN)
+    assert fa.startswith("۱۲. ") and "۵ آذر ۱۴۰۵" in fa and "۱۵:۳۰" in fa
+    en = render_card(card, 12, "en", TEHRAN)
+    assert en.startswith("12. ") and "Azar 1405" in en and "15:30" in en
+
+
+def test_snippet_hashtags_link_to_a_bot_search():
+    hit = make_hit(text="خبر تازه #انتخابات_مجلس امروز", spans=())
+    html_text = render_card(card_from_hit(hit, None), 1, "fa", TEHRAN, "newsdesk_bot")
+    _, entities = parse_html(html_text)
+    [link] = [e["url"] for e in entities if e["type"] == "text_link"]
+    assert words_from_start_payload(link.split("?start=")[1]) == "انتخابات مجلس"
+
+
+def test_results_page_numbers_across_pages_and_carries_notes():
+    cards = [card_from_hit(make_hit(i), None) for i in range(1, 6)]
+    text = render_results_page(
+        cards, query="<پروژه>", page=3, partial=True, truncated=True, lang="fa", tz=TEHRAN
+    )
+    parse_html(text)
+    assert "«&lt;پروژه&gt;»" in text and "صفحهٔ ۳" in text
+    assert msg.text("search_partial", "fa", query="&lt;پروژه&gt;") in text
+    assert msg.text("search_truncated", "fa") in text
+    assert [f"{fa_digits(n)}. " in text for n in range(11, 16)] == [True] * 5
+
+
+def test_results_page_always_fits_one_message():
+    long_title = "عنوان بسیار بلند " * 200
+    long_snippet = "واژه‌ای&" * 2000
+    cards = [card_from_hit(make_hit(i, long_title, long_snippet, ()), "@c_hannel") for i in range(PAGE_SIZE)]
+    query = "پروژه " * 100
+    text = render_results_page(cards, query=query, page=9, partial=True, truncated=True, lang="fa", tz=TEHRAN)
+    plain, _ = parse_html(text)
+    assert utf16_len(plain) <= MAX_MESSAGE_UTF16
+    # every card of the page is there: no hit is ever silently dropped
+    assert [f"{fa_digits(n)}. " in text for n in range(41, 46)] == [True] * 5
+
+
+def test_no_results_reply_is_helpful():
+    text = render_no_results("<x>", truncated=False, lang="fa")
+    assert "&lt;x&gt;" in text and "/latest" in text
+    parse_html(text)
+
+
+def test_page_keyboard():
+    assert page_keyboard("k", 1, False, "fa") is None
+    first = page_keyboard("k", 1, True, "fa").inline_keyboard[0]
+    assert [b.callback_data for b in first] == ["sp:k:2"]
+    middle = page_keyboard("k", 2, True, "en").inline_keyboard[0]
+    assert [b.callback_data for b in middle] == ["sp:k:1", "sp:k:3"]
+    assert [b.text for b in middle] == [msg.text("btn_prev", "en"), msg.text("btn_next", "en")]
+
+
+def test_inline_offsets():
+    assert parse_inline_offset("") == 0
+    assert parse_inline_offset("50") == 50
+    for forged in ("-5", "abc", "۵۰", "99999999999999999999"):
+        assert parse_inline_offset(forged) == 0
+    assert next_inline_offset(0, True) == "50"
+    assert next_inline_offset(0, False) == ""
+    assert utf8_len(next_inline_offset(950, True)) <= MAX_NEXT_OFFSET_BYTES
+
+
+def test_inline_results_are_valid_articles():
+    cards = [card_from_hit(make_hit(i, channel_message_ids=[i]), "@news_channel") for i in range(1, 60)]
+    results = inline_results(cards, "fa", TEHRAN)
+    assert len(results) == MAX_INLINE_RESULTS
+    assert len({r.id for r in results}) == MAX_INLINE_RESULTS
+    first = results[0]
+    assert first.title == "عنوان خبر" and first.url == "https://t.me/news_channel/1"
+    assert "۵ آذر ۱۴۰۵" in first.description
+    plain, _ = parse_html(first.input_message_content.message_text)
+    assert "عنوان خبر" in plain and "متن خبر" in plain
