@@ -264,4 +264,82 @@ TEXTS: dict[str, tuple[str, str]] = {
     # — commands (menu) —
     "cmd_queue": ("صف انتشار", "Scheduled posts"),
     "cmd_delete": ("حذف پست منتشرشده", "Delete a published post"),
+    # ═══ subscriber side (handlers/subscriber.py, bot/search_view.py) ═══
+    "start_welcome": (
+        "سلام {name}! 👋\nمن خبرهای بایگانی کانال را برایتان جستجو می‌کنم.\n\n"
+        "• هر چه می‌خواهید بنویسید، مثلاً <code>قیمت دلار</code>\n"
+        "• /latest تازه‌ترین خبرها\n"
+        "• در هر گفتگویی بنویسید <code>@{bot} واژه‌ها</code>\n"
+        "• /help راهنما",
+        "Hello {name}! 👋\nI search the channel's news archive for you.\n\n"
+        "• Just type what you are looking for, e.g. <code>oil price</code>\n"
+        "• /latest the newest posts\n"
+        "• In any chat, type <code>@{bot} words</code>\n"
+        "• /help how it works",
+    ),
+    "help": (
+        "🔎 <b>جستجو در خبرهای کانال</b>\n\n"
+        "• واژه‌ها را بنویسید یا <code>/search قیمت دلار</code>؛ خبرهایی می‌آیند که همهٔ واژه‌ها را دارند "
+        "و واژهٔ آخر می‌تواند نیمه‌کاره باشد.\n"
+        "• نیم‌فاصله، «ی» و «ک» عربی، جمع و مفرد و ارقام فارسی یا لاتین فرقی نمی‌کنند.\n"
+        "• اگر خبری همهٔ واژه‌ها را نداشت، نزدیک‌ترین نتیجه‌ها را می‌آورم و می‌گویم.\n"
+        "• با دکمه‌های «قبلی» و «بعدی» صفحه‌ها را ببینید.\n"
+        "• <code>/latest</code> یا <code>/latest ۱۰</code> تازه‌ترین خبرها.\n"
+        "• روی هشتگ خبرها بزنید تا خبرهای همان موضوع بیاید.\n"
+        "• در هر گفتگویی <code>@{bot} واژه‌ها</code> بنویسید و خبر را بفرستید.\n"
+        "• تا {limit} جستجو در دقیقه.",
+        "🔎 <b>Searching the channel's news</b>\n\n"
+        "• Type words, or <code>/search oil price</code>: you get posts holding every word; the last "
+        "word may be unfinished.\n"
+        "• Half-spaces, Arabic or Persian letters, singular or plural and Persian or Latin digits do not "
+        "matter.\n"
+        "• If no post has every word, I show the closest matches and say so.\n"
+        "• Use the “Previous” and “Next” buttons to page.\n"
+        "• <code>/latest</code> or <code>/latest 10</code> for the newest posts.\n"
+        "• Tap a hashtag in a post to see posts on that topic.\n"
+        "• In any chat, type <code>@{bot} words</code> and send the post.\n"
+        "• Up to {limit} searches a minute.",
+    ),
+    "search_usage": (
+        "بعد از /search واژه‌های جستجو را بنویسید، مثلاً <code>/search قیمت دلار</code>",
+        "Write the words after /search, e.g. <code>/search oil price</code>",
+    ),
+    "search_header": ("🔎 نتایج «{query}» — صفحهٔ {page}", "🔎 Results for “{query}” — page {page}"),
+    "search_partial": (
+        "هیچ خبری همهٔ واژه‌های «{query}» را با هم نداشت؛ این‌ها نزدیک‌ترین نتیجه‌ها هستند.",
+        "No post has all the words of “{query}”; these are the closest matches.",
+    ),
+    "search_truncated": (
+        "جستجو خیلی بلند بود؛ فقط بخش آغازین آن جستجو شد.",
+        "The search was too long; only its beginning was searched.",
+    ),
+    "search_none": (
+        "برای «{query}» خبری پیدا نشد.\nپیشنهاد: واژه‌های کمتر یا کلی‌تر بنویسید، املای دیگری را امتحان "
+        "کنید، یا با /latest تازه‌ترین خبرها را ببینید.",
+        "Nothing found for “{query}”.\nTry fewer or more general words, another spelling, or /latest for "
+        "the newest posts.",
+    ),
+    "search_expired": (
+        "این جستجو دیگر در دسترس نیست؛ لطفاً دوباره جستجو کنید.",
+        "This search has expired; please search again.",
+    ),
+    "rate_limited": (
+        "کمی آهسته‌تر لطفاً 🙏 در هر دقیقه تا {limit} جستجو ممکن است؛ {seconds} ثانیهٔ دیگر دوباره امتحان "
+        "کنید.",
+        "Please slow down 🙏 Up to {limit} searches a minute are possible; try again in {seconds} seconds.",
+    ),
+    "result_card": ("{number}<b>{title}</b>\n🗓 {when}\n{snippet}", ""),  # same layout in English
+    "result_number": ("{n}. ", ""),
+    "latest_header": ("📰 {count} خبر تازهٔ کانال:", "📰 The {count} newest posts:"),
+    "latest_none": ("هنوز خبری در بایگانی نیست.", "The archive is empty so far."),
+    "latest_usage": (
+        "بعد از /latest یک عدد از ۱ تا {max} بنویسید، مثلاً <code>/latest ۵</code>",
+        "After /latest write a number from 1 to {max}, e.g. <code>/latest 5</code>",
+    ),
+    "inline_none": ("نتیجه‌ای نبود — جستجو در ربات", "No results — search in the bot"),
+    "inline_limited": ("جستجوی زیاد؛ چند ثانیه صبر کنید", "Too many searches; wait a few seconds"),
+    "cmd_search": ("جستجو در خبرهای کانال", "Search the channel's news"),
+    "cmd_latest": ("تازه‌ترین خبرها", "The newest posts"),
+    "cmd_help": ("راهنمای جستجو", "How searching works"),
+    # ═══ end of subscriber side ═══
 }
