@@ -1,12 +1,14 @@
-"""The renderer and the message splitter: layout, escaping, and cuts that lose or repeat nothing."""
+"""The renderer and splitter: layout, escaping, cuts that lose or repeat nothing; the seed golden test."""
 
 import html
 import itertools
+import os
 import re
+from pathlib import Path
 
 import pytest
 
-from bot.text.draft import Block, Draft
+from bot.text.draft import Block, Draft, parse_draft
 from bot.text.limits import MAX_MESSAGE_UTF16
 from bot.text.render import render_html, render_post, split_html, utf16_len
 
@@ -124,3 +126,35 @@ def test_small_limits_for_captions():
     assert split_html("یک دو سه", limit=3) == ["یک", "دو", "سه"]
     with pytest.raises(ValueError):
         split_html("x", limit=0)
+
+
+SEED = Path(__file__).parent / "data" / "seed-draft.txt"
+GOLDEN = Path(__file__).parent / "golden" / "seed.html"
+# NEWSDESK_REGEN_GOLDEN=1 rewrites the expected output; read the new file before committing it.
+REGENERATE = os.environ.get("NEWSDESK_REGEN_GOLDEN") == "1"
+
+
+def test_seed_draft_structure():
+    draft = parse_draft(SEED.read_text(encoding="utf-8"))
+    assert draft.headline == (
+        "معاون هماهنگی امور عمرانی استاندار خراسان جنوبی تأکید کرد: سازمان همیاری، فرصتی مغتنم برای "
+        "توانمندسازی شهرداری‌هاست."
+    )
+    kinds = [block.kind for block in draft.blocks]
+    assert kinds == ["lead", *["bullet"] * 10, "closing", "byline"]
+    assert draft.blocks[0].text.startswith("جلسه شورای فوق‌العاده سازمان همیاری شهرداری‌های خراسان جنوبی")
+    assert draft.blocks[-2].text.startswith("شایان ذکر است؛ در این جلسه آخرین پروژه‌های اجرایی")
+    assert draft.blocks[-1].text == "نویسنده، خبرنگار و سردبیر: ا. حسن‌پور"
+    assert not any(block.text.startswith(("?", "؟")) for block in draft.blocks)
+    everything = " ".join(block.text for block in draft.blocks)
+    for word in ["شهرداری‌ها", "فعالیت‌های", "برنامه‌ریزی", "مهم‌ترین", "اولویت‌های", "بخش‌های",
+                 "مجتمع‌های", "شهرستان‌ها", "می‌توانند", "پروژه‌های"]:  # fmt: skip
+        assert word in everything, word
+
+
+def test_seed_draft_golden_html():
+    draft = parse_draft(SEED.read_text(encoding="utf-8"))
+    html_out = "\n-----\n".join(render_post(draft, signature="🆔 @mychannel")) + "\n"
+    if REGENERATE:
+        GOLDEN.write_text(html_out, encoding="utf-8")
+    assert html_out == GOLDEN.read_text(encoding="utf-8")
