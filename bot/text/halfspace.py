@@ -29,7 +29,7 @@ PLURAL_SUFFIXES = ("هایشان", "هایتان", "هایمان", "هایی", "
 COMPARATIVE_SUFFIXES = ("ترین", "تر")
 # Clitics written with a half-space after a silent final ه (`بوده‌ایم`, `نامه‌ای`). Joined `ات` is left
 # out on purpose: `توجهات`, `اشتباهات` are Arabic plurals, not `توجه‌ات`.
-JOINED_AFTER_HEH = ("ایم", "اید", "اند", "ام", "اش")
+JOINED_AFTER_HEH = ("ایم", "اید", "اند", "ام", "اش", "ای")
 SPACED_AFTER_HEH = ("ای", "ی", "ایم", "اید", "اند", "ام", "ات", "اش")
 VERB_PREFIXES = ("نمی", "می")
 
@@ -41,7 +41,8 @@ FUNCTION_WORDS = frozenset(_FUNCTION_WORDS_TEXT.split())
 """Words never taken as the stem of a suffix or a part of a compound (`به روز` stays two words)."""
 
 _NOUN_TAGS = frozenset({"N", "AJ", "NUM", "0"})
-_ADJECTIVE_TAGS = frozenset({"AJ", "0"})
+_ATTESTED_NOUN_TAGS = frozenset({"N", "AJ", "NUM"})
+_ADJECTIVE_TAGS = frozenset({"AJ"})
 
 
 def joins_next(word: str) -> bool:
@@ -59,15 +60,16 @@ def _is_persian_word(word: str) -> bool:
     ) and word[0] != ZWNJ and word[-1] != ZWNJ
 
 
-def _stem_with_tags(stem: str, tags: frozenset[str]) -> str | None:
-    """`stem` (or its own half-space correction) when the lexicon knows it with one of `tags`."""
+def _stem(stem: str, tags: frozenset[str], attested: bool) -> str | None:
+    """`stem` (or its own half-space correction) when the lexicon knows it with one of `tags`.
+
+    `attested` asks for a corpus frequency too, not only a dictionary listing.
+    """
     if len(stem) < 2 or stem in FUNCTION_WORDS:
         return None
-    if lexicon.word_tags(stem) & tags:
-        return stem
-    fixed = fix_word(stem)
-    if fixed != stem and lexicon.word_tags(fixed) & tags:
-        return fixed
+    candidate = fix_word(stem)  # a misspelled stem (`مییافت`) counts only as what it really is
+    if lexicon.word_tags(candidate) & tags and (not attested or lexicon.word_count(candidate) > 0):
+        return candidate
     return None
 
 
@@ -85,36 +87,48 @@ def _lexicon_variants(word: str) -> set[str]:
     return found
 
 
-def _readings(word: str) -> set[str]:
-    """Every spelling of an unknown `word` that the lexicon supports (the word itself if it is fine)."""
-    readings = _lexicon_variants(word)
+def _readings(word: str, listed: bool) -> set[str]:
+    """Every spelling of `word` that the lexicon supports; the word itself among them if it may be fine.
+
+    `listed` words are in the dictionary part of words.dat, which holds real words (`تنهایی`,
+    `ماهی`) beside joined misspellings (`مهمترین`, `کتابها`): for them every piece of evidence
+    must have a corpus frequency.
+    """
+    # A listed joined compound (`هموطن`, `یکصد`) is a valid spelling: only unlisted words get one.
+    readings = set() if listed else _lexicon_variants(word)
     # Suffixes written joined on purpose compete with ours: `تنهایی` is `تنها`+`یی`, `میدانی` `میدان`+`ی`.
     for suffix in ("ی", "یی", "ان", "ات"):
         if word.endswith(suffix) and lexicon.word_count(word[: -len(suffix)]) > 0:
             readings.add(word)
     for suffix in PLURAL_SUFFIXES:
-        if word.endswith(suffix):
-            stem = _stem_with_tags(word[: -len(suffix)], _NOUN_TAGS)
-            if stem:
-                readings.add(_attach(stem, suffix))
-            # A writer who drops the half-space often drops an ه too: `پروژهای` may be `پروژه‌های`.
-            dropped = word[: -len(suffix) + 1]
-            if lexicon.word_count(dropped) > 0 and _stem_with_tags(dropped, _NOUN_TAGS):
-                readings.add(_attach(dropped, suffix))
+        if not word.endswith(suffix):
+            continue
+        stem = _stem(word[: -len(suffix)], _ATTESTED_NOUN_TAGS if listed else _NOUN_TAGS, listed)
+        if stem:
+            readings.add(_attach(stem, suffix))
+        # A writer who drops the half-space often drops an ه too (`پروژهای` for `پروژه‌های`,
+        # or `ماها` for `ماه‌ها`): such a reading only ever makes the word ambiguous.
+        dropped = word[: -len(suffix) + 1]
+        if lexicon.word_count(dropped) > 0 and _stem(dropped, _NOUN_TAGS, attested=True):
+            readings.update((_attach(dropped, suffix), word))
     for suffix in COMPARATIVE_SUFFIXES:
         if word.endswith(suffix):
-            stem = _stem_with_tags(word[: -len(suffix)], _ADJECTIVE_TAGS)
-            if stem:
+            stem = _stem(word[: -len(suffix)], _ADJECTIVE_TAGS, attested=True)
+            if stem and lexicon.word_count(stem + "تر") > 0:
+                readings.add(word)  # lexicalized: بیشترین، بهترین
+            elif stem and (not listed or _attach(stem, suffix) in lexicon.words()):
                 readings.add(_attach(stem, suffix))
-    if word.endswith("ای"):
-        stem = word[:-2]
-        if stem.endswith("ه") and lexicon.word_count(stem) > 0 and _stem_with_tags(stem, _NOUN_TAGS):
-            readings.add(stem + ZWNJ + "ای")
+    if word.endswith("ای") and word[:-2].endswith("ه") and _stem(word[:-2], _NOUN_TAGS, attested=True):
+        readings.add(word[:-2] + ZWNJ + "ای")
     for suffix in JOINED_AFTER_HEH:
-        if word.endswith(suffix) and word[: -len(suffix)].endswith("ه") and len(word) - len(suffix) >= 3:
-            stem = word[: -len(suffix)]
-            if stem not in FUNCTION_WORDS and (lexicon.word_tags(stem) or stem[:-1] in lexicon.past_stems()):
-                readings.add(stem + ZWNJ + suffix)
+        stem = word[: -len(suffix)]
+        if not (word.endswith(suffix) and stem.endswith("ه") and len(stem) >= 3) or stem in FUNCTION_WORDS:
+            continue
+        participle = stem[:-1] in lexicon.past_stems() or stem[:-2] in lexicon.past_stems()
+        possessive = suffix in ("ام", "اش") and not listed and lexicon.word_count(stem) > 0
+        # `ای` after a noun is `_readings`' own case above; here it is the verb (`نشسته‌ای`).
+        if participle or possessive:
+            readings.add(stem + ZWNJ + suffix)
     for prefix in VERB_PREFIXES:
         rest = word[len(prefix) :]
         if word.startswith(prefix) and rest and rest[0] != ZWNJ and lexicon.is_verb_form(rest):
@@ -131,7 +145,7 @@ def fix_word(word: str) -> str:
     count = lexicon.word_count(word)
     if count > 0:
         return word
-    readings = _readings(word)
+    readings = _readings(word, listed=count == 0)
     if len(readings) == 1:
         return readings.pop()
     return word
@@ -154,9 +168,9 @@ def join_pair(left: str, right: str) -> str | None:
     if not (_is_persian_word(left) and _is_persian_word(right)):
         return None
     if right in PLURAL_SUFFIXES:
-        return _attach(left, right) if _stem_with_tags(left, _NOUN_TAGS) == left else None
+        return _attach(left, right) if _stem(left, _NOUN_TAGS, attested=False) == left else None
     if right in COMPARATIVE_SUFFIXES:
-        if _stem_with_tags(left, frozenset({"AJ"})) != left:
+        if _stem(left, _ADJECTIVE_TAGS, attested=True) != left:
             return None
         joined, half_spaced = left + right, _attach(left, right)
         if lexicon.word_count(joined) > max(lexicon.word_count(half_spaced), 0):
