@@ -12,6 +12,7 @@ import html
 
 import httpx
 import pytest
+from aiohttp import web
 from hypothesis import given
 from hypothesis import strategies as st
 from telegram import (
@@ -22,8 +23,10 @@ from telegram import (
     InlineQueryResultArticle,
     InputTextMessageContent,
     MessageOriginChannel,
+    Update,
 )
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import Application, CommandHandler, ContextTypes
 
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
 from tests.botapi.html_check import HtmlParseError, parse_html, utf16_len
@@ -603,3 +606,66 @@ def test_thread_mode_survives_its_client_and_sync_wait(botapi):
     assert botapi.wait_for_sync(lambda: botapi.last_bot_message(EDITOR_ID)).text == "از فرایند دیگر"
     with pytest.raises(AssertionError):
         botapi.wait_for_sync(lambda: None, timeout=0.1)
+
+
+# ---------------------------------------------------------------- a real PTB Application and webhooks
+
+
+async def test_ptb_application_polls_and_answers(botapi):
+    async def greet(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        await update.message.reply_html(f"<b>سلام</b> {html.escape(update.message.text)}")
+
+    application = (
+        Application.builder()
+        .token(botapi.token)
+        .base_url(botapi.base_url)
+        .base_file_url(botapi.base_file_url)
+        .build()
+    )
+    application.add_handler(CommandHandler("start", greet))
+    async with application:
+        await application.start()
+        await application.updater.start_polling(poll_interval=0, timeout=1)
+        asked = botapi.user_sends_text(EDITOR_ID, "/start a<b")
+        answer = await botapi.wait_for_bot_message(EDITOR_ID, after=asked)
+        await application.updater.stop()
+        await application.stop()
+    assert answer.text == "سلام /start a<b" and answer.entities[0]["type"] == "bold"
+    assert botapi.is_confirmed(asked.update_id)
+    assert "deleteWebhook" in [c.method for c in botapi.calls()]
+
+
+async def test_webhook_receives_updates_with_secret_and_retries(tg_bot, botapi):
+    received: list[tuple[str | None, dict]] = []
+    failures = [500]  # the first delivery fails and is retried
+
+    async def hook(request: web.Request) -> web.Response:
+        if failures:
+            return web.Response(status=failures.pop())
+        received.append((request.headers.get("X-Telegram-Bot-Api-Secret-Token"), await request.json()))
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        with pytest.raises(BadRequest, match=r"(?i)https url must be provided"):
+            await tg_bot.set_webhook("http://example.com/hook")
+        await tg_bot.set_webhook(f"http://127.0.0.1:{port}/hook", secret_token="s3cret_token")
+        with pytest.raises(Conflict, match="webhook is active"):
+            await tg_bot.get_updates()
+        sent = botapi.user_sends_text(SUBSCRIBER_ID, "از وب‌هوک")
+        await botapi.wait_for(lambda: received, timeout=5)
+        assert len(received) == 1 and received[0][0] == "s3cret_token"
+        assert received[0][1]["update_id"] == sent.update_id
+        assert received[0][1]["message"]["text"] == "از وب‌هوک"
+        info = await tg_bot.get_webhook_info()
+        assert info.pending_update_count == 0 and "500" in info.last_error_message
+        await tg_bot.delete_webhook()
+        assert (await tg_bot.get_webhook_info()).url == ""
+    finally:
+        await runner.cleanup()
