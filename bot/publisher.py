@@ -3,11 +3,15 @@
 `Publisher.publish(article_id)` claims the row (`scheduled → publishing`, atomic, so a post is
 never sent by two paths), sends its stored messages — the exact HTML the editor previewed — and
 marks it `published` with the channel message ids, which also indexes it for search in the same
-transaction. Flood limits (`RetryAfter`) are waited out, network errors and 5xx retried with
-backoff; a permanent refusal (403 bot not admin, 400 bad request) or retries running out marks the
-post `failed`, deletes any part already sent, and tells the editor why; the post stays
-recoverable. Publications run one at a time (a post's parts are never interleaved with another's)
-and as tasks of their own, so shutdown can let the one in flight finish (`drain`).
+transaction. Flood limits (`RetryAfter`) are waited out; errors that prove nothing was posted
+(Telegram answered 5xx, or the connection was never made) are retried with backoff. A request that
+left but got no answer (read timeout, dropped connection) may have been posted: it is not repeated
+but reported to the editor as uncertain, exactly like a crash mid-send. A permanent refusal (403
+bot not admin, 400 bad request) or retries running out marks the post `failed`, deletes any part
+already sent, and tells the editor why; the post stays recoverable.
+
+Publications run one at a time (a post's parts are never interleaved with another's) and as tasks
+of their own, so shutdown can let the one in flight finish (`drain`).
 
 A crash between `publishing` and `published` leaves the row in `publishing`; at start-up such
 rows are reported to the editor as uncertain instead of being sent again (see bot.scheduler).
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import warnings
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -24,9 +29,11 @@ from enum import StrEnum
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
+import httpx
 from telegram import Bot, LinkPreviewOptions, Message
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
 
 from bot.schedule import is_quiet
 from bot.text.draft import parse_draft
@@ -34,6 +41,8 @@ from bot.text.render import render_post
 from storage.database import Article, Database
 
 log = logging.getLogger(__name__)
+
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 TITLE_FALLBACK_CHARS = 120  # a draft without a headline is archived under its first words
 
@@ -43,6 +52,7 @@ class Outcome(StrEnum):
 
     PUBLISHED = "published"
     FAILED = "failed"
+    UNCERTAIN = "uncertain"  # sent, but no answer: left in `publishing` and put to the editor
     SKIPPED = "skipped"  # not due or no longer scheduled: someone else already handled it
 
 
@@ -60,6 +70,12 @@ class EditorNotices(Protocol):
     async def published(self, article: Article, message_ids: Sequence[int]) -> None: ...
 
     async def failed(self, article: Article, reason: FailureReason, detail: str) -> None: ...
+
+    async def uncertain(self, article: Article) -> None: ...
+
+
+class UncertainDelivery(Exception):
+    """A message request left but no answer came back: it may or may not be in the channel."""
 
 
 class PublishError(Exception):
@@ -94,9 +110,20 @@ def prepare_post(text: str, *, bullet: str, signature: str) -> PreparedPost:
     return PreparedPost(title=title, body=body, messages=messages)
 
 
+def may_have_arrived(error: NetworkError) -> bool:
+    """Whether a failed request may still have been performed by Telegram.
+
+    No httpx cause means Telegram answered (5xx): nothing was done. A connection that was never
+    made, or a pool timeout, sent nothing either. Anything else left and got no answer."""
+    cause = error.__cause__
+    return cause is not None and not isinstance(cause, _NEVER_SENT)
+
+
 def retry_seconds(error: RetryAfter) -> float:
     """`retry_after` in seconds, whichever type this PTB version gives it."""
-    value = error.retry_after
+    with warnings.catch_warnings():  # PTB 22 warns that the int will become a timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
 
 
@@ -166,6 +193,8 @@ class Publisher:
                 self._sending = None
         if outcome is Outcome.PUBLISHED:
             await self._tell(self.notices.published(article, sent))
+        elif outcome is Outcome.UNCERTAIN:
+            await self._tell(self.notices.uncertain(article))
         return outcome
 
     async def _send_claimed(self, article_id: int) -> tuple[Outcome, Article, list[int]]:
@@ -183,6 +212,9 @@ class Publisher:
             await self.db.mark_failed(article_id, f"{error.reason}: {error.detail}")
             await self._tell(self.notices.failed(article, error.reason, error.detail))
             return Outcome.FAILED, article, sent
+        except UncertainDelivery as error:
+            log.warning("post %s may or may not be in the channel: %s", article_id, error)
+            return Outcome.UNCERTAIN, article, sent
         await self.db.mark_published(article_id, sent, self.clock())
         log.info("post %s published as messages %s", article_id, sent)
         return Outcome.PUBLISHED, article, sent
@@ -209,6 +241,8 @@ class Publisher:
             except (BadRequest, ChatMigrated) as error:  # BadRequest is a NetworkError: catch it first
                 raise PublishError(FailureReason.BAD_REQUEST, str(error)) from error
             except NetworkError as error:  # timeouts, 5xx, connection refused
+                if may_have_arrived(error):
+                    raise UncertainDelivery(str(error)) from error
                 attempt += 1
                 if attempt >= self.max_attempts:
                     raise PublishError(FailureReason.NETWORK, str(error)) from error
