@@ -13,6 +13,7 @@ pair, so a text costs one dictionary lookup per token once the cache is warm.
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 
 from bot.text import lexicon
@@ -24,6 +25,8 @@ NON_JOINING = frozenset("اآأإٱدذرزژوؤةء")
 
 ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
 """Arabic-script letters, for regular-expression character classes."""
+
+_REPEAT_RE = re.compile(f"([{ARABIC_LETTERS}])\\1{{2,}}")
 
 PLURAL_SUFFIXES = ("هایشان", "هایتان", "هایمان", "هایی", "هایم", "هایت", "هایش", "هاست", "های", "ها")
 COMPARATIVE_SUFFIXES = ("ترین", "تر")
@@ -137,11 +140,25 @@ def _readings(word: str, listed: bool) -> set[str]:
     return readings
 
 
+def _squeeze_repeats(word: str) -> str:
+    """hazm's rule for `سلامممم`: a letter written 3+ times becomes 1 or 2, whichever the lexicon knows."""
+    once = _REPEAT_RE.sub(r"\1", word)
+    twice = _REPEAT_RE.sub(r"\1\1", word)
+    if (once in lexicon.words()) != (twice in lexicon.words()):
+        return once if once in lexicon.words() else twice
+    return twice
+
+
 @lru_cache(maxsize=131072)
 def fix_word(word: str) -> str:
-    """Restore the half-spaces of one token (`شهرداریها` → `شهرداری‌ها`); unchanged if valid or ambiguous."""
+    """Restore the half-spaces of one token (`شهرداریها` → `شهرداری‌ها`); unchanged if valid or ambiguous.
+
+    A letter repeated three times or more (`سلامممم`) is squeezed first, as hazm does.
+    """
     if not _is_persian_word(word):
         return word
+    if _REPEAT_RE.search(word) and word not in lexicon.words():
+        word = _squeeze_repeats(word)
     count = lexicon.word_count(word)
     if count > 0:
         return word
