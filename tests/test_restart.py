@@ -1,0 +1,159 @@
+"""Restarts: `newsdesk run` as a real OS process, SIGKILLed while a post is being sent, restarted.
+
+100 posts are due. The first run is killed while Telegram holds the answer to a send it has
+already performed; the second run is killed while a send is hanging that Telegram never performed.
+The third run finishes the queue; both half-sent posts are put to the editor, who looks at the
+channel and answers ("it is in the channel" / "publish it"). In the end: 100 published, 0
+duplicates, 0 lost — and the bot stops cleanly on SIGTERM.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from storage.database import Database
+from tests.botapi.fixtures import EDITOR_ID, bot_environment, botapi  # noqa: F401
+from tests.botapi.server import BotApiServer
+
+POSTS = 100
+FIRST_BATCH = 50  # already due at the first start
+MARK = re.compile(r"خبر آزمایشی (\d+)")
+NEWSDESK = Path(sys.executable).with_name("newsdesk")
+
+
+async def _schedule_posts(path: Path) -> list[int]:
+    now = datetime.now(UTC)
+    ids = []
+    async with Database.open(path) as db:
+        for number in range(1, POSTS + 1):
+            html = [f"<b>خبر آزمایشی {number}</b>\n\nمتن خبر {number} دربارهٔ بودجهٔ شهرداری."]
+            title, body = f"خبر آزمایشی {number}", f"متن خبر {number}"
+            article_id = await db.create_draft(title, body, html, editor_id=EDITOR_ID,
+                                               editor_chat_id=EDITOR_ID)  # fmt: skip
+            due = now - timedelta(seconds=60) if number <= FIRST_BATCH else now + timedelta(seconds=6)
+            assert await db.schedule(article_id, due)
+            ids.append(article_id)
+    return ids
+
+
+async def _statuses(path: Path) -> dict[int, str]:
+    async with Database.open(path) as db:
+        return {a.id: a.status for a in await db.list_pending()} | {
+            a.id: a.status for a in await db.latest(limit=10 * POSTS)
+        }
+
+
+def _channel_numbers(server: BotApiServer) -> list[int]:
+    return [int(m[1]) for post in server.channel_posts() if (m := MARK.search(post.text or ""))]
+
+
+def _start(env: dict[str, str], log: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [str(NEWSDESK), "run"], env=env, stdout=subprocess.DEVNULL, stderr=log.open("ab"), cwd=log.parent
+    )
+
+
+def _kill(process: subprocess.Popen) -> None:
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=10)
+
+
+def _uncertain_notice(server: BotApiServer, article_id: int):
+    for message in reversed(server.bot_messages(EDITOR_ID)):
+        if f"p:{article_id}:sent" in [b.get("callback_data") for b in message.buttons]:
+            return message
+    return None
+
+
+def test_sigkill_mid_publishing_then_restart(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F811
+    database = tmp_path / "newsdesk.sqlite3"
+    log = tmp_path / "bot.log"
+    env = bot_environment(botapi, database) | {"CHANNEL_POSTS_PER_MINUTE": "0", "QUIET_HOURS": ""}
+    botapi.user_sends_text(EDITOR_ID, "سلام")  # the editor has talked to the bot, so it may write back
+    ids = asyncio.run(_schedule_posts(database))
+    channel = botapi.channel.id
+
+    # Run 1: the first batch goes out; then Telegram performs a send but its answer never comes.
+    bot = _start(env, log)
+    try:
+        botapi.wait_for_sync(lambda: len(botapi.channel_posts()) >= FIRST_BATCH, timeout=30)
+        performed = botapi.inject_fault(
+            "timeout", method="sendMessage", chat_id=channel, hang_seconds=60, apply=True
+        )
+        botapi.wait_for_sync(lambda: performed.used and len(botapi.channel_posts()) > FIRST_BATCH, timeout=30)
+    finally:
+        _kill(bot)
+    after_first = _channel_numbers(botapi)
+
+    # Run 2: a send hangs that Telegram never performed; killed again.
+    lost = botapi.inject_fault("timeout", method="sendMessage", chat_id=channel, hang_seconds=60)
+    bot = _start(env, log)
+    try:
+        botapi.wait_for_sync(lambda: lost.used, timeout=30)
+    finally:
+        _kill(bot)
+    assert _channel_numbers(botapi) == after_first  # nothing new reached the channel
+
+    statuses = asyncio.run(_statuses(database))
+    half_sent = sorted(i for i, status in statuses.items() if status == "publishing")
+    assert len(half_sent) == 2, statuses
+
+    # Run 3: the rest goes out; the two half-sent posts are put to the editor, not guessed.
+    bot = _start(env, log)
+    try:
+        notices = {
+            i: botapi.wait_for_sync(lambda i=i: _uncertain_notice(botapi, i), timeout=30) for i in half_sent
+        }
+        for article_id, notice in notices.items():
+            assert "معلوم نیست" in notice.text  # in Persian: may or may not be in the channel
+            number = ids.index(article_id) + 1
+            in_channel = number in _channel_numbers(botapi)  # the editor looks at the channel
+            answer = "sent" if in_channel else "send"
+            botapi.user_presses_button(EDITOR_ID, notice, f"p:{article_id}:{answer}")
+        botapi.wait_for_sync(lambda: len(set(_channel_numbers(botapi))) == POSTS, timeout=60)
+
+        def all_published() -> bool:
+            return Counter(asyncio.run(_statuses(database)).values()) == {"published": POSTS}
+
+        botapi.wait_for_sync(all_published, timeout=30)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        exit_code = bot.wait(timeout=30)
+
+    counts = Counter(_channel_numbers(botapi))
+    assert sorted(counts) == list(range(1, POSTS + 1))  # 0 lost
+    assert max(counts.values()) == 1  # 0 duplicates
+    assert exit_code == 0  # clean shutdown on SIGTERM
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+def _run_once(env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """`newsdesk run` in a folder without a .env, expected to stop at once."""
+    command = [str(NEWSDESK), "run"]
+    return subprocess.run(command, env=env, cwd=cwd, capture_output=True, text=True, timeout=60)
+
+
+def test_run_without_bot_token_says_what_to_set(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS")}
+    env |= {"CHANNEL_ID": "@news_test", "EDITOR_IDS": "1001"}
+    done = _run_once(env, tmp_path)
+    assert done.returncode == 2
+    assert "BOT_TOKEN" in done.stderr and "Traceback" not in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
+
+
+def test_run_with_malformed_settings_names_each(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS")}
+    env |= {"BOT_TOKEN": "nonsense", "CHANNEL_ID": "news", "EDITOR_IDS": "12,abc"}
+    done = _run_once(env, tmp_path)
+    assert done.returncode == 2
+    for name in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS"):
+        assert name in done.stderr
