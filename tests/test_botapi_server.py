@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import asyncio
 import html
+import signal
+import subprocess
+import sys
 
 import httpx
 import pytest
@@ -669,3 +672,66 @@ async def test_webhook_receives_updates_with_secret_and_retries(tg_bot, botapi):
         assert (await tg_bot.get_webhook_info()).url == ""
     finally:
         await runner.cleanup()
+
+
+ECHO_BOT = """
+import os
+from telegram.ext import Application, MessageHandler, filters
+
+async def echo(update, context):
+    await update.message.reply_text("pong " + update.message.text)
+
+app = Application.builder().token(os.environ["BOT_TOKEN"]).base_url(os.environ["TELEGRAM_API_URL"]).build()
+app.add_handler(MessageHandler(filters.TEXT, echo))
+app.run_polling(poll_interval=0, timeout=10)
+"""
+
+
+def test_server_outlives_a_sigkilled_bot_process(botapi, botapi_env):
+    def run_bot() -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", ECHO_BOT], env=botapi_env, stderr=subprocess.DEVNULL)
+
+    first = run_bot()
+    try:
+        ping = botapi.user_sends_text(EDITOR_ID, "یک")
+        first_answer = botapi.wait_for_bot_message_sync(EDITOR_ID, after=ping, timeout=30)
+        botapi.wait_for_sync(lambda: botapi.is_confirmed(ping.update_id), timeout=15)
+    finally:
+        first.send_signal(signal.SIGKILL)
+        first.wait()
+    second = run_bot()
+    try:
+        ping = botapi.user_sends_text(EDITOR_ID, "دو")
+        second_answer = botapi.wait_for_bot_message_sync(EDITOR_ID, after=ping, timeout=30)
+    finally:
+        second.terminate()
+        second.wait(timeout=15)
+    assert (first_answer.text, second_answer.text) == ("pong یک", "pong دو")
+    assert second_answer.message_id > first_answer.message_id
+    # the killed bot's long poll was still open; the new poller ended it like Telegram does
+    assert 409 in [call.status for call in botapi.calls("getUpdates")]
+
+
+def test_malformed_requests_get_telegram_style_errors(botapi):
+    botapi.user_sends_text(EDITOR_ID, "/start")
+    url = f"{botapi.base_url}{botapi.token}"
+    with httpx.Client() as client:
+        json_type = {"Content-Type": "application/json"}
+        broken_json = client.post(f"{url}/sendMessage", content=b"{", headers=json_type)
+        surrogate_body = b'{"chat_id": %d, "text": "\\ud83d"}' % EDITOR_ID
+        lone_surrogate = client.post(f"{url}/sendMessage", content=surrogate_body, headers=json_type)
+        no_chat = client.post(f"{url}/sendMessage", json={"text": "x"})
+    assert broken_json.json()["description"] == "Bad Request: can't parse JSON encoded request body"
+    assert lone_surrogate.json()["description"] == "Bad Request: strings must be encoded in UTF-8"
+    assert no_chat.json()["description"] == "Bad Request: chat_id is empty"
+
+
+def test_a_bug_in_the_server_is_reported_not_hidden(botapi):
+    def broken(params):
+        raise KeyError("oops")
+
+    botapi._methods["getme"] = broken
+    response = httpx.post(f"{botapi.base_url}{botapi.token}/getMe")
+    assert response.status_code == 500 and "KeyError" in response.json()["description"]
+    assert botapi.internal_errors == ["getMe: KeyError('oops')"]
+    botapi.internal_errors.clear()  # the fixture would otherwise fail this test at teardown

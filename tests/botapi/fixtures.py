@@ -49,16 +49,23 @@ def bot_environment(server: BotApiServer, database_path: Path) -> dict[str, str]
     }
 
 
+def assert_no_server_errors(server: BotApiServer) -> None:
+    """A crash inside the test server must fail the test, not pass as a bot-side 500."""
+    assert not server.internal_errors, f"Bot API test server errors: {server.internal_errors}"
+
+
 @pytest.fixture
 def botapi() -> Iterator[BotApiServer]:
     with populate(BotApiServer()) as server:
         yield server
+    assert_no_server_errors(server)
 
 
 @pytest.fixture
 async def botapi_inprocess() -> AsyncIterator[BotApiServer]:
     async with populate(BotApiServer()) as server:
         yield server
+    assert_no_server_errors(server)
 
 
 @pytest.fixture

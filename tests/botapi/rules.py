@@ -84,6 +84,8 @@ def formatted_text(
 ) -> tuple[str, list[dict]]:
     """Apply parse_mode/entities and Telegram's text rules; return the stored (text, entities)."""
     text = text or ""
+    if any(0xD800 <= ord(char) <= 0xDFFF for char in text):
+        raise bad_request("strings must be encoded in UTF-8")
     if parse_mode:
         if parse_mode.lower() != "html":
             raise bad_request(f"unsupported parse_mode {parse_mode!r} (the test server implements HTML only)")
