@@ -7,6 +7,8 @@
 - `botapi_env`: environment for `newsdesk run` as a subprocess, pointed at `botapi`, with a
   fresh database under the test's tmp_path.
 - `tg_bot`: an initialized `telegram.ext.ExtBot` talking to `botapi` over HTTP (short timeouts).
+- `local_request(**timeouts)`: an HTTPXRequest for your own Bot/Application (skips the CA bundle).
+- teardown fails the test if the server itself crashed (`server.internal_errors`).
 
 Users have not written to the bot yet, so the bot cannot message them first (403) until the
 test makes them send something, as on real Telegram.
@@ -73,15 +75,22 @@ def botapi_env(botapi: BotApiServer, tmp_path: Path) -> dict[str, str]:
     return bot_environment(botapi, tmp_path / "newsdesk.sqlite3")
 
 
+def local_request(**timeouts: float) -> HTTPXRequest:
+    """An HTTPXRequest for the plain-HTTP test server.
+
+    verify=False only skips loading the CA bundle (0.2 s per client); nothing here speaks TLS.
+    """
+    return HTTPXRequest(httpx_kwargs={"verify": False}, **timeouts)
+
+
 @pytest.fixture
 async def tg_bot(botapi: BotApiServer) -> AsyncIterator[ExtBot]:
-    request = HTTPXRequest(connect_timeout=2.0, read_timeout=2.0, write_timeout=2.0)
     bot = ExtBot(
         botapi.token,
         base_url=botapi.base_url,
         base_file_url=botapi.base_file_url,
-        request=request,
-        get_updates_request=HTTPXRequest(read_timeout=2.0),
+        request=local_request(connect_timeout=2.0, read_timeout=2.0, write_timeout=2.0),
+        get_updates_request=local_request(read_timeout=2.0),
     )
     async with bot:
         yield bot
