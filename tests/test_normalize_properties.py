@@ -1,0 +1,167 @@
+"""Properties of normalize_text over arbitrary text (hypothesis).
+
+"Every word survives" is checked through `fold`, which undoes exactly the kinds of change the
+normalizer is allowed to make, applied to input and output alike:
+- spaces and half-spaces may be added, removed or moved (spacing and half-space restoration);
+- hazm's character table (ي→ی, ك→ک, “”→"…), its ligature expansions (﷼→ریال), and its removal of
+  diacritics and special marks; tatweel removed;
+- digits change script (`12`→`۱۲`), `.`/`,`/`%` in numbers become `٫`/`٬`/`٪`, a Latin `,`/`;` after a
+  Persian letter becomes `،`/`؛`, `...` becomes `…`, straight quotes become «»;
+- a letter written three or more times may be squeezed (`سلامممم`→`سلام`), so runs fold to one letter.
+Nothing else may change: no letter, digit, symbol or punctuation mark may be lost, added or reordered.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from hazm.constants import (
+    DIACRITICS_PATTERNS,
+    SPECIAL_CHARS_PATTERNS,
+    TRANSLATION_DST,
+    TRANSLATION_SRC,
+    UNICODE_REPLACEMENTS,
+)
+from hypothesis import example, given
+from hypothesis import strategies as st
+
+from bot.text.halfspace import ARABIC_LETTERS
+from bot.text.normalize import normalize_text
+from bot.text.protect import MASK, persian_number
+
+_HAZM_LETTERS = str.maketrans(TRANSLATION_SRC, TRANSLATION_DST)
+_REMOVED_RE = re.compile("|".join(pattern for pattern, _ in DIACRITICS_PATTERNS + SPECIAL_CHARS_PATTERNS))
+_FOLD = str.maketrans(
+    {
+        **{d: str(i) for i, d in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+        **{d: str(i) for i, d in enumerate("٠١٢٣٤٥٦٧٨٩")},
+        "٫": ".",
+        "٬": ",",
+        "٪": "%",
+        "،": ",",
+        "؛": ";",
+        "…": "...",
+        '"': None,
+        "«": None,
+        "»": None,
+        "\u200c": None,
+        "\u0640": None,
+    }
+)
+_RUN_RE = re.compile(f"([{ARABIC_LETTERS}])\\1+")
+
+
+def fold(text: str) -> str:
+    """Text reduced to what normalize_text must never change (see the module docstring)."""
+    text = text.translate(_HAZM_LETTERS)
+    for old, new in UNICODE_REPLACEMENTS:
+        text = text.replace(old, new)
+    text = _REMOVED_RE.sub("", text)
+    text = text.translate(_FOLD)
+    text = "".join(ch for ch in text if not ch.isspace())
+    return _RUN_RE.sub(r"\1", text)
+
+
+def lines_in(text: str) -> int:
+    return text.replace("\r\n", "\n").replace("\r", "\n").count("\n")
+
+
+PERSIAN_WORDS = [
+    "شهرداری", "ها", "های", "می", "توانند", "برنامه", "ریزی", "مهمترین", "خانهای", "میز", "تهران",
+    "سرمایه", "گذاری", "شورا", "پیش", "بینی", "كتاب", "علي", "بوده", "ایم", "نامه", "ای", "تر",
+    "بزرگ", "پروژههای", "و", "به", "در", "سلامممم", "ـــ", "اِعلام",
+]
+PUNCTUATION = [*" .،,:;؛!؟?«»\"()...…-/#@%٪\n\r\t\u200c\u00a0", MASK, "\r\n", "  "]
+
+persian_text = st.lists(
+    st.one_of(
+        st.sampled_from(PERSIAN_WORDS),
+        st.sampled_from(PUNCTUATION),
+        st.text(alphabet="0123456789۰۱۲۳۴۵۶۷۸۹٫٬.,:/-", max_size=6),
+        st.text(max_size=3),
+    ),
+    max_size=40,
+).map("".join)
+
+any_text = st.one_of(st.text(), persian_text)
+
+
+@given(any_text)
+@example("")
+@example("\r\n\r\n")
+@example(MASK)
+@example(f"{MASK} 12 {MASK}")
+@example("https://t.me/x?ي=1 و 12.5")
+def test_never_raises_and_keeps_line_count(text: str) -> None:
+    out = normalize_text(text)
+    assert isinstance(out, str)
+    assert out.count("\n") == lines_in(text)
+    assert "\r" not in out
+
+
+@given(any_text)
+@example("سلامممم و كتاب‌ها ...")
+@example('او گفت "سلام" و 12.5% و 1,250,000')
+@example("تهران,اصفهان;شیراز")
+def test_every_word_survives(text: str) -> None:
+    assert fold(normalize_text(text)) == fold(text)
+
+
+@given(any_text)
+def test_output_has_no_carriage_returns_or_edge_spaces(text: str) -> None:
+    for line in normalize_text(text).split("\n"):
+        assert line == line.strip(" ")
+
+
+_LETTERS = "آابپتثجچحخدذرزژسشصضطظعغفقکگلمنوهی"
+_domain = st.from_regex(r"[a-z][a-z0-9]{1,10}\.(com|ir|org|me)", fullmatch=True)
+_path = st.from_regex(
+    r"(/[A-Za-z0-9_\-]{1,8}){0,3}(\?[a-z]{1,4}=[A-Za-z0-9]{1,5}(&[a-z]{1,3}=[0-9]{1,3})?)?", fullmatch=True
+)
+urls = st.builds(
+    lambda scheme, domain, path: f"{scheme}{domain}{path}",
+    st.sampled_from(["https://", "http://", "https://www."]),
+    _domain,
+    _path,
+)
+telegram_links = st.from_regex(r"https://t\.me/[a-z][a-z0-9_]{4,20}(/[0-9]{1,6})?", fullmatch=True)
+handles = st.from_regex(r"@[A-Za-z][A-Za-z0-9_]{4,20}", fullmatch=True)
+emails = st.from_regex(r"[a-z][a-z0-9._]{0,8}[a-z0-9]@[a-z]{2,8}\.(com|ir)", fullmatch=True)
+hashtags = st.from_regex(f"#[{_LETTERS}][{_LETTERS}_0-9]{{0,10}}", fullmatch=True)
+verbatim_tokens = st.one_of(urls, telegram_links, handles, emails, hashtags)
+
+numbers = st.one_of(
+    st.integers(0, 10**9).map(str),
+    st.builds(lambda a, b: f"{a}.{b}", st.integers(0, 9999), st.integers(0, 999)),
+    st.integers(1000, 10**9).map(lambda n: f"{n:,}"),
+    st.builds(
+        lambda y, m, d: f"{y}/{m:02d}/{d:02d}", st.integers(1300, 1499), st.integers(1, 12), st.integers(1, 9)
+    ),
+    st.builds(
+        lambda y, m, d: f"{y}-{m:02d}-{d:02d}", st.integers(1990, 2099), st.integers(1, 12), st.integers(1, 9)
+    ),
+    st.builds(lambda h, m: f"{h}:{m:02d}", st.integers(0, 23), st.integers(0, 59)),
+)
+plain_words = st.sampled_from(
+    ["خبر", "امروز", "تهران", "گزارش", "مهم", "اعلام", "شد", "ساعت", "تاریخ", "مبلغ"]
+)
+
+
+@given(st.lists(st.tuples(plain_words, verbatim_tokens), min_size=1, max_size=5))
+def test_links_handles_emails_hashtags_survive_byte_for_byte(pairs: list[tuple[str, str]]) -> None:
+    text = " ".join(f"{word} {token}" for word, token in pairs) + "."
+    out_tokens = normalize_text(text).rstrip(".").split(" ")
+    for _, token in pairs:
+        assert token in out_tokens
+
+
+@given(st.lists(st.tuples(plain_words, numbers), min_size=1, max_size=5))
+def test_numbers_keep_every_character_but_digit_script(pairs: list[tuple[str, str]]) -> None:
+    text = " ".join(f"{word} {number}" for word, number in pairs)
+    out_tokens = normalize_text(text).split(" ")
+    assert out_tokens == [part for word, number in pairs for part in (word, persian_number(number))]
+    for _, number in pairs:
+        rendered = persian_number(number)
+        assert len(rendered) == len(number)
+        assert [unicodedata.digit(c, None) for c in rendered] == [unicodedata.digit(c, None) for c in number]
