@@ -130,9 +130,9 @@ def queue_keyboard(
     """Cancel / reschedule / publish-now per queued post, and paging."""
     rows = [
         [
-            _button("btn_cancel", lang, f"p:{a.id}:can", article_id=a.id),
-            _button("btn_reschedule", lang, f"p:{a.id}:pick", article_id=a.id),
-            _button("btn_publish_id", lang, f"p:{a.id}:now", article_id=a.id),
+            _button("btn_cancel", lang, f"p:{a.id}:qcan", article_id=a.id),
+            _button("btn_reschedule", lang, f"p:{a.id}:qpick", article_id=a.id),
+            _button("btn_publish_id", lang, f"p:{a.id}:qnow", article_id=a.id),
         ]
         for a in articles
     ]
@@ -366,11 +366,16 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         await query.answer(msg.text("not_editor", lang), show_alert=True)
         return
     _, article_text, action = ((query.data or "") + "::").split(":")[:3]
+    from_queue = action.startswith("q") and action[1:] in _ACTIONS  # a button under /queue
+    action = action[1:] if from_queue else action
     act = _ACTIONS.get(action)
     await query.answer()
     if act is None or not article_text.isdigit():
         return
     reply = await act(update, context, int(article_text), action, lang)
+    if reply is not None and from_queue:  # show the queue as it is now, under the outcome
+        queue_text, queue_buttons = await _queue_page(services(context), 0, lang)
+        reply = (f"{reply[0]}\n\n{queue_text}", queue_buttons)
     if reply is not None:
         text, keyboard = reply
         try:

@@ -119,3 +119,167 @@ async def test_publish_now_button(desk: Desk) -> None:
     posts = await desk.server.wait_for(lambda: desk.server.channel_posts(), timeout=10)
     assert [p.html for p in posts] == previews
     await wait_status(desk, article_id, "published")
+
+
+def _current_text(desk: Desk, message) -> str:
+    """The text of a bot message as it is now (buttons edit messages in place)."""
+    return desk.server.message(message.chat.id, message.message_id).text or ""
+
+
+async def test_non_editor_cannot_publish_schedule_or_read_the_queue(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, "خبر محرمانه\nمتنی که هنوز نباید منتشر شود.")
+    # A subscriber forges the editor's callback data, on their own chat and on the editor's preview.
+    desk.server.user_sends_text(SUBSCRIBER_ID, "سلام")
+    actions = ("now", "slot", "h1", "tn", "tm", "sent", "send", "rmy", "qnow")
+    forged = [f"p:{article_id}:{action}" for action in actions]
+    records = [desk.server.user_sends_callback(SUBSCRIBER_ID, data, choose) for data in forged]
+    records.append(desk.server.user_sends_callback(SUBSCRIBER_ID, "q:0", choose))
+    await desk.server.wait_for(lambda: all(r.answer for r in records), timeout=10)
+    for record in records:
+        assert record.answer.get("show_alert") and "دبیران" in record.answer["text"]
+    before = desk.last_id(SUBSCRIBER_ID)
+    desk.server.user_sends_text(SUBSCRIBER_ID, "/queue")
+    refusal = await desk.wait_bot_message(SUBSCRIBER_ID, after=before)
+    assert "فقط برای دبیران" in refusal.text and not refusal.buttons
+    before = desk.last_id(ENGLISH_SUBSCRIBER_ID)
+    desk.server.user_sends_text(ENGLISH_SUBSCRIBER_ID, "/queue")
+    refusal = await desk.wait_bot_message(ENGLISH_SUBSCRIBER_ID, after=before)
+    assert refusal.text == msg.text("not_editor", msg.EN)
+    # Nothing moved: the post is still a draft and the channel is empty.
+    assert (await desk.db.get(article_id)).status == "draft"
+    assert desk.server.channel_posts() == []
+    # A subscriber's text is not taken as a draft.
+    desk.server.user_sends_text(SUBSCRIBER_ID, "تیتر\nمتنی از یک خواننده")
+    await asyncio.sleep(0.5)
+    assert (await desk.db.get(article_id + 1)) is None
+
+
+async def test_queue_cancel_reschedule_and_publish_now(desk: Desk) -> None:
+    ids = []
+    for number in range(3):
+        article_id, _, choose = await send_draft(desk, f"خبر صف {number}\nمتن خبر صف شماره {number}.")
+        desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:tm")
+        await desk.server.wait_for(lambda choose=choose: "زمان‌بندی شد" in _current_text(desk, choose))
+        ids.append(article_id)
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("/queue")
+    queue = await desk.wait_bot_message(EDITOR_ID, after=before)
+    for article_id in ids:
+        assert f"#{fa_digits(str(article_id))}" in queue.text
+    data = [b["callback_data"] for b in queue.buttons]
+    assert all(len(d.encode()) <= 64 for d in data)
+
+    desk.server.user_presses_button(EDITOR_ID, queue, f"p:{ids[0]}:qcan")
+    await wait_status(desk, ids[0], "cancelled")
+    refreshed = await desk.server.wait_for(
+        lambda: f"p:{ids[0]}:qcan" not in str(desk.server.message(EDITOR_ID, queue.message_id).reply_markup)
+    )
+    assert refreshed
+    queue = desk.server.message(EDITOR_ID, queue.message_id)
+
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, queue, f"p:{ids[1]}:qpick")
+    await desk.wait_bot_message(EDITOR_ID, lambda m: "زمان انتشار" in (m.text or ""), after=before)
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("+۳ ساعت")
+    await desk.wait_bot_message(EDITOR_ID, lambda m: "زمان‌بندی شد" in (m.text or ""), after=before)
+    moved = await desk.db.get(ids[1])
+    assert abs(moved.scheduled_at - (desk.clock() + timedelta(hours=3))) < timedelta(seconds=10)
+
+    desk.server.user_presses_button(EDITOR_ID, queue, f"p:{ids[2]}:qnow")
+    await wait_status(desk, ids[2], "published")
+    assert len(desk.server.channel_posts()) == 1
+    jobs = {job.name for job in desk.application.job_queue.jobs()}
+    assert f"post-{ids[1]}" in jobs and f"post-{ids[0]}" not in jobs and f"post-{ids[2]}" not in jobs
+
+
+async def test_typed_time_errors_are_explained_in_persian(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, "خبر زمان\nمتن خبر برای آزمون زمان.")
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:pick")
+    await desk.wait_bot_message(EDITOR_ID, lambda m: "زمان انتشار" in (m.text or ""))
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("دیروز عصر")
+    unreadable = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert "نفهمیدم" in unreadable.text and "فردا ۸:۳۰" in unreadable.text
+    past = (desk.clock() - timedelta(hours=1)).astimezone(TEHRAN)
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says(f"{past.year}-{past.month:02d}-{past.day:02d} {past.hour:02d}:{past.minute:02d}")
+    refused = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert "گذشته است" in refused.text and "مثلاً" in refused.text
+    assert (await desk.db.get(article_id)).status == "draft"
+
+
+async def test_forwarded_and_document_drafts(desk: Desk) -> None:
+    before = desk.last_id(EDITOR_ID)
+    forwarded = "?خبر بازنشر\n?بند اول خبر\n?بند دوم خبر"
+    desk.server.user_forwards(EDITOR_ID, forwarded, from_channel=desk.server.channel)
+    choose = await _choose_message(desk, before)
+    first = int(choose.buttons[0]["callback_data"].split(":")[1])
+    assert (await desk.db.get(first)).title == "خبر بازنشر"
+
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_sends_document(EDITOR_ID, SEED.encode("utf-8"), file_name="seed.txt")
+    choose = await _choose_message(desk, before)
+    second = int(choose.buttons[0]["callback_data"].split(":")[1])
+    article = await desk.db.get(second)
+    assert article.html == render_post(parse_draft(SEED), bullet="🔹", signature="🆔 @news_test")
+
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_sends_document(EDITOR_ID, b"\xff\xfe\x00bad", file_name="bad.txt")
+    refusal = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert "UTF-8" in refusal.text
+
+
+async def test_edit_draft_then_discard(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, "خبر اول\nمتن نخست.")
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:edit")
+    await desk.wait_bot_message(EDITOR_ID, lambda m: "اصلاح" in (m.text or ""), after=before)
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("خبر اصلاح‌شده\nمتن تازه.")
+    choose = await _choose_message(desk, before)
+    assert choose.buttons[0]["callback_data"] == f"p:{article_id}:now"  # the same post
+    assert (await desk.db.get(article_id)).title == "خبر اصلاح‌شده"
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:del")
+    await wait_status(desk, article_id, "cancelled")
+
+
+async def test_correcting_and_deleting_a_published_post(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, "خبر نخست\nجلسه شورای شهر درباره بودجه برگزار شد.")
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    confirmation = await desk.wait_bot_message(EDITOR_ID, lambda m: "منتشر شد" in (m.text or ""))
+    [post] = desk.server.channel_posts()
+
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("خبر اصلاحی\nجلسه شورای شهر درباره پارک‌ها برگزار شد.", reply_to=confirmation)
+    await desk.wait_bot_message(EDITOR_ID, lambda m: "اصلاح شد" in (m.text or ""), after=before)
+    edited = desk.server.message(desk.server.channel.id, post.message_id)
+    correction = parse_draft("خبر اصلاحی\nجلسه شورای شهر درباره پارک‌ها برگزار شد.")
+    assert [edited.html] == render_post(correction, bullet="🔹", signature="🆔 @news_test")
+    assert edited.history  # it was edited in place, not re-posted
+    assert len(desk.server.channel_posts()) == 1
+    assert article_id in [h.article_id for h in (await desk.db.search("پارک")).hits]
+    assert article_id not in [h.article_id for h in (await desk.db.search("بودجه")).hits]
+
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("/delete", reply_to=confirmation)
+    ask = await desk.wait_bot_message(EDITOR_ID, after=before)
+    desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:rmy")
+    await desk.server.wait_for(lambda: not desk.server.channel_posts(), timeout=10)
+    article = await desk.db.get(article_id)
+    assert article.deleted
+    assert article_id not in [h.article_id for h in (await desk.db.search("پارک")).hits]
+
+
+async def test_bot_not_admin_is_told_in_persian_and_recoverable(desk: Desk) -> None:
+    desk.server.set_channel_access("left")
+    article_id, _, choose = await send_draft(desk, "خبر ناکام\nمتن خبری که به کانال نمی‌رسد.")
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    notice = await desk.wait_bot_message(EDITOR_ID, lambda m: "ناموفق" in (m.text or ""), after=before)
+    assert "ادمین نیست" in notice.text
+    assert (await desk.db.get(article_id)).status == "failed"
+    desk.server.set_channel_access("administrator")
+    desk.server.user_presses_button(EDITOR_ID, notice, f"p:{article_id}:now")
+    await wait_status(desk, article_id, "published")
+    assert len(desk.server.channel_posts()) == 1
