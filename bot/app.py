@@ -27,7 +27,7 @@ from bot import messages as msg
 from bot.config import Settings, load_settings
 from bot.publisher import Publisher, utc_now
 from bot.scheduler import Scheduler
-from handlers import editor
+from handlers import editor, subscriber
 from handlers.common import SERVICES_KEY, Services
 from storage.database import Database
 
@@ -149,6 +149,6 @@ def build_application(
     )
     application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, clock)
     editor.register(application)
-    # The subscriber side (handlers.subscriber) registers its handlers here, after the editor desk.
+    subscriber.register(application)  # after the editor desk: editors' private text is a draft
     return application
 

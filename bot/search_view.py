@@ -49,12 +49,14 @@ if TYPE_CHECKING:
 START_SEARCH_PREFIX = "search_"
 DEEP_LINK_MAX_CHARS = MessageLimit.DEEP_LINK_LENGTH  # start parameter: ≤ 64 characters of [A-Za-z0-9_-]
 PAGE_CALLBACK_PREFIX = "sp"
-PAGE_CALLBACK_PATTERN = rf"^{PAGE_CALLBACK_PREFIX}:[A-Za-z0-9_-]{{1,16}}:\d{{1,5}}$"
+PAGE_CALLBACK_PATTERN = rf"^{PAGE_CALLBACK_PREFIX}:[A-Za-z0-9_-]{{1,16}}:[0-9]{{1,3}}\Z"
+MAX_PAGES = 200  # 1,000 results deep; a forged page number cannot make the archive rank more
 
 _ASCII_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]+$")
 # A hashtag starts the text or follows a space, an opening bracket/quote or a tag's `>`; this keeps
 # `&#39;` entities and URL fragments (`/page#top`) out.
-_HASHTAG = re.compile(r"(?<![^\s(\[«>])#(\w[\w\u200c]*)")
+# Snippets may already carry <b>…</b> around matched words inside a tag (`#<b>نفت</b>_ایران`).
+_HASHTAG = re.compile(r"(?<![^\s(\[«>])#((?:</?b>)?\w(?:[\w\u200c]|</?b>)*)")
 
 
 def post_url(channel_id: str, message_id: int) -> str:
@@ -128,7 +130,13 @@ def link_hashtags(escaped_html_text: str, bot_username: str | None) -> str:
         return escaped_html_text
 
     def to_link(match: re.Match[str]) -> str:
-        return f'<a href="{hashtag_search_url(bot_username, match[1])}">{match[0]}</a>'
+        tag = match[0]
+        while tag.endswith("<b>") or (tag.endswith("</b>") and tag.count("</b>") > tag.count("<b>")):
+            tag = tag[: tag.rindex("<")]  # a mark that belongs around or after the tag, not inside it
+        if tag.count("<b>") != tag.count("</b>"):
+            return match[0]  # a mark crosses the tag's end: leave it unlinked rather than break HTML
+        url = hashtag_search_url(bot_username, tag.replace("<b>", "").replace("</b>", ""))
+        return f'<a href="{url}">{tag}</a>' + match[0][len(tag) :]
 
     return _HASHTAG.sub(to_link, escaped_html_text)
 
@@ -176,7 +184,7 @@ def parse_page_callback(data: str) -> tuple[str, int] | None:
     if not re.match(PAGE_CALLBACK_PATTERN, data or ""):
         return None
     _, key, page = data.split(":")
-    return key, int(page)
+    return (key, int(page)) if 1 <= int(page) <= MAX_PAGES else None
 
 
 # --- results as Telegram HTML -------------------------------------------------------------------------
@@ -329,7 +337,7 @@ def page_keyboard(key: str, page: int, has_next: bool, lang: str) -> InlineKeybo
     buttons = []
     if page > 1:
         buttons.append(_page_button("btn_prev", key, page - 1, lang))
-    if has_next:
+    if has_next and page < MAX_PAGES:
         buttons.append(_page_button("btn_next", key, page + 1, lang))
     return InlineKeyboardMarkup([buttons]) if buttons else None
 
@@ -342,10 +350,11 @@ def parse_inline_offset(offset: str) -> int:
     return int(offset) if offset.isascii() and offset.isdigit() and int(offset) <= INLINE_MAX_OFFSET else 0
 
 
-def next_inline_offset(offset: int, has_more: bool) -> str:
-    """`next_offset` for the page after the one starting at `offset` ('' when there is none)."""
+def next_inline_offset(offset: int, has_more: bool) -> str | None:
+    """`next_offset` for the page after the one starting at `offset`; None (not sent, the same as
+    Telegram's '') when there is none."""
     following = offset + INLINE_PAGE_SIZE
-    return str(following) if has_more and following <= INLINE_MAX_OFFSET else ""
+    return str(following) if has_more and following <= INLINE_MAX_OFFSET else None
 
 
 def inline_results(cards: list[ResultCard], lang: str, tz: ZoneInfo) -> list[InlineQueryResultArticle]:

@@ -14,6 +14,7 @@ from bot import messages as msg
 from bot.messages import fa_digits
 from bot.search_view import (
     DEEP_LINK_MAX_CHARS,
+    INLINE_MAX_OFFSET,
     PAGE_SIZE,
     QueryStore,
     card_from_hit,
@@ -113,6 +114,14 @@ def test_link_hashtags_leaves_entities_and_url_fragments_alone():
     assert link_hashtags(html, None) == html
 
 
+def test_link_hashtags_with_bold_matches_inside():
+    out = link_hashtags("گفت. #<b>نفت</b>_<b>ایران</b> و <b>#اقتصاد</b>", "newsdesk_bot")
+    plain, entities = parse_html(out)
+    links = [e["url"] for e in entities if e["type"] == "text_link"]
+    assert [words_from_start_payload(u.split("?start=")[1]) for u in links] == ["نفت ایران", "اقتصاد"]
+    assert plain == "گفت. #نفت_ایران و #اقتصاد"
+
+
 def test_page_callback_data_is_short_for_any_query():
     query = "پروژه‌های عمرانی شهرداری‌های استان تهران " * 50
     data = page_callback_data(query_key(query), 12)
@@ -120,7 +129,11 @@ def test_page_callback_data_is_short_for_any_query():
     assert parse_page_callback(data) == (query_key(query), 12)
 
 
-@pytest.mark.parametrize("data", ["", "sp:", "sp:abc", "sp:abc:x", "ed:abc:1", "sp:a b:1", "sp:abc:1:2"])
+@pytest.mark.parametrize(
+    "data",
+    ["", "sp:", "sp:abc", "sp:abc:x", "ed:abc:1", "sp:a b:1", "sp:abc:1:2", "sp:abc:0", "sp:abc:999",
+     "sp:abc:۱", "sp:abc:1\n", "sp:" + "k" * 40 + ":1"],
+)  # fmt: skip
 def test_forged_page_callbacks_are_refused(data):
     assert parse_page_callback(data) is None
 
@@ -239,7 +252,8 @@ def test_inline_offsets():
     for forged in ("-5", "abc", "۵۰", "99999999999999999999"):
         assert parse_inline_offset(forged) == 0
     assert next_inline_offset(0, True) == "50"
-    assert next_inline_offset(0, False) == ""
+    assert next_inline_offset(0, False) is None
+    assert next_inline_offset(INLINE_MAX_OFFSET, True) is None
     assert utf8_len(next_inline_offset(950, True)) <= MAX_NEXT_OFFSET_BYTES
 
 

@@ -1,0 +1,290 @@
+"""The subscriber side: /start, /help, /search and plain-text search, result pages, /latest, inline mode.
+
+How: every search goes to `Database.search` (AND of all words, the last one as a prefix, partial
+fallback flagged) and the hits are drawn by `bot.search_view`. Result pages carry « previous / next »
+buttons whose callback data is `sp:<key>:<page>`; the query stays on the server under that short key
+(`QueryStore`), so the data is ≤ 20 bytes whatever was searched. Inline mode (`@bot words` in any chat)
+answers 50 results per page with `next_offset`; an empty inline query lists the newest posts.
+
+Deep links `t.me/<bot>?start=search_<base64url of the words>` start a search; the bot renders every
+#hashtag in its result snippets as such a link, so tapping a tag searches for it (see bot.search_view).
+Plain text in a private chat is a search for subscribers only: for editors it is a draft, and the
+editor desk (registered first) takes it. Each user gets SEARCHES_PER_WINDOW searches a minute, inline
+queries (one per keystroke) a larger budget of their own; over it, a polite reply says when to retry.
+The menu (setMyCommands) is set once at start; a server that refuses it does not stop the bot.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from dataclasses import dataclass, field
+
+from telegram import BotCommand, InlineQueryResultsButton, LinkPreviewOptions, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, TelegramError
+from telegram.ext import (
+    Application,
+    CallbackQueryHandler,
+    CommandHandler,
+    ContextTypes,
+    InlineQueryHandler,
+    MessageHandler,
+    filters,
+)
+
+from bot import messages as msg
+from bot.ratelimit import SEARCHES_PER_WINDOW, RateDecision, SearchRateLimiter
+from bot.search_view import (
+    INLINE_PAGE_SIZE,
+    LATEST_DEFAULT,
+    LATEST_MAX,
+    PAGE_CALLBACK_PATTERN,
+    PAGE_SIZE,
+    QueryStore,
+    card_from_article,
+    card_from_hit,
+    inline_results,
+    next_inline_offset,
+    page_keyboard,
+    parse_inline_offset,
+    parse_page_callback,
+    render_latest,
+    render_no_results,
+    render_results_page,
+    search_start_payload,
+    words_from_start_payload,
+)
+from bot.text.query import MAX_QUERY_CHARS
+from handlers.common import SERVICES_KEY, Services, lang_of, services
+from storage.database import SearchResult
+
+log = logging.getLogger(__name__)
+
+SUBSCRIBER_KEY = "subscriber"
+SUBSCRIBER_COMMANDS = ("search", "latest", "help")
+INLINE_QUERIES_PER_WINDOW = 90  # Telegram sends one inline query per pause in typing
+INLINE_CACHE_SECONDS = 60  # new posts show up in inline answers within a minute
+INLINE_LATEST_CACHE_SECONDS = 30
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+
+
+@dataclass
+class SubscriberState:
+    """What the subscriber side keeps in memory: rate limiters and the queries behind page buttons."""
+
+    searches: SearchRateLimiter = field(default_factory=SearchRateLimiter)
+    inline: SearchRateLimiter = field(
+        default_factory=lambda: SearchRateLimiter(limit=INLINE_QUERIES_PER_WINDOW)
+    )
+    queries: QueryStore = field(default_factory=QueryStore)
+
+
+def _state(context: ContextTypes.DEFAULT_TYPE) -> SubscriberState:
+    return context.bot_data[SUBSCRIBER_KEY]
+
+
+def _stored_query(text: str) -> str:
+    # parse_query reads at most MAX_QUERY_CHARS characters; one more keeps its "was cut" signal, so a
+    # stored query searches exactly like the typed one while the store stays small.
+    return " ".join(text.split())[: MAX_QUERY_CHARS + 1]
+
+
+async def _refuse_if_limited(message: Message, decision: RateDecision, lang: str) -> bool:
+    """Tell a user over the limit when to try again; True when the search must not run."""
+    if decision.allowed:
+        return False
+    await message.reply_text(
+        msg.text("rate_limited", lang, limit=SEARCHES_PER_WINDOW, seconds=decision.retry_after)
+    )
+    return True
+
+
+def _log_search(context: ContextTypes.DEFAULT_TYPE, query: str, result: SearchResult, started: float,
+                kind: str, user_id: int | None) -> None:  # fmt: skip
+    """Record the search after the answer went out (the log is for tuning, not on the answer's path)."""
+    ms = (time.perf_counter() - started) * 1000
+    entry = services(context).db.log_search(
+        query, results=len(result.hits), partial=result.partial, ms=round(ms, 2), kind=kind, user_id=user_id
+    )
+    context.application.create_task(entry, name="log_search")
+
+
+async def _search_page(
+    context: ContextTypes.DEFAULT_TYPE, query: str, page: int, lang: str
+) -> tuple[str, object, SearchResult]:
+    """The HTML and keyboard of one page of results for `query` (or the no-results reply)."""
+    svc = services(context)
+    result = await svc.db.search(query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    if not result.hits:
+        return render_no_results(query, truncated=result.truncated, lang=lang), None, result
+    # The partial fallback answers one page only: paging it would repeat the same best matches.
+    has_next = len(result.hits) > PAGE_SIZE and not result.partial
+    cards = [card_from_hit(hit, svc.settings.channel_id) for hit in result.hits[:PAGE_SIZE]]
+    text = render_results_page(
+        cards, query=query, page=page, partial=result.partial, truncated=result.truncated,
+        lang=lang, tz=svc.settings.tz, bot_username=context.bot.username,
+    )  # fmt: skip
+    keyboard = page_keyboard(_state(context).queries.put(query), page, has_next, lang)
+    return text, keyboard, result
+
+
+async def _answer_search(update: Update, context: ContextTypes.DEFAULT_TYPE, typed: str) -> None:
+    """Run one search for the sender and reply with the first page of results."""
+    message, user, lang = update.effective_message, update.effective_user, lang_of(update)
+    assert message is not None and user is not None
+    query = _stored_query(typed)
+    if not query:
+        await message.reply_html(msg.text("search_usage", lang))
+        return
+    if await _refuse_if_limited(message, _state(context).searches.hit(user.id), lang):
+        return
+    started = time.perf_counter()
+    text, keyboard, result = await _search_page(context, query, 1, lang)
+    await message.reply_html(text, reply_markup=keyboard, link_preview_options=NO_PREVIEW)
+    _log_search(context, query, result, started, "search", user.id)
+
+
+async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Greet the user, or run the search a deep link (`/start search_…`) carries."""
+    words = words_from_start_payload(context.args[0]) if context.args else None
+    if words:
+        await _answer_search(update, context, words)
+        return
+    user, lang = update.effective_user, lang_of(update)
+    name = html.escape(user.first_name if user else "")
+    await update.effective_message.reply_html(  # type: ignore[union-attr]
+        msg.text("start_welcome", lang, name=name, bot=context.bot.username)
+    )
+
+
+async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Explain how searching works."""
+    await update.effective_message.reply_html(  # type: ignore[union-attr]
+        msg.text("help", lang_of(update), bot=context.bot.username, limit=SEARCHES_PER_WINDOW)
+    )
+
+
+async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/search <words>."""
+    await _answer_search(update, context, " ".join(context.args or ()))
+
+
+async def search_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Plain text from a subscriber in a private chat is a search."""
+    await _answer_search(update, context, update.effective_message.text or "")  # type: ignore[union-attr]
+
+
+async def page_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show another page of a search; the query comes from the server-side store."""
+    query_callback, lang = update.callback_query, lang_of(update)
+    assert query_callback is not None
+    parsed = parse_page_callback(query_callback.data or "")
+    query = _state(context).queries.get(parsed[0]) if parsed else None
+    if parsed is None or query is None:
+        await query_callback.answer(msg.text("search_expired", lang), show_alert=True)
+        return
+    decision = _state(context).searches.hit(query_callback.from_user.id)
+    if not decision.allowed:
+        limited = msg.text("rate_limited", lang, limit=SEARCHES_PER_WINDOW, seconds=decision.retry_after)
+        await query_callback.answer(limited, show_alert=True)
+        return
+    started = time.perf_counter()
+    text, keyboard, result = await _search_page(context, query, parsed[1], lang)
+    try:
+        await query_callback.edit_message_text(
+            text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW
+        )
+    except BadRequest as error:  # a double tap: the page is already shown
+        if "not modified" not in str(error).lower():
+            raise
+    await query_callback.answer()
+    _log_search(context, query, result, started, "page", query_callback.from_user.id)
+
+
+async def latest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/latest [N]: the N newest posts (default LATEST_DEFAULT, at most LATEST_MAX)."""
+    message, user, lang = update.effective_message, update.effective_user, lang_of(update)
+    assert message is not None and user is not None
+    try:
+        count = int(context.args[0]) if context.args else LATEST_DEFAULT  # int() reads ۵ as well as 5
+    except ValueError:
+        count = 0
+    if not 1 <= count <= LATEST_MAX:
+        await message.reply_html(msg.text("latest_usage", lang, max=LATEST_MAX))
+        return
+    if await _refuse_if_limited(message, _state(context).searches.hit(user.id), lang):
+        return
+    svc = services(context)
+    cards = [card_from_article(a, svc.settings.channel_id) for a in await svc.db.latest(count)]
+    text = render_latest(cards, lang, svc.settings.tz, context.bot.username)
+    await message.reply_html(text, link_preview_options=NO_PREVIEW)
+
+
+async def inline_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """@bot words → article results, 50 a page; an empty query → the newest posts."""
+    inline_query, lang = update.inline_query, lang_of(update)
+    assert inline_query is not None
+    svc, user_id = services(context), inline_query.from_user.id
+    if not _state(context).inline.hit(user_id).allowed:
+        button = InlineQueryResultsButton(msg.text("inline_limited", lang), start_parameter="limited")
+        await inline_query.answer([], cache_time=0, is_personal=True, button=button)
+        return
+    offset, query = parse_inline_offset(inline_query.offset), _stored_query(inline_query.query)
+    started = time.perf_counter()
+    if not query:
+        articles = await svc.db.latest(INLINE_PAGE_SIZE + 1, offset)
+        cards = [card_from_article(a, svc.settings.channel_id) for a in articles]
+        has_more, cache_time, result = len(articles) > INLINE_PAGE_SIZE, INLINE_LATEST_CACHE_SECONDS, None
+    else:
+        result = await svc.db.search(query, INLINE_PAGE_SIZE + 1, offset)
+        hits = result.hits if not (result.partial and offset) else []  # the fallback has one page
+        cards = [card_from_hit(hit, svc.settings.channel_id) for hit in hits]
+        has_more, cache_time = len(hits) > INLINE_PAGE_SIZE and not result.partial, INLINE_CACHE_SECONDS
+    button = None
+    if not cards and offset == 0 and query:
+        payload = search_start_payload(query)  # opens the bot with this search: its no-hit help
+        button = InlineQueryResultsButton(msg.text("inline_none", lang), start_parameter=payload)
+    # is_personal: the results' dates and wording follow each user's language.
+    await inline_query.answer(
+        inline_results(cards, lang, svc.settings.tz), cache_time=cache_time, is_personal=True,
+        next_offset=next_inline_offset(offset, has_more), button=button,
+    )  # fmt: skip
+    if result is not None and offset == 0:
+        _log_search(context, query, result, started, "inline", user_id)
+
+
+async def set_subscriber_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The command menu for everyone, in Persian and English; optional, so a refusal is only logged."""
+    for language_code, lang in (("", msg.FA), ("en", msg.EN)):
+        commands = [BotCommand(name, msg.text(f"cmd_{name}", lang)) for name in SUBSCRIBER_COMMANDS]
+        try:
+            await context.bot.set_my_commands(commands, language_code=language_code or None)
+        except TelegramError as error:
+            log.warning("could not set the subscribers' command menu (%s): %s", language_code, error)
+
+
+# ——— wiring ———
+
+
+def register(application: Application) -> None:
+    """Add the subscriber side's handlers (after the editor desk, whose private-chat text comes first)."""
+    svc: Services = application.bot_data[SERVICES_KEY]
+    application.bot_data[SUBSCRIBER_KEY] = SubscriberState()
+    subscribers_text = (
+        filters.ChatType.PRIVATE
+        & filters.TEXT
+        & ~filters.COMMAND
+        & ~filters.VIA_BOT  # a result the user sent with inline mode is not a new search
+        & ~filters.User(user_id=svc.settings.editor_ids)  # editors' text is a draft
+    )
+    application.add_handler(CommandHandler("start", start))
+    application.add_handler(CommandHandler("help", help_command))
+    application.add_handler(CommandHandler("search", search_command))
+    application.add_handler(CommandHandler("latest", latest_command))
+    application.add_handler(CallbackQueryHandler(page_pressed, pattern=PAGE_CALLBACK_PATTERN))
+    application.add_handler(InlineQueryHandler(inline_search))
+    application.add_handler(MessageHandler(subscribers_text, search_text))
+    assert application.job_queue is not None
+    application.job_queue.run_once(set_subscriber_commands, when=0, name="subscriber-commands")
