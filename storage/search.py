@@ -22,7 +22,7 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import combinations
+from itertools import chain, combinations
 
 import aiosqlite
 
@@ -84,15 +84,16 @@ class SearchIndex:
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def add(self, entries: Sequence[IndexEntry]) -> None:
-        """Index articles (their keys must not be indexed yet)."""
+    async def add(self, entries: Sequence[IndexEntry], df: Counter[str] | None = None) -> None:
+        """Index articles (their keys must not be indexed yet); `df`, if the caller already counted
+        the entries' terms, saves counting them again."""
         if not entries:
             return
         await self._conn.executemany(
             "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
             [(e.key, e.title_terms, e.body_terms) for e in entries],
         )
-        await self._change_stats(entries, +1)
+        await self._change_stats(entries, +1, df)
 
     async def remove(self, entries: Sequence[IndexEntry]) -> None:
         """Take articles out of the index; entries must be built from the text that was indexed."""
@@ -104,14 +105,15 @@ class SearchIndex:
         )
         await self._change_stats(entries, -1)
 
-    async def _change_stats(self, entries: Sequence[IndexEntry], sign: int) -> None:
-        df: Counter[str] = Counter()
-        for e in entries:
-            df.update(e.terms)
+    async def _change_stats(
+        self, entries: Sequence[IndexEntry], sign: int, df: Counter[str] | None = None
+    ) -> None:
+        if df is None:
+            df = Counter(chain.from_iterable(e.terms for e in entries))
         await self._conn.executemany(
             "INSERT INTO search_terms (term, df) VALUES (?, ?)"
             " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
-            [(t, sign * n) for t, n in df.items()],
+            [(t, sign * n) for t, n in df.items() if n > 0],
         )
         await self._conn.execute(
             "INSERT INTO search_meta (key, value) VALUES ('docs', ?)"
@@ -213,17 +215,19 @@ class SearchIndex:
         if sum(df[t] for g in groups for t in g) <= BM25_BUDGET:
             rows = await self._conn.execute_fetchall(
                 "SELECT rowid, -bm25(search_index, ?, 1.0) AS s FROM search_index"
-                " WHERE search_index MATCH ? ORDER BY s DESC LIMIT ?",
+                " WHERE search_index MATCH ? ORDER BY s DESC, rowid DESC LIMIT ?",
                 (TITLE_WEIGHT, expression, pool),
             )
-            scored = [(key, relevance) for key, relevance in rows]
+            # Only the first RERANK_POOL are reordered by recency, whatever the page: every page is then
+            # cut from one and the same order, so paging never repeats or skips a hit.
+            scored, rest = [(key, relevance) for key, relevance in rows[:RERANK_POOL]], rows[RERANK_POOL:]
         else:
-            scored = await self._rank_recent(groups, df, n_docs, expression)
+            scored, rest = await self._rank_recent(groups, df, n_docs, expression), []
         boosted = sorted(
             ((key, relevance * _recency_boost(key_epoch(key), now)) for key, relevance in scored),
             key=lambda kv: (-kv[1], -kv[0]),
         )
-        return boosted[offset : offset + limit]
+        return (boosted + [(key, relevance) for key, relevance in rest])[offset : offset + limit]
 
     async def _rank_recent(
         self, groups: list[list[str]], df: dict[str, int], n_docs: int, expression: str
