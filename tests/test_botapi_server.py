@@ -223,6 +223,43 @@ def test_entity_offsets_are_utf16(text):
     assert entities == [{"type": "bold", "offset": 2, "length": utf16_len(text)}]
 
 
+@pytest.mark.parametrize(
+    ("markup", "plain", "entities"),
+    [
+        ('<pre><code class="language-python">x = 1</code></pre>', "x = 1",
+         [{"type": "pre", "offset": 0, "length": 5, "language": "python"}]),
+        ("<b>a</><i>b</ >", "ab", [{"type": "bold", "offset": 0, "length": 1},
+                                  {"type": "italic", "offset": 1, "length": 1}]),
+        ("<b></b>x", "x", []),  # zero-length entities are dropped
+        ('<a href="https://x.ir/?a=1&amp;b=&quot;2&quot;">پیوند</a>', "پیوند",
+         [{"type": "text_link", "offset": 0, "length": 5, "url": 'https://x.ir/?a=1&b="2"'}]),
+        ("<a href=t.me>t</a>", "t", [{"type": "text_link", "offset": 0, "length": 1, "url": "t.me"}]),
+        ("<b unknown='x'>a</b>", "a", [{"type": "bold", "offset": 0, "length": 1}]),
+        ("😀<i>😀</i>", "😀😀", [{"type": "italic", "offset": 2, "length": 2}]),
+    ],
+)
+def test_parse_html_details(markup, plain, entities):
+    assert parse_html(markup) == (plain, entities)
+
+
+@pytest.mark.parametrize(
+    ("markup", "error"),
+    [
+        ("&#xD83D;", "Text contains invalid Unicode characters after decoding HTML entities, "
+                     "check for unmatched surrogate code units"),
+        ("سلام <x>", 'Unsupported start tag "x" at byte offset 9'),  # offsets count UTF-8 bytes
+        ("<i>a</i   ", "Unclosed end tag at byte offset 4"),
+        ("<i   =a>", 'Empty attribute name in the tag "i" at byte offset 0'),
+        ('<tg-emoji emoji-id="abc">x</tg-emoji>', "Invalid custom emoji identifier specified"),
+        ("<b>&lt</b>", 'Character "&" at byte offset 3 must be escaped as "&amp;"'),
+    ],
+)
+def test_parse_html_errors(markup, error):
+    with pytest.raises(HtmlParseError) as caught:
+        parse_html(markup)
+    assert str(caught.value) == error
+
+
 def test_lenient_mode_keeps_bare_ampersand_like_telegram():
     assert parse_html("AT&T &laquo;", strict=False) == ("AT&T &laquo;", [])
     with pytest.raises(HtmlParseError):
@@ -735,3 +772,14 @@ def test_a_bug_in_the_server_is_reported_not_hidden(botapi):
     assert response.status_code == 500 and "KeyError" in response.json()["description"]
     assert botapi.internal_errors == ["getMe: KeyError('oops')"]
     botapi.internal_errors.clear()  # the fixture would otherwise fail this test at teardown
+
+
+async def test_manual_channel_post_reaches_an_admin_bot_only(tg_bot, botapi):
+    post = botapi.admin_posts_to_channel("خبر دستی #ورزش")
+    (update,) = await tg_bot.get_updates()
+    assert update.channel_post.message_id == post.message_id
+    assert update.channel_post.sender_chat.id == botapi.channel.id
+    assert [e.type for e in update.channel_post.entities] == ["hashtag"]
+    assert botapi.channel_posts() == []  # channel_posts() lists the bot's own posts
+    botapi.set_channel_access("left")
+    assert botapi.admin_posts_to_channel("بی‌خبر").update_id is None

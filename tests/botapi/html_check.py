@@ -52,7 +52,7 @@ class HtmlParseError(ValueError):
 
 def utf16_len(text: str) -> int:
     """Length of `text` in UTF-16 code units, the unit of every Telegram length limit."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass

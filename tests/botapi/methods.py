@@ -163,7 +163,6 @@ class BotApiMethods:
     def _notify(self) -> None:
         """Called after the update queue changed; the server wakes long polls here."""
 
-
     # ------------------------------------------------------------------ world lookups
 
     def _chat_id_or_none(self, value: Any) -> int | None:

@@ -29,6 +29,7 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     user_presses_button(user_id, message, text_or_data) -> CallbackQueryRecord (.answer when answered)
     user_sends_callback(user_id, data, message=None) -> CallbackQueryRecord   (any, forged, data)
     user_inline_query(user_id, query, offset="") -> InlineQueryRecord  (.answer, .results)
+    admin_posts_to_channel(text, entities=None) -> StoredMessage  (a channel_post update)
     enqueue_update(kind, payload) -> update_id                          (any other update)
     block_bot(user_id) ; set_channel_access("administrator" | "member" | "left", **rights)
     clock.advance(seconds)     moves the server's clock (message dates, the 48 h deletion rule)
@@ -609,6 +610,24 @@ class BotApiServer(BotApiMethods):
             self.enqueue_update("inline_query", payload)
             return record
 
+    def admin_posts_to_channel(self, text: str, *, entities: list[dict] | None = None) -> StoredMessage:
+        """A human admin posts in the channel by hand; the bot (an admin) gets a channel_post update."""
+        with self._lock:
+            chat = self.channel
+            message = StoredMessage(
+                chat=chat,
+                message_id=chat.take_message_id(),
+                date=int(self.clock.now()),
+                outgoing=False,
+                sender=None,
+                text=text,
+                entities=entities if entities is not None else detect_entities(text),
+            )
+            self._store(message)
+            if chat.bot_status == "administrator":
+                message.update_id = self.enqueue_update("channel_post", message.to_api())
+            return message
+
     # ------------------------------------------------------------------ inspecting
 
     def messages(
@@ -661,8 +680,9 @@ class BotApiServer(BotApiMethods):
     ) -> StoredMessage | None:
         """The bot's first (not deleted) message in the chat newer than `after` (message or id)."""
         if isinstance(after, StoredMessage):
-            if after.chat.id != self.message(chat_id, after.message_id).chat.id:
-                raise ValueError("`after` must be a message of the same chat")
+            with self._lock:
+                if after.chat.id != self._resolve_chat(chat_id).id:
+                    raise ValueError("`after` must be a message of the same chat")
             after = after.message_id
         return next((m for m in self.bot_messages(chat_id) if m.message_id > (after or 0)), None)
 
