@@ -85,6 +85,7 @@ from tests.botapi.methods import (
 )
 from tests.botapi.rules import ApiError, bad_request, detect_entities, forbidden, too_many_requests
 from tests.botapi.world import (
+    FAULT_KINDS,
     ApiCall,
     CallbackQueryRecord,
     Chat,
@@ -243,7 +244,7 @@ class BotApiServer(BotApiMethods):
             fault = self._take_fault(method.lower(), params)
         if fault is not None:
             call.fault = fault.kind
-            outcome = await self._apply_fault(fault, request, method, params)
+            outcome = await self._apply_fault(fault, method, params)
         else:
             outcome = await self._dispatch(method, params)
         if outcome is None:  # connection dropped on purpose
@@ -298,9 +299,8 @@ class BotApiServer(BotApiMethods):
                 return fault
         return None
 
-    async def _apply_fault(
-        self, fault: Fault, request: web.Request, method: str, params: Params
-    ) -> tuple[int, dict] | None:
+    async def _apply_fault(self, fault: Fault, method: str, params: Params) -> tuple[int, dict] | None:
+        """The injected answer (status, body), or None to drop the connection."""
         if fault.kind == "retry_after":
             return 429, too_many_requests(fault.retry_after).payload()
         if fault.kind == "server_error":
@@ -481,7 +481,7 @@ class BotApiServer(BotApiMethods):
         apply: bool = False,
     ) -> Fault:
         """Make the next `times` matching calls fail; see the module docstring for the kinds."""
-        if kind not in ("retry_after", "server_error", "timeout", "forbidden", "bad_request", "disconnect"):
+        if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault kind {kind!r}")
         with self._lock:
             resolved = None if chat_id is None else self._resolve_chat(chat_id).id

@@ -217,11 +217,14 @@ class ApiCall:
         return self.status == 200
 
 
+FAULT_KINDS = ("retry_after", "server_error", "timeout", "forbidden", "bad_request", "disconnect")
+
+
 @dataclass
 class Fault:
     """An injected failure for the next `times` matching calls."""
 
-    kind: str  # "retry_after" | "server_error" | "timeout" | "forbidden" | "bad_request" | "disconnect"
+    kind: str  # one of FAULT_KINDS
     times: int = 1
     method: str | None = None  # lower-case method name; None = any method except getUpdates
     chat_id: int | str | None = None
