@@ -130,7 +130,7 @@ async def test_allowed_updates_filters_types(tg_bot, botapi):
 
 async def test_second_poller_terminates_the_first_with_conflict(tg_bot, botapi):
     first = asyncio.create_task(tg_bot.get_updates(timeout=5, read_timeout=10))
-    await asyncio.sleep(0.3)
+    await botapi.wait_for(lambda: botapi.calls("getUpdates"))
     second = asyncio.create_task(tg_bot.get_updates(timeout=1, read_timeout=5))
     with pytest.raises(Conflict, match="terminated by other getUpdates request"):
         await first
@@ -720,7 +720,7 @@ async def echo(update, context):
 
 app = Application.builder().token(os.environ["BOT_TOKEN"]).base_url(os.environ["TELEGRAM_API_URL"]).build()
 app.add_handler(MessageHandler(filters.TEXT, echo))
-app.run_polling(poll_interval=0, timeout=10)
+app.run_polling(poll_interval=0, timeout=30)
 """
 
 
