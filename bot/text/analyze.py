@@ -187,16 +187,24 @@ class Snippet:
         return "".join(out)
 
 
+_TEXT_WORD = re.compile(r"[^\W_]+(?:[\u200c\u064B-\u065F\u0670\u0640]+[^\W_]+)*")
+
+
+@lru_cache(maxsize=1 << 18)
+def _text_word_term(word: str) -> str | None:
+    """The term of one word as written in the original text (cached: snippets see the same words)."""
+    norm = word.translate(_NORMALIZE)
+    return term(norm) if norm else None
+
+
 def _word_spans(text: str) -> Iterator[tuple[int, int, str]]:
     """(start, end, term) for each word of the original text; offsets point into `text` itself."""
     # Normalization may delete characters (diacritics), so words are found on the original text and
     # each one is normalized on its own.
-    for match in re.finditer(r"[^\W_]+(?:[\u200c\u064B-\u065F\u0670\u0640]+[^\W_]+)*", text):
-        norm = match.group().translate(_NORMALIZE)
-        if norm:
-            t = term(norm)
-            if t:
-                yield match.start(), match.end(), t
+    for match in _TEXT_WORD.finditer(text):
+        t = _text_word_term(match.group())
+        if t:
+            yield match.start(), match.end(), t
 
 
 def make_snippet(
