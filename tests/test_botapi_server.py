@@ -783,3 +783,32 @@ async def test_manual_channel_post_reaches_an_admin_bot_only(tg_bot, botapi):
     assert botapi.channel_posts() == []  # channel_posts() lists the bot's own posts
     botapi.set_channel_access("left")
     assert botapi.admin_posts_to_channel("بی‌خبر").update_id is None
+
+
+@pytest.mark.parametrize(
+    ("link", "text"),
+    [
+        ("https://t.me/newsdesk_test_bot?start=search_2LPZhNin2YU", "/start search_2LPZhNin2YU"),
+        ("t.me/newsdesk_test_bot?start=" + "a" * 64, "/start " + "a" * 64),
+        ("https://t.me/newsdesk_test_bot?start=" + "a" * 65, "/start"),  # too long: dropped
+        ("https://t.me/newsdesk_test_bot?start=تهران", "/start"),  # not [A-Za-z0-9_-]: dropped
+        ("https://t.me/newsdesk_test_bot", "/start"),
+    ],
+)
+async def test_deep_links_follow_telegram_payload_rules(tg_bot, botapi, link, text):
+    botapi.user_opens_link(SUBSCRIBER_ID, link)
+    (update,) = await tg_bot.get_updates()
+    assert update.message.text == text
+    with pytest.raises(ValueError):
+        botapi.user_opens_link(SUBSCRIBER_ID, "https://t.me/other_bot?start=x")
+
+
+async def test_post_links_resolve_to_live_channel_messages(tg_bot, botapi):
+    post = await tg_bot.send_message("@news_test", "خبر")
+    internal = str(botapi.channel.id).removeprefix("-100")
+    assert botapi.message_at_link(f"https://t.me/news_test/{post.message_id}").text == "خبر"
+    assert botapi.message_at_link(f"https://t.me/c/{internal}/{post.message_id}").text == "خبر"
+    assert botapi.message_at_link(f"https://t.me/news_test/{post.message_id + 1}") is None
+    assert botapi.message_at_link(f"https://t.me/other_channel/{post.message_id}") is None
+    await tg_bot.delete_message("@news_test", post.message_id)
+    assert botapi.message_at_link(f"https://t.me/news_test/{post.message_id}") is None

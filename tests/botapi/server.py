@@ -25,6 +25,8 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     user_sends_text(user_id, text, reply_to=None) -> StoredMessage   (/commands, #tags, @names and
         links get their entities; the user has now "started" the bot, so it may write to them)
     user_forwards(user_id, text, entities=None, from_channel=Chat | sender=User | sender_name=str)
+    user_opens_link(user_id, "https://t.me/<bot>?start=<payload>") -> StoredMessage ("/start payload";
+        an invalid payload is dropped, as Telegram clients do)
     user_sends_document(user_id, content, file_name="draft.txt", caption=None) -> StoredMessage
     user_presses_button(user_id, message, text_or_data) -> CallbackQueryRecord (.answer when answered)
     user_sends_callback(user_id, data, message=None) -> CallbackQueryRecord   (any, forged, data)
@@ -48,6 +50,7 @@ Inspecting:
     messages(chat_id, outgoing=None, include_deleted=True) ; bot_messages(chat_id)
     last_bot_message(chat_id) ; message(chat_id, message_id) ; channel_posts(include_deleted=False)
     first_bot_message_after(chat_id, after) ; calls(method=None) -> [ApiCall]
+    message_at_link("https://t.me/news_test/12" or "https://t.me/c/1234567890/12") -> message | None
     pending_updates() ; is_confirmed(update_id) ; commands(scope=None, language_code="") ; webhook
     await wait_for(predicate, timeout=5) / wait_for_sync(...)   poll until truthy, return the value,
         AssertionError on timeout (wait_for works in both modes; the _sync form blocks its thread)
@@ -68,6 +71,7 @@ import contextlib
 import inspect
 import json
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -526,6 +530,19 @@ class BotApiServer(BotApiMethods):
         """The user writes `text` to the bot in private; /commands, #tags, links get their entities."""
         return self._incoming(user_id, text=text, entities=detect_entities(text), reply_to=reply_to)
 
+    def user_opens_link(self, user_id: int, url: str) -> StoredMessage:
+        """The user taps a t.me/<bot>?start=<payload> deep link: the client sends "/start <payload>".
+
+        Like Telegram, a payload that is not 1..64 characters of A-Z a-z 0-9 _ - is dropped and
+        the bot receives a bare "/start".
+        """
+        match = re.fullmatch(r"(?:https?://)?t\.me/([A-Za-z0-9_]+)(?:\?start=([^&#]*))?", url)
+        if match is None or match[1].lower() != (self.bot_user.username or "").lower():
+            raise ValueError(f"{url!r} is not a link to @{self.bot_user.username}")
+        payload = match[2] or ""
+        valid = re.fullmatch(r"[A-Za-z0-9_-]{1,64}", payload) is not None
+        return self.user_sends_text(user_id, f"/start {payload}" if valid else "/start")
+
     def user_forwards(
         self,
         user_id: int,
@@ -656,6 +673,20 @@ class BotApiServer(BotApiMethods):
 
     def channel_posts(self, *, include_deleted: bool = False) -> list[StoredMessage]:
         return self.bot_messages(self.channel.id, include_deleted=include_deleted)
+
+    def message_at_link(self, url: str) -> StoredMessage | None:
+        """The live channel message a t.me/<channel>/<id> or t.me/c/<internal id>/<id> link opens."""
+        public = re.fullmatch(r"(?:https?://)?t\.me/([A-Za-z][A-Za-z0-9_]{3,31})/(\d+)", url)
+        private = re.fullmatch(r"(?:https?://)?t\.me/c/(\d+)/(\d+)", url)
+        if public and (self.channel.username or "").lower() == public[1].lower():
+            message_id = int(public[2])
+        elif private and f"-100{private[1]}" == str(self.channel.id):
+            message_id = int(private[2])
+        else:
+            return None
+        with self._lock:
+            found = self._messages.get(self.channel.id, {}).get(message_id)
+        return found if found is not None and not found.deleted else None
 
     def calls(self, method: str | None = None) -> list[ApiCall]:
         with self._lock:
