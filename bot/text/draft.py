@@ -79,6 +79,8 @@ def _is_persian(ch: str) -> bool:
 
 
 def _fix_question_marks_outside_urls(text: str) -> str:
+    if "?" not in text:
+        return text
     pieces: list[str] = []
     last = 0
     for match in URL_RE.finditer(text):
@@ -123,6 +125,9 @@ def _split_markup(line: str) -> _Line:
 
 def _is_footer(text: str) -> bool:
     """A line made only of hashtags, @handles and links (with emoji or punctuation around them)."""
+    for token in text.split():  # quick no: a plain word that cannot be a part of a tag or a link
+        if not any(ch in token for ch in "#@./") and any(ch.isalnum() for ch in token):
+            return False
     found = 0
     for pattern in (URL_RE, HANDLE_RE, HASHTAG_RE):
         text, count = pattern.subn(" ", text)
