@@ -812,3 +812,12 @@ async def test_post_links_resolve_to_live_channel_messages(tg_bot, botapi):
     assert botapi.message_at_link(f"https://t.me/other_channel/{post.message_id}") is None
     await tg_bot.delete_message("@news_test", post.message_id)
     assert botapi.message_at_link(f"https://t.me/news_test/{post.message_id}") is None
+
+
+async def test_empty_keyboard_removes_the_keyboard(tg_bot, started):
+    sent = await tg_bot.send_message(EDITOR_ID, "صف", reply_markup=keyboard("a"))
+    empty = InlineKeyboardMarkup([])
+    edited = await tg_bot.edit_message_reply_markup(EDITOR_ID, sent.message_id, reply_markup=empty)
+    assert edited.reply_markup is None and started.message(EDITOR_ID, sent.message_id).buttons == []
+    with pytest.raises(BadRequest, match="Message is not modified"):
+        await tg_bot.edit_message_reply_markup(EDITOR_ID, sent.message_id, reply_markup=empty)

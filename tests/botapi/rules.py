@@ -137,7 +137,7 @@ def _overlap(a: dict, b: dict) -> bool:
 
 
 def check_reply_markup(markup: dict | None) -> dict | None:
-    """Validate an InlineKeyboardMarkup (other keyboards pass through unchecked)."""
+    """Validate an InlineKeyboardMarkup, the one stored (other keyboards pass through unchecked)."""
     if not markup or "inline_keyboard" not in markup:
         return markup
     rows = markup["inline_keyboard"]
@@ -148,7 +148,7 @@ def check_reply_markup(markup: dict | None) -> dict | None:
         raise bad_request("REPLY_MARKUP_TOO_LONG")
     for button in buttons:
         check_button(button)
-    return markup
+    return markup if buttons else None  # an empty keyboard is no keyboard
 
 
 def check_button(button: dict) -> None:
