@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections import Counter
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from itertools import chain
 from pathlib import Path
 from typing import Self
 
@@ -503,6 +505,10 @@ class Database:
             batch.setdefault(record.external_id, record)
         if not batch:
             return ImportCounts(0, seen)
+        # Analysis runs before taking the lock, so a caller that keeps the next batch's call in
+        # flight overlaps it with this batch's SQL in the connection's thread.
+        analyzed = {eid: IndexEntry.build(0, r.title, r.body) for eid, r in batch.items()}
+        df = Counter(chain.from_iterable(e.terms for e in analyzed.values()))
         async with self._transaction() as conn:
             existing: set[str] = set()
             ids = list(batch)
@@ -515,6 +521,8 @@ class Database:
                 )
                 existing.update(r[0] for r in rows)
             fresh = [r for eid, r in batch.items() if eid not in existing]
+            for eid in existing:
+                df.subtract(analyzed[eid].terms)
             (last_id,) = (await conn.execute_fetchall("SELECT COALESCE(max(id), 0) FROM articles"))[0]
             now = _now()
             rows_out, entries = [], []
@@ -523,14 +531,14 @@ class Database:
                 published = to_db_time(record.published_at)
                 rows_out.append((number, record.external_id, record.title, record.body, published,
                                  now, now, record.url, key))  # fmt: skip
-                entries.append(IndexEntry.build(key, record.title, record.body))
+                entries.append(replace(analyzed[record.external_id], key=key))
             await conn.executemany(
                 "INSERT INTO articles (id, source, external_id, title, body, status, published_at,"
                 " created_at, updated_at, url, search_key)"
                 " VALUES (?, 'import', ?, ?, ?, 'published', ?, ?, ?, ?, ?)",
                 rows_out,
             )
-            await self._index.add(entries)
+            await self._index.add(entries, df)
         return ImportCounts(len(fresh), seen - len(fresh))
 
 

@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import chain, compress, count
+from operator import itemgetter
 
 from bot.text.halfspace import fix_word, join_pair
 from bot.text.lexicon import word_count, word_tags
@@ -120,53 +122,69 @@ def term(word: str) -> str | None:
     return joined.translate(_FOLD).lower()[:MAX_TERM_CHARS]
 
 
-@dataclass(frozen=True, slots=True)
-class _Chunk:
-    """What a whitespace-separated piece of text contributes: its terms, and the words at its two
-    edges when they can take part in a compound written apart (None otherwise)."""
+# What a whitespace-separated piece of text contributes: (its terms, the word at its start, the word
+# at its end if that word can begin a compound written apart); the edge words are None otherwise.
+type _Chunk = tuple[tuple[str, ...], str | None, str | None]
+_TERMS = itemgetter(0)
+_HEAD = itemgetter(2)
+_CHUNK_CACHE_SIZE = 1 << 18
+# A plain dict read through `map(dict.get, …)` keeps the per-piece cost in C; lru_cache's bookkeeping
+# costs more than the rest of analysis for a 200-word article. Cleared when full.
+_chunk_cache: dict[str, _Chunk] = {}
 
-    terms: tuple[str, ...]
-    first_word: str | None
-    head_word: str | None
+
+def _chunks(pieces: list[str]) -> list[_Chunk]:
+    found = list(map(_chunk_cache.get, pieces))
+    if None in found:
+        if len(_chunk_cache) > _CHUNK_CACHE_SIZE:
+            _chunk_cache.clear()
+        for i, piece in enumerate(pieces):
+            if found[i] is None:
+                found[i] = _chunk_cache[piece] = _chunk(piece)
+    return found  # type: ignore[return-value]
 
 
-@lru_cache(maxsize=1 << 18)
 def _chunk(chunk: str) -> _Chunk:
     norm = chunk.translate(_NORMALIZE)
     found = list(_WORD.finditer(norm))
     terms = tuple(t for t in (term(m.group()) for m in found) if t)
     if not found:
-        return _Chunk(terms, None, None)
+        return terms, None, None
     first = found[0].group() if found[0].start() == 0 else None
     last = found[-1].group() if found[-1].end() == len(norm) else None
-    return _Chunk(terms, first, last if last in _compound_heads() else None)
+    return terms, first, last if last in _compound_heads() else None
 
 
 def analyze(text: str) -> list[str]:
     """The index terms of `text`, in order (inflection-only words dropped).
 
-    Text is cut at whitespace and each distinct piece is analyzed once (cached): a per-character
-    pass over every article would cost more than all the rest of an import."""
+    Text is cut at whitespace and each distinct piece is analyzed once (cached); the loop over pieces
+    stays in C unless two neighbours may form a compound. A per-character pass over every article
+    would cost more than all the rest of an import."""
+    chunks = _chunks(text.split())
     heads = _compound_heads()
+    joins: list[tuple[int, str]] = []
+    for i in compress(count(), map(_HEAD, chunks)):
+        following = chunks[i + 1][1] if i + 1 < len(chunks) else None
+        if following is not None and following in heads[chunks[i][2]]:  # type: ignore[index]
+            joined = join_pair(chunks[i][2], following)  # type: ignore[arg-type]
+            if joined is not None and (not joins or joins[-1][0] != i - 1):
+                joins.append((i, joined))
+    if not joins:
+        return list(chain.from_iterable(map(_TERMS, chunks)))
     out: list[str] = []
-    chunks = list(map(_chunk, text.split()))
-    skip_first = False
-    for i, chunk in enumerate(chunks):
-        terms = chunk.terms[1:] if skip_first else chunk.terms
-        skip_first = False
-        head = chunk.head_word
-        if head is not None and i + 1 < len(chunks):
-            following = chunks[i + 1].first_word
-            if following is not None and following in heads[head]:
-                joined = join_pair(head, following)
-                if joined is not None:
-                    joined_term = term(joined)
-                    out.extend(terms[:-1] if term(head) else terms)
-                    if joined_term:
-                        out.append(joined_term)
-                    skip_first = bool(term(following))
-                    continue
-        out.extend(terms)
+    start = 0
+    for i, joined in joins:
+        out.extend(chain.from_iterable(map(_TERMS, chunks[start:i])))
+        left, right = chunks[i][0], chunks[i + 1][0]
+        # The head is the chunk's last term and the tail the next chunk's first, when they have terms.
+        out.extend(left[:-1] if term(chunks[i][2]) else left)  # type: ignore[arg-type]
+        joined_term = term(joined)
+        if joined_term:
+            out.append(joined_term)
+        out.extend(right[1:] if term(chunks[i + 1][1]) else right)  # type: ignore[arg-type]
+        start = i + 2
+    out.extend(chain.from_iterable(map(_TERMS, chunks[start:])))
     return out
 
 

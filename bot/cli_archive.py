@@ -1,0 +1,220 @@
+"""`newsdesk import` and `newsdesk search`: the archive from the command line (contract in DESIGN.md).
+
+How: both open the database once (`--db`, else the `DATABASE_PATH` setting) and run one asyncio loop.
+Import streams the file through `bot.importers` in batches of IMPORT_BATCH records, with a tqdm bar
+on a terminal only, and ends with one summary line. Search prints readable text, a JSON list
+(`--json`), or JSON Lines for a file of queries (`--batch`, timing each search itself).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sqlite3
+import sys
+import time
+from pathlib import Path
+from typing import BinaryIO
+
+from tqdm import tqdm
+
+from bot.importers import Malformed, NotAnArchive, Skipped, detect_format, read_archive
+from bot.inputs import UsageError
+from storage.database import Database, ImportCounts, ImportRecord, SearchHit, SearchResult
+
+IMPORT_BATCH = 2000
+MAX_LIMIT = 100
+MAX_REPORTED_PROBLEMS = 5
+
+
+def database_path(args: argparse.Namespace) -> Path:
+    """`--db` if given, else the DATABASE_PATH setting (environment or .env)."""
+    if args.db:
+        return Path(args.db)
+    from bot.config import load_settings
+
+    return load_settings().database_path
+
+
+def _open_input(name: str):
+    path = Path(name)
+    try:
+        return path.open("rb"), path.stat().st_size
+    except FileNotFoundError:
+        raise UsageError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise UsageError(f"{name}: is a directory, not a file") from None
+    except PermissionError:
+        raise UsageError(f"{name}: permission denied") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+# --- import ----------------------------------------------------------------------------------------
+
+
+class _Progress:
+    """A binary file whose reads advance a progress bar."""
+
+    def __init__(self, stream: BinaryIO, bar: tqdm) -> None:
+        self._stream, self._bar = stream, bar
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._bar.update(len(data))
+        return data
+
+    def readline(self) -> bytes:
+        line = self._stream.readline()
+        self._bar.update(len(line))
+        return line
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    """Import a Telegram Desktop export or JSON Lines file; print what was imported, skipped, malformed."""
+    stream, size = _open_input(args.file)
+    with stream:
+        head = stream.read(64 * 1024)
+        if not head.strip():
+            raise UsageError(f"{args.file}: the file is empty")
+        try:
+            fmt = detect_format(head)
+        except NotAnArchive as exc:
+            raise UsageError(f"{args.file}: {exc}") from None
+        stream.seek(0)
+        bar = tqdm(total=size, unit="B", unit_scale=True, desc="import", leave=False,
+                   disable=not sys.stderr.isatty())  # fmt: skip
+        with bar:
+            counts = asyncio.run(_import(_Progress(stream, bar), fmt, database_path(args), args.file))
+    print(
+        f"imported {counts['imported']:,}, skipped {counts['duplicates'] + counts['skipped']:,}"
+        f" (already archived {counts['duplicates']:,}, service or empty {counts['skipped']:,}),"
+        f" malformed {counts['malformed']:,}"
+    )
+    return 0
+
+
+async def _import(stream, fmt: str, db_path: Path, name: str) -> dict[str, int]:
+    counts = dict.fromkeys(("imported", "duplicates", "skipped", "malformed"), 0)
+    try:
+        db = await Database.open(db_path)
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageError(f"{db_path}: cannot open the database ({exc})") from None
+    async with db:
+        in_flight: asyncio.Task | None = None
+        batch: list[ImportRecord] = []
+        try:
+            for number, item in enumerate(read_archive(stream, fmt)):
+                if number % 200 == 0:
+                    # Let the batch in flight hand its next statement to the connection's thread.
+                    await asyncio.sleep(0)
+                if isinstance(item, ImportRecord):
+                    batch.append(item)
+                    if len(batch) >= IMPORT_BATCH:
+                        # One batch's SQL runs in the connection's thread while the next is parsed
+                        # and analyzed in this one.
+                        if in_flight is not None:
+                            _count(await in_flight, counts)
+                        in_flight = asyncio.create_task(db.import_articles(batch))
+                        batch = []
+                elif isinstance(item, Skipped):
+                    counts["skipped"] += 1
+                elif isinstance(item, Malformed):
+                    counts["malformed"] += 1
+                    if counts["malformed"] <= MAX_REPORTED_PROBLEMS:
+                        print(f"newsdesk import: {name}: {item.where}: {item.reason}", file=sys.stderr)
+        except NotAnArchive as exc:
+            raise UsageError(f"{name}: {exc}") from None
+        finally:
+            if in_flight is not None:
+                _count(await in_flight, counts)
+        _count(await db.import_articles(batch), counts)
+    return counts
+
+
+def _count(result: ImportCounts, counts: dict[str, int]) -> None:
+    counts["imported"] += result.imported
+    counts["duplicates"] += result.duplicates
+
+
+# --- search ----------------------------------------------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Search the archive for one query, or for each line of a `--batch` file."""
+    if (args.query is None) == (args.batch is None):
+        raise UsageError("give either a QUERY or --batch FILE")
+    if not 1 <= args.limit <= MAX_LIMIT:
+        raise UsageError(f"--limit must be between 1 and {MAX_LIMIT}")
+    db_path = database_path(args)
+    if not db_path.is_file():
+        raise UsageError(f"{db_path}: no archive there yet (run newsdesk import first, or pass --db)")
+    if args.batch is not None:
+        stream, _ = _open_input(args.batch)
+        with stream:
+            try:
+                queries = [line.rstrip("\r\n") for line in stream.read().decode("utf-8-sig").splitlines()]
+            except UnicodeDecodeError:
+                raise UsageError(f"{args.batch}: not UTF-8 text") from None
+        asyncio.run(_search_batch(db_path, queries, args.limit))
+        return 0
+    result = asyncio.run(_search_one(db_path, args.query, args.limit))
+    if args.json:
+        print(json.dumps([_hit_json(h) for h in result.hits], ensure_ascii=False, indent=2))
+    else:
+        _print_text(result)
+    if result.truncated:
+        print("newsdesk search: the query was too long; only its beginning was searched", file=sys.stderr)
+    if result.partial and result.hits:
+        print(
+            "newsdesk search: no article has every word; showing partial matches for: "
+            + " ".join(result.matched_terms),
+            file=sys.stderr,
+        )
+    return 0
+
+
+async def _open_existing(db_path: Path) -> Database:
+    try:
+        return await Database.open(db_path)
+    except (OSError, sqlite3.Error) as exc:
+        raise UsageError(f"{db_path}: not a newsdesk database ({exc})") from None
+
+
+async def _search_one(db_path: Path, query: str, limit: int) -> SearchResult:
+    async with await _open_existing(db_path) as db:
+        return await db.search(query, limit)
+
+
+async def _search_batch(db_path: Path, queries: list[str], limit: int) -> None:
+    async with await _open_existing(db_path) as db:
+        for query in queries:
+            started = time.perf_counter()
+            result = await db.search(query, limit)
+            ms = (time.perf_counter() - started) * 1000
+            line = {"query": query, "ms": round(ms, 3), "results": [_hit_json(h) for h in result.hits]}
+            sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+
+
+def _hit_json(hit: SearchHit) -> dict:
+    return {
+        "id": hit.external_id if hit.external_id is not None else str(hit.article_id),
+        "title": hit.title,
+        "snippet": hit.snippet.marked("**", "**"),
+        "published_at": hit.published_at.isoformat(),
+        "url": hit.url,
+        "score": hit.score,
+    }
+
+
+def _print_text(result: SearchResult) -> None:
+    if not result.hits:
+        print("no results")
+        return
+    for hit in result.hits:
+        print(f"{hit.score:8.3f}  {hit.published_at:%Y-%m-%d %H:%M}  [{hit.external_id}]  {hit.title}")
+        print(f"          {hit.snippet.marked('**', '**')}")
+        if hit.url:
+            print(f"          {hit.url}")
+
