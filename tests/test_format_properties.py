@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from bot.text.draft import parse_draft
 from bot.text.limits import ALLOWED_HTML_ATTRIBUTES, ALLOWED_HTML_TAGS, MAX_MESSAGE_UTF16, utf16_len
 from bot.text.render import render_post, split_html
+from tests.botapi.html_check import parse_html
 
 _BARE_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);)")
 _BARE_LESS_THAN = re.compile(r"<(?!/?[a-z][a-z-]*[\s>])")
@@ -71,6 +72,8 @@ def check_message(message: str) -> str:
     text = "".join(parser.text)
     assert text.strip(), "empty message"
     assert utf16_len(text) <= MAX_MESSAGE_UTF16
+    plain, _ = parse_html(message)  # and the Bot API test server's tdlib-faithful parser agrees
+    assert plain == text
     return text
 
 
