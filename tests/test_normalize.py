@@ -226,3 +226,12 @@ class TestProtect:
     )
     def test_persian_number(self, number: str, persian: str) -> None:
         assert protect.persian_number(number) == persian
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ها" * 3000, "می" * 3000, ("شهرداری ها " * 2000), "1." * 5000, "@" * 5000, "#" * 5000, "\u200c" * 5000],
+)
+def test_long_runs_are_handled(text: str) -> None:
+    out = normalize_text(text)
+    assert out.count("\n") == text.count("\n")

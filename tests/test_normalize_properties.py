@@ -165,3 +165,13 @@ def test_numbers_keep_every_character_but_digit_script(pairs: list[tuple[str, st
         rendered = persian_number(number)
         assert len(rendered) == len(number)
         assert [unicodedata.digit(c, None) for c in rendered] == [unicodedata.digit(c, None) for c in number]
+
+
+@given(any_text)
+@example("شهرداری...0")
+@example("،\u200c0")
+@example('0.۰.0"')
+@example("ؠ\u200c#0")
+def test_idempotent(text: str) -> None:
+    once = normalize_text(text)
+    assert normalize_text(once) == once

@@ -21,7 +21,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import chain, compress, count
+from itertools import compress, count
 from operator import itemgetter
 
 from bot.text.halfspace import fix_word, join_pair
@@ -72,17 +72,20 @@ def _lexicon() -> frozenset[str]:
 
 
 @cache
-def _compound_heads() -> dict[str, frozenset[str]]:
-    """First part → second parts of two-part lexicon compounds (`پیش` → {`بینی`, `نویس`, …}).
+def _compounds() -> dict[str, dict[str, str]]:
+    """First part → {second part: term of the whole} for the two-part lexicon compounds that the
+    formatter's `join_pair` joins when written apart (`پیش` → {`بینی`: `پیشبینی`, …}).
 
-    Only a pair found here can be a compound for `join_pair`, so the (uncached, per-pair) call is
-    made for these few pairs and not for every pair of neighbouring words."""
-    pairs: dict[str, set[str]] = {}
+    Asked once per lexicon compound at start-up, so analysis only looks pairs up in dicts."""
+    found: dict[str, dict[str, str]] = {}
     for word in _lexicon():
         if word.count(ZWNJ) == 1:
-            head, tail = word.split(ZWNJ)
-            pairs.setdefault(head.translate(_NORMALIZE), set()).add(tail.translate(_NORMALIZE))
-    return {head: frozenset(tails) for head, tails in pairs.items()}
+            head, tail = (part.translate(_NORMALIZE) for part in word.split(ZWNJ))
+            joined = join_pair(head, tail)
+            whole = term(joined) if joined else None
+            if whole:
+                found.setdefault(head, {})[tail] = whole
+    return found
 
 
 def _is_attested(word: str) -> bool:
@@ -122,11 +125,12 @@ def term(word: str) -> str | None:
     return joined.translate(_FOLD).lower()[:MAX_TERM_CHARS]
 
 
-# What a whitespace-separated piece of text contributes: (its terms, the word at its start, the word
-# at its end if that word can begin a compound written apart); the edge words are None otherwise.
-type _Chunk = tuple[tuple[str, ...], str | None, str | None]
-_TERMS = itemgetter(0)
-_HEAD = itemgetter(2)
+# What a whitespace-separated piece of text contributes: (its terms joined by spaces, its terms, the
+# word it starts with, and — if its last word can begin a compound written apart — that compound's
+# {second part: term}). The edge words are None when punctuation separates them from the next piece.
+type _Chunk = tuple[str, tuple[str, ...], str | None, dict[str, str] | None]
+_TEXT = itemgetter(0)
+_TAILS = itemgetter(3)
 _CHUNK_CACHE_SIZE = 1 << 18
 # A plain dict read through `map(dict.get, …)` keeps the per-piece cost in C; lru_cache's bookkeeping
 # costs more than the rest of analysis for a 200-word article. Cleared when full.
@@ -144,48 +148,49 @@ def _chunks(pieces: list[str]) -> list[_Chunk]:
     return found  # type: ignore[return-value]
 
 
-def _chunk(chunk: str) -> _Chunk:
-    norm = chunk.translate(_NORMALIZE)
+def _chunk(piece: str) -> _Chunk:
+    norm = piece.translate(_NORMALIZE)
     found = list(_WORD.finditer(norm))
     terms = tuple(t for t in (term(m.group()) for m in found) if t)
     if not found:
-        return terms, None, None
+        return "", terms, None, None
     first = found[0].group() if found[0].start() == 0 else None
-    last = found[-1].group() if found[-1].end() == len(norm) else None
-    return terms, first, last if last in _compound_heads() else None
+    tails = _compounds().get(found[-1].group()) if found[-1].end() == len(norm) else None
+    return " ".join(terms), terms, first, tails
+
+
+def analyzed_text(text: str) -> str:
+    """The index terms of `text` separated by spaces (sometimes several), in order.
+
+    Text is cut at whitespace and each distinct piece is analyzed once (cached); the pass over the
+    pieces stays in C unless two neighbours may form a compound written apart (`پیش بینی`). Any
+    per-character pass over whole articles would cost more than all the rest of an import."""
+    chunks = _chunks(text.split())
+    joins: list[tuple[int, str]] = []
+    last = len(chunks) - 1
+    for i in compress(count(), map(_TAILS, chunks)):
+        if i < last:
+            whole = chunks[i][3].get(chunks[i + 1][2])  # type: ignore[union-attr, arg-type]
+            if whole is not None and (not joins or joins[-1][0] != i - 1):
+                joins.append((i, whole))
+    if not joins:
+        return " ".join(map(_TEXT, chunks))
+    out: list[str] = []
+    start = 0
+    for i, whole in joins:
+        out.extend(map(_TEXT, chunks[start:i]))
+        # The compound's parts are the last term of one piece and the first of the next.
+        out.extend(chunks[i][1][:-1])
+        out.append(whole)
+        out.extend(chunks[i + 1][1][1:] if term(chunks[i + 1][2]) else chunks[i + 1][1])  # type: ignore[arg-type]
+        start = i + 2
+    out.extend(map(_TEXT, chunks[start:]))
+    return " ".join(out)
 
 
 def analyze(text: str) -> list[str]:
-    """The index terms of `text`, in order (inflection-only words dropped).
-
-    Text is cut at whitespace and each distinct piece is analyzed once (cached); the loop over pieces
-    stays in C unless two neighbours may form a compound. A per-character pass over every article
-    would cost more than all the rest of an import."""
-    chunks = _chunks(text.split())
-    heads = _compound_heads()
-    joins: list[tuple[int, str]] = []
-    for i in compress(count(), map(_HEAD, chunks)):
-        following = chunks[i + 1][1] if i + 1 < len(chunks) else None
-        if following is not None and following in heads[chunks[i][2]]:  # type: ignore[index]
-            joined = join_pair(chunks[i][2], following)  # type: ignore[arg-type]
-            if joined is not None and (not joins or joins[-1][0] != i - 1):
-                joins.append((i, joined))
-    if not joins:
-        return list(chain.from_iterable(map(_TERMS, chunks)))
-    out: list[str] = []
-    start = 0
-    for i, joined in joins:
-        out.extend(chain.from_iterable(map(_TERMS, chunks[start:i])))
-        left, right = chunks[i][0], chunks[i + 1][0]
-        # The head is the chunk's last term and the tail the next chunk's first, when they have terms.
-        out.extend(left[:-1] if term(chunks[i][2]) else left)  # type: ignore[arg-type]
-        joined_term = term(joined)
-        if joined_term:
-            out.append(joined_term)
-        out.extend(right[1:] if term(chunks[i + 1][1]) else right)  # type: ignore[arg-type]
-        start = i + 2
-    out.extend(chain.from_iterable(map(_TERMS, chunks[start:])))
-    return out
+    """The index terms of `text`, in order (inflection-only words dropped)."""
+    return analyzed_text(text).split()
 
 
 @dataclass(frozen=True, slots=True)

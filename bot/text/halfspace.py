@@ -57,8 +57,13 @@ def _attach(stem: str, suffix: str) -> str:
     return stem + ZWNJ + suffix if joins_next(stem) else stem + suffix
 
 
+MAX_WORD_LENGTH = 40
+"""Longer tokens are no Persian word (the longest real ones are ~30 letters); they are left alone,
+which also bounds the recursion of `fix_word` through stems and keeps its cost linear in the text."""
+
+
 def _is_persian_word(word: str) -> bool:
-    return bool(word) and all(
+    return 0 < len(word) <= MAX_WORD_LENGTH and all(
         ch == ZWNJ or "\u0621" <= ch <= "\u06ff" for ch in word
     ) and word[0] != ZWNJ and word[-1] != ZWNJ
 

@@ -121,9 +121,9 @@ def _tidy_zwnj(match: re.Match[str]) -> str:
         return ZWNJ
     if before == MASK and arabic_after:
         return ZWNJ
-    if arabic_before or arabic_after or not before or not after:
-        return ""
-    return ZWNJ  # between letters of another script (Indic scripts use ZWNJ too)
+    if before.isalpha() and after.isalpha() and not (arabic_before or arabic_after):
+        return ZWNJ  # between letters of another script (Indic scripts use ZWNJ too)
+    return ""
 
 
 def _fix_spacing(text: str) -> str:

@@ -29,15 +29,15 @@ URL_RE = re.compile(
 EMAIL_RE = re.compile(r"(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}\b")
 """An e-mail address."""
 
-HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z][A-Za-z0-9_]{2,31}(?![A-Za-z0-9_])")
+HANDLE_RE = re.compile(r"(?<![A-Za-z0-9_@.])@[A-Za-z][A-Za-z0-9_]{2,31}(?![A-Za-z0-9_])")
 """A Telegram @username (letters, digits and underscores, starting with a letter)."""
 
-HASHTAG_RE = re.compile(r"(?<![\w&#])#[^\W_]\w*(?:\u200c\w+)*|(?<![\w&#])#_\w+")
+HASHTAG_RE = re.compile(r"(?<![A-Za-z0-9_&#])#[^\W_]\w*(?:\u200c\w+)*|(?<![A-Za-z0-9_&#])#_\w+")
 """A #hashtag in any script (letters, digits, underscores, inner half-spaces)."""
 
 _D = r"[0-9\u0660-\u0669\u06f0-\u06f9]"
 NUMBER_RE = re.compile(
-    r"(?<![A-Za-z0-9_\u0660-\u0669\u06f0-\u06f9.,٫٬])(?<!" + _D + r"[/:-])"
+    r"(?<![A-Za-z0-9_\u0660-\u0669\u06f0-\u06f9٫٬])(?<!" + _D + r"[.,/:-])(?<![A-Za-z_][.,])"
     r"(?:"
     rf"{_D}{{4}}-{_D}{{1,2}}-{_D}{{1,2}}"  # 2024-08-02
     rf"|{_D}{{1,4}}/{_D}{{1,2}}/{_D}{{1,4}}"  # 1403/05/12, 12/05/1403
@@ -50,8 +50,9 @@ NUMBER_RE = re.compile(
 )
 """A number, decimal, grouped number, date or clock time (Latin, Persian or Arabic-Indic digits)."""
 
-LATIN_DOTTED_RE = re.compile(r"(?<![\w.])[A-Za-z0-9_]+(?:[.\-][A-Za-z0-9_]+)+")
-"""Latin tokens with inner dots or hyphens (`v1.2`, `node.js`, `COVID-19`): kept verbatim."""
+_LATIN = r"[A-Za-z0-9_\u0660-\u0669\u06f0-\u06f9]"
+LATIN_DOTTED_RE = re.compile(rf"(?<![\w.]){_LATIN}+(?:[.\-]{_LATIN}+)+")
+"""Latin tokens with inner dots or hyphens (`v1.2`, `node.js`, `COVID-19`, `1.2.3`): kept verbatim."""
 
 _SCANNER = re.compile(
     "|".join(
