@@ -123,9 +123,10 @@ def main() -> None:
 
     rng = random.Random(2024)
     seed = SEED.read_text(encoding="utf-8")
+    vocabulary = fresh_vocabulary(rng)
     sets = {
         "seen": [vary(seed, rng, None) for _ in range(args.drafts)],
-        "fresh": [vary(seed, rng, fresh_vocabulary(rng)) for _ in range(args.drafts)],
+        "fresh": [vary(seed, rng, vocabulary) for _ in range(args.drafts)],
     }
     hazm_normalizer = Normalizer()
     formatter(seed)  # build the lexicon and hazm's Normalizer once, as the bot does at its first draft
