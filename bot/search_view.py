@@ -41,7 +41,7 @@ from telegram.constants import MessageLimit, ParseMode
 
 from bot import messages as msg
 from bot.text.analyze import make_snippet
-from bot.text.limits import MAX_INLINE_RESULTS, MAX_MESSAGE_UTF16, utf16_len
+from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 
 if TYPE_CHECKING:
     from storage.database import Article, SearchHit
@@ -192,7 +192,10 @@ def parse_page_callback(data: str) -> tuple[str, int] | None:
 PAGE_SIZE = 5
 LATEST_DEFAULT = 5
 LATEST_MAX = 10
-INLINE_PAGE_SIZE = MAX_INLINE_RESULTS
+# Telegram allows MAX_INLINE_RESULTS (50) a page, but every result carries a snippet that the archive
+# builds from the whole article (about 1 ms each), and inline queries come at every pause in typing;
+# 20 fill more than a phone screen and `next_offset` brings the rest when the user scrolls.
+INLINE_PAGE_SIZE = 20
 INLINE_MAX_OFFSET = 1000  # deeper than this nobody scrolls; also bounds a forged offset's cost
 # With these caps PAGE_SIZE cards and the notes always fit one message (4096), so no hit of a page is
 # ever dropped; `_fit` is only the safety net.

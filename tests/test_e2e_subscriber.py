@@ -13,7 +13,7 @@ import pytest
 
 from bot import messages as msg
 from bot.ratelimit import SEARCHES_PER_WINDOW
-from bot.search_view import search_start_payload, words_from_start_payload
+from bot.search_view import INLINE_PAGE_SIZE, search_start_payload, words_from_start_payload
 from bot.text.limits import MAX_CALLBACK_DATA_BYTES, utf8_len
 from storage.database import ImportRecord
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
@@ -24,7 +24,7 @@ from tests.desk_harness import Desk, running_desk
 
 BASE = datetime(2026, 10, 1, 6, 0, tzinfo=UTC)
 PROJECTS = 12  # articles about «پروژه»: two full pages of 5 and a third of 2
-ELECTIONS = 120  # articles about «انتخابات»: three inline pages (50, 50, 20)
+ELECTIONS = 130  # articles about «انتخابات»: several inline pages, the last one not full
 
 
 def archive() -> list[ImportRecord]:
@@ -184,24 +184,26 @@ async def test_forged_or_forgotten_page_button(desk: Desk) -> None:
 
 
 async def test_inline_search_pages_with_next_offset(desk: Desk) -> None:
-    first = await inline(desk, SUBSCRIBER_ID, "انتخابات")
-    assert len(first["results"]) == 50 and first["next_offset"] == "50"
-    assert int(first["cache_time"]) > 0
-    second = await inline(desk, SUBSCRIBER_ID, "انتخابات", "50")
-    assert len(second["results"]) == 50 and second["next_offset"] == "100"
-    third = await inline(desk, SUBSCRIBER_ID, "انتخابات", "100")
-    assert len(third["results"]) == ELECTIONS - 100 and third["next_offset"] == ""
-    ids = [r["id"] for page in (first, second, third) for r in page["results"]]
-    assert len(set(ids)) == ELECTIONS
-    content = first["results"][0]["input_message_content"]
-    plain, _ = parse_html(content["message_text"])
+    pages, offset = [], ""
+    while True:
+        answer = await inline(desk, SUBSCRIBER_ID, "انتخابات", offset)
+        pages.append(answer["results"])
+        assert int(answer["cache_time"]) > 0
+        if not answer["next_offset"]:
+            break
+        offset = answer["next_offset"]
+        assert int(offset) == len(pages) * INLINE_PAGE_SIZE
+    assert [len(p) for p in pages[:-1]] == [INLINE_PAGE_SIZE] * (len(pages) - 1)
+    ids = [r["id"] for page in pages for r in page]
+    assert len(ids) == len(set(ids)) == ELECTIONS  # every hit once: no page repeats or skips one
+    plain, _ = parse_html(pages[0][0]["input_message_content"]["message_text"])
     assert "انتخابات" in plain
 
 
 async def test_inline_empty_query_lists_latest_and_no_hit_offers_the_bot(desk: Desk) -> None:
     latest = await inline(desk, ENGLISH_SUBSCRIBER_ID, "")
     assert latest["results"][0]["title"] == "نشست خبری وزیر نفت"  # the newest post first
-    assert latest["next_offset"] == "50"
+    assert latest["next_offset"] == str(INLINE_PAGE_SIZE)
     assert "Mehr 1405" in latest["results"][0]["description"]
     none = await inline(desk, SUBSCRIBER_ID, "زرافه")
     assert none["results"] == []

@@ -15,6 +15,7 @@ from bot.messages import fa_digits
 from bot.search_view import (
     DEEP_LINK_MAX_CHARS,
     INLINE_MAX_OFFSET,
+    INLINE_PAGE_SIZE,
     PAGE_SIZE,
     QueryStore,
     card_from_hit,
@@ -251,7 +252,8 @@ def test_inline_offsets():
     assert parse_inline_offset("50") == 50
     for forged in ("-5", "abc", "۵۰", "99999999999999999999"):
         assert parse_inline_offset(forged) == 0
-    assert next_inline_offset(0, True) == "50"
+    assert INLINE_PAGE_SIZE <= MAX_INLINE_RESULTS
+    assert next_inline_offset(0, True) == str(INLINE_PAGE_SIZE)
     assert next_inline_offset(0, False) is None
     assert next_inline_offset(INLINE_MAX_OFFSET, True) is None
     assert utf8_len(next_inline_offset(950, True)) <= MAX_NEXT_OFFSET_BYTES
@@ -260,8 +262,8 @@ def test_inline_offsets():
 def test_inline_results_are_valid_articles():
     cards = [card_from_hit(make_hit(i, channel_message_ids=[i]), "@news_channel") for i in range(1, 60)]
     results = inline_results(cards, "fa", TEHRAN)
-    assert len(results) == MAX_INLINE_RESULTS
-    assert len({r.id for r in results}) == MAX_INLINE_RESULTS
+    assert len(results) == INLINE_PAGE_SIZE
+    assert len({r.id for r in results}) == INLINE_PAGE_SIZE
     first = results[0]
     assert first.title == "عنوان خبر" and first.url == "https://t.me/news_channel/1"
     assert "۵ آذر ۱۴۰۵" in first.description
