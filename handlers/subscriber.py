@@ -86,9 +86,10 @@ def _state(context: ContextTypes.DEFAULT_TYPE) -> SubscriberState:
 
 
 def _stored_query(text: str) -> str:
+    """The query as searched, shown and kept for page buttons ('' when nothing was typed)."""
     # parse_query reads at most MAX_QUERY_CHARS characters; one more keeps its "was cut" signal, so a
     # stored query searches exactly like the typed one while the store stays small.
-    return " ".join(text.split())[: MAX_QUERY_CHARS + 1]
+    return text[: MAX_QUERY_CHARS + 1] if text.strip() else ""
 
 
 async def _refuse_if_limited(message: Message, decision: RateDecision, lang: str) -> bool:
