@@ -25,8 +25,9 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaul
 
 from bot import messages as msg
 from bot.config import Settings, load_settings
-from bot.publisher import Publisher, utc_now
+from bot.publisher import Publisher, prepare_post, utc_now
 from bot.scheduler import Scheduler
+from bot.text.analyze import analyze
 from handlers import editor, subscriber
 from handlers.common import SERVICES_KEY, Services
 from storage.database import Database
@@ -34,6 +35,7 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 
 EDITOR_COMMANDS = ("queue", "delete")
+WARM_UP_TEXT = "?سازمان همیاری شهرداریها\n?برنامهریزی پروژههای مهمترین شهرستانها"
 FLOOD_RETRIES = 2  # the rate limiter waits out this many 429s per request before giving up
 
 
@@ -75,10 +77,19 @@ def file_url_for(api_url: str) -> str:
 
 
 async def _on_start(application: Application) -> None:
-    """Set the editors' command menu, then re-arm the schedule from the database."""
+    """Set the editors' command menu and re-arm the schedule; load the text tools meanwhile."""
     svc: Services = application.bot_data[SERVICES_KEY]
+    # In a worker thread, so polling and re-arming need not wait the seconds this takes.
+    asyncio.get_running_loop().run_in_executor(None, _warm_up, svc.settings)
     await _set_editor_commands(application, svc.settings)
     await svc.scheduler.rearm()
+
+
+def _warm_up(settings: Settings) -> None:
+    """Build the normalizer's and the analyzer's lexicons now, not inside the first publication
+    (which would hold up every post due behind it)."""
+    prepare_post(WARM_UP_TEXT, bullet=settings.bullet, signature=settings.signature)
+    analyze(WARM_UP_TEXT)
 
 
 async def _set_editor_commands(application: Application, settings: Settings) -> None:

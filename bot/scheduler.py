@@ -1,10 +1,15 @@
-"""The schedule: one PTB JobQueue (APScheduler) job per scheduled post, re-armed from the database.
+"""The schedule: one PTB JobQueue (APScheduler) timer, set from the database, the only truth.
 
-The database row is the only truth. A job holds just the article id; when it fires, the publisher
-claims the row, so a job left over from before a cancel or reschedule does nothing. At start-up
-`rearm()` reads every `scheduled` row: future ones are armed, ones missed while the bot was down
-go out now if at most MISFIRE_GRACE_MINUTES late and are put to the editor otherwise, and rows
-left in `publishing` by a crash are reported to the editor as uncertain — never sent again blindly.
+How: the timer is always set for the earliest `scheduled` post in the database. When it fires,
+every post that is due is handed to the publisher (which claims each row atomically, so nothing
+goes out twice), and the timer is set again for the next one. Whenever a post is scheduled, moved,
+cancelled or published, `wake()` re-reads the next time. So start-up costs one query however many
+posts are pending, and a job can never disagree with its row.
+
+At start-up `rearm()` reads every pending row: posts missed while the bot was down go out at once
+if at most MISFIRE_GRACE_MINUTES late, and are put to the editor otherwise (they stay below the
+timer's floor until the editor picks a new time); rows left in `publishing` by a crash are
+reported to the editor as uncertain — never sent again blindly.
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
 
-from telegram.ext import ContextTypes, Job, JobQueue
+from telegram.ext import ContextTypes, JobQueue
 
 from bot.publisher import Publisher, utc_now
 from bot.schedule import Misfire, misfire_decision
 from storage.database import Article, Database
 
 log = logging.getLogger(__name__)
+
+TIMER = "schedule-timer"
 
 
 class StartupNotices(Protocol):
@@ -36,19 +43,14 @@ class StartupNotices(Protocol):
 class RearmReport:
     """What `Scheduler.rearm` found."""
 
-    armed: int = 0
+    waiting: int = 0
     due_now: list[int] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
     uncertain: list[int] = field(default_factory=list)
 
 
-def job_name(article_id: int) -> str:
-    """The job (and APScheduler id) of one post."""
-    return f"post-{article_id}"
-
-
 class Scheduler:
-    """Arms, moves and removes the job of each scheduled post."""
+    """Keeps the one timer set for the next scheduled post and publishes what is due."""
 
     def __init__(
         self,
@@ -64,54 +66,55 @@ class Scheduler:
         self.db = db
         self.publisher = publisher
         self.notices = notices
-        self.grace_minutes = grace_minutes
+        self.grace = timedelta(minutes=grace_minutes)
         self.clock = clock
-
-    def arm(self, article_id: int, when: datetime) -> Job:
-        """Fire the post at `when` (aware); replaces an earlier job of the same post."""
-        name = job_name(article_id)
-        # A delay measured on our clock, so the job fires when *our* clock reaches `when`.
-        delay = max((when - self.clock()).total_seconds(), 0.0)
-        return self.job_queue.run_once(
-            self._fire,
-            when=delay,
-            data=article_id,
-            name=name,
-            job_kwargs={"id": name, "replace_existing": True, "misfire_grace_time": None},
-        )
-
-    def disarm(self, article_id: int) -> None:
-        """Forget the post's job, if any (the row decides anyway)."""
-        for job in self.job_queue.get_jobs_by_name(job_name(article_id)):
-            job.schedule_removal()
+        # Posts due before this were missed by more than the grace period at start-up: the editor
+        # decides about them (a new time moves them above it).
+        self.floor = clock() - self.grace
 
     async def rearm(self) -> RearmReport:
-        """Arm every pending post from the database and report the ones an editor must decide."""
+        """Read every pending post, tell editors what needs a decision, and set the timer."""
         report = RearmReport()
         now = self.clock()
+        self.floor = now - self.grace
         for article in await self.db.list_pending():
             if article.status == "publishing":
                 report.uncertain.append(article.id)
                 await self.notices.uncertain(article)
                 continue
             assert article.scheduled_at is not None
-            decision = misfire_decision(article.scheduled_at, now, self.grace_minutes)
+            decision = misfire_decision(article.scheduled_at, now, self.grace.total_seconds() / 60)
             if decision is Misfire.ASK:
                 report.missed.append(article.id)
                 await self.notices.missed(article, now - article.scheduled_at)
-                continue
-            self.arm(article.id, article.scheduled_at)
-            if decision is Misfire.PUBLISH:
+            elif decision is Misfire.PUBLISH:
                 report.due_now.append(article.id)
-            report.armed += 1
+            else:
+                report.waiting += 1
+        await self.wake()
         log.info(
-            "re-armed %d posts (%d due now); %d missed beyond grace, %d uncertain",
-            report.armed, len(report.due_now), len(report.missed), len(report.uncertain),
+            "%d posts waiting, %d due now; %d missed beyond grace, %d uncertain",
+            report.waiting, len(report.due_now), len(report.missed), len(report.uncertain),
         )  # fmt: skip
         return report
 
+    async def wake(self) -> datetime | None:
+        """Set the timer for the next scheduled post (after any change to the schedule)."""
+        upcoming = await self.db.next_scheduled_at(self.floor)
+        for job in self.job_queue.get_jobs_by_name(TIMER):
+            job.schedule_removal()
+        if upcoming is None:
+            return None
+        # A delay on our clock, so the timer fires when *our* clock reaches the post's time.
+        delay = max((upcoming - self.clock()).total_seconds(), 0.0)
+        self.job_queue.run_once(self._fire, when=delay, name=TIMER, job_kwargs={"misfire_grace_time": None})
+        return upcoming
+
     async def _fire(self, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Job callback: publish the post whose time has come."""
-        assert context.job is not None
-        article_id: int = context.job.data  # type: ignore[assignment]
-        await self.publisher.publish(article_id)
+        """Timer callback: publish every post that is due, oldest first, then set the next wake-up."""
+        try:
+            for article in await self.db.list_due(self.clock()):
+                if article.scheduled_at is not None and article.scheduled_at >= self.floor:
+                    await self.publisher.publish(article.id)
+        finally:
+            await self.wake()

@@ -339,7 +339,7 @@ async def _schedule(svc: Services, article_id: int, when: datetime, lang: str) -
     """Move the post to `when` in the database, arm its job, and say so."""
     if not await svc.db.schedule(article_id, when):
         return await _refusal(svc, article_id, lang), None
-    svc.scheduler.arm(article_id, when)
+    await svc.scheduler.wake()
     quiet = is_quiet(when, svc.settings.quiet_hours, svc.settings.tz)
     text = msg.text(
         "scheduled",
@@ -416,7 +416,6 @@ async def _act_publish_now(
     now = svc.clock()
     if not await svc.db.schedule(article_id, now):
         return await _refusal(svc, article_id, lang), None
-    svc.scheduler.disarm(article_id)
     outcome = await svc.publisher.publish(article_id, due_by=now + timedelta(seconds=1))
     if outcome is Outcome.PUBLISHED:
         return msg.text("done", lang), None
@@ -454,7 +453,7 @@ async def _act_cancel(
     svc = services(context)
     if not await svc.db.cancel(article_id):
         return await _refusal(svc, article_id, lang), None
-    svc.scheduler.disarm(article_id)
+    await svc.scheduler.wake()
     return msg.text("draft_discarded" if action == "del" else "cancelled", lang, article_id=article_id), None
 
 

@@ -415,6 +415,15 @@ class Database:
             (to_db_time(now),),
         )
 
+    async def next_scheduled_at(self, not_before: datetime) -> datetime | None:
+        """The earliest time of a scheduled post at or after `not_before` (the scheduler's next wake-up)."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT min(scheduled_at) FROM articles WHERE status = 'scheduled' AND deleted = 0"
+            " AND scheduled_at >= ?",
+            (to_db_time(not_before),),
+        )
+        return from_db_time(rows[0][0])
+
     async def scheduled_times(self, start: datetime, end: datetime) -> list[datetime]:
         """Times taken by scheduled or publishing posts in [start, end), sorted (for "next free slot")."""
         rows = await self._conn.execute_fetchall(

@@ -13,8 +13,10 @@ import jdatetime
 import pytest
 
 from bot import messages as msg
+from bot.scheduler import TIMER
 from bot.text.draft import parse_draft
 from bot.text.render import render_post
+from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID, botapi  # noqa: F401
 from tests.botapi.server import BotApiServer
 from tests.desk_harness import Desk, running_desk
@@ -54,19 +56,20 @@ async def send_draft(desk: Desk, text: str) -> tuple[int, list[str], object]:
     return article_id, previews, choose
 
 
-async def wait_status(desk: Desk, article_id: int, status: str, timeout: float = 10.0):
-    """The article once it has reached `status`."""
-
-    async def reached():
-        article = await desk.db.get(article_id)
-        return article if article and article.status == status else None
-
+async def wait_article(desk: Desk, article_id: int, predicate, timeout: float = 10.0):
+    """The article once `predicate(article)` holds."""
     deadline = datetime.now(UTC) + timedelta(seconds=timeout)
     while datetime.now(UTC) < deadline:
-        if found := await reached():
-            return found
+        article = await desk.db.get(article_id)
+        if article is not None and predicate(article):
+            return article
         await asyncio.sleep(0.02)
-    raise AssertionError(f"post {article_id} never reached {status!r}: {await desk.db.get(article_id)}")
+    raise AssertionError(f"post {article_id} never got there: {await desk.db.get(article_id)}")
+
+
+async def wait_status(desk: Desk, article_id: int, status: str, timeout: float = 10.0):
+    """The article once it has reached `status`."""
+    return await wait_article(desk, article_id, lambda article: article.status == status, timeout)
 
 
 def set_bot_time_before_minute(desk: Desk, seconds_before: float) -> datetime:
@@ -119,6 +122,17 @@ async def test_publish_now_button(desk: Desk) -> None:
     posts = await desk.server.wait_for(lambda: desk.server.channel_posts(), timeout=10)
     assert [p.html for p in posts] == previews
     await wait_status(desk, article_id, "published")
+
+
+def _timer(desk: Desk):
+    """The scheduler's one job."""
+    [job] = desk.application.job_queue.get_jobs_by_name(TIMER)
+    return job
+
+
+def _with_button(data: str):
+    """A predicate: the message carries a button with this callback data."""
+    return lambda message: data in [b.get("callback_data") for b in message.buttons]
 
 
 def _current_text(desk: Desk, message) -> str:
@@ -189,8 +203,8 @@ async def test_queue_cancel_reschedule_and_publish_now(desk: Desk) -> None:
     desk.server.user_presses_button(EDITOR_ID, queue, f"p:{ids[2]}:qnow")
     await wait_status(desk, ids[2], "published")
     assert len(desk.server.channel_posts()) == 1
-    jobs = {job.name for job in desk.application.job_queue.jobs()}
-    assert f"post-{ids[1]}" in jobs and f"post-{ids[0]}" not in jobs and f"post-{ids[2]}" not in jobs
+    # The one timer waits for the earliest post still scheduled: the moved one.
+    assert abs(_timer(desk).next_t - moved.scheduled_at) < timedelta(seconds=2)
 
 
 async def test_typed_time_errors_are_explained_in_persian(desk: Desk) -> None:
@@ -266,8 +280,7 @@ async def test_correcting_and_deleting_a_published_post(desk: Desk) -> None:
     ask = await desk.wait_bot_message(EDITOR_ID, after=before)
     desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:rmy")
     await desk.server.wait_for(lambda: not desk.server.channel_posts(), timeout=10)
-    article = await desk.db.get(article_id)
-    assert article.deleted
+    await wait_article(desk, article_id, lambda article: article.deleted)
     assert article_id not in [h.article_id for h in (await desk.db.search("پارک")).hits]
 
 
@@ -283,3 +296,47 @@ async def test_bot_not_admin_is_told_in_persian_and_recoverable(desk: Desk) -> N
     desk.server.user_presses_button(EDITOR_ID, notice, f"p:{article_id}:now")
     await wait_status(desk, article_id, "published")
     assert len(desk.server.channel_posts()) == 1
+
+
+async def test_startup_rearms_publishes_within_grace_and_asks_about_the_rest(
+    botapi: BotApiServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "newsdesk.sqlite3"
+    now = datetime.now(UTC)
+    async with Database.open(path) as db:
+
+        async def post(title: str, due: datetime) -> int:
+            article_id = await db.create_draft(title, "متن", [f"<b>{title}</b>"], editor_id=EDITOR_ID,
+                                               editor_chat_id=EDITOR_ID)  # fmt: skip
+            assert await db.schedule(article_id, due)
+            return article_id
+
+        late_a_little = await post("کمی دیر", now - timedelta(minutes=5))
+        late_a_lot = await post("خیلی دیر", now - timedelta(hours=2))
+        await post("آینده", now + timedelta(hours=1))
+        half_sent = await post("نیمه‌کاره", now - timedelta(minutes=1))
+        assert await db.claim_for_publishing(half_sent)  # the crash happened right after this
+    botapi.user_sends_text(EDITOR_ID, "/start")
+    botapi.inject_fault("bad_request", method="setMyCommands", times=5, description="commands refused")
+
+    async with running_desk(botapi, path) as desk:
+        await wait_status(desk, late_a_little, "published")
+        missed = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{late_a_lot}:now"))
+        assert "خاموش" in missed.text
+        uncertain = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{half_sent}:send"))
+        assert "معلوم نیست" in uncertain.text
+        assert (await desk.db.get(late_a_lot)).status == "scheduled"  # asked, not sent
+        assert (await desk.db.get(half_sent)).status == "publishing"  # asked, not guessed
+        assert abs(_timer(desk).next_t - (now + timedelta(hours=1))) < timedelta(seconds=2)
+
+        desk.server.user_presses_button(EDITOR_ID, missed, f"p:{late_a_lot}:now")
+        await wait_status(desk, late_a_lot, "published")
+        desk.server.user_presses_button(EDITOR_ID, uncertain, f"p:{half_sent}:drop")
+        await wait_status(desk, half_sent, "cancelled")
+        titles = sorted(p.text for p in desk.server.channel_posts())
+        assert titles == sorted(["کمی دیر", "خیلی دیر"])
+        # The command menu was refused, and the bot works all the same.
+        assert all(call.status == 400 for call in desk.server.calls("setMyCommands")[:1])
+        article_id, _, _ = await send_draft(desk, "خبر پس از راه‌اندازی\nمتن.")
+        assert article_id > half_sent

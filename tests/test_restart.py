@@ -13,6 +13,7 @@ import asyncio
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 from collections import Counter
@@ -157,3 +158,55 @@ def test_run_with_malformed_settings_names_each(tmp_path: Path) -> None:
     assert done.returncode == 2
     for name in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS"):
         assert name in done.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_webhook_mode(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F811
+    port = _free_port()
+    env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3") | {
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": "s3cret-token",
+    }
+    bot = _start(env, tmp_path / "bot.log")
+    try:
+        botapi.wait_for_sync(lambda: botapi.webhook.get("url"), timeout=30)
+        assert botapi.webhook["secret_token"] == "s3cret-token"
+        sent = botapi.user_sends_text(EDITOR_ID, "خبر از راه وب‌هوک\nمتن کوتاه خبر.")
+        preview = botapi.wait_for_bot_message_sync(EDITOR_ID, after=sent, timeout=30)
+        assert "پیش‌نمایش" in preview.text
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(timeout=30) == 0
+
+
+def test_sigterm_lets_the_publication_in_flight_finish(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F811
+    database = tmp_path / "newsdesk.sqlite3"
+    env = bot_environment(botapi, database) | {"CHANNEL_POSTS_PER_MINUTE": "0", "QUIET_HOURS": ""}
+    botapi.user_sends_text(EDITOR_ID, "سلام")
+    asyncio.run(_schedule_one(database))
+    # Telegram asks the bot to wait 3 s before the post may go out; SIGTERM arrives meanwhile.
+    flood = botapi.inject_fault("retry_after", method="sendMessage", chat_id=botapi.channel.id, retry_after=3)
+    bot = _start(env, tmp_path / "bot.log")
+    try:
+        botapi.wait_for_sync(lambda: flood.used, timeout=30)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        exit_code = bot.wait(timeout=30)
+    assert exit_code == 0
+    assert _channel_numbers(botapi) == [1]
+    assert Counter(asyncio.run(_statuses(database)).values()) == {"published": 1}
+
+
+async def _schedule_one(path: Path) -> None:
+    async with Database.open(path) as db:
+        title = "خبر آزمایشی 1"
+        article_id = await db.create_draft(title, "", [f"<b>{title}</b>"], editor_id=EDITOR_ID,
+                                           editor_chat_id=EDITOR_ID)  # fmt: skip
+        assert await db.schedule(article_id, datetime.now(UTC) - timedelta(seconds=1))
