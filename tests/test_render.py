@@ -158,3 +158,18 @@ def test_seed_draft_golden_html():
     if REGENERATE:
         GOLDEN.write_text(html_out, encoding="utf-8")
     assert html_out == GOLDEN.read_text(encoding="utf-8")
+
+
+def test_numbers_links_and_handles_come_through_the_whole_formatter():
+    draft = parse_draft(
+        "?نرخ تورم 12.5 درصد شد?\n"
+        "?بودجه 1,250,000 میلیارد ریال در تاریخ 1403/05/12 ساعت 14:30 تصویب شد.\n"
+        "?جزئیات: https://t.me/news_channel?x=1&y=2 و https://example.com/a?b=1?\n"
+        "@news_channel"
+    )
+    html_out = "\n".join(render_post(draft))
+    assert draft.headline == "نرخ تورم ۱۲٫۵ درصد شد؟"
+    for kept in ["۱٬۲۵۰٬۰۰۰", "۱۴۰۳/۰۵/۱۲", "۱۴:۳۰", "https://t.me/news_channel?x=1&amp;y=2",
+                 "https://example.com/a?b=1?", "\n\n@news_channel"]:  # fmt: skip
+        assert kept in html_out, kept
+    assert draft.blocks[-1].kind == "footer"
