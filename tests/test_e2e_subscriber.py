@@ -231,3 +231,13 @@ async def test_rate_limit_is_polite(desk: Desk) -> None:
     assert "۲۰" in refused.text
     other = await say(desk, ENGLISH_SUBSCRIBER_ID, "oil")  # other users are not affected
     assert not other.text.startswith("Please slow down")
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ['" * ( ) : - ^ NEAR AND OR NOT', "🙂🙂", "\u200f\u200e", "<b>&amp;</b>", "؟؟؟", "ا" * 5000],
+)
+async def test_any_typed_text_gets_a_polite_answer(desk: Desk, typed: str) -> None:
+    answer = await say(desk, SUBSCRIBER_ID, typed)
+    parse_html(answer.html)
+    assert answer.text.startswith(("🔎", "برای «"))  # a results page or the no-hit help
