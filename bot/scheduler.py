@@ -43,7 +43,7 @@ class StartupNotices(Protocol):
 class RearmReport:
     """What `Scheduler.rearm` found."""
 
-    waiting: int = 0
+    next_wake: datetime | None = None
     due_now: list[int] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
     uncertain: list[int] = field(default_factory=list)
@@ -66,6 +66,7 @@ class Scheduler:
         self.db = db
         self.publisher = publisher
         self.notices = notices
+        self.grace_minutes = grace_minutes
         self.grace = timedelta(minutes=grace_minutes)
         self.clock = clock
         # Posts due before this were missed by more than the grace period at start-up: the editor
@@ -73,28 +74,26 @@ class Scheduler:
         self.floor = clock() - self.grace
 
     async def rearm(self) -> RearmReport:
-        """Read every pending post, tell editors what needs a decision, and set the timer."""
+        """Tell editors what needs a decision after a stop, and set the timer.
+
+        Only rows that are due or half-sent are read: posts still waiting cost nothing here."""
         report = RearmReport()
         now = self.clock()
         self.floor = now - self.grace
-        for article in await self.db.list_pending():
-            if article.status == "publishing":
-                report.uncertain.append(article.id)
-                await self.notices.uncertain(article)
-                continue
+        for article in await self.db.list_publishing():
+            report.uncertain.append(article.id)
+            await self.notices.uncertain(article)
+        for article in await self.db.list_due(now):
             assert article.scheduled_at is not None
-            decision = misfire_decision(article.scheduled_at, now, self.grace.total_seconds() / 60)
-            if decision is Misfire.ASK:
+            if misfire_decision(article.scheduled_at, now, self.grace_minutes) is Misfire.ASK:
                 report.missed.append(article.id)
                 await self.notices.missed(article, now - article.scheduled_at)
-            elif decision is Misfire.PUBLISH:
-                report.due_now.append(article.id)
             else:
-                report.waiting += 1
-        await self.wake()
+                report.due_now.append(article.id)
+        report.next_wake = await self.wake()
         log.info(
-            "%d posts waiting, %d due now; %d missed beyond grace, %d uncertain",
-            report.waiting, len(report.due_now), len(report.missed), len(report.uncertain),
+            "%d posts due now; %d missed beyond grace, %d uncertain; next wake-up %s",
+            len(report.due_now), len(report.missed), len(report.uncertain), report.next_wake,
         )  # fmt: skip
         return report
 

@@ -408,6 +408,10 @@ class Database:
             "status IN ('scheduled', 'publishing') AND deleted = 0 ORDER BY scheduled_at, id"
         )
 
+    async def list_publishing(self) -> list[Article]:
+        """Posts left in 'publishing': at start-up, each was cut off mid-send by a crash (uncertain)."""
+        return await self._select("status = 'publishing' AND deleted = 0 ORDER BY scheduled_at, id")
+
     async def list_due(self, now: datetime) -> list[Article]:
         """Scheduled posts whose time is at or before `now`, oldest first."""
         return await self._select(

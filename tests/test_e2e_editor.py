@@ -124,9 +124,9 @@ async def test_publish_now_button(desk: Desk) -> None:
     await wait_status(desk, article_id, "published")
 
 
-def _timer(desk: Desk):
-    """The scheduler's one job."""
-    [job] = desk.application.job_queue.get_jobs_by_name(TIMER)
+async def _timer(desk: Desk):
+    """The scheduler's one job (once it is set again after a run)."""
+    [job] = await desk.server.wait_for(lambda: desk.application.job_queue.get_jobs_by_name(TIMER))
     return job
 
 
@@ -204,7 +204,7 @@ async def test_queue_cancel_reschedule_and_publish_now(desk: Desk) -> None:
     await wait_status(desk, ids[2], "published")
     assert len(desk.server.channel_posts()) == 1
     # The one timer waits for the earliest post still scheduled: the moved one.
-    assert abs(_timer(desk).next_t - moved.scheduled_at) < timedelta(seconds=2)
+    assert abs((await _timer(desk)).next_t - moved.scheduled_at) < timedelta(seconds=2)
 
 
 async def test_typed_time_errors_are_explained_in_persian(desk: Desk) -> None:
@@ -328,7 +328,7 @@ async def test_startup_rearms_publishes_within_grace_and_asks_about_the_rest(
         assert "معلوم نیست" in uncertain.text
         assert (await desk.db.get(late_a_lot)).status == "scheduled"  # asked, not sent
         assert (await desk.db.get(half_sent)).status == "publishing"  # asked, not guessed
-        assert abs(_timer(desk).next_t - (now + timedelta(hours=1))) < timedelta(seconds=2)
+        assert abs((await _timer(desk)).next_t - (now + timedelta(hours=1))) < timedelta(seconds=2)
 
         desk.server.user_presses_button(EDITOR_ID, missed, f"p:{late_a_lot}:now")
         await wait_status(desk, late_a_lot, "published")
