@@ -23,7 +23,7 @@ from bot.importers import Malformed, NotAnArchive, Skipped, detect_format, read_
 from bot.inputs import UsageError
 from storage.database import Database, ImportCounts, ImportRecord, SearchHit, SearchResult
 
-IMPORT_BATCH = 2000
+IMPORT_BATCH = 5000
 MAX_LIMIT = 100
 MAX_REPORTED_PROBLEMS = 5
 

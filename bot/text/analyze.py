@@ -155,7 +155,9 @@ def _chunk(piece: str) -> _Chunk:
     if not found:
         return "", terms, None, None
     first = found[0].group() if found[0].start() == 0 else None
-    tails = _compounds().get(found[-1].group()) if found[-1].end() == len(norm) else None
+    last = found[-1].group()
+    # Only a last word with a term of its own can be the first part (it is the piece's last term).
+    tails = _compounds().get(last) if found[-1].end() == len(norm) and term(last) else None
     return " ".join(terms), terms, first, tails
 
 
