@@ -20,8 +20,9 @@ from collections.abc import Callable
 from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeChat, Update
+from telegram.constants import ChatType
 from telegram.error import TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Defaults
+from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import messages as msg
 from bot.config import Settings, load_settings
@@ -85,6 +86,21 @@ async def _on_start(application: Application) -> None:
     await svc.scheduler.rearm()
 
 
+async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log a handler's failure and tell the person, in their language, that it did not work."""
+    log.error("handling %s failed", update, exc_info=context.error)
+    if not isinstance(update, Update) or update.effective_chat is None:
+        return
+    if update.effective_chat.type != ChatType.PRIVATE:
+        return
+    user = update.effective_user
+    lang = msg.language_for(user.language_code if user else None)
+    try:
+        await update.effective_chat.send_message(msg.text("error_generic", lang))
+    except TelegramError:
+        log.warning("could not tell the user about the failure")
+
+
 def _warm_up(settings: Settings) -> None:
     """Build the normalizer's and the analyzer's lexicons now, not inside the first publication
     (which would hold up every post due behind it)."""
@@ -140,7 +156,7 @@ def build_application(
     )
     application = builder.build()
     assert application.job_queue is not None
-    notices = editor.EditorNotices(application, settings.editor_ids, settings.tz)
+    notices = editor.EditorNotices(application.bot, db, settings.editor_ids, settings.tz)
     publisher = Publisher(
         application.bot,
         db,
@@ -158,6 +174,7 @@ def build_application(
         grace_minutes=settings.misfire_grace_minutes,
         clock=clock,
     )
+    application.add_error_handler(_on_error)
     application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, clock)
     editor.register(application)
     subscriber.register(application)  # after the editor desk: editors' private text is a draft

@@ -238,6 +238,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "status_failed": ("ناموفق", "failed"),
     "status_cancelled": ("لغوشده", "cancelled"),
     "status_deleted": ("حذف‌شده", "deleted"),
+    "error_generic": (
+        "متأسفانه کار انجام نشد. دوباره امتحان کنید؛ اگر باز هم نشد، به مدیر ربات خبر دهید.",
+        "Sorry, that did not work. Please try again; if it keeps failing, tell the bot's admin.",
+    ),
     "not_found": ("پست #{article_id} پیدا نشد.", "There is no post #{article_id}."),
     "done": ("انجام شد.", "Done."),
     # — button labels —

@@ -21,6 +21,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from telegram import (
+    Bot,
     InlineKeyboardButton,
     InlineKeyboardMarkup,
     LinkPreviewOptions,
@@ -51,7 +52,7 @@ from bot.timeparse import (
     tonight,
 )
 from handlers.common import SERVICES_KEY, Services, is_editor, lang_of, services
-from storage.database import Article
+from storage.database import Article, Database
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +97,12 @@ def scheduled_keyboard(article_id: int, lang: str) -> InlineKeyboardMarkup:
     )
 
 
-def failed_keyboard(article_id: int, lang: str) -> InlineKeyboardMarkup:
+def failed_keyboard(article_id: int, lang: str, *, first: str = "btn_retry") -> InlineKeyboardMarkup:
     """The choices under a failed or missed post."""
     p = f"p:{article_id}:"
     return InlineKeyboardMarkup(
         [
-            [_button("btn_retry", lang, p + "now"), _button("btn_pick", lang, p + "pick")],
+            [_button(first, lang, p + "now"), _button("btn_pick", lang, p + "pick")],
             [_button("btn_discard", lang, p + "can")],
         ]
     )
@@ -152,8 +153,9 @@ def queue_keyboard(
 class EditorNotices:
     """Tells editors what happened to their posts (bot.publisher / bot.scheduler call these)."""
 
-    def __init__(self, application: Application, editor_ids: frozenset[int], tz: ZoneInfo) -> None:
-        self.application = application
+    def __init__(self, bot: Bot, db: Database, editor_ids: frozenset[int], tz: ZoneInfo) -> None:
+        self.bot = bot
+        self.db = db
         self.editor_ids = editor_ids
         self.tz = tz
 
@@ -165,7 +167,7 @@ class EditorNotices:
         sent = None
         for chat_id in self._chats(article):
             try:
-                sent = await self.application.bot.send_message(
+                sent = await self.bot.send_message(
                     chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
                 )
             except TelegramError as error:
@@ -177,8 +179,7 @@ class EditorNotices:
         text = msg.text("published", msg.FA, article_id=article.id, parts=len(message_ids))
         sent = await self._send(article, text, published_keyboard(article.id, msg.FA))
         if sent is not None:
-            db = self.application.bot_data[SERVICES_KEY].db
-            await db.set_message_refs(article.id, confirmation_message_id=sent.message_id)
+            await self.db.set_message_refs(article.id, confirmation_message_id=sent.message_id)
 
     async def failed(self, article: Article, reason: FailureReason, detail: str) -> None:
         """Say why Telegram did not take the post, and offer to retry."""
@@ -196,7 +197,7 @@ class EditorNotices:
             when=msg.when(article.scheduled_at, self.tz, msg.FA),
             late=int(late.total_seconds() // 60),
         )
-        await self._send(article, text, failed_keyboard(article.id, msg.FA))
+        await self._send(article, text, failed_keyboard(article.id, msg.FA, first="btn_now"))
 
     async def uncertain(self, article: Article) -> None:
         """Ask about a post that was being sent when the bot stopped."""

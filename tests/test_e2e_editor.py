@@ -340,3 +340,11 @@ async def test_startup_rearms_publishes_within_grace_and_asks_about_the_rest(
         assert all(call.status == 400 for call in desk.server.calls("setMyCommands")[:1])
         article_id, _, _ = await send_draft(desk, "خبر پس از راه‌اندازی\nمتن.")
         assert article_id > half_sent
+
+
+async def test_a_failing_handler_answers_in_persian_not_with_silence(desk: Desk) -> None:
+    desk.server.inject_fault("bad_request", method="sendMessage", chat_id=EDITOR_ID, description="chat busy")
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("خبر\nمتن خبر.")
+    answer = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert answer.text == msg.text("error_generic", msg.FA)
