@@ -62,10 +62,13 @@ MAX_WORD_LENGTH = 40
 which also bounds the recursion of `fix_word` through stems and keeps its cost linear in the text."""
 
 
+_PERSIAN_WORD_RE = re.compile(
+    f"[\u0621-\u06ff](?:[\u0621-\u06ff{ZWNJ}]{{0,{MAX_WORD_LENGTH - 2}}}[\u0621-\u06ff])?"
+)
+
+
 def _is_persian_word(word: str) -> bool:
-    return 0 < len(word) <= MAX_WORD_LENGTH and all(
-        ch == ZWNJ or "\u0621" <= ch <= "\u06ff" for ch in word
-    ) and word[0] != ZWNJ and word[-1] != ZWNJ
+    return _PERSIAN_WORD_RE.fullmatch(word) is not None
 
 
 def _stem(stem: str, tags: frozenset[str], attested: bool) -> str | None:
@@ -108,7 +111,7 @@ def _readings(word: str, listed: bool) -> set[str]:
     for suffix in ("ی", "یی", "ان", "ات"):
         if word.endswith(suffix) and lexicon.word_count(word[: -len(suffix)]) > 0:
             readings.add(word)
-    for suffix in PLURAL_SUFFIXES:
+    for suffix in PLURAL_SUFFIXES if word.endswith(PLURAL_SUFFIXES) else ():
         if not word.endswith(suffix):
             continue
         stem = _stem(word[: -len(suffix)], _ATTESTED_NOUN_TAGS if listed else _NOUN_TAGS, listed)
@@ -128,11 +131,11 @@ def _readings(word: str, listed: bool) -> set[str]:
                 readings.add(_attach(stem, suffix))
     if word.endswith("ای") and word[:-2].endswith("ه") and _stem(word[:-2], _NOUN_TAGS, attested=True):
         readings.add(word[:-2] + ZWNJ + "ای")
-    for suffix in JOINED_AFTER_HEH:
+    for suffix in JOINED_AFTER_HEH if word.endswith(JOINED_AFTER_HEH) else ():
         stem = word[: -len(suffix)]
         if not (word.endswith(suffix) and stem.endswith("ه") and len(stem) >= 3) or stem in FUNCTION_WORDS:
             continue
-        participle = stem[:-1] in lexicon.past_stems() or stem[:-2] in lexicon.past_stems()
+        participle = stem[:-1] in lexicon.past_stems()
         possessive = suffix in ("ام", "اش") and not listed and lexicon.word_count(stem) > 0
         # `ای` after a noun is `_readings`' own case above; here it is the verb (`نشسته‌ای`).
         if participle or possessive:
