@@ -4,7 +4,11 @@ It speaks the Bot API over real HTTP on 127.0.0.1 (an ephemeral port), so python
 talks to it exactly as to api.telegram.org, and it enforces Telegram's documented rules with
 Telegram's own error answers: HTML parse mode (tests/botapi/html_check.py), 4096 UTF-16 units
 per text, callback_data 1..64 bytes, inline answers <= 50 results, "message is not modified",
-the 48 h deletion rule in channels, 403 for blocked users and channels the bot may not post to.
+the 48 h deletion rule in channels, 403 for blocked users, for users who never wrote to the bot
+and for channels the bot may not post to. One rule is stricter than Telegram on purpose: a bare
+`&` (or `&laquo;`) in HTML is refused, where Telegram would show it literally;
+`BotApiServer(strict_html=False)` behaves like Telegram. A crash inside the server itself answers
+500 and is kept in `internal_errors` (the fixtures fail the test on it).
 
 Run it in one of two ways::
 
