@@ -111,6 +111,11 @@ async def test_seed_preview_schedule_publish_and_search(desk: Desk) -> None:
 
     result = await desk.db.search("همیاری شهرداری")
     assert article_id in [hit.article_id for hit in result.hits]
+    # …and a subscriber's /search finds it through the bot, with a link to the channel post.
+    before = desk.last_id(SUBSCRIBER_ID)
+    desk.server.user_sends_text(SUBSCRIBER_ID, "/search همیاری شهرداری")
+    answer = await desk.wait_bot_message(SUBSCRIBER_ID, after=before)
+    assert f"t.me/news_test/{posts[0].message_id}" in (answer.html or "")
     # The editor is told, on a message they can reply to for corrections.
     done = await desk.wait_bot_message(EDITOR_ID, lambda m: "منتشر شد" in (m.text or ""))
     assert f"p:{article_id}:rm" in [b.get("callback_data") for b in done.buttons]
