@@ -821,3 +821,15 @@ async def test_empty_keyboard_removes_the_keyboard(tg_bot, started):
     assert edited.reply_markup is None and started.message(EDITOR_ID, sent.message_id).buttons == []
     with pytest.raises(BadRequest, match="Message is not modified"):
         await tg_bot.edit_message_reply_markup(EDITOR_ID, sent.message_id, reply_markup=empty)
+
+
+async def test_queries_expire_when_a_timeout_is_set(tg_bot, botapi):
+    botapi.query_timeout = 10
+    late = botapi.user_inline_query(SUBSCRIBER_ID, "دیر")
+    botapi.clock.advance(11)
+    prompt = botapi.user_inline_query(SUBSCRIBER_ID, "زود")
+    late_update, prompt_update = await tg_bot.get_updates()
+    with pytest.raises(BadRequest, match=r"(?i)query is too old"):
+        await late_update.inline_query.answer(articles(1))
+    assert await prompt_update.inline_query.answer(articles(1))
+    assert late.answer is None and prompt.results

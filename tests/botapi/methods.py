@@ -134,9 +134,12 @@ class BotApiMethods:
         channel_id: int = DEFAULT_CHANNEL_ID,
         channel_title: str = "خبرگزاری آزمایشی",
         strict_html: bool = True,
+        query_timeout: float | None = None,
     ) -> None:
         self.token = token
         self.strict_html = strict_html
+        # seconds a callback or inline query stays answerable; None = forever (Telegram: a few seconds)
+        self.query_timeout = query_timeout
         self.clock = FakeClock()
         self.bot_user = User(int(token.split(":")[0]), "Newsdesk Test", None, bot_username, is_bot=True)
         self.channel = Chat(channel_id, "channel", title=channel_title, username=channel_username)
@@ -526,9 +529,7 @@ class BotApiMethods:
         return self._store(copy)
 
     def _api_answerCallbackQuery(self, params: Params) -> bool:
-        query = self._callback_queries.get(params.str("callback_query_id", ""))
-        if query is None or query.answer is not None:
-            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        query = self._answerable(self._callback_queries, params.str("callback_query_id", ""))
         text = params.str("text") or ""
         if len(text) > 200:
             raise bad_request("MESSAGE_TOO_LONG")
@@ -536,14 +537,24 @@ class BotApiMethods:
         return True
 
     def _api_answerInlineQuery(self, params: Params) -> bool:
-        query = self._inline_queries.get(params.str("inline_query_id", ""))
-        if query is None or query.answer is not None:
-            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        query = self._answerable(self._inline_queries, params.str("inline_query_id", ""))
         results = params.json("results", [])
         next_offset = params.str("next_offset")
         check_inline_results(results, next_offset, strict=self.strict_html)
         query.answer = {**params.logged(), "results": results, "next_offset": next_offset or ""}
         return True
+
+    def _answerable(self, queries: dict, query_id: str) -> Any:
+        """The query to answer: known, not answered yet, and not older than `query_timeout`."""
+        query = queries.get(query_id)
+        expired = (
+            query is not None
+            and self.query_timeout is not None
+            and self.clock.now() - query.asked_at > self.query_timeout
+        )
+        if query is None or query.answer is not None or expired:
+            raise bad_request("query is too old and response timeout expired or query ID is invalid")
+        return query
 
     def _api_getChat(self, params: Params) -> dict:
         chat = self._resolve_chat(params.required("chat_id"))

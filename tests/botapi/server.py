@@ -7,8 +7,10 @@ per text, callback_data 1..64 bytes, inline answers <= 50 results, "message is n
 the 48 h deletion rule in channels, 403 for blocked users, for users who never wrote to the bot
 and for channels the bot may not post to. One rule is stricter than Telegram on purpose: a bare
 `&` (or `&laquo;`) in HTML is refused, where Telegram would show it literally;
-`BotApiServer(strict_html=False)` behaves like Telegram. A crash inside the server itself answers
-500 and is kept in `internal_errors` (the fixtures fail the test on it).
+`BotApiServer(strict_html=False)` behaves like Telegram. `BotApiServer(query_timeout=10)` makes
+callback and inline queries expire like Telegram's (off by default, so a loaded CI cannot flake).
+A crash inside the server itself answers 500 and is kept in `internal_errors` (the fixtures fail
+the test on it).
 
 Run it in one of two ways::
 
@@ -118,10 +120,11 @@ class BotApiServer(BotApiMethods):
         host: str = "127.0.0.1",
         port: int = 0,
         strict_html: bool = True,
+        query_timeout: float | None = None,
         **world: Any,
     ) -> None:
         """`world` passes bot_username, channel_username, channel_id, channel_title on."""
-        super().__init__(token, strict_html=strict_html, **world)
+        super().__init__(token, strict_html=strict_html, query_timeout=query_timeout, **world)
         self.host = host
         self.port = port
         self._poll_generation = 0
@@ -606,7 +609,8 @@ class BotApiServer(BotApiMethods):
                 message = self.last_bot_message(user_id)
             if message is None:
                 raise ValueError("no message to attach the callback query to")
-            query = CallbackQueryRecord(str(4_000_000 + next(self._query_ids)), user, data, message)
+            query_id = str(4_000_000 + next(self._query_ids))
+            query = CallbackQueryRecord(query_id, user, data, message, asked_at=self.clock.now())
             self._callback_queries[query.id] = query
             payload = {
                 "id": query.id,
@@ -624,7 +628,8 @@ class BotApiServer(BotApiMethods):
         """The user types `@bot query` in a chat (`offset` is the next page the client asks for)."""
         with self._lock:
             user = self.user(user_id)
-            record = InlineQueryRecord(str(8_000_000 + next(self._query_ids)), user, query, offset)
+            query_id = str(8_000_000 + next(self._query_ids))
+            record = InlineQueryRecord(query_id, user, query, offset, asked_at=self.clock.now())
             self._inline_queries[record.id] = record
             payload = {"id": record.id, "from": user.to_api(), "query": query, "offset": offset}
             payload["chat_type"] = chat_type

@@ -185,6 +185,7 @@ class CallbackQueryRecord:
     user: User
     data: str | None
     message: StoredMessage | None
+    asked_at: float = 0.0  # server clock
     answer: dict | None = None  # answerCallbackQuery's parameters once answered
 
 
@@ -194,6 +195,7 @@ class InlineQueryRecord:
     user: User
     query: str
     offset: str
+    asked_at: float = 0.0  # server clock
     answer: dict | None = None  # {"results", "next_offset", "cache_time", "is_personal", ...}
 
     @property
