@@ -115,7 +115,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp, populate(BotApiServer()) as server:
         workdir = Path(tmp)
-        server.user_sends_text(EDITOR_ID, "سلام")
+        server.user_sends_text(EDITOR_ID, "/start")  # the editor has talked to the bot
         template = workdir / "template.sqlite3"
         begin = time.perf_counter()
         asyncio.run(build_pending(template, args.pending))
