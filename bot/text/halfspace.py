@@ -176,15 +176,35 @@ def fix_word(word: str) -> str:
     return word
 
 
-def _verbal_noun(word: str) -> bool:
-    """`گذاری`, `ریزی`, `کننده`: a present stem, alone or with ی / نده / ندگی / ندگان."""
+def _verbal_noun(word: str, bare: bool) -> bool:
+    """`گذاری`, `ریزی`, `کننده`, `کنندگان`: a present stem with ی / نده / ندگی / ندگان.
+
+    `bare` also accepts the stem alone when it has 3+ letters (`گذار`, `ساز`, not `کن`, `ده`).
+    """
     stems = lexicon.present_stems()
-    if word in stems:
+    if bare and len(word) >= 3 and word in stems:
         return True
     for ending in ("ی", "نده", "ندگی", "ندگان"):
         if word.endswith(ending) and word[: -len(ending)] in stems:
             return True
     return False
+
+
+def _compound(left: str, right: str) -> str | None:
+    """`left right` as one dictionary word: `سرمایه‌گذاری`, `تولیدکننده`, `مصرف‌کنندگان`."""
+    if left in FUNCTION_WORDS or right in FUNCTION_WORDS:
+        return None
+    # A plural verbal noun is checked through its singular: مصرف‌کنندگان through مصرف‌کننده.
+    singular = right[:-3] + "ه" if right.endswith("ندگان") else right
+    if joins_next(left):
+        count = max(lexicon.word_count(left + ZWNJ + right), lexicon.word_count(left + ZWNJ + singular))
+        if count > 0 or (count == 0 and _verbal_noun(right, bare=True)):
+            return left + ZWNJ + right
+        return None
+    # After ا د ر و … the parts are written together; only for verbal nouns, so `کار کرد` stays.
+    if _verbal_noun(right, bare=False) and lexicon.word_count(left + singular) > 0:
+        return left + right
+    return None
 
 
 @lru_cache(maxsize=131072)
@@ -207,13 +227,7 @@ def join_pair(left: str, right: str) -> str | None:
         return None
     if left in VERB_PREFIXES:
         return left + ZWNJ + right if lexicon.is_verb_form(right) else None
-    if left in FUNCTION_WORDS or right in FUNCTION_WORDS or not joins_next(left):
-        return None
-    compound = left + ZWNJ + right
-    count = lexicon.word_count(compound)
-    if count > 0 or (count == 0 and _verbal_noun(right)):
-        return compound
-    return None
+    return _compound(left, right)
 
 
 def join_tokens(tokens: list[str]) -> list[str]:
