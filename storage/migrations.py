@@ -4,10 +4,11 @@ Add a migration by appending a script to MIGRATIONS; never edit one that has shi
 
 Times are UTC ISO-8601 text with seconds and `+00:00` (`2026-11-26T08:00:00+00:00`), so text order is
 time order. The search index is an FTS5 table over *analyzed* terms (bot.text.analyze), contentless
-(the original text lives once, in `articles`) with `detail=column` (no positions: we never run phrase
-queries, and it keeps the index small and imports fast). Its rowid is `articles.search_key`, which
-encodes the publication time, so rowid order is recency order. `search_terms` holds each term's
-document frequency, kept in step with the index, for prefix expansion and for choosing a ranking plan.
+(the original text lives once, in `articles`), each term once per column (so positions cost
+little; `detail=column` would be smaller, but FTS5's bm25 returns 0 without positions). Its rowid is
+`articles.search_key`, which encodes the publication time, so rowid order is recency order.
+`search_terms` holds each term's document frequency, kept in step with the index, for prefix
+expansion and for choosing a ranking plan.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE confirmation_message_id IS NOT NULL;
 
     CREATE VIRTUAL TABLE search_index USING fts5(
-        title, body, content='', detail='column', tokenize='ascii'
+        title, body, content='', tokenize='ascii'
     );
     CREATE TABLE search_terms (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID;
     CREATE TABLE search_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;

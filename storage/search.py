@@ -8,7 +8,7 @@ How a query is answered (terms come from `bot.text.query.parse_query`):
    FTS5's own bm25 ranks every match, title weighted TITLE_WEIGHT times the body. bm25 reads the full
    doclist of each term to count it, so for common words at a million articles that costs far too
    much; then only the CANDIDATES most recent matches (rowid order is recency order) are scored, with
-   the same BM25 formula over binary term frequencies (the index keeps no positions), the document
+   the same BM25 formula over binary term frequencies (each term is indexed once per column), the document
    frequencies from `search_terms` and no length normalization.
 3. Relevance is multiplied by a recency boost (up to 1 + RECENCY_WEIGHT, halving every
    RECENCY_HALF_LIFE_DAYS), which can reorder hits of similar relevance only.
@@ -64,8 +64,8 @@ class IndexEntry:
     def build(cls, key: int, title: str, body: str) -> IndexEntry:
         """Analyze an article (the same text always gives the same entry: removal relies on it).
 
-        Each column keeps each term once: the index stores no positions or frequencies
-        (detail=column), and fewer tokens make FTS5 inserts cheaper."""
+        Each column keeps each term once: fewer tokens make FTS5 inserts cheaper, and bm25 then
+        sees binary term frequencies — what matters in a news item is whether it is about the word."""
         title_terms = dict.fromkeys(analyzed_text(title).split())
         body_terms = dict.fromkeys(analyzed_text(body).split())
         return cls(key, " ".join(title_terms), " ".join(body_terms), frozenset(title_terms | body_terms))
@@ -190,7 +190,9 @@ class SearchIndex:
         n_docs = max(await self._doc_count(), 1)
         prefixes = (query.terms[-1],) if query.prefix else ()
         if all(groups):
-            keys = await self._rank_groups(groups, df, n_docs, limit, offset, now_epoch)
+            keys = await self._rank_words_then_completions(
+                query, groups, df, n_docs, limit, offset, now_epoch
+            )
             if keys or offset:
                 return Ranked(keys, False, query.terms, prefixes)
         # Fallback: subsets of the usable terms, largest first, rarest (most telling) terms first.
@@ -209,6 +211,24 @@ class SearchIndex:
                     last_kept = query.prefix and subset[-1][0] == len(groups) - 1
                     return Ranked(keys, True, kept, prefixes if last_kept else ())
         return Ranked([], True)
+
+    async def _rank_words_then_completions(
+        self, query: ParsedQuery, groups: list[list[str]], df: dict[str, int], n_docs: int,
+        limit: int, offset: int, now: float,
+    ) -> list[tuple[int, float]]:  # fmt: skip
+        """Articles with the last word as typed rank above those with only a longer word it begins
+        (`رشت` before `رشته`); completions fill the list when the word itself is rare or unfinished."""
+        last = query.terms[-1]
+        if not query.prefix or last not in df or groups[-1] == [last]:
+            return await self._rank_groups(groups, df, n_docs, limit, offset, now)
+        wanted = offset + limit
+        exact = await self._rank_groups([*groups[:-1], [last]], df, n_docs, wanted, 0, now)
+        if len(exact) >= wanted:
+            return exact[offset:]
+        completions = await self._rank_groups(groups, df, n_docs, wanted + len(exact), 0, now)
+        seen = {key for key, _ in exact}
+        merged = exact + [(key, score) for key, score in completions if key not in seen]
+        return merged[offset:wanted]
 
     async def _rank_groups(
         self, groups: list[list[str]], df: dict[str, int], n_docs: int, limit: int, offset: int, now: float
