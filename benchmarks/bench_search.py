@@ -1,0 +1,173 @@
+"""Archive benchmark: import rate, database size, peak memory and search latency, with references.
+
+How: a synthetic archive (benchmarks/synthetic_archive.py: fixed seed, Zipf draws over hazm's
+words.dat, 80–300-word bodies) is written as JSON Lines and imported with the real command,
+`newsdesk import`, in a child process (its wall time and peak RSS are measured). A fixed mix of
+queries — 1, 2 and 3 words drawn from common, medium and rare ranks of the same vocabulary — then
+goes through `newsdesk search --batch`, whose per-query `ms` is the search alone (index opened
+once); the batch runs twice and the second, warm run is reported. In the same run, on the same
+data, two references answer a subset of the queries: a LIKE scan (every word as a substring, first
+10 rows) and a default FTS5 index (unicode61 over the raw title and body, every word ANDed, bm25).
+
+    python -m benchmarks.bench_search --size 100000
+    nice -n 10 python -m benchmarks.bench_search --size 1000000 --ref-queries 3
+
+Data goes under --workdir (default /tmp/newsdesk-bench); the JSON Lines file is reused across runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import sqlite3
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.synthetic_archive import vocabulary, write_jsonl
+
+SEED = 1403
+QUERIES_PER_BUCKET = 30
+BANDS = {"common": (0, 200), "medium": (1_000, 5_000), "rare": (12_000, 26_000)}
+NEWSDESK = [sys.executable, "-m", "bot.cli"]
+
+
+def query_mix(per_bucket: int) -> list[tuple[str, str]]:
+    """(bucket, query) for 1-, 2- and 3-word queries of each frequency band; fixed seed."""
+    rng = random.Random(SEED)
+    vocab, _ = vocabulary()
+    mix = []
+    for band, (low, high) in BANDS.items():
+        for n_words in (1, 2, 3):
+            for _ in range(per_bucket):
+                words = [vocab[rng.randrange(low, min(high, len(vocab)))] for _ in range(n_words)]
+                mix.append((f"{n_words}w-{band}", " ".join(words)))
+    return mix
+
+
+def percentiles(values: list[float]) -> dict[str, float]:
+    """p50/p95/p99 (and max) of a list of milliseconds."""
+    if not values:
+        return {}
+    cuts = statistics.quantiles(values, n=100, method="inclusive") if len(values) > 1 else values * 99
+    return {"p50": round(cuts[49], 2), "p95": round(cuts[94], 2), "p99": round(cuts[98], 2),
+            "max": round(max(values), 2), "n": len(values)}  # fmt: skip
+
+
+def run_import(data: Path, db: Path) -> dict[str, float]:
+    """Import with the real CLI in a child process: wall time, rate, peak RSS of the child."""
+    started = time.perf_counter()
+    done = subprocess.run([*NEWSDESK, "import", str(data), "--db", str(db)], capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    if done.returncode != 0:
+        sys.exit(f"import failed: {done.stderr.strip()}")
+    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    return {"seconds": round(wall, 1), "summary": done.stdout.strip(), "peak_rss_mb": round(peak_mb)}
+
+
+def run_search_batch(db: Path, queries: list[str]) -> list[dict]:
+    """`newsdesk search --batch` over the queries; its JSON Lines back."""
+    batch = db.parent / "queries.txt"
+    batch.write_text("\n".join(queries) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [*NEWSDESK, "search", "--batch", str(batch), "--db", str(db), "--limit", "10"],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    if done.returncode != 0:
+        sys.exit(f"search failed: {done.stderr.strip()}")
+    return [json.loads(line) for line in done.stdout.splitlines()]
+
+
+def like_reference(conn: sqlite3.Connection, query: str) -> tuple[float, int]:
+    """A substring scan: every word somewhere in title or body; the first 10 rows."""
+    words = query.split()
+    where = " AND ".join("(title LIKE ? OR body LIKE ?)" for _ in words)
+    params = [p for w in words for p in (f"%{w}%", f"%{w}%")]
+    started = time.perf_counter()
+    rows = conn.execute(f"SELECT id FROM articles WHERE {where} LIMIT 10", params).fetchall()
+    return (time.perf_counter() - started) * 1000, len(rows)
+
+
+def fts_reference(conn: sqlite3.Connection, query: str) -> tuple[float, int]:
+    """Default FTS5 (unicode61, raw text): every word ANDed, ranked by bm25, top 10."""
+    expression = " AND ".join('"' + w.replace('"', '""') + '"' for w in query.split())
+    started = time.perf_counter()
+    rows = conn.execute(
+        "SELECT rowid FROM reference_fts WHERE reference_fts MATCH ? ORDER BY rank LIMIT 10", (expression,)
+    ).fetchall()
+    return (time.perf_counter() - started) * 1000, len(rows)
+
+
+def build_fts_reference(conn: sqlite3.Connection) -> float:
+    """The default-FTS5 reference index over the same articles (external content); seconds taken."""
+    started = time.perf_counter()
+    conn.execute("DROP TABLE IF EXISTS reference_fts")
+    conn.execute(
+        "CREATE VIRTUAL TABLE reference_fts USING fts5(title, body, content='articles', content_rowid='id')"
+    )
+    conn.execute("INSERT INTO reference_fts (reference_fts) VALUES ('rebuild')")
+    conn.commit()
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    """Run the benchmark and print a JSON report."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000, help="articles in the archive")
+    parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsdesk-bench"))
+    parser.add_argument("--queries", type=int, default=QUERIES_PER_BUCKET, help="queries per bucket (9)")
+    parser.add_argument("--ref-queries", type=int, default=10, help="queries per bucket for the references")
+    args = parser.parse_args()
+    args.workdir.mkdir(parents=True, exist_ok=True)
+    data = args.workdir / f"synthetic-{args.size}-{SEED}.jsonl"
+    db = args.workdir / f"archive-{args.size}.sqlite3"
+    report: dict = {"size": args.size, "seed": SEED}
+
+    if not data.exists():
+        started = time.perf_counter()
+        write_jsonl(data.with_suffix(".part"), args.size, seed=SEED).rename(data)
+        report["generate_seconds"] = round(time.perf_counter() - started, 1)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+
+    imported = run_import(data, db)
+    imported["articles_per_second"] = round(args.size / imported["seconds"])
+    report["import"] = imported
+    second = run_import(data, db)
+    report["reimport_same_file"] = second["summary"]
+    files = [Path(f"{db}{suffix}") for suffix in ("", "-wal")]
+    report["db_mb"] = round(sum(f.stat().st_size for f in files if f.exists()) / 1e6)
+
+    mix = query_mix(args.queries)
+    run_search_batch(db, [q for _, q in mix])  # cold run: fills the page cache
+    warm = run_search_batch(db, [q for _, q in mix])
+    by_bucket: dict[str, list[float]] = {}
+    found = 0
+    for (bucket, _), line in zip(mix, warm, strict=True):
+        by_bucket.setdefault(bucket, []).append(line["ms"])
+        found += bool(line["results"])
+    report["newsdesk_search_ms"] = percentiles([line["ms"] for line in warm])
+    report["newsdesk_by_bucket"] = {b: percentiles(v) for b, v in by_bucket.items()}
+    report["newsdesk_queries_with_results"] = f"{found}/{len(mix)}"
+
+    conn = sqlite3.connect(db)
+    report["reference_fts_build_seconds"] = round(build_fts_reference(conn), 1)
+    subset = [(b, q) for i, (b, q) in enumerate(mix) if i % args.queries < args.ref_queries]
+    for name, reference in (("like", like_reference), ("default_fts5", fts_reference)):
+        for _, q in subset[:3]:
+            reference(conn, q)  # warm the cache the same way
+        timings = [reference(conn, q) for _, q in subset]
+        report[f"reference_{name}_ms"] = percentiles([ms for ms, _ in timings])
+        report[f"reference_{name}_queries_with_results"] = f"{sum(1 for _, n in timings if n)}/{len(subset)}"
+    conn.execute("DROP TABLE reference_fts")
+    conn.commit()
+    conn.close()
+    print(json.dumps(report, ensure_ascii=False, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,217 @@
+"""Database: migrations, the publishing state machine, the search index kept in step, imports."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from storage.database import Database, ImportRecord
+from storage.migrations import MIGRATIONS
+
+T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+async def db(tmp_path):
+    async with Database.open(tmp_path / "news.sqlite3") as database:
+        yield database
+
+
+async def _published(db: Database, title: str, body: str, message_ids=(100,), at=T0) -> int:
+    article_id = await db.create_draft(title, body, [f"<b>{title}</b>"], editor_id=1, editor_chat_id=1)
+    assert await db.claim_for_publishing(article_id)
+    assert await db.mark_published(article_id, list(message_ids), at)
+    return article_id
+
+
+async def test_open_sets_pragmas_and_schema_version(tmp_path):
+    path = tmp_path / "sub" / "news.sqlite3"  # the parent directory is created
+    async with Database.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    conn.close()
+    async with Database.open(path) as again:  # reopening applies nothing twice
+        assert await again.count_published() == 0
+
+
+async def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "news.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(RuntimeError, match="newer"):
+        await Database.open(path)
+
+
+async def test_draft_to_published_and_searchable(db):
+    article_id = await db.create_draft("بودجه شهرداری", "متن خبر بودجه", ["<b>بودجه</b>"], editor_id=7,
+                                       editor_chat_id=70, preview_message_id=5)  # fmt: skip
+    draft = await db.get(article_id)
+    assert draft.status == "draft" and draft.html == ["<b>بودجه</b>"] and draft.preview_message_id == 5
+    assert not (await db.search("بودجه")).hits  # drafts are not searchable
+    assert await db.schedule(article_id, T0 + timedelta(hours=2))
+    assert (await db.get(article_id)).scheduled_at == T0 + timedelta(hours=2)
+    assert await db.claim_for_publishing(article_id)
+    assert await db.mark_published(article_id, [501, 502], T0 + timedelta(hours=2))
+    article = await db.get(article_id)
+    assert article.status == "published" and article.channel_message_ids == [501, 502]
+    assert article.external_id == "501" and article.attempts == 1
+    hits = (await db.search("بودجه")).hits
+    assert [h.article_id for h in hits] == [article_id]
+    assert hits[0].external_id == "501" and hits[0].channel_message_ids == [501, 502]
+
+
+async def test_claim_is_atomic_under_concurrency(db):
+    article_id = await db.create_draft("t", "b", [])
+    await db.schedule(article_id, T0)
+    results = await asyncio.gather(*(db.claim_for_publishing(article_id) for _ in range(20)))
+    assert results.count(True) == 1
+    assert (await db.get(article_id)).status == "publishing"
+
+
+async def test_claim_due_by_skips_posts_moved_later(db):
+    article_id = await db.create_draft("t", "b", [])
+    await db.schedule(article_id, T0 + timedelta(hours=1))
+    assert not await db.claim_for_publishing(article_id, due_by=T0)
+    assert await db.claim_for_publishing(article_id, due_by=T0 + timedelta(hours=1))
+
+
+async def test_state_machine_refuses_wrong_transitions(db):
+    article_id = await _published(db, "عنوان", "متن")
+    assert not await db.schedule(article_id, T0)
+    assert not await db.cancel(article_id)
+    assert not await db.claim_for_publishing(article_id)
+    assert not await db.mark_failed(article_id, "x")
+    assert not await db.mark_published(article_id, [1], T0)
+    assert not await db.update_draft(article_id, "a", "b", [])
+    assert await db.get(10_000) is None
+    assert not await db.schedule(10_000, T0)
+
+
+async def test_failure_and_recovery(db):
+    article_id = await db.create_draft("t", "b", [])
+    await db.schedule(article_id, T0)
+    assert await db.claim_for_publishing(article_id)
+    assert await db.mark_failed(article_id, "ربات مدیر کانال نیست")
+    failed = await db.get(article_id)
+    assert failed.status == "failed" and failed.failure_reason == "ربات مدیر کانال نیست"
+    assert await db.revert_to_scheduled(article_id, T0 + timedelta(minutes=5))
+    again = await db.get(article_id)
+    assert again.status == "scheduled" and again.scheduled_at == T0 + timedelta(minutes=5)
+    assert await db.claim_for_publishing(article_id)
+    assert (await db.get(article_id)).attempts == 2
+
+
+async def test_cancel_and_reschedule(db):
+    article_id = await db.create_draft("t", "b", [])
+    await db.schedule(article_id, T0)
+    assert await db.cancel(article_id)
+    assert not await db.claim_for_publishing(article_id)
+    assert await db.schedule(article_id, T0 + timedelta(days=1))  # an editor may bring it back
+
+
+async def test_pending_due_and_taken_times(db):
+    ids = []
+    for minutes in (30, 10, 20):
+        article_id = await db.create_draft(f"t{minutes}", "b", [])
+        await db.schedule(article_id, T0 + timedelta(minutes=minutes))
+        ids.append(article_id)
+    await db.claim_for_publishing(ids[2])  # a crash would leave it here: uncertain
+    await db.create_draft("just a draft", "b", [])
+    assert [a.id for a in await db.list_scheduled()] == [ids[1], ids[0]]
+    assert [a.id for a in await db.list_pending()] == [ids[1], ids[2], ids[0]]
+    assert [a.id for a in await db.list_due(T0 + timedelta(minutes=15))] == [ids[1]]
+    taken = await db.scheduled_times(T0, T0 + timedelta(minutes=25))
+    assert taken == [T0 + timedelta(minutes=10), T0 + timedelta(minutes=20)]
+
+
+async def test_naive_datetimes_are_refused(db):
+    article_id = await db.create_draft("t", "b", [])
+    with pytest.raises(ValueError, match="naive"):
+        await db.schedule(article_id, datetime(2026, 1, 1, 8, 0))
+
+
+async def test_edit_published_reindexes(db):
+    article_id = await _published(db, "زلزله در کرمان", "خسارتی گزارش نشد")
+    assert await db.set_message_refs(article_id, confirmation_message_id=42) is None
+    assert (await db.find_by_confirmation(1, 42)).id == article_id
+    assert await db.update_published_content(article_id, "سیل در گیلان", "خسارت سنگین", ["<b>سیل</b>"])
+    assert not (await db.search("زلزله")).hits
+    assert [h.article_id for h in (await db.search("سیل گیلان")).hits] == [article_id]
+    assert (await db.get(article_id)).html == ["<b>سیل</b>"]
+
+
+async def test_deleted_posts_leave_search_and_latest(db):
+    kept = await _published(db, "خبر اول", "متن", [1], T0)
+    gone = await _published(db, "خبر دوم", "متن", [2], T0 + timedelta(hours=1))
+    assert [a.id for a in await db.latest(5)] == [gone, kept]
+    assert await db.mark_deleted(gone)
+    assert not await db.mark_deleted(gone)
+    assert [a.id for a in await db.latest(5)] == [kept]
+    assert [h.article_id for h in (await db.search("خبر")).hits] == [kept]
+    assert await db.count_published() == 1
+
+
+async def test_import_is_idempotent_and_searchable(db):
+    records = [
+        ImportRecord(str(i), f"خبر شماره {i}", "متن واردشده", T0 - timedelta(days=i)) for i in range(30)
+    ]
+    first = await db.import_articles(records)
+    assert (first.imported, first.duplicates) == (30, 0)
+    again = await db.import_articles(records + records[:3])
+    assert (again.imported, again.duplicates) == (0, 33)
+    assert await db.count_published() == 30
+    hits = (await db.search("واردشده", limit=50)).hits
+    assert len(hits) == 30
+    assert hits[0].external_id == "0"  # equal relevance: the newest first
+
+
+async def test_term_statistics_follow_the_index(db, tmp_path):
+    article_id = await _published(db, "پتروشیمی", "متن")
+    await db.update_published_content(article_id, "فولاد", "متن", [])
+    await db.mark_deleted(article_id)
+    await db.close()
+    conn = sqlite3.connect(tmp_path / "news.sqlite3")
+    counts = dict(conn.execute("SELECT term, df FROM search_terms").fetchall())
+    assert counts.get("پتروشیمی", 0) == 0 and counts.get("فولاد", 0) == 0
+    assert conn.execute("SELECT value FROM search_meta WHERE key = 'docs'").fetchone()[0] == "0"
+    conn.close()
+
+
+async def test_index_is_rebuilt_when_the_analyzer_changes(tmp_path):
+    path = tmp_path / "news.sqlite3"
+    async with Database.open(path) as db:
+        await _published(db, "پروژه‌های عمرانی", "متن")
+    conn = sqlite3.connect(path)
+    conn.execute("UPDATE search_meta SET value = 'old' WHERE key = 'analyzer_version'")
+    conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
+    conn.commit()
+    conn.close()
+    async with Database.open(path) as db:
+        assert len((await db.search("پروژه")).hits) == 1
+
+
+async def test_search_log(db, tmp_path):
+    await db.log_search("پروژه" * 100, results=3, partial=False, ms=1.5, kind="inline", user_id=9)
+    await db.close()
+    conn = sqlite3.connect(tmp_path / "news.sqlite3")
+    row = conn.execute("SELECT user_id, kind, length(query), results, partial FROM search_log").fetchone()
+    assert row == (9, "inline", 200, 3, 0)
+    conn.close()
+
+
+async def test_search_paging_and_overlong_queries(db):
+    records = [ImportRecord(str(i), f"گزارش {i}", "اقتصاد", T0 - timedelta(hours=i)) for i in range(25)]
+    await db.import_articles(records)
+    pages = [(await db.search("اقتصاد", limit=10, offset=o)).hits for o in (0, 10, 20)]
+    ids = [h.external_id for page in pages for h in page]
+    assert len(ids) == 25 and len(set(ids)) == 25
+    long = await db.search("اقتصاد " * 2000)
+    assert long.truncated and long.hits
+    assert not (await db.search("")).hits
+    assert not (await db.search('" * NEAR( ) : ^ -')).hits
