@@ -122,6 +122,12 @@ def _readings(word: str, listed: bool) -> set[str]:
         dropped = word[: -len(suffix) + 1]
         if lexicon.word_count(dropped) > 0 and _stem(dropped, _NOUN_TAGS, attested=True):
             readings.update((_attach(dropped, suffix), word))
+    if not listed:
+        # A plural in ان / گان of a compound: `دانشآموزان` through `دانش‌آموز`.
+        for singular in _singulars(word)[1:]:
+            fixed = fix_word(singular)
+            if fixed != singular and lexicon.word_tags(fixed) & _NOUN_TAGS and fixed in lexicon.words():
+                readings.add(fixed[:-1] + "گان" if word.endswith("گان") else fixed + "ان")
     for suffix in COMPARATIVE_SUFFIXES:
         if word.endswith(suffix):
             stem = _stem(word[: -len(suffix)], _ADJECTIVE_TAGS, attested=True)
@@ -190,19 +196,47 @@ def _verbal_noun(word: str, bare: bool) -> bool:
     return False
 
 
+_LIGHT_PAST = frozenset(
+    ["شد", "کرد", "یافت", "گرفت", "داد", "نمود", "گشت", "گردید", "داشت", "ساخت", "آورد", "آمد", "رفت"]
+)
+_LIGHT_PRESENT = frozenset(["شو", "کن", "یاب", "گیر", "ده", "نما", "گرد", "دار", "ساز", "آور", "آی", "رو"])
+
+
+def _verb_part(word: str) -> bool:
+    """A form of a light verb (`شده`, `یافته`, `نشده`, `کرد`, `کنند`): the verb of a compound verb
+    (`بازسازی شده`, `کاهش یافته است`), written apart even where the lexicon lists the adjective
+    `بازسازی‌شده`. Present stem + ی is left out: `سازی` in `بهینه‌سازی` is a noun."""
+    stem = word[1:] if word.startswith("ن") and len(word) > 3 else word
+    if stem in _LIGHT_PAST or (stem.endswith("ه") and stem[:-1] in _LIGHT_PAST):
+        return True
+    for ending in ("م", "ی", "یم", "ید", "ند"):
+        if stem.endswith(ending) and stem[: -len(ending)] in _LIGHT_PAST:
+            return True
+    return any(stem.endswith(e) and stem[: -len(e)] in _LIGHT_PRESENT for e in ("م", "د", "یم", "ید", "ند"))
+
+
+def _singulars(word: str) -> tuple[str, ...]:
+    """`word` and its singular when it is a plural in ان / گان (`آموزان`, `کنندگان` → `کننده`)."""
+    if word.endswith("گان") and len(word) > 4:
+        return word, word[:-3] + "ه"
+    if word.endswith("ان") and len(word) > 3:
+        return word, word[:-2]
+    return (word,)
+
+
 def _compound(left: str, right: str) -> str | None:
     """`left right` as one dictionary word: `سرمایه‌گذاری`, `تولیدکننده`, `مصرف‌کنندگان`."""
-    if left in FUNCTION_WORDS or right in FUNCTION_WORDS:
+    if left in FUNCTION_WORDS or right in FUNCTION_WORDS or _verb_part(right):
         return None
-    # A plural verbal noun is checked through its singular: مصرف‌کنندگان through مصرف‌کننده.
-    singular = right[:-3] + "ه" if right.endswith("ندگان") else right
+    # A plural is checked through its singular: مصرف‌کنندگان through مصرف‌کننده.
+    singulars = _singulars(right)
     if joins_next(left):
-        count = max(lexicon.word_count(left + ZWNJ + right), lexicon.word_count(left + ZWNJ + singular))
+        count = max(lexicon.word_count(left + ZWNJ + form) for form in singulars)
         if count > 0 or (count == 0 and _verbal_noun(right, bare=True)):
             return left + ZWNJ + right
         return None
     # After ا د ر و … the parts are written together; only for verbal nouns, so `کار کرد` stays.
-    if _verbal_noun(right, bare=False) and lexicon.word_count(left + singular) > 0:
+    if _verbal_noun(right, bare=False) and max(lexicon.word_count(left + form) for form in singulars) > 0:
         return left + right
     return None
 
