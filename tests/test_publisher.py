@@ -4,12 +4,14 @@ flood waits honoured, 5xx retried, unanswered requests never repeated, refusals 
 from __future__ import annotations
 
 import asyncio
+import socket
 from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+from telegram.ext import ExtBot
 
 from bot.publisher import FailureReason, Outcome, Publisher, prepare_post
 from storage.database import Article, Database
@@ -274,3 +276,18 @@ class _BotWith:
 
     def __getattr__(self, name: str):
         return getattr(self._bot, name)
+
+
+async def test_connection_refused_is_retried_then_failed(db: Database, sleeps: Sleeps) -> None:
+    with socket.socket() as probe:  # a port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    notices = Notices()
+    offline = ExtBot("1:" + "a" * 30, base_url=f"http://127.0.0.1:{port}/bot")
+    publisher = Publisher(offline, db, channel_id=CHANNEL, notices=notices, max_attempts=3, sleep=sleeps)
+    article_id = await scheduled_post(db)
+    assert await publisher.publish(article_id) is Outcome.FAILED  # never sent: retried, not "uncertain"
+    assert sleeps.seconds == [1.0, 2.0]
+    assert notices.failed_calls[0][1] is FailureReason.NETWORK
+    assert notices.uncertain_calls == []
+    assert (await db.get(article_id)).status == "failed"
