@@ -39,7 +39,7 @@ async def _schedule_posts(path: Path) -> list[int]:
             title, body = f"خبر آزمایشی {number}", f"متن خبر {number}"
             article_id = await db.create_draft(title, body, html, editor_id=EDITOR_ID,
                                                editor_chat_id=EDITOR_ID)  # fmt: skip
-            due = now - timedelta(seconds=60) if number <= FIRST_BATCH else now + timedelta(seconds=6)
+            due = now - timedelta(seconds=60) if number <= FIRST_BATCH else now + timedelta(seconds=8)
             assert await db.schedule(article_id, due)
             ids.append(article_id)
     return ids
