@@ -1,0 +1,107 @@
+"""The search analyzer: spellings people type meet the spelling in the text; distinct words stay apart."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.text.analyze import analyze, analyzed_text, make_snippet, term
+
+# Each group: spellings that must give the same terms.
+SAME_TERMS = [
+    ["پروژه های", "پروژههای", "پروژه‌های", "پروژه", "پروژه‌ها"],
+    ["شهرداری‌ها", "شهرداریها", "شهرداری ها", "شهرداری", "شهرداري"],
+    ["پیش بینی", "پیش‌بینی", "پیشبینی"],
+    ["برنامه ریزی", "برنامه‌ریزی", "برنامهریزی"],
+    ["سرمایه گذاری", "سرمایه‌گذاری", "سرمایهگذاری", "سرمایه‌گذاری‌های"],
+    ["می‌توانند", "میتوانند", "می توانند", "نمی‌توانند"],
+    ["مهم‌ترین", "مهمترین", "مهم ترین", "مهم‌تر", "مهم"],
+    ["کتاب", "كتاب", "کتاب‌ها", "کتابها", "كتابهاي"],
+    ["کارگران", "کارگر"],
+    ["نمایندگان", "نماینده"],
+    ["دانشجویان", "دانشجو"],
+    ["12", "۱۲", "١٢", "012"],
+    ["مُعَرِّفی", "معرفی", "معـــرفی"],
+    ["رأی", "رای", "راي"],
+    ["آب", "اب"],
+    ["رؤیا", "رویا"],
+    ["مسئولان", "مسئول"],
+    ["OpenAI", "openai", "OPENAI"],
+    ["خانه‌ی", "خانه"],
+]
+
+# Different words that a careless stemmer merges: they must stay different.
+DIFFERENT = [
+    ("شهرداری", "شهردار"),
+    ("ایران", "ایر"),
+    ("تهران", "تهر"),
+    ("خیابان", "خیاب"),
+    ("بهتر", "به"),
+    ("ماهی", "ماه"),
+    ("میز", "م"),
+    ("میدان", "دان"),
+]
+
+
+@pytest.mark.parametrize("spellings", SAME_TERMS, ids=[g[0] for g in SAME_TERMS])
+def test_spellings_meet(spellings):
+    expected = analyze(spellings[0])
+    assert expected, spellings[0]
+    for spelling in spellings[1:]:
+        assert analyze(spelling) == expected, spelling
+
+
+@pytest.mark.parametrize(("word", "other"), DIFFERENT)
+def test_no_over_merging(word, other):
+    assert analyze(word) != analyze(other)
+
+
+def test_numbers_dates_and_decimals_keep_their_parts():
+    assert analyze("۱۴۰۳/۰۵/۱۲") == analyze("1403/5/12") == ["1403", "5", "12"]
+    assert analyze("۳۵٫۵ درصد") == analyze("35.5 درصد")
+
+
+def test_inflection_words_alone_add_nothing():
+    assert analyze("ها های می نمی ترین") == []
+    assert analyze("پیش، بینی") == ["پیش", "بینی"]  # punctuation keeps a compound apart
+
+
+def test_invisible_marks_do_not_split_or_survive():
+    assert analyze("شهر\u200fداری") == analyze("شهر\u200eداری") == ["شهرداری"]
+    assert analyze("\ufeffخبر\u200d") == ["خبر"]
+
+
+def test_terms_are_fts_safe_tokens():
+    for text in ['"NEAR(a b)" OR c*', "x:y ^z -w", "e-mail@host.com", "a_b"]:
+        for t in analyze(text):
+            assert t and t.isalnum() and t == t.lower()
+
+
+@given(st.text())
+def test_any_text_gives_plain_tokens(text):
+    terms = analyze(text)
+    assert all(t and not any(c.isspace() for c in t) and '"' not in t for t in terms)
+    assert analyzed_text(text).split() == terms
+
+
+@given(st.text(alphabet=st.sampled_from(list("ابپتسشیکهمنو\u200c يك۱2 ،.")), max_size=80))
+def test_analysis_is_deterministic_and_cached_consistently(text):
+    term.cache_clear()
+    first = analyze(text)
+    assert analyze(text) == first
+
+
+def test_snippet_marks_matched_words_in_the_original_text():
+    body = "مقدمه " * 40 + "بودجه پروژه‌های عمرانی شهرداری‌ها تصویب شد. " + "پایان " * 40
+    snippet = make_snippet(body, frozenset(analyze("پروژه شهرداری")))
+    marked = snippet.marked("[", "]")
+    assert "[پروژه‌های]" in marked and "[شهرداری‌ها]" in marked
+    assert snippet.text.startswith("… ") and snippet.text.endswith(" …")
+    assert marked.count("[") == 2
+
+
+def test_snippet_marks_prefix_matches_and_escapes():
+    snippet = make_snippet("<b>هواشناسی</b> & باران", frozenset(), ("هواشن",))
+    marked = snippet.marked("<b>", "</b>", lambda s: s.replace("&", "&amp;").replace("<", "&lt;"))
+    assert marked == "&lt;b><b>هواشناسی</b>&lt;/b> &amp; باران"
