@@ -98,6 +98,14 @@ def _lexicon_variants(word: str) -> set[str]:
     return found
 
 
+def _dominates(noun: str, with_heh: str) -> bool:
+    """True when the noun is so much more frequent than noun+ه (`سال` vs `ساله`, `کلاس` vs `کلاسه`)
+    that `سالهای` is not read as `ساله‌ای`/`ساله‌های`. `خان`/`خانه` and `نام`/`نامه` stay ambiguous."""
+    count, tags = lexicon.word_count(noun), lexicon.word_tags(noun)
+    noun_like = "N" in tags and not tags & {"P", "PRO", "DET", "CONJ"}  # not پیش، بیش
+    return noun_like and count >= 30 * max(lexicon.word_count(with_heh), 1)
+
+
 def _readings(word: str, listed: bool) -> set[str]:
     """Every spelling of `word` that the lexicon supports; the word itself among them if it may be fine.
 
@@ -114,13 +122,14 @@ def _readings(word: str, listed: bool) -> set[str]:
     for suffix in PLURAL_SUFFIXES if word.endswith(PLURAL_SUFFIXES) else ():
         if not word.endswith(suffix):
             continue
-        stem = _stem(word[: -len(suffix)], _ATTESTED_NOUN_TAGS if listed else _NOUN_TAGS, listed)
+        plain = word[: -len(suffix)]
+        stem = _stem(plain, _ATTESTED_NOUN_TAGS if listed else _NOUN_TAGS, listed)
         if stem:
             readings.add(_attach(stem, suffix))
         # A writer who drops the half-space often drops an ه too (`پروژهای` for `پروژه‌های`,
         # or `ماها` for `ماه‌ها`): such a reading only ever makes the word ambiguous.
-        dropped = word[: -len(suffix) + 1]
-        if lexicon.word_count(dropped) > 0 and _stem(dropped, _NOUN_TAGS, attested=True):
+        dropped = plain + "ه"
+        if not _dominates(plain, dropped) and _stem(dropped, _NOUN_TAGS, attested=True):
             readings.update((_attach(dropped, suffix), word))
     if not listed:
         # A plural in ان / گان of a compound: `دانشآموزان` through `دانش‌آموز`.
@@ -135,8 +144,14 @@ def _readings(word: str, listed: bool) -> set[str]:
                 readings.add(word)  # lexicalized: بیشترین، بهترین
             elif stem and (not listed or _attach(stem, suffix) in lexicon.words()):
                 readings.add(_attach(stem, suffix))
-    if word.endswith("ای") and word[:-2].endswith("ه") and _stem(word[:-2], _NOUN_TAGS, attested=True):
-        readings.add(word[:-2] + ZWNJ + "ای")
+    heh_stem = word[:-2]
+    if (
+        word.endswith("ای")
+        and heh_stem.endswith("ه")
+        and not _dominates(heh_stem[:-1], heh_stem)
+        and _stem(heh_stem, _NOUN_TAGS, attested=True)
+    ):
+        readings.add(heh_stem + ZWNJ + "ای")
     for suffix in JOINED_AFTER_HEH if word.endswith(JOINED_AFTER_HEH) else ():
         stem = word[: -len(suffix)]
         if not (word.endswith(suffix) and stem.endswith("ه") and len(stem) >= 3) or stem in FUNCTION_WORDS:
