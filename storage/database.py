@@ -506,6 +506,19 @@ class Database:
 
     # --- import ------------------------------------------------------------------------------------
 
+    @staticmethod
+    async def _archived_imports(conn: aiosqlite.Connection, external_ids: list[str]) -> set[str]:
+        found: set[str] = set()
+        for i in range(0, len(external_ids), 500):
+            chunk = external_ids[i : i + 500]
+            rows = await conn.execute_fetchall(
+                "SELECT external_id FROM articles WHERE source = 'import'"
+                f" AND external_id IN ({','.join('?' * len(chunk))})",
+                chunk,
+            )
+            found.update(r[0] for r in rows)
+        return found
+
     async def import_articles(self, records: Iterable[ImportRecord]) -> ImportCounts:
         """Archive already-published articles in one transaction (call it per batch of ~1,000).
 
@@ -518,21 +531,15 @@ class Database:
             batch.setdefault(record.external_id, record)
         if not batch:
             return ImportCounts(0, seen)
+        # Already archived ones are dropped before analysis, so importing a file again costs little.
+        for eid in await self._archived_imports(self._conn, list(batch)):
+            del batch[eid]
         # Analysis runs before taking the lock, so a caller that keeps the next batch's call in
         # flight overlaps it with this batch's SQL in the connection's thread.
         analyzed = {eid: IndexEntry.build(0, r.title, r.body) for eid, r in batch.items()}
         df = Counter(chain.from_iterable(e.terms for e in analyzed.values()))
         async with self._transaction() as conn:
-            existing: set[str] = set()
-            ids = list(batch)
-            for i in range(0, len(ids), 500):
-                chunk = ids[i : i + 500]
-                rows = await conn.execute_fetchall(
-                    "SELECT external_id FROM articles WHERE source = 'import'"
-                    f" AND external_id IN ({','.join('?' * len(chunk))})",
-                    chunk,
-                )
-                existing.update(r[0] for r in rows)
+            existing = await self._archived_imports(conn, list(batch))  # imported meanwhile
             fresh = [r for eid, r in batch.items() if eid not in existing]
             for eid in existing:
                 df.subtract(analyzed[eid].terms)
