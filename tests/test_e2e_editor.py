@@ -13,6 +13,7 @@ import jdatetime
 import pytest
 
 from bot import messages as msg
+from bot.schedule import next_free_slot
 from bot.scheduler import TIMER
 from bot.text.draft import parse_draft
 from bot.text.render import render_post
@@ -353,3 +354,28 @@ async def test_a_failing_handler_answers_in_persian_not_with_silence(desk: Desk)
     await desk.editor_says("خبر\nمتن خبر.")
     answer = await desk.wait_bot_message(EDITOR_ID, after=before)
     assert answer.text == msg.text("error_generic", msg.FA)
+
+
+async def test_next_free_slot_skips_taken_slots(desk: Desk) -> None:
+    taken = []
+    for number in range(2):
+        article_id, _, choose = await send_draft(desk, f"خبر نوبت {number}\nمتن خبر نوبت {number}.")
+        desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:slot")
+        await desk.server.wait_for(lambda choose=choose: "زمان‌بندی شد" in _current_text(desk, choose))
+        taken.append((await desk.db.get(article_id)).scheduled_at)
+    slots = desk.settings.posting_slots
+    assert taken[0] == next_free_slot(desk.clock(), slots, TEHRAN)
+    assert taken[1] == next_free_slot(desk.clock(), slots, TEHRAN, [taken[0]])
+    assert taken[1] > taken[0]
+
+
+async def test_long_draft_is_previewed_and_posted_as_the_same_messages(desk: Desk) -> None:
+    paragraph = "جلسه شورای شهر درباره بودجه سال آینده و پروژه‌های عمرانی شهرستان‌ها برگزار شد. " * 12
+    draft = "خبر بلند\n" + "\n".join(f"?{paragraph}{number}" for number in range(6))
+    article_id, previews, choose = await send_draft(desk, draft)
+    assert len(previews) >= 2
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    article = await wait_status(desk, article_id, "published")
+    posts = desk.server.channel_posts()
+    assert [p.html for p in posts] == previews
+    assert article.channel_message_ids == [p.message_id for p in posts]
