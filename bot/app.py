@@ -109,8 +109,9 @@ def _warm_up(settings: Settings) -> None:
 
 
 async def _set_editor_commands(application: Application, settings: Settings) -> None:
-    """The editors' menu; optional, so a refusal is only logged."""
-    commands = [BotCommand(name, msg.text(f"cmd_{name}", msg.FA)) for name in EDITOR_COMMANDS]
+    """The editors' menu (their own commands after everyone's); optional, so a refusal is only logged."""
+    names = (*subscriber.SUBSCRIBER_COMMANDS, *EDITOR_COMMANDS)
+    commands = [BotCommand(name, msg.text(f"cmd_{name}", msg.FA)) for name in names]
     for editor_id in sorted(settings.editor_ids):
         try:
             await application.bot.set_my_commands(commands, scope=BotCommandScopeChat(editor_id))

@@ -122,6 +122,13 @@ async def test_seed_preview_schedule_publish_and_search(desk: Desk) -> None:
     assert f"p:{article_id}:rm" in [b.get("callback_data") for b in done.buttons]
 
 
+async def test_editors_menu_has_their_commands_and_everyone_elses(desk: Desk) -> None:
+    menu = desk.server.commands(scope={"type": "chat", "chat_id": EDITOR_ID})
+    names = [command["command"] for command in menu]
+    assert {"queue", "delete", "search"} <= set(names)
+    assert next(c["description"] for c in menu if c["command"] == "queue") == "صف انتشار"
+
+
 async def test_publish_now_button(desk: Desk) -> None:
     article_id, previews, choose = await send_draft(desk, "خبر فوری\nمتن کوتاه خبر برای انتشار فوری.")
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
