@@ -175,3 +175,16 @@ def test_numbers_keep_every_character_but_digit_script(pairs: list[tuple[str, st
 def test_idempotent(text: str) -> None:
     once = normalize_text(text)
     assert normalize_text(once) == once
+
+
+_NO_DIGITS = st.text().map(lambda text: "".join(ch for ch in text if not ch.isdigit()))
+
+
+@given(st.one_of(_NO_DIGITS, persian_text.map(lambda text: re.sub(r"\d", "", text))))
+@example("كتاب “علي” ... ﷼ ـ اِعلام")
+def test_our_hazm_step_equals_hazm_normalize_with_the_same_switches(text: str) -> None:
+    """`_apply_hazm` skips work that cannot change anything; the result must be hazm's own.
+    (Digits are left out: hazm's decimal rule never sees them, numbers are masked before.)"""
+    from bot.text.normalize import _apply_hazm, hazm_normalizer
+
+    assert _apply_hazm(text) == hazm_normalizer().normalize(text)

@@ -47,7 +47,7 @@ _SPACE_AFTER_PUNCT_RE = re.compile(
 _INSIDE_BRACKETS_RE = re.compile(r"(?<=[«(]) +(?=\S)|(?<=\S) +(?=[»)])")
 _OUTSIDE_BRACKETS_RE = re.compile(f"[«(](?<={_AR}[«(])|(?<=[»)])(?={_AR})")
 _ZWNJ_RUN_RE = re.compile(f"{ZWNJ}[{ZWNJ} ]*")
-_PERSIAN_LINE_RE = re.compile(_AR)
+_ARABIC_LETTER_RE = re.compile(_AR)
 
 _TO_PERSIAN_PUNCT = str.maketrans({",": "،", ";": "؛"})
 
@@ -115,8 +115,8 @@ def _tidy_zwnj(match: re.Match[str]) -> str:
     if " " in match.group():
         return " "
     after = text[end] if end < len(text) else ""
-    arabic_before = bool(before) and (_PERSIAN_LINE_RE.match(before) is not None)
-    arabic_after = bool(after) and (_PERSIAN_LINE_RE.match(after) is not None)
+    arabic_before = bool(before) and (_ARABIC_LETTER_RE.match(before) is not None)
+    arabic_after = bool(after) and (_ARABIC_LETTER_RE.match(after) is not None)
     if arabic_before and arabic_after and before not in halfspace.NON_JOINING:
         return ZWNJ
     if before == MASK and arabic_after:
@@ -163,7 +163,7 @@ def _restore(text: str, spans: list[Span]) -> str:
             continue
         mine = spans[position : position + count]
         position += count
-        if _PERSIAN_LINE_RE.search(line.replace(MASK, "")):
+        if _ARABIC_LETTER_RE.search(line.replace(MASK, "")):
             lines[index] = unmask(line, mine, _render_persian)
         else:
             lines[index] = unmask(line, mine)
