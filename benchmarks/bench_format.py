@@ -136,8 +136,12 @@ def main() -> None:
         "first_call_s": first,
         "draft_chars_median": statistics.median(len(d) for d in sets["seen"] + sets["fresh"]),
     }
-    # `fresh` must be measured cold: its first pass is the one that meets the new words.
+    # A first pass over unseen words is the one that pays for them: the formatter's over `fresh`, and
+    # the normalizer's alone over another set of unseen words, to show where that time goes.
     results["formatter_fresh_first_pass"] = measure(formatter, sets["fresh"], 1)
+    other_vocabulary = fresh_vocabulary(rng)
+    other_fresh = [vary(seed, rng, other_vocabulary) for _ in range(args.drafts)]
+    results["normalize_text_fresh_first_pass"] = measure(normalize_text, other_fresh, 1)
     for name, drafts in sets.items():
         results[f"formatter_{name}"] = measure(formatter, drafts, args.repeat)
         results[f"normalize_text_{name}"] = measure(normalize_text, drafts, args.repeat)
