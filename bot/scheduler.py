@@ -61,6 +61,7 @@ class Scheduler:
         notices: StartupNotices,
         grace_minutes: int,
         clock: Callable[[], datetime] = utc_now,
+        retry_seconds: float = 5.0,
     ) -> None:
         self.job_queue = job_queue
         self.db = db
@@ -69,6 +70,7 @@ class Scheduler:
         self.grace_minutes = grace_minutes
         self.grace = timedelta(minutes=grace_minutes)
         self.clock = clock
+        self.retry_seconds = retry_seconds
         # Posts due before this were missed by more than the grace period at start-up: the editor
         # decides about them (a new time moves them above it).
         self.floor = clock() - self.grace
@@ -97,7 +99,7 @@ class Scheduler:
         )  # fmt: skip
         return report
 
-    async def wake(self) -> datetime | None:
+    async def wake(self, *, not_sooner_than: float = 0.0) -> datetime | None:
         """Set the timer for the next scheduled post (after any change to the schedule)."""
         upcoming = await self.db.next_scheduled_at(self.floor)
         for job in self.job_queue.get_jobs_by_name(TIMER):
@@ -105,15 +107,22 @@ class Scheduler:
         if upcoming is None:
             return None
         # A delay on our clock, so the timer fires when *our* clock reaches the post's time.
-        delay = max((upcoming - self.clock()).total_seconds(), 0.0)
+        delay = max((upcoming - self.clock()).total_seconds(), not_sooner_than)
         self.job_queue.run_once(self._fire, when=delay, name=TIMER, job_kwargs={"misfire_grace_time": None})
         return upcoming
 
     async def _fire(self, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Timer callback: publish every post that is due, oldest first, then set the next wake-up."""
+        not_sooner_than = 0.0
         try:
             for article in await self.db.list_due(self.clock()):
                 if article.scheduled_at is not None and article.scheduled_at >= self.floor:
                     await self.publisher.publish(article.id)
-        finally:
-            await self.wake()
+        except Exception:  # e.g. a locked database: try again a little later rather than spin
+            log.exception("publishing due posts failed; trying again in %s s", self.retry_seconds)
+            not_sooner_than = self.retry_seconds
+        try:
+            await self.wake(not_sooner_than=not_sooner_than)
+        except Exception:  # the timer must survive: without it nothing would go out any more
+            log.exception("could not read the schedule; trying again in %s s", self.retry_seconds)
+            self.job_queue.run_once(self._fire, when=self.retry_seconds, name=TIMER)
