@@ -47,6 +47,7 @@ _SPACE_AFTER_PUNCT_RE = re.compile(
 _INSIDE_BRACKETS_RE = re.compile(r"(?<=[«(]) +(?=\S)|(?<=\S) +(?=[»)])")
 _OUTSIDE_BRACKETS_RE = re.compile(f"[«(](?<={_AR}[«(])|(?<=[»)])(?={_AR})")
 _ZWNJ_RUN_RE = re.compile(f"{ZWNJ}[{ZWNJ} ]*")
+_LOOSE_JOINERS_RE = re.compile(f"[{ZWNJ}\u0640]+")
 _ARABIC_LETTER_RE = re.compile(_AR)
 
 _TO_PERSIAN_PUNCT = str.maketrans({",": "،", ";": "؛"})
@@ -174,9 +175,20 @@ def _render_persian(span: Span) -> str:
     return persian_number(span.text) if span.kind == "number" else span.text
 
 
+def _drop_loose_joiners(match: re.Match[str]) -> str:
+    """A half-space or tatweel that is not inside a word goes before masking, so that removing it
+    later cannot glue two protected spans into a new one (`12.ـ5` would turn into `12.5`)."""
+    text, start, end = match.string, match.start(), match.end()
+    before = text[start - 1] if start else ""
+    after = text[end] if end < len(text) else ""
+    return match.group() if before.isalnum() and after.isalpha() else ""
+
+
 def normalize_text(text: str) -> str:
     """Full Persian clean-up of `text`; the result has exactly as many lines (`\\n`) as the input."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if ZWNJ in text or "\u0640" in text:
+        text = _LOOSE_JOINERS_RE.sub(_drop_loose_joiners, text)
     masked, spans = mask(text)
     masked = _apply_hazm(masked)
     masked = _fix_spacing(masked)
