@@ -386,3 +386,19 @@ async def test_long_draft_is_previewed_and_posted_as_the_same_messages(desk: Des
     posts = desk.server.channel_posts()
     assert [p.html for p in posts] == previews
     assert article.channel_message_ids == [p.message_id for p in posts]
+
+
+async def test_delete_after_48_hours_is_explained_and_keeps_the_post(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, "خبر قدیمی\nمتن خبری که دیگر حذف نمی‌شود.")
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    await wait_status(desk, article_id, "published")
+    desk.server.clock.advance(49 * 3600)  # Telegram lets bots delete channel posts for 48 h only
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says(f"/delete {fa_digits(str(article_id))}")
+    ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:rmy"), after=before)
+    desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:rmy")
+    await desk.server.wait_for(lambda: "ممکن نشد" in _current_text(desk, ask))
+    assert "۴۸ ساعت" in _current_text(desk, ask)
+    assert len(desk.server.channel_posts()) == 1
+    article = await desk.db.get(article_id)
+    assert not article.deleted and article.status == "published"
