@@ -173,3 +173,13 @@ def test_numbers_links_and_handles_come_through_the_whole_formatter():
                  "https://example.com/a?b=1?", "\n\n@news_channel"]:  # fmt: skip
         assert kept in html_out, kept
     assert draft.blocks[-1].kind == "footer"
+
+
+def test_the_signature_never_stands_alone():
+    first, second = "ا" * 2000, "ب" * 2090  # together 4092 units: one message, but not with "\n\nامضا"
+    messages = render_post(Draft(None, (Block("lead", first), Block("paragraph", second))), signature="امضا")
+    assert messages == [first, second + "\n\nامضا"]
+    assert render_post(Draft(None, (Block("lead", first),)), signature="امضا") == [first + "\n\nامضا"]
+    assert render_post(Draft(None, ()), signature=" امضا ") == ["امضا"]
+    huge = "x" * MAX_MESSAGE_UTF16  # a signature longer than a message still comes last
+    assert render_post(Draft(None, (Block("lead", first),)), signature=huge) == [first, huge]

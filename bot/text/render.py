@@ -53,15 +53,29 @@ def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> s
     if footer:
         parts.append("\n".join(footer))
     if signature.strip():
-        parts.append(_escape(" ".join(signature.split())))
+        parts.append(_escape(_one_line(signature)))
     return "\n\n".join(parts)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def render_post(
     draft: Draft, *, bullet: str = "🔹", signature: str = "", limit: int = MAX_MESSAGE_UTF16
 ) -> list[str]:
-    """The HTML messages of the post, in the order they are sent (empty for an empty draft)."""
-    return split_html(render_html(draft, bullet=bullet, signature=signature), limit)
+    """The HTML messages of the post, in the order they are sent (empty for an empty draft).
+
+    The signature ends the last message and never stands there alone: when it does not fit beside
+    the end of the post, the end of the post is cut shorter to make room for it.
+    """
+    room = limit - utf16_len(_one_line(signature)) - 2  # the blank line before the signature
+    if not signature.strip() or room < 1:
+        return split_html(render_html(draft, bullet=bullet, signature=signature), limit)
+    messages = split_html(render_html(draft, bullet=bullet), limit)
+    tail = split_html(messages.pop(), room) if messages else []
+    closing = f"{tail.pop()}\n\n" if tail else ""
+    return [*messages, *tail, closing + _escape(_one_line(signature))]
 
 
 class _TextWithTags(HTMLParser):
