@@ -21,11 +21,12 @@ from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
-from telegram.error import TelegramError
+from telegram.error import InvalidToken, TelegramError
 from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import messages as msg
 from bot.config import Settings, load_settings
+from bot.inputs import UsageError
 from bot.publisher import Publisher, prepare_post, utc_now
 from bot.scheduler import Scheduler
 from bot.text.analyze import analyze
@@ -48,6 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     asyncio.set_event_loop(loop)  # PTB's run_* use the current loop; the database must share it
     db = loop.run_until_complete(Database.open(settings.database_path))
     application = build_application(settings, db)
+    loop.run_until_complete(_reach_bot_api(application, settings))
     log.info("newsdesk starting (%s)", "webhook" if settings.webhook_url else "polling")
     if settings.webhook_url:
         application.run_webhook(
@@ -61,6 +63,19 @@ def cmd_run(args: argparse.Namespace) -> int:
     else:
         application.run_polling(allowed_updates=Update.ALL_TYPES)
     return 0
+
+
+async def _reach_bot_api(application: Application, settings: Settings) -> None:
+    """Say in one line, before anything starts, when the Bot API is unreachable or refuses the token."""
+    try:
+        await application.bot.initialize()  # getMe; the Application reuses the initialized bot
+    except TelegramError as error:
+        await application.bot_data[SERVICES_KEY].db.close()
+        if isinstance(error, InvalidToken):
+            problem = f"BOT_TOKEN was refused by the Bot API at {settings.telegram_api_url}"
+        else:
+            problem = f"cannot reach the Bot API at TELEGRAM_API_URL={settings.telegram_api_url} ({error})"
+        raise UsageError(problem) from None
 
 
 def configure_logging(level: str) -> None:

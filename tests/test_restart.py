@@ -210,3 +210,13 @@ async def _schedule_one(path: Path) -> None:
         article_id = await db.create_draft(title, "", [f"<b>{title}</b>"], editor_id=EDITOR_ID,
                                            editor_chat_id=EDITOR_ID)  # fmt: skip
         assert await db.schedule(article_id, datetime.now(UTC) - timedelta(seconds=1))
+
+
+def test_run_with_a_refused_token_or_no_bot_api_says_so(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F811
+    env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3")
+    refused = _run_once(env | {"BOT_TOKEN": "123456:" + "B" * 35}, tmp_path)
+    assert refused.returncode == 2 and "BOT_TOKEN" in refused.stderr
+    unreachable = _run_once(env | {"TELEGRAM_API_URL": f"http://127.0.0.1:{_free_port()}/bot"}, tmp_path)
+    assert unreachable.returncode == 2 and "TELEGRAM_API_URL" in unreachable.stderr
+    for done in (refused, unreachable):
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
