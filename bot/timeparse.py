@@ -1,4 +1,5 @@
-"""Times typed by editors: `14:30`, `فردا ۸:۳۰`, `+2h`, `امشب`, `۱۴۰۵/۰۹/۱۰ ۰۸:۰۰`, `2026-12-01 08:00`.
+"""Times typed by editors: `14:30`, `فردا ۸:۳۰`, `+2h`, `۲ ساعت دیگر`, `امشب`, `۱۴۰۵/۰۹/۱۰ ۰۸:۰۰`,
+`2026-12-01 08:00`.
 
 `parse_when(text, now=..., tz=...)` reads the text in the editors' time zone (Persian, Latin and
 Arabic-Indic digits alike) and returns an aware UTC datetime, or raises `TimeParseError` whose
@@ -49,7 +50,10 @@ _RELATIVE_UNITS = {
     "d": 1440, "day": 1440, "days": 1440, "روز": 1440,
 }  # fmt: skip
 _RELATIVE_PART = re.compile(r"(\d{1,4})\s*([a-z]+|دقیقه|ساعت|روز)")
-_RELATIVE = re.compile(r"^\+\s*((?:\d{1,4}\s*(?:[a-z]+|دقیقه|ساعت|روز)\s*(?:و\s*)?)+)(?:دیگر|دیگه)?$")
+_RELATIVE = re.compile(
+    r"^(?:\+|in\s)?\s*((?:\d{1,4}\s*(?:[a-z]+|دقیقه|ساعت|روز)\s*(?:و\s*)?)+)"
+    r"(?:دیگر|دیگه|بعد|later|from now)?$"
+)
 _DAY_WORDS = {
     "امروز": 0, "today": 0, "امشب": 0, "tonight": 0,
     "فردا": 1, "tomorrow": 1, "فردا شب": 1,
