@@ -217,6 +217,7 @@ _LIGHT_PAST = frozenset(
 _LIGHT_PRESENT = frozenset(["شو", "کن", "یاب", "گیر", "ده", "نما", "گرد", "دار", "ساز", "آور", "آی", "رو"])
 
 
+@lru_cache(maxsize=65536)
 def _verb_part(word: str) -> bool:
     """A form of a light verb (`شده`, `یافته`, `نشده`, `کرد`, `کنند`): the verb of a compound verb
     (`بازسازی شده`, `کاهش یافته است`), written apart even where the lexicon lists the adjective
@@ -241,19 +242,19 @@ def _singulars(word: str) -> tuple[str, ...]:
 
 def _compound(left: str, right: str) -> str | None:
     """`left right` as one dictionary word: `سرمایه‌گذاری`, `تولیدکننده`, `مصرف‌کنندگان`."""
-    if left in FUNCTION_WORDS or right in FUNCTION_WORDS or _verb_part(right):
+    if left in FUNCTION_WORDS or right in FUNCTION_WORDS:
         return None
     # A plural is checked through its singular: مصرف‌کنندگان through مصرف‌کننده.
     singulars = _singulars(right)
     if joins_next(left):
         count = max(lexicon.word_count(left + ZWNJ + form) for form in singulars)
-        if count > 0 or (count == 0 and _verbal_noun(right, bare=True)):
-            return left + ZWNJ + right
-        return None
-    # After ا د ر و … the parts are written together; only for verbal nouns, so `کار کرد` stays.
-    if _verbal_noun(right, bare=False) and max(lexicon.word_count(left + form) for form in singulars) > 0:
-        return left + right
-    return None
+        joined = left + ZWNJ + right
+        listed = count > 0 or (count == 0 and _verbal_noun(right, bare=True))
+    else:
+        # After ا د ر و … the parts are written together; only for verbal nouns, so `کار کرد` stays.
+        joined = left + right
+        listed = _verbal_noun(right, bare=False) and max(lexicon.word_count(left + f) for f in singulars) > 0
+    return joined if listed and not _verb_part(right) else None
 
 
 @lru_cache(maxsize=131072)
