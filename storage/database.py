@@ -38,6 +38,9 @@ _COLUMNS = (
     " confirmation_message_id, url, failure_reason, attempts"
 )
 _LIVE = "status = 'published' AND deleted = 0"
+# The same test kept off indexes ('+'): next to `search_key` it must not make SQLite scan every published
+# row through the status index (300 ms at 100k articles instead of 0.3 ms).
+_LIVE_ROW = "+status = 'published' AND +deleted = 0"
 
 
 def to_db_time(moment: datetime) -> str:
@@ -440,7 +443,7 @@ class Database:
     async def latest(self, limit: int = 10, offset: int = 0) -> list[Article]:
         """Published, not deleted articles, newest first."""
         rows = await self._conn.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM articles WHERE search_key IS NOT NULL AND {_LIVE}"
+            f"SELECT {_COLUMNS} FROM articles WHERE search_key IS NOT NULL AND {_LIVE_ROW}"
             " ORDER BY search_key DESC LIMIT ? OFFSET ?",
             (limit, offset),
         )
@@ -471,7 +474,7 @@ class Database:
         marks = ",".join("?" * len(ranked.keys))
         rows = await self._conn.execute_fetchall(
             "SELECT search_key, id, external_id, title, body, published_at, url, channel_message_ids"
-            f" FROM articles WHERE search_key IN ({marks}) AND {_LIVE}",
+            f" FROM articles WHERE search_key IN ({marks}) AND {_LIVE_ROW}",
             [k for k, _ in ranked.keys],
         )
         by_key = {r[0]: r for r in rows}
