@@ -478,13 +478,13 @@ class Database:
             [k for k, _ in ranked.keys],
         )
         by_key = {r[0]: r for r in rows}
-        terms = frozenset(ranked.matched_terms)
+        terms = ranked.match_terms  # a prefix's completions included: no prefix tests per word
         hits = []
         for key, score in ranked.keys:
             row = by_key.get(key)
             if row is None:
                 continue
-            snippet = make_snippet(row[4] or row[3], terms, ranked.prefixes)
+            snippet = make_snippet(row[4] or row[3], terms)
             hits.append(
                 SearchHit(
                     article_id=row[1], external_id=row[2], title=row[3], snippet=snippet,

@@ -79,6 +79,8 @@ class Ranked:
     partial: bool = False
     matched_terms: tuple[str, ...] = ()
     prefixes: tuple[str, ...] = field(default=())
+    # Every indexed term the hits were matched on (a prefix's completions included), for snippets.
+    match_terms: frozenset[str] = frozenset()
 
 
 class SearchIndex:
@@ -194,7 +196,7 @@ class SearchIndex:
                 query, groups, df, n_docs, limit, offset, now_epoch
             )
             if keys or offset:
-                return Ranked(keys, False, query.terms, prefixes)
+                return Ranked(keys, False, query.terms, prefixes, _all_terms(groups))
         # Fallback: subsets of the usable terms, largest first, rarest (most telling) terms first.
         usable = [(i, g) for i, g in enumerate(groups) if g]
         weight = {i: sum(_idf(df[t], n_docs) for t in g) / len(g) for i, g in usable}
@@ -209,7 +211,9 @@ class SearchIndex:
                 if keys:
                     kept = tuple(query.terms[i] for i, _ in subset)
                     last_kept = query.prefix and subset[-1][0] == len(groups) - 1
-                    return Ranked(keys, True, kept, prefixes if last_kept else ())
+                    return Ranked(
+                        keys, True, kept, prefixes if last_kept else (), _all_terms(g for _, g in subset)
+                    )
         return Ranked([], True)
 
     async def _rank_words_then_completions(
@@ -279,6 +283,10 @@ class SearchIndex:
                 tf = TITLE_WEIGHT * (key in in_column["title"]) + (key in in_column["body"])
                 scores[key] += idf * tf * (_K1 + 1) / (tf + _K1)
         return list(scores.items())
+
+
+def _all_terms(groups: Iterable[list[str]]) -> frozenset[str]:
+    return frozenset(chain.from_iterable(groups))
 
 
 def _idf(df: int, n_docs: int) -> float:

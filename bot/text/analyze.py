@@ -18,11 +18,10 @@ matching, and that is shared through `fix_word`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import compress, count
-from operator import itemgetter
+from itertools import accumulate, compress, count
+from operator import itemgetter, sub
 
 from bot.text.halfspace import fix_word, join_pair
 from bot.text.lexicon import word_count, word_tags
@@ -212,52 +211,41 @@ class Snippet:
         return "".join(out)
 
 
+# A word as written (diacritics and tatweel inside it), to mark it within its piece.
 _TEXT_WORD = re.compile(r"[^\W_]+(?:[\u200c\u064B-\u065F\u0670\u0640]+[^\W_]+)*")
-
-
-@lru_cache(maxsize=1 << 18)
-def _text_word_term(word: str) -> str | None:
-    """The term of one word as written in the original text (cached: snippets see the same words)."""
-    norm = word.translate(_NORMALIZE)
-    return term(norm) if norm else None
-
-
-def _word_spans(text: str) -> Iterator[tuple[int, int, str]]:
-    """(start, end, term) for each word of the original text; offsets point into `text` itself."""
-    # Normalization may delete characters (diacritics), so words are found on the original text and
-    # each one is normalized on its own.
-    for match in _TEXT_WORD.finditer(text):
-        t = _text_word_term(match.group())
-        if t:
-            yield match.start(), match.end(), t
 
 
 def make_snippet(
     text: str, terms: frozenset[str], prefixes: tuple[str, ...] = (), *, max_words: int = 30
 ) -> Snippet:
-    """The `max_words`-word window of `text` holding most matched words (terms, or term prefixes)."""
-    spans = list(_word_spans(text))
-    if not spans:
-        return Snippet(text[:200], ())
-    hits = [t in terms or (bool(prefixes) and t.startswith(prefixes)) for _, _, t in spans]
-    best_start, best_count, count = 0, -1, 0
-    for i in range(len(spans)):
-        count += hits[i]
-        if i >= max_words:
-            count -= hits[i - max_words]
-        if count > best_count:
-            best_count, best_start = count, max(0, i - max_words + 1)
-    window = spans[best_start : best_start + max_words]
-    start = 0 if best_start == 0 else window[0][0]
-    end = len(text) if best_start + max_words >= len(spans) else window[-1][1]
-    excerpt = text[start:end].strip()
-    shift = text.index(excerpt, start) if excerpt else start
-    marks = tuple(
-        (s - shift, e - shift)
-        for (s, e, _), hit in zip(window, hits[best_start : best_start + max_words], strict=True)
-        if hit
-    )
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if end < len(text) else ""
-    shifted = tuple((s + len(prefix), e + len(prefix)) for s, e in marks)
-    return Snippet(prefix + excerpt.replace("\n", " ") + suffix, shifted)
+    """The `max_words`-piece window of `text` holding most matched words (terms, or term prefixes).
+
+    Pieces are cut at whitespace and analyzed through the same cache as indexing, so a snippet costs
+    little more than a dictionary lookup per word; whitespace in the excerpt becomes single spaces."""
+    pieces = text.split()
+    if not pieces:
+        return Snippet("", ())
+    chunks = _chunks(pieces)
+    def matches(t: str | None) -> bool:
+        return bool(t) and (t in terms or (bool(prefixes) and t.startswith(prefixes)))  # type: ignore[union-attr, arg-type]
+
+    if prefixes:
+        hits = [any(map(matches, c[1])) for c in chunks]
+    else:
+        hits = [not terms.isdisjoint(c[1]) for c in chunks]
+    best = 0
+    if len(pieces) > max_words:
+        sums = list(accumulate(hits, initial=0))
+        counts = list(map(sub, sums[max_words:], sums[:-max_words]))
+        best = counts.index(max(counts))
+    window = pieces[best : best + max_words]
+    lead = "… " if best > 0 else ""
+    spans, pos = [], len(lead)
+    for piece, hit in zip(window, hits[best : best + max_words], strict=True):
+        if hit:
+            for word in _TEXT_WORD.finditer(piece):
+                if matches(term(word.group().translate(_NORMALIZE))):
+                    spans.append((pos + word.start(), pos + word.end()))
+        pos += len(piece) + 1
+    tail = " …" if best + max_words < len(pieces) else ""
+    return Snippet(lead + " ".join(window) + tail, tuple(spans))
