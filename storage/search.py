@@ -30,7 +30,7 @@ from bot.text.analyze import ANALYZER_VERSION, analyzed_text
 from bot.text.query import ParsedQuery, fts_match
 
 TITLE_WEIGHT = 3.0
-BM25_BUDGET = 4_000
+BM25_BUDGET = 8_000
 CANDIDATES = 400
 RERANK_POOL = 100
 PREFIX_EXPANSIONS = 12
