@@ -168,6 +168,7 @@ class Database:
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA cache_size = -65536")  # 64 MB: big imports touch large indexes
             db = cls(conn)
             await db._migrate()
         except BaseException:
