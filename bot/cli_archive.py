@@ -14,6 +14,8 @@ import json
 import sqlite3
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,8 +25,10 @@ from bot.importers import Malformed, NotAnArchive, Skipped, detect_format, read_
 from bot.inputs import UsageError
 from bot.text.query import parse_query
 from storage.database import Database, ImportCounts, ImportRecord, SearchHit, SearchResult
+from storage.search import index_texts_batch
 
 IMPORT_BATCH = 5000
+WORKER_MIN_BYTES = 8 << 20
 MAX_LIMIT = 100
 MAX_REPORTED_PROBLEMS = 5
 
@@ -87,7 +91,9 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar = tqdm(total=size, unit="B", unit_scale=True, desc="import", leave=False,
                    disable=not sys.stderr.isatty())  # fmt: skip
         with bar:
-            counts = asyncio.run(_import(_Progress(stream, bar), fmt, database_path(args), args.file))
+            counts = asyncio.run(
+                _import(_Progress(stream, bar), fmt, database_path(args), args.file, size)
+            )
     print(
         f"imported {counts['imported']:,}, skipped {counts['duplicates'] + counts['skipped']:,}"
         f" (already archived {counts['duplicates']:,}, service or empty {counts['skipped']:,}),"
@@ -96,16 +102,19 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _import(stream, fmt: str, db_path: Path, name: str) -> dict[str, int]:
+async def _import(stream, fmt: str, db_path: Path, name: str, size: int) -> dict[str, int]:
     counts = dict.fromkeys(("imported", "duplicates", "skipped", "malformed"), 0)
     try:
         db = await Database.open(db_path)
     except (OSError, sqlite3.Error) as exc:
         raise UsageError(f"{db_path}: cannot open the database ({exc})") from None
+    # A big file's analysis runs in a second process, so parsing and SQL (this process) and analysis
+    # use both cores; a small file is not worth a process start.
+    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn")) if size >= WORKER_MIN_BYTES else None
+    pipeline = _ImportPipeline(db, pool, counts)
     async with db:
-        in_flight: asyncio.Task | None = None
-        batch: list[ImportRecord] = []
         try:
+            batch: list[ImportRecord] = []
             for number, item in enumerate(read_archive(stream, fmt)):
                 if number % 200 == 0:
                     # Let the batch in flight hand its next statement to the connection's thread.
@@ -113,11 +122,7 @@ async def _import(stream, fmt: str, db_path: Path, name: str) -> dict[str, int]:
                 if isinstance(item, ImportRecord):
                     batch.append(item)
                     if len(batch) >= IMPORT_BATCH:
-                        # One batch's SQL runs in the connection's thread while the next is parsed
-                        # and analyzed in this one.
-                        if in_flight is not None:
-                            _count(await in_flight, counts)
-                        in_flight = asyncio.create_task(db.import_articles(batch))
+                        await pipeline.push(batch)
                         batch = []
                 elif isinstance(item, Skipped):
                     counts["skipped"] += 1
@@ -125,13 +130,53 @@ async def _import(stream, fmt: str, db_path: Path, name: str) -> dict[str, int]:
                     counts["malformed"] += 1
                     if counts["malformed"] <= MAX_REPORTED_PROBLEMS:
                         print(f"newsdesk import: {name}: {item.where}: {item.reason}", file=sys.stderr)
+            await pipeline.push(batch)
+            await pipeline.finish()
         except NotAnArchive as exc:
             raise UsageError(f"{name}: {exc}") from None
         finally:
-            if in_flight is not None:
-                _count(await in_flight, counts)
-        _count(await db.import_articles(batch), counts)
+            await pipeline.finish()
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
     return counts
+
+
+class _ImportPipeline:
+    """Batches go: duplicate check → analysis (worker process, or inline) → one transaction each.
+    While one batch's transaction runs in the connection's thread, the next one is analyzed."""
+
+    def __init__(self, db: Database, pool: ProcessPoolExecutor | None, counts: dict[str, int]) -> None:
+        self._db, self._pool, self._counts = db, pool, counts
+        self._analyzing: tuple[list[ImportRecord], asyncio.Future | None] | None = None
+        self._inserting: asyncio.Task | None = None
+
+    async def push(self, batch: list[ImportRecord]) -> None:
+        """Start analyzing `batch`; store the batch analyzed before it."""
+        archived = await self._db.archived_imports([r.external_id for r in batch])
+        fresh = [r for r in batch if r.external_id not in archived]
+        self._counts["duplicates"] += len(batch) - len(fresh)
+        future = None
+        if self._pool is not None and fresh:
+            loop = asyncio.get_running_loop()
+            future = loop.run_in_executor(self._pool, index_texts_batch, [(r.title, r.body) for r in fresh])
+        previous, self._analyzing = self._analyzing, (fresh, future)
+        if previous is not None:
+            await self._store(*previous)
+
+    async def finish(self) -> None:
+        """Store whatever is still being analyzed or written."""
+        previous, self._analyzing = self._analyzing, None
+        if previous is not None:
+            await self._store(*previous)
+        if self._inserting is not None:
+            task, self._inserting = self._inserting, None
+            _count(await task, self._counts)
+
+    async def _store(self, records: list[ImportRecord], future: asyncio.Future | None) -> None:
+        analyzed = await future if future is not None else None
+        if self._inserting is not None:
+            _count(await self._inserting, self._counts)
+        self._inserting = asyncio.create_task(self._db.import_articles(records, analyzed=analyzed))
 
 
 def _count(result: ImportCounts, counts: dict[str, int]) -> None:

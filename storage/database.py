@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections import Counter
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -324,6 +324,14 @@ class Database:
             await self._index.add([IndexEntry.build(key, title, body)])
             return True
 
+    async def record_sent_parts(self, article_id: int, message_ids: Sequence[int]) -> bool:
+        """While 'publishing': the channel message ids of the parts that certainly went out so far,
+        so a publication cut off by a crash resumes after them instead of sending them twice."""
+        return await self._update(
+            article_id, "channel_message_ids = ?", (json.dumps([int(m) for m in message_ids]),),
+            "status = 'publishing'",
+        )  # fmt: skip
+
     async def mark_failed(self, article_id: int, reason: str) -> bool:
         """'publishing' → 'failed' with the reason (shown to the editor); the post stays recoverable."""
         return await self._update(
@@ -523,16 +531,23 @@ class Database:
             found.update(r[0] for r in rows)
         return found
 
-    async def import_articles(self, records: Iterable[ImportRecord]) -> ImportCounts:
-        """Archive already-published articles in one transaction (call it per batch of ~1,000).
+    async def archived_imports(self, external_ids: Sequence[str]) -> set[str]:
+        """Which of these external ids are already archived from an import."""
+        return await self._archived_imports(self._conn, list(external_ids))
 
-        Idempotent: a record whose external id is already archived (or repeated in the batch) is
-        counted as a duplicate and changes nothing."""
-        batch: dict[str, ImportRecord] = {}
-        seen = 0
-        for record in records:
-            seen += 1
-            batch.setdefault(record.external_id, record)
+    async def import_articles(
+        self, records: Sequence[ImportRecord], *, analyzed: Sequence[tuple[str, str]] | None = None
+    ) -> ImportCounts:
+        """Archive already-published articles in one transaction (call it per batch of ~5,000).
+
+        `analyzed`, if given, is `storage.search.index_texts` of each record, in order (computed
+        elsewhere, e.g. in a worker process). Idempotent: a record whose external id is already
+        archived (or repeated in the batch) is counted as a duplicate and changes nothing."""
+        texts = analyzed if analyzed is not None else [None] * len(records)
+        batch: dict[str, tuple[ImportRecord, tuple[str, str] | None]] = {}
+        for record, text in zip(records, texts, strict=True):
+            batch.setdefault(record.external_id, (record, text))
+        seen = len(records)
         if not batch:
             return ImportCounts(0, seen)
         # Already archived ones are dropped before analysis, so importing a file again costs little.
@@ -540,13 +555,16 @@ class Database:
             del batch[eid]
         # Analysis runs before taking the lock, so a caller that keeps the next batch's call in
         # flight overlaps it with this batch's SQL in the connection's thread.
-        analyzed = {eid: IndexEntry.build(0, r.title, r.body) for eid, r in batch.items()}
-        df = Counter(chain.from_iterable(e.terms for e in analyzed.values()))
+        analyzed_entries = {
+            eid: IndexEntry.from_texts(0, *text) if text else IndexEntry.build(0, r.title, r.body)
+            for eid, (r, text) in batch.items()
+        }
+        df = Counter(chain.from_iterable(e.terms for e in analyzed_entries.values()))
         async with self._transaction() as conn:
             existing = await self._archived_imports(conn, list(batch))  # imported meanwhile
-            fresh = [r for eid, r in batch.items() if eid not in existing]
+            fresh = [r for eid, (r, _) in batch.items() if eid not in existing]
             for eid in existing:
-                df.subtract(analyzed[eid].terms)
+                df.subtract(analyzed_entries[eid].terms)
             (last_id,) = (await conn.execute_fetchall("SELECT COALESCE(max(id), 0) FROM articles"))[0]
             now = _now()
             rows_out, entries = [], []
@@ -555,7 +573,7 @@ class Database:
                 published = to_db_time(record.published_at)
                 rows_out.append((number, record.external_id, record.title, record.body, published,
                                  now, now, record.url, key))  # fmt: skip
-                entries.append(replace(analyzed[record.external_id], key=key))
+                entries.append(replace(analyzed_entries[record.external_id], key=key))
             await conn.executemany(
                 "INSERT INTO articles (id, source, external_id, title, body, status, published_at,"
                 " created_at, updated_at, url, search_key)"

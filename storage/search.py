@@ -62,13 +62,29 @@ class IndexEntry:
 
     @classmethod
     def build(cls, key: int, title: str, body: str) -> IndexEntry:
-        """Analyze an article (the same text always gives the same entry: removal relies on it).
+        """Analyze an article (the same text always gives the same entry: removal relies on it)."""
+        return cls.from_texts(key, *index_texts(title, body))
 
-        Each column keeps each term once: fewer tokens make FTS5 inserts cheaper, and bm25 then
-        sees binary term frequencies — what matters in a news item is whether it is about the word."""
-        title_terms = dict.fromkeys(analyzed_text(title).split())
-        body_terms = dict.fromkeys(analyzed_text(body).split())
-        return cls(key, " ".join(title_terms), " ".join(body_terms), frozenset(title_terms | body_terms))
+    @classmethod
+    def from_texts(cls, key: int, title_terms: str, body_terms: str) -> IndexEntry:
+        """An entry from `index_texts` output (computed here or in another process)."""
+        terms = frozenset(title_terms.split()) | frozenset(body_terms.split())
+        return cls(key, title_terms, body_terms, terms)
+
+
+def index_texts(title: str, body: str) -> tuple[str, str]:
+    """The indexed text of a title and a body: their analyzed terms, each once per column.
+
+    Fewer tokens make FTS5 inserts cheaper, and bm25 then sees binary term frequencies — what
+    matters in a news item is whether it is about the word."""
+    return " ".join(dict.fromkeys(analyzed_text(title).split())), " ".join(
+        dict.fromkeys(analyzed_text(body).split())
+    )
+
+
+def index_texts_batch(articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """`index_texts` for many (title, body) pairs: one call per batch for a worker process."""
+    return [index_texts(title, body) for title, body in articles]
 
 
 @dataclass(frozen=True, slots=True)

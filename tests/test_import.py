@@ -169,3 +169,15 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
     assert main([a.format(**names) for a in argv]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+
+
+def test_cli_import_analyzes_big_files_in_a_worker_process(tmp_path, monkeypatch, capsys):
+    from bot import cli_archive
+
+    monkeypatch.setattr(cli_archive, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(cli_archive, "IMPORT_BATCH", 2)  # several batches through the pipeline
+    db = tmp_path / "archive.sqlite3"
+    assert main(["import", str(EXPORT), "--db", str(db)]) == 0
+    assert capsys.readouterr().out.startswith("imported 5, skipped 3")
+    assert main(["search", "پروژه عمرانی", "--json", "--db", str(db)]) == 0
+    assert [h["id"] for h in json.loads(capsys.readouterr().out)] == ["2"]

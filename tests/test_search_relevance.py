@@ -156,10 +156,10 @@ async def _build(path) -> None:
                 batch = []
         await db.import_articles(batch)
         # The articles under test are spread over the distractors' time span, none the newest.
-        await db.import_articles(
+        await db.import_articles([
             ImportRecord(ext_id, title, body, NOW - timedelta(days=3 + 2 * i))
             for i, (ext_id, (title, body)) in enumerate(ARTICLES.items())
-        )
+        ])
 
 
 @pytest.fixture(scope="session")
