@@ -175,6 +175,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "❓ Post #{article_id} was being published when the bot stopped; it may or may not be in the "
         "channel. Check the channel and choose:",
     ),
+    "uncertain_part": (
+        "❓ پست #{article_id} ({parts} پیام) هنگام توقف ربات در حال انتشار بود: {done} پیام نخستش در کانال "
+        "است و معلوم نیست پیام {part} رسیده یا نه. کانال را نگاه کنید و انتخاب کنید (ادامه از همان‌جا "
+        "منتشر می‌شود، نه از اول):",
+        "❓ Post #{article_id} ({parts} messages) was being published when the bot stopped: its first "
+        "{done} are in the channel; message {part} may or may not be. Check the channel and choose "
+        "(publishing resumes from there, not from the start):",
+    ),
     "missed": (
         "⏰ پست #{article_id} برای {when} زمان‌بندی شده بود و ربات در آن زمان خاموش بود "
         "({late} دقیقه تأخیر). چه کنم؟",
@@ -208,6 +216,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "The new text needs {new} message(s) but the published post has {old}; match its length, or "
         "delete the post and publish again.",
     ),
+    "edit_unknown_ids": (
+        "شناسهٔ همهٔ پیام‌های پست #{article_id} در کانال معلوم نیست (پس از توقف ربات تأیید شد)؛ آن را در "
+        "خود کانال اصلاح کنید.",
+        "Not every channel message of post #{article_id} is known (it was confirmed by hand after a "
+        "stop); correct it in the channel itself.",
+    ),
     "edit_failed": (
         "اصلاح پست #{article_id} در کانال ممکن نشد: {reason}",
         "Post #{article_id} could not be corrected in the channel: {reason}",
@@ -223,6 +237,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "delete_confirm": (
         "پست #{article_id} از کانال و بایگانی حذف شود؟",
         "Delete post #{article_id} from the channel and the archive?",
+    ),
+    "deleted_partly": (
+        "🗑 پست #{article_id} از بایگانی حذف شد؛ {unknown} پیام آن را که شناسه‌اش معلوم نیست خودتان از "
+        "کانال پاک کنید.",
+        "🗑 Post #{article_id} is deleted from the archive; delete its {unknown} message(s) of unknown id "
+        "from the channel yourself.",
     ),
     "deleted": ("🗑 پست #{article_id} حذف شد.", "🗑 Post #{article_id} is deleted."),
     "delete_failed": (

@@ -13,8 +13,10 @@ already sent, and tells the editor why; the post stays recoverable.
 Publications run one at a time (a post's parts are never interleaved with another's) and as tasks
 of their own, so shutdown can let the one in flight finish (`drain`).
 
-A crash between `publishing` and `published` leaves the row in `publishing`; at start-up such
-rows are reported to the editor as uncertain instead of being sent again (see bot.scheduler).
+Each part's channel message id is recorded as soon as Telegram confirms it, so the only doubt a
+crash can leave is about one part: the first unrecorded one. At start-up (bot.scheduler) a row
+left in `publishing` with every part recorded is completed; otherwise the editor is asked about
+that part, and a retry resumes after the recorded parts instead of repeating them.
 """
 
 from __future__ import annotations
@@ -201,23 +203,27 @@ class Publisher:
         article = await self.db.get(article_id)
         assert article is not None  # claimed just now
         silent = self.tz is not None and is_quiet(self.clock(), self.quiet_hours, self.tz)
-        sent: list[int] = []
+        # Parts recorded by an earlier attempt that was cut off are in the channel: resume after them.
+        sent = list(article.channel_message_ids)
         try:
-            for html in article.html:
+            for html in article.html[len(sent) :]:
                 message = await self._send(html, silent=silent)
                 sent.append(message.message_id)
+                await self.db.record_sent_parts(article_id, sent)
         except PublishError as error:
             log.warning("post %s failed: %s", article_id, error)
             await self._take_back(sent)
+            await self.db.record_sent_parts(article_id, [])
             await self.db.mark_failed(article_id, f"{error.reason}: {error.detail}")
             await self._tell(self.notices.failed(article, error.reason, error.detail))
             return Outcome.FAILED, article, sent
         except UncertainDelivery as error:
             log.warning("post %s may or may not be in the channel: %s", article_id, error)
-            return Outcome.UNCERTAIN, article, sent
-        await self.db.mark_published(article_id, sent, self.clock())
+            return Outcome.UNCERTAIN, await self.db.get(article_id) or article, sent
+        known = [message_id for message_id in sent if message_id > 0]
+        await self.db.mark_published(article_id, known, self.clock())
         log.info("post %s published as messages %s", article_id, sent)
-        return Outcome.PUBLISHED, article, sent
+        return Outcome.PUBLISHED, article, known
 
     async def _send(self, html: str, *, silent: bool) -> Message:
         """One channel message, with flood waits and retries; `PublishError` when it cannot go."""
@@ -254,6 +260,8 @@ class Publisher:
     async def _take_back(self, message_ids: Sequence[int]) -> None:
         """Delete the parts of a post that went out before it failed, so a retry starts clean."""
         for message_id in message_ids:
+            if message_id <= 0:  # a part the editor confirmed by eye: its id is unknown
+                continue
             try:
                 await self.bot.delete_message(self.channel_id, message_id)
             except TelegramError as error:

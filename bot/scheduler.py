@@ -9,13 +9,14 @@ posts are pending, and a job can never disagree with its row.
 At start-up `rearm()` reads every pending row: posts missed while the bot was down go out at once
 if at most MISFIRE_GRACE_MINUTES late, and are put to the editor otherwise (they stay below the
 timer's floor until the editor picks a new time); rows left in `publishing` by a crash are
-reported to the editor as uncertain — never sent again blindly.
+completed when Telegram had confirmed every part, and otherwise reported to the editor as
+uncertain — never sent again blindly.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -38,6 +39,8 @@ class StartupNotices(Protocol):
 
     async def uncertain(self, article: Article) -> None: ...
 
+    async def published(self, article: Article, message_ids: Sequence[int]) -> None: ...
+
 
 @dataclass
 class RearmReport:
@@ -47,6 +50,7 @@ class RearmReport:
     due_now: list[int] = field(default_factory=list)
     missed: list[int] = field(default_factory=list)
     uncertain: list[int] = field(default_factory=list)
+    completed: list[int] = field(default_factory=list)  # every part confirmed before the stop
 
 
 class Scheduler:
@@ -83,6 +87,13 @@ class Scheduler:
         now = self.clock()
         self.floor = now - self.grace
         for article in await self.db.list_publishing():
+            if article.html and len(article.channel_message_ids) == len(article.html):
+                # Telegram confirmed every part; only the last bookkeeping step was cut off.
+                known = [message_id for message_id in article.channel_message_ids if message_id > 0]
+                await self.db.mark_published(article.id, known, article.updated_at)
+                report.completed.append(article.id)
+                await self.notices.published(article, known)
+                continue
             report.uncertain.append(article.id)
             await self.notices.uncertain(article)
         for article in await self.db.list_due(now):

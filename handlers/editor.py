@@ -201,7 +201,12 @@ class EditorNotices:
 
     async def uncertain(self, article: Article) -> None:
         """Ask about a post that was being sent when the bot stopped."""
-        text = msg.text("uncertain", msg.FA, article_id=article.id)
+        done, parts = len(article.channel_message_ids), len(article.html)
+        if parts > 1:
+            text = msg.text("uncertain_part", msg.FA, article_id=article.id, parts=parts, done=done,
+                            part=done + 1)  # fmt: skip
+        else:
+            text = msg.text("uncertain", msg.FA, article_id=article.id)
         await self._send(article, text, uncertain_keyboard(article.id, msg.FA))
 
 
@@ -470,11 +475,29 @@ async def _act_uncertain(
             await svc.publisher.publish(article_id)
             return msg.text("done", lang), None
     elif action == "sent":
-        if await svc.db.mark_published(article_id, [], svc.clock()):
+        if await _confirm_uncertain_part(svc, article_id):
             return msg.text("marked_published", lang, article_id=article_id), None
     elif await svc.db.mark_failed(article_id, "dropped by the editor") and await svc.db.cancel(article_id):
         return msg.text("cancelled", lang, article_id=article_id), None
     return await _refusal(svc, article_id, lang), None
+
+
+async def _confirm_uncertain_part(svc: Services, article_id: int) -> bool:
+    """The editor saw the doubtful part in the channel: record it (its id is unknown, so a
+    placeholder below zero), then publish the parts after it, if any; False if not uncertain."""
+    article = await svc.db.get(article_id)
+    if article is None or article.status != "publishing":
+        return False
+    confirmed = [*article.channel_message_ids, -article_id]
+    if len(confirmed) >= len(article.html):
+        known = [message_id for message_id in confirmed if message_id > 0]
+        return await svc.db.mark_published(article_id, known, svc.clock())
+    if not await svc.db.record_sent_parts(article_id, confirmed):
+        return False
+    if await svc.db.revert_to_scheduled(article_id, svc.clock()):
+        await svc.publisher.publish(article_id)
+        return True
+    return False
 
 
 async def _act_ask_delete(
@@ -596,6 +619,9 @@ async def _correct_published(update: Update, context: ContextTypes.DEFAULT_TYPE,
         await message.reply_text(msg.text("draft_empty", lang))
         return True
     old_ids = list(article.channel_message_ids)
+    if len(old_ids) != len(article.html):  # a part was confirmed by eye: its message id is unknown
+        await message.reply_text(msg.text("edit_unknown_ids", lang, article_id=article.id))
+        return True
     if len(post.messages) != len(old_ids):
         parts = {"new": len(post.messages), "old": len(old_ids)}
         await message.reply_text(msg.text("edit_parts_differ", lang, **parts))
@@ -661,6 +687,9 @@ async def _delete_published(
         except TelegramError as error:
             return msg.text("delete_failed", lang, article_id=article_id, reason=html.escape(str(error)))
     await svc.db.mark_deleted(article_id)
+    unknown = len(article.html) - len(article.channel_message_ids)
+    if unknown > 0:
+        return msg.text("deleted_partly", lang, article_id=article_id, unknown=unknown)
     return msg.text("deleted", lang, article_id=article_id)
 
 

@@ -402,3 +402,33 @@ async def test_delete_after_48_hours_is_explained_and_keeps_the_post(desk: Desk)
     assert len(desk.server.channel_posts()) == 1
     article = await desk.db.get(article_id)
     assert not article.deleted and article.status == "published"
+
+
+async def test_editor_confirms_a_doubtful_part_and_the_rest_follows(
+    botapi: BotApiServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "newsdesk.sqlite3"
+    parts = ["<b>بخش یک</b>", "بخش دو", "بخش سه"]
+    async with Database.open(path) as db:  # part one went out (confirmed), part two was in flight
+        article_id = await db.create_draft("سه‌بخشی", "متن", parts, editor_id=EDITOR_ID,
+                                           editor_chat_id=EDITOR_ID)  # fmt: skip
+        assert await db.schedule(article_id, datetime.now(UTC) - timedelta(minutes=1))
+        assert await db.claim_for_publishing(article_id)
+        assert await db.record_sent_parts(article_id, [7001])
+    botapi.user_sends_text(EDITOR_ID, "/start")
+
+    async with running_desk(botapi, path) as desk:
+        notice = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:sent"))
+        assert "۱ پیام نخستش" in notice.text and "پیام ۲" in notice.text
+        desk.server.user_presses_button(EDITOR_ID, notice, f"p:{article_id}:sent")  # part two is there
+        article = await wait_status(desk, article_id, "published")
+        [third] = desk.server.channel_posts()
+        assert third.text == "بخش سه"  # only the part after the confirmed one was sent
+        assert article.channel_message_ids == [7001, third.message_id]
+        # Its second message id is unknown, so a correction is refused with an explanation.
+        confirmation = await desk.wait_bot_message(EDITOR_ID, lambda m: "منتشر شد" in (m.text or ""))
+        before = desk.last_id(EDITOR_ID)
+        await desk.editor_says("سه‌بخشی\nمتن تازه", reply_to=confirmation)
+        refusal = await desk.wait_bot_message(EDITOR_ID, after=before)
+        assert "معلوم نیست" in refusal.text

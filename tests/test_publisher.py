@@ -291,3 +291,32 @@ async def test_connection_refused_is_retried_then_failed(db: Database, sleeps: S
     assert notices.failed_calls[0][1] is FailureReason.NETWORK
     assert notices.uncertain_calls == []
     assert (await db.get(article_id)).status == "failed"
+
+
+async def test_parts_are_recorded_so_a_cut_off_post_resumes_after_them(
+    publisher: Publisher, db: Database, botapi: BotApiServer, notices: Notices  # noqa: F811
+) -> None:
+    article_id = await scheduled_post(db, limit_parts=["<b>بخش یک</b>", "بخش دو", "بخش سه"])
+    original = publisher.bot.send_message
+    channel_id = botapi.channel.id
+
+    async def lose_the_answer_after_the_first(*args, **kwargs):
+        message = await original(*args, **kwargs)
+        if len(botapi.channel_posts()) == 1:
+            botapi.inject_fault("disconnect", times=1, method="sendMessage", chat_id=channel_id)
+        return message
+
+    publisher.bot = _BotWith(publisher.bot, send_message=lose_the_answer_after_the_first)
+    assert await publisher.publish(article_id) is Outcome.UNCERTAIN
+    [first] = botapi.channel_posts()
+    article = await db.get(article_id)
+    assert article.status == "publishing" and article.channel_message_ids == [first.message_id]
+    assert notices.uncertain_calls == [article_id]
+
+    # The editor looked: part two is not in the channel. Publishing resumes with it, not from the start.
+    publisher.bot = publisher.bot._bot
+    assert await db.revert_to_scheduled(article_id, datetime.now(UTC))
+    assert await publisher.publish(article_id) is Outcome.PUBLISHED
+    posts = botapi.channel_posts()
+    assert [p.text for p in posts] == ["بخش یک", "بخش دو", "بخش سه"]
+    assert (await db.get(article_id)).channel_message_ids == [p.message_id for p in posts]

@@ -42,12 +42,16 @@ class StartupNotices:
     def __init__(self) -> None:
         self.missed_ids: list[int] = []
         self.uncertain_ids: list[int] = []
+        self.published_ids: list[tuple[int, list[int]]] = []
 
     async def missed(self, article: Article, late: timedelta) -> None:
         self.missed_ids.append(article.id)
 
     async def uncertain(self, article: Article) -> None:
         self.uncertain_ids.append(article.id)
+
+    async def published(self, article: Article, message_ids) -> None:
+        self.published_ids.append((article.id, list(message_ids)))
 
 
 @pytest.fixture
@@ -138,3 +142,15 @@ async def test_a_failing_round_is_retried_later_not_in_a_loop(job_queue, db: Dat
             break
         await asyncio.sleep(0.01)
     assert (await db.get(due)).status == "published"
+
+
+async def test_a_post_whose_every_part_was_confirmed_is_completed_not_asked(job_queue, db: Database) -> None:
+    article_id = await post(db, datetime.now(UTC) - timedelta(minutes=1), publishing=True)
+    assert await db.record_sent_parts(article_id, [501])  # Telegram confirmed it; then the crash
+    notices = StartupNotices()
+    scheduler = Scheduler(job_queue, db, RecordingPublisher(db), notices=notices, grace_minutes=30)
+    report = await scheduler.rearm()
+    assert (report.completed, report.uncertain) == ([article_id], [])
+    assert notices.published_ids == [(article_id, [501])] and notices.uncertain_ids == []
+    article = await db.get(article_id)
+    assert article.status == "published" and article.channel_message_ids == [501]
