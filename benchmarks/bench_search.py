@@ -2,7 +2,8 @@
 
 How: a synthetic archive (benchmarks/synthetic_archive.py: fixed seed, Zipf draws over hazm's
 words.dat, 80–300-word bodies) is written as JSON Lines and imported with the real command,
-`newsdesk import`, in a child process (its wall time and peak RSS are measured). A fixed mix of
+`newsdesk import`, in a child process (its wall time and peak RSS — the largest of the import
+process and its analysis worker — are measured). A fixed mix of
 queries — 1, 2 and 3 words drawn from common, medium and rare ranks of the same vocabulary — then
 goes through `newsdesk search --batch`, whose per-query `ms` is the search alone (index opened
 once); the batch runs twice and the second, warm run is reported. In the same run, on the same
@@ -121,6 +122,7 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsdesk-bench"))
     parser.add_argument("--queries", type=int, default=QUERIES_PER_BUCKET, help="queries per bucket (9)")
     parser.add_argument("--ref-queries", type=int, default=10, help="queries per bucket for the references")
+    parser.add_argument("--import-only", action="store_true", help="measure the import and stop")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     data = args.workdir / f"synthetic-{args.size}-{SEED}.jsonl"
@@ -137,6 +139,10 @@ def main() -> None:
     imported = run_import(data, db)
     imported["articles_per_second"] = round(args.size / imported["seconds"])
     report["import"] = imported
+    if args.import_only:
+        report["db_mb"] = round(db.stat().st_size / 1e6)
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
     second = run_import(data, db)
     report["reimport_same_file"] = second["summary"]
     files = [Path(f"{db}{suffix}") for suffix in ("", "-wal")]
