@@ -212,7 +212,7 @@ class Publisher:
                 await self.db.record_sent_parts(article_id, sent)
         except PublishError as error:
             log.warning("post %s failed: %s", article_id, error)
-            await self._take_back(sent)
+            await self.take_back(sent)
             await self.db.record_sent_parts(article_id, [])
             await self.db.mark_failed(article_id, f"{error.reason}: {error.detail}")
             await self._tell(self.notices.failed(article, error.reason, error.detail))
@@ -257,8 +257,8 @@ class Publisher:
             except TelegramError as error:
                 raise PublishError(FailureReason.BAD_REQUEST, str(error)) from error
 
-    async def _take_back(self, message_ids: Sequence[int]) -> None:
-        """Delete the parts of a post that went out before it failed, so a retry starts clean."""
+    async def take_back(self, message_ids: Sequence[int]) -> None:
+        """Delete parts of a post that went out before it failed or was dropped (best effort)."""
         for message_id in message_ids:
             if message_id <= 0:  # a part the editor confirmed by eye: its id is unknown
                 continue

@@ -477,9 +477,19 @@ async def _act_uncertain(
     elif action == "sent":
         if await _confirm_uncertain_part(svc, article_id):
             return msg.text("marked_published", lang, article_id=article_id), None
-    elif await svc.db.mark_failed(article_id, "dropped by the editor") and await svc.db.cancel(article_id):
+    elif await _drop_uncertain(svc, article_id):
         return msg.text("cancelled", lang, article_id=article_id), None
     return await _refusal(svc, article_id, lang), None
+
+
+async def _drop_uncertain(svc: Services, article_id: int) -> bool:
+    """The editor does not want the half-sent post: take back its confirmed parts and cancel it."""
+    article = await svc.db.get(article_id)
+    if article is None or article.status != "publishing":
+        return False
+    await svc.publisher.take_back(article.channel_message_ids)
+    await svc.db.record_sent_parts(article_id, [])
+    return await svc.db.mark_failed(article_id, "dropped by the editor") and await svc.db.cancel(article_id)
 
 
 async def _confirm_uncertain_part(svc: Services, article_id: int) -> bool:

@@ -432,3 +432,24 @@ async def test_editor_confirms_a_doubtful_part_and_the_rest_follows(
         await desk.editor_says("سه‌بخشی\nمتن تازه", reply_to=confirmation)
         refusal = await desk.wait_bot_message(EDITOR_ID, after=before)
         assert "معلوم نیست" in refusal.text
+
+
+async def test_dropping_a_half_sent_post_takes_back_its_confirmed_parts(
+    botapi: BotApiServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "newsdesk.sqlite3"
+    botapi.user_sends_text(EDITOR_ID, "/start")
+    async with running_desk(botapi, path) as desk:
+        # Part one is in the channel and recorded; part two was in flight when the bot stopped.
+        part_one = await desk.application.bot.send_message(desk.settings.channel_id, "بخش یک")
+        article_id = await desk.db.create_draft("دوبخشی", "متن", ["بخش یک", "بخش دو"], editor_id=EDITOR_ID,
+                                                editor_chat_id=EDITOR_ID)  # fmt: skip
+        assert await desk.db.schedule(article_id, datetime.now(UTC) + timedelta(hours=1))
+        assert await desk.db.claim_for_publishing(article_id)
+        assert await desk.db.record_sent_parts(article_id, [part_one.message_id])
+        await desk.application.bot_data["services"].scheduler.notices.uncertain(await desk.db.get(article_id))
+        notice = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:drop"))
+        desk.server.user_presses_button(EDITOR_ID, notice, f"p:{article_id}:drop")
+        await wait_status(desk, article_id, "cancelled")
+        assert desk.server.channel_posts() == []  # part one was taken back
