@@ -1,8 +1,9 @@
 """Load on the subscriber side: N simulated subscribers × M searches each, through the Bot API test server.
 
 How: a synthetic archive (benchmarks.synthetic_archive, fixed seed) is imported once into a cached
-SQLite file; the whole bot (bot.app's one builder, real SQLite, PTB polling over real HTTP) runs
-against the test server in its own thread; every subscriber is an asyncio task that sends its
+SQLite file; the whole bot (bot.app's one builder, real SQLite, PTB polling over real HTTP) runs in
+its own process against the test server, which runs with the subscribers in this one (so the
+simulation does not share the bot's interpreter lock); every subscriber is an asyncio task that sends its
 searches one after another — plain text, `/search …` and inline queries in a fixed mix of 1-, 2-
 and 3-word queries of common, medium and rare words — waits for each answer, then reads it for a
 random THINK_SECONDS (seeded) before the next one, as people do. (With no pause at all, 200 clients
@@ -13,9 +14,10 @@ Measured:
   answerInlineQuery) and no handler may raise.
 - bot-side processing per search: the subscriber handler's wall time from update to the answer
   accepted by the server, minus the time PTB's AIORateLimiter held the request back for Telegram's
-  flood limits (30 messages/s overall — a queue in front of Telegram, not work of the bot).
-  Also shown with that wait included, and as the subscriber sees it (inject → answer seen, polled
-  every POLL_SECONDS).
+  flood limits (30 messages/s overall — a queue in front of Telegram, not work of the bot). Also
+  shown without the Bot API call itself (the bot's own work: search, rendering, PTB), with the
+  flood wait included, and as the subscriber sees it (inject → answer seen, polled every
+  POLL_SECONDS).
 - reference, same run, same queries: `Database.search` alone (what any front end must pay).
 
     python -m benchmarks.load_subscribers [--articles 100000] [--users 200] [--searches 10]
@@ -26,9 +28,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextvars
+import json
 import random
 import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -40,12 +45,14 @@ from telegram import Update
 from telegram.ext import BaseRateLimiter, ContextTypes
 
 from benchmarks.synthetic_archive import articles, vocabulary
+from bot.app import build_application
+from bot.config import load_settings
 from storage.database import Database, ImportRecord
+from tests.botapi.fixtures import bot_environment
 from tests.botapi.server import BotApiServer
-from tests.desk_harness import running_desk
 
-POLL_SECONDS = 0.02
-THINK_SECONDS = (0.5, 4.0)
+POLL_SECONDS = 0.05
+THINK_SECONDS = (2.0, 10.0)  # reading a page of results before the next search
 ANSWER_TIMEOUT = 60.0
 CACHE_DIR = Path("data/bench")
 # (first rank, last rank) in the archive's Zipf vocabulary
@@ -53,6 +60,11 @@ WORD_BANDS = {"common": (10, 200), "medium": (1_000, 5_000), "rare": (10_000, 30
 KINDS = ("text", "command", "inline", "text", "inline", "command", "text", "inline", "text", "command")
 
 _limiter_wait: contextvars.ContextVar[list[float] | None] = contextvars.ContextVar("hold", default=None)
+
+
+def progress(line: str) -> None:
+    """A stage of the run, on stderr (opening an archive built by an older analyzer re-indexes it)."""
+    print(f"[{time.strftime('%H:%M:%S')}] {line}", file=sys.stderr, flush=True)
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -147,25 +159,32 @@ class HoldTimingLimiter(BaseRateLimiter):
                 timed_callback, args, kwargs, endpoint, data, rate_limit_args
             )
         finally:
-            held = _limiter_wait.get()
-            if held is not None:
-                held[0] += time.perf_counter() - entered - inside
+            account = _limiter_wait.get()
+            if account is not None:
+                account[0] += time.perf_counter() - entered - inside
+                account[1] += inside
 
 
-def instrument(application, processing: list[float], with_wait: list[float], errors: list[str]) -> None:
-    """Time every subscriber handler, net of AIORateLimiter's flood-control hold; count errors."""
+def instrument(
+    application, processing: list[float], with_wait: list[float], own_work: list[float],
+    by_handler: dict[str, list[float]], errors: list[str],
+) -> None:  # fmt: skip
+    """Time every subscriber handler: in all, net of AIORateLimiter's flood-control hold, and net of
+    the Bot API calls as well (the bot's own work); count errors."""
     # ExtBot keeps its limiter in a private slot; a benchmark may reach in, the product never does.
     application.bot._rate_limiter = HoldTimingLimiter(application.bot.rate_limiter)
 
     def timed(callback: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]):
         async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-            held = [0.0]
-            _limiter_wait.set(held)
+            account = [0.0, 0.0]  # seconds held by the flood limiter, seconds in Bot API calls
+            _limiter_wait.set(account)
             started = time.perf_counter()
             await callback(update, context)
             total = (time.perf_counter() - started) * 1000
             with_wait.append(total)
-            processing.append(total - held[0] * 1000)
+            processing.append(total - account[0] * 1000)
+            own_work.append(total - (account[0] + account[1]) * 1000)
+            by_handler.setdefault(callback.__name__, []).append(processing[-1])
 
         return wrapper
 
@@ -204,39 +223,89 @@ async def subscriber(
     return lost
 
 
+async def bot_process(timings: Path) -> None:
+    """The bot alone in this process (`--bot-process`), instrumented; on SIGTERM it stops cleanly and
+    writes its timings to `timings` as JSON. Settings come from the environment, as for `newsdesk run`."""
+    settings = load_settings(for_run=True, env_file=None)
+    application = build_application(settings, await Database.open(settings.database_path))
+    processing: list[float] = []
+    with_wait: list[float] = []
+    own_work: list[float] = []
+    by_handler: dict[str, list[float]] = {}
+    errors: list[str] = []
+    instrument(application, processing, with_wait, own_work, by_handler, errors)
+    stop = asyncio.Event()
+    asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+    assert application.updater is not None
+    assert application.post_init and application.post_stop and application.post_shutdown
+    await application.initialize()
+    await application.post_init(application)
+    await application.start()
+    await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    await stop.wait()
+    await application.updater.stop()
+    await application.stop()
+    await application.post_stop(application)
+    await application.shutdown()
+    await application.post_shutdown(application)
+    measured = {
+        "processing": processing, "with_wait": with_wait, "own_work": own_work, "by_handler": by_handler,
+        "errors": errors,
+    }  # fmt: skip
+    timings.write_text(json.dumps(measured))
+
+
 async def run(args: argparse.Namespace) -> int:
     path = await cached_archive(args.articles, args.seed)
     queries = query_mix(args.users * args.searches, args.seed)
+    progress(f"reference: {len(queries):,} searches with Database.search alone")
     reference = await reference_search(path, queries)
+    progress(f"load: {args.users} subscribers through the Bot API test server; the bot in its own process")
 
-    processing: list[float] = []
-    with_wait: list[float] = []
     seen: list[float] = []
-    errors: list[str] = []
     with BotApiServer() as server, tempfile.TemporaryDirectory() as scratch:
         users = [50_000 + i for i in range(args.users)]
         for i, user_id in enumerate(users):
             server.add_user(user_id, f"مشترک {i}", "en" if i % 10 == 0 else "fa")
-        database = Path(scratch) / "archive.sqlite3"
+        database, timings = Path(scratch) / "archive.sqlite3", Path(scratch) / "timings.json"
         shutil.copyfile(path, database)  # the bot writes its search log; keep the cache clean
-        async with running_desk(server, database, editor_ids=frozenset({1}), signature="") as desk:
-            instrument(desk.application, processing, with_wait, errors)
-            started = time.perf_counter()
-            runs = []
-            for i, user_id in enumerate(users):
-                own = queries[i * args.searches : (i + 1) * args.searches]
-                runs.append(subscriber(server, user_id, own, seen, random.Random(args.seed * 1000 + i)))
-            lost = await asyncio.gather(*runs)
-            wall = time.perf_counter() - started
-            await asyncio.sleep(0.5)  # let the search-log writes queued after the answers finish
+        env = bot_environment(server, database) | {"EDITOR_IDS": "1", "SIGNATURE": "", "LOG_LEVEL": "WARNING"}
+        with (Path(scratch) / "bot.log").open("w") as log:
+            bot = subprocess.Popen(
+                [sys.executable, "-m", "benchmarks.load_subscribers", "--bot-process", str(timings)],
+                env=env, cwd=Path(__file__).resolve().parent.parent, stderr=log,
+            )  # fmt: skip
+            try:
+                await server.wait_for(lambda: server.calls("getUpdates"), 120, "the bot never polled")
+                started = time.perf_counter()
+                runs = []
+                for i, user_id in enumerate(users):
+                    own = queries[i * args.searches : (i + 1) * args.searches]
+                    runs.append(subscriber(server, user_id, own, seen, random.Random(args.seed * 1000 + i)))
+                lost = await asyncio.gather(*runs)
+                wall = time.perf_counter() - started
+                await asyncio.sleep(1.0)  # let the search-log writes queued after the answers finish
+            finally:
+                bot.send_signal(signal.SIGTERM)
+                bot.wait(timeout=120)
+        if not timings.exists():
+            print((Path(scratch) / "bot.log").read_text()[-3000:], file=sys.stderr)
+            return 1
+        measured = json.loads(timings.read_text())
+    processing, with_wait, errors = measured["processing"], measured["with_wait"], measured["errors"]
+    own_work = measured["own_work"]
 
     total = args.users * args.searches
     mix = ", ".join(f"{KINDS.count(kind)} {kind}" for kind in dict.fromkeys(KINDS))
     print(f"archive: {args.articles:,} articles ({path.stat().st_size / 1e6:.0f} MB); "
-          f"{args.users} subscribers × {args.searches} searches = {total:,} (each: {mix})")  # fmt: skip
+          f"{args.users} subscribers × {args.searches} searches = {total:,} (each: {mix}); "
+          f"think {THINK_SECONDS[0]:g}–{THINK_SECONDS[1]:g} s between searches")  # fmt: skip
     print(f"answered {len(seen):,} / {total:,}; lost {sum(lost)}; handler errors {len(errors)}; "
           f"wall {wall:.1f} s ({total / wall:.0f} searches/s)")  # fmt: skip
     print(summary("bot-side processing (net of flood-limit wait)", processing))
+    print(summary("  of which the bot's own work (no Bot API call)", own_work))
+    for name, values in sorted(measured["by_handler"].items()):
+        print(summary(f"  {name} (net of flood-limit wait)", values))
     print(summary("handler wall time incl. flood-limit wait", with_wait))
     print(summary("seen by the subscriber (inject → answer)", seen))
     print(summary("reference: Database.search alone", reference))
@@ -254,7 +323,12 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1403)
     parser.add_argument("--target-p95", type=float, default=30.0)
-    sys.exit(asyncio.run(run(parser.parse_args())))
+    parser.add_argument("--bot-process", type=Path, metavar="TIMINGS", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.bot_process:
+        asyncio.run(bot_process(args.bot_process))
+        return
+    sys.exit(asyncio.run(run(args)))
 
 
 if __name__ == "__main__":

@@ -193,9 +193,9 @@ PAGE_SIZE = 5
 LATEST_DEFAULT = 5
 LATEST_MAX = 10
 # Telegram allows MAX_INLINE_RESULTS (50) a page, but every result carries a snippet that the archive
-# builds from the whole article (about 1 ms each), and inline queries come at every pause in typing;
-# 20 fill more than a phone screen and `next_offset` brings the rest when the user scrolls.
-INLINE_PAGE_SIZE = 20
+# builds from the whole article (about 0.5–1 ms each), and inline queries come at every pause in
+# typing; 10 fill a phone screen, and the client asks for `next_offset` by itself as the user scrolls.
+INLINE_PAGE_SIZE = 10
 INLINE_MAX_OFFSET = 1000  # deeper than this nobody scrolls; also bounds a forged offset's cost
 # With these caps PAGE_SIZE cards and the notes always fit one message (4096), so no hit of a page is
 # ever dropped; `_fit` is only the safety net.

@@ -21,7 +21,14 @@ import logging
 import time
 from dataclasses import dataclass, field
 
-from telegram import BotCommand, InlineQueryResultsButton, LinkPreviewOptions, Message, Update
+from telegram import (
+    BotCommand,
+    InlineKeyboardMarkup,
+    InlineQueryResultsButton,
+    LinkPreviewOptions,
+    Message,
+    Update,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, TelegramError
 from telegram.ext import (
@@ -114,7 +121,7 @@ def _log_search(context: ContextTypes.DEFAULT_TYPE, query: str, result: SearchRe
 
 async def _search_page(
     context: ContextTypes.DEFAULT_TYPE, query: str, page: int, lang: str
-) -> tuple[str, object, SearchResult]:
+) -> tuple[str, InlineKeyboardMarkup | None, SearchResult]:
     """The HTML and keyboard of one page of results for `query` (or the no-results reply)."""
     svc = services(context)
     result = await svc.db.search(query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
