@@ -12,12 +12,12 @@ keep the one event loop saturated and every figure measures the queue, not the b
 Measured:
 - answered / lost / failed: every search must get its answer (a results page, the no-hit reply or an
   answerInlineQuery) and no handler may raise.
-- bot-side processing per search: the subscriber handler's wall time from update to the answer
-  accepted by the server, minus the time PTB's AIORateLimiter held the request back for Telegram's
-  flood limits (30 messages/s overall — a queue in front of Telegram, not work of the bot). Also
-  shown without the Bot API call itself (the bot's own work: search, rendering, PTB), with the
-  flood wait included, and as the subscriber sees it (inject → answer seen, polled every
-  POLL_SECONDS).
+- bot-side processing per search (the target): the subscriber handler's wall time from the update to
+  the answer handed to the Bot API, without the Bot API call itself and without the time PTB's
+  AIORateLimiter held the request back for Telegram's flood limits (30 messages/s overall — a queue
+  in front of Telegram, not work of the bot); per handler too. Also shown with the Bot API call to
+  the test server, with the flood wait, as the subscriber sees it (inject → answer seen, polled
+  every POLL_SECONDS), and as the bot process's CPU time per search.
 - reference, same run, same queries: `Database.search` alone (what any front end must pay).
 
     python -m benchmarks.load_subscribers [--articles 100000] [--users 200] [--searches 10]
@@ -167,7 +167,7 @@ class HoldTimingLimiter(BaseRateLimiter):
 
 def instrument(
     application, processing: list[float], with_wait: list[float], own_work: list[float],
-    by_handler: dict[str, list[float]], errors: list[str],
+    by_handler: dict[str, list[float]], cpu: dict[str, float], errors: list[str],
 ) -> None:  # fmt: skip
     """Time every subscriber handler: in all, net of AIORateLimiter's flood-control hold, and net of
     the Bot API calls as well (the bot's own work); count errors."""
@@ -176,6 +176,7 @@ def instrument(
 
     def timed(callback: Callable[[Update, ContextTypes.DEFAULT_TYPE], Awaitable[None]]):
         async def wrapper(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+            cpu.setdefault("first", time.process_time())
             account = [0.0, 0.0]  # seconds held by the flood limiter, seconds in Bot API calls
             _limiter_wait.set(account)
             started = time.perf_counter()
@@ -184,7 +185,8 @@ def instrument(
             with_wait.append(total)
             processing.append(total - account[0] * 1000)
             own_work.append(total - (account[0] + account[1]) * 1000)
-            by_handler.setdefault(callback.__name__, []).append(processing[-1])
+            by_handler.setdefault(callback.__name__, []).append(own_work[-1])
+            cpu["last"] = time.process_time()
 
         return wrapper
 
@@ -232,8 +234,9 @@ async def bot_process(timings: Path) -> None:
     with_wait: list[float] = []
     own_work: list[float] = []
     by_handler: dict[str, list[float]] = {}
+    cpu: dict[str, float] = {}  # the bot process's CPU seconds at its first and last search
     errors: list[str] = []
-    instrument(application, processing, with_wait, own_work, by_handler, errors)
+    instrument(application, processing, with_wait, own_work, by_handler, cpu, errors)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     assert application.updater is not None
@@ -250,6 +253,7 @@ async def bot_process(timings: Path) -> None:
     await application.post_shutdown(application)
     measured = {
         "processing": processing, "with_wait": with_wait, "own_work": own_work, "by_handler": by_handler,
+        "cpu_ms_per_search": (cpu["last"] - cpu["first"]) * 1000 / max(1, len(processing) - 1) if cpu else 0,
         "errors": errors,
     }  # fmt: skip
     timings.write_text(json.dumps(measured))
@@ -301,18 +305,20 @@ async def run(args: argparse.Namespace) -> int:
           f"{args.users} subscribers × {args.searches} searches = {total:,} (each: {mix}); "
           f"think {THINK_SECONDS[0]:g}–{THINK_SECONDS[1]:g} s between searches")  # fmt: skip
     print(f"answered {len(seen):,} / {total:,}; lost {sum(lost)}; handler errors {len(errors)}; "
-          f"wall {wall:.1f} s ({total / wall:.0f} searches/s)")  # fmt: skip
-    print(summary("bot-side processing (net of flood-limit wait)", processing))
-    print(summary("  of which the bot's own work (no Bot API call)", own_work))
+          f"wall {wall:.1f} s ({total / wall:.0f} searches/s); bot process CPU "
+          f"{measured['cpu_ms_per_search']:.1f} ms per search (PTB, HTTP, search, rendering)")  # fmt: skip
+    print(summary("bot-side processing: own work (no Bot API call)", own_work))
     for name, values in sorted(measured["by_handler"].items()):
-        print(summary(f"  {name} (net of flood-limit wait)", values))
+        print(summary(f"  own work of {name}", values))
+    print(summary("own work + the Bot API call (no flood-limit wait)", processing))
     print(summary("handler wall time incl. flood-limit wait", with_wait))
     print(summary("seen by the subscriber (inject → answer)", seen))
     print(summary("reference: Database.search alone", reference))
     for error in errors[:5]:
         print("error:", error)
-    ok = len(seen) == total and not errors and percentile(processing, 95) <= args.target_p95
-    print(f"target: every search answered, p95 ≤ {args.target_p95:g} ms → {'met' if ok else 'NOT met'}")
+    ok = len(seen) == total and not errors and percentile(own_work, 95) <= args.target_p95
+    verdict = "met" if ok else "NOT met"
+    print(f"target: every search answered, own-work p95 ≤ {args.target_p95:g} ms → {verdict}")
     return 0 if ok else 1
 
 
