@@ -6,8 +6,9 @@ its own process against the test server, which runs with the subscribers in this
 simulation does not share the bot's interpreter lock); every subscriber is an asyncio task that sends its
 searches one after another — plain text, `/search …` and inline queries in a fixed mix of 1-, 2-
 and 3-word queries of common, medium and rare words — waits for each answer, then reads it for a
-random THINK_SECONDS (seeded) before the next one, as people do. (With no pause at all, 200 clients
-keep the one event loop saturated and every figure measures the queue, not the bot.)
+random `--think` seconds (seeded; THINK_SECONDS by default) before the next one, as people do.
+(With no pause at all, 200 clients keep the one event loop saturated and every figure measures the
+queue, not the bot.)
 
 Measured:
 - answered / lost / failed: every search must get its answer (a results page, the no-hit reply or an
@@ -20,7 +21,7 @@ Measured:
   every POLL_SECONDS), and as the bot process's CPU time per search.
 - reference, same run, same queries: `Database.search` alone (what any front end must pay).
 
-    python -m benchmarks.load_subscribers [--articles 100000] [--users 200] [--searches 10]
+    python -m benchmarks.load_subscribers [--articles 100000] [--users 200] [--searches 10] [--think 2 10]
 """
 
 from __future__ import annotations
@@ -202,12 +203,13 @@ def instrument(
 
 
 async def subscriber(
-    server: BotApiServer, user_id: int, queries: list[str], seen_ms: list[float], think: random.Random
-) -> int:
+    server: BotApiServer, user_id: int, queries: list[str], seen_ms: list[float], think: random.Random,
+    pause: tuple[float, float],
+) -> int:  # fmt: skip
     """One subscriber's searches, each waiting for its answer; returns how many got none."""
     lost = 0
     for kind, query in zip(KINDS, queries, strict=False):
-        await asyncio.sleep(think.uniform(*THINK_SECONDS))
+        await asyncio.sleep(think.uniform(*pause))
         started = time.perf_counter()
         deadline = time.monotonic() + ANSWER_TIMEOUT
         if kind == "inline":
@@ -285,7 +287,8 @@ async def run(args: argparse.Namespace) -> int:
                 runs = []
                 for i, user_id in enumerate(users):
                     own = queries[i * args.searches : (i + 1) * args.searches]
-                    runs.append(subscriber(server, user_id, own, seen, random.Random(args.seed * 1000 + i)))
+                    think = random.Random(args.seed * 1000 + i)
+                    runs.append(subscriber(server, user_id, own, seen, think, args.think))
                 lost = await asyncio.gather(*runs)
                 wall = time.perf_counter() - started
                 await asyncio.sleep(1.0)  # let the search-log writes queued after the answers finish
@@ -303,7 +306,7 @@ async def run(args: argparse.Namespace) -> int:
     mix = ", ".join(f"{KINDS.count(kind)} {kind}" for kind in dict.fromkeys(KINDS))
     print(f"archive: {args.articles:,} articles ({path.stat().st_size / 1e6:.0f} MB); "
           f"{args.users} subscribers × {args.searches} searches = {total:,} (each: {mix}); "
-          f"think {THINK_SECONDS[0]:g}–{THINK_SECONDS[1]:g} s between searches")  # fmt: skip
+          f"think {args.think[0]:g}–{args.think[1]:g} s between searches")  # fmt: skip
     print(f"answered {len(seen):,} / {total:,}; lost {sum(lost)}; handler errors {len(errors)}; "
           f"wall {wall:.1f} s ({total / wall:.0f} searches/s); bot process CPU "
           f"{measured['cpu_ms_per_search']:.1f} ms per search (PTB, HTTP, search, rendering)")  # fmt: skip
@@ -329,6 +332,10 @@ def main() -> None:
     parser.add_argument("--searches", type=int, default=10)
     parser.add_argument("--seed", type=int, default=1403)
     parser.add_argument("--target-p95", type=float, default=30.0)
+    parser.add_argument(
+        "--think", type=float, nargs=2, metavar=("MIN", "MAX"), default=THINK_SECONDS,
+        help="seconds a subscriber pauses between searches (default %(default)s)",
+    )  # fmt: skip
     parser.add_argument("--bot-process", type=Path, metavar="TIMINGS", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.bot_process:
