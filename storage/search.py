@@ -202,7 +202,7 @@ class SearchIndex:
 
     async def rank(self, query: ParsedQuery, limit: int, offset: int, now_epoch: float) -> Ranked:
         """Search keys of the best matches for `query`, with the partial fallback when AND finds none."""
-        if query.empty:
+        if query.empty or limit <= 0:
             return Ranked([])
         groups, df = await self._groups(query)
         n_docs = max(await self._doc_count(), 1)

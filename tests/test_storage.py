@@ -215,3 +215,9 @@ async def test_search_paging_and_overlong_queries(db):
     assert long.truncated and long.hits
     assert not (await db.search("")).hits
     assert not (await db.search('" * NEAR( ) : ^ -')).hits
+
+
+async def test_search_with_no_room_for_hits(db):
+    await _published(db, "اقتصاد", "متن")
+    result = await db.search("اقتصاد", limit=0)
+    assert result.hits == [] and not result.partial
