@@ -40,7 +40,6 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 
 from bot import messages as msg
-from bot.text.analyze import make_snippet
 from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 
 if TYPE_CHECKING:
@@ -201,6 +200,7 @@ INLINE_MAX_OFFSET = 1000  # deeper than this nobody scrolls; also bounds a forge
 # ever dropped; `_fit` is only the safety net.
 TITLE_MAX_CHARS = 150
 SNIPPET_MAX_CHARS = 450
+LATEST_SNIPPET_WORDS = 30  # as many words as the archive's search snippets hold
 DESCRIPTION_MAX_CHARS = 160
 _TAG = re.compile(r"<[^>]*>")
 
@@ -244,13 +244,16 @@ def card_from_hit(hit: SearchHit, channel_id: str | None) -> ResultCard:
 
 def card_from_article(article: Article, channel_id: str | None) -> ResultCard:
     """A published article (e.g. from `latest`) as a card; its snippet is the start of the body."""
-    snippet = make_snippet(article.body or article.title, frozenset())
+    # Nothing to mark, so no analysis: the first words are the snippet (an empty inline query, sent
+    # as soon as someone types "@bot ", lists ten of these).
+    words = (article.body or article.title).split()
+    snippet = " ".join(words[:LATEST_SNIPPET_WORDS]) + (" …" if len(words) > LATEST_SNIPPET_WORDS else "")
     return ResultCard(
         article_id=article.id,
         title=article.title,
         published_at=article.published_at or article.created_at,
-        snippet_html=html.escape(_short(snippet.text, SNIPPET_MAX_CHARS)),
-        snippet_text=snippet.text,
+        snippet_html=html.escape(_short(snippet, SNIPPET_MAX_CHARS)),
+        snippet_text=snippet,
         url=article_url(channel_id, article.channel_message_ids, article.url),
     )
 

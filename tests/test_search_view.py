@@ -18,6 +18,7 @@ from bot.search_view import (
     INLINE_PAGE_SIZE,
     PAGE_SIZE,
     QueryStore,
+    card_from_article,
     card_from_hit,
     clean_words,
     hashtag_search_url,
@@ -46,7 +47,7 @@ from bot.text.limits import (
     utf8_len,
     utf16_len,
 )
-from storage.database import SearchHit
+from storage.database import Article, SearchHit
 from tests.botapi.html_check import parse_html
 
 _START_PARAM = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -269,3 +270,18 @@ def test_inline_results_are_valid_articles():
     assert "۵ آذر ۱۴۰۵" in first.description
     plain, _ = parse_html(first.input_message_content.message_text)
     assert "عنوان خبر" in plain and "متن خبر" in plain
+
+
+def test_latest_card_is_the_start_of_the_body():
+    body = " ".join(f"واژه{i}" for i in range(100)) + " <&>"
+    article = Article(
+        id=9, source="import", external_id="9", title="عنوان <تازه>", body=body, html=[], status="published",
+        deleted=False, scheduled_at=None, published_at=PUBLISHED, created_at=PUBLISHED, updated_at=PUBLISHED,
+        channel_message_ids=[41], editor_id=None, editor_chat_id=None, preview_message_id=None,
+        confirmation_message_id=None, url=None, failure_reason=None, attempts=0,
+    )  # fmt: skip
+    card = card_from_article(article, "@news_channel")
+    assert card.snippet_text == " ".join(f"واژه{i}" for i in range(30)) + " …"
+    assert card.url == "https://t.me/news_channel/41"
+    plain, _ = parse_html(render_card(card, 1, "fa", TEHRAN))
+    assert "عنوان <تازه>" in plain
