@@ -123,6 +123,7 @@ def main() -> None:
     parser.add_argument("--queries", type=int, default=QUERIES_PER_BUCKET, help="queries per bucket (9)")
     parser.add_argument("--ref-queries", type=int, default=10, help="queries per bucket for the references")
     parser.add_argument("--import-only", action="store_true", help="measure the import and stop")
+    parser.add_argument("--search-only", action="store_true", help="reuse the archive of an earlier run")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     data = args.workdir / f"synthetic-{args.size}-{SEED}.jsonl"
@@ -133,18 +134,18 @@ def main() -> None:
         started = time.perf_counter()
         write_jsonl(data.with_suffix(".part"), args.size, seed=SEED).rename(data)
         report["generate_seconds"] = round(time.perf_counter() - started, 1)
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{db}{suffix}").unlink(missing_ok=True)
-
-    imported = run_import(data, db)
-    imported["articles_per_second"] = round(args.size / imported["seconds"])
-    report["import"] = imported
-    if args.import_only:
-        report["db_mb"] = round(db.stat().st_size / 1e6)
-        print(json.dumps(report, ensure_ascii=False, indent=2))
-        return
-    second = run_import(data, db)
-    report["reimport_same_file"] = second["summary"]
+    if not (args.search_only and db.exists()):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        imported = run_import(data, db)
+        imported["articles_per_second"] = round(args.size / imported["seconds"])
+        report["import"] = imported
+        if args.import_only:
+            report["db_mb"] = round(db.stat().st_size / 1e6)
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+            return
+        second = run_import(data, db)
+        report["reimport_same_file"] = second["summary"]
     files = [Path(f"{db}{suffix}") for suffix in ("", "-wal")]
     report["db_mb"] = round(sum(f.stat().st_size for f in files if f.exists()) / 1e6)
 

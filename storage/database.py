@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -29,7 +31,7 @@ import aiosqlite
 from bot.text.analyze import Snippet, make_snippet
 from bot.text.query import parse_query
 from storage.migrations import MIGRATIONS
-from storage.search import IndexEntry, SearchIndex, search_key
+from storage.search import IndexEntry, SearchIndex, SearchReader, search_key
 
 STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "cancelled")
 _COLUMNS = (
@@ -145,10 +147,15 @@ class ImportCounts:
 class Database:
     """The connection to newsdesk's SQLite file and every query newsdesk runs on it."""
 
-    def __init__(self, conn: aiosqlite.Connection) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._index = SearchIndex(conn)
+        # Searches read through their own connection in one thread of their own (WAL lets it read
+        # while the main connection writes), each search in a single hop: see `search`.
+        self._path = path
+        self._search_thread = ThreadPoolExecutor(1, thread_name_prefix="newsdesk-search")
+        self._reader: sqlite3.Connection | None = None
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -160,8 +167,9 @@ class Database:
 
     @classmethod
     async def _connect(cls, path: Path) -> Self:
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
+        if str(path) == ":memory:" or str(path).startswith("file:"):
+            raise ValueError("newsdesk needs a database file path (searches open a second connection)")
+        path.parent.mkdir(parents=True, exist_ok=True)
         conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             await conn.execute("PRAGMA journal_mode = WAL")
@@ -169,7 +177,7 @@ class Database:
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA cache_size = -65536")  # 64 MB: big imports touch large indexes
-            db = cls(conn)
+            db = cls(conn, path)
             await db._migrate()
         except BaseException:
             await conn.close()
@@ -177,8 +185,16 @@ class Database:
         return db
 
     async def close(self) -> None:
-        """Close the connection (waits for a running statement)."""
+        """Close the connections (waits for a running statement or search); closing twice is fine."""
+        if self._reader is not None:
+            await asyncio.get_running_loop().run_in_executor(self._search_thread, self._close_reader)
+        self._search_thread.shutdown(wait=True)
         await self._conn.close()
+
+    def _close_reader(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
 
     async def __aenter__(self) -> Self:
         return self
@@ -475,17 +491,28 @@ class Database:
         """Search published articles: every word must match (the last one also as a prefix); when no
         article holds them all, the best partial matches come back with `partial=True`. Any string is
         safe to pass. `now` anchors the recency boost (default: the current time)."""
-        parsed = parse_query(query)
         now_epoch = (now or datetime.now(UTC)).timestamp()
-        ranked = await self._index.rank(parsed, max(0, limit), max(0, offset), now_epoch)
+        return await asyncio.get_running_loop().run_in_executor(
+            self._search_thread, self._search, query, max(0, limit), max(0, offset), now_epoch
+        )
+
+    def _search(self, query: str, limit: int, offset: int, now_epoch: float) -> SearchResult:
+        """The whole search, in the search thread: rank, fetch the hits, cut their snippets."""
+        if self._reader is None:
+            self._reader = sqlite3.connect(self._path, check_same_thread=False)
+            self._reader.execute("PRAGMA busy_timeout = 5000")
+            self._reader.execute("PRAGMA cache_size = -65536")
+            self._reader.execute("PRAGMA query_only = ON")
+        parsed = parse_query(query)
+        ranked = SearchReader(self._reader).rank(parsed, limit, offset, now_epoch)
         if not ranked.keys:
             return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms)
         marks = ",".join("?" * len(ranked.keys))
-        rows = await self._conn.execute_fetchall(
+        rows = self._reader.execute(
             "SELECT search_key, id, external_id, title, body, published_at, url, channel_message_ids"
             f" FROM articles WHERE search_key IN ({marks}) AND {_LIVE_ROW}",
             [k for k, _ in ranked.keys],
-        )
+        ).fetchall()
         by_key = {r[0]: r for r in rows}
         terms = ranked.match_terms  # a prefix's completions included: no prefix tests per word
         hits = []

@@ -8,8 +8,8 @@ How a query is answered (terms come from `bot.text.query.parse_query`):
    FTS5's own bm25 ranks every match, title weighted TITLE_WEIGHT times the body. bm25 reads the full
    doclist of each term to count it, so for common words at a million articles that costs far too
    much; then only the CANDIDATES most recent matches (rowid order is recency order) are scored, with
-   the same BM25 formula over binary term frequencies (each term is indexed once per column), the document
-   frequencies from `search_terms` and no length normalization.
+   the same BM25 formula (each term is indexed once per column, so term frequencies are binary in
+   both), document frequencies from `search_terms` and lengths from FTS5's size tables.
 3. Relevance is multiplied by a recency boost (up to 1 + RECENCY_WEIGHT, halving every
    RECENCY_HALF_LIFE_DAYS), which can reorder hits of similar relevance only.
 4. If no article holds every term, the best subsets of the terms are tried (rarest terms kept
@@ -19,6 +19,7 @@ How a query is answered (terms come from `bot.text.query.parse_query`):
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from bot.text.analyze import ANALYZER_VERSION, analyzed_text
 from bot.text.query import ParsedQuery, fts_match
 
 TITLE_WEIGHT = 3.0
-BM25_BUDGET = 8_000
+BM25_BUDGET = 2_500
 CANDIDATES = 400
 RERANK_POOL = 100
 PREFIX_EXPANSIONS = 12
@@ -38,6 +39,7 @@ RECENCY_WEIGHT = 0.25
 RECENCY_HALF_LIFE_DAYS = 60.0
 MAX_FALLBACK_TRIES = 8
 _K1 = 1.2
+_B = 0.75
 KEY_SHIFT = 24  # search_key = published epoch seconds << KEY_SHIFT | (article id & (2**KEY_SHIFT - 1))
 
 
@@ -166,24 +168,34 @@ class SearchIndex:
             (str(ANALYZER_VERSION),),
         )
 
-    async def _doc_count(self) -> int:
-        rows = await self._conn.execute_fetchall("SELECT value FROM search_meta WHERE key = 'docs'")
+class SearchReader:
+    """Answers queries from the index with a plain (synchronous) sqlite3 connection: a whole search
+    then runs in one hop to the thread that owns that connection, not a dozen hops through aiosqlite."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn = conn
+
+    def _fetch(self, sql: str, params: Sequence = ()) -> list:
+        return self._conn.execute(sql, params).fetchall()
+
+    def _doc_count(self) -> int:
+        rows = self._fetch("SELECT value FROM search_meta WHERE key = 'docs'")
         return int(rows[0][0]) if rows else 0
 
-    async def _groups(self, query: ParsedQuery) -> tuple[list[list[str]], dict[str, int]]:
+    def _groups(self, query: ParsedQuery) -> tuple[list[list[str]], dict[str, int]]:
         """One group of alternatives per term (the last one prefix-expanded) and their frequencies."""
         exact = query.terms[:-1] if query.prefix else query.terms
         df: dict[str, int] = {}
         if exact:
             marks = ",".join("?" * len(exact))
-            rows = await self._conn.execute_fetchall(
+            rows = self._fetch(
                 f"SELECT term, df FROM search_terms WHERE term IN ({marks}) AND df > 0", exact
             )
             df.update((t, n) for t, n in rows)
         groups = [[t] if t in df else [] for t in exact]
         if query.prefix:
             last = query.terms[-1]
-            rows = await self._conn.execute_fetchall(
+            rows = self._fetch(
                 "SELECT term, df FROM search_terms WHERE term >= ? AND term < ? AND df > 0"
                 " ORDER BY df DESC LIMIT ?",
                 (last, last + "\U0010ffff", PREFIX_EXPANSIONS),
@@ -191,7 +203,7 @@ class SearchIndex:
             df.update((t, n) for t, n in rows)
             group = [t for t, _ in rows]
             if last not in df:  # the word itself, even if rarer than its completions
-                exact_rows = await self._conn.execute_fetchall(
+                exact_rows = self._fetch(
                     "SELECT df FROM search_terms WHERE term = ? AND df > 0", (last,)
                 )
                 if exact_rows:
@@ -200,15 +212,15 @@ class SearchIndex:
             groups.append(group)
         return groups, df
 
-    async def rank(self, query: ParsedQuery, limit: int, offset: int, now_epoch: float) -> Ranked:
+    def rank(self, query: ParsedQuery, limit: int, offset: int, now_epoch: float) -> Ranked:
         """Search keys of the best matches for `query`, with the partial fallback when AND finds none."""
         if query.empty or limit <= 0:
             return Ranked([])
-        groups, df = await self._groups(query)
-        n_docs = max(await self._doc_count(), 1)
+        groups, df = self._groups(query)
+        n_docs = max(self._doc_count(), 1)
         prefixes = (query.terms[-1],) if query.prefix else ()
         if all(groups):
-            keys = await self._rank_words_then_completions(
+            keys = self._rank_words_then_completions(
                 query, groups, df, n_docs, limit, offset, now_epoch
             )
             if keys or offset:
@@ -223,7 +235,7 @@ class SearchIndex:
                 tries += 1
                 if tries > MAX_FALLBACK_TRIES:
                     return Ranked([], True)
-                keys = await self._rank_groups([g for _, g in subset], df, n_docs, limit, 0, now_epoch)
+                keys = self._rank_groups([g for _, g in subset], df, n_docs, limit, 0, now_epoch)
                 if keys:
                     kept = tuple(query.terms[i] for i, _ in subset)
                     last_kept = query.prefix and subset[-1][0] == len(groups) - 1
@@ -232,7 +244,7 @@ class SearchIndex:
                     )
         return Ranked([], True)
 
-    async def _rank_words_then_completions(
+    def _rank_words_then_completions(
         self, query: ParsedQuery, groups: list[list[str]], df: dict[str, int], n_docs: int,
         limit: int, offset: int, now: float,
     ) -> list[tuple[int, float]]:  # fmt: skip
@@ -240,23 +252,23 @@ class SearchIndex:
         (`رشت` before `رشته`); completions fill the list when the word itself is rare or unfinished."""
         last = query.terms[-1]
         if not query.prefix or last not in df or groups[-1] == [last]:
-            return await self._rank_groups(groups, df, n_docs, limit, offset, now)
+            return self._rank_groups(groups, df, n_docs, limit, offset, now)
         wanted = offset + limit
-        exact = await self._rank_groups([*groups[:-1], [last]], df, n_docs, wanted, 0, now)
+        exact = self._rank_groups([*groups[:-1], [last]], df, n_docs, wanted, 0, now)
         if len(exact) >= wanted:
             return exact[offset:]
-        completions = await self._rank_groups(groups, df, n_docs, wanted + len(exact), 0, now)
+        completions = self._rank_groups(groups, df, n_docs, wanted + len(exact), 0, now)
         seen = {key for key, _ in exact}
         merged = exact + [(key, score) for key, score in completions if key not in seen]
         return merged[offset:wanted]
 
-    async def _rank_groups(
+    def _rank_groups(
         self, groups: list[list[str]], df: dict[str, int], n_docs: int, limit: int, offset: int, now: float
     ) -> list[tuple[int, float]]:
         expression = fts_match(groups)
         pool = max(RERANK_POOL, offset + limit)
         if sum(df[t] for g in groups for t in g) <= BM25_BUDGET:
-            rows = await self._conn.execute_fetchall(
+            rows = self._fetch(
                 "SELECT rowid, -bm25(search_index, ?, 1.0) AS s FROM search_index"
                 " WHERE search_index MATCH ? ORDER BY s DESC, rowid DESC LIMIT ?",
                 (TITLE_WEIGHT, expression, pool),
@@ -265,18 +277,20 @@ class SearchIndex:
             # cut from one and the same order, so paging never repeats or skips a hit.
             scored, rest = [(key, relevance) for key, relevance in rows[:RERANK_POOL]], rows[RERANK_POOL:]
         else:
-            scored, rest = await self._rank_recent(groups, df, n_docs, expression), []
+            scored, rest = self._rank_recent(groups, df, n_docs, expression), []
         boosted = sorted(
             ((key, relevance * _recency_boost(key_epoch(key), now)) for key, relevance in scored),
             key=lambda kv: (-kv[1], -kv[0]),
         )
         return (boosted + [(key, relevance) for key, relevance in rest])[offset : offset + limit]
 
-    async def _rank_recent(
+    def _rank_recent(
         self, groups: list[list[str]], df: dict[str, int], n_docs: int, expression: str
     ) -> list[tuple[int, float]]:
-        """BM25 (binary tf, no length norm) over the CANDIDATES most recent matches only."""
-        rows = await self._conn.execute_fetchall(
+        """FTS5's bm25 formula over the CANDIDATES most recent matches only: which column holds each
+        term comes from membership queries, lengths from FTS5's own size tables, document
+        frequencies from `search_terms` (so no common word's doclist is read in full)."""
+        rows = self._fetch(
             "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
             (expression, CANDIDATES),
         )
@@ -285,20 +299,47 @@ class SearchIndex:
         keys = [r[0] for r in rows]
         oldest = keys[-1]
         scores = dict.fromkeys(keys, 0.0)
+        lengths = {
+            key: sum(_varints(sizes))
+            for key, sizes in self._fetch(
+                f"SELECT id, sz FROM search_index_docsize WHERE id IN ({','.join('?' * len(keys))})", keys
+            )
+        }
+        average = self._average_length() or (sum(lengths.values()) / len(lengths) if lengths else 1.0)
         for group in groups:
             idf = max(_idf(df[t], n_docs) for t in group)
             in_column = {}
             for column in ("title", "body"):
                 # ANDed with the whole query, so FTS5 walks the rare terms' doclists, not this one's.
-                found = await self._conn.execute_fetchall(
+                found = self._fetch(
                     "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid >= ?",
                     (f"({fts_match([group], column)}) AND ({expression})", oldest),
                 )
                 in_column[column] = {r[0] for r in found}
             for key in keys:
                 tf = TITLE_WEIGHT * (key in in_column["title"]) + (key in in_column["body"])
-                scores[key] += idf * tf * (_K1 + 1) / (tf + _K1)
+                norm = _K1 * (1 - _B + _B * lengths.get(key, average) / average)
+                scores[key] += idf * tf * (_K1 + 1) / (tf + norm)
         return list(scores.items())
+
+    def _average_length(self) -> float:
+        """Mean indexed terms per article, from FTS5's averages record (row count, then per-column
+        totals, as varints)."""
+        rows = self._fetch("SELECT block FROM search_index_data WHERE id = 1")
+        numbers = _varints(rows[0][0]) if rows and rows[0][0] else []
+        return sum(numbers[1:]) / numbers[0] if len(numbers) > 1 and numbers[0] else 0.0
+
+
+
+def _varints(blob: bytes) -> list[int]:
+    """The numbers in an FTS5 size record (SQLite varints; ours never need the 9-byte form)."""
+    numbers, value = [], 0
+    for byte in blob:
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            numbers.append(value)
+            value = 0
+    return numbers
 
 
 def _all_terms(groups: Iterable[list[str]]) -> frozenset[str]:
