@@ -181,13 +181,15 @@ def instrument(
             account = [0.0, 0.0]  # seconds held by the flood limiter, seconds in Bot API calls
             _limiter_wait.set(account)
             started = time.perf_counter()
-            await callback(update, context)
+            try:
+                await callback(update, context)
+            finally:
+                cpu["last"] = time.process_time()
             total = (time.perf_counter() - started) * 1000
             with_wait.append(total)
             processing.append(total - account[0] * 1000)
             own_work.append(total - (account[0] + account[1]) * 1000)
             by_handler.setdefault(callback.__name__, []).append(own_work[-1])
-            cpu["last"] = time.process_time()
 
         return wrapper
 
