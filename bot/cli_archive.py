@@ -22,7 +22,7 @@ from typing import BinaryIO
 from tqdm import tqdm
 
 from bot.importers import Malformed, NotAnArchive, Skipped, detect_format, read_archive
-from bot.inputs import UsageError
+from bot.inputs import UsageError, open_binary
 from bot.text.query import parse_query
 from storage.database import Database, ImportCounts, ImportRecord, SearchHit, SearchResult
 from storage.search import index_texts_batch
@@ -40,20 +40,6 @@ def database_path(args: argparse.Namespace) -> Path:
     from bot.config import load_settings
 
     return load_settings().database_path
-
-
-def _open_input(name: str):
-    path = Path(name)
-    try:
-        return path.open("rb"), path.stat().st_size
-    except FileNotFoundError:
-        raise UsageError(f"{name}: no such file") from None
-    except IsADirectoryError:
-        raise UsageError(f"{name}: is a directory, not a file") from None
-    except PermissionError:
-        raise UsageError(f"{name}: permission denied") from None
-    except OSError as exc:
-        raise UsageError(f"{name}: cannot read ({exc.strerror or exc})") from None
 
 
 # --- import ----------------------------------------------------------------------------------------
@@ -78,7 +64,7 @@ class _Progress:
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a Telegram Desktop export or JSON Lines file; print what was imported, skipped, malformed."""
-    stream, size = _open_input(args.file)
+    stream, size = open_binary(args.file)
     with stream:
         head = stream.read(64 * 1024)
         if not head.strip():
@@ -197,7 +183,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not db_path.is_file():
         raise UsageError(f"{db_path}: no archive there yet (run newsdesk import first, or pass --db)")
     if args.batch is not None:
-        stream, _ = _open_input(args.batch)
+        stream, _ = open_binary(args.batch)
         with stream:
             try:
                 queries = [line.rstrip("\r\n") for line in stream.read().decode("utf-8-sig").splitlines()]

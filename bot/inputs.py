@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 MAX_DRAFT_CHARS = 100_000
 
@@ -12,14 +15,11 @@ class UsageError(Exception):
     """A user's mistake: the CLI prints the message on one line of stderr and exits with status 2."""
 
 
-def read_text(source: str | None, *, max_chars: int = MAX_DRAFT_CHARS, allow_blank: bool = False) -> str:
-    """Read UTF-8 text from a file path, or from stdin when `source` is None or '-'."""
-    name = "stdin" if source in (None, "-") else source
+@contextmanager
+def _read_errors(name: str) -> Iterator[None]:
+    """Turn the OSErrors of opening or reading `name` into one clear UsageError."""
     try:
-        if source in (None, "-"):
-            raw = sys.stdin.buffer.read()
-        else:
-            raw = Path(source).read_bytes()
+        yield
     except FileNotFoundError:
         raise UsageError(f"{name}: no such file") from None
     except IsADirectoryError:
@@ -28,6 +28,20 @@ def read_text(source: str | None, *, max_chars: int = MAX_DRAFT_CHARS, allow_bla
         raise UsageError(f"{name}: permission denied") from None
     except OSError as exc:
         raise UsageError(f"{name}: cannot read ({exc.strerror or exc})") from None
+
+
+def open_binary(name: str) -> tuple[BinaryIO, int]:
+    """Open a file for streaming: the binary stream and its size in bytes."""
+    path = Path(name)
+    with _read_errors(name):
+        return path.open("rb"), path.stat().st_size
+
+
+def read_text(source: str | None, *, max_chars: int = MAX_DRAFT_CHARS, allow_blank: bool = False) -> str:
+    """Read UTF-8 text from a file path, or from stdin when `source` is None or '-'."""
+    name = "stdin" if source in (None, "-") else source
+    with _read_errors(name):
+        raw = sys.stdin.buffer.read() if source in (None, "-") else Path(source).read_bytes()
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
