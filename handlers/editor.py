@@ -357,6 +357,17 @@ async def _schedule(svc: Services, article_id: int, when: datetime, lang: str) -
     return text, scheduled_keyboard(article_id, lang)
 
 
+async def _refused_non_editor(update: Update, context: ContextTypes.DEFAULT_TYPE, lang: str) -> bool:
+    """Turn away anyone not in EDITOR_IDS (an alert for a button, a reply for a message)."""
+    if is_editor(update, context):
+        return False
+    if update.callback_query is not None:
+        await update.callback_query.answer(msg.text("not_editor", lang), show_alert=True)
+    elif update.effective_message is not None:
+        await update.effective_message.reply_text(msg.text("not_editor", lang))
+    return True
+
+
 # ——— callbacks ———
 
 Reply = tuple[str, InlineKeyboardMarkup | None]
@@ -368,8 +379,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     query = update.callback_query
     assert query is not None
     lang = lang_of(update)
-    if not is_editor(update, context):
-        await query.answer(msg.text("not_editor", lang), show_alert=True)
+    if await _refused_non_editor(update, context, lang):
         return
     _, article_text, action = ((query.data or "") + "::").split(":")[:3]
     from_queue = action.startswith("q") and action[1:] in _ACTIONS  # a button under /queue
@@ -559,8 +569,7 @@ async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     message = update.effective_message
     assert message is not None
     lang = lang_of(update)
-    if not is_editor(update, context):
-        await message.reply_text(msg.text("not_editor", lang))
+    if await _refused_non_editor(update, context, lang):
         return
     text, keyboard = await _queue_page(services(context), 0, lang)
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
@@ -571,8 +580,7 @@ async def queue_page_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE)
     query = update.callback_query
     assert query is not None
     lang = lang_of(update)
-    if not is_editor(update, context):
-        await query.answer(msg.text("not_editor", lang), show_alert=True)
+    if await _refused_non_editor(update, context, lang):
         return
     page_text = (query.data or "").removeprefix("q:")
     await query.answer()
@@ -662,8 +670,7 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     message = update.effective_message
     assert message is not None
     lang = lang_of(update)
-    if not is_editor(update, context):
-        await message.reply_text(msg.text("not_editor", lang))
+    if await _refused_non_editor(update, context, lang):
         return
     svc = services(context)
     article = await _article_of_reply(svc, message)
