@@ -6,7 +6,9 @@ words.dat, 80–300-word bodies) is written as JSON Lines and imported with the 
 process and its analysis worker — are measured). A fixed mix of
 queries — 1, 2 and 3 words drawn from common, medium and rare ranks of the same vocabulary — then
 goes through `newsdesk search --batch`, whose per-query `ms` is the search alone (index opened
-once); the batch runs twice and the second, warm run is reported. In the same run, on the same
+once). The mix runs first in a fresh process (reported as `…_fresh_process`: cold caches), then in a
+process that has first answered a warm-up mix drawn with another seed — a bot's steady state, and
+the figure reported as the search latency. In the same run, on the same
 data, two references answer a subset of the queries: a LIKE scan (every word as a substring, first
 10 rows) and a default FTS5 index (unicode61 over the raw title and body, every word ANDed, bm25).
 
@@ -33,13 +35,14 @@ from benchmarks.synthetic_archive import vocabulary, write_jsonl
 
 SEED = 1403
 QUERIES_PER_BUCKET = 30
+WARM_UP_PER_BUCKET = 30
 BANDS = {"common": (0, 200), "medium": (1_000, 5_000), "rare": (12_000, 26_000)}
 NEWSDESK = [sys.executable, "-m", "bot.cli"]
 
 
-def query_mix(per_bucket: int) -> list[tuple[str, str]]:
+def query_mix(per_bucket: int, seed: int = SEED) -> list[tuple[str, str]]:
     """(bucket, query) for 1-, 2- and 3-word queries of each frequency band; fixed seed."""
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     vocab, _ = vocabulary()
     mix = []
     for band, (low, high) in BANDS.items():
@@ -124,6 +127,7 @@ def main() -> None:
     parser.add_argument("--ref-queries", type=int, default=10, help="queries per bucket for the references")
     parser.add_argument("--import-only", action="store_true", help="measure the import and stop")
     parser.add_argument("--search-only", action="store_true", help="reuse the archive of an earlier run")
+    parser.add_argument("--no-references", action="store_true", help="skip the LIKE and default-FTS5 runs")
     args = parser.parse_args()
     args.workdir.mkdir(parents=True, exist_ok=True)
     data = args.workdir / f"synthetic-{args.size}-{SEED}.jsonl"
@@ -150,8 +154,12 @@ def main() -> None:
     report["db_mb"] = round(sum(f.stat().st_size for f in files if f.exists()) / 1e6)
 
     mix = query_mix(args.queries)
-    run_search_batch(db, [q for _, q in mix])  # cold run: fills the page cache
-    warm = run_search_batch(db, [q for _, q in mix])
+    fresh = run_search_batch(db, [q for _, q in mix])  # also fills the OS page cache
+    # A bot searches for days in one process: the measured mix runs after other queries of the same
+    # kind (another seed) have warmed SQLite's page cache and the analysis caches of that process.
+    warm_up = [q for _, q in query_mix(WARM_UP_PER_BUCKET, seed=SEED + 1)]
+    warm = run_search_batch(db, warm_up + [q for _, q in mix])[len(warm_up) :]
+    report["newsdesk_search_ms_fresh_process"] = percentiles([line["ms"] for line in fresh])
     by_bucket: dict[str, list[float]] = {}
     found = 0
     for (bucket, _), line in zip(mix, warm, strict=True):
@@ -160,6 +168,9 @@ def main() -> None:
     report["newsdesk_search_ms"] = percentiles([line["ms"] for line in warm])
     report["newsdesk_by_bucket"] = {b: percentiles(v) for b, v in by_bucket.items()}
     report["newsdesk_queries_with_results"] = f"{found}/{len(mix)}"
+    if args.no_references:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+        return
 
     conn = sqlite3.connect(db)
     report["reference_fts_build_seconds"] = round(build_fts_reference(conn), 1)

@@ -228,6 +228,13 @@ class Database:
                     f"SELECT search_key, title, body FROM articles WHERE {_LIVE} AND search_key IS NOT NULL"
                 )
                 await self._index.rebuild(rows)  # type: ignore[arg-type]
+        if await self._index.docs_pending():
+            async with self._transaction() as conn:
+                cursor = await conn.execute(
+                    "SELECT a.search_key, a.title, d.sz FROM articles AS a"
+                    f" JOIN search_index_docsize AS d ON d.id = a.search_key WHERE {_LIVE}"
+                )
+                await self._index.fill_docs(cursor)  # type: ignore[arg-type]
 
     # --- drafts and the publishing state machine ---------------------------------------------------
 

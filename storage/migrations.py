@@ -69,4 +69,12 @@ MIGRATIONS: tuple[str, ...] = (
     INSERT INTO search_index (search_index, rank) VALUES ('hashsize', 67108864);
     INSERT INTO search_index (search_index, rank) VALUES ('pgsz', 4000);
     """,
+    # 3: per indexed article, its length in index terms and its distinct title terms: ranking the
+    # recent matches of common words then learns which hold a term in the title, and how long each
+    # is, from one primary-key lookup instead of walking the doclists again per term and decoding
+    # FTS5's size records; filled from the articles at the next start (see Database.open).
+    """
+    CREATE TABLE search_docs (key INTEGER PRIMARY KEY, length INTEGER NOT NULL, title TEXT NOT NULL);
+    INSERT INTO search_meta (key, value) VALUES ('docs_pending', '1');
+    """,
 )

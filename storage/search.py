@@ -8,8 +8,9 @@ How a query is answered (terms come from `bot.text.query.parse_query`):
    FTS5's own bm25 ranks every match, title weighted TITLE_WEIGHT times the body. bm25 reads the full
    doclist of each term to count it, so for common words at a million articles that costs far too
    much; then only the CANDIDATES most recent matches (rowid order is recency order) are scored, with
-   the same BM25 formula (each term is indexed once per column, so term frequencies are binary in
-   both), document frequencies from `search_terms` and lengths from FTS5's size tables.
+   the same BM25 formula (each term is indexed once per column, so term frequencies are binary),
+   document frequencies from `search_terms`, and each candidate's length and title terms from
+   `search_docs` — joined to the one FTS5 query that finds the candidates.
 3. Relevance is multiplied by a recency boost (up to 1 + RECENCY_WEIGHT, halving every
    RECENCY_HALF_LIFE_DAYS), which can reorder hits of similar relevance only.
 4. If no article holds every term, the best subsets of the terms are tried (rarest terms kept
@@ -21,7 +22,7 @@ from __future__ import annotations
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import AsyncIterable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain, combinations
 
@@ -32,7 +33,7 @@ from bot.text.query import ParsedQuery, fts_match
 
 TITLE_WEIGHT = 3.0
 BM25_BUDGET = 2_500
-CANDIDATES = 400
+CANDIDATES = 200
 RERANK_POOL = 100
 PREFIX_EXPANSIONS = 12
 RECENCY_WEIGHT = 0.25
@@ -61,6 +62,7 @@ class IndexEntry:
     title_terms: str
     body_terms: str
     terms: frozenset[str]
+    length: int  # index terms in both columns, as FTS5 counts them for bm25
 
     @classmethod
     def build(cls, key: int, title: str, body: str) -> IndexEntry:
@@ -70,8 +72,8 @@ class IndexEntry:
     @classmethod
     def from_texts(cls, key: int, title_terms: str, body_terms: str) -> IndexEntry:
         """An entry from `index_texts` output (computed here or in another process)."""
-        terms = frozenset(title_terms.split()) | frozenset(body_terms.split())
-        return cls(key, title_terms, body_terms, terms)
+        title, body = title_terms.split(), body_terms.split()
+        return cls(key, title_terms, body_terms, frozenset(title) | frozenset(body), len(title) + len(body))
 
 
 def index_texts(title: str, body: str) -> tuple[str, str]:
@@ -79,9 +81,12 @@ def index_texts(title: str, body: str) -> tuple[str, str]:
 
     Fewer tokens make FTS5 inserts cheaper, and bm25 then sees binary term frequencies — what
     matters in a news item is whether it is about the word."""
-    return " ".join(dict.fromkeys(analyzed_text(title).split())), " ".join(
-        dict.fromkeys(analyzed_text(body).split())
-    )
+    return column_terms(title), column_terms(body)
+
+
+def column_terms(text: str) -> str:
+    """The distinct analyzed terms of one column's text, in order of first appearance."""
+    return " ".join(dict.fromkeys(analyzed_text(text).split()))
 
 
 def index_texts_batch(articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -116,6 +121,10 @@ class SearchIndex:
             "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
             [(e.key, e.title_terms, e.body_terms) for e in entries],
         )
+        await self._conn.executemany(
+            "INSERT INTO search_docs (key, length, title) VALUES (?, ?, ?)",
+            [(e.key, e.length, e.title_terms) for e in entries],
+        )
         await self._change_stats(entries, +1, df)
 
     async def remove(self, entries: Sequence[IndexEntry]) -> None:
@@ -126,6 +135,7 @@ class SearchIndex:
             "INSERT INTO search_index (search_index, rowid, title, body) VALUES ('delete', ?, ?, ?)",
             [(e.key, e.title_terms, e.body_terms) for e in entries],
         )
+        await self._conn.executemany("DELETE FROM search_docs WHERE key = ?", [(e.key,) for e in entries])
         await self._change_stats(entries, -1)
 
     async def _change_stats(
@@ -155,7 +165,8 @@ class SearchIndex:
         """Drop the whole index and index (key, title, body) again with the current analyzer."""
         await self._conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
         await self._conn.execute("DELETE FROM search_terms")
-        await self._conn.execute("DELETE FROM search_meta WHERE key = 'docs'")
+        await self._conn.execute("DELETE FROM search_docs")
+        await self._conn.execute("DELETE FROM search_meta WHERE key IN ('docs', 'docs_pending')")
         batch: list[IndexEntry] = []
         for key, title, body in articles:
             batch.append(IndexEntry.build(key, title, body))
@@ -167,6 +178,25 @@ class SearchIndex:
             "INSERT OR REPLACE INTO search_meta (key, value) VALUES ('analyzer_version', ?)",
             (str(ANALYZER_VERSION),),
         )
+
+    async def docs_pending(self) -> bool:
+        """True while `search_docs` still has to be filled for an index built before it existed."""
+        rows = await self._conn.execute_fetchall("SELECT 1 FROM search_meta WHERE key = 'docs_pending'")
+        return bool(rows)
+
+    async def fill_docs(self, indexed: AsyncIterable[tuple[int, str, bytes]]) -> None:
+        """Record length and title terms of already indexed articles, from (key, title, FTS5 size
+        record) rows, then mark `search_docs` complete."""
+        sql = "INSERT OR REPLACE INTO search_docs (key, length, title) VALUES (?, ?, ?)"
+        batch: list[tuple[int, int, str]] = []
+        async for key, title, sizes in indexed:
+            batch.append((key, sum(_varints(sizes)), column_terms(title)))
+            if len(batch) >= 5000:
+                await self._conn.executemany(sql, batch)
+                batch = []
+        await self._conn.executemany(sql, batch)
+        await self._conn.execute("DELETE FROM search_meta WHERE key = 'docs_pending'")
+
 
 class SearchReader:
     """Answers queries from the index with a plain (synchronous) sqlite3 connection: a whole search
@@ -287,40 +317,34 @@ class SearchReader:
     def _rank_recent(
         self, groups: list[list[str]], df: dict[str, int], n_docs: int, expression: str
     ) -> list[tuple[int, float]]:
-        """FTS5's bm25 formula over the CANDIDATES most recent matches only: which column holds each
-        term comes from membership queries, lengths from FTS5's own size tables, document
-        frequencies from `search_terms` (so no common word's doclist is read in full)."""
-        rows = self._fetch(
-            "SELECT rowid FROM search_index WHERE search_index MATCH ? ORDER BY rowid DESC LIMIT ?",
-            (expression, CANDIDATES),
+        """FTS5's bm25 formula over the CANDIDATES most recent matches only: their lengths and which of
+        them hold a term in the title come from `search_docs`, document frequencies from
+        `search_terms` (so no common word's doclist is read in full, nor walked twice). Every term
+        counts once in the body too: a matched term not in the title is in the body, and a title word
+        is nearly always repeated there — checking would walk each doclist once more."""
+        # Bit i of the mask says whether group i has a term among the title's (space-separated) terms.
+        tests = [" OR ".join(["instr(padded, ?)"] * len(group)) for group in groups]
+        mask = " | ".join(f"(({test}) << {i})" for i, test in enumerate(tests))
+        docs = self._fetch(
+            f"SELECT key, length, {mask} FROM (SELECT key, length, ' ' || title || ' ' AS padded"
+            " FROM (SELECT rowid AS key FROM search_index WHERE search_index MATCH ?"
+            " ORDER BY rowid DESC LIMIT ?) JOIN search_docs USING (key))",
+            [*(f" {t} " for group in groups for t in group), expression, CANDIDATES],
         )
-        if not rows:
+        if not docs:
             return []
-        keys = [r[0] for r in rows]
-        oldest = keys[-1]
-        scores = dict.fromkeys(keys, 0.0)
-        lengths = {
-            key: sum(_varints(sizes))
-            for key, sizes in self._fetch(
-                f"SELECT id, sz FROM search_index_docsize WHERE id IN ({','.join('?' * len(keys))})", keys
-            )
-        }
-        average = self._average_length() or (sum(lengths.values()) / len(lengths) if lengths else 1.0)
-        for group in groups:
-            idf = max(_idf(df[t], n_docs) for t in group)
-            in_column = {}
-            for column in ("title", "body"):
-                # ANDed with the whole query, so FTS5 walks the rare terms' doclists, not this one's.
-                found = self._fetch(
-                    "SELECT rowid FROM search_index WHERE search_index MATCH ? AND rowid >= ?",
-                    (f"({fts_match([group], column)}) AND ({expression})", oldest),
-                )
-                in_column[column] = {r[0] for r in found}
-            for key in keys:
-                tf = TITLE_WEIGHT * (key in in_column["title"]) + (key in in_column["body"])
-                norm = _K1 * (1 - _B + _B * lengths.get(key, average) / average)
-                scores[key] += idf * tf * (_K1 + 1) / (tf + norm)
-        return list(scores.items())
+        average = self._average_length() or (sum(d[1] for d in docs) / len(docs) if docs else 1.0)
+        idfs = [max(_idf(df[t], n_docs) for t in group) for group in groups]
+        title_tf, body_tf = 1.0 + TITLE_WEIGHT, 1.0
+        scores = []
+        for key, length, mask in docs:
+            norm = _K1 * (1 - _B + _B * length / average)
+            score = 0.0
+            for i, idf in enumerate(idfs):
+                tf = title_tf if mask >> i & 1 else body_tf
+                score += idf * tf * (_K1 + 1) / (tf + norm)
+            scores.append((key, score))
+        return scores
 
     def _average_length(self) -> float:
         """Mean indexed terms per article, from FTS5's averages record (row count, then per-column

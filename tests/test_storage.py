@@ -196,6 +196,46 @@ async def test_index_is_rebuilt_when_the_analyzer_changes(tmp_path):
         assert len((await db.search("پروژه")).hits) == 1
 
 
+async def test_search_docs_follow_the_index(db, tmp_path):
+    kept = await _published(db, "بودجه عمرانی", "متن")
+    edited = await _published(db, "پتروشیمی", "متن", message_ids=(101,))
+    await db.update_published_content(edited, "فولاد مبارکه", "متن", [])
+    await db.mark_deleted(kept)
+    await db.close()
+    conn = sqlite3.connect(tmp_path / "news.sqlite3")
+    assert conn.execute("SELECT length, title FROM search_docs").fetchall() == [(3, "فولاد مبارکه")]
+    conn.close()
+
+
+async def test_search_docs_are_filled_for_an_archive_indexed_before_them(tmp_path):
+    path = tmp_path / "news.sqlite3"
+    async with Database.open(path) as db:
+        await _published(db, "پروژه‌های عمرانی", "متن")
+    conn = sqlite3.connect(path)
+    conn.execute("DELETE FROM search_docs")
+    conn.execute("INSERT INTO search_meta (key, value) VALUES ('docs_pending', '1')")
+    conn.commit()
+    conn.close()
+    async with Database.open(path):
+        pass
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT length, title FROM search_docs").fetchall() == [(3, "پروژه عمرانی")]
+    assert conn.execute("SELECT * FROM search_meta WHERE key = 'docs_pending'").fetchall() == []
+    conn.close()
+
+
+async def test_recent_matches_of_common_words_rank_titles_first(db, monkeypatch):
+    """The bounded plan (terms too common for FTS5's bm25) still puts a title match above body ones."""
+    import storage.search
+
+    monkeypatch.setattr(storage.search, "BM25_BUDGET", 0)
+    records = [ImportRecord(str(i), f"گزارش {i}", "اقتصاد کشور", T0 - timedelta(hours=i)) for i in range(20)]
+    records.append(ImportRecord("title", "اقتصاد ایران", "گزارش کشور", T0 - timedelta(hours=30)))
+    await db.import_articles(records)
+    hits = (await db.search("اقتصاد", now=T0)).hits
+    assert hits[0].external_id == "title" and len(hits) == 10
+
+
 async def test_search_log(db, tmp_path):
     await db.log_search("پروژه" * 100, results=3, partial=False, ms=1.5, kind="inline", user_id=9)
     await db.close()
