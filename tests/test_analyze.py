@@ -101,6 +101,15 @@ def test_snippet_marks_matched_words_in_the_original_text():
     assert marked.count("[") == 2
 
 
+def test_snippet_prefers_the_opening_and_looks_further_when_it_has_no_match():
+    terms = frozenset(analyze("بودجه عمرانی"))
+    opening = "بودجه تصویب شد " + "متن " * 150 + "بودجه عمرانی بودجه عمرانی " + "پایان " * 10
+    assert make_snippet(opening, terms).text.startswith("بودجه تصویب")
+    late = "متن " * 150 + "بودجه عمرانی تصویب شد " + "پایان " * 10
+    snippet = make_snippet(late, terms)
+    assert snippet.text.startswith("… ") and snippet.marked("[", "]").count("[") == 2
+
+
 def test_snippet_marks_prefix_matches_and_escapes():
     snippet = make_snippet("<b>هواشناسی</b> & باران", frozenset(), ("هواشن",))
     marked = snippet.marked("<b>", "</b>", lambda s: s.replace("&", "&amp;").replace("<", "&lt;"))

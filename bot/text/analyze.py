@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, compress, count
-from operator import itemgetter, sub
+from operator import itemgetter, not_, sub
 
 from bot.text.halfspace import fix_word, join_pair
 from bot.text.lexicon import word_count, word_tags
@@ -129,6 +129,7 @@ def term(word: str) -> str | None:
 # {second part: term}). The edge words are None when punctuation separates them from the next piece.
 type _Chunk = tuple[str, tuple[str, ...], str | None, dict[str, str] | None]
 _TEXT = itemgetter(0)
+_TERMS = itemgetter(1)
 _TAILS = itemgetter(3)
 _CHUNK_CACHE_SIZE = 1 << 18
 # A plain dict read through `map(dict.get, …)` keeps the per-piece cost in C; lru_cache's bookkeeping
@@ -211,6 +212,7 @@ class Snippet:
         return "".join(out)
 
 
+SNIPPET_SCAN = 100
 # A word as written (diacritics and tatweel inside it), to mark it within its piece.
 _TEXT_WORD = re.compile(r"[^\W_]+(?:[\u200c\u064B-\u065F\u0670\u0640]+[^\W_]+)*")
 
@@ -218,23 +220,30 @@ _TEXT_WORD = re.compile(r"[^\W_]+(?:[\u200c\u064B-\u065F\u0670\u0640]+[^\W_]+)*"
 def make_snippet(
     text: str, terms: frozenset[str], prefixes: tuple[str, ...] = (), *, max_words: int = 30
 ) -> Snippet:
-    """The `max_words`-piece window of `text` holding most matched words (terms, or term prefixes).
+    """The `max_words`-piece window of `text` holding most matched words (terms, or term prefixes),
+    within its opening SNIPPET_SCAN pieces if any is there.
 
     Pieces are cut at whitespace and analyzed through the same cache as indexing, so a snippet costs
     little more than a dictionary lookup per word; whitespace in the excerpt becomes single spaces."""
     pieces = text.split()
     if not pieces:
         return Snippet("", ())
-    chunks = _chunks(pieces)
+
     def matches(t: str | None) -> bool:
         return bool(t) and (t in terms or (bool(prefixes) and t.startswith(prefixes)))  # type: ignore[union-attr, arg-type]
 
-    if prefixes:
-        hits = [any(map(matches, c[1])) for c in chunks]
-    else:
-        hits = [not terms.isdisjoint(c[1]) for c in chunks]
+    def hits_in(chunks: list[_Chunk]) -> list[bool]:
+        if prefixes:
+            return [any(map(matches, c[1])) for c in chunks]
+        return list(map(not_, map(terms.isdisjoint, map(_TERMS, chunks))))
+
+    # A news text tells its story first: the window is sought in the opening SNIPPET_SCAN pieces, and
+    # further only if they hold no matched word — half the work for a typical article.
+    hits = hits_in(_chunks(pieces[:SNIPPET_SCAN]))
+    if len(pieces) > SNIPPET_SCAN and not any(hits):
+        hits = hits_in(_chunks(pieces))
     best = 0
-    if len(pieces) > max_words:
+    if len(hits) > max_words:
         sums = list(accumulate(hits, initial=0))
         counts = list(map(sub, sums[max_words:], sums[:-max_words]))
         best = counts.index(max(counts))
