@@ -32,7 +32,7 @@ from bot.text.analyze import ANALYZER_VERSION, analyzed_text
 from bot.text.query import ParsedQuery, fts_match
 
 TITLE_WEIGHT = 3.0
-BM25_BUDGET = 2_500
+BM25_BUDGET = 1_000
 CANDIDATES = 200
 RERANK_POOL = 100
 PREFIX_EXPANSIONS = 12
