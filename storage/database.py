@@ -224,10 +224,10 @@ class Database:
                 await conn.execute(f"PRAGMA user_version = {number}")
         if await self._index.needs_rebuild():
             async with self._transaction() as conn:
-                rows = await conn.execute_fetchall(
+                cursor = await conn.execute(
                     f"SELECT search_key, title, body FROM articles WHERE {_LIVE} AND search_key IS NOT NULL"
                 )
-                await self._index.rebuild(rows)  # type: ignore[arg-type]
+                await self._index.rebuild(cursor)  # type: ignore[arg-type]
         if await self._index.docs_pending():
             async with self._transaction() as conn:
                 cursor = await conn.execute(

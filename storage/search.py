@@ -161,14 +161,15 @@ class SearchIndex:
         )
         return not rows or rows[0][0] != str(ANALYZER_VERSION)
 
-    async def rebuild(self, articles: Iterable[tuple[int, str, str]]) -> None:
-        """Drop the whole index and index (key, title, body) again with the current analyzer."""
+    async def rebuild(self, articles: AsyncIterable[tuple[int, str, str]]) -> None:
+        """Drop the whole index and index (key, title, body) again with the current analyzer; the
+        articles are streamed (a million of them do not fit in memory at once)."""
         await self._conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
         await self._conn.execute("DELETE FROM search_terms")
         await self._conn.execute("DELETE FROM search_docs")
         await self._conn.execute("DELETE FROM search_meta WHERE key IN ('docs', 'docs_pending')")
         batch: list[IndexEntry] = []
-        for key, title, body in articles:
+        async for key, title, body in articles:
             batch.append(IndexEntry.build(key, title, body))
             if len(batch) >= 2000:
                 await self.add(batch)
