@@ -61,7 +61,6 @@ class IndexEntry:
     key: int
     title_terms: str
     body_terms: str
-    terms: frozenset[str]
     length: int  # index terms in both columns, as FTS5 counts them for bm25
 
     @classmethod
@@ -72,8 +71,17 @@ class IndexEntry:
     @classmethod
     def from_texts(cls, key: int, title_terms: str, body_terms: str) -> IndexEntry:
         """An entry from `index_texts` output (computed here or in another process)."""
-        title, body = title_terms.split(), body_terms.split()
-        return cls(key, title_terms, body_terms, frozenset(title) | frozenset(body), len(title) + len(body))
+        return cls(key, title_terms, body_terms, _count_terms(title_terms) + _count_terms(body_terms))
+
+    @property
+    def terms(self) -> frozenset[str]:
+        """Every distinct term of the article; made when asked, as a batch of imports holding them all
+        would take more memory than its text."""
+        return frozenset(self.title_terms.split()).union(self.body_terms.split())
+
+
+def _count_terms(terms: str) -> int:
+    return terms.count(" ") + 1 if terms else 0
 
 
 def index_texts(title: str, body: str) -> tuple[str, str]:
