@@ -41,13 +41,19 @@ WARM_UP_TEXT = "?سازمان همیاری شهرداریها\n?برنامهری
 FLOOD_RETRIES = 2  # the rate limiter waits out this many 429s per request before giving up
 
 
+async def open_database(settings: Settings) -> Database:
+    """The bot's database: searches in a process of their own, so subscribers' searches never wait
+    for the interpreter lock the event loop holds while it handles other updates."""
+    return await Database.open(settings.database_path, search_process=True)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the bot until SIGTERM/SIGINT; settings problems raise ConfigError (exit 2)."""
     settings = load_settings(for_run=True)
     configure_logging(settings.log_level)
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # PTB's run_* use the current loop; the database must share it
-    db = loop.run_until_complete(Database.open(settings.database_path))
+    db = loop.run_until_complete(open_database(settings))
     application = build_application(settings, db)
     loop.run_until_complete(_reach_bot_api(application, settings))
     log.info("newsdesk starting (%s)", "webhook" if settings.webhook_url else "polling")

@@ -18,11 +18,13 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from itertools import chain
+from itertools import chain, count
+from multiprocessing import get_context
 from pathlib import Path
 from typing import Self
 
@@ -147,26 +149,30 @@ class ImportCounts:
 class Database:
     """The connection to newsdesk's SQLite file and every query newsdesk runs on it."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path, search_process: bool = False) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._index = SearchIndex(conn)
-        # Searches read through their own connection in one thread of their own (WAL lets it read
-        # while the main connection writes), each search in a single hop: see `search`.
+        # Searches read through a connection of their own (WAL lets it read while the main connection
+        # writes), each search in a single hop: in a thread of their own, or — for a busy bot — in a
+        # process of their own, where the search's Python work does not wait for the interpreter
+        # lock that the event loop's thread holds while it handles other updates.
         self._path = path
-        self._search_thread = ThreadPoolExecutor(1, thread_name_prefix="newsdesk-search")
-        self._reader: sqlite3.Connection | None = None
+        self._reader_key = (path, next(_reader_numbers))  # each Database its own reading connection
+        self._search_process = search_process
+        self._searcher = self._new_searcher()
 
     # --- lifecycle -------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path) -> _Opener:
+    def open(cls, path: str | Path, *, search_process: bool = False) -> _Opener:
         """Open (creating if needed) the database at `path`: `db = await Database.open(p)` or
-        `async with Database.open(p) as db:`. Applies migrations; creates the parent directory."""
-        return _Opener(cls, Path(path))
+        `async with Database.open(p) as db:`. Applies migrations; creates the parent directory.
+        `search_process` runs searches in a worker process (started at once, in the background)."""
+        return _Opener(cls, Path(path), search_process)
 
     @classmethod
-    async def _connect(cls, path: Path) -> Self:
+    async def _connect(cls, path: Path, search_process: bool = False) -> Self:
         if str(path) == ":memory:" or str(path).startswith("file:"):
             raise ValueError("newsdesk needs a database file path (searches open a second connection)")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -177,8 +183,9 @@ class Database:
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA cache_size = -65536")  # 64 MB: big imports touch large indexes
-            db = cls(conn, path)
+            db = cls(conn, path, search_process)
             await db._migrate()
+            db._warm_searcher()
         except BaseException:
             await conn.close()
             raise
@@ -186,15 +193,22 @@ class Database:
 
     async def close(self) -> None:
         """Close the connections (waits for a running statement or search); closing twice is fine."""
-        if self._reader is not None:
-            await asyncio.get_running_loop().run_in_executor(self._search_thread, self._close_reader)
-        self._search_thread.shutdown(wait=True)
+        if not self._search_process:  # a worker process closes its connection as it exits
+            loop = asyncio.get_running_loop()
+            with suppress(RuntimeError):  # closed before
+                await loop.run_in_executor(self._searcher, _close_reader, self._reader_key)
+        self._searcher.shutdown(wait=True)
         await self._conn.close()
 
-    def _close_reader(self) -> None:
-        if self._reader is not None:
-            self._reader.close()
-            self._reader = None
+    def _new_searcher(self) -> Executor:
+        if self._search_process:
+            return ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+        return ThreadPoolExecutor(1, thread_name_prefix="newsdesk-search")
+
+    def _warm_searcher(self) -> None:
+        """Let a search process load the analyzer now rather than in the first subscriber's search."""
+        if self._search_process:
+            self._searcher.submit(parse_query, "خبر")
 
     async def __aenter__(self) -> Self:
         return self
@@ -499,44 +513,13 @@ class Database:
         article holds them all, the best partial matches come back with `partial=True`. Any string is
         safe to pass. `now` anchors the recency boost (default: the current time)."""
         now_epoch = (now or datetime.now(UTC)).timestamp()
-        return await asyncio.get_running_loop().run_in_executor(
-            self._search_thread, self._search, query, max(0, limit), max(0, offset), now_epoch
-        )
-
-    def _search(self, query: str, limit: int, offset: int, now_epoch: float) -> SearchResult:
-        """The whole search, in the search thread: rank, fetch the hits, cut their snippets."""
-        if self._reader is None:
-            self._reader = sqlite3.connect(self._path, check_same_thread=False)
-            self._reader.execute("PRAGMA busy_timeout = 5000")
-            self._reader.execute("PRAGMA cache_size = -65536")
-            self._reader.execute("PRAGMA query_only = ON")
-        parsed = parse_query(query)
-        ranked = SearchReader(self._reader).rank(parsed, limit, offset, now_epoch)
-        if not ranked.keys:
-            return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms)
-        marks = ",".join("?" * len(ranked.keys))
-        rows = self._reader.execute(
-            "SELECT search_key, id, external_id, title, body, published_at, url, channel_message_ids"
-            f" FROM articles WHERE search_key IN ({marks}) AND {_LIVE_ROW}",
-            [k for k, _ in ranked.keys],
-        ).fetchall()
-        by_key = {r[0]: r for r in rows}
-        terms = ranked.match_terms  # a prefix's completions included: no prefix tests per word
-        hits = []
-        for key, score in ranked.keys:
-            row = by_key.get(key)
-            if row is None:
-                continue
-            snippet = make_snippet(row[4] or row[3], terms)
-            hits.append(
-                SearchHit(
-                    article_id=row[1], external_id=row[2], title=row[3], snippet=snippet,
-                    published_at=from_db_time(row[5]),  # type: ignore[arg-type]
-                    url=row[6], channel_message_ids=json.loads(row[7]) if row[7] else [],
-                    score=round(score, 4),
-                )
-            )  # fmt: skip
-        return SearchResult(hits, ranked.partial, parsed.truncated, ranked.matched_terms)
+        args = (self._reader_key, query, max(0, limit), max(0, offset), now_epoch)
+        loop = asyncio.get_running_loop()
+        try:
+            return await loop.run_in_executor(self._searcher, _search, *args)
+        except BrokenProcessPool:  # the search process died (killed, out of memory): start another
+            self._searcher = self._new_searcher()
+            return await loop.run_in_executor(self._searcher, _search, *args)
 
     async def log_search(
         self, query: str, *, results: int, partial: bool, ms: float, kind: str = "search",
@@ -618,6 +601,62 @@ class Database:
         return ImportCounts(len(fresh), seen - len(fresh))
 
 
+# --- the search side: one read-only connection per database file in the thread or process that searches
+
+
+_ReaderKey = tuple[Path, int]
+_readers: dict[_ReaderKey, sqlite3.Connection] = {}
+_reader_numbers = count()
+
+
+def _reader(key: _ReaderKey) -> sqlite3.Connection:
+    reader = _readers.get(key)
+    if reader is None:
+        reader = _readers[key] = sqlite3.connect(key[0], check_same_thread=False)
+        reader.execute("PRAGMA busy_timeout = 5000")
+        reader.execute("PRAGMA cache_size = -65536")
+        reader.execute("PRAGMA query_only = ON")
+    return reader
+
+
+def _close_reader(key: _ReaderKey) -> None:
+    reader = _readers.pop(key, None)
+    if reader is not None:
+        reader.close()
+
+
+def _search(key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: float) -> SearchResult:
+    """The whole search, where the searcher runs: rank, fetch the hits, cut their snippets."""
+    reader = _reader(key)
+    parsed = parse_query(query)
+    ranked = SearchReader(reader).rank(parsed, limit, offset, now_epoch)
+    if not ranked.keys:
+        return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms)
+    marks = ",".join("?" * len(ranked.keys))
+    rows = reader.execute(
+        "SELECT search_key, id, external_id, title, body, published_at, url, channel_message_ids"
+        f" FROM articles WHERE search_key IN ({marks}) AND {_LIVE_ROW}",
+        [k for k, _ in ranked.keys],
+    ).fetchall()
+    by_key = {r[0]: r for r in rows}
+    terms = ranked.match_terms  # a prefix's completions included: no prefix tests per word
+    hits = []
+    for key, score in ranked.keys:
+        row = by_key.get(key)
+        if row is None:
+            continue
+        snippet = make_snippet(row[4] or row[3], terms)
+        hits.append(
+            SearchHit(
+                article_id=row[1], external_id=row[2], title=row[3], snippet=snippet,
+                published_at=from_db_time(row[5]),  # type: ignore[arg-type]
+                url=row[6], channel_message_ids=json.loads(row[7]) if row[7] else [],
+                score=round(score, 4),
+            )
+        )  # fmt: skip
+    return SearchResult(hits, ranked.partial, parsed.truncated, ranked.matched_terms)
+
+
 def _statements(script: str) -> list[str]:
     """Split a migration script into statements (none of ours has a ';' inside a literal)."""
     return [s.strip() for s in script.split(";") if s.strip()]
@@ -626,14 +665,14 @@ def _statements(script: str) -> list[str]:
 class _Opener:
     """Makes `Database.open(path)` work both awaited and as an async context manager."""
 
-    def __init__(self, cls: type[Database], path: Path) -> None:
-        self._cls, self._path, self._db = cls, path, None
+    def __init__(self, cls: type[Database], path: Path, search_process: bool) -> None:
+        self._cls, self._path, self._search_process, self._db = cls, path, search_process, None
 
     def __await__(self):
-        return self._cls._connect(self._path).__await__()
+        return self._cls._connect(self._path, self._search_process).__await__()
 
     async def __aenter__(self) -> Database:
-        self._db = await self._cls._connect(self._path)
+        self._db = await self._cls._connect(self._path, self._search_process)
         return self._db
 
     async def __aexit__(self, *exc: object) -> None:

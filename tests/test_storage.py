@@ -236,6 +236,16 @@ async def test_recent_matches_of_common_words_rank_titles_first(db, monkeypatch)
     assert hits[0].external_id == "title" and len(hits) == 10
 
 
+async def test_searches_in_a_worker_process_survive_its_death(tmp_path):
+    async with Database.open(tmp_path / "news.sqlite3", search_process=True) as db:
+        await db.import_articles([ImportRecord("1", "بودجه عمرانی شهرداری‌ها", "متن خبر", T0)])
+        assert [h.external_id for h in (await db.search("شهرداری")).hits] == ["1"]
+        for process in list(db._searcher._processes.values()):  # type: ignore[attr-defined]
+            process.kill()
+            process.join()
+        assert [h.external_id for h in (await db.search("بودجه")).hits] == ["1"]
+
+
 async def test_search_log(db, tmp_path):
     await db.log_search("پروژه" * 100, results=3, partial=False, ms=1.5, kind="inline", user_id=9)
     await db.close()
