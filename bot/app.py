@@ -44,7 +44,7 @@ FLOOD_RETRIES = 2  # the rate limiter waits out this many 429s per request befor
 async def open_database(settings: Settings) -> Database:
     """The bot's database: searches in a process of their own, so subscribers' searches never wait
     for the interpreter lock the event loop holds while it handles other updates."""
-    return await Database.open(settings.database_path, search_process=True)
+    return await Database.open(settings.database_path, search_in="process")
 
 
 def cmd_run(args: argparse.Namespace) -> int:

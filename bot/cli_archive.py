@@ -209,7 +209,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 async def _open_existing(db_path: Path) -> Database:
     try:
-        return await Database.open(db_path)
+        return await Database.open(db_path, search_in="caller")  # one search at a time: no hop
     except (OSError, sqlite3.Error) as exc:
         raise UsageError(f"{db_path}: not a newsdesk database ({exc})") from None
 

@@ -26,7 +26,7 @@ from datetime import UTC, datetime
 from itertools import chain, count
 from multiprocessing import get_context
 from pathlib import Path
-from typing import Self
+from typing import Literal, Self
 
 import aiosqlite
 
@@ -35,6 +35,7 @@ from bot.text.query import parse_query
 from storage.migrations import MIGRATIONS
 from storage.search import IndexEntry, SearchIndex, SearchReader, search_key
 
+type SearchIn = Literal["thread", "process", "caller"]
 STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "cancelled")
 _COLUMNS = (
     "id, source, external_id, title, body, html, status, deleted, scheduled_at, published_at, created_at,"
@@ -149,30 +150,32 @@ class ImportCounts:
 class Database:
     """The connection to newsdesk's SQLite file and every query newsdesk runs on it."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, search_process: bool = False) -> None:
+    def __init__(self, conn: aiosqlite.Connection, path: Path, search_in: SearchIn = "thread") -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._index = SearchIndex(conn)
         # Searches read through a connection of their own (WAL lets it read while the main connection
-        # writes), each search in a single hop: in a thread of their own, or — for a busy bot — in a
-        # process of their own, where the search's Python work does not wait for the interpreter
-        # lock that the event loop's thread holds while it handles other updates.
+        # writes), each search in a single hop: in a thread of their own; for a busy bot in a process
+        # of their own, where the search's Python work does not wait for the interpreter lock that
+        # the event loop's thread holds while it handles other updates; for a program that does one
+        # thing at a time (the command line) in the caller, sparing the hop.
         self._path = path
         self._reader_key = (path, next(_reader_numbers))  # each Database its own reading connection
-        self._search_process = search_process
+        self._search_in = search_in
         self._searcher = self._new_searcher()
 
     # --- lifecycle -------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, search_process: bool = False) -> _Opener:
+    def open(cls, path: str | Path, *, search_in: SearchIn = "thread") -> _Opener:
         """Open (creating if needed) the database at `path`: `db = await Database.open(p)` or
         `async with Database.open(p) as db:`. Applies migrations; creates the parent directory.
-        `search_process` runs searches in a worker process (started at once, in the background)."""
-        return _Opener(cls, Path(path), search_process)
+        `search_in`: where searches run — "thread", "process" (started at once, in the background)
+        or "caller" (blocking the event loop: only for programs with nothing else to do)."""
+        return _Opener(cls, Path(path), search_in)
 
     @classmethod
-    async def _connect(cls, path: Path, search_process: bool = False) -> Self:
+    async def _connect(cls, path: Path, search_in: SearchIn = "thread") -> Self:
         if str(path) == ":memory:" or str(path).startswith("file:"):
             raise ValueError("newsdesk needs a database file path (searches open a second connection)")
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -183,7 +186,7 @@ class Database:
             await conn.execute("PRAGMA foreign_keys = ON")
             await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA cache_size = -65536")  # 64 MB: big imports touch large indexes
-            db = cls(conn, path, search_process)
+            db = cls(conn, path, search_in)
             await db._migrate()
             db._warm_searcher()
         except BaseException:
@@ -193,7 +196,9 @@ class Database:
 
     async def close(self) -> None:
         """Close the connections (waits for a running statement or search); closing twice is fine."""
-        if not self._search_process:  # a worker process closes its connection as it exits
+        if self._search_in == "caller":
+            _close_reader(self._reader_key)
+        elif self._search_in == "thread":  # a worker process closes its connection as it exits
             loop = asyncio.get_running_loop()
             with suppress(RuntimeError):  # closed before
                 await loop.run_in_executor(self._searcher, _close_reader, self._reader_key)
@@ -201,13 +206,13 @@ class Database:
         await self._conn.close()
 
     def _new_searcher(self) -> Executor:
-        if self._search_process:
+        if self._search_in == "process":
             return ProcessPoolExecutor(1, mp_context=get_context("spawn"))
-        return ThreadPoolExecutor(1, thread_name_prefix="newsdesk-search")
+        return ThreadPoolExecutor(1, thread_name_prefix="newsdesk-search")  # unused by "caller"
 
     def _warm_searcher(self) -> None:
         """Let a search process load the analyzer now rather than in the first subscriber's search."""
-        if self._search_process:
+        if self._search_in == "process":
             self._searcher.submit(parse_query, "خبر")
 
     async def __aenter__(self) -> Self:
@@ -514,6 +519,8 @@ class Database:
         safe to pass. `now` anchors the recency boost (default: the current time)."""
         now_epoch = (now or datetime.now(UTC)).timestamp()
         args = (self._reader_key, query, max(0, limit), max(0, offset), now_epoch)
+        if self._search_in == "caller":
+            return _search(*args)
         loop = asyncio.get_running_loop()
         try:
             return await loop.run_in_executor(self._searcher, _search, *args)
@@ -665,14 +672,14 @@ def _statements(script: str) -> list[str]:
 class _Opener:
     """Makes `Database.open(path)` work both awaited and as an async context manager."""
 
-    def __init__(self, cls: type[Database], path: Path, search_process: bool) -> None:
-        self._cls, self._path, self._search_process, self._db = cls, path, search_process, None
+    def __init__(self, cls: type[Database], path: Path, search_in: SearchIn) -> None:
+        self._cls, self._path, self._search_in, self._db = cls, path, search_in, None
 
     def __await__(self):
-        return self._cls._connect(self._path, self._search_process).__await__()
+        return self._cls._connect(self._path, self._search_in).__await__()
 
     async def __aenter__(self) -> Database:
-        self._db = await self._cls._connect(self._path, self._search_process)
+        self._db = await self._cls._connect(self._path, self._search_in)
         return self._db
 
     async def __aexit__(self, *exc: object) -> None:

@@ -237,7 +237,7 @@ async def test_recent_matches_of_common_words_rank_titles_first(db, monkeypatch)
 
 
 async def test_searches_in_a_worker_process_survive_its_death(tmp_path):
-    async with Database.open(tmp_path / "news.sqlite3", search_process=True) as db:
+    async with Database.open(tmp_path / "news.sqlite3", search_in="process") as db:
         await db.import_articles([ImportRecord("1", "بودجه عمرانی شهرداری‌ها", "متن خبر", T0)])
         assert [h.external_id for h in (await db.search("شهرداری")).hits] == ["1"]
         for process in list(db._searcher._processes.values()):  # type: ignore[attr-defined]
