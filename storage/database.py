@@ -30,7 +30,7 @@ from typing import Literal, Self
 
 import aiosqlite
 
-from bot.text.analyze import Snippet, make_snippet
+from bot.text.analyze import Snippet, analyzed_text, make_snippet
 from bot.text.query import parse_query
 from storage.migrations import MIGRATIONS
 from storage.search import IndexEntry, SearchIndex, SearchReader, search_key
@@ -652,7 +652,9 @@ def _search(key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: flo
         row = by_key.get(key)
         if row is None:
             continue
-        snippet = make_snippet(row[4] or row[3], terms)
+        # A title holding a matched word shows why the hit came: the snippet may stay in the opening.
+        in_title = not terms.isdisjoint(analyzed_text(row[3]).split())
+        snippet = make_snippet(row[4] or row[3], terms, opening_only=in_title)
         hits.append(
             SearchHit(
                 article_id=row[1], external_id=row[2], title=row[3], snippet=snippet,

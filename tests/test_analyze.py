@@ -108,6 +108,8 @@ def test_snippet_prefers_the_opening_and_looks_further_when_it_has_no_match():
     late = "متن " * 150 + "بودجه عمرانی تصویب شد " + "پایان " * 10
     snippet = make_snippet(late, terms)
     assert snippet.text.startswith("… ") and snippet.marked("[", "]").count("[") == 2
+    lead = make_snippet(late, terms, opening_only=True)  # the title already shows the match
+    assert lead.text.startswith("متن متن") and lead.spans == ()
 
 
 def test_snippet_marks_prefix_matches_and_escapes():

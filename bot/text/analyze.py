@@ -218,10 +218,12 @@ _TEXT_WORD = re.compile(r"[^\W_]+(?:[\u200c\u064B-\u065F\u0670\u0640]+[^\W_]+)*"
 
 
 def make_snippet(
-    text: str, terms: frozenset[str], prefixes: tuple[str, ...] = (), *, max_words: int = 30
-) -> Snippet:
+    text: str, terms: frozenset[str], prefixes: tuple[str, ...] = (), *, max_words: int = 30,
+    opening_only: bool = False,
+) -> Snippet:  # fmt: skip
     """The `max_words`-piece window of `text` holding most matched words (terms, or term prefixes),
-    within its opening SNIPPET_SCAN pieces if any is there.
+    within its opening SNIPPET_SCAN pieces if any is there, or if `opening_only` (say, when the title
+    shown above the snippet already holds a matched word).
 
     Pieces are cut at whitespace and analyzed through the same cache as indexing, so a snippet costs
     little more than a dictionary lookup per word; whitespace in the excerpt becomes single spaces."""
@@ -240,7 +242,7 @@ def make_snippet(
     # A news text tells its story first: the window is sought in the opening SNIPPET_SCAN pieces, and
     # further only if they hold no matched word — half the work for a typical article.
     hits = hits_in(_chunks(pieces[:SNIPPET_SCAN]))
-    if len(pieces) > SNIPPET_SCAN and not any(hits):
+    if len(pieces) > SNIPPET_SCAN and not any(hits) and not opening_only:
         hits = hits_in(_chunks(pieces))
     best = 0
     if len(hits) > max_words:
