@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text.analyze import analyze, analyzed_text, make_snippet, term
+from bot.text.analyze import _may_give, analyze, analyzed_text, make_snippet, term
 
 # Each group: spellings that must give the same terms.
 SAME_TERMS = [
@@ -90,6 +90,19 @@ def test_analysis_is_deterministic_and_cached_consistently(text):
     term.cache_clear()
     first = analyze(text)
     assert analyze(text) == first
+
+
+_DAMAGED = ["نمایندگان", "شهرداریها", "سلامممم", "پروژه\u200cهای", "كتاب", "عِلم", "۱۴۰۳", "Tehran", "بی",
+            "ـــ", "خانه", "گان", "ها", "یی", "ي", "۲", "x", "."]
+
+
+@given(st.lists(st.sampled_from(_DAMAGED), max_size=6).map("".join) | st.text(max_size=12))
+def test_a_skipped_piece_never_holds_a_matched_word(text):
+    """Snippets skip unseen pieces `_may_give` rules out: it must never rule out a real match."""
+    for piece in text.split():
+        for found in analyze(piece):
+            for start in {found, found[: max(1, len(found) // 2)], found[:1]}:
+                assert _may_give(piece, frozenset([start]))
 
 
 def test_snippet_marks_matched_words_in_the_original_text():

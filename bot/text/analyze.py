@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate, compress, count
+from itertools import accumulate, chain, compress, count
 from operator import itemgetter, not_, sub
 
 from bot.text.halfspace import fix_word, join_pair
@@ -137,15 +137,39 @@ _CHUNK_CACHE_SIZE = 1 << 18
 _chunk_cache: dict[str, _Chunk] = {}
 
 
-def _chunks(pieces: list[str]) -> list[_Chunk]:
+_NO_TERMS: _Chunk = ("", (), None, None)
+
+
+def _chunks(pieces: list[str], words: frozenset[str] | None = None) -> list[_Chunk]:
+    """Each piece's chunk, from the cache or analyzed now. With `words`, a piece not analyzed yet
+    that certainly gives none of them (nor a term beginning with one) is passed over as termless."""
     found = list(map(_chunk_cache.get, pieces))
     if None in found:
         if len(_chunk_cache) > _CHUNK_CACHE_SIZE:
             _chunk_cache.clear()
         for i, piece in enumerate(pieces):
             if found[i] is None:
+                if words is not None and not _may_give(piece, words):
+                    found[i] = _NO_TERMS
+                    continue
                 found[i] = _chunk_cache[piece] = _chunk(piece)
     return found  # type: ignore[return-value]
+
+
+# Characters the analysis removes or folds, and letters repeated three times (squeezed): a piece
+# without them keeps its letters, so each of its terms is a substring of it (lowercased) — but for
+# the ه an ending like گان gives back (نمایندگان → نماینده).
+_ALTERED = re.compile(
+    "[" + re.escape(ZWNJ + "".join(chr(c) for c in (*_NORMALIZE, *_FOLD))) + r"]|(\w)\1\1"
+)
+
+
+def _may_give(piece: str, words: frozenset[str]) -> bool:
+    """False only if `piece` surely gives none of `words` and no term beginning with one of them."""
+    if _ALTERED.search(piece):
+        return True
+    letters = piece.lower()
+    return any(w in letters or (w[-1] == "ه" and w[:-1] + "گان" in letters) for w in words)
 
 
 def _chunk(piece: str) -> _Chunk:
@@ -241,9 +265,11 @@ def make_snippet(
 
     # A news text tells its story first: the window is sought in the opening SNIPPET_SCAN pieces, and
     # further only if they hold no matched word — half the work for a typical article.
-    hits = hits_in(_chunks(pieces[:SNIPPET_SCAN]))
+    # Words not analyzed yet (not in the cache) are, only when they may match.
+    words = frozenset(w for w in chain(terms, prefixes) if w)
+    hits = hits_in(_chunks(pieces[:SNIPPET_SCAN], words))
     if len(pieces) > SNIPPET_SCAN and not any(hits) and not opening_only:
-        hits = hits_in(_chunks(pieces))
+        hits = hits_in(_chunks(pieces, words))
     best = 0
     if len(hits) > max_words:
         sums = list(accumulate(hits, initial=0))
