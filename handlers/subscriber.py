@@ -113,10 +113,9 @@ def _log_search(context: ContextTypes.DEFAULT_TYPE, query: str, result: SearchRe
                 kind: str, user_id: int | None) -> None:  # fmt: skip
     """Record the search after the answer went out (the log is for tuning, not on the answer's path)."""
     ms = (time.perf_counter() - started) * 1000
-    entry = services(context).db.log_search(
+    services(context).db.log_search(
         query, results=len(result.hits), partial=result.partial, ms=round(ms, 2), kind=kind, user_id=user_id
     )
-    context.application.create_task(entry, name="log_search")
 
 
 async def _search_page(

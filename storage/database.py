@@ -36,6 +36,8 @@ from storage.migrations import MIGRATIONS
 from storage.search import IndexEntry, SearchIndex, SearchReader, search_key
 
 type SearchIn = Literal["thread", "process", "caller"]
+SEARCH_LOG_SECONDS = 2.0
+SEARCH_LOG_BATCH = 500
 STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "cancelled")
 _COLUMNS = (
     "id, source, external_id, title, body, html, status, deleted, scheduled_at, published_at, created_at,"
@@ -163,6 +165,9 @@ class Database:
         self._reader_key = (path, next(_reader_numbers))  # each Database its own reading connection
         self._search_in = search_in
         self._searcher = self._new_searcher()
+        self._search_log: list[tuple] = []
+        self._search_log_writer: asyncio.Task | None = None  # the timer that writes what waits
+        self._search_log_flushes: set[asyncio.Task] = set()  # batches being written now
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -195,7 +200,13 @@ class Database:
         return db
 
     async def close(self) -> None:
-        """Close the connections (waits for a running statement or search); closing twice is fine."""
+        """Write the pending search log and close the connections (waits for a running statement or
+        search); closing twice is fine."""
+        if self._search_log_writer is not None:
+            self._search_log_writer.cancel()
+        with suppress(ValueError):  # the connection was closed before
+            await asyncio.gather(*self._search_log_flushes)
+            await self._flush_search_log()
         if self._search_in == "caller":
             _close_reader(self._reader_key)
         elif self._search_in == "thread":  # a worker process closes its connection as it exits
@@ -528,17 +539,37 @@ class Database:
             self._searcher = self._new_searcher()
             return await loop.run_in_executor(self._searcher, _search, *args)
 
-    async def log_search(
+    def log_search(
         self, query: str, *, results: int, partial: bool, ms: float, kind: str = "search",
         user_id: int | None = None,
     ) -> None:  # fmt: skip
-        """Record one search (kind: 'search', 'inline', 'cli'…) for later tuning; query cut to 200 chars."""
-        async with self._transaction() as conn:
-            await conn.execute(
-                "INSERT INTO search_log (at, user_id, kind, query, results, partial, ms)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (_now(), user_id, kind, query[:200], results, int(partial), ms),
-            )
+        """Record one search (kind: 'search', 'inline', 'cli'…) for later tuning; query cut to 200 chars.
+
+        Entries are written together at most SEARCH_LOG_SECONDS later (at once when SEARCH_LOG_BATCH
+        are waiting, and at close): a transaction per search cost a busy bot a sixth of its time
+        per search. A crash loses at most those seconds of the log, never anything else."""
+        self._search_log.append((_now(), user_id, kind, query[:200], results, int(partial), ms))
+        loop = asyncio.get_running_loop()
+        if len(self._search_log) == SEARCH_LOG_BATCH:
+            self._search_log_flushes.add(task := loop.create_task(self._flush_search_log()))
+            task.add_done_callback(self._search_log_flushes.discard)
+        elif self._search_log_writer is None:
+            self._search_log_writer = loop.create_task(self._write_search_log_later())
+
+    async def _write_search_log_later(self) -> None:
+        await asyncio.sleep(SEARCH_LOG_SECONDS)
+        self._search_log_writer = None
+        await asyncio.shield(self._flush_search_log())  # entries taken are written, even at close
+
+    async def _flush_search_log(self) -> None:
+        entries, self._search_log = self._search_log, []
+        if entries:
+            async with self._transaction() as conn:
+                await conn.executemany(
+                    "INSERT INTO search_log (at, user_id, kind, query, results, partial, ms)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    entries,
+                )
 
     # --- import ------------------------------------------------------------------------------------
 

@@ -247,12 +247,33 @@ async def test_searches_in_a_worker_process_survive_its_death(tmp_path):
 
 
 async def test_search_log(db, tmp_path):
-    await db.log_search("پروژه" * 100, results=3, partial=False, ms=1.5, kind="inline", user_id=9)
+    db.log_search("پروژه" * 100, results=3, partial=False, ms=1.5, kind="inline", user_id=9)
     await db.close()
     conn = sqlite3.connect(tmp_path / "news.sqlite3")
     row = conn.execute("SELECT user_id, kind, length(query), results, partial FROM search_log").fetchone()
     assert row == (9, "inline", 200, 3, 0)
     conn.close()
+
+
+async def test_search_log_is_written_in_batches_while_open(db, tmp_path, monkeypatch):
+    import storage.database
+
+    monkeypatch.setattr(storage.database, "SEARCH_LOG_SECONDS", 0.5)
+    monkeypatch.setattr(storage.database, "SEARCH_LOG_BATCH", 3)
+
+    def logged() -> int:
+        with sqlite3.connect(tmp_path / "news.sqlite3") as conn:
+            return conn.execute("SELECT count(*) FROM search_log").fetchone()[0]
+
+    for i in range(3):  # the third fills a batch: written at once
+        db.log_search(f"جستجو {i}", results=i, partial=False, ms=1.0)
+    await asyncio.sleep(0.05)
+    assert logged() == 3
+    db.log_search("جستجو", results=0, partial=False, ms=1.0)  # waits for the timer
+    await asyncio.sleep(0.05)
+    assert logged() == 3
+    await asyncio.sleep(0.8)
+    assert logged() == 4
 
 
 async def test_search_paging_and_overlong_queries(db):
