@@ -207,6 +207,8 @@ class Database:
         with suppress(ValueError):  # the connection was closed before
             await asyncio.gather(*self._search_log_flushes)
             await self._flush_search_log()
+            async with self._lock:  # a write still in flight (a timer's shielded flush) finishes first
+                pass
         if self._search_in == "caller":
             _close_reader(self._reader_key)
         elif self._search_in == "thread":  # a worker process closes its connection as it exits
@@ -546,8 +548,8 @@ class Database:
         """Record one search (kind: 'search', 'inline', 'cli'…) for later tuning; query cut to 200 chars.
 
         Entries are written together at most SEARCH_LOG_SECONDS later (at once when SEARCH_LOG_BATCH
-        are waiting, and at close): a transaction per search cost a busy bot a sixth of its time
-        per search. A crash loses at most those seconds of the log, never anything else."""
+        are waiting, and at close): a transaction per search cost a busy bot 1.6 ms of CPU per
+        search. A crash loses at most those seconds of the log, never anything else."""
         self._search_log.append((_now(), user_id, kind, query[:200], results, int(partial), ms))
         loop = asyncio.get_running_loop()
         if len(self._search_log) == SEARCH_LOG_BATCH:
