@@ -183,15 +183,24 @@ async def test_term_statistics_follow_the_index(db, tmp_path):
     conn.close()
 
 
+def _change_behind_its_back(path, *statements: str) -> None:
+    """Edit a closed database with plain SQL, as an older newsdesk or a crash might have left it."""
+    conn = sqlite3.connect(path)
+    for statement in statements:
+        conn.execute(statement)
+    conn.commit()
+    conn.close()
+
+
 async def test_index_is_rebuilt_when_the_analyzer_changes(tmp_path):
     path = tmp_path / "news.sqlite3"
     async with Database.open(path) as db:
         await _published(db, "پروژه‌های عمرانی", "متن")
-    conn = sqlite3.connect(path)
-    conn.execute("UPDATE search_meta SET value = 'old' WHERE key = 'analyzer_version'")
-    conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-    conn.commit()
-    conn.close()
+    _change_behind_its_back(
+        path,
+        "UPDATE search_meta SET value = 'old' WHERE key = 'analyzer_version'",
+        "INSERT INTO search_index (search_index) VALUES ('delete-all')",
+    )
     async with Database.open(path) as db:
         assert len((await db.search("پروژه")).hits) == 1
 
@@ -211,11 +220,9 @@ async def test_search_docs_are_filled_for_an_archive_indexed_before_them(tmp_pat
     path = tmp_path / "news.sqlite3"
     async with Database.open(path) as db:
         await _published(db, "پروژه‌های عمرانی", "متن")
-    conn = sqlite3.connect(path)
-    conn.execute("DELETE FROM search_docs")
-    conn.execute("INSERT INTO search_meta (key, value) VALUES ('docs_pending', '1')")
-    conn.commit()
-    conn.close()
+    _change_behind_its_back(
+        path, "DELETE FROM search_docs", "INSERT INTO search_meta (key, value) VALUES ('docs_pending', '1')"
+    )
     async with Database.open(path):
         pass
     conn = sqlite3.connect(path)
