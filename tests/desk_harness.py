@@ -14,7 +14,7 @@ from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.app import build_application
+from bot.app import build_application, open_database
 from bot.config import Settings
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID
@@ -88,7 +88,7 @@ def desk_settings(server: BotApiServer, database_path: Path, **overrides: object
 async def running_desk(server: BotApiServer, database_path: Path, **overrides: object) -> AsyncIterator[Desk]:
     """Start the bot (post_init included, as `run_polling` would) and stop it at the end."""
     settings = desk_settings(server, database_path, **overrides)
-    db = await Database.open(database_path)
+    db = await open_database(settings)  # as `newsdesk run` does: searches in a process of their own
     clock = MovableClock()
     application = build_application(settings, db, clock=clock)
     await application.initialize()
