@@ -264,8 +264,8 @@ def make_snippet(
         return list(map(not_, map(terms.isdisjoint, map(_TERMS, chunks))))
 
     # A news text tells its story first: the window is sought in the opening SNIPPET_SCAN pieces, and
-    # further only if they hold no matched word — half the work for a typical article.
-    # Words not analyzed yet (not in the cache) are, only when they may match.
+    # further only if they hold no matched word — half the work for a typical article. A word never
+    # analyzed before is analyzed only if it may be a matched one.
     words = frozenset(w for w in chain(terms, prefixes) if w)
     hits = hits_in(_chunks(pieces[:SNIPPET_SCAN], words))
     if len(pieces) > SNIPPET_SCAN and not any(hits) and not opening_only:

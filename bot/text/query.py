@@ -54,11 +54,11 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-def fts_match(groups: Sequence[Sequence[str]], column: str | None = None) -> str:
+def fts_match(groups: Sequence[Sequence[str]]) -> str:
     """An FTS5 MATCH expression: each group is a set of alternatives (OR), groups are ANDed.
 
-    Every term is quoted, so no character of it can act as FTS5 syntax. `column` restricts the whole
-    expression to one column. Empty groups are not allowed (they would match nothing).
+    Every term is quoted, so no character of it can act as FTS5 syntax. Empty groups are not allowed
+    (they would match nothing).
     """
     if not groups or any(not g for g in groups):
         raise ValueError("every group needs at least one term")
@@ -66,5 +66,4 @@ def fts_match(groups: Sequence[Sequence[str]], column: str | None = None) -> str
     for group in groups:
         alternatives = " OR ".join(_quote(t) for t in group)
         parts.append(f"({alternatives})" if len(group) > 1 else alternatives)
-    expression = " AND ".join(parts)
-    return f"{{{column}}} : ({expression})" if column else expression
+    return " AND ".join(parts)
