@@ -118,6 +118,10 @@ async def _import(stream, fmt: str, db_path: Path, name: str, size: int) -> dict
                         print(f"newsdesk import: {name}: {item.where}: {item.reason}", file=sys.stderr)
             await pipeline.push(batch)
             await pipeline.finish()
+            if await db.search_index_wants_merge(counts["imported"]):
+                if sys.stderr.isatty():
+                    print("import: merging the search index…", file=sys.stderr)
+                await db.merge_search_index()
         except NotAnArchive as exc:
             raise UsageError(f"{name}: {exc}") from None
         finally:

@@ -641,6 +641,23 @@ class Database:
         return ImportCounts(len(fresh), seen - len(fresh))
 
 
+    async def search_index_wants_merge(self, added: int) -> bool:
+        """Whether a bulk import of `added` articles should be followed by `merge_search_index`: when
+        they are at least a tenth of the index. Merging rewrites the whole index, so after a smaller
+        import the work is left to FTS5's own automerge."""
+        return added > 0 and added * 10 >= await self.count_published()
+
+    async def merge_search_index(self) -> None:
+        """Merge the search index into one segment, in short transactions (a running bot is never kept
+        waiting long). An import leaves the index in several segments and every query pays a lookup
+        per term in each: at a million articles, 9 segments cost a 2-term query 1.3 ms, one 0.5 ms."""
+        while True:
+            async with self._transaction():
+                if await self._index.segments() <= 1:
+                    return
+                await self._index.merge_step()
+
+
 # --- the search side: one read-only connection per database file in the thread or process that searches
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -179,5 +180,8 @@ def test_cli_import_analyzes_big_files_in_a_worker_process(tmp_path, monkeypatch
     db = tmp_path / "archive.sqlite3"
     assert main(["import", str(EXPORT), "--db", str(db)]) == 0
     assert capsys.readouterr().out.startswith("imported 5, skipped 3")
+    conn = sqlite3.connect(db)  # one transaction per batch, merged into one index segment at the end
+    assert conn.execute("SELECT count(DISTINCT segid) FROM search_index_idx").fetchone()[0] == 1
+    conn.close()
     assert main(["search", "پروژه عمرانی", "--json", "--db", str(db)]) == 0
     assert [h["id"] for h in json.loads(capsys.readouterr().out)] == ["2"]

@@ -171,6 +171,34 @@ async def test_import_is_idempotent_and_searchable(db):
     assert hits[0].external_id == "0"  # equal relevance: the newest first
 
 
+async def test_merging_the_index_after_a_big_import_keeps_every_hit(db, tmp_path):
+    """Each import transaction leaves a segment of its own; merging them changes no answer."""
+    for batch in range(6):
+        await db.import_articles([
+            ImportRecord(f"{batch}-{i}", f"خبر {batch} شماره {i}", f"متن {i % 4} درباره بودجه",
+                         T0 - timedelta(hours=batch * 10 + i))
+            for i in range(10)
+        ])  # fmt: skip
+    path = tmp_path / "news.sqlite3"
+    queries = ["خبر", "بودجه 2", "شماره", "متن 3 خبر 5", "درب"]
+    before = [[(h.article_id, h.score) for h in (await db.search(q, limit=50)).hits] for q in queries]
+    assert _segments(path) > 1
+    assert not await db.search_index_wants_merge(5)  # 5 of 60: left to FTS5's automerge
+    assert await db.search_index_wants_merge(6) and not await db.search_index_wants_merge(0)
+    await db.merge_search_index()
+    assert _segments(path) == 1
+    assert [[(h.article_id, h.score) for h in (await db.search(q, limit=50)).hits] for q in queries] == before
+    assert len(before[0]) == 50
+
+
+def _segments(path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT count(DISTINCT segid) FROM search_index_idx").fetchone()[0]
+    finally:
+        conn.close()
+
+
 async def test_term_statistics_follow_the_index(db, tmp_path):
     article_id = await _published(db, "پتروشیمی", "متن")
     await db.update_published_content(article_id, "فولاد", "متن", [])
