@@ -129,3 +129,30 @@ def test_snippet_marks_prefix_matches_and_escapes():
     snippet = make_snippet("<b>هواشناسی</b> & باران", frozenset(), ("هواشن",))
     marked = snippet.marked("<b>", "</b>", lambda s: s.replace("&", "&amp;").replace("<", "&lt;"))
     assert marked == "&lt;b><b>هواشناسی</b>&lt;/b> &amp; باران"
+
+
+_SNIPPET_WORDS = ["بودجه", "پروژه‌های", "پروژههای", "شهرداري", "كتاب", "متن", "و", "۱۲", "12،", "مهمترین"]
+
+
+@given(
+    st.lists(st.sampled_from(_SNIPPET_WORDS) | st.text(max_size=8), max_size=260),
+    st.sets(st.sampled_from(["بودجه", "پروژه", "شهرداری", "کتاب", "12", "مهم", "نیست"]), max_size=3),
+    st.booleans(),
+)
+def test_a_snippet_is_a_run_of_the_text_and_marks_only_matched_words(words, sought, opening_only):
+    """Any text: the excerpt is consecutive pieces of it, every mark is a word giving a sought term,
+    and unless only the opening is asked for, a text holding a sought word gets one marked."""
+    text = " ".join(words)
+    terms = frozenset(sought)
+    snippet = make_snippet(text, terms, opening_only=opening_only)
+    pieces = text.split()
+    inner = snippet.text.removeprefix("… ").removesuffix(" …").split()
+    assert len(inner) <= 30
+    starts = [i for i in range(len(pieces) - len(inner) + 1) if pieces[i : i + len(inner)] == inner]
+    assert starts, "the excerpt is a run of the text's pieces"
+    for start, end in snippet.spans:
+        assert terms & set(analyze(snippet.text[start:end]))
+    if not opening_only and terms & set(analyze(text)):
+        assert snippet.spans
+    if opening_only:
+        assert inner == pieces[:30]

@@ -140,18 +140,28 @@ _chunk_cache: dict[str, _Chunk] = {}
 _NO_TERMS: _Chunk = ("", (), None, None)
 
 
+# How many pieces that cannot give a sought word one call still analyzes (and caches): a long-running
+# searcher's cache then fills with its archive's words over its first searches, after which nothing
+# is left to rule out, while a cold one never analyzes a whole article for one snippet.
+SPARE_ANALYSES = 8
+
+
 def _chunks(pieces: list[str], words: frozenset[str] | None = None) -> list[_Chunk]:
     """Each piece's chunk, from the cache or analyzed now. With `words`, a piece not analyzed yet
-    that certainly gives none of them (nor a term beginning with one) is passed over as termless."""
+    that certainly gives none of them (nor a term beginning with one) is passed over as termless,
+    once SPARE_ANALYSES such pieces have been analyzed anyway."""
     found = list(map(_chunk_cache.get, pieces))
     if None in found:
         if len(_chunk_cache) > _CHUNK_CACHE_SIZE:
             _chunk_cache.clear()
+        spare = SPARE_ANALYSES
         for i, piece in enumerate(pieces):
             if found[i] is None:
                 if words is not None and not _may_give(piece, words):
-                    found[i] = _NO_TERMS
-                    continue
+                    if spare <= 0:
+                        found[i] = _NO_TERMS
+                        continue
+                    spare -= 1
                 found[i] = _chunk_cache[piece] = _chunk(piece)
     return found  # type: ignore[return-value]
 
@@ -246,12 +256,15 @@ def make_snippet(
     opening_only: bool = False,
 ) -> Snippet:  # fmt: skip
     """The `max_words`-piece window of `text` holding most matched words (terms, or term prefixes),
-    within its opening SNIPPET_SCAN pieces if any is there, or if `opening_only` (say, when the title
-    shown above the snippet already holds a matched word).
+    within its opening SNIPPET_SCAN pieces if any is there. With `opening_only` (say, when the title
+    shown above the snippet already holds a matched word) it is the opening itself, the lead that
+    says what the story is, with whatever matched words it holds marked.
 
     Pieces are cut at whitespace and analyzed through the same cache as indexing, so a snippet costs
     little more than a dictionary lookup per word; whitespace in the excerpt becomes single spaces."""
-    pieces = text.split()
+    scan = max_words if opening_only else SNIPPET_SCAN
+    pieces = text.split(maxsplit=scan)  # a body is rarely read past its opening: not split past it
+    rest = pieces.pop() if len(pieces) > scan else ""
     if not pieces:
         return Snippet("", ())
 
@@ -263,12 +276,13 @@ def make_snippet(
             return [any(map(matches, c[1])) for c in chunks]
         return list(map(not_, map(terms.isdisjoint, map(_TERMS, chunks))))
 
-    # A news text tells its story first: the window is sought in the opening SNIPPET_SCAN pieces, and
-    # further only if they hold no matched word — half the work for a typical article. A word never
-    # analyzed before is analyzed only if it may be a matched one.
+    # A news text tells its story first: the window is sought in the opening, and further only if it
+    # holds no matched word. A word never analyzed before is analyzed only if it may be a matched one.
     words = frozenset(w for w in chain(terms, prefixes) if w)
-    hits = hits_in(_chunks(pieces[:SNIPPET_SCAN], words))
-    if len(pieces) > SNIPPET_SCAN and not any(hits) and not opening_only:
+    hits = hits_in(_chunks(pieces, words))
+    if rest and not any(hits) and not opening_only:
+        pieces += rest.split()
+        rest = ""
         hits = hits_in(_chunks(pieces, words))
     best = 0
     if len(hits) > max_words:
@@ -284,5 +298,5 @@ def make_snippet(
                 if matches(term(word.group().translate(_NORMALIZE))):
                     spans.append((pos + word.start(), pos + word.end()))
         pos += len(piece) + 1
-    tail = " …" if best + max_words < len(pieces) else ""
+    tail = " …" if rest or best + max_words < len(pieces) else ""
     return Snippet(lead + " ".join(window) + tail, tuple(spans))
