@@ -93,7 +93,7 @@ def test_analysis_is_deterministic_and_cached_consistently(text):
 
 
 _DAMAGED = ["نمایندگان", "شهرداریها", "سلامممم", "پروژه\u200cهای", "كتاب", "عِلم", "۱۴۰۳", "Tehran", "بی",
-            "ـــ", "خانه", "گان", "ها", "یی", "ي", "۲", "x", "."]
+            "ـــ", "خانه", "گان", "ها", "یی", "ي", "۲", "x", ".", "\u200c", "می", "آ", "ة", "ΣΑΣ", "İ"]
 
 
 @given(st.lists(st.sampled_from(_DAMAGED), max_size=6).map("".join) | st.text(max_size=12))

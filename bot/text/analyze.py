@@ -166,19 +166,21 @@ def _chunks(pieces: list[str], words: frozenset[str] | None = None) -> list[_Chu
     return found  # type: ignore[return-value]
 
 
-# Characters the analysis removes or folds, and letters repeated three times (squeezed): a piece
-# without them keeps its letters, so each of its terms is a substring of it (lowercased) — but for
-# the ه an ending like گان gives back (نمایندگان → نماینده).
-_ALTERED = re.compile(
-    "[" + re.escape(ZWNJ + "".join(chr(c) for c in (*_NORMALIZE, *_FOLD))) + r"]|(\w)\1\1"
+# A piece folded as the analysis folds its words, and without ZWNJ: each term of a piece is a substring
+# of it (parts are dropped only from a word's ends before the rest is joined), but where letters
+# repeated three times are squeezed, and for the ه an ending like گان gives back (نمایندگان → نماینده).
+_SEARCH_FOLD = str.maketrans(
+    {c: (t.translate(_FOLD) if t else t) for c, t in {**_NORMALIZE, **_FOLD, ord(ZWNJ): None}.items()}
 )
+_REPEATED = re.compile(r"(\w)\1\1")
 
 
 def _may_give(piece: str, words: frozenset[str]) -> bool:
     """False only if `piece` surely gives none of `words` and no term beginning with one of them."""
-    if _ALTERED.search(piece):
+    letters = piece.translate(_SEARCH_FOLD)
+    if _REPEATED.search(letters) or "Σ" in letters:  # Σ: lowercase depends on what follows the word
         return True
-    letters = piece.lower()
+    letters = letters.lower()
     return any(w in letters or (w[-1] == "ه" and w[:-1] + "گان" in letters) for w in words)
 
 
