@@ -140,28 +140,27 @@ _chunk_cache: dict[str, _Chunk] = {}
 _NO_TERMS: _Chunk = ("", (), None, None)
 
 
-# How many pieces that cannot give a sought word one call still analyzes (and caches): a long-running
-# searcher's cache then fills with its archive's words over its first searches, after which nothing
-# is left to rule out, while a cold one never analyzes a whole article for one snippet.
-SPARE_ANALYSES = 8
+# Pieces a snippet passed over unanalyzed once: met again, they are analyzed and cached, so a
+# long-running searcher stops re-checking the words its archive repeats, while a word met once
+# costs no analysis. Cleared with the cache.
+_passed_over: set[str] = set()
 
 
 def _chunks(pieces: list[str], words: frozenset[str] | None = None) -> list[_Chunk]:
     """Each piece's chunk, from the cache or analyzed now. With `words`, a piece not analyzed yet
-    that certainly gives none of them (nor a term beginning with one) is passed over as termless,
-    once SPARE_ANALYSES such pieces have been analyzed anyway."""
+    that certainly gives none of them (nor a term beginning with one) is passed over as termless
+    the first time."""
     found = list(map(_chunk_cache.get, pieces))
     if None in found:
         if len(_chunk_cache) > _CHUNK_CACHE_SIZE:
             _chunk_cache.clear()
-        spare = SPARE_ANALYSES
+            _passed_over.clear()
         for i, piece in enumerate(pieces):
             if found[i] is None:
-                if words is not None and not _may_give(piece, words):
-                    if spare <= 0:
-                        found[i] = _NO_TERMS
-                        continue
-                    spare -= 1
+                if words is not None and piece not in _passed_over and not _may_give(piece, words):
+                    _passed_over.add(piece)
+                    found[i] = _NO_TERMS
+                    continue
                 found[i] = _chunk_cache[piece] = _chunk(piece)
     return found  # type: ignore[return-value]
 
