@@ -30,7 +30,7 @@ from typing import Literal, Self
 
 import aiosqlite
 
-from bot.text.analyze import Snippet, analyzed_text, make_snippet
+from bot.text.analyze import Snippet, make_snippet
 from bot.text.query import parse_query
 from storage.migrations import MIGRATIONS
 from storage.search import IndexEntry, SearchIndex, SearchReader, search_key
@@ -690,9 +690,11 @@ def _search(key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: flo
     if not ranked.keys:
         return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms)
     marks = ",".join("?" * len(ranked.keys))
+    # The title's index terms come along from search_docs: no analysis to learn if it holds a match.
     rows = reader.execute(
-        "SELECT search_key, id, external_id, title, body, published_at, url, channel_message_ids"
-        f" FROM articles WHERE search_key IN ({marks}) AND {_LIVE_ROW}",
+        "SELECT search_key, id, external_id, articles.title, body, published_at, url, channel_message_ids,"
+        f" d.title FROM articles JOIN search_docs AS d ON d.key = search_key WHERE search_key IN ({marks})"
+        f" AND {_LIVE_ROW}",
         [k for k, _ in ranked.keys],
     ).fetchall()
     by_key = {r[0]: r for r in rows}
@@ -703,7 +705,7 @@ def _search(key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: flo
         if row is None:
             continue
         # A title holding a matched word shows why the hit came: the snippet may stay in the opening.
-        in_title = not terms.isdisjoint(analyzed_text(row[3]).split())
+        in_title = not terms.isdisjoint(row[8].split())
         snippet = make_snippet(row[4] or row[3], terms, opening_only=in_title)
         hits.append(
             SearchHit(
