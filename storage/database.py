@@ -260,6 +260,7 @@ class Database:
                     f"SELECT search_key, title, body FROM articles WHERE {_LIVE} AND search_key IS NOT NULL"
                 )
                 await self._index.rebuild(cursor)  # type: ignore[arg-type]
+            await self.merge_search_index()
         if await self._index.docs_pending():
             async with self._transaction() as conn:
                 cursor = await conn.execute(
