@@ -271,6 +271,23 @@ async def test_recent_matches_of_common_words_rank_titles_first(db, monkeypatch)
     assert hits[0].external_id == "title" and len(hits) == 10
 
 
+async def test_an_edited_title_is_ranked_by_its_new_words(db, monkeypatch):
+    """The searcher caches candidates' title terms; an edit must not leave it ranking the old title."""
+    import storage.search
+
+    monkeypatch.setattr(storage.search, "BM25_BUDGET", 0)
+    for hours in range(6):
+        await _published(
+            db, f"گزارش {hours}", "اقتصاد کشور", message_ids=(hours,), at=T0 - timedelta(hours=hours)
+        )
+    edited = await _published(db, "اقتصاد ایران", "گزارش کشور", message_ids=(9,), at=T0 - timedelta(days=3))
+    assert (await db.search("اقتصاد", now=T0)).hits[0].article_id == edited
+    await db.update_published_content(edited, "ایران", "گزارش اقتصاد کشور", [])
+    assert (await db.search("اقتصاد", now=T0)).hits[0].article_id != edited
+    await db.update_published_content(edited, "اقتصاد ایران", "گزارش کشور", [])
+    assert (await db.search("اقتصاد", now=T0)).hits[0].article_id == edited
+
+
 async def test_searches_in_a_worker_process_survive_its_death(tmp_path):
     async with Database.open(tmp_path / "news.sqlite3", search_in="process") as db:
         await db.import_articles([ImportRecord("1", "بودجه عمرانی شهرداری‌ها", "متن خبر", T0)])
