@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate, chain, compress, count
+from itertools import accumulate, compress, count
 from operator import itemgetter, not_, sub
 
 from bot.text.halfspace import fix_word, join_pair
@@ -279,7 +279,7 @@ def make_snippet(
 
     # A news text tells its story first: the window is sought in the opening, and further only if it
     # holds no matched word. A word never analyzed before is analyzed only if it may be a matched one.
-    words = frozenset(w for w in chain(terms, prefixes) if w)
+    words = terms.union(prefixes) if prefixes else terms
     hits = hits_in(_chunks(pieces, words))
     if rest and not any(hits) and not opening_only:
         pieces += rest.split()
