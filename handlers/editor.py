@@ -240,7 +240,9 @@ async def _take_draft(update: Update, context: ContextTypes.DEFAULT_TYPE, text: 
     if not post.messages:
         await message.reply_text(msg.text("draft_empty", lang))
         return
-    awaiting = context.user_data.pop("awaiting", None) if context.user_data is not None else None
+    awaiting = await svc.db.awaited_input(update.effective_user.id)
+    if awaiting:
+        await svc.db.stop_awaiting_input(update.effective_user.id)
     if awaiting and awaiting[0] == "edit":
         article_id = awaiting[1]
         if not await svc.db.update_draft(article_id, post.title, post.body, post.messages):
@@ -264,12 +266,13 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     text = message.text or message.caption or ""
     if message.reply_to_message and await _correct_published(update, context, text):
         return
-    awaiting = (context.user_data or {}).get("awaiting")
-    if awaiting and awaiting[0] == "time":
-        if len(text) <= MAX_TYPED_TIME_CHARS and "\n" not in text.strip():
-            await _schedule_typed(update, context, awaiting[1], text)
-            return
-        context.user_data.pop("awaiting", None)  # a whole draft arrived instead of a time
+    assert update.effective_user is not None
+    awaiting = await services(context).db.awaited_input(update.effective_user.id)
+    # A time is one short line; a whole draft arriving instead is taken as a new draft (and the wait
+    # dropped).
+    if awaiting and awaiting[0] == "time" and len(text) <= MAX_TYPED_TIME_CHARS and "\n" not in text.strip():
+        await _schedule_typed(update, context, awaiting[1], text)
+        return
     await _take_draft(update, context, text)
 
 
@@ -317,7 +320,7 @@ async def _schedule_typed(
     svc = services(context)
     lang = lang_of(update)
     message = update.effective_message
-    assert message is not None and context.user_data is not None
+    assert message is not None and update.effective_user is not None
     tz = svc.settings.tz
     now = svc.clock()
     try:
@@ -325,7 +328,7 @@ async def _schedule_typed(
     except TimeParseError as error:
         await message.reply_text(_time_error_text(error, lang, now, tz), parse_mode=ParseMode.HTML)
         return
-    context.user_data.pop("awaiting", None)
+    await svc.db.stop_awaiting_input(update.effective_user.id)
     text, keyboard = await _schedule(svc, article_id, when, lang)
     await message.reply_text(text, parse_mode=ParseMode.HTML, reply_markup=keyboard)
 
@@ -442,8 +445,8 @@ async def _act_pick(
     update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: int, action: str, lang: str
 ) -> None:
     """Wait for a typed time for this post."""
-    assert context.user_data is not None and update.effective_chat is not None
-    context.user_data["awaiting"] = ("time", article_id)
+    assert update.effective_user is not None and update.effective_chat is not None
+    await services(context).db.await_input(update.effective_user.id, "time", article_id)
     await update.effective_chat.send_message(
         msg.text("ask_time", lang, article_id=article_id), parse_mode=ParseMode.HTML
     )
@@ -453,11 +456,11 @@ async def _act_edit(
     update: Update, context: ContextTypes.DEFAULT_TYPE, article_id: int, action: str, lang: str
 ) -> Reply | None:
     """Wait for the corrected text of a post not yet published."""
-    assert context.user_data is not None and update.effective_chat is not None
+    assert update.effective_user is not None and update.effective_chat is not None
     article = await services(context).db.get(article_id)
     if article is None or article.deleted or article.status not in ("draft", "scheduled", "failed"):
         return _state_text(article, article_id, lang), None
-    context.user_data["awaiting"] = ("edit", article_id)
+    await services(context).db.await_input(update.effective_user.id, "edit", article_id)
     await update.effective_chat.send_message(msg.text("ask_edit", lang, article_id=article_id))
     return None
 

@@ -316,6 +316,26 @@ class Database:
         if sets:
             await self._update(article_id, ", ".join(sets), params)
 
+    async def await_input(self, user_id: int, kind: Literal["time", "edit"], article_id: int) -> None:
+        """Remember that `user_id`'s next message is a typed time or a corrected text for a post."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO editor_waits (user_id, kind, article_id, since) VALUES (?, ?, ?, ?)",
+                (user_id, kind, article_id, _now()),
+            )
+
+    async def awaited_input(self, user_id: int) -> tuple[Literal["time", "edit"], int] | None:
+        """What `user_id`'s next message is awaited as, and for which post; None if nothing."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT kind, article_id FROM editor_waits WHERE user_id = ?", (user_id,)
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    async def stop_awaiting_input(self, user_id: int) -> None:
+        """Forget what `user_id`'s next message was awaited as."""
+        async with self._transaction() as conn:
+            await conn.execute("DELETE FROM editor_waits WHERE user_id = ?", (user_id,))
+
     async def schedule(self, article_id: int, when: datetime) -> bool:
         """Set the publication time of a draft (or move a scheduled, failed or cancelled post) to `when`.
 

@@ -77,4 +77,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE search_docs (key INTEGER PRIMARY KEY, length INTEGER NOT NULL, title TEXT NOT NULL);
     INSERT INTO search_meta (key, value) VALUES ('docs_pending', '1');
     """,
+    # 4: what an editor's next message is awaited as (a typed time, or a draft's corrected text), so
+    # a restart between the button and the answer does not turn "08:30" into a new draft.
+    """
+    CREATE TABLE editor_waits (
+        user_id INTEGER PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('time', 'edit')),
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        since TEXT NOT NULL
+    );
+    """,
 )

@@ -453,3 +453,32 @@ async def test_dropping_a_half_sent_post_takes_back_its_confirmed_parts(
         desk.server.user_presses_button(EDITOR_ID, notice, f"p:{article_id}:drop")
         await wait_status(desk, article_id, "cancelled")
         assert desk.server.channel_posts() == []  # part one was taken back
+
+
+async def test_an_awaited_time_or_correction_survives_a_restart(
+    botapi: BotApiServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """The bot restarts between "type a time" / "send the corrected text" and the editor's answer."""
+    path = tmp_path / "newsdesk.sqlite3"
+    async with running_desk(botapi, path) as desk:
+        timed, _, choose = await send_draft(desk, "خبر زمان‌دار\nمتن خبر برای زمان.")
+        desk.server.user_presses_button(EDITOR_ID, choose, f"p:{timed}:pick")
+        await desk.wait_bot_message(EDITOR_ID, lambda m: "زمان انتشار" in (m.text or ""))
+    async with running_desk(botapi, path) as desk:
+        before = desk.last_id(EDITOR_ID)
+        await desk.editor_says("فردا ۸:۳۰")
+        await desk.wait_bot_message(EDITOR_ID, after=before)
+        article = await wait_status(desk, timed, "scheduled")
+        assert article.scheduled_at.astimezone(TEHRAN).strftime("%H:%M") == "08:30"
+        edited, _, choose = await send_draft(desk, "خبر نادرست\nمتن نخست.")
+        assert edited != timed
+        desk.server.user_presses_button(EDITOR_ID, choose, f"p:{edited}:edit")
+        await desk.wait_bot_message(EDITOR_ID, lambda m: "اصلاح" in (m.text or ""))
+    async with running_desk(botapi, path) as desk:
+        before = desk.last_id(EDITOR_ID)
+        await desk.editor_says("خبر درست\nمتن تازه.")
+        choose = await _choose_message(desk, before)
+        assert choose.buttons[0]["callback_data"] == f"p:{edited}:now"  # the same post, corrected
+        assert (await desk.db.get(edited)).title == "خبر درست"
+        assert await desk.db.awaited_input(EDITOR_ID) is None
