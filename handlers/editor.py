@@ -36,6 +36,7 @@ from telegram.ext import (
     CommandHandler,
     ContextTypes,
     MessageHandler,
+    TypeHandler,
     filters,
 )
 
@@ -60,6 +61,7 @@ QUEUE_PAGE_SIZE = 8
 MAX_FILE_BYTES = 512 * 1024
 MAX_TYPED_TIME_CHARS = 60  # longer text while a time is awaited is a new draft, not a time
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
+EDITOR_LANGUAGES_KEY = "editor_languages"  # bot_data: the language last recorded for each editor
 
 
 # ——— keyboards ———
@@ -163,9 +165,13 @@ class EditorNotices:
         chat = article.editor_chat_id or article.editor_id
         return [chat] if chat else sorted(self.editor_ids)  # imported posts have no editor
 
-    async def _send(self, article: Article, text: str, keyboard: InlineKeyboardMarkup) -> Message | None:
+    async def _send(
+        self, article: Article, compose: Callable[[str], tuple[str, InlineKeyboardMarkup]]
+    ) -> Message | None:
+        """Send `compose(lang)` to each editor chat of `article`, in that editor's language."""
         sent = None
         for chat_id in self._chats(article):
+            text, keyboard = compose(await self.db.language_of(chat_id) or msg.FA)
             try:
                 sent = await self.bot.send_message(
                     chat_id, text, parse_mode=ParseMode.HTML, reply_markup=keyboard
@@ -176,38 +182,67 @@ class EditorNotices:
 
     async def published(self, article: Article, message_ids: Sequence[int]) -> None:
         """Confirm a publication; replies to this message correct the post."""
-        text = msg.text("published", msg.FA, article_id=article.id, parts=len(message_ids))
-        sent = await self._send(article, text, published_keyboard(article.id, msg.FA))
+
+        def compose(lang: str) -> tuple[str, InlineKeyboardMarkup]:
+            text = msg.text("published", lang, article_id=article.id, parts=len(message_ids))
+            return text, published_keyboard(article.id, lang)
+
+        sent = await self._send(article, compose)
         if sent is not None:
             await self.db.set_message_refs(article.id, confirmation_message_id=sent.message_id)
 
     async def failed(self, article: Article, reason: FailureReason, detail: str) -> None:
         """Say why Telegram did not take the post, and offer to retry."""
-        why = msg.text(f"reason_{reason}", msg.FA, detail=html.escape(detail))
-        text = msg.text("publish_failed", msg.FA, article_id=article.id, reason=why)
-        await self._send(article, text, failed_keyboard(article.id, msg.FA))
+
+        def compose(lang: str) -> tuple[str, InlineKeyboardMarkup]:
+            why = msg.text(f"reason_{reason}", lang, detail=html.escape(detail))
+            text = msg.text("publish_failed", lang, article_id=article.id, reason=why)
+            return text, failed_keyboard(article.id, lang)
+
+        await self._send(article, compose)
 
     async def missed(self, article: Article, late: timedelta) -> None:
         """Ask what to do with a post missed by more than the grace period."""
-        assert article.scheduled_at is not None
-        text = msg.text(
-            "missed",
-            msg.FA,
-            article_id=article.id,
-            when=msg.when(article.scheduled_at, self.tz, msg.FA),
-            late=int(late.total_seconds() // 60),
-        )
-        await self._send(article, text, failed_keyboard(article.id, msg.FA, first="btn_now"))
+        scheduled_at = article.scheduled_at
+        assert scheduled_at is not None
+
+        def compose(lang: str) -> tuple[str, InlineKeyboardMarkup]:
+            text = msg.text(
+                "missed",
+                lang,
+                article_id=article.id,
+                when=msg.when(scheduled_at, self.tz, lang),
+                late=int(late.total_seconds() // 60),
+            )
+            return text, failed_keyboard(article.id, lang, first="btn_now")
+
+        await self._send(article, compose)
 
     async def uncertain(self, article: Article) -> None:
         """Ask about a post that was being sent when the bot stopped."""
         done, parts = len(article.channel_message_ids), len(article.html)
-        if parts > 1:
-            text = msg.text("uncertain_part", msg.FA, article_id=article.id, parts=parts, done=done,
-                            part=done + 1)  # fmt: skip
-        else:
-            text = msg.text("uncertain", msg.FA, article_id=article.id)
-        await self._send(article, text, uncertain_keyboard(article.id, msg.FA))
+
+        def compose(lang: str) -> tuple[str, InlineKeyboardMarkup]:
+            if parts > 1:
+                text = msg.text("uncertain_part", lang, article_id=article.id, parts=parts, done=done,
+                                part=done + 1)  # fmt: skip
+            else:
+                text = msg.text("uncertain", lang, article_id=article.id)
+            return text, uncertain_keyboard(article.id, lang)
+
+        await self._send(article, compose)
+
+
+async def remember_editor_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record an editor's Telegram language (when it changes), for the notices sent unasked."""
+    user = update.effective_user
+    if user is None or not is_editor(update, context):
+        return
+    known: dict[int, str] = context.bot_data.setdefault(EDITOR_LANGUAGES_KEY, {})
+    lang = lang_of(update)
+    if known.get(user.id) != lang:
+        await services(context).db.remember_language(user.id, lang)
+        known[user.id] = lang
 
 
 # ——— drafts ———
@@ -720,6 +755,7 @@ def register(application: Application) -> None:
     """Add the editor desk's handlers to the application (editors' private chat first)."""
     editor_ids = application.bot_data[SERVICES_KEY].settings.editor_ids
     editors_private = filters.ChatType.PRIVATE & filters.User(user_id=editor_ids)
+    application.add_handler(TypeHandler(Update, remember_editor_language), group=-1)
     application.add_handler(CommandHandler("queue", queue_command))
     application.add_handler(CommandHandler("delete", delete_command))
     application.add_handler(CallbackQueryHandler(button_pressed, pattern=r"^p:"))

@@ -336,6 +336,22 @@ class Database:
         async with self._transaction() as conn:
             await conn.execute("DELETE FROM editor_waits WHERE user_id = ?", (user_id,))
 
+    async def remember_language(self, user_id: int, lang: str) -> None:
+        """Record the language an editor's Telegram is set to."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT INTO editor_languages (user_id, lang) VALUES (?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang",
+                (user_id, lang),
+            )
+
+    async def language_of(self, user_id: int) -> str | None:
+        """The language last recorded for an editor, if any."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT lang FROM editor_languages WHERE user_id = ?", (user_id,)
+        )
+        return rows[0][0] if rows else None
+
     async def schedule(self, article_id: int, when: datetime) -> bool:
         """Set the publication time of a draft (or move a scheduled, failed or cancelled post) to `when`.
 

@@ -77,8 +77,9 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE search_docs (key INTEGER PRIMARY KEY, length INTEGER NOT NULL, title TEXT NOT NULL);
     INSERT INTO search_meta (key, value) VALUES ('docs_pending', '1');
     """,
-    # 4: what an editor's next message is awaited as (a typed time, or a draft's corrected text), so
-    # a restart between the button and the answer does not turn "08:30" into a new draft.
+    # 4: editors between messages. What an editor's next message is awaited as (a typed time, or a
+    # draft's corrected text), so a restart between the button and the answer does not turn "08:30"
+    # into a new draft; and each editor's language, for the notices the bot sends unasked.
     """
     CREATE TABLE editor_waits (
         user_id INTEGER PRIMARY KEY,
@@ -86,5 +87,6 @@ MIGRATIONS: tuple[str, ...] = (
         article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
         since TEXT NOT NULL
     );
+    CREATE TABLE editor_languages (user_id INTEGER PRIMARY KEY, lang TEXT NOT NULL);
     """,
 )

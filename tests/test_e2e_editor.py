@@ -482,3 +482,30 @@ async def test_an_awaited_time_or_correction_survives_a_restart(
         assert choose.buttons[0]["callback_data"] == f"p:{edited}:now"  # the same post, corrected
         assert (await desk.db.get(edited)).title == "خبر درست"
         assert await desk.db.awaited_input(EDITOR_ID) is None
+
+
+async def test_notices_sent_unasked_speak_the_editors_language(
+    botapi: BotApiServer,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """An editor whose Telegram is in English gets publication and missed-post notices in English,
+    also from a restarted bot that has not heard from them since."""
+    english_editor = 4004
+    botapi.add_user(english_editor, "Editor", "en")
+    path = tmp_path / "newsdesk.sqlite3"
+    editors = frozenset({EDITOR_ID, english_editor})
+    async with running_desk(botapi, path, editor_ids=editors) as desk:
+        botapi.user_sends_text(english_editor, "Headline here\nA short body for the English desk.")
+        choose = await desk.wait_bot_message(english_editor, _has_post_buttons)
+        published = int(choose.buttons[0]["callback_data"].split(":")[1])
+        botapi.user_presses_button(english_editor, choose, f"p:{published}:now")
+        notice = await desk.wait_bot_message(english_editor, _with_button(f"p:{published}:rm"))
+        assert notice.text.startswith(f"✅ Post #{published} is published")
+        botapi.user_sends_text(english_editor, "Second headline\nAnother body.")
+        choose = await desk.wait_bot_message(english_editor, _has_post_buttons, after=notice.message_id)
+        missed = int(choose.buttons[0]["callback_data"].split(":")[1])
+        assert await desk.db.schedule(missed, datetime.now(UTC) - timedelta(hours=2))
+        before = desk.last_id(english_editor)
+    async with running_desk(botapi, path, editor_ids=editors) as desk:
+        notice = await desk.wait_bot_message(english_editor, _with_button(f"p:{missed}:now"), after=before)
+        assert notice.text.startswith(f"⏰ Post #{missed} was due at")
