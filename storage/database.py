@@ -682,7 +682,7 @@ class Database:
         """Whether a bulk import of `added` articles should be followed by `merge_search_index`: when
         they are at least a tenth of the index. Merging rewrites the whole index, so after a smaller
         import the work is left to FTS5's own automerge."""
-        return added > 0 and added * 10 >= await self.count_published()
+        return added > 0 and added * 10 >= await self._index.size()
 
     async def merge_search_index(self) -> None:
         """Merge the search index into one segment, in short transactions (a running bot is never kept

@@ -163,6 +163,11 @@ class SearchIndex:
             (sign * len(entries),),
         )
 
+    async def size(self) -> int:
+        """How many articles are indexed (kept in step by `add` and `remove`: no table scan)."""
+        rows = await self._conn.execute_fetchall("SELECT value FROM search_meta WHERE key = 'docs'")
+        return int(rows[0][0]) if rows else 0
+
     async def segments(self) -> int:
         """How many b-trees (segments) the index is split over; each costs every query one lookup per
         term."""
