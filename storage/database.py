@@ -1,4 +1,5 @@
-"""The one owner of newsdesk's SQLite database: articles and their states, search index, search log.
+"""The one owner of newsdesk's SQLite database: articles and their states, search index, search log, and what
+the desk remembers of its editors between messages.
 
 How: `await Database.open(path)` (or `async with Database.open(path) as db`) connects with aiosqlite, sets
 WAL, a busy timeout and foreign keys, applies pending migrations (`storage.migrations`) and rebuilds the
@@ -316,42 +317,6 @@ class Database:
         if sets:
             await self._update(article_id, ", ".join(sets), params)
 
-    async def await_input(self, user_id: int, kind: Literal["time", "edit"], article_id: int) -> None:
-        """Remember that `user_id`'s next message is a typed time or a corrected text for a post."""
-        async with self._transaction() as conn:
-            await conn.execute(
-                "INSERT OR REPLACE INTO editor_waits (user_id, kind, article_id, since) VALUES (?, ?, ?, ?)",
-                (user_id, kind, article_id, _now()),
-            )
-
-    async def awaited_input(self, user_id: int) -> tuple[Literal["time", "edit"], int] | None:
-        """What `user_id`'s next message is awaited as, and for which post; None if nothing."""
-        rows = await self._conn.execute_fetchall(
-            "SELECT kind, article_id FROM editor_waits WHERE user_id = ?", (user_id,)
-        )
-        return (rows[0][0], rows[0][1]) if rows else None
-
-    async def stop_awaiting_input(self, user_id: int) -> None:
-        """Forget what `user_id`'s next message was awaited as."""
-        async with self._transaction() as conn:
-            await conn.execute("DELETE FROM editor_waits WHERE user_id = ?", (user_id,))
-
-    async def remember_language(self, user_id: int, lang: str) -> None:
-        """Record the language an editor's Telegram is set to."""
-        async with self._transaction() as conn:
-            await conn.execute(
-                "INSERT INTO editor_languages (user_id, lang) VALUES (?, ?)"
-                " ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang",
-                (user_id, lang),
-            )
-
-    async def language_of(self, user_id: int) -> str | None:
-        """The language last recorded for an editor, if any."""
-        rows = await self._conn.execute_fetchall(
-            "SELECT lang FROM editor_languages WHERE user_id = ?", (user_id,)
-        )
-        return rows[0][0] if rows else None
-
     async def schedule(self, article_id: int, when: datetime) -> bool:
         """Set the publication time of a draft (or move a scheduled, failed or cancelled post) to `when`.
 
@@ -610,6 +575,44 @@ class Database:
                     entries,
                 )
 
+    # --- editors between messages ------------------------------------------------------------------
+
+    async def await_input(self, user_id: int, kind: Literal["time", "edit"], article_id: int) -> None:
+        """Remember that `user_id`'s next message is a typed time or a corrected text for a post."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO editor_waits (user_id, kind, article_id, since) VALUES (?, ?, ?, ?)",
+                (user_id, kind, article_id, _now()),
+            )
+
+    async def awaited_input(self, user_id: int) -> tuple[Literal["time", "edit"], int] | None:
+        """What `user_id`'s next message is awaited as, and for which post; None if nothing."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT kind, article_id FROM editor_waits WHERE user_id = ?", (user_id,)
+        )
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    async def stop_awaiting_input(self, user_id: int) -> None:
+        """Forget what `user_id`'s next message was awaited as."""
+        async with self._transaction() as conn:
+            await conn.execute("DELETE FROM editor_waits WHERE user_id = ?", (user_id,))
+
+    async def remember_language(self, user_id: int, lang: str) -> None:
+        """Record the language an editor's Telegram is set to."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT INTO editor_languages (user_id, lang) VALUES (?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang",
+                (user_id, lang),
+            )
+
+    async def language_of(self, user_id: int) -> str | None:
+        """The language last recorded for an editor, if any."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT lang FROM editor_languages WHERE user_id = ?", (user_id,)
+        )
+        return rows[0][0] if rows else None
+
     # --- import ------------------------------------------------------------------------------------
 
     @staticmethod
@@ -676,7 +679,6 @@ class Database:
             )
             await self._index.add(entries, df)
         return ImportCounts(len(fresh), seen - len(fresh))
-
 
     async def search_index_wants_merge(self, added: int) -> bool:
         """Whether a bulk import of `added` articles should be followed by `merge_search_index`: when
