@@ -15,7 +15,6 @@ import sqlite3
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing import get_context
 from pathlib import Path
 from typing import BinaryIO
 
@@ -24,6 +23,7 @@ from tqdm import tqdm
 from bot.importers import Malformed, NotAnArchive, Skipped, detect_format, read_archive
 from bot.inputs import UsageError, open_binary
 from bot.text.query import parse_query
+from bot.workers import worker_pool
 from storage.database import Database, ImportCounts, ImportRecord, SearchHit, SearchResult
 from storage.search import index_texts_batch
 
@@ -96,7 +96,7 @@ async def _import(stream, fmt: str, db_path: Path, name: str, size: int) -> dict
         raise UsageError(f"{db_path}: cannot open the database ({exc})") from None
     # A big file's analysis runs in a second process, so parsing and SQL (this process) and analysis
     # use both cores; a small file is not worth a process start.
-    pool = ProcessPoolExecutor(1, mp_context=get_context("spawn")) if size >= WORKER_MIN_BYTES else None
+    pool = worker_pool() if size >= WORKER_MIN_BYTES else None
     pipeline = _ImportPipeline(db, pool, counts)
     async with db:
         try:

@@ -19,13 +19,12 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from itertools import chain, count
-from multiprocessing import get_context
 from pathlib import Path
 from typing import Literal, Self
 
@@ -33,6 +32,7 @@ import aiosqlite
 
 from bot.text.analyze import Snippet, make_snippet
 from bot.text.query import parse_query
+from bot.workers import worker_pool
 from storage.migrations import MIGRATIONS
 from storage.search import IndexEntry, SearchIndex, SearchReader, search_key
 
@@ -221,7 +221,7 @@ class Database:
 
     def _new_searcher(self) -> Executor:
         if self._search_in == "process":
-            return ProcessPoolExecutor(1, mp_context=get_context("spawn"))
+            return worker_pool()
         return ThreadPoolExecutor(1, thread_name_prefix="newsdesk-search")  # unused by "caller"
 
     def _warm_searcher(self) -> None:

@@ -1,0 +1,32 @@
+"""Worker processes that end with their parent.
+
+A `ProcessPoolExecutor` worker holds both ends of its task queue, so when its parent is killed
+outright (SIGKILL, the OOM killer) it never reads end-of-file and waits forever: every crash of the
+bot would leave its search process behind, holding the database open. Each worker made here watches
+its parent and exits when it is gone.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import threading
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.connection import wait
+
+
+def worker_pool(workers: int = 1) -> ProcessPoolExecutor:
+    """A pool of `workers` spawned processes (no fork: the parent runs threads) that end with it."""
+    spawn = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(workers, mp_context=spawn, initializer=_watch_parent)
+
+
+def _watch_parent() -> None:
+    parent = multiprocessing.parent_process()
+    if parent is not None:
+        threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True).start()
+
+
+def _exit_when_gone(sentinel: int) -> None:
+    wait([sentinel])
+    os._exit(0)
