@@ -125,18 +125,30 @@ def test_snippet_prefers_the_opening_and_looks_further_when_it_has_no_match():
     assert lead.text.startswith("متن متن") and lead.spans == ()
 
 
+def test_snippet_marks_a_compound_written_apart_as_one():
+    """`پیش بینی` in the text is the `پیشبینی` the search matched: both parts are marked, together."""
+    terms = frozenset(analyze("پیش‌بینی"))
+    marked = make_snippet("سازمان هواشناسی پیش بینی کرد و پیش‌بینی ماند", terms).marked("[", "]")
+    assert marked == "سازمان هواشناسی [پیش بینی] کرد و [پیش‌بینی] ماند"
+    assert make_snippet("کار پیش از بینی", terms).spans == ()
+    late = "متن " * 150 + "هواشناسی پیش بینی کرد"  # found past the opening, too
+    assert "هواشناسی [پیش بینی]" in make_snippet(late, terms).marked("[", "]")
+
+
 def test_snippet_marks_prefix_matches_and_escapes():
     snippet = make_snippet("<b>هواشناسی</b> & باران", frozenset(), ("هواشن",))
     marked = snippet.marked("<b>", "</b>", lambda s: s.replace("&", "&amp;").replace("<", "&lt;"))
     assert marked == "&lt;b><b>هواشناسی</b>&lt;/b> &amp; باران"
 
 
-_SNIPPET_WORDS = ["بودجه", "پروژه‌های", "پروژههای", "شهرداري", "كتاب", "متن", "و", "۱۲", "12،", "مهمترین"]
+_SNIPPET_WORDS = ["بودجه", "پروژه‌های", "پروژههای", "شهرداري", "كتاب", "متن", "و", "۱۲", "12،", "مهمترین",
+                  "پیش", "بینی", "پیش‌بینی"]
 
 
 @given(
     st.lists(st.sampled_from(_SNIPPET_WORDS) | st.text(max_size=8), max_size=260),
-    st.sets(st.sampled_from(["بودجه", "پروژه", "شهرداری", "کتاب", "12", "مهم", "نیست"]), max_size=3),
+    st.sets(st.sampled_from(["بودجه", "پروژه", "شهرداری", "کتاب", "12", "مهم", "نیست", "پیشبینی", "پیش"]),
+            max_size=3),
     st.booleans(),
 )
 def test_a_snippet_is_a_run_of_the_text_and_marks_only_matched_words(words, sought, opening_only):

@@ -183,6 +183,17 @@ def _may_give(piece: str, words: frozenset[str]) -> bool:
     return any(w in letters or (w[-1] == "ه" and w[:-1] + "گان" in letters) for w in words)
 
 
+@cache
+def _compound_parts() -> dict[str, tuple[str, ...]]:
+    """The term of each lexicon compound that may be written apart → its two parts' letters, folded
+    as `_may_give` folds a piece (so a snippet does not pass over a part unanalyzed)."""
+    parts: dict[str, set[str]] = {}
+    for head, tails in _compounds().items():
+        for tail, whole in tails.items():
+            parts.setdefault(whole, set()).update(p.translate(_SEARCH_FOLD) for p in (head, tail))
+    return {whole: tuple(halves) for whole, halves in parts.items()}
+
+
 def _chunk(piece: str) -> _Chunk:
     norm = piece.translate(_NORMALIZE)
     found = list(_WORD.finditer(norm))
@@ -272,19 +283,35 @@ def make_snippet(
     def matches(t: str | None) -> bool:
         return bool(t) and (t in terms or (bool(prefixes) and t.startswith(prefixes)))  # type: ignore[union-attr, arg-type]
 
-    def hits_in(chunks: list[_Chunk]) -> list[bool]:
+    def hits_in(chunks: list[_Chunk]) -> tuple[list[bool], set[int]]:
+        """Which pieces hold a matched word, and which begin a matched compound written apart
+        (`پیش بینی`: the search found `پیشبینی`) that ends in the next piece."""
         if prefixes:
-            return [any(map(matches, c[1])) for c in chunks]
-        return list(map(not_, map(terms.isdisjoint, map(_TERMS, chunks))))
+            hits = [any(map(matches, c[1])) for c in chunks]
+        else:
+            hits = list(map(not_, map(terms.isdisjoint, map(_TERMS, chunks))))
+        joined: set[int] = set()
+        if not (halves or prefixes):  # no matched word is a compound
+            return hits, joined
+        for i in compress(count(), map(_TAILS, chunks[:-1])):
+            if matches(chunks[i][3].get(chunks[i + 1][2])):  # type: ignore[union-attr, arg-type]
+                hits[i] = hits[i + 1] = True
+                joined.add(i)
+        return hits, joined
 
     # A news text tells its story first: the window is sought in the opening, and further only if it
-    # holds no matched word. A word never analyzed before is analyzed only if it may be a matched one.
+    # holds no matched word. A word never analyzed before is analyzed only if it may be a matched one
+    # (or a part of a matched compound).
     words = terms.union(prefixes) if prefixes else terms
-    hits = hits_in(_chunks(pieces, words))
+    compound_parts = _compound_parts()
+    halves = [half for t in terms for half in compound_parts.get(t, ())]
+    if halves:
+        words = words.union(halves)
+    hits, joined = hits_in(_chunks(pieces, words))
     if rest and not any(hits) and not opening_only:
         pieces += rest.split()
         rest = ""
-        hits = hits_in(_chunks(pieces, words))
+        hits, joined = hits_in(_chunks(pieces, words))
     best = 0
     if len(hits) > max_words:
         sums = list(accumulate(hits, initial=0))
@@ -293,11 +320,17 @@ def make_snippet(
     window = pieces[best : best + max_words]
     lead = "… " if best > 0 else ""
     spans, pos = [], len(lead)
-    for piece, hit in zip(window, hits[best : best + max_words], strict=True):
+    for index, (piece, hit) in enumerate(zip(window, hits[best : best + max_words], strict=True), best):
         if hit:
-            for word in _TEXT_WORD.finditer(piece):
-                if matches(term(word.group().translate(_NORMALIZE))):
-                    spans.append((pos + word.start(), pos + word.end()))
+            found = list(_TEXT_WORD.finditer(piece))
+            for number, word in enumerate(found):
+                start, end = pos + word.start(), pos + word.end()
+                if joined and number == 0 and index - 1 in joined and spans and spans[-1][1] == start - 1:
+                    spans[-1] = (spans[-1][0], end)  # a compound's second part: one mark for both
+                elif matches(term(word.group().translate(_NORMALIZE))) or (
+                    joined and number == len(found) - 1 and index in joined  # a compound's first part
+                ):
+                    spans.append((start, end))
         pos += len(piece) + 1
     tail = " …" if rest or best + max_words < len(pieces) else ""
     return Snippet(lead + " ".join(window) + tail, tuple(spans))
