@@ -116,6 +116,7 @@ async def cached_archive(count: int, seed: int) -> Path:
                 await db.import_articles(batch)
                 batch = []
         await db.import_articles(batch)
+        await db.merge_search_index()  # as `newsdesk import` does after a big import
     partial.rename(path)
     print(f"imported {count:,} articles in {time.perf_counter() - started:.0f} s → {path}", file=sys.stderr)
     return path
