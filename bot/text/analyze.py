@@ -155,6 +155,8 @@ def _chunks(pieces: list[str], words: frozenset[str] | None = None) -> list[_Chu
         if len(_chunk_cache) > _CHUNK_CACHE_SIZE:
             _chunk_cache.clear()
             _passed_over.clear()
+        elif len(_passed_over) > _CHUNK_CACHE_SIZE:  # bounded too: most words met once stay unmet
+            _passed_over.clear()
         for i, piece in enumerate(pieces):
             if found[i] is None:
                 if words is not None and piece not in _passed_over and not _may_give(piece, words):
