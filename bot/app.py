@@ -205,4 +205,3 @@ def build_application(
     editor.register(application)
     subscriber.register(application)  # after the editor desk: editors' private text is a draft
     return application
-

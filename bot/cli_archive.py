@@ -77,9 +77,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         bar = tqdm(total=size, unit="B", unit_scale=True, desc="import", leave=False,
                    disable=not sys.stderr.isatty())  # fmt: skip
         with bar:
-            counts = asyncio.run(
-                _import(_Progress(stream, bar), fmt, database_path(args), args.file, size)
-            )
+            counts = asyncio.run(_import(_Progress(stream, bar), fmt, database_path(args), args.file, size))
     print(
         f"imported {counts['imported']:,}, skipped {counts['duplicates'] + counts['skipped']:,}"
         f" (already archived {counts['duplicates']:,}, service or empty {counts['skipped']:,}),"
@@ -254,4 +252,3 @@ def _print_text(result: SearchResult) -> None:
         print(f"          {hit.snippet.marked('**', '**')}")
         if hit.url:
             print(f"          {hit.url}")
-

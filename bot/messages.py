@@ -348,8 +348,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This search has expired; please search again.",
     ),
     "rate_limited": (
-        "کمی آهسته‌تر لطفاً 🙏 در هر دقیقه تا {limit} جستجو ممکن است؛ {seconds} ثانیهٔ دیگر دوباره امتحان "
-        "کنید.",
+        "کمی آهسته‌تر لطفاً 🙏 در هر دقیقه تا {limit} جستجو ممکن است؛ {seconds} ثانیهٔ دیگر دوباره امتحان کنید.",
         "Please slow down 🙏 Up to {limit} searches a minute are possible; try again in {seconds} seconds.",
     ),
     "result_card": ("{number}<b>{title}</b>\n🗓 {when}\n{snippet}", ""),  # same layout in English

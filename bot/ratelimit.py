@@ -71,4 +71,3 @@ class SearchRateLimiter:
         for user in idle:
             del self._recent[user]
         self._next_sweep = now + self.window
-

@@ -318,9 +318,10 @@ async def document_received(update: Update, context: ContextTypes.DEFAULT_TYPE) 
     lang = lang_of(update)
     document = message.document
     name = (document.file_name or "").lower()
-    if not (name.endswith(".txt") or document.mime_type == "text/plain") or (
-        document.file_size or 0
-    ) > MAX_FILE_BYTES:
+    if (
+        not (name.endswith(".txt") or document.mime_type == "text/plain")
+        or (document.file_size or 0) > MAX_FILE_BYTES
+    ):
         await message.reply_text(msg.text("draft_bad_file", lang, limit=MAX_DRAFT_CHARS))
         return
     file = await document.get_file()

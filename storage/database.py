@@ -439,9 +439,7 @@ class Database:
                 await self._index.remove([IndexEntry.build(key, title, body)])
             return True
 
-    async def _update(
-        self, article_id: int, sets: str, params: Sequence, condition: str = "1"
-    ) -> bool:
+    async def _update(self, article_id: int, sets: str, params: Sequence, condition: str = "1") -> bool:
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 f"UPDATE articles SET {sets}, updated_at = ? WHERE id = ? AND deleted = 0 AND ({condition})",
@@ -778,4 +776,3 @@ class _Opener:
     async def __aexit__(self, *exc: object) -> None:
         if self._db is not None:
             await self._db.close()
-

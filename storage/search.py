@@ -246,9 +246,7 @@ class SearchReader:
         df: dict[str, int] = {}
         if exact:
             marks = ",".join("?" * len(exact))
-            rows = self._fetch(
-                f"SELECT term, df FROM search_terms WHERE term IN ({marks}) AND df > 0", exact
-            )
+            rows = self._fetch(f"SELECT term, df FROM search_terms WHERE term IN ({marks}) AND df > 0", exact)
             df.update((t, n) for t, n in rows)
         groups = [[t] if t in df else [] for t in exact]
         if query.prefix:
@@ -261,9 +259,7 @@ class SearchReader:
             df.update((t, n) for t, n in rows)
             group = [t for t, _ in rows]
             if last not in df:  # the word itself, even if rarer than its completions
-                exact_rows = self._fetch(
-                    "SELECT df FROM search_terms WHERE term = ? AND df > 0", (last,)
-                )
+                exact_rows = self._fetch("SELECT df FROM search_terms WHERE term = ? AND df > 0", (last,))
                 if exact_rows:
                     df[last] = exact_rows[0][0]
                     group.append(last)
@@ -278,9 +274,7 @@ class SearchReader:
         n_docs = max(self._doc_count(), 1)
         prefixes = (query.terms[-1],) if query.prefix else ()
         if all(groups):
-            keys = self._rank_words_then_completions(
-                query, groups, df, n_docs, limit, offset, now_epoch
-            )
+            keys = self._rank_words_then_completions(query, groups, df, n_docs, limit, offset, now_epoch)
             if keys or offset:
                 return Ranked(keys, False, query.terms, prefixes, _all_terms(groups))
         # Fallback: subsets of the usable terms, largest first, rarest (most telling) terms first.
@@ -380,7 +374,6 @@ class SearchReader:
         rows = self._fetch("SELECT block FROM search_index_data WHERE id = 1")
         numbers = _varints(rows[0][0]) if rows and rows[0][0] else []
         return sum(numbers[1:]) / numbers[0] if len(numbers) > 1 and numbers[0] else 0.0
-
 
 
 def _varints(blob: bytes) -> list[int]:

@@ -92,8 +92,32 @@ def test_analysis_is_deterministic_and_cached_consistently(text):
     assert analyze(text) == first
 
 
-_DAMAGED = ["نمایندگان", "شهرداریها", "سلامممم", "پروژه\u200cهای", "كتاب", "عِلم", "۱۴۰۳", "Tehran", "بی",
-            "ـــ", "خانه", "گان", "ها", "یی", "ي", "۲", "x", ".", "\u200c", "می", "آ", "ة", "ΣΑΣ", "İ"]
+_DAMAGED = [
+    "نمایندگان",
+    "شهرداریها",
+    "سلامممم",
+    "پروژه\u200cهای",
+    "كتاب",
+    "عِلم",
+    "۱۴۰۳",
+    "Tehran",
+    "بی",
+    "ـــ",
+    "خانه",
+    "گان",
+    "ها",
+    "یی",
+    "ي",
+    "۲",
+    "x",
+    ".",
+    "\u200c",
+    "می",
+    "آ",
+    "ة",
+    "ΣΑΣ",
+    "İ",
+]
 
 
 @given(st.lists(st.sampled_from(_DAMAGED), max_size=6).map("".join) | st.text(max_size=12))
@@ -141,14 +165,29 @@ def test_snippet_marks_prefix_matches_and_escapes():
     assert marked == "&lt;b><b>هواشناسی</b>&lt;/b> &amp; باران"
 
 
-_SNIPPET_WORDS = ["بودجه", "پروژه‌های", "پروژههای", "شهرداري", "كتاب", "متن", "و", "۱۲", "12،", "مهمترین",
-                  "پیش", "بینی", "پیش‌بینی"]
+_SNIPPET_WORDS = [
+    "بودجه",
+    "پروژه‌های",
+    "پروژههای",
+    "شهرداري",
+    "كتاب",
+    "متن",
+    "و",
+    "۱۲",
+    "12،",
+    "مهمترین",
+    "پیش",
+    "بینی",
+    "پیش‌بینی",
+]
 
 
 @given(
     st.lists(st.sampled_from(_SNIPPET_WORDS) | st.text(max_size=8), max_size=260),
-    st.sets(st.sampled_from(["بودجه", "پروژه", "شهرداری", "کتاب", "12", "مهم", "نیست", "پیشبینی", "پیش"]),
-            max_size=3),
+    st.sets(
+        st.sampled_from(["بودجه", "پروژه", "شهرداری", "کتاب", "12", "مهم", "نیست", "پیشبینی", "پیش"]),
+        max_size=3,
+    ),
     st.booleans(),
 )
 def test_a_snippet_is_a_run_of_the_text_and_marks_only_matched_words(words, sought, opening_only):

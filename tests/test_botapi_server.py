@@ -158,10 +158,13 @@ async def test_ids_keep_increasing_for_a_new_bot_process(botapi, started):
     ("markup", "plain", "types"),
     [
         ("<b>خبر</b> فوری", "خبر فوری", ["bold"]),
-        ("<strong>a</strong><i>b</i><em>c</em><u>d</u><ins>e</ins>", "abcde", ["bold", "italic", "italic",
-                                                                             "underline", "underline"]),
+        (
+            "<strong>a</strong><i>b</i><em>c</em><u>d</u><ins>e</ins>",
+            "abcde",
+            ["bold", "italic", "italic", "underline", "underline"],
+        ),
         ("<s>a</s><strike>b</strike><del>c</del>", "abc", ["strikethrough"] * 3),
-        ("<tg-spoiler>a</tg-spoiler><span class=\"tg-spoiler\">b</span>", "ab", ["spoiler", "spoiler"]),
+        ('<tg-spoiler>a</tg-spoiler><span class="tg-spoiler">b</span>', "ab", ["spoiler", "spoiler"]),
         ('<a href="https://t.me/news_test/12">پیوند</a>', "پیوند", ["text_link"]),
         ("<code>x</code> <pre>y</pre>", "x y", ["code", "pre"]),
         ("<blockquote>نقل</blockquote>", "نقل", ["blockquote"]),
@@ -226,13 +229,22 @@ def test_entity_offsets_are_utf16(text):
 @pytest.mark.parametrize(
     ("markup", "plain", "entities"),
     [
-        ('<pre><code class="language-python">x = 1</code></pre>', "x = 1",
-         [{"type": "pre", "offset": 0, "length": 5, "language": "python"}]),
-        ("<b>a</><i>b</ >", "ab", [{"type": "bold", "offset": 0, "length": 1},
-                                  {"type": "italic", "offset": 1, "length": 1}]),
+        (
+            '<pre><code class="language-python">x = 1</code></pre>',
+            "x = 1",
+            [{"type": "pre", "offset": 0, "length": 5, "language": "python"}],
+        ),
+        (
+            "<b>a</><i>b</ >",
+            "ab",
+            [{"type": "bold", "offset": 0, "length": 1}, {"type": "italic", "offset": 1, "length": 1}],
+        ),
         ("<b></b>x", "x", []),  # zero-length entities are dropped
-        ('<a href="https://x.ir/?a=1&amp;b=&quot;2&quot;">پیوند</a>', "پیوند",
-         [{"type": "text_link", "offset": 0, "length": 5, "url": 'https://x.ir/?a=1&b="2"'}]),
+        (
+            '<a href="https://x.ir/?a=1&amp;b=&quot;2&quot;">پیوند</a>',
+            "پیوند",
+            [{"type": "text_link", "offset": 0, "length": 5, "url": 'https://x.ir/?a=1&b="2"'}],
+        ),
         ("<a href=t.me>t</a>", "t", [{"type": "text_link", "offset": 0, "length": 1, "url": "t.me"}]),
         ("<b unknown='x'>a</b>", "a", [{"type": "bold", "offset": 0, "length": 1}]),
         ("😀<i>😀</i>", "😀😀", [{"type": "italic", "offset": 2, "length": 2}]),
@@ -245,8 +257,11 @@ def test_parse_html_details(markup, plain, entities):
 @pytest.mark.parametrize(
     ("markup", "error"),
     [
-        ("&#xD83D;", "Text contains invalid Unicode characters after decoding HTML entities, "
-                     "check for unmatched surrogate code units"),
+        (
+            "&#xD83D;",
+            "Text contains invalid Unicode characters after decoding HTML entities, "
+            "check for unmatched surrogate code units",
+        ),
         ("سلام <x>", 'Unsupported start tag "x" at byte offset 9'),  # offsets count UTF-8 bytes
         ("<i>a</i   ", "Unclosed end tag at byte offset 4"),
         ("<i   =a>", 'Empty attribute name in the tag "i" at byte offset 0'),
@@ -512,8 +527,11 @@ async def test_channel_rate_limit_answers_429(tg_bot, botapi):
         ([InlineQueryResultArticle("x" * 65, "t", InputTextMessageContent("m"))], None, "Result_id_invalid"),
         (articles(1), "x" * 64, None),
         (articles(1), PERSIAN_LETTER * 33, "Next_offset_invalid"),
-        ([InlineQueryResultArticle("a", "t", InputTextMessageContent("<p>x</p>", parse_mode="HTML"))], None,
-         "Can't parse entities"),
+        (
+            [InlineQueryResultArticle("a", "t", InputTextMessageContent("<p>x</p>", parse_mode="HTML"))],
+            None,
+            "Can't parse entities",
+        ),
     ],
 )
 async def test_inline_answer_limits(tg_bot, botapi, results, next_offset, error):
@@ -566,8 +584,9 @@ async def test_forwarded_channel_post_keeps_origin_and_entities(tg_bot, botapi):
 
 
 async def test_bot_can_send_a_document(tg_bot, started):
-    message = await tg_bot.send_document(EDITOR_ID, b"archive", filename="export.txt", caption="<b>خروجی</b>",
-                                         parse_mode="HTML")
+    message = await tg_bot.send_document(
+        EDITOR_ID, b"archive", filename="export.txt", caption="<b>خروجی</b>", parse_mode="HTML"
+    )
     assert message.document.file_name == "export.txt" and message.caption == "خروجی"
     assert started.last_bot_message(EDITOR_ID).document.content == b"archive"
 

@@ -7,8 +7,17 @@ from bot.config import ConfigError, load_settings
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for name in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS", "POSTING_SLOTS", "QUIET_HOURS", "TIMEZONE",
-                 "MISFIRE_GRACE_MINUTES", "SIGNATURE", "BULLET"):
+    for name in (
+        "BOT_TOKEN",
+        "CHANNEL_ID",
+        "EDITOR_IDS",
+        "POSTING_SLOTS",
+        "QUIET_HOURS",
+        "TIMEZONE",
+        "MISFIRE_GRACE_MINUTES",
+        "SIGNATURE",
+        "BULLET",
+    ):
         monkeypatch.delenv(name, raising=False)
 
 

@@ -18,7 +18,7 @@ from bot.scheduler import TIMER
 from bot.text.draft import parse_draft
 from bot.text.render import render_post
 from storage.database import Database
-from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID, botapi  # noqa: F401
+from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
 from tests.botapi.server import BotApiServer
 from tests.desk_harness import Desk, running_desk
 
@@ -27,7 +27,7 @@ TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 @pytest.fixture
-async def desk(botapi: BotApiServer, tmp_path: Path):  # noqa: F811
+async def desk(botapi: BotApiServer, tmp_path: Path):
     async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as running:
         yield running
 
@@ -312,7 +312,7 @@ async def test_bot_not_admin_is_told_in_persian_and_recoverable(desk: Desk) -> N
 
 
 async def test_startup_rearms_publishes_within_grace_and_asks_about_the_rest(
-    botapi: BotApiServer,  # noqa: F811
+    botapi: BotApiServer,
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "newsdesk.sqlite3"
@@ -405,7 +405,7 @@ async def test_delete_after_48_hours_is_explained_and_keeps_the_post(desk: Desk)
 
 
 async def test_editor_confirms_a_doubtful_part_and_the_rest_follows(
-    botapi: BotApiServer,  # noqa: F811
+    botapi: BotApiServer,
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "newsdesk.sqlite3"
@@ -435,7 +435,7 @@ async def test_editor_confirms_a_doubtful_part_and_the_rest_follows(
 
 
 async def test_dropping_a_half_sent_post_takes_back_its_confirmed_parts(
-    botapi: BotApiServer,  # noqa: F811
+    botapi: BotApiServer,
     tmp_path: Path,
 ) -> None:
     path = tmp_path / "newsdesk.sqlite3"
@@ -456,7 +456,7 @@ async def test_dropping_a_half_sent_post_takes_back_its_confirmed_parts(
 
 
 async def test_an_awaited_time_or_correction_survives_a_restart(
-    botapi: BotApiServer,  # noqa: F811
+    botapi: BotApiServer,
     tmp_path: Path,
 ) -> None:
     """The bot restarts between "type a time" / "send the corrected text" and the editor's answer."""
@@ -485,7 +485,7 @@ async def test_an_awaited_time_or_correction_survives_a_restart(
 
 
 async def test_notices_sent_unasked_speak_the_editors_language(
-    botapi: BotApiServer,  # noqa: F811
+    botapi: BotApiServer,
     tmp_path: Path,
 ) -> None:
     """An editor whose Telegram is in English gets publication and missed-post notices in English,

@@ -159,7 +159,8 @@ KNOWN_MISSES = {"کوچکتر", "نفتکشها"}
 @pytest.mark.parametrize(
     ("written", "expected"),
     [
-        pytest.param(w, e, marks=pytest.mark.xfail(strict=True, reason="known miss")) if w in KNOWN_MISSES
+        pytest.param(w, e, marks=pytest.mark.xfail(strict=True, reason="known miss"))
+        if w in KNOWN_MISSES
         else (w, e)
         for w, e in FIXES
     ],
@@ -220,4 +221,3 @@ def test_we_fix_at_least_90_percent_of_what_hazm_leaves(hazm_default) -> None:
     assert len(left_by_hazm) >= 40, "the table should exercise what hazm cannot do"
     rate = len(fixed_by_us) / len(left_by_hazm)
     assert rate >= 0.9, f"{len(fixed_by_us)}/{len(left_by_hazm)} of hazm's leftovers fixed"
-

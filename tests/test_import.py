@@ -77,8 +77,16 @@ def test_not_an_export():
 
 def test_json_lines_records_and_problems():
     lines = [
-        json.dumps({"id": "a1", "title": "عنوان", "body": "متن", "published_at": "2024-05-01T10:00:00+03:30",
-                    "url": "https://t.me/x/1"}, ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "عنوان",
+                "body": "متن",
+                "published_at": "2024-05-01T10:00:00+03:30",
+                "url": "https://t.me/x/1",
+            },
+            ensure_ascii=False,
+        ),
         "",
         json.dumps({"id": 7, "title": "", "body": "فقط متن", "published_at": "2024-05-01T10:00:00"}),
         "{not json",
@@ -103,9 +111,7 @@ def test_cli_import_twice_adds_nothing(tmp_path, capsys):
     db = tmp_path / "archive.sqlite3"
     assert main(["import", str(EXPORT), "--db", str(db)]) == 0
     out, err = capsys.readouterr()
-    assert out.strip() == (
-        "imported 5, skipped 3 (already archived 0, service or empty 3), malformed 3"
-    )
+    assert out.strip() == ("imported 5, skipped 3 (already archived 0, service or empty 3), malformed 3")
     assert err.count("\n") == 3  # one line per malformed record
     assert main(["import", str(EXPORT), "--db", str(db)]) == 0
     out, _ = capsys.readouterr()

@@ -15,7 +15,6 @@ from telegram.ext import ExtBot
 
 from bot.publisher import FailureReason, Outcome, Publisher, prepare_post
 from storage.database import Article, Database
-from tests.botapi.fixtures import botapi, tg_bot  # noqa: F401
 from tests.botapi.server import BotApiServer
 
 CHANNEL = "@news_test"
@@ -67,7 +66,7 @@ def sleeps() -> Sleeps:
 
 
 @pytest.fixture
-def publisher(tg_bot, db: Database, notices: Notices, sleeps: Sleeps) -> Publisher:  # noqa: F811
+def publisher(tg_bot, db: Database, notices: Notices, sleeps: Sleeps) -> Publisher:
     return Publisher(tg_bot, db, channel_id=CHANNEL, notices=notices, max_attempts=4, sleep=sleeps)
 
 
@@ -82,7 +81,10 @@ async def scheduled_post(
 
 
 async def test_publishes_once_and_archives(
-    publisher: Publisher, db: Database, botapi: BotApiServer, notices: Notices  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    notices: Notices,
 ) -> None:
     article_id = await scheduled_post(db)
     assert await publisher.publish(article_id) is Outcome.PUBLISHED
@@ -99,7 +101,9 @@ async def test_publishes_once_and_archives(
 
 
 async def test_concurrent_publish_of_one_post_sends_once(
-    publisher: Publisher, db: Database, botapi: BotApiServer  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
 ) -> None:
     article_id = await scheduled_post(db)
     outcomes = await asyncio.gather(*(publisher.publish(article_id) for _ in range(5)))
@@ -108,7 +112,9 @@ async def test_concurrent_publish_of_one_post_sends_once(
 
 
 async def test_post_not_yet_due_is_not_claimed(
-    publisher: Publisher, db: Database, botapi: BotApiServer  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
 ) -> None:
     article_id = await scheduled_post(db, at=datetime.now(UTC) + timedelta(hours=1))
     assert await publisher.publish(article_id) is Outcome.SKIPPED
@@ -116,7 +122,7 @@ async def test_post_not_yet_due_is_not_claimed(
     assert botapi.channel_posts() == []
 
 
-async def test_cancelled_post_is_not_sent(publisher: Publisher, db: Database, botapi: BotApiServer) -> None:  # noqa: F811
+async def test_cancelled_post_is_not_sent(publisher: Publisher, db: Database, botapi: BotApiServer) -> None:
     article_id = await scheduled_post(db)
     assert await db.cancel(article_id)
     assert await publisher.publish(article_id) is Outcome.SKIPPED
@@ -124,7 +130,10 @@ async def test_cancelled_post_is_not_sent(publisher: Publisher, db: Database, bo
 
 
 async def test_retry_after_is_honoured(
-    publisher: Publisher, db: Database, botapi: BotApiServer, sleeps: Sleeps  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    sleeps: Sleeps,
 ) -> None:
     botapi.inject_fault("retry_after", times=2, method="sendMessage", retry_after=7)
     article_id = await scheduled_post(db)
@@ -135,7 +144,10 @@ async def test_retry_after_is_honoured(
 
 
 async def test_server_errors_are_retried_with_backoff(
-    publisher: Publisher, db: Database, botapi: BotApiServer, sleeps: Sleeps  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    sleeps: Sleeps,
 ) -> None:
     botapi.inject_fault("server_error", times=1, method="sendMessage", status=502)
     botapi.inject_fault("server_error", times=1, method="sendMessage", status=500)
@@ -146,7 +158,10 @@ async def test_server_errors_are_retried_with_backoff(
 
 
 async def test_gateway_timeout_is_retried(
-    publisher: Publisher, db: Database, botapi: BotApiServer, sleeps: Sleeps  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    sleeps: Sleeps,
 ) -> None:
     # The server hangs, then answers 504 (within the client's read timeout): nothing was posted.
     botapi.inject_fault("timeout", times=1, method="sendMessage", hang_seconds=0.3)
@@ -157,7 +172,10 @@ async def test_gateway_timeout_is_retried(
 
 
 async def test_unanswered_request_is_uncertain_not_repeated(
-    publisher: Publisher, db: Database, botapi: BotApiServer, notices: Notices  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    notices: Notices,
 ) -> None:
     # Telegram performs the call but the answer never arrives (longer than the 2 s read timeout).
     botapi.inject_fault("timeout", times=1, method="sendMessage", hang_seconds=4, apply=True)
@@ -171,7 +189,10 @@ async def test_unanswered_request_is_uncertain_not_repeated(
 
 
 async def test_dropped_connection_is_uncertain(
-    publisher: Publisher, db: Database, botapi: BotApiServer, notices: Notices  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    notices: Notices,
 ) -> None:
     botapi.inject_fault("disconnect", times=1, method="sendMessage")
     article_id = await scheduled_post(db)
@@ -181,7 +202,10 @@ async def test_dropped_connection_is_uncertain(
 
 
 async def test_forbidden_fails_tells_editor_and_is_recoverable(
-    publisher: Publisher, db: Database, botapi: BotApiServer, notices: Notices  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    notices: Notices,
 ) -> None:
     botapi.set_channel_access("left")
     article_id = await scheduled_post(db)
@@ -198,7 +222,10 @@ async def test_forbidden_fails_tells_editor_and_is_recoverable(
 
 
 async def test_bad_request_fails(
-    publisher: Publisher, db: Database, botapi: BotApiServer, notices: Notices  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    notices: Notices,
 ) -> None:
     article_id = await scheduled_post(db, limit_parts=["<b>broken</p>"])
     assert await publisher.publish(article_id) is Outcome.FAILED
@@ -207,7 +234,11 @@ async def test_bad_request_fails(
 
 
 async def test_retries_run_out(
-    publisher: Publisher, db: Database, botapi: BotApiServer, notices: Notices, sleeps: Sleeps  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    notices: Notices,
+    sleeps: Sleeps,
 ) -> None:
     botapi.inject_fault("server_error", times=10, method="sendMessage", status=503)
     article_id = await scheduled_post(db)
@@ -218,7 +249,9 @@ async def test_retries_run_out(
 
 
 async def test_parts_sent_before_a_refusal_are_taken_back(
-    publisher: Publisher, db: Database, botapi: BotApiServer  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
 ) -> None:
     article_id = await scheduled_post(db, limit_parts=["<b>بخش یک</b>", "بخش دو"])
     channel_id = botapi.channel.id
@@ -238,7 +271,7 @@ async def test_parts_sent_before_a_refusal_are_taken_back(
     assert botapi.message(channel_id, sent_first[0]).deleted
 
 
-async def test_quiet_hours_send_silently(tg_bot, db: Database, botapi: BotApiServer) -> None:  # noqa: F811
+async def test_quiet_hours_send_silently(tg_bot, db: Database, botapi: BotApiServer) -> None:
     tehran = ZoneInfo("Asia/Tehran")
     now_local = datetime.now(tehran).time()
     start = time(now_local.hour)
@@ -252,7 +285,9 @@ async def test_quiet_hours_send_silently(tg_bot, db: Database, botapi: BotApiSer
 
 
 async def test_drain_lets_the_publication_in_flight_finish(
-    tg_bot, db: Database, botapi: BotApiServer  # noqa: F811
+    tg_bot,
+    db: Database,
+    botapi: BotApiServer,
 ) -> None:
     slow = Publisher(tg_bot, db, channel_id=CHANNEL, notices=Notices(), sleep=asyncio.sleep)
     botapi.inject_fault("retry_after", times=1, method="sendMessage", retry_after=1)
@@ -294,7 +329,10 @@ async def test_connection_refused_is_retried_then_failed(db: Database, sleeps: S
 
 
 async def test_parts_are_recorded_so_a_cut_off_post_resumes_after_them(
-    publisher: Publisher, db: Database, botapi: BotApiServer, notices: Notices  # noqa: F811
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    notices: Notices,
 ) -> None:
     article_id = await scheduled_post(db, limit_parts=["<b>بخش یک</b>", "بخش دو", "بخش سه"])
     original = publisher.bot.send_message

@@ -103,4 +103,3 @@ def test_never_more_than_limit_in_any_window(gaps):
             allowed_at.append(clock.now)
     for t in allowed_at:
         assert sum(1 for u in allowed_at if t - 10 < u <= t) <= 4
-

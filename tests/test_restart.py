@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from storage.database import Database
-from tests.botapi.fixtures import EDITOR_ID, bot_environment, botapi  # noqa: F401
+from tests.botapi.fixtures import EDITOR_ID, bot_environment
 from tests.botapi.server import BotApiServer
 
 POSTS = 100
@@ -74,7 +74,7 @@ def _uncertain_notice(server: BotApiServer, article_id: int):
     return None
 
 
-def test_sigkill_mid_publishing_then_restart(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F811
+def test_sigkill_mid_publishing_then_restart(botapi: BotApiServer, tmp_path: Path) -> None:
     database = tmp_path / "newsdesk.sqlite3"
     log = tmp_path / "bot.log"
     env = bot_environment(botapi, database) | {"CHANNEL_POSTS_PER_MINUTE": "0", "QUIET_HOURS": ""}
@@ -166,7 +166,7 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
-def test_webhook_mode(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F811
+def test_webhook_mode(botapi: BotApiServer, tmp_path: Path) -> None:
     port = _free_port()
     env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3") | {
         "WEBHOOK_URL": f"http://127.0.0.1:{port}",
@@ -186,7 +186,7 @@ def test_webhook_mode(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F8
         assert bot.wait(timeout=30) == 0
 
 
-def test_sigterm_lets_the_publication_in_flight_finish(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F811
+def test_sigterm_lets_the_publication_in_flight_finish(botapi: BotApiServer, tmp_path: Path) -> None:
     database = tmp_path / "newsdesk.sqlite3"
     env = bot_environment(botapi, database) | {"CHANNEL_POSTS_PER_MINUTE": "0", "QUIET_HOURS": ""}
     botapi.user_sends_text(EDITOR_ID, "سلام")
@@ -212,7 +212,7 @@ async def _schedule_one(path: Path) -> None:
         assert await db.schedule(article_id, datetime.now(UTC) - timedelta(seconds=1))
 
 
-def test_run_with_a_refused_token_or_no_bot_api_says_so(botapi: BotApiServer, tmp_path: Path) -> None:  # noqa: F811
+def test_run_with_a_refused_token_or_no_bot_api_says_so(botapi: BotApiServer, tmp_path: Path) -> None:
     env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3")
     refused = _run_once(env | {"BOT_TOKEN": "123456:" + "B" * 35}, tmp_path)
     assert refused.returncode == 2 and "BOT_TOKEN" in refused.stderr

@@ -24,7 +24,16 @@ def test_next_slot_rolls_to_tomorrow_after_last_slot() -> None:
 
 
 def test_slot_too_close_is_skipped() -> None:
-    assert next_free_slot(tehran(26, 11, 59, ) + timedelta(seconds=30), SLOTS, TEHRAN) == tehran(26, 18)
+    assert next_free_slot(
+        tehran(
+            26,
+            11,
+            59,
+        )
+        + timedelta(seconds=30),
+        SLOTS,
+        TEHRAN,
+    ) == tehran(26, 18)
 
 
 def test_taken_slots_are_skipped_by_minute() -> None:

@@ -30,7 +30,7 @@ def same_title(title: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def cli_top(archive_path: Path, tmp_path_factory) -> dict[str, list[str]]:  # noqa: F811
+def cli_top(archive_path: Path, tmp_path_factory) -> dict[str, list[str]]:
     """`newsdesk search --batch` on the archive: the titles of the first PAGE_SIZE hits per query."""
     queries = tmp_path_factory.mktemp("parity") / "queries.txt"
     queries.write_text("\n".join(q for q, _ in QUERIES) + "\n", encoding="utf-8")
@@ -44,7 +44,7 @@ def cli_top(archive_path: Path, tmp_path_factory) -> dict[str, list[str]]:  # no
 
 
 @pytest.fixture
-async def desk(botapi: BotApiServer, archive_path: Path, tmp_path: Path):  # noqa: F811
+async def desk(botapi: BotApiServer, archive_path: Path, tmp_path: Path):
     database = tmp_path / "archive.sqlite3"
     shutil.copyfile(archive_path, database)  # the bot writes its search log; leave the shared one alone
     for i in range(len(QUERIES)):

@@ -52,8 +52,7 @@ ARTICLES = {
     ),
     "t07": (
         "کارگران معدن زغال‌سنگ اعتصاب کردند",
-        "صدها کارگر معدن زغال‌سنگ طبس برای دومین روز متوالی دست از کار کشیدند و خواستار افزایش دستمزد"
-        " شدند.",
+        "صدها کارگر معدن زغال‌سنگ طبس برای دومین روز متوالی دست از کار کشیدند و خواستار افزایش دستمزد شدند.",
     ),
     "t08": (
         "نمایندگان مجلس طرح شفافیت را تصویب کردند",
@@ -156,10 +155,12 @@ async def _build(path) -> None:
                 batch = []
         await db.import_articles(batch)
         # The articles under test are spread over the distractors' time span, none the newest.
-        await db.import_articles([
-            ImportRecord(ext_id, title, body, NOW - timedelta(days=3 + 2 * i))
-            for i, (ext_id, (title, body)) in enumerate(ARTICLES.items())
-        ])
+        await db.import_articles(
+            [
+                ImportRecord(ext_id, title, body, NOW - timedelta(days=3 + 2 * i))
+                for i, (ext_id, (title, body)) in enumerate(ARTICLES.items())
+            ]
+        )
 
 
 @pytest.fixture(scope="session")

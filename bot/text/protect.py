@@ -19,7 +19,8 @@ _URL_TAIL = r"[^\s<>\"'«»\u200c\ue000]*"
 _TRAILING_PUNCT = ".,;:!?؟،؛)]}»'\"…"
 
 URL_RE = re.compile(
-    r"(?:(?:https?|ftp)://|www\.|(?<![\w.@])(?:t|telegram)\.me/)" + _URL_TAIL
+    r"(?:(?:https?|ftp)://|www\.|(?<![\w.@])(?:t|telegram)\.me/)"
+    + _URL_TAIL
     + r"|(?<![\w.@/])(?:[A-Za-z0-9-]+\.)+(?:com|org|net|ir|me|io|info|news|tv|co|uk|de|fr|ru|app|dev)"
     r"(?![\w.])(?:/" + _URL_TAIL + ")?",
     re.IGNORECASE,

@@ -234,7 +234,7 @@ class _Parser:
         top = self.stack[-1]
         if name and name != top.name:
             raise self.error(
-                f'Unmatched end tag at byte offset {self.byte_offset(begin)}, '
+                f"Unmatched end tag at byte offset {self.byte_offset(begin)}, "
                 f'expected "</{top.name}>", found "</{name}>"'
             )
         self.pos = i + 1

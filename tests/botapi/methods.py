@@ -605,6 +605,7 @@ class BotApiMethods:
         self._notify()
         return update_id
 
+
 METHOD_NAMES = (
     "getMe",
     "getUpdates",
@@ -642,7 +643,6 @@ def _not_modified() -> ApiError:
 
 def _extra_options(params: Params, names: tuple[str, ...]) -> dict[str, Any]:
     return {name: params.json(name) for name in names if params.has(name)}
-
 
 
 def default_admin_rights(**rights: bool) -> dict[str, bool]:

@@ -142,7 +142,7 @@ def check_reply_markup(markup: dict | None) -> dict | None:
         return markup
     rows = markup["inline_keyboard"]
     if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise bad_request("field \"inline_keyboard\" of the InlineKeyboardMarkup must be an Array of Arrays")
+        raise bad_request('field "inline_keyboard" of the InlineKeyboardMarkup must be an Array of Arrays')
     buttons = [button for row in rows for button in row]
     if len(buttons) > MAX_KEYBOARD_BUTTONS:
         raise bad_request("REPLY_MARKUP_TOO_LONG")

@@ -782,4 +782,3 @@ def _json_response(body: dict, status: int) -> web.Response:
     return web.Response(
         text=json.dumps(body, ensure_ascii=False), status=status, content_type="application/json"
     )
-
