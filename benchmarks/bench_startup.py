@@ -2,7 +2,7 @@
 
 How: a database with PENDING scheduled posts (spread over the next 30 days) is built once through
 `storage.database.Database`; each run copies it, adds LATENCY posts due one per second shortly
-after start, and starts `newsdesk run` against the Bot API test server (tests/botapi, real HTTP,
+after start, and starts `newsdesk run` against the Bot API test server (bot/botapi, real HTTP,
 own thread). Start-up time = process start → the bot's first getUpdates (settings, imports,
 database, re-arming every pending post, command menu). Latency = the moment the test server
 receives each scheduled post − its due time. References measured in the same run: start-up with
@@ -28,9 +28,9 @@ from pathlib import Path
 
 from telegram.ext import ExtBot
 
+from bot.botapi.server import BotApiServer
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID, bot_environment, populate
-from tests.botapi.server import BotApiServer
 
 NEWSDESK = Path(sys.executable).with_name("newsdesk")
 LATENCY_MARK = "زمان‌سنجی"

@@ -48,10 +48,10 @@ from telegram.ext import BaseRateLimiter, ContextTypes
 
 from benchmarks.synthetic_archive import articles, vocabulary
 from bot.app import build_application, open_database
+from bot.botapi.server import BotApiServer
 from bot.config import load_settings
 from storage.database import Database, ImportRecord
 from tests.botapi.fixtures import bot_environment
-from tests.botapi.server import BotApiServer
 
 POLL_SECONDS = 0.05
 THINK_SECONDS = (2.0, 10.0)  # reading a page of results before the next search

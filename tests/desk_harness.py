@@ -15,11 +15,11 @@ from pathlib import Path
 from telegram.ext import Application
 
 from bot.app import build_application, open_database
+from bot.botapi.server import BotApiServer
+from bot.botapi.world import StoredMessage
 from bot.config import Settings
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID
-from tests.botapi.server import BotApiServer
-from tests.botapi.world import StoredMessage
 
 
 class MovableClock:

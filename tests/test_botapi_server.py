@@ -31,9 +31,9 @@ from telegram import (
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CommandHandler, ContextTypes
 
+from bot.botapi.html_check import HtmlParseError, parse_html, utf16_len
+from bot.botapi.server import BotApiServer
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
-from tests.botapi.html_check import HtmlParseError, parse_html, utf16_len
-from tests.botapi.server import BotApiServer
 
 PERSIAN_LETTER = "ب"  # two bytes in UTF-8, one UTF-16 unit
 EMOJI = "😀"  # four bytes in UTF-8, two UTF-16 units

@@ -13,13 +13,13 @@ import jdatetime
 import pytest
 
 from bot import messages as msg
+from bot.botapi.server import BotApiServer
 from bot.schedule import next_free_slot
 from bot.scheduler import TIMER
 from bot.text.draft import parse_draft
 from bot.text.render import render_post
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
-from tests.botapi.server import BotApiServer
 from tests.desk_harness import Desk, running_desk
 
 SEED = (Path(__file__).parent / "data" / "seed-draft.txt").read_text(encoding="utf-8")

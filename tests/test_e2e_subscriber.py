@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 
 from bot import messages as msg
+from bot.botapi.html_check import parse_html
+from bot.botapi.server import BotApiServer
+from bot.botapi.world import StoredMessage
 from bot.ratelimit import SEARCHES_PER_WINDOW
 from bot.search_view import INLINE_PAGE_SIZE, search_start_payload, words_from_start_payload
 from bot.text.limits import MAX_CALLBACK_DATA_BYTES, utf8_len
 from storage.database import ImportRecord
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
-from tests.botapi.html_check import parse_html
-from tests.botapi.server import BotApiServer
-from tests.botapi.world import StoredMessage
 from tests.desk_harness import Desk, running_desk
 
 BASE = datetime(2026, 10, 1, 6, 0, tzinfo=UTC)

@@ -15,10 +15,10 @@ from html.parser import HTMLParser
 from hypothesis import given
 from hypothesis import strategies as st
 
+from bot.botapi.html_check import parse_html
 from bot.text.draft import parse_draft
 from bot.text.limits import ALLOWED_HTML_ATTRIBUTES, ALLOWED_HTML_TAGS, MAX_MESSAGE_UTF16, utf16_len
 from bot.text.render import render_post, split_html
-from tests.botapi.html_check import parse_html
 
 _BARE_AMPERSAND = re.compile(r"&(?!(?:lt|gt|amp|quot|#[0-9]+|#x[0-9a-fA-F]+);)")
 _BARE_LESS_THAN = re.compile(r"<(?!/?[a-z][a-z-]*[\s>])")

@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from telegram.ext import ExtBot
 
+from bot.botapi.server import BotApiServer
 from bot.publisher import FailureReason, Outcome, Publisher, prepare_post
 from storage.database import Article, Database
-from tests.botapi.server import BotApiServer
 
 CHANNEL = "@news_test"
 

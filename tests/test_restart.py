@@ -20,9 +20,9 @@ from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.botapi.server import BotApiServer
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID, bot_environment
-from tests.botapi.server import BotApiServer
 
 POSTS = 100
 FIRST_BATCH = 50  # already due at the first start

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from bot.botapi.server import BotApiServer
 from bot.search_view import PAGE_SIZE
-from tests.botapi.server import BotApiServer
 from tests.desk_harness import Desk, running_desk
 from tests.test_search_relevance import QUERIES, archive_path  # noqa: F401  (the shared archive)
 

@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot import messages as msg
+from bot.botapi.html_check import parse_html
 from bot.messages import fa_digits
 from bot.search_view import (
     DEEP_LINK_MAX_CHARS,
@@ -48,7 +49,6 @@ from bot.text.limits import (
     utf16_len,
 )
 from storage.database import Article, SearchHit
-from tests.botapi.html_check import parse_html
 
 _START_PARAM = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 

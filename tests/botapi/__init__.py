@@ -1,6 +1,1 @@
-"""A local Telegram Bot API server for end-to-end tests; see tests/botapi/server.py."""
-
-from tests.botapi.methods import DEFAULT_TOKEN
-from tests.botapi.server import BotApiServer
-
-__all__ = ["DEFAULT_TOKEN", "BotApiServer"]
+"""pytest fixtures for the Bot API emulator in bot/botapi (see tests/botapi/fixtures.py)."""

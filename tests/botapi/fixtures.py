@@ -24,7 +24,7 @@ import pytest
 from telegram.ext import ExtBot
 from telegram.request import HTTPXRequest
 
-from tests.botapi.server import BotApiServer
+from bot.botapi.server import BotApiServer
 
 EDITOR_ID = 1001
 SUBSCRIBER_ID = 2002

@@ -2,8 +2,8 @@
 
 `BotApiMethods` owns the state (users, chats, messages, files, queued updates, commands) and
 implements each Bot API method as a small `_api_<methodName>(params)` function; `METHOD_TABLE`
-lists them and the HTTP layer in tests/botapi/server.py dispatches to them by name. Every rule
-violation raises `ApiError` with Telegram's own status and description (tests/botapi/rules.py).
+lists them and the HTTP layer in bot/botapi/server.py dispatches to them by name. Every rule
+violation raises `ApiError` with Telegram's own status and description (bot/botapi/rules.py).
 Methods run under the server's lock, so they are plain synchronous functions.
 """
 
@@ -19,7 +19,7 @@ import time
 from collections import deque
 from typing import Any
 
-from tests.botapi.rules import (
+from bot.botapi.rules import (
     ApiError,
     bad_request,
     check_commands,
@@ -29,7 +29,7 @@ from tests.botapi.rules import (
     formatted_text,
     too_many_requests,
 )
-from tests.botapi.world import (
+from bot.botapi.world import (
     CHANNEL_ADMIN_RIGHTS,
     CallbackQueryRecord,
     Chat,

@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.botapi.html_check import (
+from bot.botapi.html_check import (
     MAX_CAPTION_UTF16,
     MAX_TEXT_UTF16,
     HtmlParseError,

@@ -1,8 +1,8 @@
-"""A local Telegram Bot API server for end-to-end tests of the bot.
+"""A local Telegram Bot API server: the emulator for end-to-end tests and `newsdesk sandbox`.
 
 It speaks the Bot API over real HTTP on 127.0.0.1 (an ephemeral port), so python-telegram-bot
 talks to it exactly as to api.telegram.org, and it enforces Telegram's documented rules with
-Telegram's own error answers: HTML parse mode (tests/botapi/html_check.py), 4096 UTF-16 units
+Telegram's own error answers: HTML parse mode (bot/botapi/html_check.py), 4096 UTF-16 units
 per text, callback_data 1..64 bytes, inline answers <= 50 results, "message is not modified",
 the 48 h deletion rule in channels, 403 for blocked users, for users who never wrote to the bot
 and for channels the bot may not post to. One rule is stricter than Telegram on purpose: a bare
@@ -85,7 +85,7 @@ from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
-from tests.botapi.methods import (
+from bot.botapi.methods import (
     DEFAULT_TOKEN,
     DEFAULT_UPDATE_TYPES,
     METHOD_NAMES,
@@ -93,8 +93,8 @@ from tests.botapi.methods import (
     Params,
     default_admin_rights,
 )
-from tests.botapi.rules import ApiError, bad_request, detect_entities, forbidden, too_many_requests
-from tests.botapi.world import (
+from bot.botapi.rules import ApiError, bad_request, detect_entities, forbidden, too_many_requests
+from bot.botapi.world import (
     FAULT_KINDS,
     ApiCall,
     CallbackQueryRecord,
