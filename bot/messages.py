@@ -99,16 +99,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "ask_time": (
         "زمان انتشار پست #{article_id} را بنویسید، مثلاً: <code>۱۴:۳۰</code> ، <code>فردا ۸:۳۰</code> ، "
-        "<code>+۲ ساعت</code> ، <code>امشب</code> یا <code>۱۴۰۵/۰۹/۱۰ ۰۸:۰۰</code>",
+        "<code>نیم ساعت دیگر</code> ، <code>ساعت ۲ بعدازظهر</code> ، <code>امشب</code> ، "
+        "<code>شنبه ساعت ۹</code> یا <code>۱۰ آذر ساعت ۹</code>",
         "Type when to publish post #{article_id}, e.g. <code>14:30</code>, <code>tomorrow 8:30</code>, "
-        "<code>+2h</code>, <code>tonight</code> or <code>2026-12-01 08:00</code>",
+        "<code>in 30 min</code>, <code>2 pm</code>, <code>tonight</code>, <code>saturday 9:00</code> or "
+        "<code>2026-12-01 08:00</code>",
     ),
     # — typed times —
     "time_unreadable": (
         "«{typed}» را به‌عنوان زمان نفهمیدم. مثال‌ها: <code>۱۴:۳۰</code> ، <code>فردا ۸:۳۰</code> ، "
-        "<code>+۲ ساعت</code> ، <code>امشب</code> ، <code>۱۴۰۵/۰۹/۱۰ ۰۸:۰۰</code>",
+        "<code>نیم ساعت دیگر</code> ، <code>امشب</code> ، <code>شنبه ساعت ۹</code> ، "
+        "<code>۱۰ آذر ساعت ۹</code>",
         "I couldn't read “{typed}” as a time. Examples: <code>14:30</code>, <code>tomorrow 8:30</code>, "
-        "<code>+2h</code>, <code>tonight</code>, <code>2026-12-01 08:00</code>",
+        "<code>in 30 min</code>, <code>tonight</code>, <code>saturday 9:00</code>, "
+        "<code>2026-12-01 08:00</code>",
     ),
     "time_no_such_date": (
         "تاریخ «{typed}» وجود ندارد. مثال درست: <code>۱۴۰۵/۰۹/۱۰ ۰۸:۰۰</code>",
@@ -127,6 +131,23 @@ TEXTS: dict[str, tuple[str, str]] = {
     "time_too_far": (
         "«{typed}» بیش از یک سال دیگر است. زمانی نزدیک‌تر بنویسید.",
         "“{typed}” is more than a year away. Type a nearer time.",
+    ),
+    # what a typed time assumed (bot.timeparse.Assumption), said with the moment it was read as
+    "time_assumed_first_slot": (
+        "برای «{typed}» ساعتی ننوشتید؛ نخستین نوبت انتشار آن روز را گذاشتم: {when}",
+        "“{typed}” names no hour; I took that day's first posting slot: {when}",
+    ),
+    "time_assumed_afternoon": (
+        "«{typed}» امروز صبح گذشته است؛ آن را بعد از ظهر خواندم: {when}",
+        "“{typed}” this morning has passed; I read it as the afternoon or evening: {when}",
+    ),
+    "time_assumed_next_week": (
+        "«{typed}» امروز گذشته است؛ آن را هفتهٔ بعد خواندم: {when}",
+        "“{typed}” has passed today; I read it as next week: {when}",
+    ),
+    "time_assumed_next_year": (
+        "«{typed}» امسال گذشته است؛ آن را سال بعد خواندم: {when}",
+        "“{typed}” has passed this year; I read it as next year: {when}",
     ),
     "tonight_passed": (
         "ساعت انتشار امشب گذشته است؛ «فردا صبح» یا «انتخاب زمان» را بزنید.",

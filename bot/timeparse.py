@@ -1,18 +1,45 @@
-"""Times typed by editors: `14:30`, `فردا ۸:۳۰`, `+2h`, `۲ ساعت دیگر`, `امشب`, `۱۴۰۵/۰۹/۱۰ ۰۸:۰۰`,
-`2026-12-01 08:00`.
+"""Times typed by editors, read against a clock: `14:30`, `نیم ساعت دیگر`, `+2h`, `ساعت ۲ بعدازظهر`,
+`امشب`, `فردا صبح`, `شنبه ساعت ۹`, `۱۰ آذر ساعت ۹`, `۱۴۰۵/۰۹/۱۰ ۰۸:۰۰`, `2026-12-01 08:00`, `14.30`.
 
-`parse_when(text, now=..., tz=...)` reads the text in the editors' time zone (Persian, Latin and
-Arabic-Indic digits alike) and returns an aware UTC datetime, or raises `TimeParseError` whose
-`reason` says what was wrong; the handler turns the reason into a Persian explanation with an
-example (bot.messages). A time that has already passed is an error, never silently moved to
-another day: wrong days are what editors fear most from scheduling bots.
+`read_time(text, now=..., tz=..., first_slot=...)` reads the text in the editors' time zone (Persian,
+Latin and Arabic-Indic digits, Arabic ي/ك, ZWNJ or spaces alike) and returns a `TypedTime`: the aware
+UTC moment and the `Assumption` it made, if any, which the desk must say to the editor. It raises
+`TimeParseError` whose `reason` says what was wrong (and, for a past time, `meant` says which moment
+the text named); the desk turns that into a Persian explanation with an example (bot.messages).
+`parse_when` is the same reading without a posting slot, for callers that only need the moment.
+
+The text is cut into tokens, each looked up in the vocabulary tables below (number words, units,
+day words, parts of the day, weekdays, month names), then read by one of two small grammars:
+a duration from now (`[+|in] amount unit [و amount unit]… [دیگر]`), or a moment made of at most one
+day (a day word, a weekday, a date), one clock and one part of the day, in any order.
+
+Rules, decided once:
+- A time that has passed is an error (PAST), never silently moved to another day: wrong days are
+  what editors fear most from scheduling bots. The exceptions below are named assumptions.
+- 12-hour reading: with no day and no part of the day named (or «امروز»), an hour 1–11 written
+  without a leading zero whose morning reading has passed today but whose afternoon reading is
+  still ahead today is read as the afternoon one (`2:30` typed at noon is 14:30; Assumption.AFTERNOON).
+  If both have passed it is PAST. A leading zero (`02:30`, `09:00`) is a 24-hour time, read as written;
+  so is any hour after a named day (`فردا ۲` is 02:00 tomorrow; `فردا ۲ بعدازظهر` is 14:00).
+- A day without an hour (`فردا`, `شنبه`, `۱۰ آذر`) is that day's first posting slot
+  (Assumption.FIRST_SLOT); without a slot (`parse_when`) it is UNREADABLE. A bare `امروز` too.
+- A weekday alone is its next occurrence: today if its time is still ahead today, otherwise the same
+  weekday next week (Assumption.NEXT_WEEK). A weekday beside a date must agree with it (NO_SUCH_DATE).
+- A day and month without a year (`۱۰ آذر`) is this Jalali year's if that day is today or later,
+  otherwise next year's (Assumption.NEXT_YEAR). A day of today whose time has passed is PAST.
+- Night: with `شب`/`امشب` an hour 0–4 or 12 is after that night's midnight (`امشب ۱` is 01:00
+  tomorrow, `۱۲ شب` is the midnight that ends the day), 5–11 is evening (`۸ شب` is 20:00).
+- When one assumption implies another (a bare weekday that is today, its first slot passed), the
+  first slot is the one reported: the shown date makes the week visible.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from enum import StrEnum
+from enum import Enum, StrEnum, auto
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -20,9 +47,17 @@ import jdatetime
 TONIGHT = time(21, 0)
 TOMORROW_MORNING = time(8, 0)
 MAX_AHEAD = timedelta(days=366)
+MAX_TYPED_CHARS = 100  # a time is a few words; a longer text is not one (and stays cheap to read)
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
-_LETTERS = str.maketrans({"ي": "ی", "ك": "ک", "\u200c": " ", "：": ":", "٫": ":", "＋": "+"})
+_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": " ", "：": ":", "٫": ":", "＋": "+"})
+_FOLD = str.maketrans({"آ": "ا", "أ": "ا", "إ": "ا"})  # «اذر» for «آذر»: the hat is often left out
+# Linear: a digit run may carry separated digit runs (each must start with a separator), or a run
+# of letters, or one other character. No nested quantifier can backtrack.
+_TOKEN = re.compile(r"[0-9]+(?:[:./\-][0-9]+)*|[^\W\d_]+|\S")
+_LONE_DOT = re.compile(r"\.(?![0-9])|(?<![0-9])\.")  # `a.m.`, «ب.ظ»; not `14.30`
+_CLOCK_TOKEN = re.compile(r"([0-9]{1,2})[:.]([0-9]{2})")
+_DATE_TOKEN = re.compile(r"([0-9]{4})[/.\-]([0-9]{1,2})[/.\-]([0-9]{1,2})")
 
 
 class TimeParseReason(StrEnum):
@@ -35,37 +70,135 @@ class TimeParseReason(StrEnum):
 
 
 class TimeParseError(ValueError):
-    """The text is not a usable publication time."""
+    """The text is not a usable publication time; for PAST, `meant` is the moment it named (UTC)."""
 
-    def __init__(self, reason: TimeParseReason, text: str) -> None:
+    def __init__(self, reason: TimeParseReason, text: str, meant: datetime | None = None) -> None:
         super().__init__(f"{reason}: {text!r}")
         self.reason = reason
         self.text = text
+        self.meant = meant
 
 
-_CLOCK = r"(?P<h>[01]?\d|2[0-3])(?::(?P<m>[0-5]\d))?"
-_RELATIVE_UNITS = {
-    "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1, "دقیقه": 1,
-    "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60, "ساعت": 60,
-    "d": 1440, "day": 1440, "days": 1440, "روز": 1440,
+class Assumption(StrEnum):
+    """What the reading had to assume; the desk says it (bot.messages `time_assumed_<value>`)."""
+
+    FIRST_SLOT = "first_slot"  # a day without an hour: that day's first posting slot
+    AFTERNOON = "afternoon"  # an hour 1–11 whose morning had passed today: its afternoon twin
+    NEXT_WEEK = "next_week"  # today's weekday named, its time passed today: the same day next week
+    NEXT_YEAR = "next_year"  # a day and month without a year, past this year: next year's
+
+
+@dataclass(frozen=True, slots=True)
+class TypedTime:
+    """A typed time as read: the aware UTC moment and what the reading assumed, if anything."""
+
+    when: datetime
+    assumption: Assumption | None = None
+
+
+# — vocabulary: one table each —
+
+
+@dataclass(frozen=True, slots=True)
+class _Part:
+    """A part of the day: its moment when no hour is written, and how it reads a written hour."""
+
+    default: time | None
+    hours: tuple[tuple[int, int, int], ...]  # (first, last, add): hour h in first..last means h + add
+    overnight: bool = False  # the default lies after the day's midnight (the next calendar day)
+
+    def hour(self, written: int) -> int | None:
+        """Hours after the day's start that `written` means in this part (24+ is past midnight)."""
+        for first, last, add in self.hours:
+            if first <= written <= last:
+                return written + add
+        return None
+
+
+# Each part: its moment when no hour is written, then (first, last, add) for a written hour.
+_AM = _Part(None, ((0, 11, 0), (12, 12, -12)))  # `12 am` is 00:00
+_MORNING = _Part(TOMORROW_MORNING, _AM.hours)  # «صبح»: 08:00
+_NOON = _Part(time(12, 0), ((11, 12, 0), (1, 4, 12), (13, 16, 0)))  # «۲ ظهر» is 14:00
+_PM = _Part(None, ((1, 11, 12), (12, 23, 0)))
+_AFTERNOON = _Part(time(15, 0), _PM.hours)  # «بعدازظهر»: 15:00
+_EVENING = _Part(time(17, 0), ((1, 11, 12), (13, 23, 0)))  # «عصر»: 17:00, «۶ عصر» is 18:00
+_NIGHT = _Part(TONIGHT, ((0, 4, 24), (5, 11, 12), (12, 12, 12), (13, 23, 0)))  # «شب»: 21:00
+_MIDNIGHT = _Part(time(0, 0), ((0, 0, 24), (12, 12, 12), (1, 4, 24)), overnight=True)
+
+_PARTS: dict[str, _Part] = {
+    "صبح": _MORNING, "morning": _MORNING,
+    "بامداد": _AM, "قبل از ظهر": _AM, "ق.ظ": _AM, "am": _AM, "a.m.": _AM,
+    "ظهر": _NOON, "noon": _NOON,
+    "بعد از ظهر": _AFTERNOON, "بعد ظهر": _AFTERNOON, "afternoon": _AFTERNOON,
+    "ب.ظ": _PM, "pm": _PM, "p.m.": _PM,
+    "عصر": _EVENING, "evening": _EVENING,
+    "شب": _NIGHT, "night": _NIGHT,
+    "نیمه شب": _MIDNIGHT, "نصف شب": _MIDNIGHT, "نصفه شب": _MIDNIGHT, "midnight": _MIDNIGHT,
 }  # fmt: skip
-_RELATIVE_PART = re.compile(r"(\d{1,4})\s*([a-z]+|دقیقه|ساعت|روز)")
-_RELATIVE = re.compile(
-    r"^(?:\+|in\s)?\s*((?:\d{1,4}\s*(?:[a-z]+|دقیقه|ساعت|روز)\s*(?:و\s*)?)+)"
-    r"(?:دیگر|دیگه|بعد|later|from now)?$"
-)
-_DAY_WORDS = {
-    "امروز": 0, "today": 0, "امشب": 0, "tonight": 0,
-    "فردا": 1, "tomorrow": 1, "فردا شب": 1,
-    "پس فردا": 2, "پسفردا": 2,
+_DAYS: dict[str, int] = {
+    "امروز": 0, "today": 0, "فردا": 1, "tomorrow": 1, "پس فردا": 2, "day after tomorrow": 2,
 }  # fmt: skip
-_DAY_CLOCK = re.compile(
-    r"^(?:(?P<day>امروز|today|امشب|tonight|فردا شب|فردا|tomorrow|پس فردا|پسفردا)\s*)?(?:ساعت\s*)?"
-    rf"(?:{_CLOCK})?\s*(?P<ampm>am|pm|صبح|ظهر|عصر|شب)?$"
-)
-_DATE = r"(?P<y>\d{4})[/\-.](?P<mo>\d{1,2})[/\-.](?P<d>\d{1,2})"
-_DATE_CLOCK = re.compile(rf"^{_DATE}(?:\s*(?:t|,|،)?\s*(?:ساعت\s*)?{_CLOCK})?$")
-_CLOCK_DATE = re.compile(rf"^(?:ساعت\s*)?{_CLOCK}\s*(?:,|،)?\s*{_DATE}$")
+_DAYS_WITH_PART: dict[str, tuple[int, _Part]] = {"امشب": (0, _NIGHT), "tonight": (0, _NIGHT)}
+_NUMBER_WORDS: dict[str, int] = {
+    "یک": 1, "یه": 1, "دو": 2, "سه": 3, "چهار": 4, "پنج": 5, "شش": 6, "شیش": 6, "هفت": 7,
+    "هشت": 8, "نه": 9, "ده": 10, "یازده": 11, "دوازده": 12, "سیزده": 13, "چهارده": 14,
+    "پانزده": 15, "پونزده": 15, "شانزده": 16, "شونزده": 16, "هفده": 17, "هجده": 18, "هیجده": 18,
+    "نوزده": 19, "بیست": 20, "سی": 30, "چهل": 40, "پنجاه": 50, "شصت": 60,
+    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "fifteen": 15, "twenty": 20, "thirty": 30, "forty": 40,
+}  # fmt: skip
+_TENS = frozenset({20, 30, 40, 50})  # «چهل و پنج»: a tens word, «و», a units word
+_HALF_WORDS = ("نیم", "half")
+_UNITS: dict[str, int] = {  # minutes
+    "دقیقه": 1, "m": 1, "min": 1, "mins": 1, "minute": 1, "minutes": 1,
+    "h": 60, "hr": 60, "hrs": 60, "hour": 60, "hours": 60,
+    "روز": 1440, "d": 1440, "day": 1440, "days": 1440,
+    "هفته": 10080, "week": 10080, "weeks": 10080,
+}  # fmt: skip
+_HOUR_WORDS = ("ساعت",)  # an hour unit (`۲ ساعت دیگر`) or the clock's mark (`ساعت ۹`)
+_UNITS_ALONE: dict[str, int] = {  # units that may stand without an amount (`ربع ساعت دیگر`)
+    "ربع": 15, "ربع ساعت": 15, "quarter": 15, "quarter of an hour": 15, "half an hour": 30,
+}  # fmt: skip
+_PLUS_WORDS = ("+", "in", "تا")
+_FUTURE_WORDS = ("دیگر", "دیگه", "بعد", "later", "from now")
+_AND_WORDS = ("و", "and")
+_FILLER_WORDS = ("t", ",", "،", "at", "on", "ماه")
+# Weekday names from jdatetime (Saturday first), as Python weekdays (Monday = 0).
+_WEEKDAYS: dict[str, int] = {
+    name: (index + 5) % 7
+    for names in (jdatetime.date.j_weekdays_fa, jdatetime.date.j_weekdays_en)
+    for index, name in enumerate(names)
+}
+_MONTHS: dict[str, int] = {
+    name: index + 1
+    for names in (jdatetime.date.j_months_fa, jdatetime.date.j_months_en)
+    for index, name in enumerate(names)
+} | {"امرداد": 5, "اردبیهشت": 2, "اردیبهست": 2, "فرودین": 1}  # the official alias, common typos
+
+
+class _Kind(Enum):
+    NUMBER = auto()
+    CLOCK = auto()
+    DATE = auto()
+    DAY = auto()
+    WEEKDAY = auto()
+    MONTH = auto()
+    PART = auto()
+    UNIT = auto()
+    UNIT_ALONE = auto()
+    HOUR_WORD = auto()
+    HALF = auto()
+    PLUS = auto()
+    FUTURE = auto()
+    AND = auto()
+    FILLER = auto()
+
+
+@dataclass(frozen=True, slots=True)
+class _Lexeme:
+    kind: _Kind
+    value: object = None
+    text: str = field(default="", compare=False)
 
 
 def normalize_typed(text: str) -> str:
@@ -75,17 +208,163 @@ def normalize_typed(text: str) -> str:
     return " ".join(cleaned.split())
 
 
-def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
-    """The UTC moment `text` means, typed at `now` (aware) by an editor in `tz`."""
-    typed = normalize_typed(text)
-    when = _parse_relative(typed, now) or _parse_date(typed, tz, text) or _parse_day_clock(typed, now, tz)
-    if when is None:
-        raise TimeParseError(TimeParseReason.UNREADABLE, text)
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(_LONE_DOT.sub(" ", normalize_typed(text).translate(_FOLD)))
+
+
+def _lexicon() -> tuple[dict[tuple[str, ...], tuple[_Lexeme, ...]], int]:
+    """Every phrase of the tables as its tokens, also written as one word (`پنجشنبه`, `بعدازظهر`)."""
+    entries: list[tuple[str, tuple[_Lexeme, ...]]] = []
+
+    def add(phrases: Iterable[str] | Mapping[str, object], make: object) -> None:
+        values = phrases if isinstance(phrases, Mapping) else dict.fromkeys(phrases)
+        for phrase, value in values.items():
+            lexemes = make(value) if callable(make) else (_Lexeme(make, value),)
+            entries.append((phrase, lexemes))
+
+    add(_NUMBER_WORDS, _Kind.NUMBER)
+    add(_HALF_WORDS, _Kind.HALF)
+    add(_UNITS, _Kind.UNIT)
+    add(_UNITS_ALONE, _Kind.UNIT_ALONE)
+    add(_HOUR_WORDS, _Kind.HOUR_WORD)
+    add(_PLUS_WORDS, _Kind.PLUS)
+    add(_FUTURE_WORDS, _Kind.FUTURE)
+    add(_AND_WORDS, _Kind.AND)
+    add(_FILLER_WORDS, _Kind.FILLER)
+    add(_DAYS, _Kind.DAY)
+    add(_DAYS_WITH_PART, lambda pair: (_Lexeme(_Kind.DAY, pair[0]), _Lexeme(_Kind.PART, pair[1])))
+    add(_PARTS, _Kind.PART)
+    add(_WEEKDAYS, _Kind.WEEKDAY)
+    add(_MONTHS, _Kind.MONTH)
+    lexicon: dict[tuple[str, ...], tuple[_Lexeme, ...]] = {}
+    for phrase, lexemes in entries:
+        words = tuple(_tokens(phrase))
+        for key in (words, tuple(_tokens("".join(words)))):
+            lexicon.setdefault(key, tuple(_Lexeme(x.kind, x.value, " ".join(key)) for x in lexemes))
+    return lexicon, max(len(key) for key in lexicon)
+
+
+_LEXICON, _LONGEST = _lexicon()
+
+
+def _lex(text: str) -> list[_Lexeme] | None:
+    """The text as vocabulary, longest phrase first; None if a word is not in it."""
+    tokens = _tokens(text)
+    lexemes: list[_Lexeme] = []
+    start = 0
+    while start < len(tokens):
+        for size in range(min(_LONGEST, len(tokens) - start), 0, -1):
+            found = _LEXICON.get(tuple(tokens[start : start + size]))
+            if found:
+                lexemes.extend(found)
+                start += size
+                break
+        else:
+            number = _number(tokens[start])
+            if number is None:
+                return None
+            lexemes.append(number)
+            start += 1
+    return _join_number_words(lexemes)
+
+
+def _number(token: str) -> _Lexeme | None:
+    if token.isascii() and token.isdigit():
+        return _Lexeme(_Kind.NUMBER, int(token), token)
+    if match := _CLOCK_TOKEN.fullmatch(token):
+        return _Lexeme(_Kind.CLOCK, (int(match[1]), int(match[2])), token)
+    if match := _DATE_TOKEN.fullmatch(token):
+        return _Lexeme(_Kind.DATE, (int(match[1]), int(match[2]), int(match[3])), token)
+    return None
+
+
+def _join_number_words(lexemes: list[_Lexeme]) -> list[_Lexeme]:
+    """«چهل و پنج» → 45 (words only: `ساعت ۲۰ و ۵ دقیقه` keeps its numbers apart)."""
+    joined: list[_Lexeme] = []
+    for lexeme in lexemes:
+        if (
+            len(joined) >= 2
+            and lexeme.kind is _Kind.NUMBER
+            and not lexeme.text.isdigit()
+            and 1 <= lexeme.value < 10  # type: ignore[operator]
+            and joined[-1].kind is _Kind.AND
+            and joined[-2].kind is _Kind.NUMBER
+            and not joined[-2].text.isdigit()
+            and joined[-2].value in _TENS
+        ):
+            tens = joined[-2]
+            joined[-2:] = [_Lexeme(_Kind.NUMBER, tens.value + lexeme.value, f"{tens.text} و {lexeme.text}")]  # type: ignore[operator]
+            continue
+        joined.append(lexeme)
+    return joined
+
+
+class _Cursor:
+    """A walk over the lexemes: look at the next one, take it if it is of a kind."""
+
+    def __init__(self, lexemes: list[_Lexeme]) -> None:
+        self._lexemes = lexemes
+        self._at = 0
+
+    def done(self) -> bool:
+        return self._at >= len(self._lexemes)
+
+    def peek(self, offset: int = 0) -> _Lexeme | None:
+        at = self._at + offset
+        return self._lexemes[at] if at < len(self._lexemes) else None
+
+    def is_next(self, *kinds: _Kind) -> bool:
+        return all(
+            (lexeme := self.peek(offset)) is not None and lexeme.kind is kind
+            for offset, kind in enumerate(kinds)
+        )
+
+    def take(self, kind: _Kind) -> _Lexeme | None:
+        lexeme = self.peek()
+        if lexeme is None or lexeme.kind is not kind:
+            return None
+        self._at += 1
+        return lexeme
+
+    def __iter__(self) -> Iterator[_Lexeme]:
+        while not self.done():
+            lexeme = self._lexemes[self._at]
+            self._at += 1
+            yield lexeme
+
+
+class _Refused(Exception):
+    """Internal: the reading stops for `reason`; `read_time` raises it with the text."""
+
+    def __init__(self, reason: TimeParseReason = TimeParseReason.UNREADABLE) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+# — the entry points —
+
+
+def read_time(text: str, *, now: datetime, tz: ZoneInfo, first_slot: time | None = None) -> TypedTime:
+    """The moment `text` means, typed at `now` (aware) by an editor in `tz`, and what was assumed.
+
+    `first_slot` is the first posting slot of a day, taken when only a day is given (`فردا`);
+    without it such a text is UNREADABLE.
+    """
+    try:
+        typed = _read(text, now, tz, first_slot)
+    except _Refused as refused:
+        raise TimeParseError(refused.reason, text) from None
+    when = typed.when.astimezone(UTC)
     if when <= now:
-        raise TimeParseError(TimeParseReason.PAST, text)
+        raise TimeParseError(TimeParseReason.PAST, text, meant=when)
     if when - now > MAX_AHEAD:
         raise TimeParseError(TimeParseReason.TOO_FAR, text)
-    return when.astimezone(UTC)
+    return TypedTime(when, typed.assumption)
+
+
+def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:
+    """The UTC moment `text` means, typed at `now` (aware) by an editor in `tz`; no slot is assumed."""
+    return read_time(text, now=now, tz=tz).when
 
 
 def at_local(day: date, clock: time, tz: ZoneInfo) -> datetime:
@@ -103,57 +382,231 @@ def tomorrow_morning(now: datetime, tz: ZoneInfo) -> datetime:
     return at_local(now.astimezone(tz).date() + timedelta(days=1), TOMORROW_MORNING, tz)
 
 
-def _parse_relative(typed: str, now: datetime) -> datetime | None:
-    match = _RELATIVE.match(typed)
-    if not match:
-        return None
-    minutes = 0
-    for amount, unit in _RELATIVE_PART.findall(match[1]):
-        if unit not in _RELATIVE_UNITS:
+def _read(text: str, now: datetime, tz: ZoneInfo, first_slot: time | None) -> TypedTime:
+    if len(text) > MAX_TYPED_CHARS:
+        raise _Refused
+    lexemes = _lex(text)
+    if not lexemes:
+        raise _Refused
+    minutes = _duration_minutes(lexemes)
+    if minutes is None:
+        return _resolve(_read_spec(lexemes), now, tz, first_slot)
+    if minutes <= 0:
+        raise _Refused
+    if minutes > MAX_AHEAD / timedelta(minutes=1):  # before timedelta() could overflow on `+9999999d`
+        raise _Refused(TimeParseReason.TOO_FAR)
+    return TypedTime(now + timedelta(minutes=minutes))
+
+
+# — grammar 1: a duration from now —
+
+
+def _duration_minutes(lexemes: list[_Lexeme]) -> float | None:
+    """`[+|in] amount unit [[و] amount unit]… [و نیم] [دیگر]` in minutes; None if not a duration."""
+    cursor = _Cursor(lexemes)
+    cursor.take(_Kind.PLUS)
+    total = 0.0
+    unit: int | None = None  # the last unit read, for «و نیم»
+    while not cursor.done() and not cursor.is_next(_Kind.FUTURE):
+        if unit is not None:
+            cursor.take(_Kind.AND)  # «۱ ساعت و ۳۰ دقیقه», `1h30m`
+            if cursor.take(_Kind.HALF):  # «۲ ساعت و نیم»: half of the unit before, and the end
+                total += unit / 2
+                break
+        amount = _amount(cursor)
+        unit = _unit(cursor, bare=amount is None)
+        if unit is None:
             return None
-        minutes += int(amount) * _RELATIVE_UNITS[unit]
-    return now + timedelta(minutes=minutes) if minutes else None
+        total += (1 if amount is None else amount) * unit
+    cursor.take(_Kind.FUTURE)
+    return total if unit is not None and cursor.done() else None
 
 
-def _parse_date(typed: str, tz: ZoneInfo, original: str) -> datetime | None:
-    match = _DATE_CLOCK.match(typed) or _CLOCK_DATE.match(typed)
-    if not match:
+def _amount(cursor: _Cursor) -> float | None:
+    """`۲`, `دو`, `نیم`, `دو و نیم`; None when no amount is written."""
+    if cursor.take(_Kind.HALF):
+        return 0.5
+    number = cursor.take(_Kind.NUMBER)
+    if number is None:
         return None
-    year, month, day = int(match["y"]), int(match["mo"]), int(match["d"])
-    if match["h"] is None:
-        raise TimeParseError(TimeParseReason.UNREADABLE, original)  # a day without a time
-    clock = time(int(match["h"]), int(match["m"] or 0))
+    if any(cursor.is_next(_Kind.AND, _Kind.HALF, kind) for kind in (_Kind.UNIT, _Kind.HOUR_WORD)):
+        cursor.take(_Kind.AND)
+        cursor.take(_Kind.HALF)
+        return number.value + 0.5  # type: ignore[operator]
+    return float(number.value)  # type: ignore[arg-type]
+
+
+def _unit(cursor: _Cursor, *, bare: bool) -> int | None:
+    """Minutes of the unit next; a bare unit (no amount before it) only if it may stand alone."""
+    if alone := cursor.take(_Kind.UNIT_ALONE):
+        cursor.take(_Kind.HOUR_WORD)  # «یک ربع ساعت»
+        return alone.value  # type: ignore[return-value]
+    if bare:
+        return None
+    if cursor.take(_Kind.HOUR_WORD):
+        return 60
+    unit = cursor.take(_Kind.UNIT)
+    return None if unit is None else unit.value  # type: ignore[return-value]
+
+
+# — grammar 2: a moment: at most one day, one weekday, one clock, one part of the day —
+
+
+@dataclass(slots=True)
+class _Spec:
+    """The pieces of a moment as written."""
+
+    offset: int | None = None  # days from today: امروز, فردا, پس فردا
+    date: tuple[int, int, int] | None = None  # a numeric date, Jalali or Gregorian by its year
+    day_month: tuple[int, int, int | None] | None = None  # «۱۰ آذر [۱۴۰۵]»
+    weekday: int | None = None  # Python's: Monday = 0
+    clock: tuple[int, int] | None = None
+    twelve_hour: bool = False  # an hour 1–11 without a leading zero: its afternoon twin may be meant
+    part: _Part | None = None
+
+    def put(self, name: str, value: object) -> None:
+        if getattr(self, name) is not None:
+            raise _Refused  # «فردا پس فردا», two clocks: not one moment
+        setattr(self, name, value)
+
+
+def _read_spec(lexemes: list[_Lexeme]) -> _Spec:
+    spec = _Spec()
+    cursor = _Cursor(lexemes)
+    for lexeme in cursor:
+        match lexeme.kind:
+            case _Kind.FILLER:
+                pass
+            case _Kind.DAY:
+                spec.put("offset", lexeme.value)
+            case _Kind.WEEKDAY:
+                spec.put("weekday", lexeme.value)
+            case _Kind.DATE:
+                spec.put("date", lexeme.value)
+            case _Kind.PART:
+                spec.put("part", lexeme.value)
+            case _Kind.NUMBER if (month := cursor.take(_Kind.MONTH)) is not None:
+                year = cursor.peek()
+                has_year = year is not None and year.kind is _Kind.NUMBER and len(year.text) == 4
+                if has_year:
+                    cursor.take(_Kind.NUMBER)
+                spec.put("day_month", (lexeme.value, month.value, year.value if has_year else None))  # type: ignore[union-attr]
+            case _Kind.HOUR_WORD:
+                clock = cursor.take(_Kind.CLOCK) or cursor.take(_Kind.NUMBER)
+                if clock is None:
+                    raise _Refused
+                _put_clock(spec, clock, cursor)
+            case _Kind.CLOCK | _Kind.NUMBER:
+                _put_clock(spec, lexeme, cursor)
+            case _:
+                raise _Refused
+    return spec
+
+
+def _put_clock(spec: _Spec, lexeme: _Lexeme, cursor: _Cursor) -> None:
+    """`۱۴:۳۰`, `14.30`, `۹`, `نه`, «۹ و نیم», «۹ و ربع», «۹ و ۲۰ دقیقه»."""
+    if lexeme.kind is _Kind.CLOCK:
+        hour, minute = lexeme.value  # type: ignore[misc]
+    else:
+        hour, minute = lexeme.value, _minutes_after(cursor)
+    if not (0 <= hour <= 23 and 0 <= minute <= 59):
+        raise _Refused
+    spec.put("clock", (hour, minute))
+    spec.twelve_hour = 1 <= hour <= 11 and not lexeme.text.startswith("0")
+
+
+def _minutes_after(cursor: _Cursor) -> int:
+    """The minutes written after an hour with «و»: نیم, ربع, or a number of minutes."""
+    if cursor.is_next(_Kind.AND, _Kind.HALF):
+        cursor.take(_Kind.AND)
+        cursor.take(_Kind.HALF)
+        return 30
+    if cursor.is_next(_Kind.AND, _Kind.UNIT_ALONE):
+        cursor.take(_Kind.AND)
+        return cursor.take(_Kind.UNIT_ALONE).value  # type: ignore[union-attr,return-value]
+    if cursor.is_next(_Kind.AND, _Kind.NUMBER, _Kind.UNIT):
+        unit = cursor.peek(2)
+        if unit is not None and unit.value == 1:
+            cursor.take(_Kind.AND)
+            minutes = cursor.take(_Kind.NUMBER)
+            cursor.take(_Kind.UNIT)
+            return minutes.value  # type: ignore[union-attr,return-value]
+    return 0
+
+
+def _resolve(spec: _Spec, now: datetime, tz: ZoneInfo, first_slot: time | None) -> TypedTime:
+    """The local moment the pieces name, by the rules of the module docstring."""
+    today = now.astimezone(tz).date()
+    if sum(named is not None for named in (spec.offset, spec.date, spec.day_month)) > 1:
+        raise _Refused
+    assumption: Assumption | None = None
+    day: date | None = None
+    if spec.offset is not None:
+        day = today + timedelta(days=spec.offset)
+    elif spec.date is not None:
+        day = _calendar_date(*spec.date)
+    elif spec.day_month is not None:
+        day, assumption = _day_month(*spec.day_month, today=today)
+    next_occurrence = spec.weekday is not None and day is None
+    if spec.weekday is not None:
+        if day is None:
+            day = today + timedelta(days=(spec.weekday - today.weekday()) % 7)
+        elif day.weekday() != spec.weekday:
+            raise _Refused(TimeParseReason.NO_SUCH_DATE)  # «شنبه ۱۰ آذر» when 10 Azar is a Tuesday
+
+    if spec.clock is not None:
+        hour, minute = spec.clock
+        if spec.part is not None:
+            read = spec.part.hour(hour)
+            if read is None:
+                raise _Refused  # «۱۸ صبح»
+            hour = read
+    elif spec.part is not None and spec.part.default is not None:
+        hour = spec.part.default.hour + (24 if spec.part.overnight else 0)
+        minute = spec.part.default.minute
+    elif spec.part is None and day is not None and first_slot is not None:
+        hour, minute, assumption = first_slot.hour, first_slot.minute, Assumption.FIRST_SLOT
+    else:
+        raise _Refused  # nothing but a day and no slot to take, or `pm` alone
+
+    on_day = day or today
+    when = _at(on_day, hour, minute, tz)
+    # Only a day left unnamed, or «امروز», takes the afternoon twin: a named day takes the hour as written.
+    twelve_hour_today = spec.twelve_hour and spec.part is None and (day is None or spec.offset == 0)
+    if twelve_hour_today and when <= now:
+        afternoon = _at(on_day, hour + 12, minute, tz)
+        if afternoon > now:
+            when, assumption = afternoon, Assumption.AFTERNOON
+    if next_occurrence and when <= now:
+        when = _at(on_day + timedelta(days=7), hour, minute, tz)
+        assumption = assumption or Assumption.NEXT_WEEK
+    return TypedTime(when, assumption)
+
+
+def _at(day: date, hours: int, minute: int, tz: ZoneInfo) -> datetime:
+    """`hours` after the start of `day` (24 or more: past its midnight), as a UTC moment."""
+    return at_local(day + timedelta(days=hours // 24), time(hours % 24, minute), tz)
+
+
+def _calendar_date(year: int, month: int, day: int) -> date:
+    """A numeric date: Jalali for years 1300–1499, Gregorian for 1900–2199."""
     try:
         if 1300 <= year < 1500:
-            gregorian = jdatetime.date(year, month, day).togregorian()
-        elif 1900 <= year < 2200:
-            gregorian = date(year, month, day)
-        else:
-            raise ValueError(year)
+            return jdatetime.date(year, month, day).togregorian()
+        if 1900 <= year < 2200:
+            return date(year, month, day)
     except ValueError:
-        raise TimeParseError(TimeParseReason.NO_SUCH_DATE, original) from None
-    return at_local(gregorian, clock, tz)
+        pass
+    raise _Refused(TimeParseReason.NO_SUCH_DATE)
 
 
-def _parse_day_clock(typed: str, now: datetime, tz: ZoneInfo) -> datetime | None:
-    match = _DAY_CLOCK.match(typed)
-    if not match or not typed:
-        return None
-    day_word, ampm = match["day"], match["ampm"]
-    if match["h"] is None:
-        if day_word in ("امشب", "tonight", "فردا شب") and ampm is None:
-            hour, minute = TONIGHT.hour, TONIGHT.minute
-        else:
-            return None
-    else:
-        hour, minute = int(match["h"]), int(match["m"] or 0)
-    evening = ampm in ("pm", "عصر", "شب") or day_word in ("امشب", "tonight", "فردا شب")
-    if ampm == "ظهر" and hour < 6:
-        evening = True
-    if evening and hour < 12:
-        hour += 12
-    if ampm in ("am", "صبح") and hour == 12:
-        hour = 0
-    offset = _DAY_WORDS.get(day_word or "امروز", 0)
-    day = now.astimezone(tz).date() + timedelta(days=offset)
-    return at_local(day, time(hour, minute), tz)
+def _day_month(day: int, month: int, year: int | None, *, today: date) -> tuple[date, Assumption | None]:
+    """«۱۰ آذر [۱۴۰۵]»; without a year, the next such day (today included)."""
+    if year is not None:
+        if not 1300 <= year < 1500:
+            raise _Refused(TimeParseReason.NO_SUCH_DATE)  # a Jalali month with a Gregorian year
+        return _calendar_date(year, month, day), None
+    jalali_today = jdatetime.date.fromgregorian(date=today)
+    if (month, day) >= (jalali_today.month, jalali_today.day):
+        return _calendar_date(jalali_today.year, month, day), None
+    return _calendar_date(jalali_today.year + 1, month, day), Assumption.NEXT_YEAR
