@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from enum import Enum, StrEnum, auto
 from zoneinfo import ZoneInfo
@@ -196,9 +196,16 @@ class _Kind(Enum):
 
 @dataclass(frozen=True, slots=True)
 class _Lexeme:
+    """One word or number of the text, as the vocabulary knows it."""
+
     kind: _Kind
-    value: object = None
-    text: str = field(default="", compare=False)
+    number: int = 0  # NUMBER; DAY: days from today; WEEKDAY: Python's; MONTH; UNIT*: minutes
+    numbers: tuple[int, ...] = ()  # CLOCK: (hour, minute); DATE: (year, month, day)
+    part: _Part | None = None  # PART
+    text: str = ""  # as written: digits, or the phrase of the table
+
+
+_Vocabulary = Mapping[str, int] | Mapping[str, _Part] | Iterable[str]
 
 
 def normalize_typed(text: str) -> str:
@@ -214,33 +221,39 @@ def _tokens(text: str) -> list[str]:
 
 def _lexicon() -> tuple[dict[tuple[str, ...], tuple[_Lexeme, ...]], int]:
     """Every phrase of the tables as its tokens, also written as one word (`پنجشنبه`, `بعدازظهر`)."""
-    entries: list[tuple[str, tuple[_Lexeme, ...]]] = []
-
-    def add(phrases: Iterable[str] | Mapping[str, object], make: object) -> None:
-        values = phrases if isinstance(phrases, Mapping) else dict.fromkeys(phrases)
+    tables: tuple[tuple[_Kind, _Vocabulary], ...] = (
+        (_Kind.NUMBER, _NUMBER_WORDS),
+        (_Kind.HALF, _HALF_WORDS),
+        (_Kind.UNIT, _UNITS),
+        (_Kind.UNIT_ALONE, _UNITS_ALONE),
+        (_Kind.HOUR_WORD, _HOUR_WORDS),
+        (_Kind.PLUS, _PLUS_WORDS),
+        (_Kind.FUTURE, _FUTURE_WORDS),
+        (_Kind.AND, _AND_WORDS),
+        (_Kind.FILLER, _FILLER_WORDS),
+        (_Kind.DAY, _DAYS),
+        (_Kind.PART, _PARTS),
+        (_Kind.WEEKDAY, _WEEKDAYS),
+        (_Kind.MONTH, _MONTHS),
+    )
+    entries: list[tuple[str, tuple[_Lexeme, ...]]] = [
+        (phrase, (_Lexeme(_Kind.DAY, days), _Lexeme(_Kind.PART, part=part)))
+        for phrase, (days, part) in _DAYS_WITH_PART.items()
+    ]
+    for kind, table in tables:
+        values: Mapping[str, int | _Part | None] = (
+            table if isinstance(table, Mapping) else dict.fromkeys(table)
+        )
         for phrase, value in values.items():
-            lexemes = make(value) if callable(make) else (_Lexeme(make, value),)
-            entries.append((phrase, lexemes))
-
-    add(_NUMBER_WORDS, _Kind.NUMBER)
-    add(_HALF_WORDS, _Kind.HALF)
-    add(_UNITS, _Kind.UNIT)
-    add(_UNITS_ALONE, _Kind.UNIT_ALONE)
-    add(_HOUR_WORDS, _Kind.HOUR_WORD)
-    add(_PLUS_WORDS, _Kind.PLUS)
-    add(_FUTURE_WORDS, _Kind.FUTURE)
-    add(_AND_WORDS, _Kind.AND)
-    add(_FILLER_WORDS, _Kind.FILLER)
-    add(_DAYS, _Kind.DAY)
-    add(_DAYS_WITH_PART, lambda pair: (_Lexeme(_Kind.DAY, pair[0]), _Lexeme(_Kind.PART, pair[1])))
-    add(_PARTS, _Kind.PART)
-    add(_WEEKDAYS, _Kind.WEEKDAY)
-    add(_MONTHS, _Kind.MONTH)
+            if isinstance(value, _Part):
+                entries.append((phrase, (_Lexeme(kind, part=value),)))
+            else:
+                entries.append((phrase, (_Lexeme(kind, value or 0),)))
     lexicon: dict[tuple[str, ...], tuple[_Lexeme, ...]] = {}
     for phrase, lexemes in entries:
         words = tuple(_tokens(phrase))
         for key in (words, tuple(_tokens("".join(words)))):
-            lexicon.setdefault(key, tuple(_Lexeme(x.kind, x.value, " ".join(key)) for x in lexemes))
+            lexicon.setdefault(key, tuple(replace(lexeme, text=" ".join(key)) for lexeme in lexemes))
     return lexicon, max(len(key) for key in lexicon)
 
 
@@ -270,11 +283,10 @@ def _lex(text: str) -> list[_Lexeme] | None:
 
 def _number(token: str) -> _Lexeme | None:
     if token.isascii() and token.isdigit():
-        return _Lexeme(_Kind.NUMBER, int(token), token)
-    if match := _CLOCK_TOKEN.fullmatch(token):
-        return _Lexeme(_Kind.CLOCK, (int(match[1]), int(match[2])), token)
-    if match := _DATE_TOKEN.fullmatch(token):
-        return _Lexeme(_Kind.DATE, (int(match[1]), int(match[2]), int(match[3])), token)
+        return _Lexeme(_Kind.NUMBER, int(token), text=token)
+    for kind, pattern in ((_Kind.CLOCK, _CLOCK_TOKEN), (_Kind.DATE, _DATE_TOKEN)):
+        if match := pattern.fullmatch(token):
+            return _Lexeme(kind, numbers=tuple(int(group) for group in match.groups()), text=token)
     return None
 
 
@@ -284,19 +296,23 @@ def _join_number_words(lexemes: list[_Lexeme]) -> list[_Lexeme]:
     for lexeme in lexemes:
         if (
             len(joined) >= 2
-            and lexeme.kind is _Kind.NUMBER
-            and not lexeme.text.isdigit()
-            and 1 <= lexeme.value < 10  # type: ignore[operator]
+            and _is_number_word(lexeme)
+            and 1 <= lexeme.number < 10
             and joined[-1].kind is _Kind.AND
-            and joined[-2].kind is _Kind.NUMBER
-            and not joined[-2].text.isdigit()
-            and joined[-2].value in _TENS
+            and _is_number_word(joined[-2])
+            and joined[-2].number in _TENS
         ):
             tens = joined[-2]
-            joined[-2:] = [_Lexeme(_Kind.NUMBER, tens.value + lexeme.value, f"{tens.text} و {lexeme.text}")]  # type: ignore[operator]
+            joined[-2:] = [
+                _Lexeme(_Kind.NUMBER, tens.number + lexeme.number, text=f"{tens.text} و {lexeme.text}")
+            ]
             continue
         joined.append(lexeme)
     return joined
+
+
+def _is_number_word(lexeme: _Lexeme) -> bool:
+    return lexeme.kind is _Kind.NUMBER and not lexeme.text.isdigit()
 
 
 class _Cursor:
@@ -325,6 +341,13 @@ class _Cursor:
             return None
         self._at += 1
         return lexeme
+
+    def take_run(self, *kinds: _Kind) -> list[_Lexeme] | None:
+        """The next lexemes if they are of `kinds` in this order, else None (and nothing taken)."""
+        if not self.is_next(*kinds):
+            return None
+        self._at += len(kinds)
+        return self._lexemes[self._at - len(kinds) : self._at]
 
     def __iter__(self) -> Iterator[_Lexeme]:
         while not self.done():
@@ -430,23 +453,22 @@ def _amount(cursor: _Cursor) -> float | None:
     if number is None:
         return None
     if any(cursor.is_next(_Kind.AND, _Kind.HALF, kind) for kind in (_Kind.UNIT, _Kind.HOUR_WORD)):
-        cursor.take(_Kind.AND)
-        cursor.take(_Kind.HALF)
-        return number.value + 0.5  # type: ignore[operator]
-    return float(number.value)  # type: ignore[arg-type]
+        cursor.take_run(_Kind.AND, _Kind.HALF)
+        return number.number + 0.5
+    return float(number.number)
 
 
 def _unit(cursor: _Cursor, *, bare: bool) -> int | None:
     """Minutes of the unit next; a bare unit (no amount before it) only if it may stand alone."""
     if alone := cursor.take(_Kind.UNIT_ALONE):
         cursor.take(_Kind.HOUR_WORD)  # «یک ربع ساعت»
-        return alone.value  # type: ignore[return-value]
+        return alone.number
     if bare:
         return None
     if cursor.take(_Kind.HOUR_WORD):
         return 60
     unit = cursor.take(_Kind.UNIT)
-    return None if unit is None else unit.value  # type: ignore[return-value]
+    return None if unit is None else unit.number
 
 
 # — grammar 2: a moment: at most one day, one weekday, one clock, one part of the day —
@@ -457,12 +479,16 @@ class _Spec:
     """The pieces of a moment as written."""
 
     offset: int | None = None  # days from today: امروز, فردا, پس فردا
-    date: tuple[int, int, int] | None = None  # a numeric date, Jalali or Gregorian by its year
+    date: tuple[int, ...] | None = None  # a numeric date, Jalali or Gregorian by its year
     day_month: tuple[int, int, int | None] | None = None  # «۱۰ آذر [۱۴۰۵]»
     weekday: int | None = None  # Python's: Monday = 0
     clock: tuple[int, int] | None = None
     twelve_hour: bool = False  # an hour 1–11 without a leading zero: its afternoon twin may be meant
     part: _Part | None = None
+
+    def dates_named(self) -> int:
+        """How many of a day word, a date, a day and month are written (a weekday aside)."""
+        return sum(named is not None for named in (self.offset, self.date, self.day_month))
 
     def put(self, name: str, value: object) -> None:
         if getattr(self, name) is not None:
@@ -478,19 +504,20 @@ def _read_spec(lexemes: list[_Lexeme]) -> _Spec:
             case _Kind.FILLER:
                 pass
             case _Kind.DAY:
-                spec.put("offset", lexeme.value)
+                spec.put("offset", lexeme.number)
             case _Kind.WEEKDAY:
-                spec.put("weekday", lexeme.value)
+                spec.put("weekday", lexeme.number)
             case _Kind.DATE:
-                spec.put("date", lexeme.value)
+                spec.put("date", lexeme.numbers)
             case _Kind.PART:
-                spec.put("part", lexeme.value)
+                spec.put("part", lexeme.part)
             case _Kind.NUMBER if (month := cursor.take(_Kind.MONTH)) is not None:
                 year = cursor.peek()
-                has_year = year is not None and year.kind is _Kind.NUMBER and len(year.text) == 4
-                if has_year:
+                if year is not None and year.kind is _Kind.NUMBER and len(year.text) == 4:
                     cursor.take(_Kind.NUMBER)
-                spec.put("day_month", (lexeme.value, month.value, year.value if has_year else None))  # type: ignore[union-attr]
+                    spec.put("day_month", (lexeme.number, month.number, year.number))
+                else:
+                    spec.put("day_month", (lexeme.number, month.number, None))
             case _Kind.HOUR_WORD:
                 clock = cursor.take(_Kind.CLOCK) or cursor.take(_Kind.NUMBER)
                 if clock is None:
@@ -506,9 +533,9 @@ def _read_spec(lexemes: list[_Lexeme]) -> _Spec:
 def _put_clock(spec: _Spec, lexeme: _Lexeme, cursor: _Cursor) -> None:
     """`۱۴:۳۰`, `14.30`, `۹`, `نه`, «۹ و نیم», «۹ و ربع», «۹ و ۲۰ دقیقه»."""
     if lexeme.kind is _Kind.CLOCK:
-        hour, minute = lexeme.value  # type: ignore[misc]
+        hour, minute = lexeme.numbers
     else:
-        hour, minute = lexeme.value, _minutes_after(cursor)
+        hour, minute = lexeme.number, _minutes_after(cursor)
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise _Refused
     spec.put("clock", (hour, minute))
@@ -517,58 +544,26 @@ def _put_clock(spec: _Spec, lexeme: _Lexeme, cursor: _Cursor) -> None:
 
 def _minutes_after(cursor: _Cursor) -> int:
     """The minutes written after an hour with «و»: نیم, ربع, or a number of minutes."""
-    if cursor.is_next(_Kind.AND, _Kind.HALF):
-        cursor.take(_Kind.AND)
-        cursor.take(_Kind.HALF)
+    if cursor.take_run(_Kind.AND, _Kind.HALF):
         return 30
-    if cursor.is_next(_Kind.AND, _Kind.UNIT_ALONE):
-        cursor.take(_Kind.AND)
-        return cursor.take(_Kind.UNIT_ALONE).value  # type: ignore[union-attr,return-value]
-    if cursor.is_next(_Kind.AND, _Kind.NUMBER, _Kind.UNIT):
-        unit = cursor.peek(2)
-        if unit is not None and unit.value == 1:
-            cursor.take(_Kind.AND)
-            minutes = cursor.take(_Kind.NUMBER)
-            cursor.take(_Kind.UNIT)
-            return minutes.value  # type: ignore[union-attr,return-value]
+    if quarter := cursor.take_run(_Kind.AND, _Kind.UNIT_ALONE):
+        return quarter[1].number
+    unit = cursor.peek(2)
+    if (
+        unit is not None
+        and unit.number == 1
+        and (minutes := cursor.take_run(_Kind.AND, _Kind.NUMBER, _Kind.UNIT))
+    ):
+        return minutes[1].number
     return 0
 
 
 def _resolve(spec: _Spec, now: datetime, tz: ZoneInfo, first_slot: time | None) -> TypedTime:
-    """The local moment the pieces name, by the rules of the module docstring."""
+    """The moment the pieces name, by the rules of the module docstring."""
     today = now.astimezone(tz).date()
-    if sum(named is not None for named in (spec.offset, spec.date, spec.day_month)) > 1:
-        raise _Refused
-    assumption: Assumption | None = None
-    day: date | None = None
-    if spec.offset is not None:
-        day = today + timedelta(days=spec.offset)
-    elif spec.date is not None:
-        day = _calendar_date(*spec.date)
-    elif spec.day_month is not None:
-        day, assumption = _day_month(*spec.day_month, today=today)
-    next_occurrence = spec.weekday is not None and day is None
-    if spec.weekday is not None:
-        if day is None:
-            day = today + timedelta(days=(spec.weekday - today.weekday()) % 7)
-        elif day.weekday() != spec.weekday:
-            raise _Refused(TimeParseReason.NO_SUCH_DATE)  # «شنبه ۱۰ آذر» when 10 Azar is a Tuesday
-
-    if spec.clock is not None:
-        hour, minute = spec.clock
-        if spec.part is not None:
-            read = spec.part.hour(hour)
-            if read is None:
-                raise _Refused  # «۱۸ صبح»
-            hour = read
-    elif spec.part is not None and spec.part.default is not None:
-        hour = spec.part.default.hour + (24 if spec.part.overnight else 0)
-        minute = spec.part.default.minute
-    elif spec.part is None and day is not None and first_slot is not None:
-        hour, minute, assumption = first_slot.hour, first_slot.minute, Assumption.FIRST_SLOT
-    else:
-        raise _Refused  # nothing but a day and no slot to take, or `pm` alone
-
+    day, day_assumption = _named_day(spec, today)
+    hour, minute, clock_assumption = _hour_of_day(spec, named_day=day is not None, first_slot=first_slot)
+    assumption = clock_assumption or day_assumption
     on_day = day or today
     when = _at(on_day, hour, minute, tz)
     # Only a day left unnamed, or «امروز», takes the afternoon twin: a named day takes the hour as written.
@@ -577,10 +572,49 @@ def _resolve(spec: _Spec, now: datetime, tz: ZoneInfo, first_slot: time | None) 
         afternoon = _at(on_day, hour + 12, minute, tz)
         if afternoon > now:
             when, assumption = afternoon, Assumption.AFTERNOON
-    if next_occurrence and when <= now:
+    if spec.weekday is not None and spec.dates_named() == 0 and when <= now:
         when = _at(on_day + timedelta(days=7), hour, minute, tz)
         assumption = assumption or Assumption.NEXT_WEEK
     return TypedTime(when, assumption)
+
+
+def _named_day(spec: _Spec, today: date) -> tuple[date | None, Assumption | None]:
+    """The day the text names, if any: a day word, a date, a day and month, a weekday."""
+    if spec.dates_named() > 1:
+        raise _Refused
+    day, assumption = None, None
+    if spec.offset is not None:
+        day = today + timedelta(days=spec.offset)
+    elif spec.date is not None:
+        day = _calendar_date(*spec.date)
+    elif spec.day_month is not None:
+        day, assumption = _day_month(*spec.day_month, today=today)
+    if spec.weekday is None:
+        return day, assumption
+    if day is None:  # the next such weekday, today included (the caller moves a passed one a week on)
+        return today + timedelta(days=(spec.weekday - today.weekday()) % 7), None
+    if day.weekday() != spec.weekday:
+        raise _Refused(TimeParseReason.NO_SUCH_DATE)  # «شنبه ۱۰ آذر» when 10 Azar is a Tuesday
+    return day, assumption
+
+
+def _hour_of_day(
+    spec: _Spec, *, named_day: bool, first_slot: time | None
+) -> tuple[int, int, Assumption | None]:
+    """Hours from the day's start (24+ is past its midnight) and minutes; a bare day takes the slot."""
+    if spec.clock is not None:
+        hour, minute = spec.clock
+        if spec.part is None:
+            return hour, minute, None
+        read = spec.part.hour(hour)
+        if read is None:
+            raise _Refused  # «۱۸ صبح»
+        return read, minute, None
+    if spec.part is not None and spec.part.default is not None:
+        return spec.part.default.hour + (24 if spec.part.overnight else 0), spec.part.default.minute, None
+    if spec.part is None and named_day and first_slot is not None:
+        return first_slot.hour, first_slot.minute, Assumption.FIRST_SLOT
+    raise _Refused  # nothing but a day and no slot to take, or `pm` alone
 
 
 def _at(day: date, hours: int, minute: int, tz: ZoneInfo) -> datetime:
