@@ -7,7 +7,9 @@ normalizer is allowed to make, applied to input and output alike:
   diacritics and special marks; tatweel removed;
 - digits change script (`12`→`۱۲`), `.`/`,`/`%` in numbers become `٫`/`٬`/`٪`, a Latin `,`/`;` after a
   Persian letter becomes `،`/`؛`, `...` becomes `…`, straight quotes become «»;
-- a letter written three or more times may be squeezed (`سلامممم`→`سلام`), so runs fold to one letter.
+- a letter written three or more times may be squeezed (`سلامممم`→`سلام`), so runs fold to one letter;
+- a tatweel may become a dash `–`, a soft hyphen a half-space, `هء`/`ۀ`/`ة` the ezafe `هٔ` or `ه`, and
+  four or more dots (or spaced dots) one `…`, so those fold away and dot runs fold to `...`.
 Nothing else may change: no letter, digit, symbol or punctuation mark may be lost, added or reordered.
 """
 
@@ -47,8 +49,14 @@ _FOLD = str.maketrans(
         "»": None,
         "\u200c": None,
         "\u0640": None,
+        "–": None,  # a tatweel used as a dash becomes one
+        "\u00ad": None,  # a soft hyphen between letters becomes a half-space
+        "ۀ": "ه",
+        "ة": "ه",  # an Arabic ة on a Persian noun becomes ه or the ezafe هٔ
     }
 )
+_EZAFE_RE = re.compile("ه\\s*ء")
+_DOTS_RE = re.compile(r"\.{2,}")
 _RUN_RE = re.compile(f"([{ARABIC_LETTERS}])\\1+")
 
 
@@ -57,9 +65,11 @@ def fold(text: str) -> str:
     text = text.translate(_HAZM_LETTERS)
     for old, new in UNICODE_REPLACEMENTS:
         text = text.replace(old, new)
+    text = _EZAFE_RE.sub("ه", text)
     text = _REMOVED_RE.sub("", text)
     text = text.translate(_FOLD)
     text = "".join(ch for ch in text if not ch.isspace())
+    text = _DOTS_RE.sub("...", text)
     return _RUN_RE.sub(r"\1", text)
 
 

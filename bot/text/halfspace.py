@@ -284,11 +284,168 @@ def join_tokens(tokens: list[str]) -> list[str]:
     """Fix each word, then merge neighbours left to right (`سرمایه گذاری های` → one word)."""
     result: list[str] = []
     for token in tokens:
-        token = fix_word(token)
+        token = fix_token(token)
         if result:
-            joined = join_pair(result[-1], token)
+            joined = join_pair(result[-1], token) or join_extra(result[-1], token)
             if joined is not None:
                 result[-1] = joined
+                # `در می آید`: `می آید` is joined first, then the preverb before it
+                if len(result) > 1 and result[-2] in lexicon.PREVERBS:
+                    with_preverb = join_extra(result[-2], result[-1])
+                    if with_preverb is not None:
+                        result[-2:] = [with_preverb]
                 continue
         result.append(token)
     return result
+
+
+# ── The copy editor's layer: forms the search analyzer does not need (it stays on `fix_word` and
+# `join_pair`, whose answers decide its index terms), but a clean text does. ──
+
+_ADJECTIVE_SUFFIXES = ("ترین", "تری", "تر")
+_PRONOUN_ENDINGS = ("تان", "شان", "مان")
+_PAST_ENDINGS = ("م", "ی", "د", "یم", "ید", "ند")
+_FUTURE_RE = re.compile("(ن?خواه(?:یم|ید|ند|م|ی|د))(.+)")
+_DEMONSTRATIVES = ("آن", "این")
+
+
+@lru_cache(maxsize=1)
+def _glued_compounds() -> dict[str, str]:
+    """Our compounds typed glued or with a half-space → the entry (only where hazm does not attest
+    the glued spelling as a word of its own: `همزمان` stays, `بهشمار` → `به‌شمار`)."""
+    found = {}
+    for parts, entry in lexicon.COMPOUNDS.items():
+        for form in ("".join(parts), ZWNJ.join(parts)):
+            if form != entry and lexicon.word_count(form) <= 0:
+                found[form] = entry
+    return found
+
+
+def _is_adjective(word: str) -> bool:
+    """An attested adjective, or a relational adjective in ی on an attested noun (`آبی`, `منطقی`)."""
+    if word in FUNCTION_WORDS or len(word) < 2:
+        return False
+    if lexicon.word_tags(word) & _ADJECTIVE_TAGS and lexicon.word_count(word) > 0:
+        return True
+    stem = word[:-1]
+    return word.endswith("ی") and len(stem) >= 2 and _stem(stem, _ATTESTED_NOUN_TAGS, attested=True) == stem
+
+
+def _with_adjective_suffix(stem: str, suffix: str) -> str:
+    """`درست` + `تری` → `درست‌تری`; lexicalized glued forms stay glued (`بیشتری`, `کمتر`)."""
+    glued, half_spaced = stem + "تر", _attach(stem, "تر")
+    if lexicon.word_count(glued) > max(lexicon.word_count(half_spaced), 0):
+        return stem + suffix
+    return _attach(stem, suffix)
+
+
+def _preverb_verb(preverb: str, verb: str) -> str | None:
+    """`بر` + `می‌گردد`/`میگردد` → `برمی‌گردد` when the preverb and the verb's stem form one verb."""
+    for prefix in VERB_PREFIXES:
+        if verb.startswith(prefix):
+            rest = verb[len(prefix) :].removeprefix(ZWNJ)
+            if rest and lexicon.verb_stems(rest) & lexicon.preverb_stems()[preverb]:
+                return preverb + prefix + ZWNJ + rest
+            return None
+    return None
+
+
+@lru_cache(maxsize=131072)
+def fix_token(word: str) -> str:
+    """`fix_word` and, where it has no answer, the forms a copy editor fixes too: phrases typed glued
+    (`باتوجه`), our compounds (`بهشمار`), preverbs (`برمیگردد`), spoken verbs (`میشه`), the future
+    typed glued (`خواهدگشت`), comparatives on relational adjectives (`آبیتر`)."""
+    if word in lexicon.SPLITS:
+        return lexicon.SPLITS[word]
+    fixed = fix_word(word)
+    if fixed != word or not _is_persian_word(word) or lexicon.word_count(word) > 0:
+        return fixed
+    if word in _glued_compounds():
+        return _glued_compounds()[word]
+    for preverb in lexicon.PREVERBS:
+        if word.startswith(preverb) and (joined := _preverb_verb(preverb, word[len(preverb) :])):
+            return joined
+    for prefix in VERB_PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and rest[:1] != ZWNJ and lexicon.is_colloquial_verb_form(rest):
+            return prefix + ZWNJ + rest
+    future = _FUTURE_RE.fullmatch(word)
+    if future and future.group(2) in lexicon.past_stems():
+        return f"{future.group(1)} {future.group(2)}"
+    # A listed joined comparative may be a word of its own (`لوستر` is no `لوس‌تر`).
+    for suffix in _ADJECTIVE_SUFFIXES if lexicon.word_count(word) < 0 else ():
+        stem = word[: -len(suffix)]
+        if word.endswith(suffix) and ZWNJ not in stem and _is_adjective(stem):
+            return _with_adjective_suffix(stem, suffix)
+    return word
+
+
+@lru_cache(maxsize=131072)
+def join_extra(left: str, right: str) -> str | None:
+    """The pairs beyond `join_pair` that a copy editor writes as one word (`کم برخوردار`,
+    `موفقیت آمیز`, `آن ها`, `درست تری`, `خواب‌های تان`, `بر می‌گردد`, `می شه`), or None."""
+    if not (_is_persian_word(left) and _is_persian_word(right)):
+        return None
+    compound = lexicon.COMPOUNDS.get((left, right))
+    if compound:
+        return compound
+    if right in lexicon.SUFFIX_PARTS and left not in FUNCTION_WORDS:
+        return _attach(left, right) if _stem(left, _ATTESTED_NOUN_TAGS, attested=True) == left else None
+    if left in _DEMONSTRATIVES and right == "ها":
+        return left + ZWNJ + right
+    if right in _ADJECTIVE_SUFFIXES:
+        return _with_adjective_suffix(left, right) if _is_adjective(left) else None
+    if right in _PRONOUN_ENDINGS:
+        if left.endswith("های"):
+            return left + right
+        if left.endswith("ه") and len(left) >= 3 and left not in FUNCTION_WORDS:
+            return left + ZWNJ + right
+        return None
+    if left in lexicon.PREVERBS:
+        return _preverb_verb(left, right)
+    if left in VERB_PREFIXES and lexicon.is_colloquial_verb_form(right):
+        return left + ZWNJ + right
+    return None
+
+
+_NO_EZAFE_AFTER = frozenset(
+    ["که", "را", "و", "با", "در", "از", "به", "برای", "تا", "است", "بود", "شد", "نیز"]
+)
+"""Words that cannot follow an ezafe: before them `جلسهای` is `جلسه‌ای`, never `جلسه‌های`."""
+_SENTENCE_MARKS = frozenset(".،؛:!؟?")
+_QUESTION_WORDS = frozenset(["که", "چه", "چرا", "چطور", "کجا", "چقدر"])
+_SECOND_PERSON = frozenset(["تو", "آیا", "خودت"])
+
+
+def _heh_ye(word: str) -> str | None:
+    """`جلسهای` → `جلسه‌ای`: a noun in ه with the indefinite ای (the caller knows no ezafe follows)."""
+    stem = word[:-2]
+    joined = word.endswith("ای") and stem.endswith("ه") and len(stem) >= 3 and ZWNJ not in word
+    if joined and _stem(stem, _ATTESTED_NOUN_TAGS, attested=True) == stem:
+        return stem + ZWNJ + "ای"
+    return None
+
+
+def _mi_verb(word: str) -> str | None:
+    """`میدانی` → `می‌دانی`: a word that is also a noun + ی (`میدان` + `ی`), read as the verb."""
+    for prefix in VERB_PREFIXES:
+        rest = word[len(prefix) :]
+        if word.startswith(prefix) and rest.endswith("ی") and lexicon.is_verb_form(rest):
+            return prefix + ZWNJ + rest
+    return None
+
+
+def in_context(tokens: list[str], following: str) -> list[str]:
+    """Readings that only the neighbours decide; `following` is the mark after the last token ("" if
+    none): `جلسهای که` → `جلسه‌ای که`, `تو میدانی` → `تو می‌دانی`; `خانهای` alone stays."""
+    out = list(tokens)
+    for index, token in enumerate(tokens):
+        before = tokens[index - 1] if index else None
+        after = tokens[index + 1] if index + 1 < len(tokens) else None
+        ends = after is None and following in _SENTENCE_MARKS
+        if after in _NO_EZAFE_AFTER or ends:
+            out[index] = _heh_ye(token) or token
+        asked = after in _QUESTION_WORDS or (after is None and following in ("؟", "?"))
+        if before in _SECOND_PERSON or (before is None and asked):
+            out[index] = _mi_verb(out[index]) or out[index]
+    return out

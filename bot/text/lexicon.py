@@ -106,3 +106,99 @@ def is_verb_form(word: str) -> bool:
         if word.endswith(ending) and stem in past_stems():
             return True
     return False
+
+
+# ── Our own small tables, for what hazm's lexicon does not hold or holds in a spelling we do not use ──
+
+_COMPOUNDS_TEXT = """
+هم|زمان هم|زمانی هم|اکنون هم|سو هم|راستا هم|تراز هم|مرز هم|کیش هم|رده هم|سن هم|نوع
+بلند+مدت بلند+مدتی کوتاه|مدت کوتاه|مدتی میان|مدت میان|مدتی دراز+مدت
+کم|برخوردار کم|درآمد کم|سابقه کم|نظیر کم|توجهی کم|رنگ کم|فروغ کم|بضاعت
+به|زودی به|شمار به|شدت به|سرعت به|تدریج به|ویژه به|خصوص به|تازگی به|راحتی به|موقع
+کار+آفرین کار+آفرینی کار+آفرینان طنز+آمیز
+"""
+COMPOUNDS: dict[tuple[str, ...], str] = {}
+"""Compounds as a copy editor writes them, keyed by their parts (`('کم', 'برخوردار')` → `کم‌برخوردار`).
+
+In the table `|` is a half-space and `+` joins the parts outright. The parts may be typed apart, glued
+or with a half-space; all three come out as the entry. Only entries whose parts cannot be read as a
+phrase are listed (`به روز` = "to the day" or "updated" is not)."""
+
+for _entry in _COMPOUNDS_TEXT.split():
+    _parts = tuple(_entry.replace("+", "|").split("|"))
+    COMPOUNDS[_parts] = _entry.replace("|", "\u200c").replace("+", "")
+
+_SPLITS_TEXT = """
+با+توجه با+اینکه در+مورد در+حالی+که در+حال+حاضر
+"""
+SPLITS: dict[str, str] = {entry.replace("+", ""): entry.replace("+", " ") for entry in _SPLITS_TEXT.split()}
+"""Phrases typed glued that are written apart (`باتوجه` → `با توجه`)."""
+
+SUFFIX_PARTS = frozenset(["آمیز", "آمیزی", "پذیر", "پذیری", "ناپذیر", "ناپذیری", "انگیز", "انگیزی"])
+"""Second parts that are never a word of their own: a noun before them forms one word with them
+(`موفقیت آمیز` → `موفقیت‌آمیز`, `آسیب پذیر` → `آسیب‌پذیر`, `هیجان انگیز` → `هیجان‌انگیز`)."""
+
+PREVERBS = ("بر", "در", "باز", "فرا", "فرو", "وا")
+_PREVERB_STEMS_TEXT = {
+    "بر": "گرد خیز دار آی آ انگیز خور شمار آور گزین تاب کش چین گزار افراز",
+    "در": "آی آ گیر گذر یاب رو آور",
+    "باز": "گرد گو دار ایست شناس گشا آفرین خوان ستان یاب آی آ",
+    "فرا": "گیر خوان رس رو",
+    "فرو": "رو ریز پاش نشین بر خور",
+    "وا": "دار گذار",
+}
+
+
+@cache
+def preverb_stems() -> dict[str, frozenset[str]]:
+    """Preverb → the verb stems (present, and past through `verbs.dat`) it forms one verb with
+    (`بر` + `گرد`/`گشت`: `برمی‌گردد`, `برمی‌گشت`). hazm's `verbs.dat` lists only a few of them."""
+    past_of: dict[str, set[str]] = {}
+    for past, present in verbs():
+        if past:
+            past_of.setdefault(present, set()).add(past)
+    table = {}
+    for preverb, text in _PREVERB_STEMS_TEXT.items():
+        stems = set(text.split())
+        for present in list(stems):
+            stems |= past_of.get(present, set())
+        table[preverb] = frozenset(stems)
+    return table
+
+
+_COLLOQUIAL_STEMS = {"ش": "شو", "ر": "رو", "گ": "گو", "تون": "توان", "دون": "دان", "خوا": "خواه"}
+"""Spoken present stems (`می‌شه`, `می‌ره`, `می‌گه`, `می‌تونه`, `می‌دونه`, `می‌خواد`)."""
+
+
+def verb_stems(word: str) -> set[str]:
+    """Every stem (present or past) that `word` is a finite form of: stem + personal ending."""
+    found = set()
+    for ending in _ENDINGS_PRESENT:
+        stem = word[: len(word) - len(ending)]
+        if word.endswith(ending) and stem:
+            if stem in present_stems():
+                found.add(stem)
+            elif ending and stem.endswith("ی") and stem[-2:-1] in ("ا", "و", "آ"):
+                found.add(stem[:-1])  # the glide of `گویند`, `آیند`
+            elif stem in ("آ",):
+                found.add(stem)
+    for ending in _ENDINGS_PAST:
+        stem = word[: len(word) - len(ending)] if ending else word
+        if word.endswith(ending) and stem in past_stems():
+            found.add(stem)
+    return found
+
+
+@lru_cache(maxsize=65536)
+def is_colloquial_verb_form(word: str) -> bool:
+    """A spoken present form after `می`: stem + `ه` (3rd singular) or `ن` (3rd plural), or a spoken
+    stem with any ending (`شه`, `کنه`, `کنن`, `تونه`, `خواد`)."""
+    for ending in ("ه", "ن", "د", "م", "ی", "یم", "ین"):
+        stem = word[: -len(ending)]
+        if not word.endswith(ending) or not stem:
+            continue
+        if stem in _COLLOQUIAL_STEMS:
+            return True
+        if ending in ("ه", "ن", "ین") and stem in present_stems() and stem[-1] not in "اوی":
+            return True
+    return False

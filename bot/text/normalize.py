@@ -1,25 +1,35 @@
 """Persian clean-up of arbitrary text: letters, punctuation spacing and half-spaces.
 
-How, in order:
+How, in order (each step is named by its `Rule`, so that `normalize_explained` can say what it did):
 1. line breaks: CRLF/CR → LF; every later step keeps the number of lines;
-2. links, e-mails, @handles, #hashtags, numbers, dates and times are masked (`bot.text.protect`);
-3. hazm's `Normalizer` (built once, lazily) maps Arabic letters to Persian ones (ي→ی, ك→ک, …),
-   turns "…" into «…» and `...` into `…`, and drops diacritics and special marks. Its spacing,
-   digit and `می` steps are switched off: they cost 80% of its time, break lines and numbers
-   (`12.5` → `۱۲ ٫ ۵`, `. \n`) and are done here instead;
-4. our own spacing: no space before ، ؛ : . ! ؟, one after; quotes and brackets hug their text;
-5. half-spaces word by word and pair by pair (`bot.text.halfspace`);
-6. the masked spans come back; plain numbers on a Persian line get Persian digits (`۱۲٫۵`).
+2. on the raw text: a soft hyphen between letters is a half-space; a tatweel between digits is a
+   dash (`۱۱ـ۲۳` → `۱۱–۲۳`), a pair around a phrase is a parenthetic dash (`ـ که … ـ`), a loose one
+   goes (before masking, so that no two numbers can merge);
+3. links, e-mails, @handles, #hashtags, numbers, dates and times are masked (`bot.text.protect`);
+4. runs of four or more dots, or spaced dots, become one ellipsis; the ezafe `هٔ` is written one way
+   (`بهانهء`, `خانۀ`, an Arabic `ة` on a Persian noun);
+5. hazm's `Normalizer` (built once, lazily) maps Arabic letters to Persian ones (ي→ی, ك→ک, …),
+   turns "…" into «…» and `...` into `…`, and drops diacritics and special marks (the ezafe hamza is
+   kept). Its spacing, digit and `می` steps are switched off: they cost 80% of its time, break lines
+   and numbers (`12.5` → `۱۲ ٫ ۵`, `. \\n`) and are done here instead;
+6. our own spacing: no space before ، ؛ : . ! ؟, one after; a Latin comma after Persian text is
+   Persian; quotes and brackets hug their text;
+7. half-spaces word by word and pair by pair (`bot.text.halfspace`), then the readings that the
+   neighbouring words decide;
+8. the masked spans come back; plain numbers on a Persian line get Persian digits (`۱۲٫۵`), except
+   inside Latin words, Latin phrases and `code`.
 `?` is left exactly as it is: the draft parser decides what each `?` means.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
-from bot.text import halfspace
+from bot.text import halfspace, lexicon
+from bot.text.changes import Change, Rule, Tracker
 from bot.text.halfspace import ARABIC_LETTERS, ZWNJ
 from bot.text.protect import MASK, Span, mask, persian_number, unmask
 
@@ -27,6 +37,11 @@ if TYPE_CHECKING:
     from hazm import Normalizer
 
 _AR = f"[{ARABIC_LETTERS}]"
+TATWEEL = "\u0640"
+SOFT_HYPHEN = "\u00ad"
+EN_DASH = "–"
+EZAFE = "ه\u0654"
+"""The ezafe after a silent ه as a Persian keyboard types it: ه + hamza above (`خانهٔ ما`)."""
 
 _WORD = f"{_AR}+(?:{ZWNJ}{_AR}+)*"
 _WORD_RUN_RE = re.compile(f"{_WORD}(?: {_WORD})*")
@@ -34,23 +49,36 @@ _WORD_RUN_RE = re.compile(f"{_WORD}(?: {_WORD})*")
 # Each pattern starts with the character it is about, and each pass runs only when that character
 # is present: a regex pass over a seed-sized draft costs ~0.1 ms here, a substring test ~3 µs.
 _SPACES_RE = re.compile(r"  +")
-_LATIN_COMMA_RE = re.compile(f"(?<={_AR}) *[,;](?![0-9])")
+_LATIN_COMMA_RE = re.compile(f"(?:(?<={_AR})|(?<={_AR}[»)\\]}}])) *[,;](?![0-9])")
 _SPACE_BEFORE_PUNCT_RE = re.compile(
     f"(?<=\\S) +(?=[،؛؟])|(?<=[{ARABIC_LETTERS}{MASK}»)]) +(?=[.:!](?:[ \\n{ARABIC_LETTERS}«]|$))",
     re.MULTILINE,
 )
 _SPACE_AFTER_PUNCT_RE = re.compile(
-    f"[،؛](?=[^\\s،؛.:!؟?»)\\]])"
+    f"[،؛](?=[^\\s،؛.:!؟?»)\\]}}])"
     f"|[.!؟:](?<=[{ARABIC_LETTERS}{MASK}»)][.!؟:])(?=[{ARABIC_LETTERS}«])"
     f"|:(?<={_AR}:)(?={MASK})"
 )
-_INSIDE_BRACKETS_RE = re.compile(r"(?<=[«(]) +(?=\S)|(?<=\S) +(?=[»)])")
-_OUTSIDE_BRACKETS_RE = re.compile(f"[«(](?<={_AR}[«(])|(?<=[»)])(?={_AR})")
+_INSIDE_QUOTES_RE = re.compile("(?<=«) +(?=\\S)|(?<=\\S) +(?=»)")
+_INSIDE_BRACKETS_RE = re.compile(f"([(\\[{{]) *([^()\\[\\]{{}}\\n]*?{_AR}[^()\\[\\]{{}}\\n]*?) *([)\\]}}])")
+_PAIRS = {"(": ")", "[": "]", "{": "}"}
+_OUTSIDE_BRACKETS_RE = re.compile(f"[«(\\[{{](?<={_AR}[«(\\[{{])|(?<=[»)\\]}}])(?={_AR})")
 _ZWNJ_RUN_RE = re.compile(f"{ZWNJ}[{ZWNJ} ]*")
-_LOOSE_JOINERS_RE = re.compile(f"[{ZWNJ}\u0640]+")
+_LOOSE_JOINERS_RE = re.compile(f"[{ZWNJ}{TATWEEL}]+")
 _ARABIC_LETTER_RE = re.compile(_AR)
+_SOFT_HYPHEN_RE = re.compile(f"(?<={_AR}){SOFT_HYPHEN}+(?={_AR})")
+_DOTS_RE = re.compile(r"[.…](?: ?[.…])+")
+_EZAFE_RE = re.compile(f"(?<={_AR})(?:ه ?ء|ۀ)(?!{_AR})|(?<={_AR}{{2}})ة(?![{ARABIC_LETTERS}{ZWNJ}])")
+_LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+_LATIN_WORD_RE = re.compile(r"[A-Za-z][\w.+#-]*")
+
+_QUOTED_RE = re.compile('"([^\\n"]+)"')
+_ELLIPSIS_RE = re.compile(r" ?\.\.\.")
+LATIN_QUOTE, LATIN_DOT = "\ue001", "\ue002"
+"""Stand-ins that carry the quotes and dots of Latin text past hazm (private-use characters)."""
 
 _TO_PERSIAN_PUNCT = str.maketrans({",": "،", ";": "؛"})
+_CLOSING_MARKS = frozenset(".،؛:!؟?»)]}\"'")
 
 
 @cache
@@ -107,6 +135,147 @@ def _apply_hazm(text: str) -> str:
     return hazm.remove_specials_chars(text)
 
 
+# ── steps on the raw text ──
+
+
+def _soft_hyphens(text: str) -> str:
+    """A soft hyphen between two letters stands for a half-space (`کتاب­ها`)."""
+    if SOFT_HYPHEN not in text:
+        return text
+    return _SOFT_HYPHEN_RE.sub(ZWNJ, text)
+
+
+def _edge(text: str, at: int) -> bool:
+    """True at the start or end of the text, at a blank, or at a closing mark."""
+    return at < 0 or at >= len(text) or text[at].isspace() or text[at] in _CLOSING_MARKS
+
+
+def _loose_joiners(text: str) -> str:
+    """Decide every tatweel and half-space that is not inside a word, before masking (removing one
+    later could glue two protected spans into a new one: `12.ـ5` would turn into `12.5`).
+
+    A tatweel between digits is a dash (`۱۱ـ۲۳` → `۱۱–۲۳`); a free-standing one, or a pair opening
+    and closing a phrase on one line (`ـکه … میبالیمـ`), is a parenthetic dash; any other goes."""
+    if ZWNJ not in text and TATWEEL not in text:
+        return text
+    out: list[str] = []
+    last = 0
+    opener: int | None = None  # index in `out` of a tatweel that may open a parenthetic phrase
+    for match in _LOOSE_JOINERS_RE.finditer(text):
+        start, end, run = match.start(), match.end(), match.group()
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        out.append(text[last:start])
+        last = end
+        if opener is not None and "\n" in out[-1]:
+            opener = None
+        if before.isalnum() and after.isalpha():
+            out.append(run)  # inside a word: dealt with after masking
+        elif ZWNJ in run:
+            out.append("")
+        elif (before.isdigit() and after.isdigit()) or (_edge(text, start - 1) and _edge(text, end)):
+            out.append(EN_DASH)
+        elif _edge(text, start - 1):
+            opener = len(out)
+            out.append("")
+        elif _edge(text, end) and opener is not None:
+            out[opener] = EN_DASH
+            out.append(EN_DASH)
+            opener = None
+        else:
+            out.append("")
+    out.append(text[last:])
+    return "".join(out)
+
+
+_RAW_STEPS: tuple[tuple[Rule, Callable[[str], str]], ...] = (
+    (Rule.SOFT_HYPHEN, _soft_hyphens),
+    (Rule.KASHIDA, _loose_joiners),
+)
+
+
+# ── steps on the masked text ──
+
+
+def _persian_side(text: str, start: int, end: int) -> bool:
+    """True when the nearest non-blank character before `start` or after `end` is Persian text."""
+    before = text[:start].rstrip(" :،؛!؟»)")[-1:] or text[:start].rstrip(" ")[-1:]
+    after = text[end:].lstrip(" ")[:1]
+    return any(ch and (_ARABIC_LETTER_RE.match(ch) or ch in f"{MASK}»)") for ch in (before, after))
+
+
+def _dots(text: str) -> str:
+    """Four or more dots, or dots with spaces between them, next to Persian text: one ellipsis."""
+    if ".." not in text and ". ." not in text and "…" not in text:
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        run = match.group()
+        count = run.count(".") + 3 * run.count("…")
+        loose = " " in run or "…" in run or count >= 4
+        if count >= 3 and loose and _persian_side(match.string, match.start(), match.end()):
+            return "..."
+        return run
+
+    return _DOTS_RE.sub(fix, text)
+
+
+def _ezafe(text: str) -> str:
+    """One spelling for the ezafe after ه: `بهانهء`, `بهانه ء`, `خانۀ` → `…هٔ`; an Arabic `ة` ending a
+    Persian noun is `هٔ` before the next word (`سایة درخت` → `سایهٔ درخت`) and `ه` elsewhere."""
+    if "ء" not in text and "ۀ" not in text and "ة" not in text:
+        return text
+
+    def fix(match: re.Match[str]) -> str:
+        if match.group() != "ة":
+            return EZAFE
+        start = match.start()
+        word_start = start
+        while word_start and _ARABIC_LETTER_RE.match(text[word_start - 1]):
+            word_start -= 1
+        noun = text[word_start:start] + "ه"
+        if lexicon.word_count(noun) <= 0:
+            return "ة"  # an Arabic word (`الصلاة`), not a Persian noun
+        follows = text[match.end() : match.end() + 3]
+        next_word = (
+            follows[:1] == " " and _ARABIC_LETTER_RE.match(follows[1:2] or "-") and follows[1:3] != "ال"
+        )
+        return EZAFE if next_word else "ه"
+
+    return _EZAFE_RE.sub(fix, text)
+
+
+def _persian_quotes(match: re.Match[str]) -> str:
+    """hazm's `"…"` → `«…»`, for quotes around or beside Persian text only."""
+    text, start, end = match.string, match.start(), match.end()
+    if _ARABIC_LETTER_RE.search(match.group(1)) or _persian_side(text, start, end):
+        return f"«{match.group(1)}»"
+    return match.group()
+
+
+def _persian_ellipsis(match: re.Match[str]) -> str:
+    """hazm's ` ?...` → ` … `, beside Persian text only."""
+    return " … " if _persian_side(match.string, match.start(), match.end()) else match.group()
+
+
+def _letters(text: str) -> str:
+    """hazm's letter, quote and diacritic rules. The hamza of the ezafe is not a diacritic to drop, and
+    the quotes and dots of Latin text stay as they are (hazm would turn `"x", "y"` into `«x», «y»`)."""
+    guarded = EZAFE in text or '"' in text or "..." in text
+    if not guarded or LATIN_QUOTE in text or LATIN_DOT in text:
+        return _apply_hazm(text)
+    if '"' in text:
+        text = _QUOTED_RE.sub(_persian_quotes, text).replace('"', LATIN_QUOTE)
+    if "..." in text:
+        text = _ELLIPSIS_RE.sub(_persian_ellipsis, text).replace(".", LATIN_DOT)
+    text = _apply_hazm(text.replace(EZAFE, "ۀ")).replace("ۀ", EZAFE)
+    return text.replace(LATIN_QUOTE, '"').replace(LATIN_DOT, ".")
+
+
+def _inner_kashidas(text: str) -> str:
+    return text.replace(TATWEEL, "") if TATWEEL in text else text
+
+
 def _tidy_zwnj(match: re.Match[str]) -> str:
     """Keep one half-space, and only between a joining Arabic-script letter and another letter."""
     text, start, end = match.string, match.start(), match.end()
@@ -127,29 +296,93 @@ def _tidy_zwnj(match: re.Match[str]) -> str:
     return ""
 
 
-def _fix_spacing(text: str) -> str:
-    if "\u0640" in text:
-        text = text.replace("\u0640", "")  # tatweel
-    if ZWNJ in text:
-        text = _ZWNJ_RUN_RE.sub(_tidy_zwnj, text)
-    if "," in text or ";" in text:
-        text = _LATIN_COMMA_RE.sub(lambda m: m.group().strip(" ").translate(_TO_PERSIAN_PUNCT), text)
+def _half_space_tidy(text: str) -> str:
+    return _ZWNJ_RUN_RE.sub(_tidy_zwnj, text) if ZWNJ in text else text
+
+
+def _latin_commas(text: str) -> str:
+    """A Latin comma or semicolon after Persian text (or its closing quote or bracket) is Persian."""
+    if "," not in text and ";" not in text:
+        return text
+    return _LATIN_COMMA_RE.sub(lambda m: m.group().strip(" ").translate(_TO_PERSIAN_PUNCT), text)
+
+
+def _punctuation_spacing(text: str) -> str:
+    """One space between words; none before ، ؛ : . ! ؟ and one after."""
     if "  " in text:
         text = _SPACES_RE.sub(" ", text)
     if any(f" {mark}" in text for mark in "،؛؟.:!"):
         text = _SPACE_BEFORE_PUNCT_RE.sub("", text)
-    text = _SPACE_AFTER_PUNCT_RE.sub(lambda m: m.group() + " ", text)
-    if any(pair in text for pair in ("« ", " »", "( ", " )")):
-        text = _INSIDE_BRACKETS_RE.sub("", text)
-    if "«" in text or "»" in text or "(" in text or ")" in text:
+    return _SPACE_AFTER_PUNCT_RE.sub(lambda m: m.group() + " ", text)
+
+
+def _hug(match: re.Match[str]) -> str:
+    """`( متن )` → `(متن)`: a pair of brackets around Persian text; code (`f( x )`) is left alone."""
+    opening, inside, closing = match.groups()
+    return opening + inside + closing if _PAIRS[opening] == closing else match.group()
+
+
+def _bracket_spacing(text: str) -> str:
+    """Quotes and brackets hug their text and stand apart from the words outside."""
+    if "« " in text or " »" in text:
+        text = _INSIDE_QUOTES_RE.sub("", text)
+    if any(pair in text for pair in ("( ", " )", "[ ", " ]", "{ ", " }")):
+        text = _INSIDE_BRACKETS_RE.sub(_hug, text)
+    if any(mark in text for mark in "«»()[]{}"):
         text = _OUTSIDE_BRACKETS_RE.sub(lambda m: f" {m.group()}" if m.group() else " ", text)
+    return text
+
+
+def _line_edges(text: str) -> str:
     if text.startswith(" ") or text.endswith(" ") or " \n" in text or "\n " in text:
         text = "\n".join(line.strip(" ") for line in text.split("\n"))
     return text
 
 
 def _fix_run(match: re.Match[str]) -> str:
-    return " ".join(halfspace.join_tokens(match.group().split(" ")))
+    tokens = halfspace.join_tokens(match.group().split(" "))
+    following = match.string[match.end() :].lstrip(" ")[:1]
+    return " ".join(halfspace.in_context(tokens, following))
+
+
+def _half_spaces(text: str) -> str:
+    return _WORD_RUN_RE.sub(_fix_run, text)
+
+
+_MASKED_STEPS: tuple[tuple[Rule, Callable[[str], str]], ...] = (
+    (Rule.DOTS, _dots),
+    (Rule.EZAFE, _ezafe),
+    (Rule.LETTERS, _letters),
+    (Rule.KASHIDA, _inner_kashidas),
+    (Rule.HALF_SPACE_TIDY, _half_space_tidy),
+    (Rule.PUNCTUATION, _latin_commas),
+    (Rule.SPACING, _punctuation_spacing),
+    (Rule.BRACKETS, _bracket_spacing),
+    (Rule.SPACING, _line_edges),
+    (Rule.HALF_SPACE, _half_spaces),
+)
+
+
+# ── the masked spans back ──
+
+
+def _latin_context(pieces: list[str], index: int) -> bool:
+    """True when the number between pieces[index] and pieces[index + 1] belongs to Latin text: it
+    touches a Latin letter (`alert(1)`), stands in `code`, or has a Latin word on both sides."""
+    left, right = pieces[index], pieces[index + 1]
+    left_token = left.rsplit(maxsplit=1)[-1] if left.strip() and not left[-1:].isspace() else ""
+    right_token = right.split(maxsplit=1)[0] if right.strip() and not right[:1].isspace() else ""
+    if _LATIN_LETTER_RE.search(left_token) or _LATIN_LETTER_RE.search(right_token):
+        return True
+    if "".join(pieces[: index + 1]).count("`") % 2:
+        return True
+    left_words, right_words = left.split(), right.split()
+    return bool(
+        left_words
+        and right_words
+        and _LATIN_WORD_RE.fullmatch(left_words[-1])
+        and _LATIN_WORD_RE.fullmatch(right_words[0])
+    )
 
 
 def _restore(text: str, spans: list[Span]) -> str:
@@ -164,33 +397,45 @@ def _restore(text: str, spans: list[Span]) -> str:
             continue
         mine = spans[position : position + count]
         position += count
-        if _ARABIC_LETTER_RE.search(line.replace(MASK, "")):
-            lines[index] = unmask(line, mine, _render_persian)
-        else:
+        if not _ARABIC_LETTER_RE.search(line.replace(MASK, "")):
             lines[index] = unmask(line, mine)
+            continue
+        pieces = line.split(MASK)
+        out = [pieces[0]]
+        for number, span in enumerate(mine):
+            persian = span.kind == "number" and not _latin_context(pieces, number)
+            out.append(persian_number(span.text) if persian else span.text)
+            out.append(pieces[number + 1])
+        lines[index] = "".join(out)
     return "\n".join(lines)
 
 
-def _render_persian(span: Span) -> str:
-    return persian_number(span.text) if span.kind == "number" else span.text
-
-
-def _drop_loose_joiners(match: re.Match[str]) -> str:
-    """A half-space or tatweel that is not inside a word goes before masking, so that removing it
-    later cannot glue two protected spans into a new one (`12.ـ5` would turn into `12.5`)."""
-    text, start, end = match.string, match.start(), match.end()
-    before = text[start - 1] if start else ""
-    after = text[end] if end < len(text) else ""
-    return match.group() if before.isalnum() and after.isalpha() else ""
+def _unify_line_breaks(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def normalize_text(text: str) -> str:
     """Full Persian clean-up of `text`; the result has exactly as many lines (`\\n`) as the input."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if ZWNJ in text or "\u0640" in text:
-        text = _LOOSE_JOINERS_RE.sub(_drop_loose_joiners, text)
+    text = _unify_line_breaks(text)
+    for _, step in _RAW_STEPS:
+        text = step(text)
     masked, spans = mask(text)
-    masked = _apply_hazm(masked)
-    masked = _fix_spacing(masked)
-    masked = _WORD_RUN_RE.sub(_fix_run, masked)
+    for _, step in _MASKED_STEPS:
+        masked = step(masked)
     return _restore(masked, spans)
+
+
+def normalize_explained(text: str) -> tuple[str, list[Change]]:
+    """`normalize_text(text)` and the list of its changes, each with its rule and its place in `text`.
+
+    Line breaks (CRLF → LF) are not listed: nobody sees them."""
+    origin = [i for i, ch in enumerate(text) if not (ch == "\r" and text[i + 1 : i + 2] == "\n")]
+    tracker = Tracker(_unify_line_breaks(text), [*origin, len(text)])
+    for rule, step in _RAW_STEPS:
+        tracker.step(rule, step(tracker.text))
+    masked, spans = mask(tracker.text)
+    for rule, step in _MASKED_STEPS:
+        masked = step(masked)
+        tracker.step(rule, unmask(masked, spans))
+    tracker.step(Rule.DIGITS, _restore(masked, spans))
+    return tracker.text, tracker.changes

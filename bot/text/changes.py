@@ -1,0 +1,170 @@
+"""What the clean-up changed, where: the record behind `newsdesk normalize --explain` and the bot's
+"what changed" list.
+
+How: the clean-up is a sequence of named steps (`Rule`), each a function from text to text. To explain
+a text, a `Tracker` runs beside them: after each step it compares the text before and after, line by
+line (every step keeps the lines), with `difflib`, widens each difference to whole words, and maps
+its position back to the input through an offset table that every step updates. The plain clean-up
+does not pay for any of this.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Rule(StrEnum):
+    """One kind of change; `bot.messages` describes each to people under the key `change_<value>`."""
+
+    SOFT_HYPHEN = "soft_hyphen"
+    KASHIDA = "kashida"
+    DOTS = "dots"
+    EZAFE = "ezafe"
+    LETTERS = "letters"
+    HALF_SPACE_TIDY = "half_space_tidy"
+    PUNCTUATION = "punctuation"
+    SPACING = "spacing"
+    BRACKETS = "brackets"
+    HALF_SPACE = "half_space"
+    DIGITS = "digits"
+    LOST_BULLET = "lost_bullet"
+    QUESTION_MARK = "question_mark"
+    FOREIGN_SIGNATURE = "foreign_signature"
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One change: its rule, where it is in the input (`start`..`end`), and the words before and after.
+
+    `doubtful` marks a change the editor should check (a `?` taken for a lost bullet that may have been
+    a question mark)."""
+
+    rule: Rule
+    start: int
+    end: int
+    before: str
+    after: str
+    doubtful: bool = False
+
+
+_MAX_CONTEXT = 30  # characters of the surrounding word shown on each side of a change
+
+
+def _widen(old: str, new: str, i1: int, i2: int, j1: int, j2: int) -> tuple[int, int, int, int]:
+    """Widen a difference to the whole words around it (the text around it is equal in both)."""
+    reach = 0
+    while (
+        i1 > 0
+        and j1 > 0
+        and reach < _MAX_CONTEXT
+        and not old[i1 - 1].isspace()
+        and old[i1 - 1] == new[j1 - 1]
+    ):
+        i1, j1, reach = i1 - 1, j1 - 1, reach + 1
+    reach = 0
+    while (
+        i2 < len(old)
+        and j2 < len(new)
+        and reach < _MAX_CONTEXT
+        and not old[i2].isspace()
+        and old[i2] == new[j2]
+    ):
+        i2, j2, reach = i2 + 1, j2 + 1, reach + 1
+    return i1, i2, j1, j2
+
+
+def diff_regions(old: str, new: str) -> tuple[list[tuple[int, int, int, int]], list[int]]:
+    """The changed regions of `old` → `new`, widened to words and merged, as (i1, i2, j1, j2); and for
+    every position of `new` (plus its end) the position of `old` it comes from."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    regions: list[tuple[int, int, int, int]] = []
+    origin: list[int] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            origin.extend(range(i1, i2))
+            continue
+        origin.extend([i1] * (j2 - j1))
+        wide = _widen(old, new, i1, i2, j1, j2)
+        if regions and wide[0] <= regions[-1][1]:
+            last = regions[-1]
+            wide = (
+                min(last[0], wide[0]),
+                max(last[1], wide[1]),
+                min(last[2], wide[2]),
+                max(last[3], wide[3]),
+            )
+            regions[-1] = wide
+        else:
+            regions.append(wide)
+    origin.append(len(old))
+    return regions, origin
+
+
+class Tracker:
+    """Follows a text through the clean-up, recording each step's changes at input positions."""
+
+    def __init__(self, text: str, origin: list[int] | None = None) -> None:
+        self.text = text
+        self.origin = origin if origin is not None else list(range(len(text) + 1))
+        self.changes: list[Change] = []
+
+    def step(self, rule: Rule, new: str) -> None:
+        """Record what turning the current text into `new` changed, under `rule`."""
+        old = self.text
+        if new == old:
+            return
+        old_lines, new_lines = old.split("\n"), new.split("\n")
+        if len(old_lines) != len(new_lines):
+            old_lines, new_lines = [old], [new]
+        origin: list[int] = []
+        old_at = new_at = 0
+        for old_line, new_line in zip(old_lines, new_lines, strict=True):
+            if old_line == new_line:
+                origin.extend(self.origin[old_at : old_at + len(old_line) + 1])
+            else:
+                regions, line_origin = diff_regions(old_line, new_line)
+                for i1, i2, j1, j2 in regions:
+                    self.changes.append(
+                        Change(
+                            rule,
+                            self.origin[old_at + i1],
+                            self.origin[old_at + i2],
+                            old_line[i1:i2],
+                            new_line[j1:j2],
+                        )
+                    )
+                origin.extend(self.origin[old_at + i] for i in line_origin)
+            old_at += len(old_line) + 1
+            new_at += len(new_line) + 1
+        self.text = new
+        self.origin = [*origin[: len(new)], self.origin[len(old)]]
+
+    def add(self, change: Change) -> None:
+        self.changes.append(change)
+
+
+def line_and_column(text: str, offset: int) -> tuple[int, int]:
+    """1-based line and column of `offset` in `text`, lines counted as `str.splitlines` counts them."""
+    line, start = 1, 0
+    for piece in text.splitlines(keepends=True):
+        if offset < start + len(piece):
+            break
+        start += len(piece)
+        line += 1
+    return line, offset - start + 1
+
+
+def change_to_json(change: Change, text: str) -> dict[str, object]:
+    """A change as `newsdesk format --json` lists it (positions in the input `text`)."""
+    line, column = line_and_column(text, change.start)
+    return {
+        "rule": str(change.rule),
+        "offset": change.start,
+        "line": line,
+        "column": column,
+        "before": change.before,
+        "after": change.after,
+        "doubtful": change.doubtful,
+    }
