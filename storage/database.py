@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
@@ -29,14 +30,17 @@ from pathlib import Path
 from typing import Literal, Self
 
 import aiosqlite
+from tqdm import tqdm
 
-from bot.text.analyze import Snippet, make_snippet
+from bot.text.analyze import ANALYZER_VERSION, Snippet, make_snippet
 from bot.text.query import parse_query
 from bot.workers import worker_pool
 from storage.migrations import MIGRATIONS
-from storage.search import IndexEntry, SearchIndex, SearchReader, search_key
+from storage.search import REINDEX_BATCH, IndexEntry, SearchIndex, SearchReader, index_texts_batch, search_key
 
 type SearchIn = Literal["thread", "process", "caller"]
+log = logging.getLogger(__name__)
+REINDEX_WORKER_MIN = 20_000  # a re-index of fewer articles is not worth starting a process
 SEARCH_LOG_SECONDS = 2.0
 SEARCH_LOG_BATCH = 500
 STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "cancelled")
@@ -169,6 +173,7 @@ class Database:
         self._search_log: list[tuple] = []
         self._search_log_writer: asyncio.Task | None = None  # the timer that writes what waits
         self._search_log_flushes: set[asyncio.Task] = set()  # batches being written now
+        self._reindexing: asyncio.Task | None = None  # the search index being built for a new analyzer
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -205,6 +210,10 @@ class Database:
         search); closing twice is fine."""
         if self._search_log_writer is not None:
             self._search_log_writer.cancel()
+        if self._reindexing is not None:  # its progress is kept: the next start resumes it
+            self._reindexing.cancel()
+            with suppress(asyncio.CancelledError, ValueError):
+                await self._reindexing
         with suppress(ValueError):  # the connection was closed before
             await asyncio.gather(*self._search_log_flushes)
             await self._flush_search_log()
@@ -257,11 +266,15 @@ class Database:
                 await conn.execute(f"PRAGMA user_version = {number}")
         if await self._index.needs_rebuild():
             async with self._transaction() as conn:
-                cursor = await conn.execute(
-                    f"SELECT search_key, title, body FROM articles WHERE {_LIVE} AND search_key IS NOT NULL"
+                archived = await conn.execute_fetchall(
+                    "SELECT 1 FROM articles WHERE search_key IS NOT NULL LIMIT 1"
                 )
-                await self._index.rebuild(cursor)  # type: ignore[arg-type]
-            await self.merge_search_index()
+                if not archived and await self._index.reindex_cursor() is None:
+                    await self._index.set_version()  # nothing to index again
+        if await self._index.needs_rebuild():
+            # A new analyzer: the archive is indexed again in the background while the old index
+            # keeps answering (a million articles take minutes); a restart resumes where it stopped.
+            self._reindexing = asyncio.create_task(self.reindex_search())
         if await self._index.docs_pending():
             async with self._transaction() as conn:
                 cursor = await conn.execute(
@@ -540,6 +553,70 @@ class Database:
         except BrokenProcessPool:  # the search process died (killed, out of memory): start another
             self._searcher = self._new_searcher()
             return await loop.run_in_executor(self._searcher, _search, *args)
+
+    async def reindex_search(self, *, progress: bool | None = None) -> None:
+        """Index the archive again with this analyzer version, in batches of REINDEX_BATCH articles in
+        key order, each analyzed outside the write lock (in a worker process for a big archive) and
+        stored in a transaction of its own, with a progress bar on stderr (`progress=None`: when it
+        is a terminal). Searches keep reading the old index until the new one takes its place."""
+        async with self._transaction():
+            cursor = await self._index.start_reindex()
+        total = await self._index.size()
+        pool = worker_pool() if total >= REINDEX_WORKER_MIN else None
+        log.info("re-indexing %d articles for search analyzer %d", total, ANALYZER_VERSION)
+        bar = tqdm(total=total, unit=" articles", desc="search re-index",
+                   disable=None if progress is None else not progress)  # fmt: skip
+        try:
+            while True:
+                rows = await self._reindex_rows(cursor)
+                texts = [(title, body) for _, title, body in rows]
+                if pool is not None:
+                    loop = asyncio.get_running_loop()
+                    analyzed = await loop.run_in_executor(pool, index_texts_batch, texts)
+                else:
+                    analyzed = index_texts_batch(texts)
+                done = {row[0]: (row[1], row[2], text) for row, text in zip(rows, analyzed, strict=True)}
+                async with self._transaction():
+                    now_at = await self._index.reindex_cursor()
+                    if now_at is None:  # another process (a CLI import beside the bot) finished it
+                        return
+                    if now_at != cursor:  # or went on: carry on from where it is
+                        cursor = now_at
+                        continue
+                    if not rows:
+                        await self._index.finish_reindex()
+                        break
+                    # Rows as they are now: published, edited or deleted since they were read.
+                    entries = []
+                    for key, title, body in await self._reindex_rows(cursor, rows[-1][0]):
+                        old = done.get(key)
+                        if old is not None and old[:2] == (title, body):
+                            entries.append(IndexEntry.from_texts(key, *old[2]))
+                        else:
+                            entries.append(IndexEntry.build(key, title, body))
+                    cursor = rows[-1][0]
+                    await self._index.add_next(entries, cursor)
+                bar.update(len(rows))
+        finally:
+            bar.close()
+            if pool is not None:
+                pool.shutdown(cancel_futures=True)
+        log.info("search re-index done")
+        await self.merge_search_index()
+
+    async def wait_for_reindex(self) -> None:
+        """Wait until the re-index started at open (if any) is done."""
+        if self._reindexing is not None:
+            await asyncio.shield(self._reindexing)
+
+    async def _reindex_rows(self, after: int, up_to: int | None = None) -> list[tuple[int, str, str]]:
+        """Live articles with keys after `after`: up to `up_to`, or the next REINDEX_BATCH."""
+        if up_to is None:
+            where, order, params = "search_key > ?", " ORDER BY search_key LIMIT ?", (after, REINDEX_BATCH)
+        else:
+            where, order, params = "search_key > ? AND search_key <= ?", "", (after, up_to)
+        sql = f"SELECT search_key, title, body FROM articles WHERE {where} AND {_LIVE_ROW}{order}"
+        return await self._conn.execute_fetchall(sql, params)  # type: ignore[return-value]
 
     def log_search(
         self, query: str, *, results: int, partial: bool, ms: float, kind: str = "search",

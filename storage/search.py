@@ -115,8 +115,29 @@ class Ranked:
     match_terms: frozenset[str] = frozenset()
 
 
+NEXT = "_next"  # suffix of the tables a new analyzer's index is built in, beside the live ones
+REINDEX_BATCH = 500  # articles per re-index transaction (~0.1 s of SQL: a running bot gets turns)
+
+
+def _index_tables(suffix: str) -> list[str]:
+    """The statements that create an empty index (as migrations 1–3 did for the live one)."""
+    return [
+        f"CREATE VIRTUAL TABLE search_index{suffix} USING fts5(title, body, content='', tokenize='ascii')",
+        f"INSERT INTO search_index{suffix} (search_index{suffix}, rank) VALUES ('hashsize', 67108864)",
+        f"INSERT INTO search_index{suffix} (search_index{suffix}, rank) VALUES ('pgsz', 4000)",
+        f"CREATE TABLE search_terms{suffix} (term TEXT PRIMARY KEY, df INTEGER NOT NULL) WITHOUT ROWID",
+        f"CREATE TABLE search_docs{suffix} (key INTEGER PRIMARY KEY, length INTEGER NOT NULL,"
+        " title TEXT NOT NULL)",
+    ]
+
+
 class SearchIndex:
-    """The FTS5 index and its term statistics; all writes run inside the caller's transaction."""
+    """The FTS5 index and its term statistics; all writes run inside the caller's transaction.
+
+    Re-indexing for a new analyzer (see `Database.reindex_search`) builds a second index in the NEXT
+    tables, in key order, while the live one keeps answering; `search_meta.reindex_cursor` says how far
+    it got. Meanwhile every write goes to the live index, and to the next one too when its key is
+    already passed; when the walk ends, the next index replaces the live one in one transaction."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
@@ -126,41 +147,106 @@ class SearchIndex:
         the entries' terms, saves counting them again."""
         if not entries:
             return
-        await self._conn.executemany(
-            "INSERT INTO search_index (rowid, title, body) VALUES (?, ?, ?)",
-            [(e.key, e.title_terms, e.body_terms) for e in entries],
-        )
-        await self._conn.executemany(
-            "INSERT INTO search_docs (key, length, title) VALUES (?, ?, ?)",
-            [(e.key, e.length, e.title_terms) for e in entries],
-        )
-        await self._change_stats(entries, +1, df)
+        await self._add(entries, "", df)
+        cursor = await self.reindex_cursor()
+        if cursor is not None:
+            await self._add([e for e in entries if e.key <= cursor], NEXT)
 
-    async def remove(self, entries: Sequence[IndexEntry]) -> None:
-        """Take articles out of the index; entries must be built from the text that was indexed."""
+    async def add_next(self, entries: Sequence[IndexEntry], cursor: int) -> None:
+        """Re-indexing: add a batch to the next index and move the cursor to `cursor`."""
+        await self._add(entries, NEXT)
+        await self._conn.execute(
+            "UPDATE search_meta SET value = ? WHERE key = 'reindex_cursor'", (str(cursor),)
+        )
+
+    async def _add(self, entries: Sequence[IndexEntry], suffix: str, df: Counter[str] | None = None) -> None:
         if not entries:
             return
         await self._conn.executemany(
-            "INSERT INTO search_index (search_index, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+            f"INSERT INTO search_index{suffix} (rowid, title, body) VALUES (?, ?, ?)",
             [(e.key, e.title_terms, e.body_terms) for e in entries],
         )
-        await self._conn.executemany("DELETE FROM search_docs WHERE key = ?", [(e.key,) for e in entries])
-        await self._change_stats(entries, -1)
+        await self._conn.executemany(
+            f"INSERT INTO search_docs{suffix} (key, length, title) VALUES (?, ?, ?)",
+            [(e.key, e.length, e.title_terms) for e in entries],
+        )
+        await self._change_stats(entries, +1, suffix, df)
+
+    async def remove(self, entries: Sequence[IndexEntry]) -> None:
+        """Take articles out of the index; entries must be built from the text that was indexed.
+
+        While a re-index runs, the live index was built by the previous analyzer, so terms it gave
+        and this one does not stay behind until the swap; a search joins its hits to the live
+        articles, so a deleted article is not shown."""
+        if not entries:
+            return
+        await self._remove(entries, "")
+        cursor = await self.reindex_cursor()
+        if cursor is not None:
+            await self._remove([e for e in entries if e.key <= cursor], NEXT)
+
+    async def _remove(self, entries: Sequence[IndexEntry], suffix: str) -> None:
+        if not entries:
+            return
+        await self._conn.executemany(
+            f"INSERT INTO search_index{suffix} (search_index{suffix}, rowid, title, body)"
+            " VALUES ('delete', ?, ?, ?)",
+            [(e.key, e.title_terms, e.body_terms) for e in entries],
+        )
+        await self._conn.executemany(
+            f"DELETE FROM search_docs{suffix} WHERE key = ?", [(e.key,) for e in entries]
+        )
+        await self._change_stats(entries, -1, suffix)
 
     async def _change_stats(
-        self, entries: Sequence[IndexEntry], sign: int, df: Counter[str] | None = None
+        self, entries: Sequence[IndexEntry], sign: int, suffix: str, df: Counter[str] | None = None
     ) -> None:
         if df is None:
             df = Counter(chain.from_iterable(e.terms for e in entries))
         await self._conn.executemany(
-            "INSERT INTO search_terms (term, df) VALUES (?, ?)"
+            f"INSERT INTO search_terms{suffix} (term, df) VALUES (?, ?)"
             " ON CONFLICT (term) DO UPDATE SET df = df + excluded.df",
             [(t, sign * n) for t, n in df.items() if n > 0],
         )
         await self._conn.execute(
-            "INSERT INTO search_meta (key, value) VALUES ('docs', ?)"
+            "INSERT INTO search_meta (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = CAST(value AS INTEGER) + excluded.value",
-            (sign * len(entries),),
+            (f"docs{suffix}", sign * len(entries)),
+        )
+
+    async def reindex_cursor(self) -> int | None:
+        """The last key the running re-index has passed (-1 before the first), or None if none runs."""
+        rows = await self._conn.execute_fetchall("SELECT value FROM search_meta WHERE key = 'reindex_cursor'")
+        return int(rows[0][0]) if rows else None
+
+    async def start_reindex(self) -> int:
+        """Create the next index (unless a re-index stopped half-way is resumed); its cursor."""
+        cursor = await self.reindex_cursor()
+        if cursor is not None:
+            return cursor
+        for statement in ["DROP TABLE IF EXISTS search_index_next", "DROP TABLE IF EXISTS search_terms_next",
+                          "DROP TABLE IF EXISTS search_docs_next", *_index_tables(NEXT)]:  # fmt: skip
+            await self._conn.execute(statement)
+        await self._conn.execute("DELETE FROM search_meta WHERE key = 'docs_next'")
+        await self._conn.execute("INSERT INTO search_meta (key, value) VALUES ('reindex_cursor', '-1')")
+        return -1
+
+    async def finish_reindex(self) -> None:
+        """Put the next index in the live one's place, built by this analyzer version."""
+        for table in ("search_index", "search_terms", "search_docs"):
+            await self._conn.execute(f"DROP TABLE {table}")
+            await self._conn.execute(f"ALTER TABLE {table}{NEXT} RENAME TO {table}")
+        await self._conn.execute(
+            "DELETE FROM search_meta WHERE key IN ('docs', 'reindex_cursor', 'docs_pending')"
+        )
+        await self._conn.execute("UPDATE search_meta SET key = 'docs' WHERE key = 'docs_next'")
+        await self.set_version()
+
+    async def set_version(self) -> None:
+        """Record that the index is built by this analyzer version."""
+        await self._conn.execute(
+            "INSERT OR REPLACE INTO search_meta (key, value) VALUES ('analyzer_version', ?)",
+            (str(ANALYZER_VERSION),),
         )
 
     async def size(self) -> int:
@@ -187,25 +273,6 @@ class SearchIndex:
             "SELECT value FROM search_meta WHERE key = 'analyzer_version'"
         )
         return not rows or rows[0][0] != str(ANALYZER_VERSION)
-
-    async def rebuild(self, articles: AsyncIterable[tuple[int, str, str]]) -> None:
-        """Drop the whole index and index (key, title, body) again with the current analyzer; the
-        articles are streamed (a million of them do not fit in memory at once)."""
-        await self._conn.execute("INSERT INTO search_index (search_index) VALUES ('delete-all')")
-        await self._conn.execute("DELETE FROM search_terms")
-        await self._conn.execute("DELETE FROM search_docs")
-        await self._conn.execute("DELETE FROM search_meta WHERE key IN ('docs', 'docs_pending')")
-        batch: list[IndexEntry] = []
-        async for key, title, body in articles:
-            batch.append(IndexEntry.build(key, title, body))
-            if len(batch) >= 2000:
-                await self.add(batch)
-                batch = []
-        await self.add(batch)
-        await self._conn.execute(
-            "INSERT OR REPLACE INTO search_meta (key, value) VALUES ('analyzer_version', ?)",
-            (str(ANALYZER_VERSION),),
-        )
 
     async def docs_pending(self) -> bool:
         """True while `search_docs` still has to be filled for an index built before it existed."""

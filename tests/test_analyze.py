@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text.analyze import _may_give, analyze, analyzed_text, make_snippet, term
+from bot.text import analyze as analyze_module
+from bot.text.analyze import _may_give, analyze, analyzed_text, hashtag_term, make_snippet, term
 
 # Each group: spellings that must give the same terms.
 SAME_TERMS = [
@@ -29,6 +32,36 @@ SAME_TERMS = [
     ["مسئولان", "مسئول"],
     ["OpenAI", "openai", "OPENAI"],
     ["خانه‌ی", "خانه"],
+    # compounds and names written apart, with a half-space or glued, with a suffix too
+    ["کتاب خانه‌ها", "کتابخانه‌ها", "کتاب‌خانه‌ها", "کتابخانهها", "کتابخانه", "کتاب خانه"],
+    ["راه آهن", "راه‌آهن", "راهآهن", "راه آهن‌ها", "راه‌آهن‌های"],
+    ["پیش بینی‌ها", "پیش‌بینی", "پیش بینی"],
+    ["حسن‌پور", "حسنپور"],
+    ["علی‌زاده", "علیزاده"],
+    ["اسلام‌آباد", "اسلامآباد"],
+    ["احمدی‌نژاد", "احمدینژاد"],
+    # broken plurals meet their singular
+    ["خبر", "اخبار", "خبرها"],
+    ["منطقه", "مناطق", "منطقه‌ها"],
+    ["مسئله", "مسائل", "مسایل"],
+    ["مدرسه", "مدارس"],
+    ["عضو", "اعضا", "اعضاء"],
+    ["رأی", "آرا", "آراء"],
+    ["قانون", "قوانین"],
+    ["شهید", "شهدا"],
+    # presentation forms and other compatibility letters (text copied from PDFs)
+    ["مدرسه", "ﻣﺪﺭﺳﻪ"],
+    ["لاله", "ﻻﻟﻪ"],
+    ["کتاب", "ﻛﺘﺎﺏ"],
+    ["ABC", "ＡＢＣ"],
+]
+
+# A name written apart, in a query, asks for the whole name (which its other spellings give).
+NAMES_APART = [
+    ("حسن پور", "حسن‌پور"),
+    ("علی زاده", "علیزاده"),
+    ("اسلام آباد", "اسلام‌آباد"),
+    ("احمدی نژاد", "احمدی‌نژاد"),
 ]
 
 # Different words that a careless stemmer merges: they must stay different.
@@ -50,6 +83,33 @@ def test_spellings_meet(spellings):
     assert expected, spellings[0]
     for spelling in spellings[1:]:
         assert analyze(spelling) == expected, spelling
+
+
+@pytest.mark.parametrize(("apart", "joined"), NAMES_APART)
+def test_names_written_apart_meet_at_query_time_and_keep_their_first_word_in_articles(apart, joined):
+    assert analyze(apart, for_query=True) == analyze(joined) == analyze(joined, for_query=True)
+    head = analyze(apart.split()[0])
+    assert analyze(apart) == head + analyze(joined)  # `تهران زاده شد` is still about Tehran
+
+
+def test_broken_plural_table_is_big_and_every_pair_meets():
+    from bot.text.analyze import PLURALS_FILE, _broken_plurals
+
+    lines = [
+        line.split("\t")
+        for line in (Path(analyze_module.__file__).with_name(PLURALS_FILE)).read_text("utf-8").splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert len(lines) >= 300 and len(_broken_plurals()) == len(lines)
+    for singular, plural in lines:
+        assert analyze(plural) == analyze(singular), (singular, plural)
+
+
+def test_hashtags_give_a_term_of_their_own_and_their_words():
+    tag = analyze("#انتخابات_مجلس")
+    assert tag[:2] == ["انتخابات", "مجلس"] and tag[2] == hashtag_term("انتخابات_مجلس")
+    assert hashtag_term("#انتخابات‌مجلس") == hashtag_term("انتخابات_مجلس")
+    assert analyze("site.com/page#top &#39;") == analyze("site.com/page top 39")
 
 
 @pytest.mark.parametrize(("word", "other"), DIFFERENT)

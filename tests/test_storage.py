@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.text.analyze import ANALYZER_VERSION
 from storage.database import Database, ImportRecord
 from storage.migrations import MIGRATIONS
 
@@ -230,7 +231,70 @@ async def test_index_is_rebuilt_when_the_analyzer_changes(tmp_path):
         "INSERT INTO search_index (search_index) VALUES ('delete-all')",
     )
     async with Database.open(path) as db:
+        await db.wait_for_reindex()
         assert len((await db.search("پروژه")).hits) == 1
+
+
+async def test_a_new_analyzer_reindexes_in_the_background_while_search_and_writes_go_on(
+    tmp_path, monkeypatch
+):
+    """An archive indexed by an older analyzer keeps answering from its old index while the new one is
+    built a batch at a time; posts published, edited and deleted meanwhile end up right in the new one."""
+    monkeypatch.setattr("storage.database.REINDEX_BATCH", 2)
+    path = tmp_path / "news.sqlite3"
+    async with Database.open(path) as db:
+        ids = [await _published(db, f"خبر شماره {n} واژه{n}", "ﻣﺪﺭﺳﻪ", message_ids=(n,)) for n in range(1, 9)]
+    # The old analyzer did not fold presentation forms: its index holds them as written.
+    _change_behind_its_back(
+        path,
+        "UPDATE search_meta SET value = '1' WHERE key = 'analyzer_version'",
+        "INSERT INTO search_index (search_index) VALUES ('delete-all')",
+        "INSERT INTO search_index (rowid, title, body) SELECT search_key, title, 'ﻣﺪﺭﺳﻪ' FROM articles",
+    )
+    async with Database.open(path) as db:
+        assert db._reindexing is not None
+        assert len((await db.search("واژه1")).hits) == 1  # answered from the old index meanwhile
+        await db.update_published_content(ids[0], "فولاد مبارکه", "ﻣﺪﺭﺳﻪ", [])
+        await db.mark_deleted(ids[7])
+        await asyncio.sleep(0.05)
+        await db.update_published_content(ids[1], "پتروشیمی", "ﻣﺪﺭﺳﻪ", [])
+        later = await _published(db, "خبر تازه واژه9", "ﻣﺪﺭﺳﻪ", message_ids=(9,))
+        await db.wait_for_reindex()
+        assert {hit.article_id for hit in (await db.search("مدرسه", limit=20)).hits} == {*ids[:7], later}
+        assert [h.article_id for h in (await db.search("فولاد")).hits] == [ids[0]]
+        assert [h.article_id for h in (await db.search("پتروشیمی")).hits] == [ids[1]]
+        assert not (await db.search("واژه8")).hits and not (await db.search("واژه1")).hits
+        assert [h.article_id for h in (await db.search("واژه9")).hits] == [later]
+    conn = sqlite3.connect(path)
+    meta = dict(conn.execute("SELECT key, value FROM search_meta").fetchall())
+    assert meta["analyzer_version"] == str(ANALYZER_VERSION) and meta["docs"] == "8"
+    assert "reindex_cursor" not in meta
+    assert not conn.execute("SELECT name FROM sqlite_master WHERE name LIKE '%_next%'").fetchall()
+    assert conn.execute("SELECT count(*) FROM search_docs").fetchone()[0] == 8
+    conn.execute("INSERT INTO search_index (search_index) VALUES ('integrity-check')")
+    conn.close()
+
+
+async def test_a_reindex_stopped_half_way_resumes(tmp_path, monkeypatch):
+    monkeypatch.setattr("storage.database.REINDEX_BATCH", 1)
+    path = tmp_path / "news.sqlite3"
+    async with Database.open(path) as db:
+        for n in range(1, 6):
+            await _published(db, f"خبر واژه{n}", "متن", message_ids=(n,))
+    _change_behind_its_back(path, "UPDATE search_meta SET value = '1' WHERE key = 'analyzer_version'")
+    async with Database.open(path) as db:
+        while await db._index.reindex_cursor() in (None, -1):  # stop it after a batch or two
+            await asyncio.sleep(0.001)
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM search_meta WHERE key = 'reindex_cursor'").fetchone()
+    conn.close()
+    async with Database.open(path) as db:
+        await db.wait_for_reindex()
+        for n in range(1, 6):
+            assert len((await db.search(f"واژه{n}")).hits) == 1
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT value FROM search_meta WHERE key = 'docs'").fetchone() == ("5",)
+    conn.close()
 
 
 async def test_search_docs_follow_the_index(db, tmp_path):

@@ -18,17 +18,19 @@ matching, and that is shared through `fix_word`.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, compress, count
 from operator import itemgetter, not_, sub
+from pathlib import Path
 
 from bot.text.halfspace import fix_word, join_pair
 from bot.text.lexicon import word_count, word_tags
 from bot.text.lexicon import words as lexicon_words
 
 # Bump whenever `term()` can give a different answer for some word: the index is rebuilt at start-up.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 ZWNJ = "\u200c"
 MAX_TERM_CHARS = 48
@@ -47,6 +49,23 @@ _NORMALIZE = str.maketrans(
     }
 )  # fmt: skip
 _FOLD = str.maketrans({"ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ی"})
+
+
+def _compatibility_letters() -> dict[int, str]:
+    """NFKC for the Arabic presentation forms (`ﻣﺪﺭﺳﻪ` copied from a PDF → `مدرسه`, `ﻻ` → `لا`), fullwidth
+    ASCII and a few stray Arabic-script letters; NFKC is not run on other text, where it would change
+    what a reader typed (`½`, `ﬁ`, superscripts)."""
+    ranges = [*range(0xFB50, 0xFE00), *range(0xFE70, 0xFEFF), *range(0xFF01, 0xFF5F)]
+    found = {}
+    for code in ranges:
+        folded = unicodedata.normalize("NFKC", chr(code))
+        if folded != chr(code):
+            found[code] = folded.translate(_NORMALIZE)
+    found.update({ord("ھ"): "ه", ord("ۃ"): "ه", ord("ۂ"): "ه", ord("ٶ"): "ؤ", ord("ٸ"): "ئ"})
+    return found
+
+
+_NORMALIZE = str.maketrans({**_compatibility_letters(), **_NORMALIZE})
 
 # A word: letters/digits, possibly joined by ZWNJ (`پروژه‌های` is one word with two parts).
 _WORD = re.compile(r"[^\W_]+(?:\u200c+[^\W_]+)*")
@@ -70,10 +89,20 @@ def _lexicon() -> frozenset[str]:
     return lexicon_words()
 
 
+# Words that end a name or a place name and are written apart, with a half-space or glued (`حسن پور`,
+# `حسن‌پور`, `حسنپور`; `اسلام آباد`; `علی زاده`): written apart, they are joined to the word before.
+NAME_TAILS = ("پور", "زاده", "آباد", "نژاد", "وند")
+# Marks a hashtag's index term (`#انتخابات_مجلس` → `ـانتخاباتمجلس`). Tatweel is removed from all text
+# before analysis, so no word's term can start with it, and FTS5's ascii tokenizer keeps it in a token.
+HASHTAG_MARK = "\u0640"
+PLURALS_FILE = "broken_plurals.tsv"
+
+
 @cache
 def _compounds() -> dict[str, dict[str, str]]:
-    """First part → {second part: term of the whole} for the two-part lexicon compounds that the
-    formatter's `join_pair` joins when written apart (`پیش` → {`بینی`: `پیشبینی`, …}).
+    """First part → {term of the second part: term of the whole} for the two-part lexicon compounds
+    that the formatter's `join_pair` joins when written apart (`پیش` → {`بینی`: `پیشبینی`, …}).
+    Keyed by the second part's term, so a suffix on it (`کتاب خانه‌ها`) does not keep them apart.
 
     Asked once per lexicon compound at start-up, so analysis only looks pairs up in dicts."""
     found: dict[str, dict[str, str]] = {}
@@ -82,9 +111,15 @@ def _compounds() -> dict[str, dict[str, str]]:
             head, tail = (part.translate(_NORMALIZE) for part in word.split(ZWNJ))
             joined = join_pair(head, tail)
             whole = term(joined) if joined else None
-            if whole:
-                found.setdefault(head, {})[tail] = whole
+            tail_term = term(tail)
+            if whole and tail_term:
+                found.setdefault(head, {})[tail_term] = whole
     return found
+
+
+@cache
+def _name_tails() -> frozenset[str]:
+    return frozenset(t for t in map(term, NAME_TAILS) if t)
 
 
 def _is_attested(word: str) -> bool:
@@ -105,12 +140,11 @@ def _strip_joined_ending(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=1 << 18)
-def term(word: str) -> str | None:
-    """The index term of one normalized word (see `words()`), or None for a pure inflection part."""
+def _base_term(word: str) -> str | None:
+    """`term` before the broken-plural table."""
     parts = (word if ZWNJ in word else fix_word(word)).split(ZWNJ)
     parts = [p for p in parts if p]
-    if len(parts) == 1 and (parts[0] in _SUFFIX_PARTS or parts[0] in _PREFIX_PARTS):
+    if not parts or (len(parts) == 1 and (parts[0] in _SUFFIX_PARTS or parts[0] in _PREFIX_PARTS)):
         return None
     while len(parts) > 1 and parts[0] in _PREFIX_PARTS:
         parts.pop(0)
@@ -121,23 +155,64 @@ def term(word: str) -> str | None:
         joined = joined.lstrip("0") or "0"
     else:
         joined = _strip_joined_ending(joined)
+        if joined.endswith("اء") and len(joined) > 2:  # اعضاء / اعضا, انشاء / انشا
+            joined = joined[:-1]
     return joined.translate(_FOLD).lower()[:MAX_TERM_CHARS]
 
 
-# What a whitespace-separated piece of text contributes: (its terms joined by spaces, its terms, the
-# word it starts with, and — if its last word can begin a compound written apart — that compound's
-# {second part: term}). The edge words are None when punctuation separates them from the next piece.
-type _Chunk = tuple[str, tuple[str, ...], str | None, dict[str, str] | None]
+@cache
+def _broken_plurals() -> dict[str, str]:
+    """Plural term → singular term, from the project's table (PLURALS_FILE, next to this module)."""
+    table: dict[str, str] = {}
+    text = Path(__file__).with_name(PLURALS_FILE).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            singular, plural = (_base_term(w.translate(_NORMALIZE)) for w in line.split("\t"))
+            if singular and plural and singular != plural:
+                table[plural] = singular
+    return table
+
+
+@cache
+def _plurals_of() -> dict[str, tuple[str, ...]]:
+    """Singular term → the plural terms that mean it (for snippets, which look for a term's letters)."""
+    found: dict[str, list[str]] = {}
+    for plural, singular in _broken_plurals().items():
+        found.setdefault(singular, []).append(plural)
+    return {singular: tuple(plurals) for singular, plurals in found.items()}
+
+
+@lru_cache(maxsize=1 << 18)
+def term(word: str) -> str | None:
+    """The index term of one normalized word (see `words()`), or None for a pure inflection part."""
+    base = _base_term(word)
+    return _broken_plurals().get(base, base) if base else None
+
+
+def hashtag_term(tag: str) -> str | None:
+    """The index term of a hashtag (`#انتخابات_مجلس`, its `#` optional): HASHTAG_MARK and its words'
+    terms run together, so `#انتخابات_مجلس` and `#انتخابات‌مجلس` meet; None when it has no word."""
+    words = _WORD.findall(tag.translate(_NORMALIZE))
+    joined = "".join(t for t in map(term, words) if t)
+    return (HASHTAG_MARK + joined)[:MAX_TERM_CHARS] if joined else None
+
+
+# What a whitespace-separated piece of text contributes: its terms joined by spaces, its terms, the
+# word it starts with, the compounds its last word can begin ({second part's term: term of the whole}),
+# that last word, and whether it starts with a name tail (`پور`). The edge words are None when
+# punctuation separates them from the next piece, or when they have no term.
+type _Chunk = tuple[str, tuple[str, ...], str | None, dict[str, str] | None, str | None, bool]
 _TEXT = itemgetter(0)
 _TERMS = itemgetter(1)
 _TAILS = itemgetter(3)
+_STARTS_NAME_TAIL = itemgetter(5)
 _CHUNK_CACHE_SIZE = 1 << 18
 # A plain dict read through `map(dict.get, …)` keeps the per-piece cost in C; lru_cache's bookkeeping
 # costs more than the rest of analysis for a 200-word article. Cleared when full.
 _chunk_cache: dict[str, _Chunk] = {}
 
 
-_NO_TERMS: _Chunk = ("", (), None, None)
+_NO_TERMS: _Chunk = ("", (), None, None, None, False)
 
 
 # Pieces a snippet passed over unanalyzed once: met again, they are analyzed and cached, so a
@@ -169,7 +244,8 @@ def _chunks(pieces: list[str], words: frozenset[str] | None = None) -> list[_Chu
 
 # A piece folded as the analysis folds its words, and without ZWNJ: each term of a piece is a substring
 # of it (parts are dropped only from a word's ends before the rest is joined), but where letters
-# repeated three times are squeezed, and for the ه an ending like گان gives back (نمایندگان → نماینده).
+# repeated three times are squeezed, for the ه an ending like گان gives back (نمایندگان → نماینده),
+# for a broken plural (اخبار → خبر), whose letters are looked for instead, and for a hashtag's term.
 _SEARCH_FOLD = str.maketrans(
     {c: (t.translate(_FOLD) if t else t) for c, t in {**_NORMALIZE, **_FOLD, ord(ZWNJ): None}.items()}
 )
@@ -182,7 +258,14 @@ def _may_give(piece: str, words: frozenset[str]) -> bool:
     if _REPEATED.search(letters) or "Σ" in letters:  # Σ: lowercase depends on what follows the word
         return True
     letters = letters.lower()
-    return any(w in letters or (w[-1] == "ه" and w[:-1] + "گان" in letters) for w in words)
+    plurals = _plurals_of()
+    return any(
+        w in letters
+        or (w[-1] == "ه" and w[:-1] + "گان" in letters)
+        or (w in plurals and any(p in letters for p in plurals[w]))
+        or (w[0] == HASHTAG_MARK and "#" in letters)
+        for w in words
+    )
 
 
 @cache
@@ -196,51 +279,89 @@ def _compound_parts() -> dict[str, tuple[str, ...]]:
     return {whole: tuple(halves) for whole, halves in parts.items()}
 
 
+# A hashtag in a piece: `#` not inside a word or a URL (`/page#top`, `&#39;`).
+_HASHTAG = re.compile(r"(?<![\w/&])#([^\W_][\w\u200c]*)")
+
+
+def _name_halves(whole: str) -> tuple[str, ...]:
+    """The parts of a term that may be a name written apart (`حسنپور` → `حسن`, `پور`), else ()."""
+    for tail in _name_tails():
+        if whole.endswith(tail) and len(whole) > len(tail):
+            return whole[: -len(tail)], tail
+    return ()
+
+
 def _chunk(piece: str) -> _Chunk:
     norm = piece.translate(_NORMALIZE)
     found = list(_WORD.finditer(norm))
     terms = tuple(t for t in (term(m.group()) for m in found) if t)
+    if "#" in norm:
+        tags = tuple(t for t in map(hashtag_term, _HASHTAG.findall(norm)) if t)
+        if tags:  # its words count as words, the tag as a term of its own; it joins no neighbour
+            return " ".join(terms + tags), terms + tags, None, None, None, False
     if not found:
-        return "", terms, None, None
-    first = found[0].group() if found[0].start() == 0 else None
-    last = found[-1].group()
-    # Only a last word with a term of its own can be the first part (it is the piece's last term).
-    tails = _compounds().get(last) if found[-1].end() == len(norm) and term(last) else None
-    return " ".join(terms), terms, first, tails
+        return "", terms, None, None, None, False
+    # Edge words take part in joins only with a term of their own (the piece's first or last term).
+    first = found[0].group() if found[0].start() == 0 and term(found[0].group()) else None
+    last = found[-1].group() if found[-1].end() == len(norm) and term(found[-1].group()) else None
+    tails = _compounds().get(last) if last else None
+    starts_name_tail = first is not None and term(first) in _name_tails()
+    return " ".join(terms), terms, first, tails, last, starts_name_tail
 
 
-def analyzed_text(text: str) -> str:
+def _join(a: _Chunk, b: _Chunk) -> str | None:
+    """The term of a compound written apart across two neighbouring pieces (`پیش بینی`, `کتاب خانه‌ها`,
+    `حسن پور`): the term of the same words written with a half-space, or None when they are no
+    compound."""
+    last, first = a[4], b[2]
+    if last is None or first is None:
+        return None
+    if b[5] or (a[3] is not None and term(first) in a[3]):
+        return term(last + ZWNJ + first)
+    return None
+
+
+def _join_points(chunks: list[_Chunk]) -> list[int]:
+    """Indexes i where chunks i and i + 1 may form a compound (most texts have none: this stays in C)."""
+    points = set(compress(count(), map(_TAILS, chunks[:-1])))
+    points.update(j - 1 for j in compress(count(), map(_STARTS_NAME_TAIL, chunks)) if j > 0)
+    return sorted(points)
+
+
+def analyzed_text(text: str, *, for_query: bool = False) -> str:
     """The index terms of `text` separated by spaces (sometimes several), in order.
 
     Text is cut at whitespace and each distinct piece is analyzed once (cached); the pass over the
     pieces stays in C unless two neighbours may form a compound written apart (`پیش بینی`). Any
-    per-character pass over whole articles would cost more than all the rest of an import."""
+    per-character pass over whole articles would cost more than all the rest of an import.
+
+    A name written apart (`حسن پور`) gives the whole (`حسنپور`); in an article its first word's term
+    stays too, as `تهران زاده شد` is about Tehran; a query asks for the whole only, which its glued
+    and half-spaced spellings hold."""
     chunks = _chunks(text.split())
-    joins: list[tuple[int, str]] = []
-    last = len(chunks) - 1
-    for i in compress(count(), map(_TAILS, chunks)):
-        if i < last:
-            whole = chunks[i][3].get(chunks[i + 1][2])  # type: ignore[union-attr, arg-type]
-            if whole is not None and (not joins or joins[-1][0] != i - 1):
-                joins.append((i, whole))
+    joins: list[tuple[int, str, bool]] = []
+    for i in _join_points(chunks):
+        whole = _join(chunks[i], chunks[i + 1])
+        if whole is not None and (not joins or joins[-1][0] != i - 1):
+            joins.append((i, whole, chunks[i + 1][5] and not for_query))
     if not joins:
         return " ".join(map(_TEXT, chunks))
     out: list[str] = []
     start = 0
-    for i, whole in joins:
+    for i, whole, keep_head in joins:
         out.extend(map(_TEXT, chunks[start:i]))
         # The compound's parts are the last term of one piece and the first of the next.
-        out.extend(chunks[i][1][:-1])
+        out.extend(chunks[i][1] if keep_head else chunks[i][1][:-1])
         out.append(whole)
-        out.extend(chunks[i + 1][1][1:] if term(chunks[i + 1][2]) else chunks[i + 1][1])  # type: ignore[arg-type]
+        out.extend(chunks[i + 1][1][1:])
         start = i + 2
     out.extend(map(_TEXT, chunks[start:]))
     return " ".join(out)
 
 
-def analyze(text: str) -> list[str]:
-    """The index terms of `text`, in order (inflection-only words dropped)."""
-    return analyzed_text(text).split()
+def analyze(text: str, *, for_query: bool = False) -> list[str]:
+    """The index terms of `text`, in order (inflection-only words dropped); see `analyzed_text`."""
+    return analyzed_text(text, for_query=for_query).split()
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,8 +416,8 @@ def make_snippet(
         joined: set[int] = set()
         if not (halves or prefixes):  # no matched word is a compound
             return hits, joined
-        for i in compress(count(), map(_TAILS, chunks[:-1])):
-            if matches(chunks[i][3].get(chunks[i + 1][2])):  # type: ignore[union-attr, arg-type]
+        for i in _join_points(chunks):
+            if matches(_join(chunks[i], chunks[i + 1])):
                 hits[i] = hits[i + 1] = True
                 joined.add(i)
         return hits, joined
@@ -307,6 +428,7 @@ def make_snippet(
     words = terms.union(prefixes) if prefixes else terms
     compound_parts = _compound_parts()
     halves = [half for t in terms for half in compound_parts.get(t, ())]
+    halves += [half for t in terms for half in _name_halves(t)]
     if halves:
         words = words.union(halves)
     hits, joined = hits_in(_chunks(pieces, words))
