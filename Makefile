@@ -1,4 +1,5 @@
-# `make run` sets up and runs the bot; `make test` sets up and runs the tests.
+# `make run` sets up and runs the bot (the sandbox while no BOT_TOKEN is configured); `make test` sets up
+# and runs the tests.
 # Python 3.12: from PATH, or from pyenv (PYENV_VERSION=3.12.1) where the shim needs it.
 PYTHON ?= $(shell if python3.12 -c '' 2>/dev/null; then echo python3.12; \
 	elif PYENV_VERSION=3.12.1 python3.12 -c '' 2>/dev/null; then echo "env PYENV_VERSION=3.12.1 python3.12"; \
@@ -14,7 +15,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 run: $(VENV)/.installed
-	$(VENV)/bin/newsdesk run
+	$(VENV)/bin/newsdesk run --sandbox-without-token
 
 test: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

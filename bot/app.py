@@ -17,7 +17,8 @@ import argparse
 import asyncio
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from datetime import datetime
 
 from telegram import BotCommand, BotCommandScopeChat, Update
@@ -205,3 +206,27 @@ def build_application(
     editor.register(application)
     subscriber.register(application)  # after the editor desk: editors' private text is a draft
     return application
+
+
+@asynccontextmanager
+async def polling(application: Application, *, poll_timeout: int = 10) -> AsyncIterator[Application]:
+    """Run `application` by long polling from the running event loop, as `run_polling` does (post_init,
+    post_stop and post_shutdown included), and stop it cleanly on the way out. For hosts that own the
+    loop: the sandbox and the end-to-end tests."""
+    await application.initialize()
+    try:
+        assert application.post_init is not None and application.updater is not None
+        await application.post_init(application)
+        await application.start()
+        await application.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        yield application
+    finally:
+        if application.updater and application.updater.running:
+            await application.updater.stop()
+        if application.running:
+            await application.stop()
+            assert application.post_stop is not None
+            await application.post_stop(application)
+        await application.shutdown()
+        assert application.post_shutdown is not None
+        await application.post_shutdown(application)

@@ -1,4 +1,4 @@
-"""The `newsdesk` command line: format, normalize, import, search, run.
+"""The `newsdesk` command line: format, normalize, import, search, run, sandbox.
 
 The contract (arguments, output formats, exit status 2 for unusable input) is in DESIGN.md; other
 tools rely on it. Each subcommand's work lives in its own module; this file only parses arguments
@@ -10,8 +10,10 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 from bot.inputs import UsageError
+from bot.sandbox import DEFAULT_DATABASE
 
 
 def _format(args: argparse.Namespace) -> int:
@@ -39,9 +41,23 @@ def _search(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.sandbox_without_token:
+        from bot.config import load_settings
+
+        if load_settings().bot_token is None:
+            from bot.sandbox.run import cmd_sandbox
+
+            sandbox_args = argparse.Namespace(port=None, db=DEFAULT_DATABASE)
+            return cmd_sandbox(sandbox_args, reason="no BOT_TOKEN is configured")
     from bot.app import cmd_run
 
     return cmd_run(args)
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from bot.sandbox.run import cmd_sandbox
+
+    return cmd_sandbox(args)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,7 +93,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_search)
 
     p = sub.add_parser("run", help="run the bot")
+    p.add_argument(
+        "--sandbox-without-token",
+        action="store_true",
+        help="with no BOT_TOKEN configured, run the sandbox instead of failing (what `make run` does)",
+    )
     p.set_defaults(func=_run)
+
+    p = sub.add_parser("sandbox", help="the bot against a built-in Telegram emulator, with a web page")
+    p.add_argument("--port", type=int, help="the page's port on 127.0.0.1 (default: SANDBOX_PORT, 8080)")
+    p.add_argument(
+        "--db",
+        type=Path,
+        default=DEFAULT_DATABASE,
+        help=f"the sandbox's own SQLite file, made afresh at each start (default {DEFAULT_DATABASE})",
+    )
+    p.set_defaults(func=_sandbox)
     return parser
 
 

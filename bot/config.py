@@ -54,6 +54,7 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret: str | None = None
     log_level: str = "INFO"
+    sandbox_port: int = 8080
 
     @field_validator("bot_token", "channel_id", "webhook_url", "webhook_secret", mode="before")
     @classmethod
@@ -114,6 +115,13 @@ class Settings(BaseSettings):
             if not sep:
                 raise ValueError("must be a range like 23:00-07:00, or empty")
             return (_parse_hhmm(start), _parse_hhmm(end))
+        return value
+
+    @field_validator("sandbox_port")
+    @classmethod
+    def _check_port(cls, value: int) -> int:
+        if not 1 <= value <= 65535:
+            raise ValueError("must be a TCP port, 1 to 65535")
         return value
 
     @field_validator("misfire_grace_minutes", "channel_posts_per_minute")

@@ -9,30 +9,17 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from telegram.ext import Application
 
-from bot.app import build_application, open_database
+from bot.app import build_application, open_database, polling
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
 from bot.config import Settings
+from bot.sandbox.clock import MovableClock
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID
-
-
-class MovableClock:
-    """Real time plus an offset a test can move forward ("time passes")."""
-
-    def __init__(self) -> None:
-        self.offset = timedelta()
-
-    def __call__(self) -> datetime:
-        return datetime.now(UTC) + self.offset
-
-    def advance(self, delta: timedelta) -> None:
-        self.offset += delta
 
 
 @dataclass
@@ -91,20 +78,5 @@ async def running_desk(server: BotApiServer, database_path: Path, **overrides: o
     db = await open_database(settings)  # as `newsdesk run` does: searches in a process of their own
     clock = MovableClock()
     application = build_application(settings, db, clock=clock)
-    await application.initialize()
-    try:
-        assert application.post_init is not None and application.updater is not None
-        await application.post_init(application)
-        await application.start()
-        await application.updater.start_polling(poll_interval=0.0, timeout=1)
+    async with polling(application, poll_timeout=1):
         yield Desk(server, application, db, clock, settings)
-    finally:
-        if application.updater and application.updater.running:
-            await application.updater.stop()
-        if application.running:
-            await application.stop()
-            assert application.post_stop is not None
-            await application.post_stop(application)
-        await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)

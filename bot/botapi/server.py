@@ -38,6 +38,7 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     user_sends_callback(user_id, data, message=None) -> CallbackQueryRecord   (any, forged, data)
     user_inline_query(user_id, query, offset="") -> InlineQueryRecord  (.answer, .results)
     admin_posts_to_channel(text, entities=None) -> StoredMessage  (a channel_post update)
+    add_channel_history(text, date=, entities=None) -> StoredMessage  (an earlier post, no update)
     enqueue_update(kind, payload) -> update_id                          (any other update)
     block_bot(user_id) ; set_channel_access("administrator" | "member" | "left", **rights)
     clock.advance(seconds)     moves the server's clock (message dates, the 48 h deletion rule)
@@ -653,6 +654,23 @@ class BotApiServer(BotApiMethods):
             if chat.bot_status == "administrator":
                 message.update_id = self.enqueue_update("channel_post", message.to_api())
             return message
+
+    def add_channel_history(
+        self, text: str, *, date: float, entities: list[dict] | None = None
+    ) -> StoredMessage:
+        """A post that was in the channel before the bot ran (no update is sent): the channel's past."""
+        with self._lock:
+            chat = self.channel
+            message = StoredMessage(
+                chat=chat,
+                message_id=chat.take_message_id(),
+                date=int(date),
+                outgoing=False,
+                sender=None,
+                text=text,
+                entities=entities if entities is not None else detect_entities(text),
+            )
+            return self._store(message)
 
     # ------------------------------------------------------------------ inspecting
 

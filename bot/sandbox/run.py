@@ -1,0 +1,145 @@
+"""`newsdesk sandbox`: the real bot against the embedded Bot API emulator, with a page to watch it.
+
+How: one event loop runs three things. The emulator (bot.botapi) serves the Bot API on an ephemeral
+loopback port, with an editor, a subscriber and a channel whose past is the sandbox archive. The bot
+is `newsdesk run`'s own Application (bot.app.build_application: handlers, scheduler, publisher,
+database) on a SQLite file of its own, polling the emulator. The page (bot.sandbox.web) listens on
+127.0.0.1:PORT. The other settings (signature, bullet, time zone, posting slots, quiet hours) come
+from the environment or .env as for the real bot. Ctrl-C stops all three.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import errno
+import logging
+import signal
+from pathlib import Path
+
+from aiohttp import web
+
+from bot.app import build_application, configure_logging, open_database, polling
+from bot.botapi.server import BotApiServer
+from bot.config import Settings, load_settings
+from bot.inputs import UsageError
+from bot.sandbox.clock import MovableClock, TimeMachine
+from bot.sandbox.seed import seed
+from bot.sandbox.web import Cast, SandboxPage
+
+log = logging.getLogger(__name__)
+
+HOST = "127.0.0.1"  # loopback only: the page drives a bot with no authentication at all
+EDITOR_ID = 1001
+SUBSCRIBER_ID = 2002
+BOT_USERNAME = "newsdesk_sandbox_bot"
+CHANNEL_USERNAME = "newsdesk_sandbox"
+CHANNEL_TITLE = "میز خبر (آزمایشی)"
+GO_LIVE = (
+    "To go live: copy .env.example to .env, set BOT_TOKEN (from @BotFather), CHANNEL_ID (your channel,\n"
+    "with the bot as an admin) and EDITOR_IDS (your Telegram user id), then `make run` again."
+)
+
+
+def cmd_sandbox(args: argparse.Namespace, *, reason: str | None = None) -> int:
+    """Run the sandbox until Ctrl-C or SIGTERM; `reason` says why it started instead of the bot."""
+    settings = load_settings()
+    port = settings.sandbox_port if args.port is None else args.port
+    if not 1 <= port <= 65535:
+        raise UsageError(f"--port {port} is not a TCP port")
+    if _same_file(args.db, settings.database_path):
+        raise UsageError(f"--db {args.db} is the bot's DATABASE_PATH; the sandbox starts its file afresh")
+    configure_logging(settings.log_level)
+    asyncio.run(_serve(settings, args.db, port, reason))
+    return 0
+
+
+async def _serve(settings: Settings, database: Path, port: int, reason: str | None) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    server = BotApiServer(
+        bot_username=BOT_USERNAME,
+        channel_username=CHANNEL_USERNAME,
+        channel_title=CHANNEL_TITLE,
+        strict_html=False,  # as Telegram itself: the page shows what Telegram would answer
+    )
+    server.add_user(EDITOR_ID, "سردبیر", "fa", "sandbox_editor")
+    server.add_user(SUBSCRIBER_ID, "خواننده", "fa", "sandbox_reader")
+    async with server:
+        sandbox_settings = _sandbox_settings(settings, server, database)
+        _remove_database(database)
+        database.parent.mkdir(parents=True, exist_ok=True)
+        db = await open_database(sandbox_settings)
+        clock = MovableClock()
+        try:
+            archived = await seed(server, db, clock())
+        except BaseException:
+            await db.close()
+            raise
+        application = build_application(sandbox_settings, db, clock=clock)
+        async with polling(application):
+            page = SandboxPage(
+                server, TimeMachine(clock, server, application), Cast(EDITOR_ID, SUBSCRIBER_ID), settings.tz
+            )
+            runner = web.AppRunner(page.app(), access_log=None)
+            await runner.setup()
+            try:
+                await web.TCPSite(runner, HOST, port).start()
+            except OSError as error:
+                await runner.cleanup()
+                if error.errno == errno.EADDRINUSE:
+                    raise UsageError(f"port {port} is in use; pick another with --port") from None
+                raise
+            _announce(f"http://{HOST}:{runner.addresses[0][1]}/", reason, archived, database)
+            try:
+                await stop.wait()
+            finally:
+                await runner.cleanup()
+        for line in server.internal_errors:
+            log.error("emulator error: %s", line)
+
+
+def _sandbox_settings(settings: Settings, server: BotApiServer, database: Path) -> Settings:
+    """The configured settings, pointed at the emulator, its channel and editor, and the sandbox file."""
+    channel = f"@{server.channel.username}"
+    return settings.model_copy(
+        update={
+            "bot_token": server.token,
+            "channel_id": channel,
+            "editor_ids": frozenset({EDITOR_ID}),
+            "telegram_api_url": server.base_url,
+            "database_path": database,
+            "signature": settings.signature or f"🆔 {channel}",
+            "webhook_url": None,
+        }
+    )
+
+
+def _announce(url: str, reason: str | None, archived: int, database: Path) -> None:
+    """Say, on stdout, that this is a sandbox, where it is, and how to go live."""
+    lines = [
+        "",
+        f"newsdesk SANDBOX{f' ({reason})' if reason else ''}: the real bot against a built-in Telegram",
+        f"emulator; nothing reaches Telegram. {archived} archive posts, database {database}.",
+        "",
+        f"    Open {url}",
+        "",
+        GO_LIVE,
+        "Ctrl-C stops the sandbox.",
+        "",
+    ]
+    print("\n".join(lines), flush=True)
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    return a.expanduser().resolve() == b.expanduser().resolve()
+
+
+def _remove_database(path: Path) -> None:
+    """The previous sandbox's file and its journal: each sandbox starts from the seed archive."""
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            path.with_name(path.name + suffix).unlink()

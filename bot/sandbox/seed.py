@@ -1,0 +1,56 @@
+"""The sandbox's starting point: a channel with a past and an archive that holds it.
+
+The posts come from data/archive.jsonl (written for the project, in the JSON Lines format of
+`newsdesk import`). Their dates are moved so the newest is an hour old, each is put in the
+emulated channel as an earlier post (bold title, text, hashtags) and archived with a link to it,
+as `newsdesk import` archives a channel's history.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import datetime, timedelta
+from importlib.resources import files
+
+from bot.botapi.html_check import utf16_len
+from bot.botapi.rules import detect_entities
+from bot.botapi.server import BotApiServer
+from bot.importers import read_json_lines
+from storage.database import Database, ImportRecord
+
+NEWEST_AGE = timedelta(hours=1)
+
+
+def archive_records() -> list[ImportRecord]:
+    """The sandbox archive's posts, oldest first (a malformed line is a bug of the data file)."""
+    data = files("bot.sandbox").joinpath("data/archive.jsonl").read_bytes()
+    records = []
+    for item in read_json_lines(io.BytesIO(data)):
+        if not isinstance(item, ImportRecord):
+            raise ValueError(f"bot/sandbox/data/archive.jsonl: {item}")
+        records.append(item)
+    return sorted(records, key=lambda record: record.published_at)
+
+
+def example_draft() -> str:
+    """A damaged draft as editors paste it: lost emoji bullets, missing half-spaces, Arabic letters."""
+    return files("bot.sandbox").joinpath("data/example-draft.txt").read_text(encoding="utf-8")
+
+
+async def seed(server: BotApiServer, db: Database, now: datetime) -> int:
+    """Put the archive's posts in the channel and the database; how many."""
+    records = archive_records()
+    shift = (now - NEWEST_AGE) - records[-1].published_at
+    archived = []
+    for record in records:
+        published = record.published_at + shift
+        text = f"{record.title}\n\n{record.body}"
+        title = {"type": "bold", "offset": 0, "length": utf16_len(record.title)}
+        post = server.add_channel_history(
+            text, date=published.timestamp(), entities=[title, *detect_entities(text)]
+        )
+        url = f"https://t.me/{server.channel.username}/{post.message_id}"
+        archived.append(replace(record, published_at=published, url=url))
+    counts = await db.import_articles(archived)
+    return counts.imported

@@ -1,0 +1,182 @@
+"""`newsdesk sandbox` over its page's HTTP API (the browser test drives the page itself).
+
+The sandbox runs as a user starts it (a subprocess, no .env); these tests act through the API the
+page uses: send a draft as the editor, press the bot's buttons, let time pass.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot import messages as msg
+from tests.sandbox_process import (
+    NEWSDESK,
+    START_SECONDS,
+    clean_environment,
+    free_port,
+    running_sandbox,
+    wait_for_line,
+)
+
+State = dict[str, Any]
+DRAFT = "?خبر زمان‌بندی شده برای آزمون سندباکس\nمتن کوتاه خبری که یک ساعت دیگر منتشر می‌شود ."
+
+
+class Page:
+    """The page's API, as the page's JavaScript calls it."""
+
+    def __init__(self, url: str) -> None:
+        self.client = httpx.Client(base_url=url, timeout=30)
+        self.etag = ""
+
+    def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = self.client.post(path, json=body)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def wait(self, predicate: Callable[[State], Any], what: str, timeout: float = 30.0) -> Any:
+        """Long-poll the state until `predicate` holds; its value."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            response = self.client.get("/api/state", params={"after": self.etag})
+            self.etag = response.headers["ETag"]
+            found = predicate(response.json())
+            if found:
+                return found
+        raise AssertionError(f"no {what} within {timeout} s")
+
+
+@pytest.fixture
+def page(tmp_path: Path) -> Iterator[Page]:
+    with running_sandbox(tmp_path) as url:
+        page = Page(url)
+        yield page
+        page.client.close()
+
+
+def with_button(label: str) -> Callable[[State], tuple[int, str] | None]:
+    """The editor's last message carrying a button with this label: (message id, callback data)."""
+
+    def find(state: State) -> tuple[int, str] | None:
+        for message in reversed(state["chats"]["editor"]):
+            for row in message["buttons"]:
+                for button in row:
+                    if button["text"] == label:
+                        return message["id"], button["callback_data"]
+        return None
+
+    return find
+
+
+def test_the_page_and_its_files_are_served_from_the_package(page: Page) -> None:
+    index = page.client.get("/")
+    assert index.status_code == 200 and '<html lang="fa" dir="rtl">' in index.text
+    for name in ("app.js", "style.css"):
+        assert page.client.get(f"/static/{name}").status_code == 200
+    # Nothing on the page comes from the network: every src and href is local.
+    assert "http" not in index.text.replace("http-equiv", "")
+    example = page.client.get("/api/example").json()["text"]
+    assert example.startswith("?") and "می شود" in example  # damaged: a lost emoji, a missing half-space
+
+
+def test_the_archive_starts_with_the_seed_posts_and_is_searchable(page: Page) -> None:
+    state = page.wait(lambda s: s, "state")
+    channel = state["chats"]["channel"]
+    assert len(channel) >= 30 and all(m["entities"][0]["type"] == "bold" for m in channel)
+    page.post("/api/send", {"pane": "subscriber", "text": "/search زعفران"})
+    answer = page.wait(
+        lambda s: [m for m in s["chats"]["subscriber"] if m["outgoing"] and "زعفران" in (m["text"] or "")],
+        "search results",
+    )[0]
+    links = [e["url"] for e in answer["entities"] if e["type"] == "text_link"]
+    saffron = next(m for m in channel if m["text"].startswith("برداشت زعفران"))
+    assert f"https://t.me/newsdesk_sandbox/{saffron['id']}" in links
+
+
+def test_letting_time_pass_publishes_a_scheduled_post_at_its_time(page: Page) -> None:
+    seeded = len(page.wait(lambda s: s, "state")["chats"]["channel"])
+    page.post("/api/send", {"pane": "editor", "text": DRAFT})
+    message_id, data = page.wait(with_button(msg.text("btn_hour", msg.FA)), "the scheduling buttons")
+    page.post("/api/press", {"pane": "editor", "message_id": message_id, "data": data})
+    state = page.wait(lambda s: s["next_publication"] and s, "a scheduled post")
+    due, due_at = state["next_publication"], state["next_publication_at"]
+    draft_at = state["chats"]["editor"][-1]["date"]
+    assert 3590 < due_at - draft_at < 3610  # in one hour
+    assert len(page.wait(lambda s: s, "state")["chats"]["channel"]) == seeded  # not yet
+
+    page.post("/api/time", {"minutes": 10})
+    later = page.wait(lambda s: s, "state")
+    assert 600 <= later["now_at"] - state["now_at"] < 660
+    assert abs(later["next_publication_at"] - due_at) < 1  # the post keeps its time...
+    assert len(later["chats"]["channel"]) == seeded  # ...50 minutes ahead
+
+    jumped = page.post("/api/time", {"next": True})["jumped_to"]
+    assert jumped == due
+    post = page.wait(lambda s: len(s["chats"]["channel"]) > seeded and s["chats"]["channel"][-1], "the post")
+    assert post["text"].startswith("خبر زمان‌بندی شده برای آزمون سندباکس")
+    assert abs(post["date"] - due_at) < 10  # published at its time on the sandbox's clock
+    assert page.wait(lambda s: s["next_publication"] is None, "the queue empty")
+
+
+def test_bad_requests_are_answered_400_with_a_reason(page: Page) -> None:
+    for path, body in (
+        ("/api/send", {"pane": "channel", "text": "x"}),
+        ("/api/send", {"pane": "editor", "text": "  "}),
+        ("/api/press", {"pane": "editor", "message_id": 999, "data": "x"}),
+        ("/api/time", {"minutes": -5}),
+    ):
+        response = page.client.post(path, json=body)
+        assert response.status_code == 400 and response.json()["error"], (path, body)
+
+
+def _sandbox_command(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [str(NEWSDESK), *args],
+        cwd=tmp_path,
+        env={**clean_environment(), **env},
+        capture_output=True,
+        text=True,
+        timeout=START_SECONDS,
+    )
+
+
+def test_run_without_a_token_starts_the_sandbox_and_says_how_to_go_live(tmp_path: Path) -> None:
+    port = free_port()
+    process = subprocess.Popen(
+        [str(NEWSDESK), "run", "--sandbox-without-token"],
+        cwd=tmp_path,
+        env={**clean_environment(), "SANDBOX_PORT": str(port)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        _, lines = wait_for_line(process, "Ctrl-C stops the sandbox", START_SECONDS)
+        said = "".join(lines)
+        assert f"Open http://127.0.0.1:{port}/" in said
+        assert "SANDBOX (no BOT_TOKEN is configured)" in said
+        assert "To go live" in said and "BOT_TOKEN" in said
+    finally:
+        process.terminate()
+        assert process.wait(timeout=30) == 0
+    # Without the flag, `newsdesk run` still refuses to start without a token.
+    refused = _sandbox_command(tmp_path, "run")
+    assert refused.returncode == 2 and "BOT_TOKEN" in refused.stderr
+
+
+def test_the_sandbox_never_takes_the_bots_database_or_a_busy_port(tmp_path: Path) -> None:
+    bots = tmp_path / "bot.sqlite3"
+    refused = _sandbox_command(tmp_path, "sandbox", "--db", str(bots), DATABASE_PATH=str(bots))
+    assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "DATABASE_PATH" in refused.stderr
+    with running_sandbox(tmp_path) as url:
+        port = url.rsplit(":", 1)[1].strip("/")
+        busy = _sandbox_command(tmp_path, "sandbox", "--port", port, "--db", str(tmp_path / "other.sqlite3"))
+    assert busy.returncode == 2 and f"port {port} is in use" in busy.stderr
+    assert "Traceback" not in busy.stderr
