@@ -1,0 +1,139 @@
+"""The sandbox in a real browser: headless Chromium (Debian's `chromium` and `chromium-driver`).
+
+The page is opened as a person would: paste the example draft, send it, press publish, see the
+formatted post in the channel pane, find it from the subscriber's pane with /search and with
+inline mode. A screenshot is saved to the test's tmp dir (and to $SANDBOX_SCREENSHOT if set, which is
+how docs/sandbox.png is made). Skipped only where Chromium is not installed, and never in CI.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import messages as msg
+from tests.sandbox_process import running_sandbox
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+WAIT_SECONDS = 30
+HEADLINE = "آغاز عملیات اجرایی خط دوم انتقال آب به شیراز"
+
+if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI must run the browser test: .ci/run installs chromium", pytrace=False)
+    pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
+
+from selenium import webdriver  # noqa: E402  (only where a browser exists)
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for argument in (
+        "--headless=new",
+        "--no-sandbox",  # CI runs as root
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--window-size=1600,1000",
+        "--lang=fa",
+        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+    ):
+        options.add_argument(argument)
+    driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def wait(driver: WebDriver, condition, what: str):
+    return WebDriverWait(driver, WAIT_SECONDS, poll_frequency=0.1).until(lambda d: condition(d), message=what)
+
+
+def messages(driver: WebDriver, pane: str) -> list[WebElement]:
+    return driver.find_elements(By.CSS_SELECTOR, f"#chat-{pane} .msg")
+
+
+def button(driver: WebDriver, pane: str, label: str) -> WebElement | None:
+    """The last message's button with this label in a pane, once the bot has sent it."""
+    found = [b for b in driver.find_elements(By.CSS_SELECTOR, f"#chat-{pane} .kb button") if b.text == label]
+    return found[-1] if found else None
+
+
+def test_paste_publish_and_find_in_a_real_browser(browser: WebDriver, tmp_path: Path) -> None:
+    with running_sandbox(tmp_path) as url:
+        browser.get(url)
+        seeded = wait(browser, lambda d: len(messages(d, "channel")) >= 30, "the seed archive in the channel")
+        channel_before = len(messages(browser, "channel"))
+        assert seeded and browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+
+        # The editor pastes the damaged example and sends it; the bot answers with a preview.
+        browser.find_element(By.ID, "editor-example").click()
+        draft = browser.find_element(By.ID, "editor-input")
+        wait(browser, lambda d: "?" in draft.get_attribute("value"), "the example draft in the composer")
+        browser.find_element(By.ID, "editor-send").click()
+        publish_now = msg.text("btn_now", msg.FA)
+        publish = wait(browser, lambda d: button(d, "editor", publish_now), "the publish button")
+        publish.click()
+
+        # The channel pane shows the formatted post: bold headline, bullets, italic byline, a link.
+        post = wait(
+            browser,
+            lambda d: len(messages(d, "channel")) > channel_before and messages(d, "channel")[-1],
+            "the published post in the channel pane",
+        )
+        body = post.find_element(By.CSS_SELECTOR, ".body")
+        assert HEADLINE in body.find_element(By.TAG_NAME, "b").text
+        assert "پیش‌بینی می‌شود" in body.text and "?" not in body.text.replace("?id=2", "")
+        assert body.text.count("🔹") == 4
+        assert body.find_element(By.TAG_NAME, "i").text == "خبرنگار: م. رضایی"
+        link = body.find_element(By.CSS_SELECTOR, "a[href^='https://example.org/']")
+        assert link.get_attribute("href") == "https://example.org/water?id=2"
+        post_id = post.get_attribute("data-id")
+
+        # A subscriber finds it with /search: the first result links to the new channel post.
+        before = len(messages(browser, "subscriber"))
+        search = browser.find_element(By.ID, "subscriber-input")
+        search.send_keys("/search انتقال آب شیراز")
+        browser.find_element(By.ID, "subscriber-send").click()
+        answer = wait(
+            browser,
+            lambda d: len(messages(d, "subscriber")) > before + 1 and messages(d, "subscriber")[-1],
+            "the bot's search results",
+        )
+        first = answer.find_element(By.CSS_SELECTOR, ".body a")
+        assert HEADLINE in first.text
+        assert first.get_attribute("href") == f"https://t.me/newsdesk_sandbox/{post_id}"
+        first.click()  # opens the post in the channel pane
+        wait(browser, lambda d: "flash" in (post.get_attribute("class") or ""), "the post highlighted")
+
+        # ...and with inline mode, as in any chat.
+        search.clear()
+        search.send_keys("@newsdesk_sandbox_bot انتقال آب")
+        result = wait(
+            browser,
+            lambda d: [
+                r for r in d.find_elements(By.CSS_SELECTOR, "#inline-results .result") if HEADLINE in r.text
+            ],
+            "the post among the inline results",
+        )[0]
+        result.click()
+        previews = "#inline-results .preview"
+        preview = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, previews), "the result's message")
+        assert HEADLINE in preview[0].text
+
+        shot = tmp_path / "sandbox.png"
+        assert browser.save_screenshot(str(shot))
+        if os.environ.get("SANDBOX_SCREENSHOT"):
+            shutil.copyfile(shot, os.environ["SANDBOX_SCREENSHOT"])
