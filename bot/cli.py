@@ -80,8 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_normalize)
 
     p = sub.add_parser("import", help="import a Telegram Desktop export or JSON Lines into the archive")
-    p.add_argument("file", help="result.json or a .jsonl file")
+    p.add_argument("file", help="result.json or a .jsonl file, or - for stdin")
     p.add_argument("--db", help="SQLite file (default: DATABASE_PATH)")
+    p.add_argument(
+        "--report", metavar="FILE", help="write every malformed record, with where and why, to FILE"
+    )
     p.set_defaults(func=_import)
 
     p = sub.add_parser("search", help="search the archive")

@@ -14,19 +14,31 @@ import json
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, TextIO
 
 from tqdm import tqdm
 
-from bot.importers import Malformed, NotAnArchive, Skipped, detect_format, read_archive
+from bot.importers import Archive, Malformed, NotAnArchive, Skipped, open_archive
 from bot.inputs import UsageError, open_binary
 from bot.text.query import parse_query
 from bot.workers import worker_pool
-from storage.database import Database, ImportCounts, ImportRecord, SearchHit, SearchResult
+from storage.database import (
+    Database,
+    DatabaseUnusable,
+    ImportCounts,
+    ImportRecord,
+    SearchHit,
+    SearchIn,
+    SearchResult,
+    sqlite_problem,
+)
 from storage.search import index_texts_batch
 
+type Counts = dict[str, int]  # imported, duplicates (already archived), skipped, malformed
 IMPORT_BATCH = 5000
 WORKER_MIN_BYTES = 8 << 20
 MAX_LIMIT = 100
@@ -56,92 +68,136 @@ class _Progress:
         self._bar.update(len(data))
         return data
 
-    def readline(self) -> bytes:
-        line = self._stream.readline()
-        self._bar.update(len(line))
-        return line
-
 
 def cmd_import(args: argparse.Namespace) -> int:
-    """Import a Telegram Desktop export or JSON Lines file; print what was imported, skipped, malformed."""
+    """Import a Telegram Desktop export or JSON Lines file; print what was imported, skipped, malformed.
+
+    Exit status (DESIGN.md): 0 when every record was imported or cleanly skipped, 1 when some were
+    malformed (the rest imported), 2 when nothing was usable."""
+    name = "stdin" if args.file == "-" else args.file
     stream, size = open_binary(args.file)
-    with stream:
-        head = stream.read(64 * 1024)
-        if not head.strip():
-            raise UsageError(f"{args.file}: the file is empty")
+    bar = tqdm(total=size or None, unit="B", unit_scale=True, desc="import", leave=False,
+               disable=not sys.stderr.isatty())  # fmt: skip
+    with stream, bar, _report_file(args.report) as report:
         try:
-            fmt = detect_format(head)
+            archive = open_archive(_Progress(stream, bar))
         except NotAnArchive as exc:
-            raise UsageError(f"{args.file}: {exc}") from None
-        stream.seek(0)
-        bar = tqdm(total=size, unit="B", unit_scale=True, desc="import", leave=False,
-                   disable=not sys.stderr.isatty())  # fmt: skip
-        with bar:
-            counts = asyncio.run(_import(_Progress(stream, bar), fmt, database_path(args), args.file, size))
+            raise UsageError(f"{name}: {exc}") from None
+        except UnicodeDecodeError:
+            raise UsageError(f"{name}: not UTF-8 text") from None
+        counts = asyncio.run(_import(archive, database_path(args), name, size, report))
     print(
         f"imported {counts['imported']:,}, skipped {counts['duplicates'] + counts['skipped']:,}"
         f" (already archived {counts['duplicates']:,}, service or empty {counts['skipped']:,}),"
         f" malformed {counts['malformed']:,}"
     )
-    return 0
+    if counts["malformed"]:
+        shown = min(counts["malformed"], MAX_REPORTED_PROBLEMS)
+        where = f"listed in {args.report}" if args.report else "--report FILE lists them all"
+        print(f"newsdesk import: {name}: {counts['malformed']:,} malformed records (the first {shown} above;"
+              f" {where})", file=sys.stderr)  # fmt: skip
+    return import_status(counts)
 
 
-async def _import(stream, fmt: str, db_path: Path, name: str, size: int) -> dict[str, int]:
-    counts = dict.fromkeys(("imported", "duplicates", "skipped", "malformed"), 0)
+@contextmanager
+def _report_file(name: str | None) -> Iterator[TextIO | None]:
+    """The `--report` file, opened before the import starts (a bad path is a usage error, not a loss)."""
+    if name is None:
+        yield None
+        return
     try:
-        db = await Database.open(db_path)
-    except (OSError, sqlite3.Error) as exc:
-        raise UsageError(f"{db_path}: cannot open the database ({exc})") from None
+        report = open(name, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UsageError(f"--report {name}: cannot write it ({exc.strerror or exc})") from None
+    with report:
+        yield report
+
+
+async def _import(archive: Archive, db_path: Path, name: str, size: int, report: TextIO | None) -> Counts:
+    db = await open_database(db_path)
     # A big file's analysis runs in a second process, so parsing and SQL (this process) and analysis
     # use both cores; a small file is not worth a process start.
     pool = worker_pool() if size >= WORKER_MIN_BYTES else None
-    pipeline = _ImportPipeline(db, pool, counts)
     async with db:
         try:
-            batch: list[ImportRecord] = []
-            for number, item in enumerate(read_archive(stream, fmt)):
-                if number % 200 == 0:
-                    # Let the batch in flight hand its next statement to the connection's thread.
-                    await asyncio.sleep(0)
-                if isinstance(item, ImportRecord):
-                    batch.append(item)
-                    if len(batch) >= IMPORT_BATCH:
-                        await pipeline.push(batch)
-                        batch = []
-                elif isinstance(item, Skipped):
-                    counts["skipped"] += 1
-                elif isinstance(item, Malformed):
-                    counts["malformed"] += 1
-                    if counts["malformed"] <= MAX_REPORTED_PROBLEMS:
-                        print(f"newsdesk import: {name}: {item.where}: {item.reason}", file=sys.stderr)
-            await pipeline.push(batch)
-            await pipeline.finish()
+            counts = await import_archive(db, archive, name, report=report, pool=pool)
             if await db.search_index_wants_merge(counts["imported"]):
                 if sys.stderr.isatty():
                     print("import: merging the search index…", file=sys.stderr)
                 await db.merge_search_index()
-        except NotAnArchive as exc:
-            raise UsageError(f"{name}: {exc}") from None
+        except (sqlite3.Error, DatabaseUnusable) as exc:  # batches committed so far stay: a re-run goes on
+            problem = exc if isinstance(exc, DatabaseUnusable) else sqlite_problem(exc)
+            raise UsageError(f"{db_path}: {problem}") from None
         finally:
-            await pipeline.finish()
             if pool is not None:
                 pool.shutdown(cancel_futures=True)
     return counts
+
+
+async def import_archive(
+    db: Database,
+    archive: Archive,
+    name: str,
+    *,
+    report: TextIO | None = None,
+    pool: ProcessPoolExecutor | None = None,
+) -> Counts:
+    """Import every record of `archive` into `db`, a transaction per batch; malformed records go to
+    stderr (the first few) and to `report` (all). Returns the counts `import_status` reads."""
+    counts: Counts = dict.fromkeys(("imported", "duplicates", "skipped", "malformed"), 0)
+    pipeline = _ImportPipeline(db, pool, counts)
+    try:
+        own = await db.own_channel() or ""
+        items = archive.items(default_channel=own, handles=await db.channel_handles())
+        batch: list[ImportRecord] = []
+        for number, item in enumerate(items):
+            if number % 200 == 0:
+                # Let the batch in flight hand its next statement to the connection's thread.
+                await asyncio.sleep(0)
+            if isinstance(item, ImportRecord):
+                batch.append(item)
+                if len(batch) >= IMPORT_BATCH:
+                    await pipeline.push(batch)
+                    batch = []
+            elif isinstance(item, Skipped):
+                counts["skipped"] += 1
+            elif isinstance(item, Malformed):
+                counts["malformed"] += 1
+                line = f"{item.where}: {item.reason}"
+                if report is not None:
+                    report.write(line + "\n")
+                if counts["malformed"] <= MAX_REPORTED_PROBLEMS:
+                    print(f"newsdesk import: {name}: {line}", file=sys.stderr)
+        await pipeline.push(batch)
+        await pipeline.finish()
+    except BaseException:
+        with suppress(sqlite3.Error, DatabaseUnusable):  # what was committed stays; the first error is told
+            await pipeline.finish()
+        raise
+    return counts
+
+
+def import_status(counts: Counts) -> int:
+    """The exit status of an import: 0 all imported or cleanly skipped, 1 some records malformed,
+    2 nothing usable."""
+    if not counts["malformed"]:
+        return 0
+    return 1 if counts["imported"] + counts["duplicates"] + counts["skipped"] else 2
 
 
 class _ImportPipeline:
     """Batches go: duplicate check → analysis (worker process, or inline) → one transaction each.
     While one batch's transaction runs in the connection's thread, the next one is analyzed."""
 
-    def __init__(self, db: Database, pool: ProcessPoolExecutor | None, counts: dict[str, int]) -> None:
+    def __init__(self, db: Database, pool: ProcessPoolExecutor | None, counts: Counts) -> None:
         self._db, self._pool, self._counts = db, pool, counts
         self._analyzing: tuple[list[ImportRecord], asyncio.Future | None] | None = None
         self._inserting: asyncio.Task | None = None
 
     async def push(self, batch: list[ImportRecord]) -> None:
         """Start analyzing `batch`; store the batch analyzed before it."""
-        archived = await self._db.archived_imports([r.external_id for r in batch])
-        fresh = [r for r in batch if r.external_id not in archived]
+        archived = await self._db.archived_posts(batch)
+        fresh = [r for r in batch if (r.channel, r.external_id) not in archived]
         self._counts["duplicates"] += len(batch) - len(fresh)
         future = None
         if self._pool is not None and fresh:
@@ -167,7 +223,7 @@ class _ImportPipeline:
         self._inserting = asyncio.create_task(self._db.import_articles(records, analyzed=analyzed))
 
 
-def _count(result: ImportCounts, counts: dict[str, int]) -> None:
+def _count(result: ImportCounts, counts: Counts) -> None:
     counts["imported"] += result.imported
     counts["duplicates"] += result.duplicates
 
@@ -209,11 +265,18 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
-async def _open_existing(db_path: Path) -> Database:
+async def open_database(db_path: Path, *, search_in: SearchIn = "thread") -> Database:
+    """The archive at `db_path`; any reason it cannot be used is a one-line UsageError."""
     try:
-        return await Database.open(db_path, search_in="caller")  # one search at a time: no hop
-    except (OSError, sqlite3.Error) as exc:
-        raise UsageError(f"{db_path}: not a newsdesk database ({exc})") from None
+        return await Database.open(db_path, search_in=search_in)
+    except DatabaseUnusable as exc:
+        raise UsageError(f"{db_path}: {exc}") from None
+    except OSError as exc:
+        raise UsageError(f"{db_path}: cannot open the database ({exc.strerror or exc})") from None
+
+
+async def _open_existing(db_path: Path) -> Database:
+    return await open_database(db_path, search_in="caller")  # one search at a time: no hop
 
 
 async def _search_one(db_path: Path, query: str, limit: int) -> SearchResult:

@@ -31,7 +31,10 @@ def _read_errors(name: str) -> Iterator[None]:
 
 
 def open_binary(name: str) -> tuple[BinaryIO, int]:
-    """Open a file for streaming: the binary stream and its size in bytes."""
+    """Open a file (`-`: standard input) for streaming: the binary stream and its size in bytes (0 when
+    unknown)."""
+    if name == "-":
+        return sys.stdin.buffer, 0
     path = Path(name)
     with _read_errors(name):
         return path.open("rb"), path.stat().st_size

@@ -41,6 +41,7 @@ from storage.search import REINDEX_BATCH, IndexEntry, SearchIndex, SearchReader,
 type SearchIn = Literal["thread", "process", "caller"]
 log = logging.getLogger(__name__)
 REINDEX_WORKER_MIN = 20_000  # a re-index of fewer articles is not worth starting a process
+type PostKey = tuple[str, str]  # (channel key, message id): what identifies an archived post
 SEARCH_LOG_SECONDS = 2.0
 SEARCH_LOG_BATCH = 500
 STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "cancelled")
@@ -144,6 +145,7 @@ class ImportRecord:
     body: str
     published_at: datetime
     url: str | None = None
+    channel: str = ""  # the channel key (`-100…`, see bot.importers.channel_key); '' when unknown
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +176,7 @@ class Database:
         self._search_log_writer: asyncio.Task | None = None  # the timer that writes what waits
         self._search_log_flushes: set[asyncio.Task] = set()  # batches being written now
         self._reindexing: asyncio.Task | None = None  # the search index being built for a new analyzer
+        self._bot_parts: dict[str, frozenset[str]] = {}
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -188,18 +191,32 @@ class Database:
     @classmethod
     async def _connect(cls, path: Path, search_in: SearchIn = "thread") -> Self:
         if str(path) == ":memory:" or str(path).startswith("file:"):
-            raise ValueError("newsdesk needs a database file path (searches open a second connection)")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+            raise DatabaseUnusable("needs a database file, not an in-memory one (searches open it twice)")
+        _check_newsdesk_file(path)
         try:
-            await conn.execute("PRAGMA journal_mode = WAL")
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise DatabaseUnusable(f"cannot create {path.parent} ({exc.strerror or exc})") from None
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except sqlite3.Error as exc:
+            raise DatabaseUnusable(sqlite_problem(exc)) from None
+        try:
+            # Foreign keys stay off while migrating: rebuilding a table (migration 5) must not cascade.
             await conn.execute("PRAGMA busy_timeout = 5000")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA synchronous = NORMAL")
+            await conn.execute("PRAGMA foreign_keys = OFF")
+            writable = await _writable(conn)
+            if writable:
+                await conn.execute("PRAGMA journal_mode = WAL")
+                await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA cache_size = -65536")  # 64 MB: big imports touch large indexes
             db = cls(conn, path, search_in)
-            await db._migrate()
+            await db._migrate(writable)
+            await conn.execute("PRAGMA foreign_keys = ON")
             db._warm_searcher()
+        except sqlite3.Error as exc:
+            await conn.close()
+            raise DatabaseUnusable(sqlite_problem(exc)) from None
         except BaseException:
             await conn.close()
             raise
@@ -255,10 +272,14 @@ class Database:
                 raise
             await self._conn.execute("COMMIT")
 
-    async def _migrate(self) -> None:
+    async def _migrate(self, writable: bool = True) -> None:
         (version,) = (await self._conn.execute_fetchall("PRAGMA user_version"))[0]
         if version > len(MIGRATIONS):
-            raise RuntimeError(f"database schema {version} is newer than this newsdesk ({len(MIGRATIONS)})")
+            raise DatabaseUnusable(_newer_schema(version))
+        if not writable:  # a read-only archive is searched as it is (an old analyzer's index too)
+            if version < len(MIGRATIONS) or await self._index.docs_pending():
+                raise DatabaseUnusable("read-only, and an older newsdesk's: open it writable to upgrade it")
+            return
         for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
             async with self._transaction() as conn:
                 for statement in _statements(script):
@@ -384,13 +405,24 @@ class Database:
                 return False
             title, body = rows[0]
             key = search_key(int(published_at.timestamp()), article_id)
+            # The post is (own channel, first message id), unless that key is taken (a channel changed).
+            channel = await self._own_channel(conn)
+            if (
+                channel is not None
+                and ids
+                and await conn.execute_fetchall(
+                    "SELECT 1 FROM articles WHERE channel = ? AND external_id = ?", (channel, str(ids[0]))
+                )
+            ):
+                channel = None
             await conn.execute(
                 "UPDATE articles SET status = 'published', published_at = ?, channel_message_ids = ?,"
                 " external_id = COALESCE(external_id, ?), url = COALESCE(?, url), search_key = ?,"
-                " failure_reason = NULL, updated_at = ? WHERE id = ?",
+                " channel = COALESCE(channel, ?), failure_reason = NULL, updated_at = ? WHERE id = ?",
                 (to_db_time(published_at), json.dumps(ids), str(ids[0]) if ids else None, url, key,
-                 _now(), article_id),
+                 channel, _now(), article_id),
             )  # fmt: skip
+            self._bot_parts.pop(channel or "", None)
             await self._index.add([IndexEntry.build(key, title, body)])
             return True
 
@@ -688,24 +720,84 @@ class Database:
         )
         return rows[0][0] if rows else None
 
-    # --- import ------------------------------------------------------------------------------------
+    # --- channels ----------------------------------------------------------------------------------
+
+    async def remember_channel(self, chat_id: int | str, handle: str | None, *, own: bool = False) -> None:
+        """Record a channel: its Bot API id and its public @handle (without @), if any. `own`: the
+        channel the bot publishes to; its published posts then carry its key, so an export of it
+        recognizes them."""
+        key = str(chat_id)
+        async with self._transaction() as conn:
+            if own:
+                await conn.execute("UPDATE channels SET own = 0 WHERE own = 1 AND chat_id != ?", (key,))
+            await conn.execute(
+                "INSERT INTO channels (chat_id, handle, own) VALUES (?, ?, ?) ON CONFLICT (chat_id)"
+                " DO UPDATE SET handle = excluded.handle, own = max(channels.own, excluded.own)",
+                (key, handle or None, int(own)),
+            )
+            if own:  # posts published before the bot knew its channel's id (OR IGNORE: a key taken)
+                await conn.execute(
+                    "UPDATE OR IGNORE articles SET channel = ? WHERE source = 'bot' AND channel IS NULL"
+                    " AND external_id IS NOT NULL",
+                    (key,),
+                )
+        self._bot_parts.clear()
 
     @staticmethod
-    async def _archived_imports(conn: aiosqlite.Connection, external_ids: list[str]) -> set[str]:
-        found: set[str] = set()
-        for i in range(0, len(external_ids), 500):
-            chunk = external_ids[i : i + 500]
-            rows = await conn.execute_fetchall(
-                "SELECT external_id FROM articles WHERE source = 'import'"
-                f" AND external_id IN ({','.join('?' * len(chunk))})",
-                chunk,
-            )
-            found.update(r[0] for r in rows)
+    async def _own_channel(conn: aiosqlite.Connection) -> str | None:
+        rows = await conn.execute_fetchall("SELECT chat_id FROM channels WHERE own = 1")
+        return rows[0][0] if rows else None
+
+    async def own_channel(self) -> str | None:
+        """The key of the channel the bot publishes to, once it has learned it."""
+        return await self._own_channel(self._conn)
+
+    async def channel_handles(self) -> dict[str, str]:
+        """The public @handles (without @) of the channels recorded, by channel key."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT chat_id, handle FROM channels WHERE handle IS NOT NULL"
+        )
+        return dict(rows)  # type: ignore[arg-type]
+
+    # --- import ------------------------------------------------------------------------------------
+
+    async def _archived(self, conn: aiosqlite.Connection, records: Sequence[ImportRecord]) -> set[PostKey]:
+        """The (channel, id) keys of these records that are archived already: imported before (an
+        import that did not record its channel, '', matches any), or published by the bot itself
+        (any part of a post it sent in several messages)."""
+        by_channel: dict[str, list[str]] = {}
+        for record in records:
+            by_channel.setdefault(record.channel, []).append(record.external_id)
+        found: set[PostKey] = set()
+        for channel, ids in by_channel.items():
+            own_parts = await self._bot_post_parts(conn, channel)
+            found.update((channel, i) for i in ids if i in own_parts)
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                rows = await conn.execute_fetchall(
+                    "SELECT external_id FROM articles WHERE channel IN (?, '') AND external_id IS NOT NULL"
+                    f" AND external_id IN ({','.join('?' * len(chunk))})",
+                    (channel, *chunk),
+                )
+                found.update((channel, r[0]) for r in rows)
         return found
 
-    async def archived_imports(self, external_ids: Sequence[str]) -> set[str]:
-        """Which of these external ids are already archived from an import."""
-        return await self._archived_imports(self._conn, list(external_ids))
+    async def _bot_post_parts(self, conn: aiosqlite.Connection, channel: str) -> frozenset[str]:
+        """Message ids of every part of the bot's published posts in `channel` (read once per
+        Database: an import meets them in every batch)."""
+        parts = self._bot_parts.get(channel)
+        if parts is None:
+            rows = await conn.execute_fetchall(
+                "SELECT j.value FROM articles AS a, json_each(a.channel_message_ids) AS j"
+                " WHERE a.source = 'bot' AND a.channel = ? AND a.external_id IS NOT NULL",
+                (channel,),
+            )
+            parts = self._bot_parts[channel] = frozenset(str(r[0]) for r in rows)
+        return parts
+
+    async def archived_posts(self, records: Sequence[ImportRecord]) -> set[PostKey]:
+        """Which of these records' (channel, id) keys are already archived (see `import_articles`)."""
+        return await self._archived(self._conn, records)
 
     async def import_articles(
         self, records: Sequence[ImportRecord], *, analyzed: Sequence[tuple[str, str]] | None = None
@@ -713,43 +805,44 @@ class Database:
         """Archive already-published articles in one transaction (call it per batch of ~5,000).
 
         `analyzed`, if given, is `storage.search.index_texts` of each record, in order (computed
-        elsewhere, e.g. in a worker process). Idempotent: a record whose external id is already
-        archived (or repeated in the batch) is counted as a duplicate and changes nothing."""
+        elsewhere, e.g. in a worker process). Idempotent: a record whose (channel, id) is already
+        archived (or repeated in the batch), or that the bot itself published, is counted as a
+        duplicate and changes nothing."""
         texts = analyzed if analyzed is not None else [None] * len(records)
-        batch: dict[str, tuple[ImportRecord, tuple[str, str] | None]] = {}
+        batch: dict[PostKey, tuple[ImportRecord, tuple[str, str] | None]] = {}
         for record, text in zip(records, texts, strict=True):
-            batch.setdefault(record.external_id, (record, text))
+            batch.setdefault((record.channel, record.external_id), (record, text))
         seen = len(records)
         if not batch:
             return ImportCounts(0, seen)
         # Already archived ones are dropped before analysis, so importing a file again costs little.
-        for eid in await self._archived_imports(self._conn, list(batch)):
-            del batch[eid]
+        for key in await self._archived(self._conn, [r for r, _ in batch.values()]):
+            del batch[key]
         # Analysis runs before taking the lock, so a caller that keeps the next batch's call in
         # flight overlaps it with this batch's SQL in the connection's thread.
         analyzed_entries = {
-            eid: IndexEntry.from_texts(0, *text) if text else IndexEntry.build(0, r.title, r.body)
-            for eid, (r, text) in batch.items()
+            key: IndexEntry.from_texts(0, *text) if text else IndexEntry.build(0, r.title, r.body)
+            for key, (r, text) in batch.items()
         }
         df = Counter(chain.from_iterable(e.terms for e in analyzed_entries.values()))
         async with self._transaction() as conn:
-            existing = await self._archived_imports(conn, list(batch))  # imported meanwhile
-            fresh = [r for eid, (r, _) in batch.items() if eid not in existing]
-            for eid in existing:
-                df.subtract(analyzed_entries[eid].terms)
+            existing = await self._archived(conn, [r for r, _ in batch.values()])  # imported meanwhile
+            fresh = [r for key, (r, _) in batch.items() if key not in existing]
+            for key in existing:
+                df.subtract(analyzed_entries[key].terms)
             (last_id,) = (await conn.execute_fetchall("SELECT COALESCE(max(id), 0) FROM articles"))[0]
             now = _now()
             rows_out, entries = [], []
             for number, record in enumerate(fresh, start=last_id + 1):
                 key = search_key(int(record.published_at.timestamp()), number)
                 published = to_db_time(record.published_at)
-                rows_out.append((number, record.external_id, record.title, record.body, published,
-                                 now, now, record.url, key))  # fmt: skip
-                entries.append(replace(analyzed_entries[record.external_id], key=key))
+                rows_out.append((number, record.channel, record.external_id, record.title, record.body,
+                                 published, now, now, record.url, key))  # fmt: skip
+                entries.append(replace(analyzed_entries[record.channel, record.external_id], key=key))
             await conn.executemany(
-                "INSERT INTO articles (id, source, external_id, title, body, status, published_at,"
+                "INSERT INTO articles (id, source, channel, external_id, title, body, status, published_at,"
                 " created_at, updated_at, url, search_key)"
-                " VALUES (?, 'import', ?, ?, ?, 'published', ?, ?, ?, ?, ?)",
+                " VALUES (?, 'import', ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?)",
                 rows_out,
             )
             await self._index.add(entries, df)
@@ -830,6 +923,70 @@ def _search(key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: flo
             )
         )  # fmt: skip
     return SearchResult(hits, ranked.partial, parsed.truncated, ranked.matched_terms)
+
+
+class DatabaseUnusable(Exception):
+    """The database cannot be used: not a newsdesk file, a newer schema, locked, read-only, disk full…
+    The message is one line for a person."""
+
+
+def _newer_schema(version: int) -> str:
+    return f"made by a newer newsdesk (schema {version}, this one knows {len(MIGRATIONS)}): upgrade newsdesk"
+
+
+def _check_newsdesk_file(path: Path) -> None:
+    """Refuse, before anything is written, a file that is not a newsdesk database (or is a newer one).
+    A missing or empty file is fine: it becomes a new database."""
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return
+        with path.open("rb") as stream:
+            header = stream.read(16)
+    except OSError as exc:
+        raise DatabaseUnusable(f"cannot read it ({exc.strerror or exc})") from None
+    if header != b"SQLite format 3\x00":
+        raise DatabaseUnusable("not a newsdesk database (not an SQLite file); left untouched")
+    try:
+        reader = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
+        try:
+            (version,) = reader.execute("PRAGMA user_version").fetchone()
+            tables = {r[0] for r in reader.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        finally:
+            reader.close()
+    except sqlite3.Error as exc:
+        raise DatabaseUnusable(sqlite_problem(exc)) from None
+    if version > len(MIGRATIONS):
+        raise DatabaseUnusable(_newer_schema(version))
+    if (version == 0 and tables) or (version > 0 and "articles" not in tables):
+        raise DatabaseUnusable("not a newsdesk database (an SQLite file with other tables); left untouched")
+
+
+async def _writable(conn: aiosqlite.Connection) -> bool:
+    """Whether SQLite opened the file for writing (it falls back to reading a file it cannot write)."""
+    try:
+        await conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        if "readonly" in str(exc) or "read-only" in str(exc):
+            return False
+        raise
+    await conn.execute("ROLLBACK")
+    return True
+
+
+def sqlite_problem(exc: sqlite3.Error) -> str:
+    """One line saying what went wrong with the database file."""
+    text = str(exc)
+    if "locked" in text or "busy" in text:
+        return "locked by another program for more than 5 seconds; try again when it is done"
+    if "readonly" in text or "read-only" in text:
+        return "read-only: newsdesk cannot write to it"
+    if "full" in text:
+        return "the disk is full (nothing was lost: the last transaction was rolled back)"
+    if "not a database" in text or "malformed" in text:
+        return f"not a newsdesk database, or a damaged one ({text})"
+    if "unable to open" in text:
+        return "cannot open it (is the folder there and writable?)"
+    return text
 
 
 def _statements(script: str) -> list[str]:

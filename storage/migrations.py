@@ -89,4 +89,56 @@ MIGRATIONS: tuple[str, ...] = (
     );
     CREATE TABLE editor_languages (user_id INTEGER PRIMARY KEY, lang TEXT NOT NULL);
     """,
+    # 5: an article is identified by (channel, message id), no longer by (source, id): two channels'
+    # exports share message ids, and a post the bot published is the same post in its channel's export.
+    # SQLite cannot drop a UNIQUE constraint, so the table is rebuilt (ids and search keys kept; the
+    # database turns foreign keys off while migrating, so editor_waits keeps its rows). Earlier imports
+    # did not record their channel: '' marks them, and an import matches them whatever its channel.
+    # `channels` holds what the bot learns of channels (its own, and public handles for links).
+    """
+    CREATE TABLE articles_v5 (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL CHECK (source IN ('bot', 'import')),
+        channel TEXT,
+        external_id TEXT,
+        title TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL DEFAULT '',
+        html TEXT,
+        status TEXT NOT NULL CHECK (status IN
+            ('draft', 'scheduled', 'publishing', 'published', 'failed', 'cancelled')),
+        deleted INTEGER NOT NULL DEFAULT 0,
+        scheduled_at TEXT,
+        published_at TEXT,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        channel_message_ids TEXT,
+        editor_id INTEGER,
+        editor_chat_id INTEGER,
+        preview_message_id INTEGER,
+        confirmation_message_id INTEGER,
+        url TEXT,
+        failure_reason TEXT,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        search_key INTEGER UNIQUE
+    );
+    INSERT INTO articles_v5 (id, source, channel, external_id, title, body, html, status, deleted,
+        scheduled_at, published_at, created_at, updated_at, channel_message_ids, editor_id, editor_chat_id,
+        preview_message_id, confirmation_message_id, url, failure_reason, attempts, search_key)
+    SELECT id, source, CASE WHEN source = 'import' THEN '' END, external_id, title, body, html, status,
+        deleted, scheduled_at, published_at, created_at, updated_at, channel_message_ids, editor_id,
+        editor_chat_id, preview_message_id, confirmation_message_id, url, failure_reason, attempts, search_key
+    FROM articles;
+    DROP TABLE articles;
+    ALTER TABLE articles_v5 RENAME TO articles;
+    CREATE UNIQUE INDEX articles_by_channel_post ON articles (channel, external_id)
+        WHERE channel IS NOT NULL AND external_id IS NOT NULL;
+    CREATE INDEX articles_by_status_time ON articles (status, scheduled_at);
+    CREATE INDEX articles_by_confirmation ON articles (editor_chat_id, confirmation_message_id)
+        WHERE confirmation_message_id IS NOT NULL;
+    CREATE TABLE channels (
+        chat_id TEXT PRIMARY KEY,
+        handle TEXT,
+        own INTEGER NOT NULL DEFAULT 0
+    ) WITHOUT ROWID;
+    """,
 )

@@ -3,6 +3,7 @@ and the `newsdesk import` / `newsdesk search` command lines."""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import sqlite3
@@ -13,17 +14,14 @@ import pytest
 
 from bot import importers
 from bot.cli import main
-from bot.importers import (
-    Malformed,
-    NotAnArchive,
-    Skipped,
-    detect_format,
-    read_json_lines,
-    read_telegram_export,
-)
-from storage.database import ImportRecord
+from bot.importers import ArchiveFormat, Malformed, NotAnArchive, Skipped, open_archive
+from storage.database import Database, ImportRecord
 
 EXPORT = Path(__file__).parent / "data" / "telegram_export.json"
+
+
+def _read(data: bytes, **options):
+    return list(open_archive(io.BytesIO(data)).items(**options))
 
 
 def _split(items):
@@ -34,8 +32,7 @@ def _split(items):
 
 
 def test_telegram_export_odd_cases():
-    with EXPORT.open("rb") as stream:
-        records, skipped, malformed = _split(list(read_telegram_export(stream)))
+    records, skipped, malformed = _split(_read(EXPORT.read_bytes()))
     assert [r.external_id for r in records] == ["2", "3", "5", "8", "9"]
     assert [s.reason for s in skipped] == ["service message", "no text (media only)", "no text (media only)"]
     assert len(malformed) == 3  # a non-numeric id, a number as text, a broken date
@@ -52,27 +49,29 @@ def test_telegram_export_odd_cases():
 
 
 def test_export_is_streamed_in_small_reads(monkeypatch):
-    whole = list(read_telegram_export(EXPORT.open("rb")))
+    whole = _read(EXPORT.read_bytes())
     monkeypatch.setattr(importers, "_CHUNK", 7)  # split inside UTF-8 letters and JSON tokens
-    assert list(read_telegram_export(EXPORT.open("rb"))) == whole
+    monkeypatch.setattr(importers, "MAX_RECORD_CHARS", 2000)
+    assert _read(EXPORT.read_bytes()) == whole
 
 
 def test_broken_json_message_is_skipped_and_the_rest_read():
     text = EXPORT.read_text(encoding="utf-8")
     broken = text.replace('"id": 5,', '"id": 5 "oops",', 1)
-    items = list(read_telegram_export(io.BytesIO(broken.encode())))
-    records, _, malformed = _split(items)
+    records, _, malformed = _split(_read(broken.encode()))
     assert [r.external_id for r in records] == ["2", "3", "8", "9"]
     assert len(malformed) == 4 and "not valid JSON" in malformed[0].reason
+    assert malformed[0].where == "message #5 at line 59, column 3"  # its opening brace
+    assert malformed[0].reason.endswith("at line 60, column 12")  # where the JSON breaks
 
 
 def test_not_an_export():
+    with pytest.raises(NotAnArchive):  # a whole-account export: no channel message list
+        _read(b'{"name": "x", "chats": {"list": []}}\n[]')
     with pytest.raises(NotAnArchive):
-        list(read_telegram_export(io.BytesIO(b'{"name": "x", "chats": {"list": []}}')))
-    with pytest.raises(NotAnArchive):
-        detect_format(b"<html></html>")
-    assert detect_format(b'{"id": "1", "title": "t"}\n{') == "jsonl"
-    assert detect_format(EXPORT.read_bytes()[:100]) == "telegram"
+        open_archive(io.BytesIO(b"<html></html>"))
+    assert open_archive(io.BytesIO(b'{"id": "1", "title": "t"}\n{')).format is ArchiveFormat.JSON_LINES
+    assert open_archive(EXPORT.open("rb")).format is ArchiveFormat.TELEGRAM
 
 
 def test_json_lines_records_and_problems():
@@ -96,7 +95,7 @@ def test_json_lines_records_and_problems():
         json.dumps([1, 2]),
     ]
     data = "\n".join(lines).encode() + b"\n\xff\xfe bad bytes\n"
-    records, skipped, malformed = _split(list(read_json_lines(io.BytesIO(data))))
+    records, skipped, malformed = _split(_read(data))
     assert [r.external_id for r in records] == ["a1", "7"]
     assert records[0].published_at == datetime(2024, 5, 1, 6, 30, tzinfo=UTC)
     assert records[1].published_at.tzinfo is UTC  # naive means UTC
@@ -109,13 +108,20 @@ def test_json_lines_records_and_problems():
 
 def test_cli_import_twice_adds_nothing(tmp_path, capsys):
     db = tmp_path / "archive.sqlite3"
-    assert main(["import", str(EXPORT), "--db", str(db)]) == 0
+    assert main(["import", str(EXPORT), "--db", str(db)]) == 1  # some records were malformed
     out, err = capsys.readouterr()
     assert out.strip() == ("imported 5, skipped 3 (already archived 0, service or empty 3), malformed 3")
-    assert err.count("\n") == 3  # one line per malformed record
-    assert main(["import", str(EXPORT), "--db", str(db)]) == 0
+    assert err.count("\n") == 4  # one line per malformed record, then the summary
+    assert "3 malformed records" in err.splitlines()[-1]
+    report = tmp_path / "problems.txt"
+    assert main(["import", str(EXPORT), "--db", str(db), "--report", str(report)]) == 1
     out, _ = capsys.readouterr()
     assert out.startswith("imported 0, skipped 8 (already archived 5")
+    assert report.read_text(encoding="utf-8").splitlines() == [
+        "message #6 at line 71, column 3: no usable message id",
+        "message 7 (line 77, column 3): text is neither a string nor a list of parts",
+        "message 11 (line 110, column 3): no usable date (date_unixtime or date)",
+    ]
 
 
 def test_cli_search_json_and_batch(tmp_path, capsys):
@@ -147,7 +153,7 @@ def test_cli_search_text_output(tmp_path, capsys):
 def test_cli_default_database_path_from_environment(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("DATABASE_PATH", str(tmp_path / "env.sqlite3"))
-    assert main(["import", str(EXPORT)]) == 0
+    assert main(["import", str(EXPORT)]) == 1
     assert (tmp_path / "env.sqlite3").is_file()
 
 
@@ -184,10 +190,162 @@ def test_cli_import_analyzes_big_files_in_a_worker_process(tmp_path, monkeypatch
     monkeypatch.setattr(cli_archive, "WORKER_MIN_BYTES", 0)
     monkeypatch.setattr(cli_archive, "IMPORT_BATCH", 2)  # several batches through the pipeline
     db = tmp_path / "archive.sqlite3"
-    assert main(["import", str(EXPORT), "--db", str(db)]) == 0
+    assert main(["import", str(EXPORT), "--db", str(db)]) == 1
     assert capsys.readouterr().out.startswith("imported 5, skipped 3")
     conn = sqlite3.connect(db)  # one transaction per batch, merged into one index segment at the end
     assert conn.execute("SELECT count(DISTINCT segid) FROM search_index_idx").fetchone()[0] == 1
     conn.close()
     assert main(["search", "پروژه عمرانی", "--json", "--db", str(db)]) == 0
     assert [h["id"] for h in json.loads(capsys.readouterr().out)] == ["2"]
+
+
+# --- damage, bad values and the format (issue 12) ----------------------------------------------------
+
+
+def _export(messages: list[object], *, indent: int | None = 1, channel_id: int = 1987654321,
+            kind: str = "public_channel") -> bytes:  # fmt: skip
+    header = {"name": "کانال", "type": kind, "id": channel_id, "messages": messages}
+    # A lone surrogate is written as its escape, as a broken exporter would.
+    return (
+        json.dumps(header, ensure_ascii=False, indent=indent)
+        .encode("utf-8", "surrogatepass")
+        .replace("\ud83d".encode("utf-8", "surrogatepass"), b"\\ud83d")
+    )
+
+
+def _post(message_id: int, text: str = "", **fields: object) -> dict:
+    return {"id": message_id, "type": "message", "date": "2024-03-21T10:15:00",
+            "date_unixtime": str(1711005900 + message_id), "text": text or f"خبر شماره {message_id}\nمتن",
+            "text_entities": [{"type": "plain", "text": text or "x"}]} | fields  # fmt: skip
+
+
+def test_one_broken_message_in_an_indented_export_hides_none_of_the_others(tmp_path, capsys):
+    # The issue's case: 30 messages, the 5th broken; the old reader resumed on a nested entity line.
+    data = _export([_post(i) for i in range(1, 31)]).decode()
+    start = data.index('"id": 5,')
+    broken = data[:start] + data[start:].replace('"text": "', '"text": ', 1)  # a string with no quote
+    path = tmp_path / "result.json"
+    path.write_text(broken, encoding="utf-8")
+    assert main(["import", str(path), "--db", str(tmp_path / "a.sqlite3")]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("imported 29,") and "malformed 1" in out
+    assert "message #5 at line" in err
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("date_unixtime", "1711005900000"),
+        ("date_unixtime", "²"),
+        ("date", "0001-01-01T00:00:00+03:30"),
+        ("date", "9999-12-31T23:59:59-05:00"),
+        ("text", "\ud83d"),
+    ],
+)
+def test_a_bad_value_makes_its_record_malformed_never_the_import(tmp_path, capsys, field, value):
+    bad = _post(7) | {field: value}
+    if field == "date":
+        del bad["date_unixtime"]
+    path = tmp_path / "result.json"
+    messages = [_post(i) for i in range(1, 7)] + [bad] + [_post(i) for i in range(8, 13)]
+    path.write_bytes(_export(messages, indent=None))
+    assert main(["import", str(path), "--db", str(tmp_path / "a.sqlite3")]) == 1
+    out, err = capsys.readouterr()
+    assert out.startswith("imported 11,") and "malformed 1" in out
+    assert "message 7 " in err and "Traceback" not in err
+
+
+def test_json_lines_bad_values_and_batches_keep_a_rerun_going(tmp_path, capsys, monkeypatch):
+    from bot import cli_archive
+
+    monkeypatch.setattr(cli_archive, "IMPORT_BATCH", 5)
+    lines = [{"id": f"r{i}", "title": f"خبر {i}", "body": "متن", "published_at": "2024-05-01T10:00:00"}
+             for i in range(12)]  # fmt: skip
+    lines[7]["published_at"] = "9999-12-31T23:59:59-05:00"
+    lines[8]["title"] = "\ud83d"
+    path = tmp_path / "a.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n", encoding="utf-8")
+    db = tmp_path / "a.sqlite3"
+    assert main(["import", str(path), "--db", str(db)]) == 1
+    assert capsys.readouterr().out.startswith("imported 10,")
+    assert main(["import", str(path), "--db", str(db)]) == 1
+    assert capsys.readouterr().out.startswith("imported 0, skipped 10")
+
+
+def test_format_comes_from_the_structure_not_a_prefix(tmp_path, capsys):
+    db = str(tmp_path / "a.sqlite3")
+    compact = tmp_path / "compact.json"  # one line, well under 64 KB
+    compact.write_bytes(_export([_post(i) for i in range(1, 4)], indent=None))
+    assert main(["import", str(compact), "--db", db]) == 0
+    assert capsys.readouterr().out.startswith("imported 3,")
+    long_first = tmp_path / "long.jsonl"  # a first line over 64 KB
+    record = {"id": "long", "title": "بلند", "body": "متن " * 40_000, "published_at": "2024-05-01T10:00:00"}
+    long_first.write_text(
+        json.dumps(record, ensure_ascii=False) + "\n" + json.dumps(record | {"id": "2"}) + "\n"
+    )
+    assert main(["import", str(long_first), "--db", db]) == 0
+    assert capsys.readouterr().out.startswith("imported 2,")
+    broken_first = tmp_path / "broken.jsonl"
+    broken_first.write_text('{"id": "x", "title": \n' + json.dumps(record | {"id": "3"}) + "\n")
+    assert main(["import", str(broken_first), "--db", db]) == 1
+    assert capsys.readouterr().out.startswith("imported 1,")
+
+
+def test_import_reads_stdin(tmp_path, capsys, monkeypatch):
+    data = _export([_post(1), _post(2)])
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["import", "-", "--db", str(tmp_path / "a.sqlite3")]) == 0
+    assert capsys.readouterr().out.startswith("imported 2,")
+
+
+def test_nothing_usable_is_exit_2(tmp_path, capsys):
+    path = tmp_path / "result.json"
+    path.write_bytes(_export([{"id": "x"}, {"id": 2, "type": "message", "text": "t", "date": "دیروز"}]))
+    assert main(["import", str(path), "--db", str(tmp_path / "a.sqlite3")]) == 2
+    assert "2 malformed records" in capsys.readouterr().err
+
+
+def test_two_channels_with_the_same_message_ids_are_both_archived(tmp_path, capsys):
+    db = tmp_path / "a.sqlite3"
+    for channel_id, word in ((1111111111, "زلزله"), (2222222222, "سیلاب")):
+        path = tmp_path / f"{channel_id}.json"
+        path.write_bytes(
+            _export([_post(i, f"{word} شماره {i}\nمتن") for i in range(1, 21)], channel_id=channel_id)
+        )
+        assert main(["import", str(path), "--db", str(db)]) == 0
+        assert capsys.readouterr().out.startswith("imported 20,")
+        assert main(["import", str(path), "--db", str(db)]) == 0
+        assert capsys.readouterr().out.startswith("imported 0, skipped 20")
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT count(*) FROM articles").fetchone()[0] == 40
+    conn.close()
+
+
+def test_the_bots_own_posts_in_its_channels_export_are_not_stored_twice(tmp_path, capsys):
+    db_path = tmp_path / "a.sqlite3"
+
+    async def publish() -> None:
+        async with Database.open(db_path) as db:
+            await db.remember_channel(-1001987654321, "khabar_test", own=True)
+            article = await db.create_draft("خبر ربات", "متن دو بخشی", ["<b>x</b>", "y"])
+            assert await db.claim_for_publishing(article)
+            assert await db.mark_published(article, [41, 42], datetime(2024, 3, 21, tzinfo=UTC))
+
+    asyncio.run(publish())
+    path = tmp_path / "result.json"  # the same channel's export: the post's two parts and one more
+    path.write_bytes(_export([_post(41), _post(42), _post(43)], channel_id=1987654321))
+    assert main(["import", str(path), "--db", str(db_path)]) == 0
+    assert capsys.readouterr().out.startswith("imported 1, skipped 2 (already archived 2")
+    assert main(["search", "خبر شماره", "--json", "--db", str(db_path)]) == 0
+    hits = json.loads(capsys.readouterr().out)
+    assert [(h["id"], h["url"]) for h in hits] == [("43", "https://t.me/khabar_test/43")]  # the public link
+
+
+async def test_an_import_before_the_bot_knew_its_channel_is_upgraded(tmp_path):
+    """Migration 5 keeps earlier imports (channel unknown: '') and matches them on a re-import."""
+    path = tmp_path / "old.sqlite3"
+    async with Database.open(path) as db:
+        await db.import_articles([ImportRecord("5", "قدیمی", "متن", datetime(2024, 1, 1, tzinfo=UTC))])
+    async with Database.open(path) as db:
+        again = ImportRecord("5", "قدیمی", "متن", datetime(2024, 1, 1, tzinfo=UTC), channel="-1001")
+        assert (await db.import_articles([again])).duplicates == 1

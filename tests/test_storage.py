@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bot.text.analyze import ANALYZER_VERSION
-from storage.database import Database, ImportRecord
+from storage.database import Database, DatabaseUnusable, ImportRecord
 from storage.migrations import MIGRATIONS
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
@@ -45,7 +45,7 @@ async def test_newer_schema_is_refused(tmp_path):
     conn = sqlite3.connect(path)
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     conn.close()
-    with pytest.raises(RuntimeError, match="newer"):
+    with pytest.raises(DatabaseUnusable, match="newer"):
         await Database.open(path)
 
 
