@@ -109,6 +109,7 @@ async def _on_start(application: Application) -> None:
     # In a worker thread, so polling and re-arming need not wait the seconds this takes.
     asyncio.get_running_loop().run_in_executor(None, _warm_up, svc.settings)
     await _set_editor_commands(application, svc.settings)
+    await _learn_own_channel(application, svc)
     await svc.scheduler.rearm()
 
 
@@ -132,6 +133,17 @@ def _warm_up(settings: Settings) -> None:
     (which would hold up every post due behind it)."""
     prepare_post(WARM_UP_TEXT, bullet=settings.bullet, signature=settings.signature)
     analyze(WARM_UP_TEXT)
+
+
+async def _learn_own_channel(application: Application, svc: Services) -> None:
+    """Record the channel's Bot API id and public @handle: the bot's posts then carry the channel's key,
+    so an import of the channel's export recognizes them, and its imported posts link publicly."""
+    try:
+        chat = await application.bot.get_chat(svc.settings.channel_id)  # type: ignore[arg-type]
+    except TelegramError as error:
+        log.warning("could not look up the channel %s: %s", svc.settings.channel_id, error)
+        return
+    await svc.db.remember_channel(chat.id, chat.username, own=True)
 
 
 async def _set_editor_commands(application: Application, settings: Settings) -> None:
