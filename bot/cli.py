@@ -1,6 +1,6 @@
 """The `newsdesk` command line: format, normalize, import, search, run, sandbox.
 
-The contract (arguments, output formats, exit status 2 for unusable input) is in DESIGN.md; other
+The contract (arguments, output formats, exit status 2 for unusable input) is in docs/commands.md; other
 tools rely on it. Each subcommand's work lives in its own module; this file only parses arguments
 and turns a user's mistake into one line on stderr.
 """

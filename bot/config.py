@@ -1,4 +1,4 @@
-"""Settings from the environment or a `.env` file (names and defaults in DESIGN.md).
+"""Settings from the environment or a `.env` file (names and defaults in docs/settings.md).
 
 `load_settings()` reads them once; a missing or malformed value raises `ConfigError` naming every
 offending variable, so `newsdesk run` can say exactly what to set.

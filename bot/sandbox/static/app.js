@@ -41,7 +41,8 @@ function render(data) {
   state.bot = data.bot;
   state.channel = data.channel.username;
   document.body.dataset.bot = data.bot;
-  $("channel-title").firstChild.textContent = `${data.channel.title} (@${data.channel.username}) `;
+  $("channel-name").textContent = data.channel.title;
+  $("channel-handle").textContent = `@${data.channel.username}`;
   $("clock-now").textContent = data.now;
   $("clock-next").textContent = data.next_publication ? `نوبت بعدی انتشار: ${data.next_publication}` : "";
   $("time-next").disabled = !data.next_publication;
