@@ -16,7 +16,7 @@ from importlib.resources import files
 from bot.botapi.html_check import utf16_len
 from bot.botapi.rules import detect_entities
 from bot.botapi.server import BotApiServer
-from bot.importers import read_json_lines
+from bot.importers import open_archive
 from storage.database import Database, ImportRecord
 
 NEWEST_AGE = timedelta(hours=1)
@@ -26,7 +26,7 @@ def archive_records() -> list[ImportRecord]:
     """The sandbox archive's posts, oldest first (a malformed line is a bug of the data file)."""
     data = files("bot.sandbox").joinpath("data/archive.jsonl").read_bytes()
     records = []
-    for item in read_json_lines(io.BytesIO(data)):
+    for item in open_archive(io.BytesIO(data)).items():
         if not isinstance(item, ImportRecord):
             raise ValueError(f"bot/sandbox/data/archive.jsonl: {item}")
         records.append(item)
@@ -51,6 +51,7 @@ async def seed(server: BotApiServer, db: Database, now: datetime) -> int:
             text, date=published.timestamp(), entities=[title, *detect_entities(text)]
         )
         url = f"https://t.me/{server.channel.username}/{post.message_id}"
-        archived.append(replace(record, published_at=published, url=url))
+        # The channel's key is its Bot API id, as the bot records its own channel (bot.importers.channel_key).
+        archived.append(replace(record, published_at=published, url=url, channel=str(server.channel.id)))
     counts = await db.import_articles(archived)
     return counts.imported
