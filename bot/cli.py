@@ -77,6 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("normalize", help="Persian clean-up only, line by line")
     p.add_argument("file", nargs="?", default="-", help="text file, or - for stdin")
+    p.add_argument(
+        "--explain", action="store_true", help="list each change (line:col, rule, before → after) instead"
+    )
     p.set_defaults(func=_normalize)
 
     p = sub.add_parser("import", help="import a Telegram Desktop export or JSON Lines into the archive")

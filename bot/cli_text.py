@@ -2,6 +2,7 @@
 
 Input comes through `bot.inputs.read_text` (blank, non-UTF-8, missing or oversized input is a
 `UsageError`: one stderr line, exit 2); output is written to stdout exactly as DESIGN.md specifies.
+`normalize --explain` lists the changes instead of the text; `format --json` adds them as `"changes"`.
 """
 
 from __future__ import annotations
@@ -12,23 +13,29 @@ import sys
 
 from bot.config import load_settings
 from bot.inputs import UsageError, read_text
+from bot.text.changes import Change, line_and_column
 
 MESSAGE_SEPARATOR = "-----"
 
 
 def cmd_format(args: argparse.Namespace) -> int:
     """Print the Telegram HTML messages of a draft (or, with --json, its parsed structure)."""
-    from bot.text.draft import draft_to_json, parse_draft
+    from bot.text.draft import draft_to_json, explain_draft, parse_draft
     from bot.text.render import render_post
 
     text = read_text(args.file)
     settings = load_settings()
-    draft = parse_draft(text)
+    changes = None
+    if args.json:
+        draft, changes = explain_draft(text, signature=settings.signature)
+    else:
+        draft = parse_draft(text)
     messages = render_post(draft, bullet=settings.bullet, signature=settings.signature)
     if draft.headline is None and not draft.blocks:
         raise UsageError(f"{_name(args.file)}: no text left once the markup is taken off")
     if args.json:
-        sys.stdout.write(json.dumps(draft_to_json(draft, messages), ensure_ascii=False, indent=2) + "\n")
+        data = draft_to_json(draft, messages, changes=changes, source=text)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
     else:
         sys.stdout.write(f"\n{MESSAGE_SEPARATOR}\n".join(messages) + "\n")
     return 0
@@ -36,9 +43,13 @@ def cmd_format(args: argparse.Namespace) -> int:
 
 def cmd_normalize(args: argparse.Namespace) -> int:
     """Print the text with the Persian clean-up applied, line for line."""
-    from bot.text.normalize import normalize_text
+    from bot.text.normalize import normalize_explained, normalize_text
 
     text = read_text(args.file)
+    if args.explain:
+        _, changes = normalize_explained(text)
+        sys.stdout.write("".join(explain_line(change, text) + "\n" for change in changes))
+        return 0
     lines = text.splitlines()
     out = normalize_text("\n".join(lines)).split("\n")
     if len(out) != len(lines):  # the normalizer keeps lines; a mismatch would shift the reader's text
@@ -46,6 +57,14 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     ends_with_newline = text.splitlines(keepends=True)[-1] != lines[-1]
     sys.stdout.write("\n".join(out) + ("\n" if ends_with_newline else ""))
     return 0
+
+
+def explain_line(change: Change, text: str) -> str:
+    """One change as `--explain` prints it: `line:col<TAB>rule<TAB>before → after` (`!` after the rule
+    when the editor should check it)."""
+    line, column = line_and_column(text, change.start)
+    flag = "!" if change.doubtful else ""
+    return f"{line}:{column}\t{change.rule}{flag}\t{change.before} → {change.after}"
 
 
 def _name(source: str | None) -> str:

@@ -46,7 +46,13 @@ def test_format_json(capsys, monkeypatch):
     code, out, _ = run(capsys, "format", str(SEED), "--json")
     assert code == 0
     data = json.loads(out)
-    assert set(data) == {"headline", "blocks", "messages"}
+    assert set(data) == {"headline", "blocks", "messages", "changes"}
+    seed = SEED.read_text(encoding="utf-8")
+    assert {"rule": "half_space", "offset": 103, "line": 1, "column": 104, "before": "شهرداری هاست.",
+            "after": "شهرداری\u200cهاست.", "doubtful": False} in data["changes"]  # fmt: skip
+    assert seed[103:116] == "شهرداری هاست."
+    assert all(set(change) == {"rule", "offset", "line", "column", "before", "after", "doubtful"}
+               for change in data["changes"])  # fmt: skip
     assert data["headline"].startswith("معاون هماهنگی امور عمرانی")
     assert all(set(block) == {"kind", "text"} for block in data["blocks"])
     assert [b["kind"] for b in data["blocks"]] == ["lead", *["bullet"] * 10, "closing", "byline"]
@@ -129,3 +135,27 @@ def test_normalize_keeps_every_line(capsys, tmp_path):
 def test_normalize_keeps_a_final_newline(capsys, monkeypatch):
     _, out, _ = run(capsys, "normalize", stdin="الف\nب\n".encode(), monkeypatch=monkeypatch)
     assert out == "الف\nب\n"
+
+
+def test_normalize_explain_lists_each_change_on_its_line(capsys, monkeypatch):
+    source = "خبر فوری\r\nشهرداریها میتوانند"
+    code, out, err = run(capsys, "normalize", "--explain", stdin=source.encode(), monkeypatch=monkeypatch)
+    assert (code, err) == (0, "")
+    assert (
+        out == "2:1\thalf_space\tشهرداریها → شهرداری\u200cها\n2:11\thalf_space\tمیتوانند → می\u200cتوانند\n"
+    )
+
+
+def test_normalize_explain_of_clean_text_is_empty(capsys, monkeypatch):
+    code, out, _ = run(
+        capsys, "normalize", "--explain", stdin="متن درست.\n".encode(), monkeypatch=monkeypatch
+    )
+    assert (code, out) == (0, "")
+
+
+def test_format_json_flags_a_doubtful_question_mark(capsys, monkeypatch):
+    draft = "تیتر\nچرا این ?او رفت\n".encode()
+    _, out, _ = run(capsys, "format", "-", "--json", stdin=draft, monkeypatch=monkeypatch)
+    (change,) = json.loads(out)["changes"]
+    assert change == {"rule": "lost_bullet", "offset": 13, "line": 2, "column": 9, "before": "?", "after": "",
+                      "doubtful": True}  # fmt: skip

@@ -66,7 +66,7 @@ def test_headline_lead_bullets_closing_byline_footer():
 )
 def test_every_bullet_mark_is_taken_off(line):
     draft = parse(f"تیتر\n{line}")
-    assert draft.blocks == (Block("bullet", "متن"),)
+    assert [(block.kind, block.text) for block in draft.blocks] == [("bullet", "متن")]
 
 
 @pytest.mark.parametrize(
@@ -110,7 +110,7 @@ def test_line_endings_and_blank_lines():
 def test_a_numbered_first_line_is_a_list_not_a_headline():
     draft = parse("1. اول\n2. دوم")
     assert draft.headline is None
-    assert draft.blocks == (Block("bullet", "اول"), Block("bullet", "دوم"))
+    assert draft.blocks == (Block("bullet", "اول", "۱."), Block("bullet", "دوم", "۲."))
 
 
 def test_a_bullet_right_after_the_headline_leaves_no_lead():
@@ -166,7 +166,7 @@ def test_the_normalizer_sees_the_text_without_markup():
 
     draft = parse_draft("?title\n🔹 bullet\n1. item", normalize=normalize)
     assert seen == ["title\nbullet\nitem"]
-    assert draft == Draft("TITLE", (Block("bullet", "BULLET"), Block("bullet", "ITEM")))
+    assert draft == Draft("TITLE", (Block("bullet", "BULLET"), Block("bullet", "ITEM", "1.")))
 
 
 def test_a_normalizer_that_changes_the_line_count_does_not_shift_blocks():

@@ -49,6 +49,7 @@ class Change:
     doubtful: bool = False
 
 
+_MARKS = frozenset("،؛:.!؟?,;«»()[]{}")
 _MAX_CONTEXT = 30  # characters of the surrounding word shown on each side of a change
 
 
@@ -87,7 +88,14 @@ def diff_regions(old: str, new: str) -> tuple[list[tuple[int, int, int, int]], l
             continue
         origin.extend([i1] * (j2 - j1))
         wide = _widen(old, new, i1, i2, j1, j2)
-        if regions and wide[0] <= regions[-1][1]:
+        moved = any(ch in _MARKS for ch in old[i1:i2] + new[j1:j2])
+        # A mark moved across a blank is one change (`نویسنده ،خبرنگار` → `نویسنده، خبرنگار`).
+        across = (
+            moved and wide[0] <= regions[-1][1] + 1 and not old[regions[-1][1] : wide[0]].strip()
+            if regions
+            else False
+        )
+        if regions and (wide[0] <= regions[-1][1] or across):
             last = regions[-1]
             wide = (
                 min(last[0], wide[0]),

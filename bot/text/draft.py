@@ -11,11 +11,13 @@ word is a lost emoji, a run like `??` is lost emojis, a `?` closing Persian text
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE
+from bot.text.changes import Change, Rule, change_to_json
+from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE, persian_number
 
 BlockKind = Literal["lead", "bullet", "paragraph", "closing", "byline", "footer"]
 Normalizer = Callable[[str], str]
@@ -35,8 +37,6 @@ _MARKER = re.compile(
 # Invisible direction and byte-order marks that editors' tools leave around lines.
 _EDGE_JUNK = "\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
-_QUESTION_RUN = re.compile(r"\?(?:\s*\?)+")
-_QUESTION = re.compile(r"\s*\?")
 
 _GAP = r"[\s\u200c]*"  # a space, a half-space or nothing: drafts spell the openers all three ways
 _CLOSING = re.compile(
@@ -53,10 +53,12 @@ _BYLINE_MAX_CHARS = 120  # longer lines starting "خبرنگار…" are sentenc
 
 @dataclass(frozen=True, slots=True)
 class Block:
-    """One paragraph of a draft: its role and its clean plain text."""
+    """One paragraph of a draft: its role, its clean plain text and, for an item of a numbered list,
+    its number as the draft wrote it (`۱-`, `2.`), which the renderer shows instead of a bullet."""
 
     kind: BlockKind
     text: str
+    label: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,56 +73,104 @@ class Draft:
 class _Line:
     text: str
     bullet: bool  # the line carried bullet markup (a lost `?`, an emoji, a dash)
-    numbered: bool
+    label: str | None  # the number of a numbered line (`1.`, `۲-`)
+    origin: list[int]  # for each position of `text` (and its end), the offset in the draft
+    changes: list[Change]
+
+    @property
+    def numbered(self) -> bool:
+        return self.label is not None
 
 
 def _is_persian(ch: str) -> bool:
     return "\u0600" <= ch <= "\u06ff" or "\u0750" <= ch <= "\u077f" or "\ufb50" <= ch <= "\ufeff"
 
 
-def _fix_question_marks_outside_urls(text: str) -> str:
+# An edit of a line's text: (start, end, replacement, rule, doubtful).
+type _Edit = tuple[int, int, str, Rule, bool]
+_QUESTION_MARKS = re.compile(r"(?P<space>\s*)(?:(?P<run>\?(?:\s*\?)+)|\?)")
+
+
+def _question_mark_edits(text: str) -> list[_Edit]:
+    """What each `?` outside a URL is: `??` runs and a `?` before a word are lost emojis and go; a `?`
+    closing Persian text is a question mark (`؟`); any other stays. A lost emoji right after a
+    Persian word could have been a question mark typed apart from it: that edit is doubtful."""
     if "?" not in text:
-        return text
+        return []
+    urls = [match.span() for match in URL_RE.finditer(text)]
+    edits: list[_Edit] = []
+    for match in _QUESTION_MARKS.finditer(text):
+        start, end, space = match.start(), match.end(), match.group("space")
+        if any(low <= start + len(space) < high for low, high in urls):
+            continue
+        before = text[start - 1] if start else ""
+        after = text[end] if end < len(text) else ""
+        after_word = bool(after) and not after.isspace()
+        persian_before = bool(before) and _is_persian(before)
+        if match.group("run"):
+            edits.append((start + len(space), end, "", Rule.LOST_BULLET, persian_before and not space))
+        elif (space or not before) and after_word:
+            edits.append((start + len(space), end, "", Rule.LOST_BULLET, persian_before))
+        elif persian_before:
+            edits.append((start, end, "؟", Rule.QUESTION_MARK, False))
+    return edits
+
+
+def _apply_edits(text: str, edits: list[_Edit]) -> tuple[str, list[int]]:
+    """`text` with the edits made, and for each position of the result (and its end) the position
+    of `text` it comes from."""
     pieces: list[str] = []
+    origin: list[int] = []
     last = 0
-    for match in URL_RE.finditer(text):
-        pieces.append(_fix_question_marks(text[last : match.start()]))
-        pieces.append(match.group())
-        last = match.end()
-    pieces.append(_fix_question_marks(text[last:]))
-    return "".join(pieces)
+    for start, end, replacement, _, _ in edits:
+        pieces.append(text[last:start])
+        origin.extend(range(last, start))
+        pieces.append(replacement)
+        origin.extend([start] * len(replacement))
+        last = end
+    pieces.append(text[last:])
+    origin.extend(range(last, len(text) + 1))
+    return "".join(pieces), origin
 
 
 def _fix_question_marks(text: str) -> str:
     """`??` runs go; a `?` before a word is a lost emoji; a `?` closing Persian text becomes `؟`."""
-    if "?" not in text:
-        return text
-    text = _QUESTION_RUN.sub("", text)
-
-    def decide(match: re.Match[str]) -> str:
-        space = match.group()[:-1]
-        before = text[match.start() - 1] if match.start() else ""
-        after = text[match.end()] if match.end() < len(text) else ""
-        if (space or not before) and after and not after.isspace():
-            return space  # `… ?word`: an emoji that stood before the word
-        if before and _is_persian(before):
-            return "؟"
-        return match.group()
-
-    return _QUESTION.sub(decide, text)
+    return _apply_edits(text, _question_mark_edits(text))[0]
 
 
-def _split_markup(line: str) -> _Line:
-    """Take the opening markup off a line; the rest, `?` fixed, is the line's text."""
-    rest = line.strip().strip(_EDGE_JUNK).strip()
-    bullet = numbered = False
+def _label(number: str, sign: str) -> str:
+    """`1.` `۱-` `(3)` `2)` `۲ـ` → `1.` `۱-` `3)` `2)` `۲-`: the digits as written, one sign after them."""
+    return number + ("." if sign == "." else ")" if sign in ")]" else "-")
+
+
+def _split_markup(line: str, offset: int = 0) -> _Line:
+    """Take the opening markup off a line (starting at `offset` in the draft); the rest, `?` fixed,
+    is the line's text."""
+    start, end = 0, len(line)
+    while start < end and (line[start].isspace() or line[start] in _EDGE_JUNK):
+        start += 1
+    while end > start and (line[end - 1].isspace() or line[end - 1] in _EDGE_JUNK):
+        end -= 1
+    rest = line[start:end]
+    bullet = False
+    label: str | None = None
     while match := _MARKER.match(rest):
         if not match.group():
             break
-        numbered = numbered or match.group("number") is not None
-        bullet = bullet or match.group("number") is None
+        if number := match.group("number"):
+            digits = "".join(ch for ch in number if ch.isdigit())
+            label = label or _label(digits, number.rstrip()[-1])
+        else:
+            bullet = True
         rest = rest[match.end() :]
-    return _Line(_fix_question_marks_outside_urls(rest), bullet, numbered)
+        start += match.end()
+    edits = _question_mark_edits(rest)
+    text, origin = _apply_edits(rest, edits)
+    changes = [
+        Change(rule, offset + start + low, offset + start + high, rest[low:high], new, doubtful)
+        for low, high, new, rule, doubtful in edits
+    ]
+    return _Line(text, bullet, label, [offset + start + at for at in origin], changes)
 
 
 def _is_footer(text: str) -> bool:
@@ -143,23 +193,94 @@ def _normalize_lines(texts: list[str], normalize: Normalizer) -> list[str]:
     return [" ".join(line.split()) for line in lines]
 
 
+def _draft_lines(text: str) -> list[_Line]:
+    lines = []
+    offset = 0
+    for raw in text.splitlines(keepends=True):
+        lines.append(_split_markup(raw, offset))
+        offset += len(raw)
+    return [line for line in lines if line.text.strip()]
+
+
 def parse_draft(text: str, *, normalize: Normalizer | None = None) -> Draft:
     """Parse a draft; `normalize` is the Persian clean-up (the project's normalizer by default)."""
     if normalize is None:
         normalize = _default_normalizer()
-    lines = [_split_markup(raw) for raw in text.splitlines()]
-    lines = [line for line in lines if line.text.strip()]
+    lines = _draft_lines(text)
     if not lines:
         return Draft(None, ())
     for line, clean in zip(lines, _normalize_lines([line.text for line in lines], normalize), strict=True):
         line.text = clean
-    lines = [line for line in lines if line.text]
+    return _structure([line for line in lines if line.text])
+
+
+def explain_draft(text: str, *, signature: str = "") -> tuple[Draft, list[Change]]:
+    """The draft `parse_draft` reads and every change made to its text on the way, at offsets in
+    `text`, in order: what the clean-up changed, which `?` were taken for lost bullets (those that may
+    have been question marks are `doubtful`), and, with a `signature`, another channel's signature
+    line that the post will not carry."""
+    from bot.text.normalize import normalize_explained
+
+    lines = _draft_lines(text)
+    if not lines:
+        return Draft(None, ()), []
+    changes = [change for line in lines for change in line.changes]
+    clean, found = normalize_explained("\n".join(line.text for line in lines))
+    clean_lines = clean.split("\n")
+    if len(clean_lines) == len(lines):
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line.text) + 1)
+        for change in found:
+            index = bisect_right(starts, change.start) - 1
+            line, start = lines[index], starts[index]
+            where = (line.origin[min(at - start, len(line.text))] for at in (change.start, change.end))
+            changes.append(Change(change.rule, *where, change.before, change.after))
+        for line, cleaned in zip(lines, clean_lines, strict=True):
+            line.text = " ".join(cleaned.split())
+    else:  # never expected (the clean-up keeps lines); the draft stays right, the list stays empty
+        for line, cleaned in zip(
+            lines, _normalize_lines([line.text for line in lines], _default_normalizer()), strict=True
+        ):
+            line.text = cleaned
+    draft = _structure([line for line in lines if line.text])
+    dropped = foreign_signature(draft, signature)
+    if dropped is not None:
+        at = len(text.rstrip())
+        changes.append(Change(Rule.FOREIGN_SIGNATURE, at - len(dropped.text), at, dropped.text, ""))
+        draft = drop_foreign_signature(draft, signature)
+    changes.sort(key=lambda change: change.start)
+    return draft, changes
+
+
+_HEADLINE_MAX_CHARS = 160
+"""A first line longer than this is no headline (the seed's is 117 characters)."""
+_SENTENCE_END_RE = re.compile(r"[.!؟?](?=\s)")
+
+
+def _split_headline(first: str) -> tuple[str | None, str]:
+    """A long first line gives its first sentence as the headline if that is short enough, else no
+    headline; what is left is the lead."""
+    if len(first) <= _HEADLINE_MAX_CHARS:
+        return first, ""
+    end = _SENTENCE_END_RE.search(first, 0, _HEADLINE_MAX_CHARS + 1)
+    if end is None:
+        return None, first
+    return first[: end.end()].removesuffix("."), first[end.end() :].strip()
+
+
+def _structure(lines: list[_Line]) -> Draft:
+    """Give every clean line its role: headline, lead, bullet, paragraph, closing, byline, footer."""
     if not lines:
         return Draft(None, ())
-
     headline: str | None = None
     if not lines[0].numbered:
-        headline = lines.pop(0).text
+        headline, lead = _split_headline(lines[0].text)
+        if lead:
+            lines[0].text = lead
+            lines[0].bullet = False
+        else:
+            lines.pop(0)
 
     footer_from = len(lines)
     while footer_from > 0 and _is_footer(lines[footer_from - 1].text):
@@ -168,27 +289,68 @@ def parse_draft(text: str, *, normalize: Normalizer | None = None) -> Draft:
     blocks: list[Block] = []
     for index, line in enumerate(lines):
         kind: BlockKind
+        label = None
         if index >= footer_from:
             kind = "footer"
         elif len(line.text) <= _BYLINE_MAX_CHARS and _BYLINE.match(line.text):
             kind = "byline"
         elif line.bullet or line.numbered:
             kind = "bullet"
+            if line.label and any(_is_persian(ch) for ch in line.text):
+                label = persian_number(line.label.rstrip(".)-")) + line.label[-1]
+            else:
+                label = line.label
         elif _CLOSING.match(line.text):
             kind = "closing"
         else:
             kind = "lead" if index == 0 and not _is_footer(line.text) else "paragraph"
-        blocks.append(Block(kind, line.text))
+        blocks.append(Block(kind, line.text, label))
     return Draft(headline, tuple(blocks))
 
 
-def draft_to_json(draft: Draft, messages: list[str]) -> dict[str, object]:
-    """The `newsdesk format --json` object of DESIGN.md."""
-    return {
+_SIGNATURE_LINE_RE = re.compile(r"[^\w@]*(@[A-Za-z][A-Za-z0-9_]{2,31})[^\w@]*")
+
+
+def foreign_signature(draft: Draft, signature: str) -> Block | None:
+    """The draft's last line when it is only another channel's @handle (`🆔 @other`), kept by a
+    forward; only when we sign posts ourselves, and never our own handle."""
+    if not signature.strip() or not draft.blocks or draft.blocks[-1].kind != "footer":
+        return None
+    last = draft.blocks[-1]
+    match = _SIGNATURE_LINE_RE.fullmatch(last.text)
+    if match is None or match.group(1).lower() in signature.lower():
+        return None
+    return last
+
+
+def drop_foreign_signature(draft: Draft, signature: str) -> Draft:
+    """The draft without another channel's signature line at its end (see `foreign_signature`)."""
+    if foreign_signature(draft, signature) is None:
+        return draft
+    return Draft(draft.headline, draft.blocks[:-1])
+
+
+def draft_to_json(
+    draft: Draft, messages: list[str], *, changes: list[Change] | None = None, source: str = ""
+) -> dict[str, object]:
+    """The `newsdesk format --json` object of DESIGN.md; with `changes` (of the draft `source`), also
+    `"changes"`: one object per change with its rule, offset, line, column, before, after, doubtful."""
+    found: dict[str, object] = {
         "headline": draft.headline,
-        "blocks": [{"kind": block.kind, "text": block.text} for block in draft.blocks],
+        "blocks": [_block_json(block) for block in draft.blocks],
         "messages": list(messages),
     }
+    if changes is not None:
+        found["changes"] = [change_to_json(change, source) for change in changes]
+    return found
+
+
+def _block_json(block: Block) -> dict[str, str]:
+    """`{"kind", "text"}`, and `"label"` for an item of a numbered list."""
+    found = {"kind": block.kind, "text": block.text}
+    if block.label is not None:
+        found["label"] = block.label
+    return found
 
 
 def _default_normalizer() -> Normalizer:

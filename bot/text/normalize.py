@@ -374,7 +374,8 @@ def _latin_context(pieces: list[str], index: int) -> bool:
     right_token = right.split(maxsplit=1)[0] if right.strip() and not right[:1].isspace() else ""
     if _LATIN_LETTER_RE.search(left_token) or _LATIN_LETTER_RE.search(right_token):
         return True
-    if "".join(pieces[: index + 1]).count("`") % 2:
+    before = "".join(pieces[: index + 1])
+    if before.count("`") % 2 or _in_latin_call(before):
         return True
     left_words, right_words = left.split(), right.split()
     return bool(
@@ -383,6 +384,20 @@ def _latin_context(pieces: list[str], index: int) -> bool:
         and _LATIN_WORD_RE.fullmatch(left_words[-1])
         and _LATIN_WORD_RE.fullmatch(right_words[0])
     )
+
+
+def _in_latin_call(before: str) -> bool:
+    """True when the text ends inside the brackets of a Latin call or index (`max(1, `, `arr[`)."""
+    depth = 0
+    for at in range(len(before) - 1, -1, -1):
+        ch = before[at]
+        if ch in ")]":
+            depth += 1
+        elif ch in "([":
+            if not depth:
+                return at > 0 and bool(_LATIN_LETTER_RE.match(before[at - 1]))
+            depth -= 1
+    return False
 
 
 def _restore(text: str, spans: list[Span]) -> str:
@@ -438,4 +453,4 @@ def normalize_explained(text: str) -> tuple[str, list[Change]]:
         masked = step(masked)
         tracker.step(rule, unmask(masked, spans))
     tracker.step(Rule.DIGITS, _restore(masked, spans))
-    return tracker.text, tracker.changes
+    return tracker.text, sorted(tracker.changes, key=lambda change: change.start)

@@ -1,7 +1,8 @@
 """Render a parsed draft as Telegram HTML and split it into messages Telegram accepts.
 
-`render_post` lays the blocks out (bold headline, bullets in the configured style, italic byline,
-signature last, a blank line between blocks) and hands the HTML to `split_html`, which cuts any
+`render_post` lays the blocks out (bold headline, bullets in the configured style or with their
+list numbers, italic byline, signature last, another channel's signature line dropped, a blank line
+between blocks) and hands the HTML to `split_html`, which cuts any
 Telegram HTML into messages of at most `limit` UTF-16 code units of visible text: at paragraph
 boundaries first, inside a paragraph at sentence ends, then at spaces, and only as a last resort
 inside a word. Tags open at a cut are closed before it and reopened after it, so every part is
@@ -17,7 +18,7 @@ from html import escape
 from html.parser import HTMLParser
 from itertools import accumulate
 
-from bot.text.draft import Draft
+from bot.text.draft import Draft, drop_foreign_signature
 from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 
 __all__ = ["render_html", "render_post", "split_html", "utf16_len"]
@@ -34,6 +35,7 @@ def _escape(text: str) -> str:
 def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> str:
     """The whole post as one Telegram HTML string, before splitting."""
     mark = bullet.strip()
+    draft = drop_foreign_signature(draft, signature)
     parts: list[str] = []
     if draft.headline:
         parts.append(f"<b>{_escape(draft.headline)}</b>")
@@ -46,7 +48,9 @@ def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> s
             parts.append("\n".join(footer))
             footer = []
         text = _escape(block.text)
-        if block.kind == "bullet" and mark:
+        if block.kind == "bullet" and block.label:
+            text = f"{_escape(block.label)} {text}"
+        elif block.kind == "bullet" and mark:
             text = f"{_escape(mark)} {text}"
         tag = _TAG_OF_KIND.get(block.kind)
         parts.append(f"<{tag}>{text}</{tag}>" if tag else text)
@@ -69,6 +73,7 @@ def render_post(
     The signature ends the last message and never stands there alone: when it does not fit beside
     the end of the post, the end of the post is cut shorter to make room for it.
     """
+    draft = drop_foreign_signature(draft, signature)
     room = limit - utf16_len(_one_line(signature)) - 2  # the blank line before the signature
     if not signature.strip() or room < 1:
         return split_html(render_html(draft, bullet=bullet, signature=signature), limit)
