@@ -386,4 +386,39 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmd_latest": ("تازه‌ترین خبرها", "The newest posts"),
     "cmd_help": ("راهنمای جستجو", "How searching works"),
     # ═══ end of subscriber side ═══
+    # — what the clean-up changed (one per `bot.text.changes.Rule`; the "what changed" list) —
+    "change_soft_hyphen": ("خط تیرهٔ نرم میان حروف به نیم‌فاصله تبدیل شد", "Soft hyphen made a half-space"),
+    "change_kashida": (
+        "کشیده حذف شد، یا میان دو عدد یا دو سوی جمله‌ای معترضه به خط تیره تبدیل شد",
+        "Tatweel removed, or made a dash between numbers or around an aside",
+    ),
+    "change_dots": ("چند نقطهٔ پشت سر هم به یک «…» تبدیل شد", "A run of dots made one ellipsis"),
+    "change_ezafe": ("نشانهٔ اضافه به شکل «هٔ» نوشته شد", "The ezafe written as هٔ"),
+    "change_letters": (
+        "حروف عربی به فارسی تبدیل شد، اعراب حذف شد یا گیومه فارسی شد",
+        "Arabic letters made Persian, diacritics removed or quotes made Persian",
+    ),
+    "change_half_space_tidy": ("نیم‌فاصلهٔ زائد حذف شد", "Stray half-space removed"),
+    "change_punctuation": ("ویرگول یا نقطه‌ویرگول لاتین فارسی شد", "Latin comma or semicolon made Persian"),
+    "change_spacing": ("فاصله‌گذاری پیرامون نشانه‌ها درست شد", "Spacing around punctuation fixed"),
+    "change_brackets": ("فاصلهٔ درون یا بیرون کمانک و گیومه درست شد", "Spacing of brackets and quotes fixed"),
+    "change_half_space": ("نیم‌فاصله یا پیوستگی واژه درست شد", "Half-space or joined word fixed"),
+    "change_digits": ("رقم‌ها فارسی شد", "Digits made Persian"),
+    "change_lost_bullet": (
+        "«?» به‌جای نشانهٔ فهرستِ ازدست‌رفته حذف شد",
+        "A ? standing for a lost bullet removed",
+    ),
+    "change_lost_bullet_doubtful": (
+        "«?» به‌جای نشانهٔ فهرست حذف شد؛ شاید علامت پرسش بوده است، بررسی کنید",
+        "A ? was taken for a lost bullet and removed; it may have been a question mark, please check",
+    ),
+    "change_question_mark": ("«?» به «؟» تبدیل شد", "? made ؟"),
+    "change_foreign_signature": (
+        "امضای کانال دیگر در پایان متن حذف شد",
+        "Another channel's signature line at the end removed",
+    ),
+    "change_line": (
+        "سطر {line}: {what}\n«{before}» ← «{after}»",
+        "Line {line}: {what}\n“{before}” → “{after}”",
+    ),
 }

@@ -97,3 +97,14 @@ def test_explain_line_format() -> None:
     text = "الف\nشهرداریها"
     _, changes = normalize_explained(text)
     assert explain_line(changes[0], text) == f"2:1\thalf_space\tشهرداریها → شهرداری{Z}ها"
+
+
+def test_every_rule_has_a_persian_description() -> None:
+    from bot import messages
+
+    for rule in Rule:
+        persian, english = messages.TEXTS[f"change_{rule}"]
+        assert persian and english
+    assert messages.TEXTS["change_lost_bullet_doubtful"][0]
+    line = messages.text("change_line", "fa", line=2, what="x", before="a", after="b")
+    assert line.startswith("سطر ۲:")
