@@ -154,7 +154,8 @@ def drafts(draw: st.DrawFn) -> tuple[str, list[str]]:
         marker = draw(line_markers) or ""
         body = draw(paragraphs())
         lines.append(marker + body)
-        bodies.append(body)
+        number = "".join(ch for ch in marker if ch.isdigit())  # a list keeps its numbers
+        bodies.append(number + body)
         if draw(st.booleans()):
             lines.append("")
     newline = draw(st.sampled_from(["\n", "\r\n", "\r"]))

@@ -289,17 +289,15 @@ def _structure(lines: list[_Line]) -> Draft:
     blocks: list[Block] = []
     for index, line in enumerate(lines):
         kind: BlockKind
-        label = None
+        label = line.label
+        if label and any(_is_persian(ch) for ch in line.text):
+            label = persian_number(label[:-1]) + label[-1]
         if index >= footer_from:
             kind = "footer"
         elif len(line.text) <= _BYLINE_MAX_CHARS and _BYLINE.match(line.text):
             kind = "byline"
         elif line.bullet or line.numbered:
             kind = "bullet"
-            if line.label and any(_is_persian(ch) for ch in line.text):
-                label = persian_number(line.label.rstrip(".)-")) + line.label[-1]
-            else:
-                label = line.label
         elif _CLOSING.match(line.text):
             kind = "closing"
         else:

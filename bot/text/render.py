@@ -42,13 +42,13 @@ def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> s
     footer: list[str] = []
     for block in draft.blocks:
         if block.kind == "footer":
-            footer.append(_escape(block.text))
+            footer.append(_escape(f"{block.label} {block.text}" if block.label else block.text))
             continue
         if footer:
             parts.append("\n".join(footer))
             footer = []
         text = _escape(block.text)
-        if block.kind == "bullet" and block.label:
+        if block.label:
             text = f"{_escape(block.label)} {text}"
         elif block.kind == "bullet" and mark:
             text = f"{_escape(mark)} {text}"
