@@ -154,7 +154,8 @@ def drafts(draw: st.DrawFn) -> tuple[str, list[str]]:
         marker = draw(line_markers) or ""
         body = draw(paragraphs())
         lines.append(marker + body)
-        number = "".join(ch for ch in marker if ch.isdigit())  # a list keeps its numbers
+        # A list keeps its numbers, unless nothing but markup is left of the line (then it goes).
+        number = "".join(ch for ch in marker if ch.isdigit()) if body.replace("?", "").strip() else ""
         bodies.append(number + body)
         if draw(st.booleans()):
             lines.append("")
