@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from bot import messages as msg
+from bot.botapi.html_check import utf16_len
 from tests.sandbox_process import running_sandbox
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -36,8 +37,15 @@ from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-@pytest.fixture
-def browser(tmp_path: Path) -> Iterator[WebDriver]:
+@pytest.fixture(scope="module")
+def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    profile = tmp_path_factory.mktemp("chromium-profile")
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
     for argument in (
@@ -47,7 +55,7 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
         "--disable-dev-shm-usage",
         "--window-size=1600,1000",
         "--lang=fa",
-        f"--user-data-dir={tmp_path / 'chromium-profile'}",
+        f"--user-data-dir={profile}",
     ):
         options.add_argument(argument)
     driver = webdriver.Chrome(options=options, service=Service(CHROMEDRIVER))
@@ -71,69 +79,107 @@ def button(driver: WebDriver, pane: str, label: str) -> WebElement | None:
     return found[-1] if found else None
 
 
-def test_paste_publish_and_find_in_a_real_browser(browser: WebDriver, tmp_path: Path) -> None:
-    with running_sandbox(tmp_path) as url:
-        browser.get(url)
-        seeded = wait(browser, lambda d: len(messages(d, "channel")) >= 30, "the seed archive in the channel")
-        channel_before = len(messages(browser, "channel"))
-        assert seeded and browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+def test_paste_publish_and_find_in_a_real_browser(
+    browser: WebDriver, sandbox_url: str, tmp_path: Path
+) -> None:
+    browser.get(sandbox_url)
+    seeded = wait(browser, lambda d: len(messages(d, "channel")) >= 30, "the seed archive in the channel")
+    channel_before = len(messages(browser, "channel"))
+    assert seeded and browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
 
-        # The editor pastes the damaged example and sends it; the bot answers with a preview.
-        browser.find_element(By.ID, "editor-example").click()
-        draft = browser.find_element(By.ID, "editor-input")
-        wait(browser, lambda d: "?" in draft.get_attribute("value"), "the example draft in the composer")
-        browser.find_element(By.ID, "editor-send").click()
-        publish_now = msg.text("btn_now", msg.FA)
-        publish = wait(browser, lambda d: button(d, "editor", publish_now), "the publish button")
-        publish.click()
+    # The editor pastes the damaged example and sends it; the bot answers with a preview.
+    browser.find_element(By.ID, "editor-example").click()
+    draft = browser.find_element(By.ID, "editor-input")
+    wait(browser, lambda d: "?" in draft.get_attribute("value"), "the example draft in the composer")
+    browser.find_element(By.ID, "editor-send").click()
+    publish_now = msg.text("btn_now", msg.FA)
+    publish = wait(browser, lambda d: button(d, "editor", publish_now), "the publish button")
+    publish.click()
 
-        # The channel pane shows the formatted post: bold headline, bullets, italic byline, a link.
-        post = wait(
-            browser,
-            lambda d: len(messages(d, "channel")) > channel_before and messages(d, "channel")[-1],
-            "the published post in the channel pane",
-        )
-        body = post.find_element(By.CSS_SELECTOR, ".body")
-        assert HEADLINE in body.find_element(By.TAG_NAME, "b").text
-        assert "پیش‌بینی می‌شود" in body.text and "?" not in body.text.replace("?id=2", "")
-        assert body.text.count("🔹") == 4
-        assert body.find_element(By.TAG_NAME, "i").text == "خبرنگار: م. رضایی"
-        link = body.find_element(By.CSS_SELECTOR, "a[href^='https://example.org/']")
-        assert link.get_attribute("href") == "https://example.org/water?id=2"
-        post_id = post.get_attribute("data-id")
+    # The channel pane shows the formatted post: bold headline, bullets, italic byline, a link.
+    post = wait(
+        browser,
+        lambda d: len(messages(d, "channel")) > channel_before and messages(d, "channel")[-1],
+        "the published post in the channel pane",
+    )
+    body = post.find_element(By.CSS_SELECTOR, ".body")
+    assert HEADLINE in body.find_element(By.TAG_NAME, "b").text
+    assert "پیش‌بینی می‌شود" in body.text and "?" not in body.text.replace("?id=2", "")
+    assert body.text.count("🔹") == 4
+    assert body.find_element(By.TAG_NAME, "i").text == "خبرنگار: م. رضایی"
+    link = body.find_element(By.CSS_SELECTOR, "a[href^='https://example.org/']")
+    assert link.get_attribute("href") == "https://example.org/water?id=2"
+    post_id = post.get_attribute("data-id")
 
-        # A subscriber finds it with /search: the first result links to the new channel post.
-        before = len(messages(browser, "subscriber"))
-        search = browser.find_element(By.ID, "subscriber-input")
-        search.send_keys("/search انتقال آب شیراز")
-        browser.find_element(By.ID, "subscriber-send").click()
-        answer = wait(
-            browser,
-            lambda d: len(messages(d, "subscriber")) > before + 1 and messages(d, "subscriber")[-1],
-            "the bot's search results",
-        )
-        first = answer.find_element(By.CSS_SELECTOR, ".body a")
-        assert HEADLINE in first.text
-        assert first.get_attribute("href") == f"https://t.me/newsdesk_sandbox/{post_id}"
-        first.click()  # opens the post in the channel pane
-        wait(browser, lambda d: "flash" in (post.get_attribute("class") or ""), "the post highlighted")
+    # A subscriber finds it with /search: the first result links to the new channel post.
+    before = len(messages(browser, "subscriber"))
+    search = browser.find_element(By.ID, "subscriber-input")
+    search.send_keys("/search انتقال آب شیراز")
+    browser.find_element(By.ID, "subscriber-send").click()
+    answer = wait(
+        browser,
+        lambda d: len(messages(d, "subscriber")) > before + 1 and messages(d, "subscriber")[-1],
+        "the bot's search results",
+    )
+    first = answer.find_element(By.CSS_SELECTOR, ".body a")
+    assert HEADLINE in first.text
+    assert first.get_attribute("href") == f"https://t.me/newsdesk_sandbox/{post_id}"
+    first.click()  # opens the post in the channel pane
+    wait(browser, lambda d: "flash" in (post.get_attribute("class") or ""), "the post highlighted")
 
-        # ...and with inline mode, as in any chat.
-        search.clear()
-        search.send_keys("@newsdesk_sandbox_bot انتقال آب")
-        result = wait(
-            browser,
-            lambda d: [
-                r for r in d.find_elements(By.CSS_SELECTOR, "#inline-results .result") if HEADLINE in r.text
-            ],
-            "the post among the inline results",
-        )[0]
-        result.click()
-        previews = "#inline-results .preview"
-        preview = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, previews), "the result's message")
-        assert HEADLINE in preview[0].text
+    # ...and with inline mode, as in any chat.
+    search.clear()
+    search.send_keys("@newsdesk_sandbox_bot انتقال آب")
+    result = wait(
+        browser,
+        lambda d: [
+            r for r in d.find_elements(By.CSS_SELECTOR, "#inline-results .result") if HEADLINE in r.text
+        ],
+        "the post among the inline results",
+    )[0]
+    result.click()
+    previews = "#inline-results .preview"
+    preview = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, previews), "the result's message")
+    assert HEADLINE in preview[0].text
 
-        shot = tmp_path / "sandbox.png"
-        assert browser.save_screenshot(str(shot))
-        if os.environ.get("SANDBOX_SCREENSHOT"):
-            shutil.copyfile(shot, os.environ["SANDBOX_SCREENSHOT"])
+    shot = tmp_path / "sandbox.png"
+    assert browser.save_screenshot(str(shot))
+    if os.environ.get("SANDBOX_SCREENSHOT"):
+        shutil.copyfile(shot, os.environ["SANDBOX_SCREENSHOT"])
+
+
+def test_entities_render_as_telegram_shows_them(browser: WebDriver, sandbox_url: str) -> None:
+    """The page's renderer: Telegram's entities (UTF-16 offsets) to nested elements, right to left."""
+    browser.get(sandbox_url)
+    text = "🔹 خبر مهم: متن پنهان و نقل‌قول با پیوند"
+
+    def entity(kind: str, part: str, **extra: str) -> dict:
+        """An entity over `part` of the text, in UTF-16 units as Telegram counts (the emoji is 2)."""
+        start = text.index(part)
+        return {"type": kind, "offset": utf16_len(text[:start]), "length": utf16_len(part), **extra}
+
+    entities = [
+        entity("bold", "خبر مهم:"),
+        entity("italic", "مهم:"),
+        entity("spoiler", "متن پنهان"),
+        entity("blockquote", "و نقل‌قول با پیوند"),
+        entity("text_link", "پیوند", url="https://example.org/"),
+    ]
+    shown = browser.execute_script(
+        """const box = document.createElement("div");
+        box.className = "body"; box.id = "rendered";
+        box.append(formatted(arguments[0], arguments[1]));
+        document.getElementById("chat-channel").append(box);
+        return box.innerHTML;""",
+        text,
+        entities,
+    )
+    assert shown == (
+        '🔹 <b>خبر <i>مهم:</i></b> <span class="spoiler">متن پنهان</span> '
+        '<blockquote>و نقل‌قول با <a href="https://example.org/">پیوند</a></blockquote>'
+    )
+    spoiler = browser.find_element(By.CSS_SELECTOR, "#rendered .spoiler")
+    spoiler.click()
+    wait(browser, lambda d: "revealed" in spoiler.get_attribute("class"), "the spoiler revealed")
+    direction = browser.execute_script("return getComputedStyle(arguments[0]).direction", spoiler)
+    assert direction == "rtl"
