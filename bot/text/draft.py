@@ -11,6 +11,7 @@ word is a lost emoji, a run like `??` is lost emojis, a `?` closing Persian text
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -154,16 +155,16 @@ def _split_markup(line: str, offset: int = 0) -> _Line:
     rest = line[start:end]
     bullet = False
     label: str | None = None
-    while match := _MARKER.match(rest):
-        if not match.group():
-            break
+    at = 0  # markers are stepped over, not cut off one by one (a copy each: quadratic on 🔹🔹🔹…)
+    while (match := _MARKER.match(rest, at)) and match.end() > at:
         if number := match.group("number"):
             digits = "".join(ch for ch in number if ch.isdigit())
             label = label or _label(digits, number.rstrip()[-1])
         else:
             bullet = True
-        rest = rest[match.end() :]
-        start += match.end()
+        at = match.end()
+    rest = rest[at:]
+    start += at
     edits = _question_mark_edits(rest)
     text, origin = _apply_edits(rest, edits)
     changes = [
@@ -197,9 +198,15 @@ def _draft_lines(text: str) -> list[_Line]:
     lines = []
     offset = 0
     for raw in text.splitlines(keepends=True):
-        lines.append(_split_markup(raw, offset))
+        if _visible(raw):
+            lines.append(_split_markup(raw, offset))
         offset += len(raw)
-    return [line for line in lines if line.text.strip()]
+    return [line for line in lines if _visible(line.text)]
+
+
+def _visible(text: str) -> bool:
+    """Whether a line shows anything: not only spaces, NULs, joiners and other zero-width characters."""
+    return any(unicodedata.category(char)[0] not in "CZ" for char in text)
 
 
 def parse_draft(text: str, *, normalize: Normalizer | None = None) -> Draft:

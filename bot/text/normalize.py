@@ -66,6 +66,7 @@ _OUTSIDE_BRACKETS_RE = re.compile(f"[«(\\[{{](?<={_AR}[«(\\[{{])|(?<=[»)\\]}}
 _ZWNJ_RUN_RE = re.compile(f"{ZWNJ}[{ZWNJ} ]*")
 _LOOSE_JOINERS_RE = re.compile(f"[{ZWNJ}{TATWEEL}]+")
 _ARABIC_LETTER_RE = re.compile(_AR)
+_NOT_SPACE_RE = re.compile("[^ ]")
 _SOFT_HYPHEN_RE = re.compile(f"(?<={_AR}){SOFT_HYPHEN}+(?={_AR})")
 _DOTS_RE = re.compile(r"[.…](?: ?[.…])+")
 _EZAFE_RE = re.compile(f"(?<={_AR})(?:ه ?ء|ۀ)(?!{_AR})|(?<={_AR}{{2}})ة(?![{ARABIC_LETTERS}{ZWNJ}])")
@@ -199,9 +200,19 @@ _RAW_STEPS: tuple[tuple[Rule, Callable[[str], str]], ...] = (
 
 def _persian_side(text: str, start: int, end: int) -> bool:
     """True when the nearest non-blank character before `start` or after `end` is Persian text."""
-    before = text[:start].rstrip(" :،؛!؟»)")[-1:] or text[:start].rstrip(" ")[-1:]
-    after = text[end:].lstrip(" ")[:1]
+    # Walked from `start`, not by stripping a copy of all that comes before (quadratic on "........").
+    before = _last_before(text, start, " :،؛!؟»)") or _last_before(text, start, " ")
+    after_match = _NOT_SPACE_RE.search(text, end)
+    after = after_match.group() if after_match else ""
     return any(ch and (_ARABIC_LETTER_RE.match(ch) or ch in f"{MASK}»)") for ch in (before, after))
+
+
+def _last_before(text: str, start: int, skipped: str) -> str:
+    """The last character before `start` that is not in `skipped` ('' if none)."""
+    at = start - 1
+    while at >= 0 and text[at] in skipped:
+        at -= 1
+    return text[at] if at >= 0 else ""
 
 
 def _dots(text: str) -> str:
@@ -341,7 +352,8 @@ def _line_edges(text: str) -> str:
 
 def _fix_run(match: re.Match[str]) -> str:
     tokens = halfspace.join_tokens(match.group().split(" "))
-    following = match.string[match.end() :].lstrip(" ")[:1]
+    after = _NOT_SPACE_RE.search(match.string, match.end())  # not a copy of the rest per run
+    following = after.group() if after else ""
     return " ".join(halfspace.in_context(tokens, following))
 
 
@@ -366,16 +378,16 @@ _MASKED_STEPS: tuple[tuple[Rule, Callable[[str], str]], ...] = (
 # ── the masked spans back ──
 
 
-def _latin_context(pieces: list[str], index: int) -> bool:
+def _latin_context(pieces: list[str], index: int, before: _Before) -> bool:
     """True when the number between pieces[index] and pieces[index + 1] belongs to Latin text: it
-    touches a Latin letter (`alert(1)`), stands in `code`, or has a Latin word on both sides."""
+    touches a Latin letter (`alert(1)`), stands in `code`, or has a Latin word on both sides.
+    `before` describes the line up to the number."""
     left, right = pieces[index], pieces[index + 1]
     left_token = left.rsplit(maxsplit=1)[-1] if left.strip() and not left[-1:].isspace() else ""
     right_token = right.split(maxsplit=1)[0] if right.strip() and not right[:1].isspace() else ""
     if _LATIN_LETTER_RE.search(left_token) or _LATIN_LETTER_RE.search(right_token):
         return True
-    before = "".join(pieces[: index + 1])
-    if before.count("`") % 2 or _in_latin_call(before):
+    if before.in_code or before.in_latin_call:
         return True
     left_words, right_words = left.split(), right.split()
     return bool(
@@ -386,18 +398,33 @@ def _latin_context(pieces: list[str], index: int) -> bool:
     )
 
 
-def _in_latin_call(before: str) -> bool:
-    """True when the text ends inside the brackets of a Latin call or index (`max(1, `, `arr[`)."""
-    depth = 0
-    for at in range(len(before) - 1, -1, -1):
-        ch = before[at]
-        if ch in ")]":
-            depth += 1
-        elif ch in "([":
-            if not depth:
-                return at > 0 and bool(_LATIN_LETTER_RE.match(before[at - 1]))
-            depth -= 1
-    return False
+class _Before:
+    """What the line holds up to a number, learned piece by piece as the line is walked: counting from
+    the line's start for every number was quadratic in a line of many numbers."""
+
+    def __init__(self) -> None:
+        self.in_code = False  # an odd number of backticks so far
+        self._brackets: list[bool] = []  # open brackets, each: does a Latin letter stand before it
+        self._last = ""
+
+    def read(self, piece: str) -> None:
+        """Take in the next piece of the line."""
+        if "`" in piece:
+            self.in_code ^= piece.count("`") % 2 == 1
+        if any(ch in piece for ch in "()[]"):
+            for at, ch in enumerate(piece):
+                if ch in "([":
+                    previous = piece[at - 1] if at else self._last
+                    self._brackets.append(bool(previous) and bool(_LATIN_LETTER_RE.match(previous)))
+                elif ch in ")]" and self._brackets:
+                    self._brackets.pop()
+        if piece:
+            self._last = piece[-1]
+
+    @property
+    def in_latin_call(self) -> bool:
+        """Inside the brackets of a Latin call or index (`max(1, `, `arr[`)."""
+        return bool(self._brackets) and self._brackets[-1]
 
 
 def _restore(text: str, spans: list[Span]) -> str:
@@ -417,8 +444,10 @@ def _restore(text: str, spans: list[Span]) -> str:
             continue
         pieces = line.split(MASK)
         out = [pieces[0]]
+        before = _Before()
         for number, span in enumerate(mine):
-            persian = span.kind == "number" and not _latin_context(pieces, number)
+            before.read(pieces[number])
+            persian = span.kind == "number" and not _latin_context(pieces, number, before)
             out.append(persian_number(span.text) if persian else span.text)
             out.append(pieces[number + 1])
         lines[index] = "".join(out)

@@ -23,13 +23,24 @@ from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 
 __all__ = ["render_html", "render_post", "split_html", "utf16_len"]
 
-_SENTENCE_END = re.compile(r"[.!?؟…۔]+[\"'»)\]]*(?=\s)")
+# Tried only where a run of stops begins: from every stop of a long run it was quadratic (minutes).
+_SENTENCE_END = re.compile(r"(?<![.!?؟…۔])[.!?؟…۔]+[\"'»)\]]*(?=\s)")
 _TAG_OF_KIND = {"byline": "i"}
 _TAG = re.compile(r"<[^>]*>")
 
 
+# Never sent: control characters (NUL…) and the bidi embeddings and overrides (U+202A–U+202E), which
+# can show a post's words reversed.
+_NOT_SENT = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x202A, 0x202F)])
+
+
 def _escape(text: str) -> str:
     return escape(text, quote=False)
+
+
+def _post_text(text: str) -> str:
+    """A draft's text as the post shows it: escaped, without the characters never sent."""
+    return _escape(text.translate(_NOT_SENT))
 
 
 def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> str:
@@ -38,26 +49,26 @@ def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> s
     draft = drop_foreign_signature(draft, signature)
     parts: list[str] = []
     if draft.headline:
-        parts.append(f"<b>{_escape(draft.headline)}</b>")
+        parts.append(f"<b>{_post_text(draft.headline)}</b>")
     footer: list[str] = []
     for block in draft.blocks:
         if block.kind == "footer":
-            footer.append(_escape(f"{block.label} {block.text}" if block.label else block.text))
+            footer.append(_post_text(f"{block.label} {block.text}" if block.label else block.text))
             continue
         if footer:
             parts.append("\n".join(footer))
             footer = []
-        text = _escape(block.text)
+        text = _post_text(block.text)
         if block.label:
-            text = f"{_escape(block.label)} {text}"
+            text = f"{_post_text(block.label)} {text}"
         elif block.kind == "bullet" and mark:
-            text = f"{_escape(mark)} {text}"
+            text = f"{_post_text(mark)} {text}"
         tag = _TAG_OF_KIND.get(block.kind)
         parts.append(f"<{tag}>{text}</{tag}>" if tag else text)
     if footer:
         parts.append("\n".join(footer))
     if signature.strip():
-        parts.append(_escape(_one_line(signature)))
+        parts.append(_post_text(_one_line(signature)))
     return "\n\n".join(parts)
 
 
@@ -143,12 +154,32 @@ def _cut(text: str, start: int, end: int, limit: int) -> int:
     for at in range(end, start, -1):
         if at < len(text) and text[at].isspace():
             return at
-    # One unbroken run longer than a message: cut inside it, but not before a combining mark,
-    # joiner or variation selector, which belong to the character before them.
+    # One unbroken run longer than a message: cut inside it, but not inside a character (a combining
+    # mark, joiner, variation selector, skin tone, or what a zero-width joiner joins). A run made of
+    # nothing else is cut at the limit: walking back through it made one message per character.
     at = end
-    while at > start + 1 and unicodedata.category(text[at]) in ("Mn", "Me", "Cf", "Cs"):
+    while at > start + 1 and _joined(text, start, at):
         at -= 1
-    return at
+    return at if at > start + 1 else end
+
+
+def _regional(char: str) -> bool:
+    return "\U0001f1e6" <= char <= "\U0001f1ff"  # the letters of a flag, which come in pairs
+
+
+def _joined(text: str, start: int, at: int) -> bool:
+    """Whether text[at] belongs to the character before it (cutting there would split a glyph)."""
+    char = text[at]
+    if unicodedata.category(char) in ("Mn", "Me", "Cf", "Cs") or text[at - 1] == "\u200d":
+        return True
+    if "\U0001f3fb" <= char <= "\U0001f3ff":  # a skin tone
+        return True
+    if _regional(char):  # the second letter of a flag when an odd number of them come before it
+        before = at
+        while before > start and _regional(text[before - 1]):
+            before -= 1
+        return (at - before) % 2 == 1
+    return False
 
 
 def _as_html(runs: list[tuple[int, str, tuple[tuple[str, str], ...]]], start: int, end: int) -> str:

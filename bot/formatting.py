@@ -1,0 +1,94 @@
+"""Formatting an editor's draft off the event loop, with a time limit.
+
+Why: `prepare_post` is pure Python (regular expressions, the normalizer, the splitter); run on the
+event loop, a 100,000-character draft holds every subscriber's search for as long as it takes. The
+patterns are linear now (tests/test_formatting.py checks that 10× the text costs at most 15× the
+time), but a draft is untrusted input, so the limit stays as a safety net.
+
+How: one worker process (`bot.workers.worker_pool`, it ends with the bot) formats drafts one after
+another. A thread would not do: the work holds the interpreter lock (re and str methods keep it), so
+the loop would still stall, and a thread that runs too long cannot be stopped. A process can: when a
+draft is not done within the limit its process is killed, `FormattingTimeout` is raised, and the
+next draft gets a fresh process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+
+from bot.publisher import PreparedPost, prepare_post
+from bot.workers import worker_pool
+
+FORMAT_TIMEOUT_SECONDS = 10.0  # a 100,000-character draft takes about 0.2 s; a cold process ~2 s more
+
+
+class FormattingTimeout(Exception):
+    """A draft took longer than the limit to format (its worker process was stopped)."""
+
+
+class _Formatter:
+    """The worker process that formats drafts, started at first use and replaced when killed."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = worker_pool()
+        return self._pool
+
+    def kill(self) -> None:
+        """Stop the worker process now, whatever it is doing."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # ProcessPoolExecutor can only wait for a running task; killing its process is the one way
+        # to stop a runaway one (Python 3.14 adds terminate_workers() for this).
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_formatter = _Formatter()
+
+
+async def prepare_post_bounded(
+    text: str, *, bullet: str, signature: str, timeout: float = FORMAT_TIMEOUT_SECONDS
+) -> PreparedPost:
+    """`bot.publisher.prepare_post` in the formatting process; `FormattingTimeout` if it takes longer
+    than `timeout` seconds (then the draft should be refused: tell the editor it is too complex)."""
+    call = functools.partial(prepare_post, text, bullet=bullet, signature=signature)
+    try:
+        return await _run(call, timeout)
+    except BrokenProcessPool:  # the process died (killed from outside, out of memory): a new one
+        _formatter.kill()
+        return await _run(call, timeout)
+
+
+async def _run(call: functools.partial[PreparedPost], timeout: float) -> PreparedPost:
+    future = asyncio.get_running_loop().run_in_executor(_formatter.pool(), call)
+    try:
+        return await asyncio.wait_for(future, timeout)
+    except TimeoutError:
+        _formatter.kill()
+        raise FormattingTimeout(f"formatting took longer than {timeout:g} s") from None
+
+
+def warm_up_formatter(*, bullet: str, signature: str) -> asyncio.Future[PreparedPost]:
+    """Start the formatting process and load its lexicons now, not in the first editor's draft."""
+    loop = asyncio.get_running_loop()
+    call = functools.partial(prepare_post, "?خبر\nمتن", bullet=bullet, signature=signature)
+    return loop.run_in_executor(_formatter.pool(), call)
+
+
+def close_formatter() -> None:
+    """Stop the formatting process (at shutdown; it also ends by itself when the bot dies)."""
+    _formatter.close()
