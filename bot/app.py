@@ -16,10 +16,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import secrets
 import sys
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from datetime import datetime
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
@@ -34,7 +36,7 @@ from bot.scheduler import Scheduler
 from bot.text.analyze import analyze
 from handlers import editor, subscriber
 from handlers.common import SERVICES_KEY, Services
-from storage.database import Database
+from storage.database import Database, DatabaseUnusable
 
 log = logging.getLogger(__name__)
 
@@ -52,28 +54,49 @@ async def open_database(settings: Settings) -> Database:
     return await Database.open(settings.database_path, search_in="process")
 
 
+# The update kinds the handlers registered in `build_application` take (handlers/editor.py and
+# handlers/subscriber.py: commands and messages, button presses, inline queries); Telegram is asked for
+# these only. PTB cannot list them from its handlers, so this is the one list (a test checks it).
+HANDLED_UPDATES: tuple[str, ...] = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the bot until SIGTERM/SIGINT; settings problems raise ConfigError (exit 2)."""
     settings = load_settings(for_run=True)
-    configure_logging(settings.log_level)
+    configure_logging(settings.log_level, hidden=(settings.bot_token, settings.webhook_secret))
     loop = asyncio.new_event_loop()
     asyncio.set_event_loop(loop)  # PTB's run_* use the current loop; the database must share it
-    db = loop.run_until_complete(open_database(settings))
+    db = loop.run_until_complete(_open_for_run(settings))
     application = build_application(settings, db)
     loop.run_until_complete(_reach_bot_api(application, settings))
     log.info("newsdesk starting (%s)", "webhook" if settings.webhook_url else "polling")
     if settings.webhook_url:
-        application.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=settings.bot_token or "",
-            webhook_url=f"{settings.webhook_url.rstrip('/')}/{settings.bot_token}",
-            secret_token=settings.webhook_secret,
-            allowed_updates=Update.ALL_TYPES,
-        )
+        application.run_webhook(**webhook_options(settings))
     else:
-        application.run_polling(allowed_updates=Update.ALL_TYPES)
+        application.run_polling(allowed_updates=list(HANDLED_UPDATES))
     return 0
+
+
+def webhook_options(settings: Settings) -> dict[str, object]:
+    """How `run_webhook` listens: on the path of WEBHOOK_URL (never on the token, which would then sit in
+    every proxy's access log), registered as WEBHOOK_URL itself, guarded by the secret header (a random
+    one when WEBHOOK_SECRET is unset), for the handled update kinds only."""
+    assert settings.webhook_url is not None
+    return {
+        "listen": settings.webhook_listen,
+        "port": settings.webhook_port,
+        "url_path": urlsplit(settings.webhook_url).path.strip("/"),
+        "webhook_url": settings.webhook_url,
+        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
+        "allowed_updates": list(HANDLED_UPDATES),
+    }
+
+
+async def _open_for_run(settings: Settings) -> Database:
+    try:
+        return await open_database(settings)
+    except DatabaseUnusable as exc:
+        raise UsageError(f"DATABASE_PATH={settings.database_path}: {exc}") from None
 
 
 async def _reach_bot_api(application: Application, settings: Settings) -> None:
@@ -89,9 +112,29 @@ async def _reach_bot_api(application: Application, settings: Settings) -> None:
         raise UsageError(problem) from None
 
 
-def configure_logging(level: str) -> None:
-    """Timestamped log lines on stderr; HTTP chatter only when debugging."""
-    logging.basicConfig(format="%(asctime)s %(levelname)s %(name)s: %(message)s", level=level.upper())
+class SecretMask(logging.Formatter):
+    """Log lines with every secret (the bot token, the webhook secret) replaced by a placeholder,
+    wherever it appears: in a message, its arguments, a URL the HTTP client logs, or a traceback."""
+
+    def __init__(self, fmt: str, hidden: Iterable[str | None]) -> None:
+        super().__init__(fmt)
+        self._secrets = sorted({s for s in hidden if s}, key=len, reverse=True)
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        for secret in self._secrets:
+            line = line.replace(secret, "<secret>")
+        return line
+
+
+LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+
+def configure_logging(level: str, *, hidden: Iterable[str | None] = ()) -> None:
+    """Timestamped log lines on stderr, `hidden` secrets masked; HTTP chatter only when debugging."""
+    logging.basicConfig(format=LOG_FORMAT, level=level.upper())
+    for handler in logging.getLogger().handlers:  # every logger (PTB's, httpx's) ends up here
+        handler.setFormatter(SecretMask(LOG_FORMAT, hidden))
     if level.upper() != "DEBUG":
         logging.getLogger("httpx").setLevel(logging.WARNING)
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
@@ -230,7 +273,7 @@ async def polling(application: Application, *, poll_timeout: int = 10) -> AsyncI
         assert application.post_init is not None and application.updater is not None
         await application.post_init(application)
         await application.start()
-        await application.updater.start_polling(timeout=poll_timeout, allowed_updates=Update.ALL_TYPES)
+        await application.updater.start_polling(timeout=poll_timeout, allowed_updates=list(HANDLED_UPDATES))
         yield application
     finally:
         if application.updater and application.updater.running:

@@ -61,3 +61,43 @@ def test_env_file_is_read(tmp_path):
     env.write_text("SIGNATURE=🆔 @mychannel\nBULLET=▪️\n", encoding="utf-8")
     s = load_settings(env_file=env)
     assert s.signature == "🆔 @mychannel" and s.bullet == "▪️"
+
+
+def test_log_level_must_be_a_level(monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "loud")
+    with pytest.raises(ConfigError, match="LOG_LEVEL"):
+        load_settings(env_file=None)
+    monkeypatch.setenv("LOG_LEVEL", "debug")
+    assert load_settings(env_file=None).log_level == "DEBUG"
+
+
+async def test_telegram_is_asked_only_for_the_update_kinds_the_handlers_take(tmp_path, monkeypatch):
+    from telegram.ext import (
+        CallbackQueryHandler,
+        CommandHandler,
+        InlineQueryHandler,
+        MessageHandler,
+        TypeHandler,
+    )
+
+    from bot.app import HANDLED_UPDATES, build_application, webhook_options
+    from storage.database import Database
+
+    monkeypatch.setenv("BOT_TOKEN", "123456:" + "A" * 35)
+    monkeypatch.setenv("CHANNEL_ID", "@news_test")
+    monkeypatch.setenv("EDITOR_IDS", "1001")
+    monkeypatch.setenv("WEBHOOK_URL", "https://news.example.org/hook")
+    settings = load_settings(for_run=True, env_file=None)
+    kinds = {CommandHandler: "message", MessageHandler: "message", CallbackQueryHandler: "callback_query",
+             InlineQueryHandler: "inline_query"}  # fmt: skip
+    async with Database.open(tmp_path / "db.sqlite3") as db:
+        application = build_application(settings, db)
+        taken = set()
+        for handlers in application.handlers.values():
+            for handler in handlers:
+                if not isinstance(handler, TypeHandler):  # the language recorder sees what comes anyway
+                    taken.add(kinds[type(handler)])
+    assert taken == set(HANDLED_UPDATES)
+    options = webhook_options(settings)
+    assert options["url_path"] == "hook" and options["webhook_url"] == "https://news.example.org/hook"
+    assert settings.bot_token not in str(options) and len(str(options["secret_token"])) >= 32

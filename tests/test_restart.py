@@ -10,16 +10,22 @@ duplicates, 0 lost — and the bot stops cleanly on SIGTERM.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import signal
 import socket
 import subprocess
 import sys
+import urllib.error
+import urllib.request
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
+
+from bot.app import HANDLED_UPDATES
 from bot.botapi.server import BotApiServer
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID, bot_environment
@@ -151,6 +157,19 @@ def test_run_without_bot_token_says_what_to_set(tmp_path: Path) -> None:
     assert len(done.stderr.strip().splitlines()) == 1
 
 
+def test_run_with_a_bad_log_level_or_database_is_one_line(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS")}
+    env |= {"BOT_TOKEN": "123456:" + "A" * 35, "CHANNEL_ID": "@news_test", "EDITOR_IDS": "1001"}
+    (tmp_path / "file").write_text("x")
+    for bad, name in (({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
+                      ({"DATABASE_PATH": str(tmp_path / "file" / "db.sqlite3")}, "DATABASE_PATH"),
+                      ({"DATABASE_PATH": str(tmp_path / "file")}, "not a newsdesk database")):  # fmt: skip
+        done = _run_once(env | bad, tmp_path)
+        assert done.returncode == 2, done.stderr
+        assert name in done.stderr and "Traceback" not in done.stderr
+        assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+
+
 def test_run_with_malformed_settings_names_each(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS")}
     env |= {"BOT_TOKEN": "nonsense", "CHANNEL_ID": "news", "EDITOR_IDS": "12,abc"}
@@ -168,22 +187,58 @@ def _free_port() -> int:
 
 def test_webhook_mode(botapi: BotApiServer, tmp_path: Path) -> None:
     port = _free_port()
+    url = f"http://127.0.0.1:{port}/newsdesk/hook"
     env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3") | {
-        "WEBHOOK_URL": f"http://127.0.0.1:{port}",
+        "WEBHOOK_URL": url,
         "WEBHOOK_LISTEN": "127.0.0.1",
         "WEBHOOK_PORT": str(port),
         "WEBHOOK_SECRET": "s3cret-token",
+        "LOG_LEVEL": "DEBUG",
     }
-    bot = _start(env, tmp_path / "bot.log")
+    log = tmp_path / "bot.log"
+    bot = _start(env, log)
     try:
         botapi.wait_for_sync(lambda: botapi.webhook.get("url"), timeout=30)
-        assert botapi.webhook["secret_token"] == "s3cret-token"
+        # Registered and served on the path of WEBHOOK_URL, never on the token; the handled kinds only.
+        assert botapi.webhook == {"url": url, "secret_token": "s3cret-token"}
+        assert botapi.allowed_updates == set(HANDLED_UPDATES)
         sent = botapi.user_sends_text(EDITOR_ID, "خبر از راه وب‌هوک\nمتن کوتاه خبر.")
+        preview = botapi.wait_for_bot_message_sync(EDITOR_ID, after=sent, timeout=30)
+        assert "پیش‌نمایش" in preview.text
+        update = json.dumps({"update_id": 10**6, "message": None}).encode()
+        for path, secret, status in (
+            (url, "wrong", 403),
+            (f"http://127.0.0.1:{port}/{botapi.token}", "s3cret-token", 404),
+        ):
+            headers = {"X-Telegram-Bot-Api-Secret-Token": secret, "Content-Type": "application/json"}
+            request = urllib.request.Request(path, data=update, headers=headers)
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(request, timeout=10)
+            assert refused.value.code == status
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(timeout=30) == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert any("DEBUG" in line for line in lines)
+    assert not [line for line in lines if botapi.token in line or "s3cret-token" in line]
+
+
+def test_no_secret_in_any_log_line_at_debug(botapi: BotApiServer, tmp_path: Path) -> None:
+    env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3") | {"LOG_LEVEL": "DEBUG"}
+    log = tmp_path / "bot.log"
+    bot = _start(env, log)
+    try:
+        sent = botapi.user_sends_text(EDITOR_ID, "خبر آزمایشی\nمتن کوتاه خبر درباره بودجه.")
         preview = botapi.wait_for_bot_message_sync(EDITOR_ID, after=sent, timeout=30)
         assert "پیش‌نمایش" in preview.text
     finally:
         bot.send_signal(signal.SIGTERM)
         assert bot.wait(timeout=30) == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert sum("httpx" in line for line in lines) > 5  # the HTTP client's lines, where the token was
+    assert sum("<secret>" in line for line in lines) > 5
+    leaked = [line for line in lines if botapi.token in line or botapi.token.split(":")[1] in line]
+    assert not leaked, leaked[:3]
 
 
 def test_sigterm_lets_the_publication_in_flight_finish(botapi: BotApiServer, tmp_path: Path) -> None:
