@@ -92,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("search", help="search the archive")
     p.add_argument("query", nargs="?", help="the words to search for")
-    p.add_argument("--batch", metavar="FILE", help="one query per line; JSON Lines out")
+    p.add_argument("--batch", metavar="FILE", help="one query per line (- for stdin); JSON Lines out")
     p.add_argument("--limit", type=int, default=10, help="results per query (default 10)")
     p.add_argument("--json", action="store_true", help="print results as JSON")
     p.add_argument("--db", help="SQLite file (default: DATABASE_PATH)")
@@ -120,7 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `newsdesk` console script."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        # A search for `-word` (an exclusion) is a query, not an unknown option; `--` works as well.
+        if args.command != "search" or any(not a.startswith("-") or a.startswith("--") for a in extra):
+            parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        args.query = " ".join([*([args.query] if args.query else []), *extra])
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

@@ -115,6 +115,9 @@ def _report_file(name: str | None) -> Iterator[TextIO | None]:
 
 async def _import(archive: Archive, db_path: Path, name: str, size: int, report: TextIO | None) -> Counts:
     db = await open_database(db_path)
+    if db.read_only:
+        await db.close()
+        raise UsageError(f"{db_path}: read-only: newsdesk cannot import into it")
     # A big file's analysis runs in a second process, so parsing and SQL (this process) and analysis
     # use both cores; a small file is not worth a process start.
     pool = worker_pool() if size >= WORKER_MIN_BYTES else None

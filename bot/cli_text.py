@@ -50,11 +50,13 @@ def cmd_normalize(args: argparse.Namespace) -> int:
         _, changes = normalize_explained(text)
         sys.stdout.write("".join(explain_line(change, text) + "\n" for change in changes))
         return 0
-    lines = text.splitlines()
+    # Lines are what a file's line feeds make (str.splitlines also breaks at U+2028 or a form feed, and
+    # turned one line into eight); a line's own separators go to the normalizer as they are.
+    ends_with_newline = text.endswith("\n")
+    lines = [line.removesuffix("\r") for line in text.removesuffix("\n").split("\n")]
     out = normalize_text("\n".join(lines)).split("\n")
     if len(out) != len(lines):  # the normalizer keeps lines; a mismatch would shift the reader's text
         out = [normalize_text(line).replace("\n", " ") for line in lines]
-    ends_with_newline = text.splitlines(keepends=True)[-1] != lines[-1]
     sys.stdout.write("\n".join(out) + ("\n" if ends_with_newline else ""))
     return 0
 

@@ -266,12 +266,6 @@ def _export(text: _Text, header: Mapping[str, object], list_start: int) -> Archi
 # --- JSON Lines ------------------------------------------------------------------------------------
 
 
-def read_json_lines(stream: BinaryIO, *, default_channel: str = "") -> Iterator[ImportItem]:
-    """The records of a file known to be JSON Lines (DESIGN.md), whatever its first line holds."""
-    text = _Text(stream)
-    return _json_lines(text, text.offset, default_channel)
-
-
 def _json_lines(text: _Text, pos: int, default_channel: str) -> Iterator[ImportItem]:
     """One `{"id", "title", "body", "published_at", "url"?, "channel"?}` object per line (DESIGN.md)."""
     newline = re.compile("\n")

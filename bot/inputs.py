@@ -43,8 +43,17 @@ def open_binary(name: str) -> tuple[BinaryIO, int]:
 def read_text(source: str | None, *, max_chars: int = MAX_DRAFT_CHARS, allow_blank: bool = False) -> str:
     """Read UTF-8 text from a file path, or from stdin when `source` is None or '-'."""
     name = "stdin" if source in (None, "-") else source
+    # Read no more than the cap can hold (4 UTF-8 bytes a character, a BOM, one byte over): a 200 MB
+    # file is refused after 400 KB, not read whole first.
+    most = max_chars * 4 + 3
     with _read_errors(name):
-        raw = sys.stdin.buffer.read() if source in (None, "-") else Path(source).read_bytes()
+        if source in (None, "-"):
+            raw = sys.stdin.buffer.read(most + 1)
+        else:
+            with Path(source).open("rb") as stream:
+                raw = stream.read(most + 1)
+    if len(raw) > most:
+        raise UsageError(f"{name}: more than the {max_chars:,} characters allowed")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
 import sqlite3
 from collections import Counter
 from collections.abc import AsyncIterator, Sequence
@@ -177,6 +178,7 @@ class Database:
         self._search_log_flushes: set[asyncio.Task] = set()  # batches being written now
         self._reindexing: asyncio.Task | None = None  # the search index being built for a new analyzer
         self._bot_parts: dict[str, frozenset[str]] = {}
+        self.read_only = False  # opened from a file newsdesk may not write: it can only be searched
 
     # --- lifecycle -------------------------------------------------------------------------------
 
@@ -197,28 +199,42 @@ class Database:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseUnusable(f"cannot create {path.parent} ({exc.strerror or exc})") from None
+        # A file this process may not write (its mode, a read-only mount, an immutable flag) is opened
+        # read-only: it can be searched, and nothing at all is written to it.
+        read_only = path.exists() and not os.access(path, os.W_OK)
         try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
+            if read_only:
+                conn = await aiosqlite.connect(
+                    f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
+                )
+            else:
+                conn = await aiosqlite.connect(path, isolation_level=None)
         except sqlite3.Error as exc:
             raise DatabaseUnusable(sqlite_problem(exc)) from None
         try:
             # Foreign keys stay off while migrating: rebuilding a table (migration 5) must not cascade.
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA foreign_keys = OFF")
-            writable = await _writable(conn)
+            writable = not read_only and await _writable(conn)
             if writable:
                 await conn.execute("PRAGMA journal_mode = WAL")
                 await conn.execute("PRAGMA synchronous = NORMAL")
             await conn.execute("PRAGMA cache_size = -65536")  # 64 MB: big imports touch large indexes
-            db = cls(conn, path, search_in)
-            await db._migrate(writable)
-            await conn.execute("PRAGMA foreign_keys = ON")
-            db._warm_searcher()
         except sqlite3.Error as exc:
             await conn.close()
             raise DatabaseUnusable(sqlite_problem(exc)) from None
-        except BaseException:
+        db = cls(conn, path, search_in)
+        db.read_only = not writable
+        try:
+            await db._migrate(writable)
+            await conn.execute("PRAGMA foreign_keys = ON")
+            db._warm_searcher()
+        except BaseException as exc:
+            # Nothing started is left behind: no search thread or process outlives a failed open.
+            db._searcher.shutdown(wait=False, cancel_futures=True)
             await conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise DatabaseUnusable(sqlite_problem(exc)) from None
             raise
         return db
 
@@ -268,7 +284,8 @@ class Database:
             try:
                 yield self._conn
             except BaseException:
-                await self._conn.execute("ROLLBACK")
+                with suppress(sqlite3.OperationalError):  # SQLite rolled back already (a full disk)
+                    await self._conn.execute("ROLLBACK")
                 raise
             await self._conn.execute("COMMIT")
 

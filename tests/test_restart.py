@@ -15,6 +15,7 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import urllib.error
@@ -161,9 +162,14 @@ def test_run_with_a_bad_log_level_or_database_is_one_line(tmp_path: Path) -> Non
     env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS")}
     env |= {"BOT_TOKEN": "123456:" + "A" * 35, "CHANNEL_ID": "@news_test", "EDITOR_IDS": "1001"}
     (tmp_path / "file").write_text("x")
+    newer = sqlite3.connect(tmp_path / "newer.sqlite3")
+    newer.execute("CREATE TABLE articles (id INTEGER)")
+    newer.execute("PRAGMA user_version = 999")
+    newer.close()
     for bad, name in (({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),
                       ({"DATABASE_PATH": str(tmp_path / "file" / "db.sqlite3")}, "DATABASE_PATH"),
-                      ({"DATABASE_PATH": str(tmp_path / "file")}, "not a newsdesk database")):  # fmt: skip
+                      ({"DATABASE_PATH": str(tmp_path / "file")}, "not a newsdesk database"),
+                      ({"DATABASE_PATH": str(tmp_path / "newer.sqlite3")}, "newer newsdesk")):  # fmt: skip
         done = _run_once(env | bad, tmp_path)
         assert done.returncode == 2, done.stderr
         assert name in done.stderr and "Traceback" not in done.stderr
