@@ -573,6 +573,18 @@ async def test_txt_document_is_downloadable(tg_bot, botapi):
         await tg_bot.get_file("nonsense")
 
 
+async def test_photo_arrives_with_its_size_and_caption_and_is_downloadable(tg_bot, botapi):
+    jpeg = b"\xff\xd8\xff\xe0 not really a jpeg"
+    botapi.user_sends_photo(EDITOR_ID, jpeg, width=800, height=600, caption="عکس خبر #اقتصاد")
+    (update,) = await tg_bot.get_updates()
+    (size,) = update.message.photo
+    assert (size.width, size.height, size.file_size) == (800, 600, len(jpeg))
+    assert update.message.caption == "عکس خبر #اقتصاد"
+    assert [e.type for e in update.message.caption_entities] == ["hashtag"]
+    telegram_file = await tg_bot.get_file(size.file_id)
+    assert bytes(await telegram_file.download_as_bytearray()) == jpeg
+
+
 async def test_forwarded_channel_post_keeps_origin_and_entities(tg_bot, botapi):
     source = botapi.channel
     entities = [{"type": "bold", "offset": 0, "length": 3}]

@@ -125,23 +125,26 @@ def test_letting_time_pass_publishes_a_scheduled_post_at_its_time(page: Page) ->
     assert page.wait(lambda s: s["next_publication"] is None, "the queue empty")
 
 
-def test_the_editor_attaches_a_photo_and_the_bot_answers_it(page: Page) -> None:
+def test_the_editor_attaches_a_photo_or_a_file_and_the_bot_answers(page: Page) -> None:
     png = bytes.fromhex(
         "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
         "1f15c4890000000d49444154789c6360f80f0000010101005a4d6e2f0000000049454e44ae426082"
     )
-    response = page.client.post(
-        "/api/file",
-        data={"pane": "editor", "caption": "عکس خبر"},
-        files={"file": ("photo.png", png, "image/png")},
-    )
-    assert response.status_code == 200, response.text
-    sent = response.json()["message_id"]
-    answered = lambda s: any(m["outgoing"] and m["id"] > sent for m in s["chats"]["editor"]) and s  # noqa: E731
-    state = page.wait(answered, "the bot's answer")
-    photo = next(m for m in state["chats"]["editor"] if m["id"] == sent)
-    assert photo["caption"] == "عکس خبر" and photo["document"]["mime"] == "image/png"
-    assert httpx.get(photo["document"]["url"]).content == png  # the page shows it from the emulator
+    for size in ({"width": "1", "height": "1"}, {}):  # a photo, then the same picture "as file"
+        response = page.client.post(
+            "/api/file",
+            data={"pane": "editor", "caption": "عکس خبر", **size},
+            files={"file": ("photo.png", png, "image/png")},
+        )
+        assert response.status_code == 200, response.text
+        sent = response.json()["message_id"]
+        answered = lambda s: any(m["outgoing"] and m["id"] > sent for m in s["chats"]["editor"]) and s  # noqa: E731, B023
+        state = page.wait(answered, "the bot's answer")
+        shown = next(m for m in state["chats"]["editor"] if m["id"] == sent)
+        assert shown["caption"] == "عکس خبر"
+        picture = shown["photo"] if size else shown["document"]
+        assert httpx.get(picture["url"]).content == png  # the page shows it from the emulator
+    assert shown["document"]["mime"] == "image/png"
 
 
 def test_bad_requests_are_answered_400_with_a_reason(page: Page) -> None:
@@ -153,6 +156,11 @@ def test_bad_requests_are_answered_400_with_a_reason(page: Page) -> None:
     ):
         response = page.client.post(path, json=body)
         assert response.status_code == 400 and response.json()["error"], (path, body)
+    # Another site's page cannot drive the sandbox through the visitor's browser.
+    forged = page.client.post(
+        "/api/send", json={"pane": "editor", "text": "x"}, headers={"Origin": "http://a.example"}
+    )
+    assert forged.status_code == 403
 
 
 def _sandbox_command(tmp_path: Path, *args: str, **env: str) -> subprocess.CompletedProcess:

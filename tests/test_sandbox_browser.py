@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import struct
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -183,3 +185,44 @@ def test_entities_render_as_telegram_shows_them(browser: WebDriver, sandbox_url:
     wait(browser, lambda d: "revealed" in spoiler.get_attribute("class"), "the spoiler revealed")
     direction = browser.execute_script("return getComputedStyle(arguments[0]).direction", spoiler)
     assert direction == "rtl"
+
+
+def png(width: int, height: int) -> bytes:
+    """A real PNG of one colour (the page reads its size as a browser does)."""
+    row = b"\x00" + b"\x2a\x7a\xb0" * width
+    chunks = [
+        (b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)),
+        (b"IDAT", zlib.compress(row * height)),
+    ]
+    body = b"".join(
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+        for kind, data in [*chunks, (b"IEND", b"")]
+    )
+    return b"\x89PNG\r\n\x1a\n" + body
+
+
+def test_a_picture_attached_in_the_editor_pane_is_sent_as_a_photo(
+    browser: WebDriver, sandbox_url: str, tmp_path: Path
+) -> None:
+    browser.get(sandbox_url)
+    picture = tmp_path / "news.png"
+    picture.write_bytes(png(64, 48))
+    before = len(messages(browser, "editor"))
+    browser.find_element(By.ID, "editor-input").send_keys("عکس خبر")
+    browser.find_element(By.ID, "editor-file").send_keys(str(picture))
+    shown = wait(
+        browser,
+        lambda d: [
+            img
+            for m in messages(d, "editor")[before:]
+            for img in m.find_elements(By.CSS_SELECTOR, "img.photo")
+            if d.execute_script("return arguments[0].complete && arguments[0].naturalWidth", img)
+        ],
+        "the photo in the editor's chat, loaded from the emulator",
+    )
+    assert browser.execute_script(
+        "return [arguments[0].naturalWidth, arguments[0].naturalHeight]", shown[0]
+    ) == [64, 48]
+    assert (
+        browser.find_element(By.ID, "editor-input").get_attribute("value") == ""
+    )  # the caption went with it

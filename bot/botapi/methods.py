@@ -231,7 +231,9 @@ class BotApiMethods:
         if len(times) >= limit:
             raise too_many_requests(max(1, math.ceil(window - (now - times[0]))))
 
-    def _new_file(self, content: bytes, file_name: str | None, mime_type: str | None) -> StoredFile:
+    def _new_file(
+        self, content: bytes, file_name: str | None, mime_type: str | None, *, folder: str = "documents"
+    ) -> StoredFile:
         number = next(self._file_ids)
         suffix = file_name.rsplit(".", 1)[-1] if file_name and "." in file_name else "bin"
         stored = StoredFile(
@@ -240,7 +242,7 @@ class BotApiMethods:
             content=content,
             file_name=file_name,
             mime_type=mime_type,
-            file_path=f"documents/file_{number}.{suffix}",
+            file_path=f"{folder}/file_{number}.{suffix}",
         )
         with self._lock:
             self._files[stored.file_id] = stored
@@ -520,6 +522,7 @@ class BotApiMethods:
             entities=list(source.entities),
             html=source.html,
             document=source.document,
+            photo=source.photo,
             caption=source.caption,
             caption_entities=list(source.caption_entities),
             forward_origin=origin,

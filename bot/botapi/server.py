@@ -34,6 +34,7 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     user_opens_link(user_id, "https://t.me/<bot>?start=<payload>") -> StoredMessage ("/start payload";
         an invalid payload is dropped, as Telegram clients do)
     user_sends_document(user_id, content, file_name="draft.txt", caption=None) -> StoredMessage
+    user_sends_photo(user_id, content, width=, height=, caption=None) -> StoredMessage
     user_presses_button(user_id, message, text_or_data) -> CallbackQueryRecord (.answer when answered)
     user_sends_callback(user_id, data, message=None) -> CallbackQueryRecord   (any, forged, data)
     user_inline_query(user_id, query, offset="") -> InlineQueryRecord  (.answer, .results)
@@ -64,7 +65,7 @@ Inspecting:
     await wait_for_bot_message(chat_id, after=msg, timeout=5) / wait_for_bot_message_sync(...)
 
 A StoredMessage has chat, message_id, date, outgoing, text, entities, html (the text exactly as
-sent), parse_mode, reply_markup, buttons, document, caption, forward_origin, reply_to,
+sent), parse_mode, reply_markup, buttons, document, photo, caption, forward_origin, reply_to,
 disable_notification, options, edit_date, history (earlier versions) and deleted. An ApiCall has
 method, params (JSON decoded), time, status, response and fault. State lives as long as the
 server object, so a bot process can be killed and restarted against the same world: message ids
@@ -585,6 +586,15 @@ class BotApiServer(BotApiMethods):
         data = content.encode("utf-8") if isinstance(content, str) else content
         stored = self._new_file(data, file_name, mime_type)
         return self._incoming(user_id, document=stored, caption=caption)
+
+    def user_sends_photo(
+        self, user_id: int, content: bytes, *, width: int, height: int, caption: str | None = None
+    ) -> StoredMessage:
+        """The user sends a photo (compressed, as Telegram's default); its caption gets its entities."""
+        stored = self._new_file(content, "photo.jpg", "image/jpeg", folder="photos")
+        stored.width, stored.height = width, height
+        entities = detect_entities(caption) if caption else []
+        return self._incoming(user_id, photo=stored, caption=caption, caption_entities=entities)
 
     def user_presses_button(self, user_id: int, message: StoredMessage, button: str) -> CallbackQueryRecord:
         """The user taps the inline button whose text or callback_data is `button`."""

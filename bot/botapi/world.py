@@ -96,6 +96,20 @@ class StoredFile:
     file_name: str | None = None
     mime_type: str | None = None
     file_path: str | None = None
+    width: int | None = None  # photos only
+    height: int | None = None
+
+    def photo_api(self) -> list[dict[str, Any]]:
+        """A photo as the PhotoSize list a client receives (one size: the one that was sent)."""
+        return [
+            {
+                "file_id": self.file_id,
+                "file_unique_id": self.file_unique_id,
+                "width": self.width or 0,
+                "height": self.height or 0,
+                "file_size": len(self.content),
+            }
+        ]
 
     def document_api(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -125,6 +139,7 @@ class StoredMessage:
     parse_mode: str | None = None
     reply_markup: dict | None = None
     document: StoredFile | None = None
+    photo: StoredFile | None = None
     caption: str | None = None
     caption_entities: list[dict] = field(default_factory=list)
     forward_origin: dict | None = None
@@ -164,10 +179,12 @@ class StoredMessage:
                 data["entities"] = self.entities
         if self.document is not None:
             data["document"] = self.document.document_api()
-            if self.caption:
-                data["caption"] = self.caption
-                if self.caption_entities:
-                    data["caption_entities"] = self.caption_entities
+        if self.photo is not None:
+            data["photo"] = self.photo.photo_api()
+        if (self.document is not None or self.photo is not None) and self.caption:
+            data["caption"] = self.caption
+            if self.caption_entities:
+                data["caption_entities"] = self.caption_entities
         if self.forward_origin:
             data["forward_origin"] = self.forward_origin
         if self.reply_to is not None and with_reply:

@@ -9,7 +9,8 @@ API (JSON):
     GET  /api/state?after=ETAG     the three chats, the clock and recent API errors; waits up to
                                    LONG_POLL_SECONDS for a change when `after` is the current ETag
     POST /api/send                 {pane, text, reply_to?}       the pane's user writes to the bot
-    POST /api/file                 multipart: pane, file, caption  the user sends a file
+    POST /api/file                 multipart: pane, file, caption, width?, height?  the user sends a
+                                   photo (with its size) or a file
     POST /api/press                {pane, message_id, data}       presses an inline button
     POST /api/open-link            {pane, url}                    taps a t.me/<bot>?start= link
     POST /api/inline               {query, offset?}               the subscriber's inline query
@@ -33,11 +34,12 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 from aiohttp import web
+from aiohttp.typedefs import Handler
 
 from bot import messages as msg
 from bot.botapi.html_check import HtmlParseError, parse_html
 from bot.botapi.server import BotApiServer
-from bot.botapi.world import StoredMessage
+from bot.botapi.world import StoredFile, StoredMessage
 from bot.sandbox.clock import TimeMachine
 from bot.sandbox.seed import example_draft
 
@@ -84,7 +86,7 @@ class SandboxPage:
         self.static = Path(str(files("bot.sandbox").joinpath("static")))
 
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=20 * 1024 * 1024)
+        app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_same_origin])
         app.router.add_get("/", self._index)
         app.router.add_static("/static", self.static)
         app.router.add_get("/api/state", self._state)
@@ -166,9 +168,11 @@ class SandboxPage:
                 "name": document.file_name,
                 "mime": document.mime_type,
                 "size": len(document.content),
-                "url": f"http://{self.server.host}:{self.server.port}/file/bot{self.server.token}/"
-                f"{document.file_path}",
+                "url": self._file_url(document),
             }
+        if message.photo is not None:
+            photo = message.photo
+            shown["photo"] = {"url": self._file_url(photo), "width": photo.width, "height": photo.height}
         if message.reply_to is not None:
             shown["reply_to"] = {
                 "id": message.reply_to.message_id,
@@ -177,6 +181,10 @@ class SandboxPage:
         if message.forward_origin:
             shown["forwarded"] = True
         return shown
+
+    def _file_url(self, stored: StoredFile) -> str:
+        """Where the page's <img> loads a file from: the emulator's own file download address."""
+        return f"http://{self.server.host}:{self.server.port}/file/bot{self.server.token}/{stored.file_path}"
 
     def _api_errors(self) -> list[dict[str, Any]]:
         """The bot's latest refused requests, with Telegram's description (getUpdates' 409s aside)."""
@@ -206,19 +214,30 @@ class SandboxPage:
         return web.json_response({"message_id": sent.message_id})
 
     async def _file(self, request: web.Request) -> web.Response:
+        """A file from the page: a photo when the page sends its size (as Telegram's default), else a
+        file (a .txt draft, or a photo sent "as file")."""
         form = await request.post()
         upload = form.get("file")
         if not isinstance(upload, web.FileField):
             raise BadInput("no file")
         user_id = self.cast.user_of(_pane(dict(form)))
         caption = form.get("caption")
-        sent = self.server.user_sends_document(
-            user_id,
-            upload.file.read(),
-            file_name=upload.filename or "file",
-            mime_type=upload.content_type or "application/octet-stream",
-            caption=caption if isinstance(caption, str) and caption.strip() else None,
-        )
+        caption = caption if isinstance(caption, str) and caption.strip() else None
+        content = upload.file.read()
+        if "width" in form and "height" in form:
+            try:
+                width, height = int(str(form["width"])), int(str(form["height"]))
+            except ValueError:
+                raise BadInput("width and height must be numbers") from None
+            sent = self.server.user_sends_photo(user_id, content, width=width, height=height, caption=caption)
+        else:
+            sent = self.server.user_sends_document(
+                user_id,
+                content,
+                file_name=upload.filename or "file",
+                mime_type=upload.content_type or "application/octet-stream",
+                caption=caption,
+            )
         return web.json_response({"message_id": sent.message_id})
 
     async def _press(self, request: web.Request) -> web.Response:
@@ -281,6 +300,17 @@ class SandboxPage:
             return self.server.message(user_id, message_id)
         except KeyError:
             raise BadInput(f"no message {message_id} in that chat") from None
+
+
+@web.middleware
+async def _same_origin(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Only the page itself acts: a browser also sends another site's form or fetch to 127.0.0.1."""
+    origin = request.headers.get("Origin")
+    if request.method != "GET" and origin is not None and origin != f"http://{request.host}":
+        raise web.HTTPForbidden(
+            text=json.dumps({"error": "cross-origin request"}), content_type="application/json"
+        )
+    return await handler(request)
 
 
 def _inline_result(result: dict[str, Any]) -> dict[str, Any]:

@@ -81,6 +81,7 @@ function bubble(pane, message) {
   node.dataset.id = message.id;
   if (message.forwarded) node.append(textDiv("forwarded", "پیام بازارسال‌شده"));
   if (message.reply_to) node.append(textDiv("reply-quote", message.reply_to.text || "…"));
+  if (message.photo) node.append(photoView(message.photo));
   if (message.document) node.append(documentView(message.document));
   const text = message.text ?? message.caption;
   if (text) {
@@ -113,10 +114,20 @@ function textDiv(className, text) {
   return div;
 }
 
+function photoView(photo) {
+  const image = document.createElement("img");
+  image.className = "photo";
+  image.src = photo.url;
+  image.width = photo.width;
+  image.height = photo.height;
+  image.alt = "📷";
+  return image;
+}
+
 function documentView(document_) {
   if ((document_.mime || "").startsWith("image/")) {
     const image = document.createElement("img");
-    image.className = "photo";
+    image.className = "picture-file";
     image.src = document_.url;
     image.alt = document_.name || "";
     return image;
@@ -340,6 +351,14 @@ $("editor-file").addEventListener("change", async (event) => {
   form.append("pane", "editor");
   form.append("file", file, file.name);
   form.append("caption", $("editor-input").value);
+  if (file.type.startsWith("image/")) {
+    // Sent as a photo, as Telegram sends a picture by default; the size comes from the image itself.
+    const bitmap = await createImageBitmap(file).catch(() => null);
+    if (bitmap) {
+      form.append("width", bitmap.width);
+      form.append("height", bitmap.height);
+    }
+  }
   const response = await fetch("/api/file", { method: "POST", body: form });
   if (!response.ok) toast((await response.json().catch(() => ({}))).error || response.statusText, true);
   else $("editor-input").value = "";
