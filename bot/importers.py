@@ -111,18 +111,24 @@ class _Text:
         self.buf += self._utf8.decode(data, final=self.eof)
 
     def ensure(self, pos: int, need: int = MAX_RECORD_CHARS) -> None:
-        """Hold at least `need` characters from `pos` (or all that is left); forget what is before it."""
+        """Hold at least `need` characters from `pos` (or all that is left); what is before it may go."""
         keep = pos if self.hold is None else min(pos, self.hold)
-        if keep > self._line_at:  # count the lines of what is dropped, so `where` still knows them
-            dropped = keep - self.offset
-            self._line += self.buf.count("\n", self._line_at - self.offset, dropped)
-            last = self.buf.rfind("\n", self._line_at - self.offset, dropped)
-            if last >= 0:
-                self._line_start = self.offset + last + 1
-            self._line_at = keep
-            self.buf, self.offset = self.buf[dropped:], keep
+        # Dropped only once a chunk lies behind: dropping copies the window, per message it was quadratic.
+        if keep - self.offset >= _CHUNK:
+            self._count_lines(keep)  # so `where` still knows the lines of what is dropped
+            self.buf, self.offset = self.buf[keep - self.offset :], keep
         while len(self.buf) - (pos - self.offset) < need and not self.eof:
             self._fill()
+
+    def _count_lines(self, pos: int) -> None:
+        """Move the line count (`_line_at`, its line, where that line starts) forward to `pos`."""
+        if pos > self._line_at:
+            low, high = self._line_at - self.offset, pos - self.offset
+            self._line += self.buf.count("\n", low, high)
+            last = self.buf.rfind("\n", low, high)
+            if last >= 0:
+                self._line_start = self.offset + last + 1
+            self._line_at = pos
 
     def char(self, pos: int) -> str:
         """The character at `pos` ('' at the end of the file)."""
@@ -169,11 +175,14 @@ class _Text:
             pos = max(pos, self.offset + len(self.buf) - 64)
 
     def where(self, pos: int) -> str:
-        """`line L, column C` of a position not before the last `ensure`."""
-        rel = pos - self.offset
-        line = self._line + self.buf.count("\n", self._line_at - self.offset, rel)
-        newline = self.buf.rfind("\n", self._line_at - self.offset, rel)
-        line_start = self.offset + newline + 1 if newline >= 0 else self._line_start
+        """`line L, column C` of a position still held; counted on from the last one asked, as the
+        positions asked only move forward (a file of a million problems is not counted a million times)."""
+        if pos >= self._line_at:
+            self._count_lines(pos)
+            line, line_start = self._line, self._line_start
+        else:
+            line = self._line - self.buf.count("\n", pos - self.offset, self._line_at - self.offset)
+            line_start = self.offset + self.buf.rfind("\n", 0, pos - self.offset) + 1
         return f"line {line:,}, column {pos - line_start + 1:,}"
 
 
