@@ -366,7 +366,8 @@ def _messages(text: _Text, pos: int, channel: str, link_base: str | None) -> Ite
         if char == "]":
             return
         if not char:
-            yield Malformed(f"after message #{number:,}", "the file ends inside the message list (cut off?)")
+            where = f"after message #{number:,} at {text.where(pos)}"
+            yield Malformed(where, "the file ends inside the message list (cut off?)")
             return
         if char == ",":  # a stray comma (or one left by damage): nothing to read
             pos += 1

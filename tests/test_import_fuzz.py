@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import random
+import re
 import sqlite3
 from dataclasses import dataclass
 
@@ -173,8 +174,12 @@ async def _run(db: Database, data: bytes, capsys) -> Outcome | None:
         archive = open_archive(io.BytesIO(data))
     except NotAnArchive:
         return None
-    counts = await import_archive(db, archive, "fuzz.json")
+    report = io.StringIO()
+    counts = await import_archive(db, archive, "fuzz.json", report=report)
     capsys.readouterr()
+    problems = report.getvalue().splitlines()
+    assert len(problems) == counts["malformed"]  # each one reported, with where it is and why
+    assert all(re.fullmatch(r".*\bline [\d,]+, column [\d,]+\)?: .+", line) for line in problems), problems
     rows = await db._conn.execute_fetchall(
         "SELECT external_id FROM articles WHERE channel = ?", (archive.channel,)
     )
