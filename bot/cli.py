@@ -91,10 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_import)
 
     p = sub.add_parser("search", help="search the archive")
-    p.add_argument("query", nargs="?", help="the words to search for")
+    p.add_argument("query", nargs="?", help="the words to search for (the query language of /help)")
     p.add_argument("--batch", metavar="FILE", help="one query per line (- for stdin); JSON Lines out")
     p.add_argument("--limit", type=int, default=10, help="results per query (default 10)")
     p.add_argument("--json", action="store_true", help="print results as JSON")
+    p.add_argument("--newest", action="store_true", help="newest first instead of the most relevant")
     p.add_argument("--db", help="SQLite file (default: DATABASE_PATH)")
     p.set_defaults(func=_search)
 

@@ -250,9 +250,9 @@ def cmd_search(args: argparse.Namespace) -> int:
                 queries = [line.rstrip("\r\n") for line in stream.read().decode("utf-8-sig").splitlines()]
             except UnicodeDecodeError:
                 raise UsageError(f"{args.batch}: not UTF-8 text") from None
-        asyncio.run(_search_batch(db_path, queries, args.limit))
+        asyncio.run(_search_batch(db_path, queries, args.limit, args.newest))
         return 0
-    result = asyncio.run(_search_one(db_path, args.query, args.limit))
+    result = asyncio.run(_search_one(db_path, args.query, args.limit, args.newest))
     if args.json:
         print(json.dumps([_hit_json(h) for h in result.hits], ensure_ascii=False, indent=2))
     else:
@@ -282,17 +282,17 @@ async def _open_existing(db_path: Path) -> Database:
     return await open_database(db_path, search_in="caller")  # one search at a time: no hop
 
 
-async def _search_one(db_path: Path, query: str, limit: int) -> SearchResult:
+async def _search_one(db_path: Path, query: str, limit: int, newest: bool) -> SearchResult:
     async with await _open_existing(db_path) as db:
-        return await db.search(query, limit)
+        return await db.search(query, limit, newest=newest)
 
 
-async def _search_batch(db_path: Path, queries: list[str], limit: int) -> None:
+async def _search_batch(db_path: Path, queries: list[str], limit: int, newest: bool) -> None:
     async with await _open_existing(db_path) as db:
         parse_query("خبر")  # the analyzer loads its lexicon once per process, not inside a timed search
         for query in queries:
             started = time.perf_counter()
-            result = await db.search(query, limit)
+            result = await db.search(query, limit, newest=newest)
             ms = (time.perf_counter() - started) * 1000
             line = {"query": query, "ms": round(ms, 3), "results": [_hit_json(h) for h in result.hits]}
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")

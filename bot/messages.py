@@ -306,6 +306,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_no": ("نه", "No"),
     "btn_prev": ("« قبلی", "« Previous"),
     "btn_next": ("بعدی »", "Next »"),
+    "btn_newest_first": ("🕒 تازه‌ترین اول", "🕒 Newest first"),
+    "btn_relevant_first": ("⭐ مرتبط‌ترین اول", "⭐ Most relevant first"),
     # — commands (menu) —
     "cmd_queue": ("صف انتشار", "Scheduled posts"),
     "cmd_delete": ("حذف پست منتشرشده", "Delete a published post"),
@@ -326,8 +328,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🔎 <b>جستجو در خبرهای کانال</b>\n\n"
         "• واژه‌ها را بنویسید یا <code>/search قیمت دلار</code>؛ خبرهایی می‌آیند که همهٔ واژه‌ها را دارند "
         "و واژهٔ آخر می‌تواند نیمه‌کاره باشد.\n"
-        "• نیم‌فاصله، «ی» و «ک» عربی، جمع و مفرد و ارقام فارسی یا لاتین فرقی نمی‌کنند.\n"
-        "• اگر خبری همهٔ واژه‌ها را نداشت، نزدیک‌ترین نتیجه‌ها را می‌آورم و می‌گویم.\n"
+        "• نیم‌فاصله یا فاصله (<code>کتاب خانه‌ها</code>، <code>حسن پور</code>)، «ی» و «ک» عربی، جمع و مفرد "
+        "(<code>اخبار</code> و <code>خبر</code>) و ارقام فارسی یا لاتین فرقی نمی‌کنند.\n"
+        "• اگر خبری همهٔ واژه‌ها را نداشت، خبرهایی که بیشترِ آن‌ها را دارند اول می‌آیند و می‌گویم.\n\n"
+        "<b>جستجوی دقیق‌تر</b>\n"
+        '• عبارت دقیق در گیومه: <code>«پیش بینی هوا»</code> یا <code>"پیش بینی هوا"</code>\n'
+        "• کنار گذاشتن یک واژه با منفی: <code>نفت -بنزین</code>\n"
+        "• هشتگ: <code>#انتخابات_مجلس</code>\n"
+        "• تاریخ: <code>زلزله از:۱۴۰۵/۹/۱ تا:۱۴۰۵/۹/۳۰</code>، <code>باران امروز</code>، "
+        "<code>دیروز</code>، <code>هفته گذشته</code>، <code>ماه گذشته</code>، <code>آذر ۱۴۰۵</code>\n"
+        "• دکمهٔ «🕒 تازه‌ترین اول» نتیجه‌ها را به ترتیب تاریخ می‌چیند.\n"
+        "• چیزی که این‌طور خوانده نشود، واژهٔ معمولی جستجو می‌شود.\n\n"
         "• با دکمه‌های «قبلی» و «بعدی» صفحه‌ها را ببینید.\n"
         "• <code>/latest</code> یا <code>/latest ۱۰</code> تازه‌ترین خبرها.\n"
         "• روی هشتگ خبرها بزنید تا خبرهای همان موضوع بیاید.\n"
@@ -336,9 +347,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🔎 <b>Searching the channel's news</b>\n\n"
         "• Type words, or <code>/search oil price</code>: you get posts holding every word; the last "
         "word may be unfinished.\n"
-        "• Half-spaces, Arabic or Persian letters, singular or plural and Persian or Latin digits do not "
-        "matter.\n"
-        "• If no post has every word, I show the closest matches and say so.\n"
+        "• Half-spaces or spaces inside a word, Arabic or Persian letters, singular or plural (also Arabic "
+        "plurals) and Persian or Latin digits do not matter.\n"
+        "• If no post has every word, posts holding most of them come first, and I say so.\n\n"
+        "<b>Narrowing a search</b>\n"
+        '• An exact phrase in quotes: <code>"weather forecast"</code> or <code>«پیش بینی هوا»</code>\n'
+        "• Leave a word out with a minus: <code>oil -petrol</code>\n"
+        "• A hashtag: <code>#election</code>\n"
+        "• Dates (Iran time, Jalali or Gregorian): <code>quake from:1405/9/1 to:1405/9/30</code>, "
+        "<code>today</code>, <code>yesterday</code>, <code>last week</code>, <code>آذر ۱۴۰۵</code>\n"
+        "• The “🕒 Newest first” button sorts the results by date.\n"
+        "• Anything that does not read this way is searched as plain words.\n\n"
         "• Use the “Previous” and “Next” buttons to page.\n"
         "• <code>/latest</code> or <code>/latest 10</code> for the newest posts.\n"
         "• Tap a hashtag in a post to see posts on that topic.\n"
@@ -350,6 +369,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Write the words after /search, e.g. <code>/search oil price</code>",
     ),
     "search_header": ("🔎 نتایج «{query}» — صفحهٔ {page}", "🔎 Results for “{query}” — page {page}"),
+    "search_newest_note": ("🕒 تازه‌ترین خبرها اول", "🕒 Newest posts first"),
     "search_partial": (
         "هیچ خبری همهٔ واژه‌های «{query}» را با هم نداشت؛ این‌ها نزدیک‌ترین نتیجه‌ها هستند.",
         "No post has all the words of “{query}”; these are the closest matches.",

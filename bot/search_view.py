@@ -14,7 +14,8 @@ renders hashtags in its own result messages that way, and a post renderer can do
 words with `_` or `-` between them (`/start search_tehran_metro`), so hand-made links work too.
 
 Pagination: the query itself never travels in callback data. `QueryStore` keeps it server-side under a
-short key derived from the query, so `page_callback_data` is ≤ 20 bytes whatever was searched.
+short key derived from the query, so a button's data (`PageCallback`: key, page and order — the most
+relevant or the newest first) is ≤ 24 bytes whatever was searched.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 START_SEARCH_PREFIX = "search_"
 DEEP_LINK_MAX_CHARS = MessageLimit.DEEP_LINK_LENGTH  # start parameter: ≤ 64 characters of [A-Za-z0-9_-]
 PAGE_CALLBACK_PREFIX = "sp"
-PAGE_CALLBACK_PATTERN = rf"^{PAGE_CALLBACK_PREFIX}:[A-Za-z0-9_-]{{1,16}}:[0-9]{{1,3}}\Z"
+PAGE_CALLBACK_PATTERN = rf"^{PAGE_CALLBACK_PREFIX}:[A-Za-z0-9_-]{{1,16}}:[0-9]{{1,3}}(?::[rn])?\Z"
 MAX_PAGES = 200  # 1,000 results deep; a forged page number cannot make the archive rank more
 
 _ASCII_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -173,17 +175,49 @@ class QueryStore:
         return len(self._queries)
 
 
-def page_callback_data(key: str, page: int) -> str:
-    """Callback data of a page button: `sp:<key>:<page>`, ASCII and far below 64 bytes."""
-    return f"{PAGE_CALLBACK_PREFIX}:{key}:{page}"
+class Order(StrEnum):
+    """How a results page is sorted; the value is what the page buttons carry."""
+
+    RELEVANCE = "r"
+    NEWEST = "n"
+
+
+@dataclass(frozen=True, slots=True)
+class PageCallback:
+    """What a results button asks for: page `page` of the stored query `key`, in `order`.
+
+    As callback data: `sp:<key>:<page>` for the most relevant first (what buttons sent before the
+    order existed, so they still work), `sp:<key>:<page>:n` for the newest first; ASCII, ≤ 24 bytes."""
+
+    key: str
+    page: int
+    order: Order = Order.RELEVANCE
+
+    def data(self) -> str:
+        """The callback data of this button."""
+        tail = f":{self.order.value}" if self.order is not Order.RELEVANCE else ""
+        return f"{PAGE_CALLBACK_PREFIX}:{self.key}:{self.page}{tail}"
+
+    @classmethod
+    def parse(cls, data: str) -> PageCallback | None:
+        """The button behind `data`, or None when it is not one of ours (or forged)."""
+        if not re.match(PAGE_CALLBACK_PATTERN, data or ""):
+            return None
+        _, key, page, *order = data.split(":")
+        if not 1 <= int(page) <= MAX_PAGES:
+            return None
+        return cls(key, int(page), Order(order[0]) if order else Order.RELEVANCE)
+
+
+def page_callback_data(key: str, page: int, order: Order = Order.RELEVANCE) -> str:
+    """Callback data of a page button: `sp:<key>:<page>[:n]`, ASCII and far below 64 bytes."""
+    return PageCallback(key, page, order).data()
 
 
 def parse_page_callback(data: str) -> tuple[str, int] | None:
     """(key, page) from a page button's callback data, or None when it is not one (or forged)."""
-    if not re.match(PAGE_CALLBACK_PATTERN, data or ""):
-        return None
-    _, key, page = data.split(":")
-    return (key, int(page)) if 1 <= int(page) <= MAX_PAGES else None
+    parsed = PageCallback.parse(data)
+    return (parsed.key, parsed.page) if parsed is not None else None
 
 
 # --- results as Telegram HTML -------------------------------------------------------------------------
@@ -307,10 +341,13 @@ def render_results_page(
     lang: str,
     tz: ZoneInfo,
     bot_username: str | None = None,
+    order: Order = Order.RELEVANCE,
 ) -> str:
     """A page of search results (≤ PAGE_SIZE cards, numbered across pages) with its notes."""
     shown_query = html.escape(_short(query, 60))
     lines = [msg.text("search_header", lang, query=shown_query, page=page)]
+    if order is Order.NEWEST:
+        lines.append(msg.text("search_newest_note", lang))
     if partial:
         lines.append(msg.text("search_partial", lang, query=shown_query))
     if truncated:
@@ -334,18 +371,29 @@ def render_latest(cards: list[ResultCard], lang: str, tz: ZoneInfo, bot_username
     return _fit(msg.text("latest_header", lang, count=len(cards)), blocks)
 
 
-def _page_button(label: str, key: str, page: int, lang: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(msg.text(label, lang), callback_data=page_callback_data(key, page))
+def _page_button(label: str, key: str, page: int, lang: str, order: Order) -> InlineKeyboardButton:
+    return InlineKeyboardButton(msg.text(label, lang), callback_data=page_callback_data(key, page, order))
 
 
-def page_keyboard(key: str, page: int, has_next: bool, lang: str) -> InlineKeyboardMarkup | None:
-    """« previous / next » buttons for a results page, or None when there is only one page."""
+def page_keyboard(
+    key: str, page: int, has_next: bool, lang: str, order: Order = Order.RELEVANCE, *, sortable: bool = False
+) -> InlineKeyboardMarkup | None:
+    """« previous / next » buttons for a results page, and with `sortable` (more than one hit) a
+    button that shows the same search from its first page in the other order; None when there is
+    nothing to press."""
+    rows = []
     buttons = []
     if page > 1:
-        buttons.append(_page_button("btn_prev", key, page - 1, lang))
+        buttons.append(_page_button("btn_prev", key, page - 1, lang, order))
     if has_next and page < MAX_PAGES:
-        buttons.append(_page_button("btn_next", key, page + 1, lang))
-    return InlineKeyboardMarkup([buttons]) if buttons else None
+        buttons.append(_page_button("btn_next", key, page + 1, lang, order))
+    if buttons:
+        rows.append(buttons)
+    if sortable:
+        other = Order.RELEVANCE if order is Order.NEWEST else Order.NEWEST
+        label = "btn_newest_first" if other is Order.NEWEST else "btn_relevant_first"
+        rows.append([_page_button(label, key, 1, lang, other)])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 # --- inline mode --------------------------------------------------------------------------------------

@@ -1,9 +1,11 @@
 """The subscriber side: /start, /help, /search and plain-text search, result pages, /latest, inline mode.
 
-How: every search goes to `Database.search` (AND of all words, the last one as a prefix, partial
-fallback flagged) and the hits are drawn by `bot.search_view`. Result pages carry « previous / next »
-buttons whose callback data is `sp:<key>:<page>`; the query stays on the server under that short key
-(`QueryStore`), so the data is ≤ 20 bytes whatever was searched. Inline mode (`@bot words` in any chat)
+How: every search goes to `Database.search` (the query language of `bot.text.query`: AND of all words,
+the last one as a prefix, phrases, words left out, hashtags, dates; partial matches flagged) and the
+hits are drawn by `bot.search_view`. Result pages carry « previous / next » buttons and one that sorts
+the newest first (or back); their callback data is a `PageCallback` (`sp:<key>:<page>[:n]`): the query
+stays on the server under that short key (`QueryStore`), so the data is ≤ 24 bytes whatever was
+searched. Inline mode (`@bot words` in any chat)
 answers 50 results per page with `next_offset`; an empty inline query lists the newest posts.
 
 Deep links `t.me/<bot>?start=search_<base64url of the words>` start a search; the bot renders every
@@ -49,6 +51,8 @@ from bot.search_view import (
     LATEST_MAX,
     PAGE_CALLBACK_PATTERN,
     PAGE_SIZE,
+    Order,
+    PageCallback,
     QueryStore,
     card_from_article,
     card_from_hit,
@@ -56,7 +60,6 @@ from bot.search_view import (
     next_inline_offset,
     page_keyboard,
     parse_inline_offset,
-    parse_page_callback,
     render_latest,
     render_no_results,
     render_results_page,
@@ -119,11 +122,12 @@ def _log_search(context: ContextTypes.DEFAULT_TYPE, query: str, result: SearchRe
 
 
 async def _search_page(
-    context: ContextTypes.DEFAULT_TYPE, query: str, page: int, lang: str
+    context: ContextTypes.DEFAULT_TYPE, query: str, page: int, lang: str, order: Order = Order.RELEVANCE
 ) -> tuple[str, InlineKeyboardMarkup | None, SearchResult]:
     """The HTML and keyboard of one page of results for `query` (or the no-results reply)."""
     svc = services(context)
-    result = await svc.db.search(query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE)
+    newest = order is Order.NEWEST
+    result = await svc.db.search(query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, newest=newest)
     if not result.hits:
         return render_no_results(query, truncated=result.truncated, lang=lang), None, result
     # The partial fallback answers one page only: paging it would repeat the same best matches.
@@ -131,9 +135,12 @@ async def _search_page(
     cards = [card_from_hit(hit, svc.settings.channel_id) for hit in result.hits[:PAGE_SIZE]]
     text = render_results_page(
         cards, query=query, page=page, partial=result.partial, truncated=result.truncated,
-        lang=lang, tz=svc.settings.tz, bot_username=context.bot.username,
+        lang=lang, tz=svc.settings.tz, bot_username=context.bot.username, order=order,
     )  # fmt: skip
-    keyboard = page_keyboard(_state(context).queries.put(query), page, has_next, lang)
+    sortable = len(result.hits) > 1 or page > 1
+    keyboard = page_keyboard(
+        _state(context).queries.put(query), page, has_next, lang, order, sortable=sortable
+    )
     return text, keyboard, result
 
 
@@ -187,8 +194,8 @@ async def page_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Show another page of a search; the query comes from the server-side store."""
     query_callback, lang = update.callback_query, lang_of(update)
     assert query_callback is not None
-    parsed = parse_page_callback(query_callback.data or "")
-    query = _state(context).queries.get(parsed[0]) if parsed else None
+    parsed = PageCallback.parse(query_callback.data or "")
+    query = _state(context).queries.get(parsed.key) if parsed else None
     if parsed is None or query is None:
         await query_callback.answer(msg.text("search_expired", lang), show_alert=True)
         return
@@ -198,7 +205,7 @@ async def page_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
         await query_callback.answer(limited, show_alert=True)
         return
     started = time.perf_counter()
-    text, keyboard, result = await _search_page(context, query, parsed[1], lang)
+    text, keyboard, result = await _search_page(context, query, parsed.page, lang, parsed.order)
     try:
         await query_callback.edit_message_text(
             text, parse_mode=ParseMode.HTML, reply_markup=keyboard, link_preview_options=NO_PREVIEW

@@ -33,14 +33,15 @@ from typing import Literal, Self
 import aiosqlite
 from tqdm import tqdm
 
-from bot.text.analyze import ANALYZER_VERSION, Snippet, make_snippet
-from bot.text.query import parse_query
+from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet
+from bot.text.query import SEARCH_TZ, parse_query
 from bot.workers import worker_pool
 from storage.migrations import MIGRATIONS
 from storage.search import REINDEX_BATCH, IndexEntry, SearchIndex, SearchReader, index_texts_batch, search_key
 
 type SearchIn = Literal["thread", "process", "caller"]
 log = logging.getLogger(__name__)
+PHRASE_POOL = 200  # ranked hits checked for an exact phrase: a phrase query pages through this many
 REINDEX_WORKER_MIN = 20_000  # a re-index of fewer articles is not worth starting a process
 type PostKey = tuple[str, str]  # (channel key, message id): what identifies an archived post
 SEARCH_LOG_SECONDS = 2.0
@@ -587,13 +588,15 @@ class Database:
     # --- search ------------------------------------------------------------------------------------
 
     async def search(
-        self, query: str, limit: int = 10, offset: int = 0, *, now: datetime | None = None
-    ) -> SearchResult:
-        """Search published articles: every word must match (the last one also as a prefix); when no
-        article holds them all, the best partial matches come back with `partial=True`. Any string is
-        safe to pass. `now` anchors the recency boost (default: the current time)."""
+        self, query: str, limit: int = 10, offset: int = 0, *, now: datetime | None = None,
+        newest: bool = False,
+    ) -> SearchResult:  # fmt: skip
+        """Search published articles with the query language of `bot.text.query`: every word must
+        match (the last one also as a prefix); when no article holds them all, those holding the most
+        come back with `partial=True`. `newest`: newest first instead of the most relevant. Any string
+        is safe to pass. `now` anchors the recency boost and `امروز` (default: the current time)."""
         now_epoch = (now or datetime.now(UTC)).timestamp()
-        args = (self._reader_key, query, max(0, limit), max(0, offset), now_epoch)
+        args = (self._reader_key, query, max(0, limit), max(0, offset), now_epoch, newest)
         if self._search_in == "caller":
             return _search(*args)
         loop = asyncio.get_running_loop()
@@ -906,11 +909,18 @@ def _close_reader(key: _ReaderKey) -> None:
         reader.close()
 
 
-def _search(key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: float) -> SearchResult:
-    """The whole search, where the searcher runs: rank, fetch the hits, cut their snippets."""
+def _search(
+    key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: float, newest: bool = False
+) -> SearchResult:
+    """The whole search, where the searcher runs: rank, fetch the hits, keep those holding the exact
+    phrases asked for, cut their snippets."""
     reader = _reader(key)
-    parsed = parse_query(query)
-    ranked = SearchReader(reader).rank(parsed, limit, offset, now_epoch)
+    parsed = parse_query(query, today=datetime.fromtimestamp(now_epoch, SEARCH_TZ).date())
+    searcher = SearchReader(reader)
+    if parsed.phrases:  # checked on the text: ranked deeper, then paged among those that hold them
+        ranked = searcher.rank(parsed, PHRASE_POOL, 0, now_epoch, newest=newest)
+    else:
+        ranked = searcher.rank(parsed, limit, offset, now_epoch, newest=newest)
     if not ranked.keys:
         return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms)
     marks = ",".join("?" * len(ranked.keys))
@@ -922,12 +932,13 @@ def _search(key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: flo
         [k for k, _ in ranked.keys],
     ).fetchall()
     by_key = {r[0]: r for r in rows}
+    found = [(by_key[k], score) for k, score in ranked.keys if k in by_key]
+    if parsed.phrases:
+        found = [hit for hit in found if _holds_phrases(hit[0][3], hit[0][4], parsed.phrases)]
+        found = found[offset : offset + limit]
     terms = ranked.match_terms  # a prefix's completions included: no prefix tests per word
     hits = []
-    for key, score in ranked.keys:
-        row = by_key.get(key)
-        if row is None:
-            continue
+    for row, score in found:
         # A title holding a matched word shows why the hit came: the snippet may stay in the opening.
         in_title = not terms.isdisjoint(row[8].split())
         snippet = make_snippet(row[4] or row[3], terms, opening_only=in_title)
@@ -940,6 +951,13 @@ def _search(key: _ReaderKey, query: str, limit: int, offset: int, now_epoch: flo
             )
         )  # fmt: skip
     return SearchResult(hits, ranked.partial, parsed.truncated, ranked.matched_terms)
+
+
+def _holds_phrases(title: str, body: str, phrases: tuple[tuple[str, ...], ...]) -> bool:
+    """Whether each phrase's terms stand together, in order, in the title or the body (analyzed as a
+    query is, so a name written apart is one term on both sides)."""
+    texts = [f" {' '.join(analyze(text, for_query=True))} " for text in (title, body)]
+    return all(any(f" {' '.join(phrase)} " in text for text in texts) for phrase in phrases)
 
 
 class DatabaseUnusable(Exception):

@@ -13,23 +13,29 @@ How a query is answered (terms come from `bot.text.query.parse_query`):
    `search_docs` — joined to the one FTS5 query that finds the candidates.
 3. Relevance is multiplied by a recency boost (up to 1 + RECENCY_WEIGHT, halving every
    RECENCY_HALF_LIFE_DAYS), which can reorder hits of similar relevance only.
-4. If no article holds every term, the best subsets of the terms are tried (rarest terms kept
-   first), and the answer is flagged `partial`.
+4. If no article holds every term, articles holding more of the terms rank above those holding
+   fewer (`SearchReader._rank_partial`), and the answer is flagged `partial`; it is empty only when
+   no term but stop words matches anywhere.
+The query language's filters narrow every one of these steps: a date range is a rowid range (keys
+start with the publication time), words to leave out are FTS5's NOT. "Newest first" skips scoring
+and walks the doclists backwards. Exact phrases are checked on the hits' text (storage.database).
 """
 
 from __future__ import annotations
 
 import math
 import sqlite3
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import AsyncIterable, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, combinations
+from functools import cache, partial
+from itertools import batched, chain, combinations
 
 import aiosqlite
 
-from bot.text.analyze import ANALYZER_VERSION, analyzed_text
-from bot.text.query import ParsedQuery, fts_match
+from bot.text.analyze import ANALYZER_VERSION, analyze, analyzed_text
+from bot.text.lexicon import stopwords
+from bot.text.query import ParsedQuery, fts_any, fts_match
 
 TITLE_WEIGHT = 3.0
 BM25_BUDGET = 1_000
@@ -38,7 +44,8 @@ RERANK_POOL = 100
 PREFIX_EXPANSIONS = 12
 RECENCY_WEIGHT = 0.25
 RECENCY_HALF_LIFE_DAYS = 60.0
-MAX_FALLBACK_TRIES = 8
+RARE_DF = 2_000  # a term this rare has its doclist read whole when ranking a partial match
+PARTIAL_SCORED = 2_000  # partial matches scored with bm25 (the others follow, by terms held and rarity)
 MERGE_PAGES = 1_000  # index pages merged per transaction (~0.1–0.3 s of work: other writers get turns)
 _K1 = 1.2
 _B = 0.75
@@ -293,6 +300,40 @@ class SearchIndex:
         await self._conn.execute("DELETE FROM search_meta WHERE key = 'docs_pending'")
 
 
+@dataclass(frozen=True, slots=True)
+class _Where:
+    """What narrows every match of a query: terms no hit may hold, and the key range its dates give
+    (keys start with the publication time, so a date range is a rowid range FTS5 seeks to)."""
+
+    excluded: tuple[str, ...] = ()
+    low: int | None = None
+    high: int | None = None
+
+    @classmethod
+    def of(cls, query: ParsedQuery) -> _Where:
+        start, end = query.epoch_range()
+        return cls(
+            query.excluded,
+            search_key(start, 0) if start is not None else None,
+            search_key(end, 0) if end is not None else None,
+        )
+
+    def rowid_sql(self) -> tuple[str, list[int]]:
+        """The rowid conditions to append to an FTS5 query's WHERE, and their parameters."""
+        sql, params = "", []
+        if self.low is not None:
+            sql, params = " AND rowid >= ?", [self.low]
+        if self.high is not None:
+            sql, params = sql + " AND rowid < ?", [*params, self.high]
+        return sql, params
+
+
+@cache
+def _stop_terms() -> frozenset[str]:
+    """hazm's stop words as terms: alone they never make a partial match."""
+    return frozenset(t for word in stopwords() for t in analyze(word, for_query=True))
+
+
 class SearchReader:
     """Answers queries from the index with a plain (synchronous) sqlite3 connection: a whole search
     then runs in one hop to the thread that owns that connection, not a dozen hops through aiosqlite."""
@@ -333,78 +374,184 @@ class SearchReader:
             groups.append(group)
         return groups, df
 
-    def rank(self, query: ParsedQuery, limit: int, offset: int, now_epoch: float) -> Ranked:
-        """Search keys of the best matches for `query`, with the partial fallback when AND finds none."""
+    def rank(
+        self, query: ParsedQuery, limit: int, offset: int, now_epoch: float, *, newest: bool = False
+    ) -> Ranked:
+        """Search keys of the best matches for `query` (or the newest first), with the partial
+        answer when no article holds every term."""
         if query.empty or limit <= 0:
             return Ranked([])
+        where = _Where.of(query)
+        if not query.terms:  # only dates (and words to leave out): the newest posts of those days
+            return Ranked(self._dated(where, limit, offset))
         groups, df = self._groups(query)
         n_docs = max(self._doc_count(), 1)
         prefixes = (query.terms[-1],) if query.prefix else ()
+        marked = frozenset(query.marked)
         if all(groups):
-            keys = self._rank_words_then_completions(query, groups, df, n_docs, limit, offset, now_epoch)
+            keys = self._rank_words_then_completions(
+                query, groups, df, n_docs, limit, offset, now_epoch, where, newest
+            )
             if keys or offset:
-                return Ranked(keys, False, query.terms, prefixes, _all_terms(groups))
-        # Fallback: subsets of the usable terms, largest first, rarest (most telling) terms first.
-        usable = [(i, g) for i, g in enumerate(groups) if g]
-        weight = {i: sum(_idf(df[t], n_docs) for t in g) / len(g) for i, g in usable}
-        tries = 0
-        for size in range(min(len(usable), len(groups) - 1), 0, -1):
-            subsets = sorted(combinations(usable, size), key=lambda s: -sum(weight[i] for i, _ in s))
-            for subset in subsets:
-                tries += 1
-                if tries > MAX_FALLBACK_TRIES:
-                    return Ranked([], True)
-                keys = self._rank_groups([g for _, g in subset], df, n_docs, limit, 0, now_epoch)
-                if keys:
-                    kept = tuple(query.terms[i] for i, _ in subset)
-                    last_kept = query.prefix and subset[-1][0] == len(groups) - 1
-                    return Ranked(
-                        keys, True, kept, prefixes if last_kept else (), _all_terms(g for _, g in subset)
-                    )
-        return Ranked([], True)
+                return Ranked(keys, False, query.terms, prefixes, _all_terms(groups) | marked)
+        return self._rank_partial(query, groups, df, n_docs, limit, offset, now_epoch, where, newest)
+
+    def _dated(self, where: _Where, limit: int, offset: int) -> list[tuple[int, float]]:
+        """The newest indexed posts within the query's dates, without the words it leaves out."""
+        sql, params = "SELECT key FROM search_docs WHERE 1", []
+        if where.low is not None:
+            sql, params = sql + " AND key >= ?", [*params, where.low]
+        if where.high is not None:
+            sql, params = sql + " AND key < ?", [*params, where.high]
+        if where.excluded:
+            rowids, rowid_params = where.rowid_sql()
+            sql += f" AND key NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids})"
+            params += [fts_any(where.excluded), *rowid_params]
+        rows = self._fetch(f"{sql} ORDER BY key DESC LIMIT ? OFFSET ?", [*params, limit, offset])
+        return [(key, 0.0) for (key,) in rows]
 
     def _rank_words_then_completions(
         self, query: ParsedQuery, groups: list[list[str]], df: dict[str, int], n_docs: int,
-        limit: int, offset: int, now: float,
+        limit: int, offset: int, now: float, where: _Where, newest: bool,
     ) -> list[tuple[int, float]]:  # fmt: skip
         """Articles with the last word as typed rank above those with only a longer word it begins
         (`رشت` before `رشته`); completions fill the list when the word itself is rare or unfinished."""
         last = query.terms[-1]
+        rank = partial(self._rank_groups, df=df, n_docs=n_docs, now=now, where=where, newest=newest)
         if not query.prefix or last not in df or groups[-1] == [last]:
-            return self._rank_groups(groups, df, n_docs, limit, offset, now)
+            return rank(groups, limit=limit, offset=offset)
         wanted = offset + limit
-        exact = self._rank_groups([*groups[:-1], [last]], df, n_docs, wanted, 0, now)
+        exact = rank([*groups[:-1], [last]], limit=wanted, offset=0)
         if len(exact) >= wanted:
             return exact[offset:]
-        completions = self._rank_groups(groups, df, n_docs, wanted + len(exact), 0, now)
+        completions = rank(groups, limit=wanted + len(exact), offset=0)
         seen = {key for key, _ in exact}
         merged = exact + [(key, score) for key, score in completions if key not in seen]
         return merged[offset:wanted]
 
     def _rank_groups(
-        self, groups: list[list[str]], df: dict[str, int], n_docs: int, limit: int, offset: int, now: float
-    ) -> list[tuple[int, float]]:
-        expression = fts_match(groups)
+        self, groups: list[list[str]], *, df: dict[str, int], n_docs: int, limit: int, offset: int,
+        now: float, where: _Where, newest: bool = False,
+    ) -> list[tuple[int, float]]:  # fmt: skip
+        expression = fts_match(groups, where.excluded)
+        rowids, rowid_params = where.rowid_sql()
+        if newest:  # FTS5 walks its doclists backwards: no scoring at all
+            rows = self._fetch(
+                f"SELECT rowid, 0.0 FROM search_index WHERE search_index MATCH ?{rowids}"
+                " ORDER BY rowid DESC LIMIT ? OFFSET ?",
+                (expression, *rowid_params, limit, offset),
+            )
+            return [(key, score) for key, score in rows]
         pool = max(RERANK_POOL, offset + limit)
         if sum(df[t] for g in groups for t in g) <= BM25_BUDGET:
             rows = self._fetch(
                 "SELECT rowid, -bm25(search_index, ?, 1.0) AS s FROM search_index"
-                " WHERE search_index MATCH ? ORDER BY s DESC, rowid DESC LIMIT ?",
-                (TITLE_WEIGHT, expression, pool),
+                f" WHERE search_index MATCH ?{rowids} ORDER BY s DESC, rowid DESC LIMIT ?",
+                (TITLE_WEIGHT, expression, *rowid_params, pool),
             )
             # Only the first RERANK_POOL are reordered by recency, whatever the page: every page is then
             # cut from one and the same order, so paging never repeats or skips a hit.
             scored, rest = [(key, relevance) for key, relevance in rows[:RERANK_POOL]], rows[RERANK_POOL:]
         else:
-            scored, rest = self._rank_recent(groups, df, n_docs, expression), []
+            scored, rest = self._rank_recent(groups, df, n_docs, expression, where), []
         boosted = sorted(
             ((key, relevance * _recency_boost(key_epoch(key), now)) for key, relevance in scored),
             key=lambda kv: (-kv[1], -kv[0]),
         )
         return (boosted + [(key, relevance) for key, relevance in rest])[offset : offset + limit]
 
+    def _rank_partial(
+        self, query: ParsedQuery, groups: list[list[str]], df: dict[str, int], n_docs: int,
+        limit: int, offset: int, now: float, where: _Where, newest: bool,
+    ) -> Ranked:  # fmt: skip
+        """No article holds every term: articles holding more of them rank above those holding fewer
+        (then by the summed idf of what they hold, with the recency boost). Stop words alone never
+        make a hit. Which rare terms (document frequency ≤ RARE_DF) each article holds is read
+        exactly; a common term's doclist is only walked together with the rare ones' (FTS5's AND
+        skips through it), and articles holding common terms only come from their largest
+        co-occurring subset, the CANDIDATES most recent of them."""
+        stop = _stop_terms()
+        usable = [(i, g) for i, g in enumerate(groups) if g and query.terms[i] not in stop]
+        if not usable:
+            return Ranked([], True)
+        idf = {i: max(_idf(df[t], n_docs) for t in g) for i, g in usable}
+        rare = [(i, g) for i, g in usable if sum(df[t] for t in g) <= RARE_DF]
+        common = sorted((u for u in usable if u not in rare), key=lambda u: -idf[u[0]])
+        rowids, rowid_params = where.rowid_sql()
+
+        def keys_of(match_groups: list[list[str]], limit: int = -1) -> list[int]:
+            rows = self._fetch(
+                f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids}"
+                " ORDER BY rowid DESC LIMIT ?",
+                (fts_match(match_groups, where.excluded), *rowid_params, limit),
+            )
+            return [key for (key,) in rows]
+
+        held: dict[int, set[int]] = defaultdict(set)
+        if rare:
+            any_rare = [t for _, g in rare for t in g]
+            for i, g in rare:
+                for key in keys_of([g]):
+                    held[key].add(i)
+            for i, g in common:
+                for key in keys_of([any_rare, g]):
+                    held[key].add(i)
+        best = max(map(len, held.values()), default=0)
+        for size in range(len(common), max(best, 1) - 1, -1):
+            found = False
+            for subset in combinations(common, size):
+                for key in keys_of([g for _, g in subset], CANDIDATES):
+                    held[key].update(i for i, _ in subset)
+                    found = True
+            if found:
+                break
+        if not held:
+            return Ranked([], True)
+        if newest:
+            order = sorted(held, key=lambda key: (-len(held[key]), -key))
+            keys = [(key, float(len(held[key]))) for key in order]
+        else:
+            # The most promising (most terms, then rarest) are scored with bm25's formula, title
+            # terms and lengths from search_docs, then boosted by recency; the rest follow.
+            order = sorted(held, key=lambda key: (-len(held[key]), -sum(idf[i] for i in held[key]), -key))
+            scored = self._bm25_of(order[:PARTIAL_SCORED], held, groups, idf, now)
+            keys = sorted(scored, key=lambda kv: (-len(held[kv[0]]), -kv[1], -kv[0]))
+            keys += [(key, 0.0) for key in order[PARTIAL_SCORED:]]
+        page = keys[offset : offset + limit]
+        shown = sorted({i for key, _ in page for i in held[key]})
+        last_shown = query.prefix and len(groups) - 1 in shown
+        return Ranked(
+            page, True, tuple(query.terms[i] for i in shown), (query.terms[-1],) if last_shown else (),
+            _all_terms(groups[i] for i in shown) | frozenset(query.marked),
+        )  # fmt: skip
+
+    def _bm25_of(
+        self, keys: list[int], held: dict[int, set[int]], groups: list[list[str]], idf: dict[int, float],
+        now: float,
+    ) -> list[tuple[int, float]]:  # fmt: skip
+        """bm25 (binary term frequencies, the title weighted) of each key over the groups it holds,
+        times the recency boost."""
+        docs: dict[int, tuple[int, str]] = {}
+        for chunk in batched(keys, 500):
+            marks = ",".join("?" * len(chunk))
+            rows = self._fetch(f"SELECT key, length, title FROM search_docs WHERE key IN ({marks})", chunk)
+            docs.update((key, (length, title)) for key, length, title in rows)
+        average = self._average_length() or 1.0
+        title_tf, body_tf = 1.0 + TITLE_WEIGHT, 1.0
+        scores = []
+        for key in keys:
+            length, title = docs.get(key, (average, ""))
+            title_terms = set(title.split())
+            norm = _K1 * (1 - _B + _B * length / average)
+            score = 0.0
+            for i in held[key]:
+                tf = title_tf if not title_terms.isdisjoint(groups[i]) else body_tf
+                score += idf[i] * tf * (_K1 + 1) / (tf + norm)
+            scores.append((key, score * _recency_boost(key_epoch(key), now)))
+        return scores
+
     def _rank_recent(
-        self, groups: list[list[str]], df: dict[str, int], n_docs: int, expression: str
+        self, groups: list[list[str]], df: dict[str, int], n_docs: int, expression: str, where: _Where
     ) -> list[tuple[int, float]]:
         """FTS5's bm25 formula over the CANDIDATES most recent matches only: their lengths and which of
         them hold a term in the title come from `search_docs`, document frequencies from
@@ -414,11 +561,12 @@ class SearchReader:
         # Bit i of the mask says whether group i has a term among the title's (space-separated) terms.
         tests = [" OR ".join(["instr(padded, ?)"] * len(group)) for group in groups]
         mask = " | ".join(f"(({test}) << {i})" for i, test in enumerate(tests))
+        rowids, rowid_params = where.rowid_sql()
         docs = self._fetch(
             f"SELECT key, length, {mask} FROM (SELECT key, length, ' ' || title || ' ' AS padded"
-            " FROM (SELECT rowid AS key FROM search_index WHERE search_index MATCH ?"
+            f" FROM (SELECT rowid AS key FROM search_index WHERE search_index MATCH ?{rowids}"
             " ORDER BY rowid DESC LIMIT ?) JOIN search_docs USING (key))",
-            [*(f" {t} " for group in groups for t in group), expression, CANDIDATES],
+            [*(f" {t} " for group in groups for t in group), expression, *rowid_params, CANDIDATES],
         )
         if not docs:
             return []

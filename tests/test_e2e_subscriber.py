@@ -110,19 +110,50 @@ async def test_search_pages_through_all_results(desk: Desk) -> None:
     assert "صفحهٔ ۱" in message.text
     seen = shown_links(message)
     assert len(seen) == 5
-    [next_page] = button_data(message)
+    [next_page, newest] = button_data(message)  # and the button that sorts the newest first
+    assert newest.endswith(":1:n")
     await press(desk, SUBSCRIBER_ID, message, next_page)
     page_two = message.text
     assert "صفحهٔ ۲" in page_two and "۶. " in page_two
-    assert len(button_data(message)) == 2  # previous and next
+    assert len(button_data(message)) == 3  # previous and next, newest first
     seen += shown_links(message)
     await press(desk, SUBSCRIBER_ID, message, button_data(message)[1])
     assert "۱۱. " in message.text and "۱۲. " in message.text and "۱۳. " not in message.text
-    assert len(button_data(message)) == 1  # previous only
+    assert len(button_data(message)) == 2  # previous only, newest first
     seen += shown_links(message)
     assert sorted(seen) == sorted(f"https://t.me/news_test/{100 + i}" for i in range(PROJECTS))
     await press(desk, SUBSCRIBER_ID, message, button_data(message)[0])
     assert message.text == page_two
+
+
+async def test_newest_first_button_sorts_by_date_and_back(desk: Desk) -> None:
+    message = await say(desk, SUBSCRIBER_ID, "شهرداری")
+    *_, newest = button_data(message)
+    await press(desk, SUBSCRIBER_ID, message, newest)
+    assert msg.text("search_newest_note", "fa") in message.text
+    links = shown_links(message)
+    assert links == [f"https://t.me/news_test/{100 + i}" for i in range(PROJECTS - 1, PROJECTS - 6, -1)]
+    next_page, relevant = button_data(message)
+    assert next_page.endswith(":2:n") and relevant.endswith(":1")
+    await press(desk, SUBSCRIBER_ID, message, next_page)
+    assert shown_links(message)[0] == f"https://t.me/news_test/{100 + PROJECTS - 6}"
+    await press(desk, SUBSCRIBER_ID, message, button_data(message)[-1])
+    assert msg.text("search_newest_note", "fa") not in message.text and "صفحهٔ ۱" in message.text
+
+
+async def test_query_language_through_the_bot(desk: Desk) -> None:
+    left_out = await say(desk, SUBSCRIBER_ID, "وزیر -صادرات")
+    assert left_out.html == msg.text("search_none", "fa", query="وزیر -صادرات")
+    tagged = await say(desk, SUBSCRIBER_ID, "#نفت_ایران")
+    assert "نشست خبری وزیر نفت" in tagged.text
+    phrase = await say(desk, SUBSCRIBER_ID, "«انتخابات مجلس در حوزه ۷»")
+    assert "خبر انتخابات 7" in phrase.text and "خبر انتخابات 8" not in phrase.text
+    dated = await say(desk, SUBSCRIBER_ID, "پروژه از:۱۴۰۵/۷/۹ تا:۱۴۰۵/۷/۹")  # 2026-10-01, Tehran time
+    assert len(shown_links(dated)) == 5 and "خبر انتخابات" not in dated.text
+    month = await say(desk, SUBSCRIBER_ID, "/search پروژه شهریور ۱۴۰۵")
+    assert month.html == msg.text("search_none", "fa", query="پروژه شهریور ۱۴۰۵")
+    quoted = await inline(desk, SUBSCRIBER_ID, "«وزیر نفت» #اقتصاد")
+    assert [r["title"] for r in quoted["results"]] == ["نشست خبری وزیر نفت"]
 
 
 async def test_results_show_title_jalali_date_and_bold_match(desk: Desk) -> None:

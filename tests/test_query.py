@@ -1,14 +1,20 @@
-"""Query parsing: AND of analyzed terms, last one as a prefix, always a valid FTS5 expression."""
+"""Query parsing: AND of analyzed terms, last one as a prefix, the query language's marks (phrases, words
+left out, hashtags, dates), always a valid FTS5 expression; any input parses, and no word is lost."""
 
 from __future__ import annotations
 
+import re
 import sqlite3
+from datetime import date
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bot.text.analyze import _SEARCH_FOLD, analyze, hashtag_term
 from bot.text.query import MAX_QUERY_CHARS, MAX_TERMS, fts_match, parse_query
+
+TODAY = date(2026, 11, 30)  # 9 Azar 1405
 
 
 @pytest.fixture(scope="module")
@@ -59,14 +65,125 @@ def test_fts_match_needs_terms():
         fts_match([["a"], []])
 
 
-@given(
+def test_exact_phrases_in_persian_and_latin_quotes():
+    for text in ["«پیش بینی هوا» تهران", '"پیش‌بینی هوا" تهران', "“پیشبینی هوا” تهران"]:
+        parsed = parse_query(text, today=TODAY)
+        assert parsed.phrases == (("پیشبینی", "هوا"),), text
+        assert parsed.terms == ("پیشبینی", "هوا", "تهران")
+    one_word = parse_query("«تهران»", today=TODAY)
+    assert one_word.terms == ("تهران",) and not one_word.phrases and not one_word.prefix
+
+
+def test_words_left_out_and_hashtags():
+    parsed = parse_query("نفت -بنزین −گاز #انتخابات_مجلس", today=TODAY)
+    assert parsed.terms == ("نفت", hashtag_term("انتخابات_مجلس"))
+    assert parsed.excluded == ("بنزین", "گاز")
+    assert parsed.marked == ("انتخابات", "مجلس")
+    assert not parsed.prefix  # a hashtag is not a word in progress
+
+
+@pytest.mark.parametrize(
+    ("text", "since", "until"),
+    [
+        ("از:۱۴۰۵/۹/۱ تا:۱۴۰۵/۹/۳۰", date(2026, 11, 22), date(2026, 12, 21)),
+        ("from:1405/09/01 to:2026-12-21", date(2026, 11, 22), date(2026, 12, 21)),
+        ("از: ۱۴۰۵/۹/۱", date(2026, 11, 22), None),
+        ("امروز", TODAY, TODAY),
+        ("دیروز", date(2026, 11, 29), date(2026, 11, 29)),
+        ("هفته گذشته", date(2026, 11, 24), TODAY),
+        ("هفته‌ی گذشته", date(2026, 11, 24), TODAY),
+        ("last week", date(2026, 11, 24), TODAY),
+        ("ماه گذشته", date(2026, 11, 1), TODAY),
+        ("آذر ۱۴۰۵", date(2026, 11, 22), date(2026, 12, 21)),
+        ("اسفند ۱۴۰۳", date(2025, 2, 19), date(2025, 3, 20)),  # a leap year's 30 Esfand
+        ("اسفند ۱۴۰۴", date(2026, 2, 20), date(2026, 3, 20)),
+        ("۱۵ آذر ۱۴۰۵", date(2026, 12, 6), date(2026, 12, 6)),
+        ("آذر ۱۴۰۵ تا:۱۴۰۵/۹/۱۰", date(2026, 11, 22), date(2026, 12, 1)),  # limits narrow each other
+    ],
+)
+def test_dates(text, since, until):
+    parsed = parse_query(f"زلزله {text}", today=TODAY)
+    assert (parsed.since, parsed.until) == (since, until)
+    assert parsed.terms == ("زلزله",) and parsed.dated
+
+
+def test_dates_are_days_in_tehran():
+    start, end = parse_query("امروز", today=TODAY).epoch_range()
+    assert end - start == 86_400
+    assert start == 1_795_984_200  # 2026-11-30 00:00 +03:30
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        ("از:۱۴۰۵/۱۳/۱ نفت", ("از", "1405", "13", "1", "نفت")),  # no 13th month: plain words
+        ("تا:فردا نفت", ("تا", "فردا", "نفت")),
+        ("«عبارت باز", ("عبارت", "باز")),  # an unclosed quote
+        ("نفت - گاز", ("نفت", "گاز")),  # a lone minus
+        ("-نفت", ("نفت",)),  # nothing to leave a word out of
+        ("# نفت", ("نفت",)),
+        ("تیر بار", ("تیر", "بار")),  # a month name without a year is a word
+        ("۱۴۰۵ آذر", ("1405", "اذر")),
+    ],
+)
+def test_syntax_that_does_not_parse_is_plain_words(text, terms):
+    parsed = parse_query(text, today=TODAY)
+    assert parsed.terms == terms and not parsed.excluded and not parsed.dated
+
+
+def test_fts_match_leaves_out_excluded_terms(fts):
+    assert fts_match([["پروژه"]], ["شهرداری"]) == '("پروژه") NOT ("شهرداری")'
+    assert fts.execute("SELECT rowid FROM idx WHERE idx MATCH ?", (fts_match([["پروژه"]], ["x"]),)).fetchall()
+    assert not fts.execute(
+        "SELECT rowid FROM idx WHERE idx MATCH ?", (fts_match([["پروژه"]], ["12", "x"]),)
+    ).fetchall()
+
+
+_QUERY_TEXT = (
     st.text(max_size=300)
     | st.text(alphabet=st.sampled_from(list('"*():-^{}+ NEARANDORNOTپروژه\x00\u200c\u202e🙂')), max_size=80)
-)
+    | st.lists(
+        st.sampled_from(
+            ["«", "»", '"', "“", "”", "-", "−", "#", "از:", "تا:", "from:", "۱۴۰۵/۹/۱", "1405/13/40", "امروز",
+             "دیروز", "هفته", "گذشته", "آذر", "۱۴۰۵", "پیش", "بینی", "حسن", "پور", "اخبار", "کتاب",
+             "خانه‌ها", "_", "تهران", "ﻣﺪﺭﺳﻪ", " ", "  ", "x", "2026-11-30"]
+        ),
+        max_size=25,
+    ).map("".join)
+    | st.lists(st.sampled_from(["«", "»", "-", "#", " ", "از:", "نفت", "گاز", "آذر", "۱۴۰۵"]), max_size=25)
+    .map(" ".join)
+)  # fmt: skip
+
+
+@settings(deadline=None)  # a word never analyzed before costs more on a busy machine
+@given(_QUERY_TEXT)
 def test_any_query_gives_a_valid_fts_expression(fts, text):
-    parsed = parse_query(text)
+    parsed = parse_query(text, today=TODAY)
     assert len(parsed.terms) <= MAX_TERMS
-    if parsed.empty:
+    if not parsed.terms:
         return
     groups = [[t] for t in parsed.terms]
-    fts.execute("SELECT rowid FROM idx WHERE idx MATCH ?", (fts_match(groups),)).fetchall()
+    fts.execute("SELECT rowid FROM idx WHERE idx MATCH ?", (fts_match(groups, parsed.excluded),)).fetchall()
+
+
+@settings(deadline=None)
+@given(_QUERY_TEXT)
+def test_any_query_parses_and_loses_no_word(text):
+    """Every word typed is searched for, left out, or read as a date: its terms are found among the
+    parsed query's, or inside one of them (a compound written apart)."""
+    parsed = parse_query(text, today=TODAY)
+    if parsed.truncated:
+        return
+    kept = [*parsed.terms, *parsed.excluded, *parsed.marked]
+    dates = list(parsed.date_words)
+    for token in re.sub('[«»"“”]', " ", text).split():  # an unclosed quote is a space
+        if token in dates:
+            dates.remove(token)
+            continue
+        if len(token) > 1 and token[0] in "#-−–":  # a hashtag or a word left out
+            token = token[1:]
+        letters = token.translate(_SEARCH_FOLD).lower()
+        for word_term in analyze(token, for_query=True):
+            # A word joined into a compound is inside its term, as its term or as its letters
+            # (`اخبار پور` is the name `اخبارپور`, not the plural of `خبر`).
+            assert any(word_term in t or letters in t for t in kept), (word_term, parsed)

@@ -1,5 +1,6 @@
-"""Parity: the archive issue's relevance table gives the same top results through the bot — `/search`
-and inline mode, over the Bot API test server — as through `newsdesk search` on the same archive.
+"""Parity: the archive issue's relevance table gives the same top results through the bot — `/search`,
+plain text and inline mode, over the Bot API test server — as through `newsdesk search` on the same
+archive.
 
 The table and its archive (the hand-written articles among 10,000 distractors) come from
 tests/test_search_relevance.py; the command line runs once with `--batch` for all queries.
@@ -59,7 +60,7 @@ def page_titles(text: str) -> list[str]:
     return [same_title(block.split("\n", 1)[0].split(". ", 1)[1]) for block in blocks]
 
 
-async def test_search_command_and_inline_match_the_command_line(desk: Desk, cli_top) -> None:
+async def test_search_command_text_and_inline_match_the_command_line(desk: Desk, cli_top) -> None:
     assert len(cli_top) == len(QUERIES)
     for i, (query, _) in enumerate(QUERIES):
         user = FIRST_USER + i
@@ -68,6 +69,10 @@ async def test_search_command_and_inline_match_the_command_line(desk: Desk, cli_
         sent = desk.server.user_sends_text(user, f"/search {query}")
         answer = await desk.server.wait_for_bot_message(user, after=sent, timeout=10)
         assert page_titles(answer.text) == expected, f"/search {query!r}"
+
+        sent = desk.server.user_sends_text(user, query)  # plain text in a private chat is a search too
+        answer = await desk.server.wait_for_bot_message(user, after=sent, timeout=10)
+        assert page_titles(answer.text) == expected, f"text {query!r}"
 
         record = desk.server.user_inline_query(user, query)
         inline = await desk.server.wait_for(lambda record=record: record.answer, timeout=10)

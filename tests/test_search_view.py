@@ -17,7 +17,10 @@ from bot.search_view import (
     DEEP_LINK_MAX_CHARS,
     INLINE_MAX_OFFSET,
     INLINE_PAGE_SIZE,
+    MAX_PAGES,
     PAGE_SIZE,
+    Order,
+    PageCallback,
     QueryStore,
     card_from_article,
     card_from_hit,
@@ -129,15 +132,25 @@ def test_page_callback_data_is_short_for_any_query():
     data = page_callback_data(query_key(query), 12)
     assert utf8_len(data) <= MAX_CALLBACK_DATA_BYTES
     assert parse_page_callback(data) == (query_key(query), 12)
+    newest = PageCallback(query_key(query), MAX_PAGES, Order.NEWEST)
+    assert utf8_len(newest.data()) <= 24
+    assert PageCallback.parse(newest.data()) == newest
+
+
+def test_page_callbacks_of_either_order_round_trip():
+    assert PageCallback.parse("sp:abc:3") == PageCallback("abc", 3, Order.RELEVANCE)  # buttons sent before
+    assert PageCallback.parse("sp:abc:3:n") == PageCallback("abc", 3, Order.NEWEST)
+    assert PageCallback("abc", 3, Order.RELEVANCE).data() == "sp:abc:3"
 
 
 @pytest.mark.parametrize(
     "data",
     ["", "sp:", "sp:abc", "sp:abc:x", "ed:abc:1", "sp:a b:1", "sp:abc:1:2", "sp:abc:0", "sp:abc:999",
-     "sp:abc:۱", "sp:abc:1\n", "sp:" + "k" * 40 + ":1"],
+     "sp:abc:۱", "sp:abc:1\n", "sp:" + "k" * 40 + ":1", "sp:abc:1:x", "sp:abc:1:n:n", "sp:abc:1:"],
 )  # fmt: skip
 def test_forged_page_callbacks_are_refused(data):
     assert parse_page_callback(data) is None
+    assert PageCallback.parse(data) is None
 
 
 def test_query_store_is_bounded_lru():
@@ -246,6 +259,15 @@ def test_page_keyboard():
     middle = page_keyboard("k", 2, True, "en").inline_keyboard[0]
     assert [b.callback_data for b in middle] == ["sp:k:1", "sp:k:3"]
     assert [b.text for b in middle] == [msg.text("btn_prev", "en"), msg.text("btn_next", "en")]
+
+
+def test_page_keyboard_sorts_the_other_way_from_the_first_page():
+    relevant = page_keyboard("k", 2, True, "fa", sortable=True).inline_keyboard
+    assert [[b.callback_data for b in row] for row in relevant] == [["sp:k:1", "sp:k:3"], ["sp:k:1:n"]]
+    assert relevant[1][0].text == msg.text("btn_newest_first", "fa")
+    newest = page_keyboard("k", 1, False, "en", Order.NEWEST, sortable=True).inline_keyboard
+    assert [[b.callback_data for b in row] for row in newest] == [["sp:k:1"]]
+    assert newest[0][0].text == msg.text("btn_relevant_first", "en")
 
 
 def test_inline_offsets():

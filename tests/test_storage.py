@@ -408,3 +408,94 @@ async def test_search_with_no_room_for_hits(db):
     await _published(db, "اقتصاد", "متن")
     result = await db.search("اقتصاد", limit=0)
     assert result.hits == [] and not result.partial
+
+
+# --- the query language and partial matches ------------------------------------------------------
+
+TEHRAN_NOON = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 12:00 on 9 Azar 1405 in Tehran
+
+
+async def _archive(db: Database, *articles: tuple[str, str, str, datetime]) -> None:
+    await db.import_articles([ImportRecord(eid, title, body, at) for eid, title, body, at in articles])
+
+
+async def _found(db: Database, query: str, **kwargs) -> list[str | None]:
+    return [hit.external_id for hit in (await db.search(query, limit=20, now=TEHRAN_NOON, **kwargs)).hits]
+
+
+async def test_exact_phrases_words_left_out_and_hashtags(db):
+    day = TEHRAN_NOON - timedelta(days=3)
+    await _archive(
+        db,
+        ("near", "پیش بینی هوای تهران", "باران می‌بارد #هواشناسی", day),
+        ("apart", "هوای تهران و پیش‌بینی بازار", "بازار نفت", day - timedelta(hours=1)),
+        ("tagless", "هواشناسی کشور", "خبر هواشناسی بدون هشتگ", day - timedelta(hours=2)),
+    )
+    assert await _found(db, "«پیش‌بینی هوای»") == ["near"]
+    assert await _found(db, '"پیش بینی هوای"') == ["near"]  # Latin quotes, a space for the half-space
+    assert sorted(await _found(db, "پیش بینی هوای")) == ["apart", "near"]
+    assert await _found(db, "پیش بینی -بازار") == ["near"]
+    assert await _found(db, "تهران −باران -نفت") == []
+    assert await _found(db, "#هواشناسی") == ["near"]
+    assert sorted(await _found(db, "هواشناسی")) == ["near", "tagless"]
+    hit = (await db.search("#هواشناسی", now=TEHRAN_NOON)).hits[0]
+    assert "<b>هواشناسی</b>" in hit.snippet.marked("<b>", "</b>")
+
+
+async def test_dates_narrow_the_search_in_tehran_days(db):
+    midnight = datetime(2026, 11, 29, 20, 30, tzinfo=UTC)  # 00:00 on 9 Azar in Tehran
+    await _archive(
+        db,
+        ("today", "زلزله امروز صبح", "متن", midnight + timedelta(minutes=1)),
+        ("yesterday", "زلزله دیروز عصر", "متن", midnight - timedelta(minutes=1)),
+        ("week", "زلزله هفته پیش", "متن", midnight - timedelta(days=5)),
+        ("aban", "زلزله آبان", "متن", datetime(2026, 11, 10, tzinfo=UTC)),
+        ("1404", "زلزله پارسال", "متن", datetime(2025, 12, 1, tzinfo=UTC)),
+    )
+    assert await _found(db, "زلزله امروز") == ["today"]
+    assert await _found(db, "زلزله دیروز") == ["yesterday"]
+    assert await _found(db, "زلزله هفته گذشته", newest=True) == ["today", "yesterday", "week"]
+    assert await _found(db, "زلزله آبان ۱۴۰۵") == ["aban"]
+    assert await _found(db, "زلزله آذر ۱۴۰۴") == ["1404"]
+    assert await _found(db, "زلزله از:۱۴۰۵/۹/۸ تا:۱۴۰۵/۹/۸") == ["yesterday"]
+    assert sorted(await _found(db, "زلزله تا:2026/11/29")) == ["1404", "aban", "week", "yesterday"]
+    assert await _found(db, "امروز") == ["today"]  # dates alone: the newest posts of those days
+    assert await _found(db, "هفته گذشته -امروز") == ["yesterday", "week"]
+    no_date = await db.search("زلزله از:۱۴۰۵/۱۳/۱", now=TEHRAN_NOON)  # no such date: words, as typed
+    assert no_date.partial and len(no_date.hits) == 5 and no_date.matched_terms == ("زلزله",)
+
+
+async def test_newest_first(db):
+    await _archive(
+        db,
+        *[(f"n{i}", "قیمت نفت" if i % 2 else "نفت", "نفت نفت", T0 - timedelta(days=i)) for i in range(6)],
+    )
+    assert await _found(db, "نفت", newest=True) == [f"n{i}" for i in range(6)]
+    assert await _found(db, "قیمت نفت", newest=True) == ["n1", "n3", "n5"]
+    page_two = await db.search("نفت", limit=2, offset=2, now=TEHRAN_NOON, newest=True)
+    assert [hit.external_id for hit in page_two.hits] == ["n2", "n3"]
+
+
+async def test_long_queries_rank_posts_matching_more_words_first(db):
+    await _archive(
+        db,
+        ("two", "بودجه عمرانی", "استان", T0),
+        ("three", "بودجه عمرانی شهرداری", "متن", T0 - timedelta(days=30)),
+        ("one", "بودجه", "متن", T0 + timedelta(days=1)),
+        ("four", "بودجه عمرانی شهرداری", "مشهد", T0 - timedelta(days=300)),
+    )
+    result = await db.search("بودجه عمرانی شهرداری مشهد فرودگاه", limit=10, now=TEHRAN_NOON)
+    assert result.partial
+    assert [hit.external_id for hit in result.hits] == ["four", "three", "two", "one"]
+    newest = await db.search("بودجه عمرانی شهرداری مشهد فرودگاه", limit=10, now=TEHRAN_NOON, newest=True)
+    assert [hit.external_id for hit in newest.hits] == ["four", "three", "two", "one"]
+
+
+async def test_nothing_found_only_when_no_word_but_stop_words_matches(db, monkeypatch):
+    monkeypatch.setattr("storage.search.RARE_DF", 1)  # every term counts as common: the other plan
+    await _archive(db, ("x", "گزارش از بازار", "در این هفته", T0), ("y", "گزارش", "بازار", T0))
+    many = "کهکشان زرافه دلفین اقیانوس آتشفشان یخچال کویر بازار"  # eight words, the last one matches
+    result = await db.search(many, now=TEHRAN_NOON)
+    assert result.partial and {hit.external_id for hit in result.hits} == {"x", "y"}
+    assert not (await db.search("کهکشان زرافه از در این", now=TEHRAN_NOON)).hits  # stop words only
+    assert (await db.search("از در", now=TEHRAN_NOON)).hits  # asked for alone, they are words
