@@ -49,6 +49,15 @@ SAME_TERMS = [
     ["رأی", "آرا", "آراء"],
     ["قانون", "قوانین"],
     ["شهید", "شهدا"],
+    # the ezafe written as ی after a vowel; a compound's plural; a broken plural with its ی
+    ["شورای", "شورا"],
+    ["هوای", "هوا"],
+    ["دانشجوی", "دانشجو"],
+    ["دانش آموزان", "دانش‌آموزان", "دانشآموزان", "دانش‌آموز", "دانش آموز"],
+    ["سرمایه گذاران", "سرمایه‌گذاران", "سرمایه‌گذار"],
+    ["اعضای", "عضو"],
+    ["آرای", "رأی"],
+    ["مناطقی", "منطقه"],
     # presentation forms and other compatibility letters (text copied from PDFs)
     ["مدرسه", "ﻣﺪﺭﺳﻪ"],
     ["لاله", "ﻻﻟﻪ"],
@@ -66,6 +75,9 @@ NAMES_APART = [
 
 # Different words that a careless stemmer merges: they must stay different.
 DIFFERENT = [
+    ("رای", "را"),  # رأی typed without its hamza is not the object marker
+    ("برای", "برا"),
+    ("روی", "رو"),
     ("شهرداری", "شهردار"),
     ("ایران", "ایر"),
     ("تهران", "تهر"),

@@ -30,7 +30,7 @@ from bot.text.lexicon import word_count, word_tags
 from bot.text.lexicon import words as lexicon_words
 
 # Bump whenever `term()` can give a different answer for some word: the index is rebuilt at start-up.
-ANALYZER_VERSION = 2
+ANALYZER_VERSION = 3
 
 ZWNJ = "\u200c"
 MAX_TERM_CHARS = 48
@@ -137,6 +137,9 @@ def _strip_joined_ending(word: str) -> str:
             stem = word[: -len(ending)] + restore
             if len(stem) >= 2 and stem in lexicon:
                 return stem
+    # The ezafe written as ی after a vowel (شورای شهر, هوای تهران, دانشجوی): the word in the corpus.
+    if word[-1] == "ی" and word[-2] in "او" and word_count(word[:-1]) > 0:
+        return word[:-1]
     return word
 
 
@@ -150,6 +153,8 @@ def _base_term(word: str) -> str | None:
         parts.pop(0)
     while len(parts) > 1 and parts[-1] in _SUFFIX_PARTS:
         parts.pop()
+    if len(parts) > 1:  # a compound's plural: its last part's (دانش‌آموزان → دانش‌آموز)
+        parts[-1] = _strip_joined_ending(parts[-1])
     joined = "".join(parts)
     if joined.isdigit():
         joined = joined.lstrip("0") or "0"
@@ -186,7 +191,13 @@ def _plurals_of() -> dict[str, tuple[str, ...]]:
 def term(word: str) -> str | None:
     """The index term of one normalized word (see `words()`), or None for a pure inflection part."""
     base = _base_term(word)
-    return _broken_plurals().get(base, base) if base else None
+    if not base:
+        return None
+    plurals = _broken_plurals()
+    singular = plurals.get(base)
+    if singular is None and base[-1] == "ی":  # اعضای شورا, مناطقی که: the plural with its ی
+        singular = plurals.get(base[:-1])
+    return singular or base
 
 
 def hashtag_term(tag: str) -> str | None:
