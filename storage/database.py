@@ -26,7 +26,7 @@ from concurrent.futures.process import BrokenProcessPool
 from contextlib import asynccontextmanager, suppress
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from itertools import chain, count
+from itertools import batched, chain, count
 from pathlib import Path
 from typing import Literal, Self
 
@@ -42,6 +42,7 @@ from storage.search import REINDEX_BATCH, IndexEntry, SearchIndex, SearchReader,
 type SearchIn = Literal["thread", "process", "caller"]
 log = logging.getLogger(__name__)
 PHRASE_POOL = 200  # ranked hits checked for an exact phrase: a phrase query pages through this many
+PHRASE_CHUNK = 20  # hits fetched and checked at a time
 REINDEX_WORKER_MIN = 20_000  # a re-index of fewer articles is not worth starting a process
 type PostKey = tuple[str, str]  # (channel key, message id): what identifies an archived post
 SEARCH_LOG_SECONDS = 2.0
@@ -923,19 +924,18 @@ def _search(
         ranked = searcher.rank(parsed, limit, offset, now_epoch, newest=newest)
     if not ranked.keys:
         return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms)
-    marks = ",".join("?" * len(ranked.keys))
-    # The title's index terms come along from search_docs: no analysis to learn if it holds a match.
-    rows = reader.execute(
-        "SELECT search_key, id, external_id, articles.title, body, published_at, url, channel_message_ids,"
-        f" d.title FROM articles JOIN search_docs AS d ON d.key = search_key WHERE search_key IN ({marks})"
-        f" AND {_LIVE_ROW}",
-        [k for k, _ in ranked.keys],
-    ).fetchall()
-    by_key = {r[0]: r for r in rows}
-    found = [(by_key[k], score) for k, score in ranked.keys if k in by_key]
-    if parsed.phrases:
-        found = [hit for hit in found if _holds_phrases(hit[0][3], hit[0][4], parsed.phrases)]
+    if parsed.phrases:  # a few hits at a time, until the page is full: most queries stop at the first
+        found: list[tuple[Sequence, float]] = []
+        for chunk in batched(ranked.keys, PHRASE_CHUNK):
+            found += [
+                (row, score) for row, score in _hit_rows(reader, chunk)
+                if _holds_phrases(row[3], row[4], parsed.phrases)
+            ]  # fmt: skip
+            if len(found) >= offset + limit:
+                break
         found = found[offset : offset + limit]
+    else:
+        found = _hit_rows(reader, ranked.keys)
     terms = ranked.match_terms  # a prefix's completions included: no prefix tests per word
     hits = []
     for row, score in found:
@@ -953,11 +953,29 @@ def _search(
     return SearchResult(hits, ranked.partial, parsed.truncated, ranked.matched_terms)
 
 
+def _hit_rows(reader: sqlite3.Connection, keys: Sequence[tuple[int, float]]) -> list[tuple[Sequence, float]]:
+    """The live articles behind ranked keys, in rank order, with their scores."""
+    marks = ",".join("?" * len(keys))
+    # The title's index terms come along from search_docs: no analysis to learn if it holds a match.
+    rows = reader.execute(
+        "SELECT search_key, id, external_id, articles.title, body, published_at, url, channel_message_ids,"
+        f" d.title FROM articles JOIN search_docs AS d ON d.key = search_key WHERE search_key IN ({marks})"
+        f" AND {_LIVE_ROW}",
+        [k for k, _ in keys],
+    ).fetchall()
+    by_key = {r[0]: r for r in rows}
+    return [(by_key[k], score) for k, score in keys if k in by_key]
+
+
 def _holds_phrases(title: str, body: str, phrases: tuple[tuple[str, ...], ...]) -> bool:
     """Whether each phrase's terms stand together, in order, in the title or the body (analyzed as a
     query is, so a name written apart is one term on both sides)."""
-    texts = [f" {' '.join(analyze(text, for_query=True))} " for text in (title, body)]
-    return all(any(f" {' '.join(phrase)} " in text for text in texts) for phrase in phrases)
+    wanted = [f" {' '.join(phrase)} " for phrase in phrases]
+    title_terms = f" {' '.join(analyze(title, for_query=True))} "
+    if all(phrase in title_terms for phrase in wanted):
+        return True
+    body_terms = f" {' '.join(analyze(body, for_query=True))} "
+    return all(phrase in title_terms or phrase in body_terms for phrase in wanted)
 
 
 class DatabaseUnusable(Exception):
