@@ -146,6 +146,8 @@ async def test_query_language_through_the_bot(desk: Desk) -> None:
     assert left_out.html == msg.text("search_none", "fa", query="وزیر -صادرات")
     tagged = await say(desk, SUBSCRIBER_ID, "#نفت_ایران")
     assert "نشست خبری وزیر نفت" in tagged.text
+    command = await say(desk, SUBSCRIBER_ID, "/search #نفت_ایران وزیر")  # a command, its tag after it
+    assert "نشست خبری وزیر نفت" in command.text and "/search" not in command.text
     phrase = await say(desk, SUBSCRIBER_ID, "«انتخابات مجلس در حوزه ۷»")
     assert "خبر انتخابات 7" in phrase.text and "خبر انتخابات 8" not in phrase.text
     dated = await say(desk, SUBSCRIBER_ID, "پروژه از:۱۴۰۵/۷/۹ تا:۱۴۰۵/۷/۹")  # 2026-10-01, Tehran time

@@ -115,7 +115,7 @@ def detect_entities(text: str) -> list[dict]:
                     "length": utf16_len(match.group()),
                 }
             )
-    return found
+    return sorted(found, key=lambda e: e["offset"])  # as Telegram sends them (PTB reads the first)
 
 
 def merge_entities(explicit: list[dict], detected: list[dict]) -> list[dict]:
