@@ -297,6 +297,21 @@ async def test_a_reindex_stopped_half_way_resumes(tmp_path, monkeypatch):
     conn.close()
 
 
+async def test_a_reindex_shows_its_progress(tmp_path, capfd):
+    path = tmp_path / "news.sqlite3"
+    async with Database.open(path) as db:
+        for n in range(1, 4):
+            await _published(db, f"خبر واژه{n}", "متن", message_ids=(n,))
+    _change_behind_its_back(path, "UPDATE search_meta SET value = '1' WHERE key = 'analyzer_version'")
+    async with Database.open(path) as db:
+        await db.wait_for_reindex()  # started at open, its bar shown only on a terminal
+        capfd.readouterr()
+        _change_behind_its_back(path, "UPDATE search_meta SET value = '1' WHERE key = 'analyzer_version'")
+        await db.reindex_search(progress=True)
+    bar = capfd.readouterr().err
+    assert "search re-index" in bar and "3/3" in bar
+
+
 async def test_search_docs_follow_the_index(db, tmp_path):
     kept = await _published(db, "بودجه عمرانی", "متن")
     edited = await _published(db, "پتروشیمی", "متن", message_ids=(101,))
