@@ -232,3 +232,67 @@ def test_our_hazm_step_equals_hazm_normalize_with_the_same_switches(text: str) -
     from bot.text.normalize import _apply_hazm, hazm_normalizer
 
     assert _apply_hazm(text) == hazm_normalizer().normalize(text)
+
+
+# ── Mixes (issue 13): the copy editor's rules next to protected spans and inside Latin text ──
+
+_JOINERS = st.sampled_from(
+    ["", " ", "ـ", "ــ", " ـ ", "،", ",", ";", "(", ")", "«", "»", "[", "]", "...", "....", ". . .", "\u00ad",
+     "\u200c", " - ", "–", "ء", ": ", "؟", "!"]
+)  # fmt: skip
+persian_neighbours = st.sampled_from(
+    ["خبر", "شهرداریها", "بهانه", "سایة", "میشه", "آن", "ها", "بر", "میگردد", "کم", "برخوردار", "جلسهای",
+     "که", "تو", "میدانی", "ـکه", "درست", "تری", "باتوجه", "خواهدشد"]
+)  # fmt: skip
+
+
+@given(st.lists(st.tuples(persian_neighbours, _JOINERS, verbatim_tokens, _JOINERS), min_size=1, max_size=4))
+def test_links_handles_emails_hashtags_survive_every_neighbour(
+    parts: list[tuple[str, str, str, str]],
+) -> None:
+    """Whatever stands around it (a tatweel, dots, a comma, a bracket, a soft hyphen), a link, handle,
+    e-mail or hashtag comes out with the same characters (the neighbour may end its span only where it
+    ends a link anyway: a closing mark)."""
+    text = " ".join(f"{word}{left} {token} {right}" for word, left, token, right in parts)
+    out = normalize_text(text)
+    for _, _, token, _ in parts:
+        assert token in out
+
+
+@given(st.lists(st.tuples(persian_neighbours, _JOINERS, numbers, _JOINERS), min_size=1, max_size=4))
+def test_numbers_keep_their_value_beside_every_neighbour(parts: list[tuple[str, str, str, str]]) -> None:
+    """A number written apart from its neighbours keeps its value: the same digits in the same order,
+    only their script may change; no two numbers merge."""
+    text = " ".join(f"{word}{left} {number} {right}" for word, left, number, right in parts)
+    out = normalize_text(text)
+    digits = [unicodedata.digit(ch) for ch in out if unicodedata.digit(ch, None) is not None]
+    expected = [unicodedata.digit(ch) for _, _, number, _ in parts for ch in number if ch.isdigit()]
+    assert digits == expected
+    for _, _, number, _ in parts:
+        assert persian_number(number) in out or number in out
+
+
+_LATIN_WORDS = st.sampled_from(
+    ["alpha", "Beta", "gamma", "node.js", "x1", "it's", "U.S.", "e.g.", "API", "v2"]
+)
+_LATIN_GLUE = st.sampled_from(
+    [" ", ", ", "; ", "... ", ".... ", ": ", " - ", " (note) ", ' "quoted" ', "! ", "? ", " [1] ", " 42 ",
+     " { a } ", " ( b ) ", " . . . ", "' ", " 3.5 "]
+)  # fmt: skip
+latin_phrases = st.builds(
+    lambda first, rest: first + "".join(glue + word for glue, word in rest),
+    _LATIN_WORDS,
+    st.lists(st.tuples(_LATIN_GLUE, _LATIN_WORDS), min_size=1, max_size=6),
+)
+
+
+@given(persian_neighbours, latin_phrases, persian_neighbours)
+@example("خبر", 'alpha "quoted" Beta', "خبر")
+@example("خبر", "alpha.... Beta", "خبر")
+@example("خبر", "alpha ( b ) Beta", "خبر")
+@example("خبر", "alpha 42 Beta", "خبر")
+def test_latin_text_keeps_its_punctuation_and_digits(before: str, phrase: str, after: str) -> None:
+    """A Latin phrase inside a Persian line comes out character for character: its commas, quotes,
+    dots, brackets and digits are its own."""
+    out = normalize_text(f"{before} {phrase} {after}")
+    assert phrase in out

@@ -40,6 +40,9 @@ _AR = f"[{ARABIC_LETTERS}]"
 TATWEEL = "\u0640"
 SOFT_HYPHEN = "\u00ad"
 EN_DASH = "–"
+LATIN_MASK = "\ue003"
+"""Stands, during the steps, for a masked link, e-mail, handle or dotted Latin token: Latin text, to
+which Persian spacing rules do not apply (`node.js . . .` keeps its spaces; a number's `MASK` does)."""
 EZAFE = "ه\u0654"
 """The ezafe after a silent ه as a Persian keyboard types it: ه + hamza above (`خانهٔ ما`)."""
 
@@ -57,7 +60,7 @@ _SPACE_BEFORE_PUNCT_RE = re.compile(
 _SPACE_AFTER_PUNCT_RE = re.compile(
     f"[،؛](?=[^\\s،؛.:!؟?»)\\]}}])"
     f"|[.!؟:](?<=[{ARABIC_LETTERS}{MASK}»)][.!؟:])(?=[{ARABIC_LETTERS}«])"
-    f"|:(?<={_AR}:)(?={MASK})"
+    f"|:(?<={_AR}:)(?=[{MASK}{LATIN_MASK}])"
 )
 _INSIDE_QUOTES_RE = re.compile("(?<=«) +(?=\\S)|(?<=\\S) +(?=»)")
 _INSIDE_BRACKETS_RE = re.compile(f"([(\\[{{]) *([^()\\[\\]{{}}\\n]*?{_AR}[^()\\[\\]{{}}\\n]*?) *([)\\]}}])")
@@ -71,6 +74,7 @@ _SOFT_HYPHEN_RE = re.compile(f"(?<={_AR}){SOFT_HYPHEN}+(?={_AR})")
 _DOTS_RE = re.compile(r"[.…](?: ?[.…])+")
 _EZAFE_RE = re.compile(f"(?<={_AR})(?:ه ?ء|ۀ)(?!{_AR})|(?<={_AR}{{2}})ة(?![{ARABIC_LETTERS}{ZWNJ}])")
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+_LATIN_NEIGHBOUR_RE = re.compile(f"[A-Za-z{LATIN_MASK}]")
 _LATIN_WORD_RE = re.compile(r"[A-Za-z][\w.+#-]*")
 
 _QUOTED_RE = re.compile('"([^\\n"]+)"')
@@ -198,21 +202,54 @@ _RAW_STEPS: tuple[tuple[Rule, Callable[[str], str]], ...] = (
 # ── steps on the masked text ──
 
 
-def _persian_side(text: str, start: int, end: int) -> bool:
-    """True when the nearest non-blank character before `start` or after `end` is Persian text."""
-    # Walked from `start`, not by stripping a copy of all that comes before (quadratic on "........").
-    before = _last_before(text, start, " :،؛!؟»)") or _last_before(text, start, " ")
-    after_match = _NOT_SPACE_RE.search(text, end)
-    after = after_match.group() if after_match else ""
-    return any(ch and (_ARABIC_LETTER_RE.match(ch) or ch in f"{MASK}»)") for ch in (before, after))
+class _PersianSide:
+    """Answers, for one text, whether a mark at text[start:end] (dots, quotes) belongs to Persian text:
+    its line holds Persian letters and no Latin letter stands right beside it (`alpha... Beta` is
+    Latin text). Each line is searched for Persian letters once, however many marks it holds."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._lines: dict[int, bool] = {}
+        self._seen = self._line_start = 0  # marks come in order: the line start is carried forward
+
+    def __call__(self, start: int, end: int) -> bool:
+        text = self.text
+        if start >= self._seen:
+            newline = text.rfind("\n", self._seen, start)
+            self._line_start = newline + 1 if newline >= 0 else self._line_start
+        else:
+            self._line_start = text.rfind("\n", 0, start) + 1
+        self._seen = start
+        line_start = self._line_start
+        persian = self._lines.get(line_start)
+        if persian is None:
+            line_end = text.find("\n", line_start)
+            line_end = len(text) if line_end < 0 else line_end
+            persian = self._lines[line_start] = (
+                _ARABIC_LETTER_RE.search(text, line_start, line_end) is not None
+            )
+        if not persian:
+            return False
+        # Walked from the mark, not by stripping copies of the line (quadratic on "x... x... x...").
+        before = _last_before(text, start, " :،؛!؟»)\"'.…", line_start)
+        after = _first_after(text, end, " «(\"'.…")
+        return not (_LATIN_NEIGHBOUR_RE.match(before) or _LATIN_NEIGHBOUR_RE.match(after))
 
 
-def _last_before(text: str, start: int, skipped: str) -> str:
-    """The last character before `start` that is not in `skipped` ('' if none)."""
+def _first_after(text: str, end: int, skipped: str) -> str:
+    """The first character from `end` on that is not in `skipped`, within the line ('' if none)."""
+    at = end
+    while at < len(text) and text[at] in skipped:
+        at += 1
+    return text[at] if at < len(text) and text[at] != "\n" else ""
+
+
+def _last_before(text: str, start: int, skipped: str, low: int = 0) -> str:
+    """The last character before `start` (and from `low` on) that is not in `skipped` ('' if none)."""
     at = start - 1
-    while at >= 0 and text[at] in skipped:
+    while at >= low and text[at] in skipped:
         at -= 1
-    return text[at] if at >= 0 else ""
+    return text[at] if at >= low else ""
 
 
 def _dots(text: str) -> str:
@@ -220,11 +257,13 @@ def _dots(text: str) -> str:
     if ".." not in text and ". ." not in text and "…" not in text:
         return text
 
+    persian_side = _PersianSide(text)
+
     def fix(match: re.Match[str]) -> str:
         run = match.group()
         count = run.count(".") + 3 * run.count("…")
         loose = " " in run or "…" in run or count >= 4
-        if count >= 3 and loose and _persian_side(match.string, match.start(), match.end()):
+        if count >= 3 and loose and persian_side(match.start(), match.end()):
             return "..."
         return run
 
@@ -256,19 +295,6 @@ def _ezafe(text: str) -> str:
     return _EZAFE_RE.sub(fix, text)
 
 
-def _persian_quotes(match: re.Match[str]) -> str:
-    """hazm's `"…"` → `«…»`, for quotes around or beside Persian text only."""
-    text, start, end = match.string, match.start(), match.end()
-    if _ARABIC_LETTER_RE.search(match.group(1)) or _persian_side(text, start, end):
-        return f"«{match.group(1)}»"
-    return match.group()
-
-
-def _persian_ellipsis(match: re.Match[str]) -> str:
-    """hazm's ` ?...` → ` … `, beside Persian text only."""
-    return " … " if _persian_side(match.string, match.start(), match.end()) else match.group()
-
-
 def _letters(text: str) -> str:
     """hazm's letter, quote and diacritic rules. The hamza of the ezafe is not a diacritic to drop, and
     the quotes and dots of Latin text stay as they are (hazm would turn `"x", "y"` into `«x», «y»`)."""
@@ -276,9 +302,20 @@ def _letters(text: str) -> str:
     if not guarded or LATIN_QUOTE in text or LATIN_DOT in text:
         return _apply_hazm(text)
     if '"' in text:
-        text = _QUOTED_RE.sub(_persian_quotes, text).replace('"', LATIN_QUOTE)
+        persian_side = _PersianSide(text)
+
+        def quotes(match: re.Match[str]) -> str:  # hazm's `"…"` → `«…»`, beside Persian text only
+            persian = _ARABIC_LETTER_RE.search(match.group(1)) or persian_side(match.start(), match.end())
+            return f"«{match.group(1)}»" if persian else match.group()
+
+        text = _QUOTED_RE.sub(quotes, text).replace('"', LATIN_QUOTE)
     if "..." in text:
-        text = _ELLIPSIS_RE.sub(_persian_ellipsis, text).replace(".", LATIN_DOT)
+        persian_side = _PersianSide(text)
+
+        def ellipsis(match: re.Match[str]) -> str:  # hazm's ` ?...` → ` … `, beside Persian text only
+            return " … " if persian_side(match.start(), match.end()) else match.group()
+
+        text = _ELLIPSIS_RE.sub(ellipsis, text).replace(".", LATIN_DOT)
     text = _apply_hazm(text.replace(EZAFE, "ۀ")).replace("ۀ", EZAFE)
     return text.replace(LATIN_QUOTE, '"').replace(LATIN_DOT, ".")
 
@@ -378,10 +415,15 @@ _MASKED_STEPS: tuple[tuple[Rule, Callable[[str], str]], ...] = (
 # ── the masked spans back ──
 
 
-def _latin_context(pieces: list[str], index: int, before: _Before) -> bool:
-    """True when the number between pieces[index] and pieces[index + 1] belongs to Latin text: it
-    touches a Latin letter (`alert(1)`), stands in `code`, or has a Latin word on both sides.
-    `before` describes the line up to the number."""
+_LATIN_SPANS = frozenset({"url", "email", "handle", "latin"})
+_AROUND_A_WORD = " ()[]{}«»\"',;:.!?"
+
+
+def _latin_context(pieces: list[str], spans: list[Span], index: int, before: _Before) -> bool:
+    """True when the number spans[index], between pieces[index] and pieces[index + 1], belongs to Latin
+    text: it touches a Latin letter (`alert(1)`), stands in `code` or a Latin call (`max(1, 2)`), or
+    has a Latin word (or link, handle, `node.js`) on both sides. `before` describes the line up to
+    the number."""
     left, right = pieces[index], pieces[index + 1]
     left_token = left.rsplit(maxsplit=1)[-1] if left.strip() and not left[-1:].isspace() else ""
     right_token = right.split(maxsplit=1)[0] if right.strip() and not right[:1].isspace() else ""
@@ -389,13 +431,19 @@ def _latin_context(pieces: list[str], index: int, before: _Before) -> bool:
         return True
     if before.in_code or before.in_latin_call:
         return True
-    left_words, right_words = left.split(), right.split()
-    return bool(
-        left_words
-        and right_words
-        and _LATIN_WORD_RE.fullmatch(left_words[-1])
-        and _LATIN_WORD_RE.fullmatch(right_words[0])
+    left_words = left.rstrip(_AROUND_A_WORD).split()
+    right_words = right.lstrip(_AROUND_A_WORD).split()
+    latin_before = (
+        bool(_LATIN_WORD_RE.match(left_words[-1]))
+        if left_words
+        else index > 0 and spans[index - 1].kind in _LATIN_SPANS
     )
+    latin_after = (
+        bool(_LATIN_WORD_RE.match(right_words[0]))
+        if right_words
+        else index + 1 < len(spans) and spans[index + 1].kind in _LATIN_SPANS
+    )
+    return latin_before and latin_after
 
 
 class _Before:
@@ -447,11 +495,28 @@ def _restore(text: str, spans: list[Span]) -> str:
         before = _Before()
         for number, span in enumerate(mine):
             before.read(pieces[number])
-            persian = span.kind == "number" and not _latin_context(pieces, number, before)
+            persian = span.kind == "number" and not _latin_context(pieces, mine, number, before)
             out.append(persian_number(span.text) if persian else span.text)
             out.append(pieces[number + 1])
         lines[index] = "".join(out)
     return "\n".join(lines)
+
+
+def _mask(text: str) -> tuple[str, list[Span]]:
+    """`protect.mask`, with `LATIN_MASK` for the spans of Latin text (unless the text holds one)."""
+    masked, spans = mask(text)
+    if LATIN_MASK in masked or not any(span.kind in _LATIN_SPANS for span in spans):
+        return masked, spans
+    pieces = masked.split(MASK)
+    out = [pieces[0]]
+    for span, piece in zip(spans, pieces[1:], strict=True):
+        out.append(LATIN_MASK if span.kind in _LATIN_SPANS else MASK)
+        out.append(piece)
+    return "".join(out), spans
+
+
+def _unmask(masked: str, spans: list[Span]) -> str:
+    return unmask(masked.replace(LATIN_MASK, MASK), spans) if spans else masked
 
 
 def _unify_line_breaks(text: str) -> str:
@@ -463,10 +528,10 @@ def normalize_text(text: str) -> str:
     text = _unify_line_breaks(text)
     for _, step in _RAW_STEPS:
         text = step(text)
-    masked, spans = mask(text)
+    masked, spans = _mask(text)
     for _, step in _MASKED_STEPS:
         masked = step(masked)
-    return _restore(masked, spans)
+    return _restore(masked.replace(LATIN_MASK, MASK), spans)
 
 
 def normalize_explained(text: str) -> tuple[str, list[Change]]:
@@ -477,9 +542,9 @@ def normalize_explained(text: str) -> tuple[str, list[Change]]:
     tracker = Tracker(_unify_line_breaks(text), [*origin, len(text)])
     for rule, step in _RAW_STEPS:
         tracker.step(rule, step(tracker.text))
-    masked, spans = mask(tracker.text)
+    masked, spans = _mask(tracker.text)
     for rule, step in _MASKED_STEPS:
         masked = step(masked)
-        tracker.step(rule, unmask(masked, spans))
-    tracker.step(Rule.DIGITS, _restore(masked, spans))
+        tracker.step(rule, _unmask(masked, spans))
+    tracker.step(Rule.DIGITS, _restore(masked.replace(LATIN_MASK, MASK), spans))
     return tracker.text, sorted(tracker.changes, key=lambda change: change.start)
