@@ -226,3 +226,10 @@ def test_other_footers_stay(footer: str, signature: str) -> None:
 def test_only_the_last_line_is_a_signature_line() -> None:
     parsed = parse_draft("تیتر\nمتن\n🆔 @other_channel\n#خبر")
     assert "@other_channel" in render_post(parsed, signature=SIGNATURE)[0]
+
+
+def test_a_long_numbered_item_is_not_cut_after_its_number() -> None:
+    item = " ".join(["واژه"] * 1500)
+    messages = render_post(parse_draft(f"تیتر\n1. {item}"))
+    assert len(messages) > 1
+    assert next(m for m in messages if "۱." in m).split("\n\n")[-1].startswith("۱. واژه واژه")

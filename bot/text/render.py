@@ -24,7 +24,10 @@ from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 __all__ = ["render_html", "render_post", "split_html", "utf16_len"]
 
 # Tried only where a run of stops begins: from every stop of a long run it was quadratic (minutes).
-_SENTENCE_END = re.compile(r"(?<![.!?؟…۔])[.!?؟…۔]+[\"'»)\]]*(?=\s)")
+# A list number opening a line (`۱. `) is no sentence end: a long item must not be cut after it.
+_SENTENCE_END = re.compile(
+    r"(?<![.!?؟…۔])(?<!^[0-9۰-۹])(?<!^[0-9۰-۹]{2})[.!?؟…۔]+[\"'»)\]]*(?=\s)", re.MULTILINE
+)
 _TAG_OF_KIND = {"byline": "i"}
 _TAG = re.compile(r"<[^>]*>")
 
