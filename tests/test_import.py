@@ -7,7 +7,7 @@ import asyncio
 import io
 import json
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -349,3 +349,35 @@ async def test_an_import_before_the_bot_knew_its_channel_is_upgraded(tmp_path):
     async with Database.open(path) as db:
         again = ImportRecord("5", "قدیمی", "متن", datetime(2024, 1, 1, tzinfo=UTC), channel="-1001")
         assert (await db.import_articles([again])).duplicates == 1
+
+
+async def test_posts_the_bot_published_are_recognized_in_its_channels_export(botapi, tmp_path):
+    """End to end: the bot learns its channel at start, publishes a post in two messages, and an import
+    of that channel's export then archives only the posts it did not publish, linked publicly."""
+    from tests.desk_harness import running_desk
+
+    db_path = tmp_path / "newsdesk.sqlite3"
+    async with Database.open(db_path) as db:
+        article = await db.create_draft("خبر ربات", "متن دو بخشی", ["<b>خبر ربات</b>", "ادامه متن"])
+        assert await db.schedule(article, datetime.now(UTC) - timedelta(seconds=5))
+    async with running_desk(botapi, db_path) as desk:
+        await desk.server.wait_for(lambda: len(desk.server.channel_posts()) == 2, timeout=20)
+        for _ in range(100):
+            published = await desk.db.get(article)
+            if published is not None and published.status == "published":
+                break
+            await asyncio.sleep(0.1)
+        ids = published.channel_message_ids
+    assert len(ids) == 2
+    internal_id = int(str(botapi.channel.id).removeprefix("-100"))
+    path = tmp_path / "result.json"
+    path.write_bytes(_export([_post(ids[0]), _post(ids[1]), _post(ids[1] + 1)], channel_id=internal_id))
+    assert await asyncio.to_thread(main, ["import", str(path), "--db", str(db_path)]) == 0
+    conn = sqlite3.connect(db_path)
+    rows = conn.execute("SELECT source, external_id, url FROM articles ORDER BY id").fetchall()
+    conn.close()
+    handle = botapi.channel.username
+    assert rows == [
+        ("bot", str(ids[0]), None),
+        ("import", str(ids[1] + 1), f"https://t.me/{handle}/{ids[1] + 1}"),
+    ]
