@@ -38,6 +38,7 @@ from bot.text.query import SEARCH_TZ, parse_query
 from bot.workers import worker_pool
 from storage.migrations import MIGRATIONS
 from storage.search import REINDEX_BATCH, IndexEntry, SearchIndex, SearchReader, index_texts_batch, search_key
+from storage.states import EDITABLE, PENDING, SCHEDULABLE, PostStatus, sql_in
 
 type SearchIn = Literal["thread", "process", "caller"]
 log = logging.getLogger(__name__)
@@ -47,16 +48,34 @@ REINDEX_WORKER_MIN = 20_000  # a re-index of fewer articles is not worth startin
 type PostKey = tuple[str, str]  # (channel key, message id): what identifies an archived post
 SEARCH_LOG_SECONDS = 2.0
 SEARCH_LOG_BATCH = 500
-STATUSES = ("draft", "scheduled", "publishing", "published", "failed", "cancelled")
-_COLUMNS = (
-    "id, source, external_id, title, body, html, status, deleted, scheduled_at, published_at, created_at,"
-    " updated_at, channel_message_ids, editor_id, editor_chat_id, preview_message_id,"
-    " confirmation_message_id, url, failure_reason, attempts"
+_COLUMN_NAMES = (
+    "id",
+    "source",
+    "external_id",
+    "title",
+    "body",
+    "html",
+    "status",
+    "deleted",
+    "scheduled_at",
+    "published_at",
+    "created_at",
+    "updated_at",
+    "channel_message_ids",
+    "editor_id",
+    "editor_chat_id",
+    "preview_message_id",
+    "confirmation_message_id",
+    "url",
+    "failure_reason",
+    "attempts",
+    "source_message_id",
 )
-_LIVE = "status = 'published' AND deleted = 0"
+_COLUMNS = ", ".join(_COLUMN_NAMES)
+_LIVE = f"status = '{PostStatus.PUBLISHED}' AND deleted = 0"
 # The same test kept off indexes ('+'): next to `search_key` it must not make SQLite scan every published
 # row through the status index (300 ms at 100k articles instead of 0.3 ms).
-_LIVE_ROW = "+status = 'published' AND +deleted = 0"
+_LIVE_ROW = f"+status = '{PostStatus.PUBLISHED}' AND +deleted = 0"
 
 
 def to_db_time(moment: datetime) -> str:
@@ -85,7 +104,7 @@ class Article:
     title: str
     body: str
     html: list[str]
-    status: str
+    status: PostStatus
     deleted: bool
     scheduled_at: datetime | None
     published_at: datetime | None
@@ -100,18 +119,19 @@ class Article:
     failure_reason: str | None
     attempts: int
 
+    source_message_id: int | None  # the editor's message the draft came from (its edits update it)
+
     @classmethod
     def from_row(cls, row: Sequence) -> Article:
-        """Build from a row selected with the module's column list."""
-        return cls(
-            id=row[0], source=row[1], external_id=row[2], title=row[3], body=row[4],
-            html=json.loads(row[5]) if row[5] else [], status=row[6], deleted=bool(row[7]),
-            scheduled_at=from_db_time(row[8]), published_at=from_db_time(row[9]),
-            created_at=from_db_time(row[10]), updated_at=from_db_time(row[11]),  # type: ignore[arg-type]
-            channel_message_ids=json.loads(row[12]) if row[12] else [], editor_id=row[13],
-            editor_chat_id=row[14], preview_message_id=row[15], confirmation_message_id=row[16],
-            url=row[17], failure_reason=row[18], attempts=row[19],
-        )  # fmt: skip
+        """Build from a row selected with the module's column list, reading each column by name."""
+        values = dict(zip(_COLUMN_NAMES, row, strict=True))
+        times = ("scheduled_at", "published_at", "created_at", "updated_at")
+        values.update({name: from_db_time(values[name]) for name in times})
+        values["html"] = json.loads(values["html"]) if values["html"] else []
+        values["channel_message_ids"] = json.loads(values["channel_message_ids"] or "[]")
+        values["status"] = PostStatus(values["status"])
+        values["deleted"] = bool(values["deleted"])
+        return cls(**values)
 
 
 @dataclass(frozen=True, slots=True)
@@ -334,16 +354,17 @@ class Database:
         editor_id: int | None = None,
         editor_chat_id: int | None = None,
         preview_message_id: int | None = None,
+        source_message_id: int | None = None,
     ) -> int:
         """Store a new draft (source 'bot', status 'draft') and return its id."""
         now = _now()
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO articles (source, title, body, html, status, created_at, updated_at,"
-                " editor_id, editor_chat_id, preview_message_id)"
-                " VALUES ('bot', ?, ?, ?, 'draft', ?, ?, ?, ?, ?)",
-                (title, body, json.dumps(list(html), ensure_ascii=False), now, now, editor_id,
-                 editor_chat_id, preview_message_id),
+                " editor_id, editor_chat_id, preview_message_id, source_message_id)"
+                " VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (title, body, json.dumps(list(html), ensure_ascii=False), PostStatus.DRAFT, now, now,
+                 editor_id, editor_chat_id, preview_message_id, source_message_id),
             )  # fmt: skip
             return cursor.lastrowid  # type: ignore[return-value]
 
@@ -353,7 +374,7 @@ class Database:
             article_id,
             "title = ?, body = ?, html = ?",
             (title, body, json.dumps(list(html), ensure_ascii=False)),
-            "status IN ('draft', 'scheduled', 'failed')",
+            sql_in(EDITABLE),
         )
 
     async def set_message_refs(
@@ -376,16 +397,14 @@ class Database:
         Returns False if the article is publishing, published, deleted or missing."""
         return await self._update(
             article_id,
-            "status = 'scheduled', scheduled_at = ?, failure_reason = NULL",
-            (to_db_time(when),),
-            "status IN ('draft', 'scheduled', 'failed', 'cancelled')",
+            "status = ?, scheduled_at = ?, failure_reason = NULL",
+            (PostStatus.SCHEDULED, to_db_time(when)),
+            sql_in(SCHEDULABLE),
         )
 
     async def cancel(self, article_id: int) -> bool:
         """Cancel a draft, scheduled or failed post. False if it is publishing or already published."""
-        return await self._update(
-            article_id, "status = 'cancelled'", (), "status IN ('draft', 'scheduled', 'failed')"
-        )
+        return await self._update(article_id, "status = ?", (PostStatus.CANCELLED,), sql_in(EDITABLE))
 
     async def claim_for_publishing(self, article_id: int, *, due_by: datetime | None = None) -> bool:
         """Atomically move a draft/scheduled/failed post to 'publishing' (attempts + 1).
@@ -397,16 +416,16 @@ class Database:
         if due_by is not None:
             async with self._transaction() as conn:
                 cursor = await conn.execute(
-                    "UPDATE articles SET status = 'publishing', attempts = attempts + 1, updated_at = ?"
-                    " WHERE id = ? AND deleted = 0 AND status = 'scheduled' AND scheduled_at <= ?",
-                    (_now(), article_id, to_db_time(due_by)),
+                    "UPDATE articles SET status = ?, attempts = attempts + 1, updated_at = ?"
+                    " WHERE id = ? AND deleted = 0 AND status = ? AND scheduled_at <= ?",
+                    (PostStatus.PUBLISHING, _now(), article_id, PostStatus.SCHEDULED, to_db_time(due_by)),
                 )
                 return cursor.rowcount == 1
         return await self._update(
             article_id,
-            "status = 'publishing', attempts = attempts + 1",
-            (),
-            "status IN ('draft', 'scheduled', 'failed')",
+            "status = ?, attempts = attempts + 1",
+            (PostStatus.PUBLISHING,),
+            sql_in(EDITABLE),
         )
 
     async def mark_published(
@@ -417,8 +436,8 @@ class Database:
         ids = [int(m) for m in message_ids]
         async with self._transaction() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT title, body FROM articles WHERE id = ? AND status = 'publishing' AND deleted = 0",
-                (article_id,),
+                "SELECT title, body FROM articles WHERE id = ? AND status = ? AND deleted = 0",
+                (article_id, PostStatus.PUBLISHING),
             )
             if not rows:
                 return False
@@ -435,7 +454,8 @@ class Database:
             ):
                 channel = None
             await conn.execute(
-                "UPDATE articles SET status = 'published', published_at = ?, channel_message_ids = ?,"
+                f"UPDATE articles SET status = '{PostStatus.PUBLISHED}', published_at = ?,"
+                " channel_message_ids = ?,"
                 " external_id = COALESCE(external_id, ?), url = COALESCE(?, url), search_key = ?,"
                 " channel = COALESCE(channel, ?), failure_reason = NULL, updated_at = ? WHERE id = ?",
                 (to_db_time(published_at), json.dumps(ids), str(ids[0]) if ids else None, url, key,
@@ -450,21 +470,26 @@ class Database:
         so a publication cut off by a crash resumes after them instead of sending them twice."""
         return await self._update(
             article_id, "channel_message_ids = ?", (json.dumps([int(m) for m in message_ids]),),
-            "status = 'publishing'",
+            sql_in({PostStatus.PUBLISHING}),
         )  # fmt: skip
 
     async def mark_failed(self, article_id: int, reason: str) -> bool:
         """'publishing' → 'failed' with the reason (shown to the editor); the post stays recoverable."""
         return await self._update(
-            article_id, "status = 'failed', failure_reason = ?", (reason,), "status = 'publishing'"
+            article_id,
+            "status = ?, failure_reason = ?",
+            (PostStatus.FAILED, reason),
+            sql_in({PostStatus.PUBLISHING}),
         )
 
     async def revert_to_scheduled(self, article_id: int, when: datetime | None = None) -> bool:
         """'publishing' or 'failed' → 'scheduled' (at `when`, or the old time): the editor chose to
         retry an uncertain or failed post. False in any other state."""
-        sets = "status = 'scheduled'" + (", scheduled_at = ?" if when else "")
-        params = (to_db_time(when),) if when else ()
-        return await self._update(article_id, sets, params, "status IN ('publishing', 'failed')")
+        sets = "status = ?" + (", scheduled_at = ?" if when else "")
+        params = (PostStatus.SCHEDULED, to_db_time(when)) if when else (PostStatus.SCHEDULED,)
+        return await self._update(
+            article_id, sets, params, sql_in({PostStatus.PUBLISHING, PostStatus.FAILED})
+        )
 
     async def update_published_content(
         self, article_id: int, title: str, body: str, html: Sequence[str]
@@ -528,32 +553,50 @@ class Database:
         )
         return Article.from_row(rows[0]) if rows else None
 
+    async def find_by_source(self, chat_id: int, message_id: int) -> Article | None:
+        """The post made from the editor's message `message_id` in chat `chat_id` (for its edits)."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM articles WHERE editor_chat_id = ? AND source_message_id = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (chat_id, message_id),
+        )
+        return Article.from_row(rows[0]) if rows else None
+
+    async def list_drafts(self) -> list[Article]:
+        """Drafts and failed posts (neither scheduled nor sent), newest first (for /drafts)."""
+        return await self._select(
+            f"{sql_in({PostStatus.DRAFT, PostStatus.FAILED})} AND deleted = 0 ORDER BY id DESC"
+        )
+
     async def list_scheduled(self) -> list[Article]:
         """Scheduled posts, soonest first (for /queue)."""
-        return await self._select("status = 'scheduled' AND deleted = 0 ORDER BY scheduled_at, id")
+        return await self._select(
+            f"{sql_in({PostStatus.SCHEDULED})} AND deleted = 0 ORDER BY scheduled_at, id"
+        )
 
     async def list_pending(self) -> list[Article]:
         """Every 'scheduled' and 'publishing' post, for re-arming jobs at start-up. A 'publishing'
         row means a crash mid-send: the post may or may not be in the channel — ask the editor."""
-        return await self._select(
-            "status IN ('scheduled', 'publishing') AND deleted = 0 ORDER BY scheduled_at, id"
-        )
+        return await self._select(f"{sql_in(PENDING)} AND deleted = 0 ORDER BY scheduled_at, id")
 
     async def list_publishing(self) -> list[Article]:
         """Posts left in 'publishing': at start-up, each was cut off mid-send by a crash (uncertain)."""
-        return await self._select("status = 'publishing' AND deleted = 0 ORDER BY scheduled_at, id")
+        return await self._select(
+            f"{sql_in({PostStatus.PUBLISHING})} AND deleted = 0 ORDER BY scheduled_at, id"
+        )
 
     async def list_due(self, now: datetime) -> list[Article]:
         """Scheduled posts whose time is at or before `now`, oldest first."""
         return await self._select(
-            "status = 'scheduled' AND deleted = 0 AND scheduled_at <= ? ORDER BY scheduled_at, id",
+            f"{sql_in({PostStatus.SCHEDULED})} AND deleted = 0 AND scheduled_at <= ?"
+            " ORDER BY scheduled_at, id",
             (to_db_time(now),),
         )
 
     async def next_scheduled_at(self, not_before: datetime) -> datetime | None:
         """The earliest time of a scheduled post at or after `not_before` (the scheduler's next wake-up)."""
         rows = await self._conn.execute_fetchall(
-            "SELECT min(scheduled_at) FROM articles WHERE status = 'scheduled' AND deleted = 0"
+            f"SELECT min(scheduled_at) FROM articles WHERE {sql_in({PostStatus.SCHEDULED})} AND deleted = 0"
             " AND scheduled_at >= ?",
             (to_db_time(not_before),),
         )
@@ -562,7 +605,7 @@ class Database:
     async def scheduled_times(self, start: datetime, end: datetime) -> list[datetime]:
         """Times taken by scheduled or publishing posts in [start, end), sorted (for "next free slot")."""
         rows = await self._conn.execute_fetchall(
-            "SELECT scheduled_at FROM articles WHERE status IN ('scheduled', 'publishing') AND deleted = 0"
+            f"SELECT scheduled_at FROM articles WHERE {sql_in(PENDING)} AND deleted = 0"
             " AND scheduled_at >= ? AND scheduled_at < ? ORDER BY scheduled_at",
             (to_db_time(start), to_db_time(end)),
         )
@@ -713,17 +756,41 @@ class Database:
                 (user_id, kind, article_id, _now()),
             )
 
-    async def awaited_input(self, user_id: int) -> tuple[Literal["time", "edit"], int] | None:
-        """What `user_id`'s next message is awaited as, and for which post; None if nothing."""
+    async def awaited_input(self, user_id: int) -> tuple[Literal["time", "edit"], int, datetime] | None:
+        """What `user_id`'s next message is awaited as, for which post, and since when; None if nothing."""
         rows = await self._conn.execute_fetchall(
-            "SELECT kind, article_id FROM editor_waits WHERE user_id = ?", (user_id,)
+            "SELECT kind, article_id, since FROM editor_waits WHERE user_id = ?", (user_id,)
         )
-        return (rows[0][0], rows[0][1]) if rows else None
+        if not rows:
+            return None
+        kind, article_id, since = rows[0]
+        return kind, article_id, from_db_time(since)  # type: ignore[return-value]
 
     async def stop_awaiting_input(self, user_id: int) -> None:
         """Forget what `user_id`'s next message was awaited as."""
         async with self._transaction() as conn:
             await conn.execute("DELETE FROM editor_waits WHERE user_id = ?", (user_id,))
+
+    async def hold_correction(self, article_id: int, title: str, body: str, html: Sequence[str]) -> None:
+        """Keep a corrected text of a published post until the editor says whether to apply it."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO pending_corrections (article_id, title, body, html, since)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (article_id, title, body, json.dumps(list(html), ensure_ascii=False), _now()),
+            )
+
+    async def take_correction(self, article_id: int) -> tuple[str, str, list[str]] | None:
+        """The held correction of a post (title, body, html), removed from the waiting list."""
+        async with self._transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT title, body, html FROM pending_corrections WHERE article_id = ?", (article_id,)
+            )
+            await conn.execute("DELETE FROM pending_corrections WHERE article_id = ?", (article_id,))
+        if not rows:
+            return None
+        title, body, html = rows[0]
+        return title, body, json.loads(html)
 
     async def remember_language(self, user_id: int, lang: str) -> None:
         """Record the language an editor's Telegram is set to."""

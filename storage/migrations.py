@@ -141,4 +141,18 @@ MIGRATIONS: tuple[str, ...] = (
         own INTEGER NOT NULL DEFAULT 0
     ) WITHOUT ROWID;
     """,
+    # 6: the desk. Each draft remembers the editor's message it came from, so an edit of that message in
+    # Telegram updates the same draft; a correction of a published post waits here for the editor's yes.
+    """
+    ALTER TABLE articles ADD COLUMN source_message_id INTEGER;
+    CREATE INDEX articles_by_source_message ON articles (editor_chat_id, source_message_id)
+        WHERE source_message_id IS NOT NULL;
+    CREATE TABLE pending_corrections (
+        article_id INTEGER PRIMARY KEY REFERENCES articles (id) ON DELETE CASCADE,
+        title TEXT NOT NULL,
+        body TEXT NOT NULL,
+        html TEXT NOT NULL,
+        since TEXT NOT NULL
+    );
+    """,
 )
