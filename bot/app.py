@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import functools
 import logging
 import secrets
 import sys
@@ -30,19 +31,20 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import messages as msg
 from bot.config import Settings, load_settings
+from bot.desk import Desk
 from bot.inputs import UsageError
-from bot.publisher import Publisher, prepare_post, utc_now
+from bot.publisher import PreparedPost, Publisher, prepare_post, utc_now
+from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.scheduler import Scheduler
 from bot.text.analyze import analyze
 from handlers import editor, subscriber
 from handlers.common import SERVICES_KEY, Services
+from handlers.notices import EditorNotices
 from storage.database import Database, DatabaseUnusable
 
 log = logging.getLogger(__name__)
 
-EDITOR_COMMANDS = ("queue", "delete")
 WARM_UP_TEXT = "?سازمان همیاری شهرداریها\n?برنامهریزی پروژههای مهمترین شهرستانها"
-FLOOD_RETRIES = 2  # the rate limiter waits out this many 429s per request before giving up
 
 
 async def open_database(settings: Settings) -> Database:
@@ -171,6 +173,11 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("could not tell the user about the failure")
 
 
+async def prepare_draft(settings: Settings, text: str) -> PreparedPost:
+    """Format an editor's draft with the channel's bullet and signature."""
+    return prepare_post(text, bullet=settings.bullet, signature=settings.signature)
+
+
 def _warm_up(settings: Settings) -> None:
     """Build the normalizer's and the analyzer's lexicons now, not inside the first publication
     (which would hold up every post due behind it)."""
@@ -191,7 +198,7 @@ async def _learn_own_channel(application: Application, svc: Services) -> None:
 
 async def _set_editor_commands(application: Application, settings: Settings) -> None:
     """The editors' menu (their own commands after everyone's); optional, so a refusal is only logged."""
-    names = (*subscriber.SUBSCRIBER_COMMANDS, *EDITOR_COMMANDS)
+    names = (*subscriber.SUBSCRIBER_COMMANDS, *editor.EDITOR_COMMANDS)
     commands = [BotCommand(name, msg.text(f"cmd_{name}", msg.FA)) for name in names]
     for editor_id in sorted(settings.editor_ids):
         try:
@@ -212,7 +219,11 @@ async def _on_shutdown(application: Application) -> None:
 
 
 def build_application(
-    settings: Settings, db: Database, *, clock: Callable[[], datetime] = utc_now
+    settings: Settings,
+    db: Database,
+    *,
+    clock: Callable[[], datetime] = utc_now,
+    retry: RetryPolicy = DEFAULT_RETRY,
 ) -> Application:
     """The bot: Telegram client, rate limiter, schedule, publisher and every handler.
 
@@ -229,7 +240,7 @@ def build_application(
             AIORateLimiter(
                 group_max_rate=settings.channel_posts_per_minute,
                 group_time_period=60,
-                max_retries=FLOOD_RETRIES,
+                max_retries=retry.rate_limiter_retries,
             )
         )
         .post_init(_on_start)
@@ -238,7 +249,7 @@ def build_application(
     )
     application = builder.build()
     assert application.job_queue is not None
-    notices = editor.EditorNotices(application.bot, db, settings.editor_ids, settings.tz)
+    notices = EditorNotices(application.bot, db, settings)
     publisher = Publisher(
         application.bot,
         db,
@@ -246,6 +257,7 @@ def build_application(
         notices=notices,
         quiet_hours=settings.quiet_hours,
         tz=settings.tz,
+        retry=retry,
         clock=clock,
     )
     scheduler = Scheduler(
@@ -255,9 +267,11 @@ def build_application(
         notices=notices,
         grace_minutes=settings.misfire_grace_minutes,
         clock=clock,
+        retry=retry,
     )
+    desk = Desk(db, publisher, scheduler, settings, clock, functools.partial(prepare_draft, settings))
     application.add_error_handler(_on_error)
-    application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, clock)
+    application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock)
     editor.register(application)
     subscriber.register(application)  # after the editor desk: editors' private text is a draft
     return application

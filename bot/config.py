@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import ValidationError, field_validator
@@ -50,6 +50,7 @@ class Settings(BaseSettings):
     channel_posts_per_minute: int = 20
     signature: str = ""
     bullet: str = "🔹"
+    notify_editors: Literal["all", "author"] = "all"
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443

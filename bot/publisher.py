@@ -22,9 +22,10 @@ that part, and a retry resumes after the recorded parts instead of repeating the
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import warnings
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
@@ -37,15 +38,18 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.schedule import is_quiet
 from bot.text.draft import parse_draft
 from bot.text.render import render_post
 from storage.database import Article, Database
+from storage.states import EDITABLE, PostStatus
 
 log = logging.getLogger(__name__)
 
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a post's links stay links, not a preview card
 TITLE_FALLBACK_CHARS = 120  # a draft without a headline is archived under its first words
 
 
@@ -89,6 +93,46 @@ class PublishError(Exception):
         self.detail = detail
 
 
+class RevisionOutcome(StrEnum):
+    """How giving a post a new text ended."""
+
+    UPDATED = "updated"  # not yet sent: the new text goes out
+    CORRECTED = "corrected"  # published: edited in the channel and the archive
+    UNCHANGED = "unchanged"
+    PARTS_DIFFER = "parts_differ"  # the new text needs another number of messages
+    UNKNOWN_IDS = "unknown_ids"  # a part was confirmed by eye: its message cannot be edited
+    GONE = "gone"  # the channel message no longer exists
+    FAILED = "failed"
+    REFUSED = "refused"  # cancelled, deleted or missing
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """The outcome of `Publisher.revise`, with the post as it was before."""
+
+    outcome: RevisionOutcome
+    article: Article | None
+    detail: str = ""
+
+
+class RemovalOutcome(StrEnum):
+    """How deleting a published post ended."""
+
+    DELETED = "deleted"
+    FAILED = "failed"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """The outcome of `Publisher.delete`; `unknown`: parts whose message id was never known."""
+
+    outcome: RemovalOutcome
+    article: Article | None
+    detail: str = ""
+    unknown: int = 0
+
+
 def utc_now() -> datetime:
     """The current moment, aware UTC (the default clock of the bot)."""
     return datetime.now(UTC)
@@ -96,11 +140,13 @@ def utc_now() -> datetime:
 
 @dataclass(frozen=True, slots=True)
 class PreparedPost:
-    """A draft made ready for the channel: archive title and body, and the exact HTML messages."""
+    """A draft made ready for the channel: archive title and body, and the exact HTML messages.
+    `has_content`: something is left besides markers, the signature and hashtags."""
 
     title: str
     body: str
     messages: list[str]
+    has_content: bool = True
 
 
 def prepare_post(text: str, *, bullet: str, signature: str) -> PreparedPost:
@@ -109,7 +155,9 @@ def prepare_post(text: str, *, bullet: str, signature: str) -> PreparedPost:
     messages = render_post(draft, bullet=bullet, signature=signature)
     body = "\n\n".join(block.text for block in draft.blocks)
     title = draft.headline or (draft.blocks[0].text[:TITLE_FALLBACK_CHARS] if draft.blocks else "")
-    return PreparedPost(title=title, body=body, messages=messages)
+    words = [draft.headline or "", *(block.text for block in draft.blocks if block.kind != "footer")]
+    has_content = any(char.isalnum() for text in words for char in text)
+    return PreparedPost(title=title, body=body, messages=messages, has_content=has_content)
 
 
 def may_have_arrived(error: NetworkError) -> bool:
@@ -141,9 +189,7 @@ class Publisher:
         notices: EditorNotices,
         quiet_hours: tuple[time, time] | None = None,
         tz: ZoneInfo | None = None,
-        max_attempts: int = 6,
-        backoff_seconds: float = 1.0,
-        max_flood_waits: int = 20,
+        retry: RetryPolicy = DEFAULT_RETRY,
         clock: Callable[[], datetime] = utc_now,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
@@ -153,15 +199,14 @@ class Publisher:
         self.notices = notices
         self.quiet_hours = quiet_hours
         self.tz = tz
-        self.max_attempts = max_attempts
-        self.backoff_seconds = backoff_seconds
-        self.max_flood_waits = max_flood_waits
+        self.retry = retry
         self.clock = clock
         self.sleep = sleep
         self._one_at_a_time = asyncio.Lock()
         self._in_flight: set[asyncio.Task[Outcome]] = set()
         self._closing = False
         self._sending: int | None = None
+        self._post_locks: dict[int, asyncio.Lock] = {}
 
     async def publish(self, article_id: int, *, due_by: datetime | None = None) -> Outcome:
         """Publish the post if it is still scheduled (and due by `due_by`, default now)."""
@@ -183,8 +228,20 @@ class Publisher:
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
 
+    @contextlib.asynccontextmanager
+    async def _post(self, article_id: int) -> AsyncIterator[None]:
+        """Hold one post: its send, a correction, a deletion and an uncertain part's answer never
+        overlap, so nothing edits or deletes a post while it is still being sent."""
+        lock = self._post_locks.setdefault(article_id, asyncio.Lock())
+        try:
+            async with lock:
+                yield
+        finally:
+            if not lock.locked() and self._post_locks.get(article_id) is lock:
+                del self._post_locks[article_id]
+
     async def _publish(self, article_id: int, due_by: datetime | None) -> Outcome:
-        async with self._one_at_a_time:
+        async with self._one_at_a_time, self._post(article_id):
             due_by = due_by or self.clock() + timedelta(seconds=1)
             if not await self.db.claim_for_publishing(article_id, due_by=due_by):
                 return Outcome.SKIPPED
@@ -235,11 +292,11 @@ class Publisher:
                     html,
                     parse_mode=ParseMode.HTML,
                     disable_notification=silent,
-                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    link_preview_options=NO_PREVIEW,
                 )
             except RetryAfter as error:
                 flood_waits += 1
-                if flood_waits > self.max_flood_waits:
+                if flood_waits > self.retry.max_flood_waits:
                     raise PublishError(FailureReason.NETWORK, str(error)) from error
                 await self.sleep(retry_seconds(error))
             except Forbidden as error:
@@ -250,12 +307,122 @@ class Publisher:
                 if may_have_arrived(error):
                     raise UncertainDelivery(str(error)) from error
                 attempt += 1
-                if attempt >= self.max_attempts:
+                if attempt >= self.retry.max_attempts:
                     raise PublishError(FailureReason.NETWORK, str(error)) from error
                 log.info("send failed (%s), retry %d", error, attempt)
-                await self.sleep(self.backoff_seconds * 2 ** (attempt - 1))
+                await self.sleep(self.retry.backoff(attempt))
             except TelegramError as error:
                 raise PublishError(FailureReason.BAD_REQUEST, str(error)) from error
+
+    # --- the other channel writes: every one goes through here, one post at a time ---
+
+    async def revise(self, article_id: int, post: PreparedPost) -> Revision:
+        """Give a post a new text: a post not yet sent gets it for its send; a published one is
+        corrected in the channel. A post being sent right now is waited for, then corrected."""
+        async with self._post(article_id):
+            article = await self.db.get(article_id)
+            if article is None or article.deleted:
+                return Revision(RevisionOutcome.REFUSED, article)
+            if article.status in EDITABLE:
+                ok = await self.db.update_draft(article_id, post.title, post.body, post.messages)
+                return Revision(RevisionOutcome.UPDATED if ok else RevisionOutcome.REFUSED, article)
+            if article.status is not PostStatus.PUBLISHED:
+                return Revision(RevisionOutcome.REFUSED, article)
+            return await self._correct_published(article, post)
+
+    async def _correct_published(self, article: Article, post: PreparedPost) -> Revision:
+        if len(article.channel_message_ids) != len(article.html) or any(
+            message_id <= 0 for message_id in article.channel_message_ids
+        ):  # a part was confirmed by eye: its message id is unknown
+            return Revision(RevisionOutcome.UNKNOWN_IDS, article)
+        if len(post.messages) != len(article.html):
+            return Revision(RevisionOutcome.PARTS_DIFFER, article)
+        if post.messages == article.html:
+            return Revision(RevisionOutcome.UNCHANGED, article)
+        pairs = zip(article.channel_message_ids, article.html, post.messages, strict=True)
+        try:
+            for message_id, old, new in pairs:
+                if old != new:
+                    await self.bot.edit_message_text(
+                        new, self.channel_id, message_id, parse_mode=ParseMode.HTML,
+                        link_preview_options=NO_PREVIEW,
+                    )  # fmt: skip
+        except BadRequest as error:
+            if "not found" in error.message.lower():  # deleted in the channel by hand
+                return Revision(RevisionOutcome.GONE, article)
+            return Revision(RevisionOutcome.FAILED, article, error.message)
+        except TelegramError as error:
+            return Revision(RevisionOutcome.FAILED, article, str(error))
+        await self.db.update_published_content(article.id, post.title, post.body, post.messages)
+        return Revision(RevisionOutcome.CORRECTED, article)
+
+    async def delete(self, article_id: int) -> Removal:
+        """Delete a published post from the channel, then from the archive."""
+        async with self._post(article_id):
+            article = await self.db.get(article_id)
+            if article is None or article.status is not PostStatus.PUBLISHED or article.deleted:
+                return Removal(RemovalOutcome.REFUSED, article)
+            for message_id in article.channel_message_ids:
+                if message_id <= 0:
+                    continue
+                try:
+                    await self.bot.delete_message(self.channel_id, message_id)
+                except BadRequest as error:
+                    if "not found" not in error.message.lower():  # already gone is what we wanted
+                        return Removal(RemovalOutcome.FAILED, article, error.message)
+                except TelegramError as error:
+                    return Removal(RemovalOutcome.FAILED, article, str(error))
+            await self.db.mark_deleted(article_id)
+            unknown = sum(1 for message_id in article.channel_message_ids if message_id <= 0)
+            unknown += len(article.html) - len(article.channel_message_ids)
+            return Removal(RemovalOutcome.DELETED, article, unknown=unknown)
+
+    async def confirm_uncertain_part(self, article_id: int) -> bool:
+        """The editor saw the doubtful part in the channel: record it (its id is unknown, so a
+        placeholder below zero), then publish the parts after it, if any; False if not uncertain."""
+        async with self._post(article_id):
+            article = await self._uncertain(article_id)
+            if article is None:
+                return False
+            confirmed = [*article.channel_message_ids, -article_id]
+            if len(confirmed) >= len(article.html):
+                known = [message_id for message_id in confirmed if message_id > 0]
+                return await self.db.mark_published(article_id, known, self.clock())
+            if not await self.db.record_sent_parts(article_id, confirmed):
+                return False
+            if not await self.db.revert_to_scheduled(article_id, self.clock()):
+                return False
+        await self.publish(article_id)
+        return True
+
+    async def send_uncertain_anyway(self, article_id: int) -> bool:
+        """The editor does not see the doubtful part: send it (and the rest) again."""
+        async with self._post(article_id):
+            if await self._uncertain(article_id) is None:
+                return False
+            if not await self.db.revert_to_scheduled(article_id, self.clock()):
+                return False
+        await self.publish(article_id)
+        return True
+
+    async def drop_uncertain(self, article_id: int) -> bool:
+        """The editor does not want the half-sent post: take back its confirmed parts and cancel it."""
+        async with self._post(article_id):
+            article = await self._uncertain(article_id)
+            if article is None:
+                return False
+            await self.take_back(article.channel_message_ids)
+            await self.db.record_sent_parts(article_id, [])
+            return await self.db.mark_failed(article_id, "dropped by the editor") and await self.db.cancel(
+                article_id
+            )
+
+    async def _uncertain(self, article_id: int) -> Article | None:
+        """The post, if it is left in `publishing` by a stop (not being sent by us right now)."""
+        article = await self.db.get(article_id)
+        if article is None or article.status is not PostStatus.PUBLISHING or self.is_sending(article_id):
+            return None
+        return article
 
     async def take_back(self, message_ids: Sequence[int]) -> None:
         """Delete parts of a post that went out before it failed or was dropped (best effort)."""

@@ -24,6 +24,7 @@ from typing import Protocol
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.publisher import Publisher, utc_now
+from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.schedule import Misfire, misfire_decision
 from storage.database import Article, Database
 
@@ -65,7 +66,7 @@ class Scheduler:
         notices: StartupNotices,
         grace_minutes: int,
         clock: Callable[[], datetime] = utc_now,
-        retry_seconds: float = 5.0,
+        retry: RetryPolicy = DEFAULT_RETRY,
     ) -> None:
         self.job_queue = job_queue
         self.db = db
@@ -74,7 +75,7 @@ class Scheduler:
         self.grace_minutes = grace_minutes
         self.grace = timedelta(minutes=grace_minutes)
         self.clock = clock
-        self.retry_seconds = retry_seconds
+        self.retry_seconds = retry.schedule_retry_seconds
         # Posts due before this were missed by more than the grace period at start-up: the editor
         # decides about them (a new time moves them above it).
         self.floor = clock() - self.grace

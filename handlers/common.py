@@ -14,6 +14,7 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
+from bot.desk import Desk
 from bot.messages import language_for
 from bot.publisher import Publisher
 from bot.scheduler import Scheduler
@@ -30,6 +31,7 @@ class Services:
     db: Database
     publisher: Publisher
     scheduler: Scheduler
+    desk: Desk
     clock: Callable[[], datetime]  # now, aware UTC
 
 

@@ -15,6 +15,7 @@ from telegram.ext import ExtBot
 
 from bot.botapi.server import BotApiServer
 from bot.publisher import FailureReason, Outcome, Publisher, prepare_post
+from bot.retry import RetryPolicy
 from storage.database import Article, Database
 
 CHANNEL = "@news_test"
@@ -67,7 +68,9 @@ def sleeps() -> Sleeps:
 
 @pytest.fixture
 def publisher(tg_bot, db: Database, notices: Notices, sleeps: Sleeps) -> Publisher:
-    return Publisher(tg_bot, db, channel_id=CHANNEL, notices=notices, max_attempts=4, sleep=sleeps)
+    return Publisher(
+        tg_bot, db, channel_id=CHANNEL, notices=notices, retry=RetryPolicy(max_attempts=4), sleep=sleeps
+    )
 
 
 async def scheduled_post(
@@ -319,7 +322,9 @@ async def test_connection_refused_is_retried_then_failed(db: Database, sleeps: S
         port = probe.getsockname()[1]
     notices = Notices()
     offline = ExtBot("1:" + "a" * 30, base_url=f"http://127.0.0.1:{port}/bot")
-    publisher = Publisher(offline, db, channel_id=CHANNEL, notices=notices, max_attempts=3, sleep=sleeps)
+    publisher = Publisher(
+        offline, db, channel_id=CHANNEL, notices=notices, retry=RetryPolicy(max_attempts=3), sleep=sleeps
+    )
     article_id = await scheduled_post(db)
     assert await publisher.publish(article_id) is Outcome.FAILED  # never sent: retried, not "uncertain"
     assert sleeps.seconds == [1.0, 2.0]

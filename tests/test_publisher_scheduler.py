@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
+from bot.retry import RetryPolicy
 from bot.scheduler import TIMER, Scheduler
 from storage.database import Article, Database
 
@@ -131,7 +132,12 @@ async def test_a_failing_round_is_retried_later_not_in_a_loop(job_queue, db: Dat
     due = await post(db, datetime.now(UTC) - timedelta(seconds=1))
     publisher = RecordingPublisher(db, fail_first=True)
     scheduler = Scheduler(
-        job_queue, db, publisher, notices=StartupNotices(), grace_minutes=30, retry_seconds=0.5
+        job_queue,
+        db,
+        publisher,
+        notices=StartupNotices(),
+        grace_minutes=30,
+        retry=RetryPolicy(schedule_retry_seconds=0.5),
     )
     await scheduler.rearm()
     await until(lambda: len(publisher.calls) == 2)

@@ -1,0 +1,77 @@
+"""The editor desk's button data: one typed protocol, encoded and parsed here only.
+
+Every inline button of the desk carries `p:<ref>:<action>`, where `ref` is a post number (or, for
+page buttons, a page number, or for "make this a draft", the editor's message id) and `action` one
+of `Action`. At most 1 + 1 + 19 + 1 + 4 = 26 ASCII bytes, far below Telegram's 64. Callback data
+comes from the client, so `parse` trusts nothing: only ASCII digits (Python's `\\d` would also take
+Arabic-Indic ones), a ref that fits SQLite's 64-bit integer, and a known action; anything else is
+`None`, which the desk answers as a stale button.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from bot.text.limits import MAX_CALLBACK_DATA_BYTES
+
+PREFIX = "p"
+MAX_REF = 2**63 - 1  # SQLite's largest rowid
+_DATA = re.compile(rf"{PREFIX}:([0-9]{{1,19}}):([a-z0-9]{{1,4}})")
+
+
+class Action(StrEnum):
+    """What an editor's button asks for."""
+
+    PUBLISH_NOW = "now"
+    NEXT_SLOT = "slot"
+    IN_AN_HOUR = "h1"
+    TONIGHT = "tn"
+    TOMORROW_MORNING = "tm"
+    PICK_TIME = "pick"
+    EDIT = "edit"
+    DISCARD = "del"  # a draft
+    CANCEL = "can"  # a scheduled or failed post
+    OPEN = "open"  # a /queue or /drafts entry: the post with its choices
+    SEND_ANYWAY = "send"  # an uncertain post
+    ALREADY_SENT = "sent"
+    DROP = "drop"
+    ASK_DELETE = "rm"  # a published post
+    DELETE = "rmy"
+    DISMISS = "no"
+    CORRECT = "fix"  # apply a held correction to the channel post
+    KEEP = "keep"  # leave the channel post as it is
+    MAKE_DRAFT = "mk"  # a message too short to be a post: take it as a draft after all
+    SPACE_OUT = "sp"  # move posts that share a minute apart
+    STOP_WAITING = "cw"  # stop waiting for a typed time or a corrected text
+    CHANGES = "chg"  # what the clean-up changed in the draft
+    QUEUE_PAGE = "qp"
+    DRAFTS_PAGE = "dp"
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    """One button's meaning: an action on a post (or a page, or a message)."""
+
+    action: Action
+    ref: int = 0
+
+    def encode(self) -> str:
+        """The callback data for Telegram."""
+        data = f"{PREFIX}:{self.ref}:{self.action}"
+        assert len(data.encode()) <= MAX_CALLBACK_DATA_BYTES and 0 <= self.ref <= MAX_REF
+        return data
+
+
+def parse(data: str | None) -> Button | None:
+    """The button behind callback data, or None when it is not one of ours (forged, stale, damaged)."""
+    match = _DATA.fullmatch(data or "")
+    if match is None:
+        return None
+    ref = int(match[1])
+    try:
+        action = Action(match[2])
+    except ValueError:
+        return None
+    return Button(action, ref) if ref <= MAX_REF else None

@@ -1,0 +1,79 @@
+"""Notices the desk sends editors unasked: published, failed, missed, uncertain.
+
+The publisher and the scheduler call these (`bot.publisher.EditorNotices`, `bot.scheduler.
+StartupNotices`). Who hears of a post is a setting (NOTIFY_EDITORS): its author only, or every
+editor (the default: a desk has several editors, and whoever is on duty should know). Posts without
+an author (imported ones) always go to every editor. Each notice is in the reader's language, as
+recorded when they last wrote to the bot.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from datetime import timedelta
+
+from telegram import Bot, Message
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+
+from bot import desk_view as view
+from bot import messages as msg
+from bot.config import Settings
+from storage.database import Article, Database
+
+log = logging.getLogger(__name__)
+
+
+class EditorNotices:
+    """Tells editors what happened to posts, in each editor's language."""
+
+    def __init__(self, bot: Bot, db: Database, settings: Settings) -> None:
+        self.bot = bot
+        self.db = db
+        self.settings = settings
+
+    def _chats(self, article: Article) -> list[int]:
+        author = article.editor_chat_id or article.editor_id
+        if author and self.settings.notify_editors == "author":
+            return [author]
+        others = sorted(self.settings.editor_ids - {author} if author else self.settings.editor_ids)
+        return [author, *others] if author else others
+
+    async def _send(
+        self, article: Article, compose: Callable[[view.ViewContext], view.Outgoing]
+    ) -> Message | None:
+        """Send the notice to each editor chat; return the author's copy (replies to it correct the post)."""
+        first = None
+        for chat_id in self._chats(article):
+            lang = await self.db.language_of(chat_id) or msg.FA
+            ctx = view.ViewContext(lang, self.settings.tz, str(self.settings.channel_id))
+            outgoing = compose(ctx)
+            try:
+                sent = await self.bot.send_message(
+                    chat_id, outgoing.text, parse_mode=ParseMode.HTML, reply_markup=outgoing.keyboard
+                )
+            except TelegramError as error:
+                log.warning("could not tell editor %s about post %s: %s", chat_id, article.id, error)
+                continue
+            first = first or sent
+        return first
+
+    async def published(self, article: Article, message_ids: Sequence[int]) -> None:
+        """Confirm a publication, with a link to the channel post."""
+        sent = await self._send(article, lambda ctx: view.published_notice(article, message_ids, ctx))
+        if sent is not None:
+            await self.db.set_message_refs(article.id, confirmation_message_id=sent.message_id)
+
+    async def failed(self, article: Article, reason: str, detail: str) -> None:
+        """Say why Telegram did not take the post, and offer to retry."""
+        await self._send(article, lambda ctx: view.failed_notice(article, reason, detail, ctx))
+
+    async def missed(self, article: Article, late: timedelta) -> None:
+        """Ask what to do with a post missed by more than the grace period."""
+        minutes = int(late.total_seconds() // 60)
+        await self._send(article, lambda ctx: view.missed_notice(article, minutes, ctx))
+
+    async def uncertain(self, article: Article) -> None:
+        """Ask about a post that was being sent when the bot stopped."""
+        await self._send(article, lambda ctx: view.uncertain_notice(article, ctx))
