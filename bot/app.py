@@ -274,6 +274,7 @@ def build_application(
     application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock)
     editor.register(application)
     subscriber.register(application)  # after the editor desk: editors' private text is a draft
+    editor.register_last(application)
     return application
 
 

@@ -83,57 +83,64 @@ def _shorten(text: str, limit: int = TITLE_CHARS) -> str:
 # ——— keyboards ———
 
 
+def _keyboard(ctx: ViewContext, ref: int, *rows: Sequence[tuple[str, Action]]) -> InlineKeyboardMarkup:
+    """Rows of buttons (label key, action), all about the same post."""
+    return InlineKeyboardMarkup(
+        [[_button(label, ctx, action, ref, article_id=ref) for label, action in row] for row in rows]
+    )
+
+
 def draft_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarkup:
     """The choices under a preview."""
-    return InlineKeyboardMarkup(
+    return _keyboard(
+        ctx,
+        article_id,
+        [("btn_now", Action.PUBLISH_NOW), ("btn_slot", Action.NEXT_SLOT)],
         [
-            [_button("btn_now", ctx, Action.PUBLISH_NOW, article_id), _button("btn_slot", ctx, Action.NEXT_SLOT, article_id)],
-            [
-                _button("btn_hour", ctx, Action.IN_AN_HOUR, article_id),
-                _button("btn_tonight", ctx, Action.TONIGHT, article_id),
-                _button("btn_morning", ctx, Action.TOMORROW_MORNING, article_id),
-            ],
-            [_button("btn_pick", ctx, Action.PICK_TIME, article_id)],
-            [_button("btn_edit", ctx, Action.EDIT, article_id), _button("btn_discard", ctx, Action.DISCARD, article_id)],
-        ]
-    )  # fmt: skip
+            ("btn_hour", Action.IN_AN_HOUR),
+            ("btn_tonight", Action.TONIGHT),
+            ("btn_morning", Action.TOMORROW_MORNING),
+        ],
+        [("btn_pick", Action.PICK_TIME)],
+        [("btn_edit", Action.EDIT), ("btn_discard", Action.DISCARD)],
+    )
 
 
 def scheduled_keyboard(article_id: int, ctx: ViewContext, *, clash: bool = False) -> InlineKeyboardMarkup:
     """The choices under a scheduled post: publish now, another time, edit, cancel (and space out)."""
     rows = [
-        [_button("btn_now", ctx, Action.PUBLISH_NOW, article_id), _button("btn_reschedule", ctx, Action.PICK_TIME, article_id)],
-        [_button("btn_edit", ctx, Action.EDIT, article_id), _button("btn_cancel", ctx, Action.CANCEL, article_id)],
-    ]  # fmt: skip
+        [("btn_now", Action.PUBLISH_NOW), ("btn_reschedule", Action.PICK_TIME)],
+        [("btn_edit", Action.EDIT), ("btn_cancel", Action.CANCEL)],
+    ]
     if clash:
-        rows.append([_button("btn_space_out", ctx, Action.SPACE_OUT, article_id)])
-    return InlineKeyboardMarkup(rows)
+        rows.append([("btn_space_out", Action.SPACE_OUT)])
+    return _keyboard(ctx, article_id, *rows)
 
 
 def failed_keyboard(article_id: int, ctx: ViewContext, *, first: str = "btn_retry") -> InlineKeyboardMarkup:
     """The choices under a failed or missed post."""
-    return InlineKeyboardMarkup(
-        [
-            [_button(first, ctx, Action.PUBLISH_NOW, article_id), _button("btn_pick", ctx, Action.PICK_TIME, article_id)],
-            [_button("btn_edit", ctx, Action.EDIT, article_id), _button("btn_discard", ctx, Action.CANCEL, article_id)],
-        ]
-    )  # fmt: skip
+    return _keyboard(
+        ctx,
+        article_id,
+        [(first, Action.PUBLISH_NOW), ("btn_pick", Action.PICK_TIME)],
+        [("btn_edit", Action.EDIT), ("btn_discard", Action.CANCEL)],
+    )
 
 
 def uncertain_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarkup:
     """The choices for a post that may or may not have reached the channel."""
-    return InlineKeyboardMarkup(
-        [
-            [_button("btn_send_anyway", ctx, Action.SEND_ANYWAY, article_id)],
-            [_button("btn_already_sent", ctx, Action.ALREADY_SENT, article_id)],
-            [_button("btn_drop", ctx, Action.DROP, article_id)],
-        ]
+    return _keyboard(
+        ctx,
+        article_id,
+        [("btn_send_anyway", Action.SEND_ANYWAY)],
+        [("btn_already_sent", Action.ALREADY_SENT)],
+        [("btn_drop", Action.DROP)],
     )
 
 
 def published_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarkup:
     """The button under a "published" notice."""
-    return InlineKeyboardMarkup([[_button("btn_delete", ctx, Action.ASK_DELETE, article_id)]])
+    return _keyboard(ctx, article_id, [("btn_delete", Action.ASK_DELETE)])
 
 
 def card_keyboard(article: Article, ctx: ViewContext, *, clash: bool = False) -> InlineKeyboardMarkup | None:
@@ -155,10 +162,10 @@ def card_keyboard(article: Article, ctx: ViewContext, *, clash: bool = False) ->
 
 
 def _listing_keyboard(listing: Listing, ctx: ViewContext) -> InlineKeyboardMarkup | None:
-    rows = [
-        [_button("btn_open", ctx, Action.OPEN, a.id, article_id=a.id, warn="⚠️ " if a.id in listing.clashes else "")]
-        for a in listing.articles
-    ]  # fmt: skip
+    rows = []
+    for article in listing.articles:
+        warn = "⚠️ " if article.id in listing.clashes else ""
+        rows.append([_button("btn_open", ctx, Action.OPEN, article.id, article_id=article.id, warn=warn)])
     paging = []
     if listing.page > 0:
         paging.append(_button("btn_prev", ctx, listing.kind, listing.page - 1))

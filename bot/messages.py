@@ -76,9 +76,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "پست #{article_id}: چه کنم؟",
         "Post #{article_id}: what should I do?",
     ),
-    "draft_empty": (
-        "این پیام متنی برای انتشار ندارد. متن خبر را بفرستید (یا فایل ‎.txt‎).",
-        "There is no text to publish in this message. Send the draft text (or a .txt file).",
+    "refused_empty": (
+        "این پیام جز نشانه، امضا و هشتگ متنی برای انتشار ندارد؛ پست خالی منتشر نمی‌کنم. متن خبر را "
+        "بفرستید (یا فایل ‎.txt‎).",
+        "Apart from markers, the signature and hashtags there is nothing to publish here; I won't post an "
+        "empty message. Send the draft text (or a .txt file).",
     ),
     "draft_bad_file": (
         "این فایل را نمی‌توانم بخوانم: فقط فایل متنی ‎.txt‎ با کدگذاری UTF-8 و کمتر از {limit} نویسه.",
@@ -92,18 +94,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "پست #{article_id} دیگر قابل این کار نیست (وضعیت فعلی: {status}).",
         "Post #{article_id} can no longer do that (current state: {status}).",
     ),
-    "draft_discarded": ("پیش‌نویس #{article_id} دور ریخته شد.", "Draft #{article_id} discarded."),
+    "done_discarded": ("پیش‌نویس #{article_id} دور ریخته شد.", "Draft #{article_id} discarded."),
     "ask_edit": (
-        "متن اصلاح‌شدهٔ پست #{article_id} را بفرستید.",
-        "Send the corrected text of post #{article_id}.",
+        "متن اصلاح‌شدهٔ پست #{article_id} را بفرستید (یا /cancel). تا ۱۰ دقیقه منتظر می‌مانم.",
+        "Send the corrected text of post #{article_id} (or /cancel). I'll wait 10 minutes.",
     ),
     "ask_time": (
         "زمان انتشار پست #{article_id} را بنویسید، مثلاً: <code>۱۴:۳۰</code> ، <code>فردا ۸:۳۰</code> ، "
         "<code>نیم ساعت دیگر</code> ، <code>ساعت ۲ بعدازظهر</code> ، <code>امشب</code> ، "
-        "<code>شنبه ساعت ۹</code> یا <code>۱۰ آذر ساعت ۹</code>",
+        "<code>شنبه ساعت ۹</code> یا <code>۱۰ آذر ساعت ۹</code>. برای انصراف: /cancel (تا ۱۰ دقیقه منتظر "
+        "می‌مانم).",
         "Type when to publish post #{article_id}, e.g. <code>14:30</code>, <code>tomorrow 8:30</code>, "
         "<code>in 30 min</code>, <code>2 pm</code>, <code>tonight</code>, <code>saturday 9:00</code> or "
-        "<code>2026-12-01 08:00</code>",
+        "<code>2026-12-01 08:00</code>. To stop: /cancel (I'll wait 10 minutes).",
     ),
     # — typed times —
     "time_unreadable": (
@@ -149,7 +152,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "«{typed}» امسال گذشته است؛ آن را سال بعد خواندم: {when}",
         "“{typed}” has passed this year; I read it as next year: {when}",
     ),
-    "tonight_passed": (
+    "refused_tonight_passed": (
         "ساعت انتشار امشب گذشته است؛ «فردا صبح» یا «انتخاب زمان» را بزنید.",
         "Tonight's publishing time has passed; choose “tomorrow morning” or “pick a time”.",
     ),
@@ -159,9 +162,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{article_id} is scheduled for {when}.{quiet}",
     ),
     "quiet_note": (" (ساعت سکوت: بی‌صدا ارسال می‌شود)", " (quiet hours: it goes out silently)"),
-    "publishing_now": ("پست #{article_id} در حال انتشار است…", "Publishing post #{article_id}…"),
-    "cancelled": ("زمان‌بندی پست #{article_id} لغو شد.", "Post #{article_id} is cancelled."),
-    "no_free_slot": (
+    "done_cancelled": ("زمان‌بندی پست #{article_id} لغو شد.", "Post #{article_id} is cancelled."),
+    "refused_no_free_slot": (
         "در یک سال آینده نوبت خالی نیست؛ زمان را خودتان بنویسید.",
         "No free slot in the coming year; type a time yourself.",
     ),
@@ -210,7 +212,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "⏰ Post #{article_id} was due at {when} while the bot was down ({late} minutes late). "
         "What should I do?",
     ),
-    "marked_published": (
+    "done_marked_published": (
         "پست #{article_id} منتشرشده ثبت شد (دوباره ارسال نمی‌شود).",
         "Post #{article_id} is recorded as published (it will not be sent again).",
     ),
@@ -247,11 +249,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "اصلاح پست #{article_id} در کانال ممکن نشد: {reason}",
         "Post #{article_id} could not be corrected in the channel: {reason}",
     ),
-    "reply_not_post": (
-        "این پیام به پست منتشرشده‌ای وصل نیست. به پیام «منتشر شد» آن پست پاسخ دهید.",
-        "This message is not tied to a published post. Reply to the post's “published” message.",
-    ),
-    "delete_usage": (
+    "refused_delete_usage": (
         "برای حذف، /delete را در پاسخ به پیام «منتشر شد» پست بفرستید، یا: <code>/delete 12</code>",
         "To delete, send /delete as a reply to the post's “published” message, or: <code>/delete 12</code>",
     ),
@@ -272,6 +270,118 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{article_id} could not be deleted from the channel: {reason} (bots can delete only "
         "messages under 48 hours old unless they hold the delete right.)",
     ),
+    # — the desk's answers (bot.desk_view) —
+    "private_only": (
+        "فرمان‌های دبیران فقط در گفتگوی خصوصی با ربات کار می‌کنند.",
+        "Editor commands work only in your private chat with the bot.",
+    ),
+    "refused_stale_button": (
+        "این دکمه دیگر معتبر نیست؛ /queue یا /drafts را بزنید.",
+        "This button is no longer valid; use /queue or /drafts.",
+    ),
+    "refused_wrong_state": (
+        "پست #{article_id} دیگر قابل این کار نیست.",
+        "Post #{article_id} can no longer do that.",
+    ),
+    "refused_nothing_to_cancel": (
+        "منتظر پاسخی از شما نبودم؛ چیزی برای لغو نیست.",
+        "I wasn't waiting for anything from you; there is nothing to cancel.",
+    ),
+    "note_wait_ended": (
+        "ℹ️ این پیام پاسخ پرسش قبلی نبود؛ انتظار تمام شد و آن را پیام تازه گرفتم.",
+        "ℹ️ This message was not an answer to my last question; I stopped waiting and took it as new.",
+    ),
+    "note_updated": (
+        "✏️ پیام ویرایش‌شدهٔ شما، پیش‌نویس را به‌روز کرد.",
+        "✏️ Your edited message updated the draft.",
+    ),
+    "note_still_scheduled": (
+        "🕒 پست همچنان در زمان خودش منتشر می‌شود، با متن تازه.",
+        "🕒 The post is still scheduled, now with the new text.",
+    ),
+    "card_state": ("وضعیت: {status}", "State: {status}"),
+    "card_draft": ("پست #{article_id}: چه کنم؟", "Post #{article_id}: what should I do?"),
+    "card_scheduled_at": (
+        "پست #{article_id} برای {when} زمان‌بندی شده است.",
+        "Post #{article_id} is scheduled for {when}.",
+    ),
+    "card_scheduled": ("پست #{article_id} زمان‌بندی شده است.", "Post #{article_id} is scheduled."),
+    "card_failed": (
+        "پست #{article_id} منتشر نشد؛ دوباره تلاش کنم؟",
+        "Post #{article_id} was not published; try again?",
+    ),
+    "card_publishing": (
+        "پست #{article_id} در حال انتشار است (یا معلوم نیست رسیده یا نه).",
+        "Post #{article_id} is being published (or it is unknown whether it arrived).",
+    ),
+    "card_published": ("پست #{article_id} منتشر شده است.", "Post #{article_id} is published."),
+    "card_cancelled": ("پست #{article_id} لغو شده است.", "Post #{article_id} is cancelled."),
+    "clash_warning": (
+        "⚠️ هم‌دقیقه با {others}: چند پست در یک دقیقه پشت هم به کانال می‌روند.",
+        "⚠️ Same minute as {others}: several posts would go out back to back.",
+    ),
+    "clash_flag": (" ⚠️ هم‌دقیقه", " ⚠️ same minute"),
+    "spaced_out": (
+        "پست‌های هم‌دقیقه با فاصلهٔ ۱۰ دقیقه چیده شدند:",
+        "Posts that shared a minute now go out 10 minutes apart:",
+    ),
+    "done_published": ("انجام شد: پست #{article_id} منتشر شد.", "Done: post #{article_id} is published."),
+    "done_wait_stopped": (
+        "باشد؛ دیگر منتظر پاسخ نیستم. پست #{article_id} دست‌نخورده ماند.",
+        "All right, I stopped waiting. Post #{article_id} is unchanged.",
+    ),
+    "done_kept": (
+        "پست #{article_id} در کانال همان‌طور که بود ماند.",
+        "Post #{article_id} stays as it is in the channel.",
+    ),
+    "done_dismissed": ("باشد.", "All right."),
+    "ask_make_draft": (
+        "این پیام برای یک پست خیلی کوتاه است (کمتر از ۴ واژه در یک خط). پیش‌نویس شود؟",
+        "This message is very short for a post (under 4 words on one line). Make it a draft?",
+    ),
+    "ask_correct_intro": (
+        "پست #{article_id} منتشر شده است. متن تازه در کانال چنین می‌شود:",
+        "Post #{article_id} is already published. With your edit it would read:",
+    ),
+    "ask_correct": (
+        "پست #{article_id} در کانال اصلاح شود؟",
+        "Correct post #{article_id} in the channel?",
+    ),
+    "edit_gone": (
+        "پیام پست #{article_id} دیگر در کانال نیست (شاید دستی حذف شده)؛ اصلاحی انجام نشد.",
+        "Post #{article_id} is no longer in the channel (deleted by hand?); nothing was corrected.",
+    ),
+    "published_link": ('<a href="{url}">دیدن پست در کانال</a>', '<a href="{url}">See it in the channel</a>'),
+    "drafts_empty": ("پیش‌نویسی نیست.", "There are no drafts."),
+    "drafts_title": ("پیش‌نویس‌ها ({count}){page}:", "Drafts ({count}){page}:"),
+    "draft_unsupported": (
+        "این نوع پیام را نمی‌توانم پست کنم. متن خبر را بنویسید یا بازنشر کنید، یا فایل ‎.txt‎ بفرستید.",
+        "I can't make a post of this kind of message. Type, paste or forward the text, or send a .txt file.",
+    ),
+    "editor_help": (
+        "🗞 <b>میز دبیری</b>\n\n"
+        "• متن خبر را بفرستید یا بازنشر کنید (یا فایل ‎.txt‎): پیش‌نویس می‌شود و همان چیزی را می‌بینید که در "
+        "کانال منتشر خواهد شد، با دکمه‌های انتشار فوری، نوبت خالی بعدی، زمان دلخواه، ویرایش و دور ریختن.\n"
+        "• زمان را هر طور راحتید بنویسید: <code>۱۴:۳۰</code> ، <code>نیم ساعت دیگر</code> ، "
+        "<code>فردا صبح</code> ، <code>شنبه ساعت ۹</code> ، <code>۱۰ آذر ساعت ۹</code>.\n"
+        "• پیام فرستاده‌تان را در تلگرام ویرایش کنید: پیش‌نویس (و پست زمان‌بندی‌شده) به‌روز می‌شود؛ "
+        "برای پست منتشرشده می‌پرسم که در کانال هم اصلاح شود یا نه.\n"
+        "• پیامی کمتر از ۴ واژه در یک خط پیش‌نویس نمی‌شود مگر تأیید کنید.\n"
+        "• /drafts پیش‌نویس‌ها · /queue صف انتشار · /delete حذف پست منتشرشده · /cancel پایان انتظار\n"
+        "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید.\n"
+        "• جستجو در بایگانی: هر واژه‌ای در گفتگو با @{bot} در حالت درون‌خطی، یا /search.",
+        "🗞 <b>The editor desk</b>\n\n"
+        "• Send or forward a draft (or a .txt file): you see exactly what will be posted, with buttons to "
+        "publish now, take the next free slot, pick a time, edit or discard.\n"
+        "• Type times as you like: <code>14:30</code>, <code>in 30 min</code>, <code>tomorrow 8:30</code>, "
+        "<code>+2h</code>, <code>2026-12-01 08:00</code>.\n"
+        "• Edit your sent message in Telegram: the draft (and a scheduled post) follows; for a published "
+        "post I ask whether to correct the channel too.\n"
+        "• A message under 4 words on one line becomes a draft only if you say so.\n"
+        "• /drafts drafts · /queue scheduled posts · /delete delete a published post · /cancel stop a wait\n"
+        "• To correct a published post, reply to its “published” message with the new text.\n"
+        "• Search the archive: @{bot} words in any chat, or /search.",
+    ),
     "status_draft": ("پیش‌نویس", "draft"),
     "status_scheduled": ("زمان‌بندی‌شده", "scheduled"),
     "status_publishing": ("در حال انتشار", "being published"),
@@ -283,8 +393,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "متأسفانه کار انجام نشد. دوباره امتحان کنید؛ اگر باز هم نشد، به مدیر ربات خبر دهید.",
         "Sorry, that did not work. Please try again; if it keeps failing, tell the bot's admin.",
     ),
-    "not_found": ("پست #{article_id} پیدا نشد.", "There is no post #{article_id}."),
-    "done": ("انجام شد.", "Done."),
+    "refused_not_found": ("پست #{article_id} پیدا نشد.", "There is no post #{article_id}."),
     # — button labels —
     "btn_now": ("🚀 انتشار فوری", "🚀 Publish now"),
     "btn_slot": ("🗓 نوبت خالی بعدی", "🗓 Next free slot"),
@@ -296,7 +405,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_discard": ("🗑 دور بریز", "🗑 Discard"),
     "btn_cancel": ("❌ لغو #{article_id}", "❌ Cancel #{article_id}"),
     "btn_reschedule": ("🕒 زمان تازه #{article_id}", "🕒 Reschedule #{article_id}"),
-    "btn_publish_id": ("🚀 الان #{article_id}", "🚀 Now #{article_id}"),
     "btn_send_anyway": ("📤 منتشر کن", "📤 Publish it"),
     "btn_already_sent": ("✅ در کانال هست", "✅ It is in the channel"),
     "btn_drop": ("🗑 منتشر نکن", "🗑 Drop it"),
@@ -304,12 +412,20 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_delete": ("🗑 حذف از کانال", "🗑 Delete from channel"),
     "btn_yes_delete": ("بله، حذف کن", "Yes, delete"),
     "btn_no": ("نه", "No"),
+    "btn_space_out": ("↔️ فاصله بده (۱۰ دقیقه)", "↔️ Space them out (10 min)"),
+    "btn_open": ("{warn}پست #{article_id}", "{warn}Post #{article_id}"),
+    "btn_stop_waiting": ("✖️ منصرف شدم", "✖️ Never mind"),
+    "btn_make_draft": ("📝 پیش‌نویس شود", "📝 Make it a draft"),
+    "btn_correct": ("✏️ اصلاح در کانال", "✏️ Correct the channel post"),
+    "btn_keep": ("نه، بماند", "No, keep it"),
     "btn_prev": ("« قبلی", "« Previous"),
     "btn_next": ("بعدی »", "Next »"),
     "btn_newest_first": ("🕒 تازه‌ترین اول", "🕒 Newest first"),
     "btn_relevant_first": ("⭐ مرتبط‌ترین اول", "⭐ Most relevant first"),
     # — commands (menu) —
     "cmd_queue": ("صف انتشار", "Scheduled posts"),
+    "cmd_drafts": ("پیش‌نویس‌ها", "Drafts"),
+    "cmd_cancel": ("پایان انتظار برای پاسخ", "Stop waiting for an answer"),
     "cmd_delete": ("حذف پست منتشرشده", "Delete a published post"),
     # ═══ subscriber side (handlers/subscriber.py, bot/search_view.py) ═══
     "start_welcome": (

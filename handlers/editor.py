@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 512 * 1024
 EDITOR_LANGUAGES_KEY = "editor_languages"  # bot_data: the language last recorded for each editor
-EDITOR_COMMANDS = ("drafts", "queue", "delete", "cancel")
+EDITOR_COMMANDS = ("drafts", "queue", "delete", "cancel")  # the order of the editors' menu
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, view.ViewContext], Awaitable[None]]
 
@@ -225,6 +225,17 @@ async def not_for_the_desk(update: Update, context: ContextTypes.DEFAULT_TYPE) -
     await update.effective_message.reply_text(msg.text("draft_unsupported", lang_of(update)))
 
 
+async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Any button data no handler knows (old, forged, damaged): answered, so no spinner hangs."""
+    assert update.callback_query is not None
+    await update.callback_query.answer(msg.text("refused_stale_button", lang_of(update)), show_alert=True)
+
+
+def register_last(application: Application) -> None:
+    """Handlers that must come after every other side's (the catch-all for unknown buttons)."""
+    application.add_handler(CallbackQueryHandler(stale_button))
+
+
 def register(application: Application) -> None:
     """Add the desk's handlers (before the subscriber side: an editor's private text is a draft)."""
     editor_ids = application.bot_data[SERVICES_KEY].settings.editor_ids
@@ -232,10 +243,14 @@ def register(application: Application) -> None:
     editors_private = filters.ChatType.PRIVATE & editors
     application.add_handler(TypeHandler(Update, remember_editor_language), group=-1)
     application.add_handler(CommandHandler(("start", "help"), editor_help, filters=editors_private))
-    for name, handler in zip(
-        EDITOR_COMMANDS, (drafts_command, queue_command, delete_command, cancel_command)
-    ):
-        application.add_handler(CommandHandler(name, handler))
+    commands = {
+        "drafts": drafts_command,
+        "queue": queue_command,
+        "delete": delete_command,
+        "cancel": cancel_command,
+    }
+    for name in EDITOR_COMMANDS:
+        application.add_handler(CommandHandler(name, commands[name]))
     application.add_handler(CallbackQueryHandler(button_pressed, pattern=rf"^{callbacks.PREFIX}:"))
     edits = filters.UpdateType.EDITED_MESSAGE & editors_private & (filters.TEXT | filters.CAPTION)
     application.add_handler(MessageHandler(edits & ~filters.COMMAND, edit_received))

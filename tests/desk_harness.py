@@ -32,9 +32,9 @@ class Desk:
     clock: MovableClock
     settings: Settings
 
-    async def editor_says(self, text: str, *, reply_to: StoredMessage | None = None) -> None:
+    async def editor_says(self, text: str, *, reply_to: StoredMessage | None = None) -> StoredMessage:
         """The editor writes to the bot."""
-        self.server.user_sends_text(EDITOR_ID, text, reply_to=reply_to)
+        return self.server.user_sends_text(EDITOR_ID, text, reply_to=reply_to)
 
     async def wait_bot_message(
         self, chat_id: int, predicate=lambda m: True, *, after: int = 0, timeout: float = 10.0

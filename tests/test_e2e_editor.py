@@ -50,11 +50,9 @@ async def send_draft(desk: Desk, text: str) -> tuple[int, list[str], object]:
     await desk.editor_says(text)
     choose = await _choose_message(desk, before)
     article_id = int(choose.buttons[0]["callback_data"].split(":")[1])
-    previews = [
-        m.html for m in desk.server.bot_messages(EDITOR_ID)
-        if before < m.message_id < choose.message_id and m.parse_mode == "HTML"
-    ]  # fmt: skip
-    return article_id, previews, choose
+    shown = [m for m in desk.server.bot_messages(EDITOR_ID) if before < m.message_id < choose.message_id]
+    assert "پیش‌نمایش" in shown[0].text  # the intro, then the post's messages exactly as they will go out
+    return article_id, [m.html for m in shown[1:]], choose
 
 
 async def wait_article(desk: Desk, article_id: int, predicate, timeout: float = 10.0):
@@ -118,7 +116,7 @@ async def test_seed_preview_schedule_publish_and_search(desk: Desk) -> None:
     answer = await desk.wait_bot_message(SUBSCRIBER_ID, after=before)
     assert f"t.me/news_test/{posts[0].message_id}" in (answer.html or "")
     # The editor is told, on a message they can reply to for corrections.
-    done = await desk.wait_bot_message(EDITOR_ID, lambda m: "منتشر شد" in (m.text or ""))
+    done = await desk.wait_bot_message(EDITOR_ID, lambda m: "در کانال منتشر شد" in (m.text or ""))
     assert f"p:{article_id}:rm" in [b.get("callback_data") for b in done.buttons]
 
 
@@ -157,13 +155,17 @@ async def test_non_editor_cannot_publish_schedule_or_read_the_queue(desk: Desk) 
     article_id, _, choose = await send_draft(desk, "خبر محرمانه\nمتنی که هنوز نباید منتشر شود.")
     # A subscriber forges the editor's callback data, on their own chat and on the editor's preview.
     desk.server.user_sends_text(SUBSCRIBER_ID, "سلام")
-    actions = ("now", "slot", "h1", "tn", "tm", "sent", "send", "rmy", "qnow")
+    actions = ("now", "slot", "h1", "tn", "tm", "sent", "send", "rmy", "open", "sp", "fix")
     forged = [f"p:{article_id}:{action}" for action in actions]
     records = [desk.server.user_sends_callback(SUBSCRIBER_ID, data, choose) for data in forged]
-    records.append(desk.server.user_sends_callback(SUBSCRIBER_ID, "q:0", choose))
     await desk.server.wait_for(lambda: all(r.answer for r in records), timeout=10)
     for record in records:
         assert record.answer.get("show_alert") and "دبیران" in record.answer["text"]
+    # Data that is no button of ours (old formats, forged, damaged) is answered too: no spinner left.
+    junk = ["q:0", "p:1:zz", f"p:{'٣' * 3}:now", f"p:{2**64}:now", "p:-1:now", "x" * 64]
+    records = [desk.server.user_sends_callback(EDITOR_ID, data, choose) for data in junk]
+    await desk.server.wait_for(lambda: all(r.answer for r in records), timeout=10)
+    assert all(r.answer["text"] == msg.text("refused_stale_button", msg.FA) for r in records)
     before = desk.last_id(SUBSCRIBER_ID)
     desk.server.user_sends_text(SUBSCRIBER_ID, "/queue")
     refusal = await desk.wait_bot_message(SUBSCRIBER_ID, after=before)
@@ -181,6 +183,13 @@ async def test_non_editor_cannot_publish_schedule_or_read_the_queue(desk: Desk) 
     assert (await desk.db.get(article_id + 1)) is None
 
 
+async def _open_from_queue(desk: Desk, queue, article_id: int):
+    """Press a /queue entry: the post comes with its choices (the last message of the card)."""
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, queue, f"p:{article_id}:open")
+    return await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:can"), after=before)
+
+
 async def test_queue_cancel_reschedule_and_publish_now(desk: Desk) -> None:
     ids = []
     for number in range(3):
@@ -194,18 +203,18 @@ async def test_queue_cancel_reschedule_and_publish_now(desk: Desk) -> None:
     for article_id in ids:
         assert f"#{fa_digits(str(article_id))}" in queue.text
     data = [b["callback_data"] for b in queue.buttons]
-    assert all(len(d.encode()) <= 64 for d in data)
+    assert data == [f"p:{article_id}:open" for article_id in ids]
+    # The three share tomorrow morning's minute: flagged, and each card offers to space them out.
+    assert queue.text.count("هم‌دقیقه") == 3
 
-    desk.server.user_presses_button(EDITOR_ID, queue, f"p:{ids[0]}:qcan")
+    card = await _open_from_queue(desk, queue, ids[0])
+    assert {f"p:{ids[0]}:{a}" for a in ("now", "pick", "edit", "can", "sp")} <= set(_data(card))
+    desk.server.user_presses_button(EDITOR_ID, card, f"p:{ids[0]}:can")
     await wait_status(desk, ids[0], "cancelled")
-    refreshed = await desk.server.wait_for(
-        lambda: f"p:{ids[0]}:qcan" not in str(desk.server.message(EDITOR_ID, queue.message_id).reply_markup)
-    )
-    assert refreshed
-    queue = desk.server.message(EDITOR_ID, queue.message_id)
 
+    card = await _open_from_queue(desk, queue, ids[1])
     before = desk.last_id(EDITOR_ID)
-    desk.server.user_presses_button(EDITOR_ID, queue, f"p:{ids[1]}:qpick")
+    desk.server.user_presses_button(EDITOR_ID, card, f"p:{ids[1]}:pick")
     await desk.wait_bot_message(EDITOR_ID, lambda m: "زمان انتشار" in (m.text or ""), after=before)
     before = desk.last_id(EDITOR_ID)
     await desk.editor_says("+۳ ساعت")
@@ -213,11 +222,16 @@ async def test_queue_cancel_reschedule_and_publish_now(desk: Desk) -> None:
     moved = await desk.db.get(ids[1])
     assert abs(moved.scheduled_at - (desk.clock() + timedelta(hours=3))) < timedelta(seconds=10)
 
-    desk.server.user_presses_button(EDITOR_ID, queue, f"p:{ids[2]}:qnow")
+    card = await _open_from_queue(desk, queue, ids[2])
+    desk.server.user_presses_button(EDITOR_ID, card, f"p:{ids[2]}:now")
     await wait_status(desk, ids[2], "published")
     assert len(desk.server.channel_posts()) == 1
     # The one timer waits for the earliest post still scheduled: the moved one.
     assert abs((await _timer(desk)).next_t - moved.scheduled_at) < timedelta(seconds=2)
+
+
+def _data(message) -> list[str]:
+    return [b.get("callback_data") for b in message.buttons]
 
 
 async def test_typed_time_errors_are_explained_in_persian(desk: Desk) -> None:
@@ -274,7 +288,7 @@ async def test_edit_draft_then_discard(desk: Desk) -> None:
 async def test_correcting_and_deleting_a_published_post(desk: Desk) -> None:
     article_id, _, choose = await send_draft(desk, "خبر نخست\nجلسه شورای شهر درباره بودجه برگزار شد.")
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
-    confirmation = await desk.wait_bot_message(EDITOR_ID, lambda m: "منتشر شد" in (m.text or ""))
+    confirmation = await desk.wait_bot_message(EDITOR_ID, lambda m: "در کانال منتشر شد" in (m.text or ""))
     [post] = desk.server.channel_posts()
 
     before = desk.last_id(EDITOR_ID)
@@ -427,7 +441,7 @@ async def test_editor_confirms_a_doubtful_part_and_the_rest_follows(
         assert third.text == "بخش سه"  # only the part after the confirmed one was sent
         assert article.channel_message_ids == [7001, third.message_id]
         # Its second message id is unknown, so a correction is refused with an explanation.
-        confirmation = await desk.wait_bot_message(EDITOR_ID, lambda m: "منتشر شد" in (m.text or ""))
+        confirmation = await desk.wait_bot_message(EDITOR_ID, lambda m: "در کانال منتشر شد" in (m.text or ""))
         before = desk.last_id(EDITOR_ID)
         await desk.editor_says("سه‌بخشی\nمتن تازه", reply_to=confirmation)
         refusal = await desk.wait_bot_message(EDITOR_ID, after=before)

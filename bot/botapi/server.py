@@ -35,6 +35,8 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
         an invalid payload is dropped, as Telegram clients do)
     user_sends_document(user_id, content, file_name="draft.txt", caption=None) -> StoredMessage
     user_sends_photo(user_id, content, width=, height=, caption=None) -> StoredMessage
+    user_edits_text(user_id, message, text) -> StoredMessage   (an edited_message update)
+    add_group(chat_id, title) -> Chat ; user_sends_text_in_group(user_id, chat_id, text) -> StoredMessage
     user_presses_button(user_id, message, text_or_data) -> CallbackQueryRecord (.answer when answered)
     user_sends_callback(user_id, data, message=None) -> CallbackQueryRecord   (any, forged, data)
     user_inline_query(user_id, query, offset="") -> InlineQueryRecord  (.answer, .results)
@@ -49,6 +51,7 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
         "server_error" `status=` 500 / 502 / 503                          -> NetworkError
         "timeout"      hang `hang_seconds=` (30) then 504                  -> TimedOut
                        `apply=True`: the call takes effect, only the answer is lost
+        "delay"        wait `hang_seconds=` then answer normally (a slow but successful call)
         "forbidden"    403, default "bot is not a member of the channel chat" -> Forbidden
         "bad_request"  400 with `description=`                            -> BadRequest
         "disconnect"   connection dropped without an answer               -> NetworkError
@@ -327,6 +330,9 @@ class BotApiServer(BotApiMethods):
             return 400, bad_request(detail.removeprefix("Bad Request: ")).payload()
         if fault.kind == "disconnect":
             return None
+        if fault.kind == "delay":
+            await self._sleep(fault.hang_seconds)
+            return await self._dispatch(method, params)
         if fault.kind == "timeout":
             if fault.apply:
                 await self._dispatch(method, params)
@@ -516,11 +522,11 @@ class BotApiServer(BotApiMethods):
         with self._lock:
             self._faults.clear()
 
-    def _incoming(self, user_id: int, **fields: Any) -> StoredMessage:
+    def _incoming(self, user_id: int, *, chat_id: int | None = None, **fields: Any) -> StoredMessage:
         with self._lock:
             user = self.user(user_id)
             user.started_bot = True
-            chat = self._chats[user_id]
+            chat = self._chats[user_id if chat_id is None else chat_id]
             message = StoredMessage(
                 chat=chat,
                 message_id=chat.take_message_id(),
@@ -538,6 +544,29 @@ class BotApiServer(BotApiMethods):
     ) -> StoredMessage:
         """The user writes `text` to the bot in private; /commands, #tags, links get their entities."""
         return self._incoming(user_id, text=text, entities=detect_entities(text), reply_to=reply_to)
+
+    def user_edits_text(self, user_id: int, message: StoredMessage, text: str) -> StoredMessage:
+        """The user edits a text message they sent: the bot gets an `edited_message` update."""
+        with self._lock:
+            stored = self._messages[message.chat.id][message.message_id]
+            if stored.outgoing or stored.sender is None or stored.sender.id != user_id:
+                raise ValueError(f"message {message.message_id} was not sent by user {user_id}")
+            stored.history.append(stored.snapshot())
+            stored.text, stored.entities = text, detect_entities(text)
+            stored.edit_date = int(self.clock.now())
+            self.enqueue_update("edited_message", stored.to_api())
+            return stored
+
+    def add_group(self, chat_id: int, title: str = "گروه تحریریه") -> Chat:
+        """A group the bot is a member of (chat ids of groups are negative)."""
+        with self._lock:
+            if chat_id not in self._chats:
+                self._chats[chat_id] = Chat(chat_id, "group", title=title)
+            return self._chats[chat_id]
+
+    def user_sends_text_in_group(self, user_id: int, chat_id: int, text: str) -> StoredMessage:
+        """The user writes `text` in a group the bot is in."""
+        return self._incoming(user_id, chat_id=chat_id, text=text, entities=detect_entities(text))
 
     def user_opens_link(self, user_id: int, url: str) -> StoredMessage:
         """The user taps a t.me/<bot>?start=<payload> deep link: the client sends "/start <payload>".

@@ -236,7 +236,7 @@ class ApiCall:
         return self.status == 200
 
 
-FAULT_KINDS = ("retry_after", "server_error", "timeout", "forbidden", "bad_request", "disconnect")
+FAULT_KINDS = ("retry_after", "server_error", "timeout", "delay", "forbidden", "bad_request", "disconnect")
 
 
 @dataclass
