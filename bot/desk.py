@@ -39,7 +39,6 @@ from bot.scheduler import Scheduler
 from bot.timeparse import (
     Assumption,
     TimeParseError,
-    TimeParseReason,
     looks_like_time,
     normalize_typed,
     read_time,
@@ -119,6 +118,7 @@ class Scheduled:
     when: datetime
     quiet: bool
     assumption: Assumption | None = None
+    typed: str = ""  # what the editor typed, when the time was typed
     clashes: tuple[Article, ...] = ()
     notes: tuple[Note, ...] = ()
 
@@ -134,10 +134,9 @@ class Refused:
 
 @dataclass(frozen=True, slots=True)
 class TimeRefused:
-    """A typed time that cannot be used; the wait goes on. `meant`: the moment a past time named."""
+    """A typed time that cannot be used; the wait goes on."""
 
     error: TimeParseError
-    meant: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -424,32 +423,25 @@ class Desk:
             when = tomorrow_morning(now, tz)
         return await self.schedule(article_id, when)
 
-    async def schedule(self, article_id: int, when: datetime, assumption: Assumption | None = None) -> Answer:
+    async def schedule(
+        self, article_id: int, when: datetime, assumption: Assumption | None = None, typed: str = ""
+    ) -> Answer:
         """Move the post to `when` and re-set the timer."""
         if not await self.db.schedule(article_id, when):
             return await self._refused(article_id)
         await self.scheduler.wake()
         article = await self._get(article_id)
         quiet = is_quiet(when, self.settings.quiet_hours, self.settings.tz)
-        return Scheduled(article, when, quiet, assumption, await self._clashes(article))
+        return Scheduled(article, when, quiet, assumption, typed, await self._clashes(article))
 
     async def _schedule_typed(self, user_id: int, article_id: int, typed: str) -> Answer:
-        now = self.clock()
         first_slot = min(self.settings.posting_slots, default=None)
         try:
-            reading = read_time(typed, now=now, tz=self.settings.tz, first_slot=first_slot)
+            reading = read_time(typed, now=self.clock(), tz=self.settings.tz, first_slot=first_slot)
         except TimeParseError as error:
-            meant = None
-            if (
-                error.reason is TimeParseReason.PAST
-            ):  # say which moment the typed time meant, when it names one
-                try:
-                    meant = read_time(typed, now=now - timedelta(days=366), tz=self.settings.tz).when
-                except TimeParseError:
-                    meant = None
-            return TimeRefused(error, meant)
+            return TimeRefused(error)
         await self.db.stop_awaiting_input(user_id)
-        return await self.schedule(article_id, reading.when, reading.assumption)
+        return await self.schedule(article_id, reading.when, reading.assumption, typed)
 
     async def _ask(self, user_id: int, article_id: int, wait: Wait) -> Answer:
         article = await self.db.get(article_id)

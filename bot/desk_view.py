@@ -54,6 +54,7 @@ class Outgoing:
 
     text: str
     keyboard: InlineKeyboardMarkup | None = None
+    reply_to: int | None = None  # the editor's message this answers, when it must stay tied to it
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,7 +246,8 @@ def _(answer: Scheduled, ctx: ViewContext) -> list[Outgoing]:
         "scheduled", ctx.lang, article_id=answer.article.id, when=_when(answer.when, ctx), quiet=quiet
     )
     if answer.assumption is not None:
-        text += "\n" + msg.text(f"assumed_{answer.assumption}", ctx.lang)
+        typed, when = html.escape(answer.typed.strip()), _when(answer.when, ctx)
+        text += "\n" + msg.text(f"time_assumed_{answer.assumption}", ctx.lang, typed=typed, when=when)
     text += _clash_line(answer.clashes, ctx)
     return [Outgoing(text, scheduled_keyboard(answer.article.id, ctx, clash=bool(answer.clashes)))]
 
@@ -266,9 +268,9 @@ def _(answer: TimeRefused, ctx: ViewContext) -> list[Outgoing]:
     error = answer.error
     typed = html.escape(error.text.strip())
     if error.reason is TimeParseReason.PAST:
-        if answer.meant is None:
+        if error.meant is None:
             return [Outgoing(msg.text("time_past_plain", ctx.lang, typed=typed))]
-        return [Outgoing(msg.text("time_past", ctx.lang, typed=typed, when=_when(answer.meant, ctx)))]
+        return [Outgoing(msg.text("time_past", ctx.lang, typed=typed, when=_when(error.meant, ctx)))]
     return [Outgoing(msg.text(f"time_{error.reason}", ctx.lang, typed=typed))]
 
 
@@ -289,7 +291,9 @@ def _(answer: AskMakeDraft, ctx: ViewContext) -> list[Outgoing]:
     keyboard = _yes_no(
         ctx, ("btn_make_draft", Action.MAKE_DRAFT, answer.message_id), ("btn_no", Action.DISMISS, 0)
     )
-    return [Outgoing(_notes(answer.notes, ctx) + msg.text("ask_make_draft", ctx.lang), keyboard)]
+    # A reply to the short message: the "make it a draft" button takes its text from there.
+    text = _notes(answer.notes, ctx) + msg.text("ask_make_draft", ctx.lang)
+    return [Outgoing(text, keyboard, reply_to=answer.message_id)]
 
 
 @render.register

@@ -51,6 +51,7 @@ _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a post's links stay links, not a preview card
 TITLE_FALLBACK_CHARS = 120  # a draft without a headline is archived under its first words
+_NOT_CONTENT = ("#", "@", "http://", "https://", "t.me/")  # hashtags, handles, links: no post alone
 
 
 class Outcome(StrEnum):
@@ -155,8 +156,9 @@ def prepare_post(text: str, *, bullet: str, signature: str) -> PreparedPost:
     messages = render_post(draft, bullet=bullet, signature=signature)
     body = "\n\n".join(block.text for block in draft.blocks)
     title = draft.headline or (draft.blocks[0].text[:TITLE_FALLBACK_CHARS] if draft.blocks else "")
-    words = [draft.headline or "", *(block.text for block in draft.blocks if block.kind != "footer")]
-    has_content = any(char.isalnum() for text in words for char in text)
+    texts = [draft.headline or "", *(block.text for block in draft.blocks if block.kind != "footer")]
+    words = [word for text in texts for word in text.split() if not word.startswith(_NOT_CONTENT)]
+    has_content = any(char.isalnum() for word in words for char in word)
     return PreparedPost(title=title, body=body, messages=messages, has_content=has_content)
 
 

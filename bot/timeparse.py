@@ -48,6 +48,7 @@ TONIGHT = time(21, 0)
 TOMORROW_MORNING = time(8, 0)
 MAX_AHEAD = timedelta(days=366)
 MAX_TYPED_CHARS = 100  # a time is a few words; a longer text is not one (and stays cheap to read)
+MAX_TIME_WORDS = 8  # «۱۰ آذر ۱۴۰۵ ساعت ۲ بعد از ظهر» is 8 tokens
 
 _DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": " ", "：": ":", "٫": ":", "＋": "+"})
@@ -383,6 +384,19 @@ def read_time(text: str, *, now: datetime, tz: ZoneInfo, first_slot: time | None
     if when - now > MAX_AHEAD:
         raise TimeParseError(TimeParseReason.TOO_FAR, text)
     return TypedTime(when, typed.assumption)
+
+
+def looks_like_time(text: str) -> bool:
+    """Whether a message reads as an attempt at a time (to answer, or to explain what was wrong
+    with it) rather than a text of its own: one line of at most MAX_TIME_WORDS words, at least half
+    of them time words or numbers (`دیروز عصر` is one, badly; `قیمت نان` and a headline are not)."""
+    if len(text) > MAX_TYPED_CHARS or "\n" in text.strip():
+        return False
+    tokens = _tokens(text)
+    if not tokens or len(tokens) > MAX_TIME_WORDS:
+        return False
+    known = sum(1 for token in tokens if (token,) in _LEXICON or _number(token) is not None)
+    return 2 * known >= len(tokens)
 
 
 def parse_when(text: str, *, now: datetime, tz: ZoneInfo) -> datetime:

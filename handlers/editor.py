@@ -17,7 +17,7 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Message, Update
+from telegram import Message, ReplyParameters, Update
 from telegram.constants import ChatType, ParseMode
 from telegram.error import BadRequest
 from telegram.ext import (
@@ -75,8 +75,13 @@ def editors_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYP
 async def _show(message: Message, answer: Answer, ctx: view.ViewContext) -> None:
     """Send the answer's messages into the editor's chat."""
     for outgoing in view.render(answer, ctx):
+        reply = (
+            ReplyParameters(outgoing.reply_to, allow_sending_without_reply=True)
+            if outgoing.reply_to
+            else None
+        )
         await message.chat.send_message(
-            outgoing.text, parse_mode=ParseMode.HTML, reply_markup=outgoing.keyboard
+            outgoing.text, parse_mode=ParseMode.HTML, reply_markup=outgoing.keyboard, reply_parameters=reply
         )
 
 

@@ -244,6 +244,7 @@ async def test_editor_commands_in_a_group_show_nothing(desk: Desk) -> None:
 
 
 async def test_a_sticker_or_a_photo_without_caption_gets_an_answer(desk: Desk) -> None:
+    desk.server.user(EDITOR_ID).started_bot = True
     desk.server.enqueue_update(
         "message",
         {
@@ -288,7 +289,6 @@ async def test_posts_in_the_same_minute_are_flagged_and_spaced_out(desk: Desk) -
     ids = []
     for number in range(3):
         article_id, _, choose = await send_draft(desk, f"خبر هم‌زمان {number}\nمتن خبر هم‌زمان {number}.")
-        before = desk.last_id(EDITOR_ID)
         desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:tm")
         await desk.server.wait_for(lambda choose=choose: "زمان‌بندی شد" in _current_text(desk, choose))
         ids.append(article_id)
