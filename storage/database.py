@@ -119,7 +119,7 @@ class Article:
     failure_reason: str | None
     attempts: int
 
-    source_message_id: int | None  # the editor's message the draft came from (its edits update it)
+    source_message_id: int | None = None  # the editor's message the draft came from (its edits update it)
 
     @classmethod
     def from_row(cls, row: Sequence) -> Article:
