@@ -371,6 +371,9 @@ class Desk:
                 ok = await self.publisher.drop_uncertain(ref)
                 return Done(DoneKind.CANCELLED, ref) if ok else await self._refused(ref)
             case Action.ASK_DELETE:
+                article = await self.db.get(ref)
+                if article is None or article.status is not PostStatus.PUBLISHED or article.deleted:
+                    return await self._refused(ref)
                 return AskDelete(ref)
             case Action.DELETE:
                 removal = await self.publisher.delete(ref)
@@ -382,7 +385,8 @@ class Desk:
             case Action.CORRECT:
                 return await self._apply_held_correction(ref)
             case Action.KEEP:
-                await self.db.take_correction(ref)
+                if await self.db.take_correction(ref) is None:
+                    return Refused(Refusal.STALE_BUTTON, ref)
                 return Done(DoneKind.KEPT, ref)
             case Action.SPACE_OUT:
                 return await self.space_out(ref)
@@ -448,7 +452,7 @@ class Desk:
         allowed = EDITABLE if wait is Wait.EDIT else EDITABLE | {PostStatus.CANCELLED}
         if article is None or article.deleted or article.status not in allowed:
             return await self._refused(article_id)
-        await self.db.await_input(user_id, wait.value, article_id)  # type: ignore[arg-type]
+        await self.db.await_input(user_id, wait.value, article_id, since=self.clock())  # type: ignore[arg-type]
         return Asked(wait, article_id)
 
     async def _cancel(self, article_id: int, action: Action) -> Answer:

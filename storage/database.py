@@ -748,12 +748,16 @@ class Database:
 
     # --- editors between messages ------------------------------------------------------------------
 
-    async def await_input(self, user_id: int, kind: Literal["time", "edit"], article_id: int) -> None:
-        """Remember that `user_id`'s next message is a typed time or a corrected text for a post."""
+    async def await_input(
+        self, user_id: int, kind: Literal["time", "edit"], article_id: int, *, since: datetime | None = None
+    ) -> None:
+        """Remember that `user_id`'s next message is a typed time or a corrected text for a post
+        (`since`: the moment the wait began, on the caller's clock; default now)."""
+        began = to_db_time(since) if since is not None else _now()
         async with self._transaction() as conn:
             await conn.execute(
                 "INSERT OR REPLACE INTO editor_waits (user_id, kind, article_id, since) VALUES (?, ?, ?, ?)",
-                (user_id, kind, article_id, _now()),
+                (user_id, kind, article_id, began),
             )
 
     async def awaited_input(self, user_id: int) -> tuple[Literal["time", "edit"], int, datetime] | None:

@@ -136,6 +136,20 @@ async def test_editing_a_scheduled_post_keeps_its_time_and_the_queue_shows_the_n
     assert "تهران" in queue.text and "تهارن" not in queue.text
 
 
+async def test_the_edit_button_of_a_scheduled_post_says_it_stays_scheduled(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, "خبر زمان‌دار\nمتن خبری که زمان‌بندی می‌شود.")
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:tm")
+    await desk.server.wait_for(lambda: "زمان‌بندی شد" in _current_text(desk, choose))
+    scheduled = desk.server.message(EDITOR_ID, choose.message_id)  # the old preview, now the schedule
+    await _press(desk, scheduled, f"p:{article_id}:edit", lambda m: "اصلاح‌شده" in (m.text or ""))
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("خبر زمان‌دار اصلاح‌شده\nمتن تازه‌ای که زمان‌بندی‌اش می‌ماند.")
+    card = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:can"), after=before)
+    shown = [m.text for m in desk.server.bot_messages(EDITOR_ID) if m.message_id > before]
+    assert msg.text("note_still_scheduled", msg.FA) in shown[0] and "زمان‌بندی شده" in card.text
+    assert (await desk.db.get(article_id)).status == "scheduled"
+
+
 async def test_editing_a_published_post_asks_before_correcting_the_channel(desk: Desk) -> None:
     before = desk.last_id(EDITOR_ID)
     sent = await desk.editor_says("جلسه شورای شهر\nجلسه شورای شهر درباره بودجه برگزار شد.")

@@ -442,6 +442,7 @@ async def test_editor_confirms_a_doubtful_part_and_the_rest_follows(
         assert article.channel_message_ids == [7001, third.message_id]
         # Its second message id is unknown, so a correction is refused with an explanation.
         confirmation = await desk.wait_bot_message(EDITOR_ID, lambda m: "در کانال منتشر شد" in (m.text or ""))
+        assert "(۳ پیام)" in confirmation.text  # the post's three messages, the one confirmed by eye too
         before = desk.last_id(EDITOR_ID)
         await desk.editor_says("سه‌بخشی\nمتن تازه", reply_to=confirmation)
         refusal = await desk.wait_bot_message(EDITOR_ID, after=before)
