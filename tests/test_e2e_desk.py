@@ -358,8 +358,8 @@ async def test_a_correction_racing_the_send_ends_corrected_once(desk: Desk) -> N
         "delay", method="sendMessage", chat_id=desk.server.channel.id, hang_seconds=1.5
     )
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
-    await wait_status(desk, article_id, "publishing")
-    assert slow.used  # the send is on its way, slowly
+    await desk.server.wait_for(lambda: slow.used)  # the send is on its way, slowly
+    assert (await desk.db.get(article_id)).status == "publishing"
     desk.server.user_edits_text(EDITOR_ID, sent, "خبر مسابقه\nمتن اصلاح‌شدهٔ خبر مسابقه.")
     await desk.wait_bot_message(EDITOR_ID, lambda m: "اصلاح شد" in (m.text or ""), timeout=15)
     [post] = desk.server.channel_posts()
