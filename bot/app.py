@@ -57,9 +57,15 @@ async def open_database(settings: Settings) -> Database:
 
 
 # The update kinds the handlers registered in `build_application` take (handlers/editor.py and
-# handlers/subscriber.py: commands and messages, button presses, inline queries); Telegram is asked for
-# these only. PTB cannot list them from its handlers, so this is the one list (a test checks it).
-HANDLED_UPDATES: tuple[str, ...] = (Update.MESSAGE, Update.CALLBACK_QUERY, Update.INLINE_QUERY)
+# handlers/subscriber.py: commands and messages, editors' edits of their drafts, button presses, inline
+# queries); Telegram is asked for these only. PTB cannot list them from its handlers, so this is the one
+# list (a test checks it).
+HANDLED_UPDATES: tuple[str, ...] = (
+    Update.MESSAGE,
+    Update.EDITED_MESSAGE,
+    Update.CALLBACK_QUERY,
+    Update.INLINE_QUERY,
+)
 
 
 def cmd_run(args: argparse.Namespace) -> int:

@@ -95,8 +95,10 @@ async def test_telegram_is_asked_only_for_the_update_kinds_the_handlers_take(tmp
         taken = set()
         for handlers in application.handlers.values():
             for handler in handlers:
-                if not isinstance(handler, TypeHandler):  # the language recorder sees what comes anyway
-                    taken.add(kinds[type(handler)])
+                if isinstance(handler, TypeHandler):  # the language recorder sees what comes anyway
+                    continue
+                edits = isinstance(handler, MessageHandler) and "EDITED_MESSAGE" in str(handler.filters)
+                taken.add("edited_message" if edits else kinds[type(handler)])
     assert taken == set(HANDLED_UPDATES)
     options = webhook_options(settings)
     assert options["url_path"] == "hook" and options["webhook_url"] == "https://news.example.org/hook"
