@@ -32,11 +32,13 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 from bot import messages as msg
 from bot.config import Settings, load_settings
 from bot.desk import Desk
+from bot.formatting import explain_draft_bounded, prepare_post_bounded, warm_up_formatter
 from bot.inputs import UsageError
 from bot.publisher import PreparedPost, Publisher, prepare_post, utc_now
 from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.scheduler import Scheduler
 from bot.text.analyze import analyze
+from bot.text.changes import Change
 from handlers import editor, subscriber
 from handlers.common import SERVICES_KEY, Services
 from handlers.notices import EditorNotices
@@ -159,6 +161,7 @@ async def _on_start(application: Application) -> None:
     svc: Services = application.bot_data[SERVICES_KEY]
     # In a worker thread, so polling and re-arming need not wait the seconds this takes.
     asyncio.get_running_loop().run_in_executor(None, _warm_up, svc.settings)
+    warm_up_formatter(bullet=svc.settings.bullet, signature=svc.settings.signature)
     await _set_editor_commands(application, svc.settings)
     await _learn_own_channel(application, svc)
     await svc.scheduler.rearm()
@@ -180,8 +183,14 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def prepare_draft(settings: Settings, text: str) -> PreparedPost:
-    """Format an editor's draft with the channel's bullet and signature."""
-    return prepare_post(text, bullet=settings.bullet, signature=settings.signature)
+    """Format an editor's draft with the channel's bullet and signature, off the event loop and within
+    a time limit (bot.formatting)."""
+    return await prepare_post_bounded(text, bullet=settings.bullet, signature=settings.signature)
+
+
+async def explain_draft(settings: Settings, text: str) -> list[Change]:
+    """What the clean-up changes in an editor's draft (bot.formatting, likewise bounded)."""
+    return await explain_draft_bounded(text, signature=settings.signature)
 
 
 def _warm_up(settings: Settings) -> None:
@@ -275,7 +284,10 @@ def build_application(
         clock=clock,
         retry=retry,
     )
-    desk = Desk(db, publisher, scheduler, settings, clock, functools.partial(prepare_draft, settings))
+    desk = Desk(
+        db, publisher, scheduler, settings, clock,
+        functools.partial(prepare_draft, settings), functools.partial(explain_draft, settings),
+    )  # fmt: skip
     application.add_error_handler(_on_error)
     application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock)
     editor.register(application)

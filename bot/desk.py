@@ -27,6 +27,7 @@ from enum import StrEnum
 
 from bot.callbacks import Action, Button
 from bot.config import Settings
+from bot.formatting import FormattingTimeout
 from bot.publisher import (
     Outcome,
     PreparedPost,
@@ -36,6 +37,7 @@ from bot.publisher import (
 )
 from bot.schedule import is_quiet, next_free_slot
 from bot.scheduler import Scheduler
+from bot.text.changes import Change
 from bot.timeparse import (
     Assumption,
     TimeParseError,
@@ -83,6 +85,7 @@ class Refusal(StrEnum):
     TONIGHT_PASSED = "tonight_passed"
     STALE_BUTTON = "stale_button"
     NOTHING_TO_CANCEL = "nothing_to_cancel"
+    TOO_COMPLEX = "too_complex"  # formatting did not finish within its time limit
     DELETE_USAGE = "delete_usage"
 
 
@@ -219,6 +222,15 @@ class Card:
 
 
 @dataclass(frozen=True, slots=True)
+class Changes:
+    """What the clean-up changed in a draft's text (`source`), each with its rule and place."""
+
+    article_id: int
+    source: str
+    changes: tuple[Change, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class SpacedOut:
     """Posts moved apart: (post, new time) each."""
 
@@ -227,7 +239,7 @@ class SpacedOut:
 
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
-    | Corrected | Deleted | Listing | Card | SpacedOut
+    | Corrected | Deleted | Listing | Card | SpacedOut | Changes
 )  # fmt: skip
 
 
@@ -251,6 +263,7 @@ class Desk:
     settings: Settings
     clock: Callable[[], datetime]
     prepare: Callable[[str], Awaitable[PreparedPost]]  # the draft formatter (bounded, off the loop)
+    explain: Callable[[str], Awaitable[list[Change]]]  # what the clean-up changes in a draft (likewise)
 
     # ——— messages ———
 
@@ -290,9 +303,9 @@ class Desk:
         if article is None:  # not a draft's message (yet): read it as a new message
             return await self.take_text(message, text)
         if article.status is PostStatus.PUBLISHED and not article.deleted:
-            post = await self.prepare(text)
-            if not post.has_content:
-                return Refused(Refusal.EMPTY, article.id)
+            post = await self._ready(text, article.id)
+            if isinstance(post, Refused):
+                return post
             if post.messages == article.html:
                 return Corrected(RevisionOutcome.UNCHANGED, article.id)
             await self.db.hold_correction(article.id, post.title, post.body, post.messages)
@@ -308,21 +321,21 @@ class Desk:
         return Done(DoneKind.WAIT_STOPPED, waiting[1])
 
     async def _new_draft(self, message: EditorMessage, text: str, notes: tuple[Note, ...]) -> Answer:
-        post = await self.prepare(text)
-        if not post.has_content:
-            return Refused(Refusal.EMPTY)
+        post = await self._ready(text)
+        if isinstance(post, Refused):
+            return post
         article_id = await self.db.create_draft(
             post.title, post.body, post.messages, editor_id=message.user_id,
-            editor_chat_id=message.chat_id, source_message_id=message.message_id,
+            editor_chat_id=message.chat_id, source_message_id=message.message_id, source_text=text,
         )  # fmt: skip
         return Preview(await self._get(article_id), notes)
 
     async def _revise(self, article_id: int, text: str, notes: tuple[Note, ...]) -> Answer:
         """A new text for a post: before its send it is updated (and keeps its time); during its send
         the edit waits and corrects the channel post; after it, see `take_edit`."""
-        post = await self.prepare(text)
-        if not post.has_content:
-            return Refused(Refusal.EMPTY, article_id)
+        post = await self._ready(text, article_id)
+        if isinstance(post, Refused):
+            return post
         revision = await self.publisher.revise(article_id, post)
         if revision.outcome is RevisionOutcome.UPDATED:
             article = await self._get(article_id)
@@ -334,9 +347,9 @@ class Desk:
         return _corrected(revision.outcome, article_id, revision.detail, post, revision.article)
 
     async def _correct(self, article: Article, text: str) -> Answer:
-        post = await self.prepare(text)
-        if not post.has_content:
-            return Refused(Refusal.EMPTY, article.id)
+        post = await self._ready(text, article.id)
+        if isinstance(post, Refused):
+            return post
         revision = await self.publisher.revise(article.id, post)
         if revision.outcome is RevisionOutcome.REFUSED:
             return await self._refused(article.id)
@@ -396,7 +409,9 @@ class Desk:
                 return await self.queue(ref)
             case Action.DRAFTS_PAGE:
                 return await self.drafts(ref)
-        return Refused(Refusal.STALE_BUTTON, ref)  # MAKE_DRAFT and CHANGES need the message: the handler
+            case Action.CHANGES:
+                return await self._changes(ref)
+        return Refused(Refusal.STALE_BUTTON, ref)  # MAKE_DRAFT needs the replied message: the handler
 
     async def publish_now(self, article_id: int) -> Answer:
         """Publish at once; the "published" notice (or the failure notice) follows."""
@@ -510,6 +525,25 @@ class Desk:
         return AskDelete(article.id)
 
     # ——— helpers ———
+
+    async def _ready(self, text: str, article_id: int = 0) -> PreparedPost | Refused:
+        """The draft formatted, or why it cannot be a post (empty, or too complex to format in time)."""
+        try:
+            post = await self.prepare(text)
+        except FormattingTimeout:
+            log.warning("a draft of %d characters took too long to format", len(text))
+            return Refused(Refusal.TOO_COMPLEX, article_id)
+        return post if post.has_content else Refused(Refusal.EMPTY, article_id)
+
+    async def _changes(self, article_id: int) -> Answer:
+        article = await self.db.get(article_id)
+        if article is None or article.source_text is None:
+            return Refused(Refusal.NOT_FOUND if article is None else Refusal.STALE_BUTTON, article_id)
+        try:
+            changes = await self.explain(article.source_text)
+        except FormattingTimeout:
+            return Refused(Refusal.TOO_COMPLEX, article_id)
+        return Changes(article_id, article.source_text, tuple(changes))
 
     async def _get(self, article_id: int) -> Article:
         article = await self.db.get(article_id)

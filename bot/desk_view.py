@@ -26,6 +26,7 @@ from bot.desk import (
     Asked,
     AskMakeDraft,
     Card,
+    Changes,
     Corrected,
     Deleted,
     Done,
@@ -41,11 +42,14 @@ from bot.desk import (
 )
 from bot.publisher import RemovalOutcome, RevisionOutcome
 from bot.search_view import post_url
+from bot.text.changes import Change, line_and_column
+from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 from bot.timeparse import TimeParseReason
 from storage.database import Article
 from storage.states import PostStatus
 
 TITLE_CHARS = 70  # a post's title in /queue and /drafts
+MAX_CHANGES_SHOWN = 40  # the "what changed" list: the rest is counted, not listed
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +106,7 @@ def draft_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarkup:
             ("btn_tonight", Action.TONIGHT),
             ("btn_morning", Action.TOMORROW_MORNING),
         ],
-        [("btn_pick", Action.PICK_TIME)],
+        [("btn_pick", Action.PICK_TIME), ("btn_changes", Action.CHANGES)],
         [("btn_edit", Action.EDIT), ("btn_discard", Action.DISCARD)],
     )
 
@@ -188,7 +192,7 @@ def _yes_no(
 
 def in_place(answer: Answer) -> bool:
     """Whether a button's answer replaces the message the button was on (else: new messages)."""
-    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete)
+    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes)
 
 
 @singledispatch
@@ -362,6 +366,31 @@ def _(answer: Listing, ctx: ViewContext) -> list[Outgoing]:
         title = html.escape(_shorten(article.title or article.body))
         lines.append(msg.text("queue_item", ctx.lang, article_id=article.id, when=when, title=title) + flag)
     return [Outgoing("\n\n".join(lines), _listing_keyboard(answer, ctx))]
+
+
+@render.register
+def _(answer: Changes, ctx: ViewContext) -> list[Outgoing]:
+    if not answer.changes:
+        return [Outgoing(msg.text("changes_none", ctx.lang, article_id=answer.article_id))]
+    lines = [msg.text("changes_title", ctx.lang, article_id=answer.article_id, count=len(answer.changes))]
+    budget = MAX_MESSAGE_UTF16 - utf16_len(lines[0]) - 200  # room for the "and n more" line
+    for shown, change in enumerate(answer.changes):
+        line = _change_line(change, answer.source, ctx)
+        if utf16_len(line) + 2 > budget or shown == MAX_CHANGES_SHOWN:
+            lines.append(msg.text("changes_more", ctx.lang, count=len(answer.changes) - shown))
+            break
+        lines.append(line)
+        budget -= utf16_len(line) + 2
+    return [Outgoing("\n\n".join(lines))]
+
+
+def _change_line(change: Change, source: str, ctx: ViewContext) -> str:
+    """One change as the editor reads it: where, what kind, and the words before and after."""
+    line, _ = line_and_column(source, change.start)
+    rule = f"{change.rule}_doubtful" if change.doubtful else change.rule
+    what = ("⚠️ " if change.doubtful else "") + msg.text(f"change_{rule}", ctx.lang)
+    before, after = html.escape(_shorten(change.before, 60)), html.escape(_shorten(change.after, 60))
+    return msg.text("change_line", ctx.lang, line=line, what=what, before=before, after=after)
 
 
 @render.register

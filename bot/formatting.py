@@ -20,6 +20,8 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 
 from bot.publisher import PreparedPost, prepare_post
+from bot.text.changes import Change
+from bot.text.draft import explain_draft
 from bot.workers import worker_pool
 
 FORMAT_TIMEOUT_SECONDS = 10.0  # a 100,000-character draft takes about 0.2 s; a cold process ~2 s more
@@ -65,7 +67,22 @@ async def prepare_post_bounded(
 ) -> PreparedPost:
     """`bot.publisher.prepare_post` in the formatting process; `FormattingTimeout` if it takes longer
     than `timeout` seconds (then the draft should be refused: tell the editor it is too complex)."""
-    call = functools.partial(prepare_post, text, bullet=bullet, signature=signature)
+    return await _bounded(functools.partial(prepare_post, text, bullet=bullet, signature=signature), timeout)
+
+
+async def explain_draft_bounded(
+    text: str, *, signature: str, timeout: float = FORMAT_TIMEOUT_SECONDS
+) -> list[Change]:
+    """What the clean-up changes in a draft (`bot.text.draft.explain_draft`), in the formatting
+    process under the same limit: the editor's "what changed" list."""
+    return await _bounded(functools.partial(_changes, text, signature), timeout)
+
+
+def _changes(text: str, signature: str) -> list[Change]:
+    return explain_draft(text, signature=signature)[1]
+
+
+async def _bounded[T](call: functools.partial[T], timeout: float) -> T:
     try:
         return await _run(call, timeout)
     except BrokenProcessPool:  # the process died (killed from outside, out of memory): a new one
@@ -73,7 +90,7 @@ async def prepare_post_bounded(
         return await _run(call, timeout)
 
 
-async def _run(call: functools.partial[PreparedPost], timeout: float) -> PreparedPost:
+async def _run[T](call: functools.partial[T], timeout: float) -> T:
     future = asyncio.get_running_loop().run_in_executor(_formatter.pool(), call)
     try:
         return await asyncio.wait_for(future, timeout)

@@ -352,6 +352,19 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{article_id} is no longer in the channel (deleted by hand?); nothing was corrected.",
     ),
     "published_link": ('<a href="{url}">دیدن پست در کانال</a>', '<a href="{url}">See it in the channel</a>'),
+    "changes_title": (
+        "🔍 ویرایش خودکار پست #{article_id}: {count} تغییر",
+        "🔍 What the clean-up changed in post #{article_id}: {count} change(s)",
+    ),
+    "changes_none": (
+        "ویرایش خودکار در متن پست #{article_id} چیزی را تغییر نداد.",
+        "The clean-up changed nothing in the text of post #{article_id}.",
+    ),
+    "changes_more": ("… و {count} تغییر دیگر.", "… and {count} more."),
+    "refused_too_complex": (
+        "قالب‌بندی این متن بیش از حد طول کشید؛ آن را کوتاه‌تر یا در چند پست بفرستید.",
+        "Formatting this text took too long; send it shorter, or as several posts.",
+    ),
     "drafts_empty": ("پیش‌نویسی نیست.", "There are no drafts."),
     "drafts_title": ("پیش‌نویس‌ها ({count}){page}:", "Drafts ({count}){page}:"),
     "draft_unsupported": (
@@ -412,6 +425,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_delete": ("🗑 حذف از کانال", "🗑 Delete from channel"),
     "btn_yes_delete": ("بله، حذف کن", "Yes, delete"),
     "btn_no": ("نه", "No"),
+    "btn_changes": ("🔍 چه تغییر کرد؟", "🔍 What changed?"),
     "btn_space_out": ("↔️ فاصله بده (۱۰ دقیقه)", "↔️ Space them out (10 min)"),
     "btn_open": ("{warn}پست #{article_id}", "{warn}Post #{article_id}"),
     "btn_stop_waiting": ("✖️ منصرف شدم", "✖️ Never mind"),

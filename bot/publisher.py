@@ -148,6 +148,7 @@ class PreparedPost:
     body: str
     messages: list[str]
     has_content: bool = True
+    source_text: str | None = None  # the editor's text it was made from (None: a held correction)
 
 
 def prepare_post(text: str, *, bullet: str, signature: str) -> PreparedPost:
@@ -159,7 +160,7 @@ def prepare_post(text: str, *, bullet: str, signature: str) -> PreparedPost:
     texts = [draft.headline or "", *(block.text for block in draft.blocks if block.kind != "footer")]
     words = [word for text in texts for word in text.split() if not word.startswith(_NOT_CONTENT)]
     has_content = any(char.isalnum() for word in words for char in word)
-    return PreparedPost(title=title, body=body, messages=messages, has_content=has_content)
+    return PreparedPost(title, body, messages, has_content, source_text=text)
 
 
 def may_have_arrived(error: NetworkError) -> bool:
@@ -326,7 +327,9 @@ class Publisher:
             if article is None or article.deleted:
                 return Revision(RevisionOutcome.REFUSED, article)
             if article.status in EDITABLE:
-                ok = await self.db.update_draft(article_id, post.title, post.body, post.messages)
+                ok = await self.db.update_draft(
+                    article_id, post.title, post.body, post.messages, source_text=post.source_text
+                )
                 return Revision(RevisionOutcome.UPDATED if ok else RevisionOutcome.REFUSED, article)
             if article.status is not PostStatus.PUBLISHED:
                 return Revision(RevisionOutcome.REFUSED, article)

@@ -70,6 +70,7 @@ _COLUMN_NAMES = (
     "failure_reason",
     "attempts",
     "source_message_id",
+    "source_text",
 )
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 _LIVE = f"status = '{PostStatus.PUBLISHED}' AND deleted = 0"
@@ -120,6 +121,7 @@ class Article:
     attempts: int
 
     source_message_id: int | None = None  # the editor's message the draft came from (its edits update it)
+    source_text: str | None = None  # the editor's text as sent, before the clean-up
 
     @classmethod
     def from_row(cls, row: Sequence) -> Article:
@@ -355,25 +357,28 @@ class Database:
         editor_chat_id: int | None = None,
         preview_message_id: int | None = None,
         source_message_id: int | None = None,
+        source_text: str | None = None,
     ) -> int:
         """Store a new draft (source 'bot', status 'draft') and return its id."""
         now = _now()
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO articles (source, title, body, html, status, created_at, updated_at,"
-                " editor_id, editor_chat_id, preview_message_id, source_message_id)"
-                " VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " editor_id, editor_chat_id, preview_message_id, source_message_id, source_text)"
+                " VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (title, body, json.dumps(list(html), ensure_ascii=False), PostStatus.DRAFT, now, now,
-                 editor_id, editor_chat_id, preview_message_id, source_message_id),
+                 editor_id, editor_chat_id, preview_message_id, source_message_id, source_text),
             )  # fmt: skip
             return cursor.lastrowid  # type: ignore[return-value]
 
-    async def update_draft(self, article_id: int, title: str, body: str, html: Sequence[str]) -> bool:
+    async def update_draft(
+        self, article_id: int, title: str, body: str, html: Sequence[str], *, source_text: str | None = None
+    ) -> bool:
         """Replace the text of a draft or not-yet-published post; False if it is past that point."""
         return await self._update(
             article_id,
-            "title = ?, body = ?, html = ?",
-            (title, body, json.dumps(list(html), ensure_ascii=False)),
+            "title = ?, body = ?, html = ?, source_text = COALESCE(?, source_text)",
+            (title, body, json.dumps(list(html), ensure_ascii=False), source_text),
             sql_in(EDITABLE),
         )
 

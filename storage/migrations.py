@@ -155,4 +155,8 @@ MIGRATIONS: tuple[str, ...] = (
         since TEXT NOT NULL
     );
     """,
+    # 7: the editor's own text of a draft, as sent: the "what changed" list explains the clean-up from it.
+    """
+    ALTER TABLE articles ADD COLUMN source_text TEXT;
+    """,
 )

@@ -17,6 +17,7 @@ from bot.desk import (
     AskCorrect,
     Asked,
     AskMakeDraft,
+    Changes,
     Desk,
     Done,
     DoneKind,
@@ -33,7 +34,10 @@ from bot.desk import (
     clashing_ids,
     spread,
 )
+from bot.formatting import FormattingTimeout
 from bot.publisher import PreparedPost, Publisher, prepare_post
+from bot.text.changes import Change, Rule
+from bot.text.draft import explain_draft
 from bot.timeparse import Assumption, TimeParseReason
 from storage.database import Database
 from storage.states import PostStatus
@@ -82,8 +86,11 @@ def desk(db: Database, clock: Clock) -> Desk:
     async def prepare(text: str) -> PreparedPost:
         return prepare_post(text, bullet="🔹", signature="🆔 @news_test")
 
+    async def explain(text: str) -> list[Change]:
+        return explain_draft(text, signature="🆔 @news_test")[1]
+
     publisher = Publisher(None, db, channel_id="@news_test", notices=None, clock=clock)  # type: ignore[arg-type]
-    return Desk(db, publisher, Wakes(), settings, clock, prepare)  # type: ignore[arg-type]
+    return Desk(db, publisher, Wakes(), settings, clock, prepare, explain)  # type: ignore[arg-type]
 
 
 _ids = iter(range(1, 10_000))
@@ -209,3 +216,20 @@ async def test_buttons_of_a_post_that_does_not_exist_are_refused(desk: Desk) -> 
     for action in set(Action) - harmless - {Action.MAKE_DRAFT, Action.CHANGES}:
         answer = await desk.press(EDITOR, Button(action, 424242))
         assert isinstance(answer, Refused), (action, answer)
+
+
+async def test_what_changed_lists_the_clean_up_of_the_editors_text(desk: Desk) -> None:
+    preview = await new_draft(desk, "?سازمان همیاری شهرداریها\n?برنامهریزی پروژههای مهمترین شهرستانها")
+    answer = await desk.press(EDITOR, Button(Action.CHANGES, preview.article.id))
+    assert isinstance(answer, Changes) and answer.source.startswith("?سازمان")
+    assert {change.rule for change in answer.changes} == {Rule.HALF_SPACE}
+    assert any(change.before == "شهرداریها" and change.after == "شهرداری‌ها" for change in answer.changes)
+
+
+async def test_a_draft_too_complex_to_format_in_time_is_refused(desk: Desk, db: Database) -> None:
+    async def too_slow(text: str) -> PreparedPost:
+        raise FormattingTimeout("formatting took longer than 10 s")
+
+    desk.prepare = too_slow
+    assert await desk.take_text(said(), DRAFT) == Refused(Refusal.TOO_COMPLEX)
+    assert await db.get(1) is None

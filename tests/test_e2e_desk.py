@@ -188,6 +188,16 @@ async def test_correcting_a_post_deleted_in_the_channel_answers_in_persian(desk:
     assert answer.text == msg.text("edit_gone", msg.FA, article_id=article_id)
 
 
+async def test_what_changed_lists_the_clean_up_in_persian(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(
+        desk, "?سازمان همیاری شهرداریها\n?برنامهریزی پروژههای مهمترین شهرستانها"
+    )
+    answer = await _press(desk, choose, f"p:{article_id}:chg")
+    assert "۵ تغییر" in answer.text and "«شهرداریها» ← «شهرداری‌ها»" in answer.text
+    assert msg.text("change_half_space", msg.FA) in answer.text
+    assert desk.server.message(EDITOR_ID, choose.message_id).buttons == choose.buttons  # the choices stay
+
+
 # ——— drafts, queue, short and empty messages ———
 
 
