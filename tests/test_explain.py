@@ -5,9 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from hypothesis import given
+from hypothesis import strategies as st
 
 from bot.cli_text import explain_line
-from bot.text.changes import Rule, line_and_column
+from bot.text.changes import Rule, _opcodes, diff_regions, line_and_column
 from bot.text.draft import explain_draft, parse_draft
 from bot.text.normalize import normalize_explained, normalize_text
 from tests.test_normalize_properties import any_text
@@ -108,3 +109,29 @@ def test_every_rule_has_a_persian_description() -> None:
     assert messages.TEXTS["change_lost_bullet_doubtful"][0]
     line = messages.text("change_line", "fa", line=2, what="x", before="a", after="b")
     assert line.startswith("سطر ۲:")
+
+
+@given(st.text(alphabet="ab ج‌.،", max_size=80), st.text(alphabet="ab ج‌.،", max_size=80))
+def test_the_differences_rebuild_the_new_text(old: str, new: str) -> None:
+    """Between the differing stretches the two texts agree, so the stretches turn `old` into `new`;
+    every position of `new` comes from a position of `old`."""
+    pieces, at = [], 0
+    for i1, i2, j1, j2 in _opcodes(old, new):
+        pieces.append(old[at:i1])
+        pieces.append(new[j1:j2])
+        at = i2
+    pieces.append(old[at:])
+    assert "".join(pieces) == new
+    _, origin = diff_regions(old, new)
+    assert len(origin) == len(new) + 1 and all(0 <= o <= len(old) for o in origin)
+
+
+def test_a_long_line_of_many_changes_gives_each_its_own_entry() -> None:
+    """20,000 changes on one line of a repeated pattern: each is listed at its own place (the walk
+    finds its way back after each, it does not swallow the line into one change)."""
+    text = "( ب ) " * 20000
+    clean, changes = normalize_explained(text)
+    assert clean == normalize_text(text)
+    brackets = [change for change in changes if change.rule == Rule.BRACKETS]
+    assert len(brackets) == 20000
+    assert all((c.before, c.after) == ("( ب )", "(ب)") for c in brackets)

@@ -3,14 +3,13 @@
 
 How: the clean-up is a sequence of named steps (`Rule`), each a function from text to text. To explain
 a text, a `Tracker` runs beside them: after each step it compares the text before and after, line by
-line (every step keeps the lines), with `difflib`, widens each difference to whole words, and maps
+line (every step keeps the lines), widens each difference to whole words, and maps
 its position back to the input through an offset table that every step updates. The plain clean-up
 does not pay for any of this.
 """
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -76,17 +75,83 @@ def _widen(old: str, new: str, i1: int, i2: int, j1: int, j2: int) -> tuple[int,
     return i1, i2, j1, j2
 
 
+_ANCHORS = (4, 2, 1)  # characters that must agree again after a difference, most first
+_WINDOW = 48  # how far ahead a difference may end (steps change a word or two at a time)
+
+
+def _common_prefix(old: str, new: str, i: int, j: int) -> int:
+    """How many characters old[i:] and new[j:] share from their start (in doubling slices: fast)."""
+    length, step = 0, 16
+    while True:
+        chunk = min(step, len(old) - i - length, len(new) - j - length)
+        if chunk <= 0:
+            return length
+        if old[i + length : i + length + chunk] == new[j + length : j + length + chunk]:
+            length += chunk
+            step *= 2
+        elif chunk == 1:
+            return length
+        else:
+            step = max(1, chunk // 2)
+
+
+def _resync(old: str, new: str, i: int, j: int) -> tuple[int, int]:
+    """After a difference at old[i] / new[j]: the nearest (a, b) where old[i + a:] and new[j + b:]
+    agree again, for a few characters if possible (fewer where a text repeats a short pattern with
+    spaces moved, `( ب ) ( ب )` → `(ب) (ب)`); the rest of the window when they never do."""
+    for anchor in _ANCHORS:
+        ahead: dict[str, int] = {}
+        for b in range(_WINDOW + 1):
+            gram = new[j + b : j + b + anchor]
+            if len(gram) < anchor:
+                break
+            ahead.setdefault(gram, b)
+        best: tuple[int, int] | None = None
+        for a in range(_WINDOW + 1):
+            if best is not None and a >= sum(best):
+                break
+            gram = old[i + a : i + a + anchor]
+            if len(gram) < anchor:
+                break
+            b = ahead.get(gram)
+            if b is not None and (best is None or a + b < sum(best)):
+                best = (a, b)
+        if best is not None:
+            return best
+    far = min(len(old) - i, _WINDOW), min(len(new) - j, _WINDOW)
+    return far if far[0] + i < len(old) and far[1] + j < len(new) else (len(old) - i, len(new) - j)
+
+
+def _opcodes(old: str, new: str) -> list[tuple[int, int, int, int]]:
+    """The differing stretches (i1, i2, j1, j2) of `old` → `new`, in order.
+
+    A greedy walk that resynchronizes a few characters after each difference: linear in the text, where
+    `difflib` took 1.9 s on a 4,000-character line with 1,000 changes (and minutes on a long draft)."""
+    found = []
+    i = j = 0
+    while i < len(old) or j < len(new):
+        same = _common_prefix(old, new, i, j)
+        i, j = i + same, j + same
+        if i >= len(old) or j >= len(new):
+            if i < len(old) or j < len(new):
+                found.append((i, len(old), j, len(new)))
+            break
+        a, b = _resync(old, new, i, j)
+        found.append((i, i + a, j, j + b))
+        i, j = i + a, j + b
+    return found
+
+
 def diff_regions(old: str, new: str) -> tuple[list[tuple[int, int, int, int]], list[int]]:
     """The changed regions of `old` → `new`, widened to words and merged, as (i1, i2, j1, j2); and for
     every position of `new` (plus its end) the position of `old` it comes from."""
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     regions: list[tuple[int, int, int, int]] = []
     origin: list[int] = []
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "equal":
-            origin.extend(range(i1, i2))
-            continue
+    old_at = 0
+    for i1, i2, j1, j2 in _opcodes(old, new):
+        origin.extend(range(old_at, i1))
         origin.extend([i1] * (j2 - j1))
+        old_at = i2
         wide = _widen(old, new, i1, i2, j1, j2)
         moved = any(ch in _MARKS for ch in old[i1:i2] + new[j1:j2])
         # A mark moved across a blank is one change (`نویسنده ،خبرنگار` → `نویسنده، خبرنگار`).
@@ -106,6 +171,7 @@ def diff_regions(old: str, new: str) -> tuple[list[tuple[int, int, int, int]], l
             regions[-1] = wide
         else:
             regions.append(wide)
+    origin.extend(range(old_at, len(old)))
     origin.append(len(old))
     return regions, origin
 

@@ -63,7 +63,8 @@ _SPACE_AFTER_PUNCT_RE = re.compile(
     f"|:(?<={_AR}:)(?=[{MASK}{LATIN_MASK}])"
 )
 _INSIDE_QUOTES_RE = re.compile("(?<=«) +(?=\\S)|(?<=\\S) +(?=»)")
-_INSIDE_BRACKETS_RE = re.compile(f"([(\\[{{]) *([^()\\[\\]{{}}\\n]*?{_AR}[^()\\[\\]{{}}\\n]*?) *([)\\]}}])")
+# The inside holds no bracket, so each opening bracket is tried against its own stretch only: linear.
+_INSIDE_BRACKETS_RE = re.compile(r"([(\[{])([^()\[\]{}\n]*)([)\]}])")
 _PAIRS = {"(": ")", "[": "]", "{": "}"}
 _OUTSIDE_BRACKETS_RE = re.compile(f"[«(\\[{{](?<={_AR}[«(\\[{{])|(?<=[»)\\]}}])(?={_AR})")
 _ZWNJ_RUN_RE = re.compile(f"{ZWNJ}[{ZWNJ} ]*")
@@ -367,7 +368,9 @@ def _punctuation_spacing(text: str) -> str:
 def _hug(match: re.Match[str]) -> str:
     """`( متن )` → `(متن)`: a pair of brackets around Persian text; code (`f( x )`) is left alone."""
     opening, inside, closing = match.groups()
-    return opening + inside + closing if _PAIRS[opening] == closing else match.group()
+    if _PAIRS[opening] != closing or not _ARABIC_LETTER_RE.search(inside):
+        return match.group()
+    return opening + inside.strip(" ") + closing
 
 
 def _bracket_spacing(text: str) -> str:
