@@ -91,7 +91,8 @@ async def _serve(settings: Settings, database: Path, port: int, reason: str | No
             except OSError as error:
                 await runner.cleanup()
                 if error.errno == errno.EADDRINUSE:
-                    raise UsageError(f"port {port} is in use; pick another with --port") from None
+                    busy = f"port {port} is in use; pick another with --port or SANDBOX_PORT"
+                    raise UsageError(busy) from None
                 raise
             _announce(f"http://{HOST}:{runner.addresses[0][1]}/", reason, archived, database)
             try:

@@ -84,6 +84,7 @@ class SandboxPage:
         self.cast = cast
         self.tz = tz
         self.static = Path(str(files("bot.sandbox").joinpath("static")))
+        self._cache: tuple[tuple, str, str] | None = None  # (change token, state JSON, ETag)
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_same_origin])
@@ -114,11 +115,25 @@ class SandboxPage:
         after = request.query.get("after")
         deadline = asyncio.get_running_loop().time() + LONG_POLL_SECONDS
         while True:
-            body = json.dumps(self.state(), ensure_ascii=False)
-            etag = hashlib.blake2b(body.encode(), digest_size=8).hexdigest()
+            body, etag = self._current()
             if etag != after or asyncio.get_running_loop().time() >= deadline:
                 return web.Response(text=body, content_type="application/json", headers={"ETag": etag})
             await asyncio.sleep(POLL_STEP_SECONDS)
+
+    def _current(self) -> tuple[str, str]:
+        """The state as JSON and its ETag, built again only when something may have changed: the
+        bot's every act is a Bot API call, a user's is a new message, and the clock moves."""
+        chats = (self.cast.editor_id, self.server.channel.id, self.cast.subscriber_id)
+        token = (
+            len(self.server.calls()),
+            tuple(len(self.server.messages(chat)) for chat in chats),
+            self.time.clock.offset,
+            int(self.time.clock().timestamp() // 60),  # the clock shown has minutes
+        )
+        if self._cache is None or self._cache[0] != token:
+            body = json.dumps(self.state(), ensure_ascii=False)
+            self._cache = (token, body, hashlib.blake2b(body.encode(), digest_size=8).hexdigest())
+        return self._cache[1], self._cache[2]
 
     def state(self) -> dict[str, Any]:
         """What the page shows, as JSON-ready data."""
