@@ -49,6 +49,11 @@ class TimeMachine:
             if job.next_t is not None:
                 job.job.modify(next_run_time=max(now, job.next_t - delta))
 
+    def pending(self) -> tuple[datetime, ...]:
+        """When each of the bot's pending jobs runs next (real time), in order."""
+        assert self.application.job_queue is not None
+        return tuple(sorted(job.next_t for job in self.application.job_queue.jobs() if job.next_t))
+
     def next_publication(self) -> datetime | None:
         """When (on the bot's clock) the scheduler's timer next fires: the next scheduled post."""
         assert self.application.job_queue is not None

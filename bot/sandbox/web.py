@@ -122,11 +122,12 @@ class SandboxPage:
 
     def _current(self) -> tuple[str, str]:
         """The state as JSON and its ETag, built again only when something may have changed: the
-        bot's every act is a Bot API call, a user's is a new message, and the clock moves."""
+        bot's every act is a Bot API call or a timer set, a user's is a new message, the clock moves."""
         chats = (self.cast.editor_id, self.server.channel.id, self.cast.subscriber_id)
         token = (
             len(self.server.calls()),
             tuple(len(self.server.messages(chat)) for chat in chats),
+            self.time.pending(),
             self.time.clock.offset,
             int(self.time.clock().timestamp() // 60),  # the clock shown has minutes
         )
