@@ -32,6 +32,7 @@ if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
     pytest.skip("chromium and chromium-driver are not installed", allow_module_level=True)
 
 from selenium import webdriver  # noqa: E402  (only where a browser exists)
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
@@ -68,7 +69,24 @@ def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
 
 
 def wait(driver: WebDriver, condition, what: str):
-    return WebDriverWait(driver, WAIT_SECONDS, poll_frequency=0.1).until(lambda d: condition(d), message=what)
+    """Poll `condition` until it returns something truthy; a pane redrawn meanwhile means try again."""
+    waiting = WebDriverWait(
+        driver, WAIT_SECONDS, poll_frequency=0.1, ignored_exceptions=(StaleElementReferenceException,)
+    )
+    return waiting.until(lambda d: condition(d), message=what)
+
+
+def click(driver: WebDriver, find, what: str) -> None:
+    """Click what `find` finds, once it is there (again if the pane was redrawn under the pointer)."""
+
+    def clicked(d: WebDriver) -> bool:
+        element = find(d)
+        if not element:
+            return False
+        element.click()
+        return True
+
+    wait(driver, clicked, what)
 
 
 def messages(driver: WebDriver, pane: str) -> list[WebElement]:
@@ -95,54 +113,62 @@ def test_paste_publish_and_find_in_a_real_browser(
     wait(browser, lambda d: "?" in draft.get_attribute("value"), "the example draft in the composer")
     browser.find_element(By.ID, "editor-send").click()
     publish_now = msg.text("btn_now", msg.FA)
-    publish = wait(browser, lambda d: button(d, "editor", publish_now), "the publish button")
-    publish.click()
+    click(browser, lambda d: button(d, "editor", publish_now), "the publish button")
 
     # The channel pane shows the formatted post: bold headline, bullets, italic byline, a link.
-    post = wait(
-        browser,
-        lambda d: len(messages(d, "channel")) > channel_before and messages(d, "channel")[-1],
-        "the published post in the channel pane",
-    )
-    body = post.find_element(By.CSS_SELECTOR, ".body")
-    assert HEADLINE in body.find_element(By.TAG_NAME, "b").text
-    assert "پیش‌بینی می‌شود" in body.text and "?" not in body.text.replace("?id=2", "")
-    assert body.text.count("🔹") == 4
-    assert body.find_element(By.TAG_NAME, "i").text == "خبرنگار: م. رضایی"
-    link = body.find_element(By.CSS_SELECTOR, "a[href^='https://example.org/']")
-    assert link.get_attribute("href") == "https://example.org/water?id=2"
-    post_id = post.get_attribute("data-id")
+    def published(d: WebDriver) -> dict[str, str] | None:
+        posts = messages(d, "channel")
+        if len(posts) <= channel_before:
+            return None
+        body = posts[-1].find_element(By.CSS_SELECTOR, ".body")
+        return {
+            "id": posts[-1].get_attribute("data-id"),
+            "text": body.text,
+            "bold": body.find_element(By.TAG_NAME, "b").text,
+            "italic": body.find_element(By.TAG_NAME, "i").text,
+            "link": body.find_element(By.CSS_SELECTOR, "a[href^='https://example.org/']").get_attribute(
+                "href"
+            ),
+        }
+
+    post = wait(browser, published, "the published post in the channel pane")
+    assert HEADLINE in post["bold"]
+    assert "پیش‌بینی می‌شود" in post["text"] and "?" not in post["text"].replace("?id=2", "")
+    assert post["text"].count("🔹") == 4
+    assert post["italic"] == "خبرنگار: م. رضایی"
+    assert post["link"] == "https://example.org/water?id=2"
 
     # A subscriber finds it with /search: the first result links to the new channel post.
     before = len(messages(browser, "subscriber"))
     search = browser.find_element(By.ID, "subscriber-input")
     search.send_keys("/search انتقال آب شیراز")
     browser.find_element(By.ID, "subscriber-send").click()
-    answer = wait(
-        browser,
-        lambda d: len(messages(d, "subscriber")) > before + 1 and messages(d, "subscriber")[-1],
-        "the bot's search results",
-    )
-    first = answer.find_element(By.CSS_SELECTOR, ".body a")
-    assert HEADLINE in first.text
-    assert first.get_attribute("href") == f"https://t.me/newsdesk_sandbox/{post_id}"
-    first.click()  # opens the post in the channel pane
-    wait(browser, lambda d: "flash" in (post.get_attribute("class") or ""), "the post highlighted")
+
+    def first_result(d: WebDriver) -> WebElement | None:
+        answers = messages(d, "subscriber")
+        return answers[-1].find_element(By.CSS_SELECTOR, ".body a") if len(answers) > before + 1 else None
+
+    first = wait(browser, lambda d: (r := first_result(d)) and (r.text, r.get_attribute("href")), "results")
+    assert HEADLINE in first[0]
+    assert first[1] == f"https://t.me/newsdesk_sandbox/{post['id']}"
+    click(browser, first_result, "the first result")  # opens the post in the channel pane
+    highlighted = f"#chat-channel .msg.flash[data-id='{post['id']}']"
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, highlighted), "the post highlighted")
 
     # ...and with inline mode, as in any chat.
     search.clear()
     search.send_keys("@newsdesk_sandbox_bot انتقال آب")
-    result = wait(
+    click(
         browser,
-        lambda d: [
-            r for r in d.find_elements(By.CSS_SELECTOR, "#inline-results .result") if HEADLINE in r.text
-        ],
+        lambda d: next(
+            (r for r in d.find_elements(By.CSS_SELECTOR, "#inline-results .result") if HEADLINE in r.text),
+            None,
+        ),
         "the post among the inline results",
-    )[0]
-    result.click()
+    )
     previews = "#inline-results .preview"
-    preview = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, previews), "the result's message")
-    assert HEADLINE in preview[0].text
+    preview = wait(browser, lambda d: [p.text for p in d.find_elements(By.CSS_SELECTOR, previews)], "preview")
+    assert HEADLINE in preview[0]
 
     shot = tmp_path / "sandbox.png"
     assert browser.save_screenshot(str(shot))
@@ -180,10 +206,11 @@ def test_entities_render_as_telegram_shows_them(browser: WebDriver, sandbox_url:
         '🔹 <b>خبر <i>مهم:</i></b> <span class="spoiler">متن پنهان</span> '
         '<blockquote>و نقل‌قول با <a href="https://example.org/">پیوند</a></blockquote>'
     )
-    spoiler = browser.find_element(By.CSS_SELECTOR, "#rendered .spoiler")
-    spoiler.click()
-    wait(browser, lambda d: "revealed" in spoiler.get_attribute("class"), "the spoiler revealed")
-    direction = browser.execute_script("return getComputedStyle(arguments[0]).direction", spoiler)
+    browser.find_element(By.CSS_SELECTOR, "#rendered .spoiler").click()
+    revealed = wait(
+        browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#rendered .spoiler.revealed"), "revealed"
+    )
+    direction = browser.execute_script("return getComputedStyle(arguments[0]).direction", revealed[0])
     assert direction == "rtl"
 
 

@@ -2,7 +2,7 @@
 // Plain JavaScript, no build step, nothing fetched from the network (see bot/sandbox/web.py for the API).
 "use strict";
 
-const state = { bot: "", channel: "", rendered: {}, replyTo: null, inlineTimer: null };
+const state = { bot: "", channel: "", rendered: {}, nodes: {}, replyTo: null, inlineTimer: null };
 const $ = (id) => document.getElementById(id);
 
 // ------------------------------------------------------------------ server calls
@@ -51,24 +51,31 @@ function render(data) {
   renderErrors(data.api_errors);
 }
 
+// A message keeps its element while it is unchanged (a revealed spoiler stays revealed); an edited
+// one is drawn again.
 function renderChat(pane, messages) {
   const json = JSON.stringify(messages);
   if (state.rendered[pane] === json) return;
   state.rendered[pane] = json;
   const box = $(`chat-${pane}`);
   const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
-  box.replaceChildren();
+  const known = state.nodes[pane] || new Map();
+  const drawn = new Map();
+  const children = [];
   let day = null;
   for (const message of messages) {
     if (message.day !== day) {
       day = message.day;
-      const separator = document.createElement("div");
-      separator.className = "day";
-      separator.textContent = day;
-      box.append(separator);
+      children.push(textDiv("day", day));
     }
-    box.append(bubble(pane, message));
+    const key = JSON.stringify(message);
+    let entry = known.get(message.id);
+    if (!entry || entry.key !== key) entry = { key, node: bubble(pane, message) };
+    drawn.set(message.id, entry);
+    children.push(entry.node);
   }
+  state.nodes[pane] = drawn;
+  box.replaceChildren(...children);
   if (atBottom || !box.dataset.scrolled) box.scrollTop = box.scrollHeight;
   box.dataset.scrolled = "1";
 }
