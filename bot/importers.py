@@ -205,7 +205,8 @@ class Archive:
         """The records, in order. `default_channel`: the channel of a JSON Lines record without one;
         `handles`: public @handles (without @) of channel keys, for the links of a public export."""
         if self.format is ArchiveFormat.JSON_LINES:
-            return _json_lines(self._text, self._start, default_channel)
+            keys = {f"@{handle}".lower(): key for key, handle in (handles or {}).items()}
+            return _json_lines(self._text, self._start, _Channels(default_channel, keys))
         assert self.channel is not None
         handle = (handles or {}).get(self.channel)
         if handle:
@@ -275,7 +276,19 @@ def _export(text: _Text, header: Mapping[str, object], list_start: int) -> Archi
 # --- JSON Lines ------------------------------------------------------------------------------------
 
 
-def _json_lines(text: _Text, pos: int, default_channel: str) -> Iterator[ImportItem]:
+@dataclass(frozen=True, slots=True)
+class _Channels:
+    """How a JSON Lines record's `channel` becomes a channel key: the default when it has none, and a
+    known @handle as its channel's key (so `@news` meets the posts the bot published there)."""
+
+    default: str
+    by_handle: Mapping[str, str]
+
+    def key(self, given: str) -> str:
+        return self.by_handle.get(given.lower(), given) if given.startswith("@") else given
+
+
+def _json_lines(text: _Text, pos: int, channels: _Channels) -> Iterator[ImportItem]:
     """One `{"id", "title", "body", "published_at", "url"?, "channel"?}` object per line (DESIGN.md)."""
     newline = re.compile("\n")
     number = 0
@@ -305,17 +318,17 @@ def _json_lines(text: _Text, pos: int, default_channel: str) -> Iterator[ImportI
         except RecursionError:
             yield Malformed(where, "not JSON (nested too deeply)")
             continue
-        yield _json_line_record(data, where, default_channel)
+        yield _json_line_record(data, where, channels)
 
 
-def _json_line_record(data: object, where: str, default_channel: str) -> ImportItem:
+def _json_line_record(data: object, where: str, channels: _Channels) -> ImportItem:
     if not isinstance(data, dict):
         return Malformed(where, "not a JSON object")
     ext_id = data.get("id")
     if isinstance(ext_id, bool) or not isinstance(ext_id, str | int) or not str(ext_id).strip():
         return Malformed(where, "missing id")
     title, body, url = data.get("title", ""), data.get("body", ""), data.get("url")
-    channel = data.get("channel", default_channel)
+    channel = data.get("channel", channels.default)
     if not isinstance(title, str) or not isinstance(body, str):
         return Malformed(where, "title and body must be strings")
     if url is not None and not isinstance(url, str):
@@ -330,7 +343,12 @@ def _json_line_record(data: object, where: str, default_channel: str) -> ImportI
     if published is None:
         return Malformed(where, "published_at is not an ISO-8601 time between years 1 and 9999")
     return ImportRecord(
-        str(ext_id).strip(), title.strip(), body.strip(), published, url or None, channel=str(channel).strip()
+        str(ext_id).strip(),
+        title.strip(),
+        body.strip(),
+        published,
+        url or None,
+        channel=channels.key(str(channel).strip()),
     )
 
 

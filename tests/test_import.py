@@ -381,3 +381,21 @@ async def test_posts_the_bot_published_are_recognized_in_its_channels_export(bot
         ("bot", str(ids[0]), None),
         ("import", str(ids[1] + 1), f"https://t.me/{handle}/{ids[1] + 1}"),
     ]
+
+
+def test_json_lines_name_their_channel_by_key_or_by_a_known_handle():
+    lines = [
+        {"id": "1", "title": "t", "body": "b", "published_at": "2024-05-01T10:00:00"},
+        {
+            "id": "2",
+            "title": "t",
+            "body": "b",
+            "published_at": "2024-05-01T10:00:00",
+            "channel": "@News_Test",
+        },
+        {"id": "3", "title": "t", "body": "b", "published_at": "2024-05-01T10:00:00", "channel": "-1002"},
+        {"id": "4", "title": "t", "body": "b", "published_at": "2024-05-01T10:00:00", "channel": "@other"},
+    ]
+    data = "\n".join(json.dumps(line) for line in lines).encode()
+    records = _read(data, default_channel="-1001", handles={"-1001": "news_test"})
+    assert [r.channel for r in records] == ["-1001", "-1001", "-1002", "@other"]
