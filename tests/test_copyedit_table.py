@@ -438,6 +438,8 @@ NEIGHBOURS: dict[str, list[str]] = {
         رئیس
         تأکید
         مؤسسه
+        واقعاً
+        متعاقباً
     """),
     "preverb": _lines("""
         در میان

@@ -80,8 +80,11 @@ _LATIN_WORD_RE = re.compile(r"[A-Za-z][\w.+#-]*")
 
 _QUOTED_RE = re.compile('"([^\\n"]+)"')
 _ELLIPSIS_RE = re.compile(r" ?\.\.\.")
-LATIN_QUOTE, LATIN_DOT = "\ue001", "\ue002"
-"""Stand-ins that carry the quotes and dots of Latin text past hazm (private-use characters)."""
+LATIN_QUOTE, LATIN_DOT, KEPT_TANWIN = "\ue001", "\ue002", "\ue004"
+"""Stand-ins that carry the quotes and dots of Latin text and an adverb's tanwin past hazm (private-use
+characters)."""
+TANWIN = "\u064b"
+ADVERB_TANWIN = "ا" + TANWIN
 
 _TO_PERSIAN_PUNCT = str.maketrans({",": "،", ";": "؛"})
 _CLOSING_MARKS = frozenset(".،؛:!؟?»)]}\"'")
@@ -297,10 +300,13 @@ def _ezafe(text: str) -> str:
 
 
 def _letters(text: str) -> str:
-    """hazm's letter, quote and diacritic rules. The hamza of the ezafe is not a diacritic to drop, and
-    the quotes and dots of Latin text stay as they are (hazm would turn `"x", "y"` into `«x», «y»`)."""
-    guarded = EZAFE in text or '"' in text or "..." in text
-    if not guarded or LATIN_QUOTE in text or LATIN_DOT in text:
+    """hazm's letter, quote and diacritic rules. The hamza of the ezafe and the tanwin of an adverb
+    (`واقعاً`, typed before or after its alef) are not diacritics to drop, and the quotes and dots of
+    Latin text stay as they are (hazm would turn `"x", "y"` into `«x», «y»`)."""
+    if TANWIN in text:
+        text = text.replace(TANWIN + "ا", "ا" + TANWIN)
+    guarded = EZAFE in text or ADVERB_TANWIN in text or '"' in text or "..." in text
+    if not guarded or LATIN_QUOTE in text or LATIN_DOT in text or KEPT_TANWIN in text:
         return _apply_hazm(text)
     if '"' in text:
         persian_side = _PersianSide(text)
@@ -317,7 +323,8 @@ def _letters(text: str) -> str:
             return " … " if persian_side(match.start(), match.end()) else match.group()
 
         text = _ELLIPSIS_RE.sub(ellipsis, text).replace(".", LATIN_DOT)
-    text = _apply_hazm(text.replace(EZAFE, "ۀ")).replace("ۀ", EZAFE)
+    text = text.replace(EZAFE, "ۀ").replace(ADVERB_TANWIN, KEPT_TANWIN)
+    text = _apply_hazm(text).replace("ۀ", EZAFE).replace(KEPT_TANWIN, ADVERB_TANWIN)
     return text.replace(LATIN_QUOTE, '"').replace(LATIN_DOT, ".")
 
 
