@@ -56,6 +56,15 @@ HEADLINE_NEIGHBOURS: list[tuple[str, str]] = [
     ("تیتر با #هشتگ\nمتن", "تیتر با #هشتگ"),
     ("یک تیتر کمی بلندتر که هنوز از حد مجاز کوتاه‌تر است و باید تیتر بماند\nمتن",
      "یک تیتر کمی بلندتر که هنوز از حد مجاز کوتاه‌تر است و باید تیتر بماند"),
+    ("🔴 فوری\nمتن", "🔴 فوری"),
+    ("تیتر: زیرتیتر\nمتن", "تیتر: زیرتیتر"),
+    ("?? تیتر با دو علامت\nمتن", "تیتر با دو علامت"),
+    ("تیتر\n\nمتن بعد از سطر خالی", "تیتر"),
+    ("وزیر: «استعفا نمی‌دهم»\nمتن", "وزیر: «استعفا نمی‌دهم»"),
+    ("زلزله ۵٫۲ ریشتری در کرمان\nمتن", "زلزله ۵٫۲ ریشتری در کرمان"),
+    ("Breaking: news in English\nمتن", "Breaking: news in English"),
+    ("تیتر (با پرانتز)\nمتن", "تیتر (با پرانتز)"),
+    ("تیتر - با خط تیره\nمتن", "تیتر - با خط تیره"),
 ]  # fmt: skip
 
 NUMBERED: list[tuple[str, list[str]]] = [
@@ -92,6 +101,16 @@ NUMBER_NEIGHBOURS: list[str] = [
     "3 نفر آمدند",
     "100 تومان",
     "۱۴۰۰-۱۴۰۲",
+    "۲۰ درصد",
+    "۵ نفر زخمی شدند",
+    "1000 تن",
+    "۱۲:۰۰ ظهر",
+    "۷ روز",
+    "2024 سال مهمی بود",
+    "۱۴۰۳/۰۱/۰۱ آغاز شد",
+    "۳۰۰ میلیارد",
+    "+5 درجه",
+    "۱۰۰٪ رشد",
 ]
 
 LATIN_DIGITS: list[tuple[str, str]] = [
@@ -129,6 +148,16 @@ DIGIT_NEIGHBOURS: list[tuple[str, str]] = [
     ("Version 3.2 released", "Version 3.2 released"),
     ("(منبع: 2 گزارش)", "(منبع: ۲ گزارش)"),
     ("رتبه 1 جهان", "رتبه ۱ جهان"),
+    ("در 2 روز", "در ۲ روز"),
+    ("سامانه 137", "سامانه ۱۳۷"),
+    ("کد 021", "کد ۰۲۱"),
+    ("طبقه 3", "طبقه ۳"),
+    ("«5 نفر»", "«۵ نفر»"),
+    ("تلفن: 0912-123-4567", "تلفن: ۰۹۱۲-۱۲۳-۴۵۶۷"),
+    ("بند (3) قانون", "بند (۳) قانون"),
+    ("سال 2024 میلادی", "سال ۲۰۲۴ میلادی"),
+    ("شرکت Apple و 3 شرکت دیگر", "شرکت Apple و ۳ شرکت دیگر"),
+    ("ماده 12 [اصلاحی]", "ماده ۱۲ [اصلاحی]"),
 ]
 
 SIGNATURE = "🆔 @mychannel"
@@ -167,13 +196,23 @@ FORWARD_NEIGHBOURS: list[tuple[str, str]] = [
     ("@other_channel", ""),
     ("www.example.com", SIGNATURE),
     ("#فوری", SIGNATURE),
+    ("خبرنگار: @reporter_name", SIGNATURE),
+    ("تماس با ما: news@example.com", SIGNATURE),
+    ("🆔 @mychannel #خبر", SIGNATURE),
+    ("@news_channel", "🆔 @news_channel"),
+    ("عضو شوید @other_channel", SIGNATURE),
+    ("t.me/other_channel", SIGNATURE),
+    ("#اخبار_ایران", SIGNATURE),
+    ("🆔 @other_channel و @third", SIGNATURE),
+    ("منبع: @other_channel", SIGNATURE),
+    ("@other_channel 🆔 @mychannel", SIGNATURE),
 ]
 
 
 def test_headline_tables_are_large_enough() -> None:
     assert len(HEADLINES) >= 20 and len(NUMBERED) >= 20 and len(LATIN_DIGITS) >= 20 and len(FORWARDED) >= 20
-    assert min(len(HEADLINE_NEIGHBOURS), len(NUMBER_NEIGHBOURS), len(DIGIT_NEIGHBOURS)) >= 10
-    assert len(FORWARD_NEIGHBOURS) >= 10
+    assert min(len(HEADLINE_NEIGHBOURS), len(NUMBER_NEIGHBOURS), len(DIGIT_NEIGHBOURS)) >= 20
+    assert len(FORWARD_NEIGHBOURS) >= 20
 
 
 @pytest.mark.parametrize(("draft", "headline", "lead"), HEADLINES)
