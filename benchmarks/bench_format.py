@@ -9,10 +9,12 @@ What it prints, all measured in one run on one CPU core (the process pins itself
 - the same figures for our normalizer alone (`normalize_text`) and for hazm's `Normalizer()` with
   default options alone — the reference: hazm does less (no half-space repair, no structure, no HTML)
   and damages numbers and links;
+- the "what changed" path (`explain_draft`: the clean-up step by step with each change located), on
+  the `seen` set;
 - the first call in a fresh interpreter (imports, lexicon, hazm's Normalizer), median of 3 runs.
 
 Usage: nice -n 10 .venv/bin/python benchmarks/bench_format.py [--drafts 400] [--repeat 3] [--json]
-Targets (issue 2): ≥ 300 drafts/s on one core; first call ≤ 2 s.
+Targets (issues 2 and 13): ≥ 300 drafts/s on one core with the lexicon warm; first call ≤ 2 s.
 """
 
 from __future__ import annotations
@@ -114,7 +116,7 @@ def main() -> None:
 
     from hazm import Normalizer
 
-    from bot.text.draft import parse_draft
+    from bot.text.draft import explain_draft, parse_draft
     from bot.text.normalize import normalize_text
     from bot.text.render import render_post
 
@@ -146,6 +148,7 @@ def main() -> None:
         results[f"formatter_{name}"] = measure(formatter, drafts, args.repeat)
         results[f"normalize_text_{name}"] = measure(normalize_text, drafts, args.repeat)
         results[f"hazm_normalizer_{name}"] = measure(hazm_normalizer.normalize, drafts, args.repeat)
+    results["explain_draft_seen"] = measure(explain_draft, sets["seen"], 1)
 
     if args.json:
         print(json.dumps(results, indent=2))
