@@ -34,7 +34,7 @@ from bot.config import Settings, load_settings
 from bot.desk import Desk
 from bot.formatting import explain_draft_bounded, prepare_post_bounded, warm_up_formatter
 from bot.inputs import UsageError
-from bot.publisher import PreparedPost, Publisher, prepare_post, utc_now
+from bot.publisher import NO_PREVIEW, PreparedPost, Publisher, prepare_post, utc_now
 from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.scheduler import Scheduler
 from bot.text.analyze import analyze
@@ -249,7 +249,9 @@ def build_application(
         .token(settings.bot_token)
         .base_url(settings.telegram_api_url)
         .base_file_url(file_url_for(settings.telegram_api_url))
-        .defaults(Defaults(tzinfo=settings.tz))
+        # Every message without link preview cards, as posts go to the channel: the editor's preview
+        # then looks exactly like the post.
+        .defaults(Defaults(tzinfo=settings.tz, link_preview_options=NO_PREVIEW))
         .concurrent_updates(True)
         .rate_limiter(
             AIORateLimiter(

@@ -84,6 +84,8 @@ async def test_seed_preview_schedule_publish_and_search(desk: Desk) -> None:
 
     expected = render_post(parse_draft(SEED), bullet="🔹", signature="🆔 @news_test")
     assert previews == expected  # the preview is the exact HTML the channel will get
+    shown = [m for m in desk.server.bot_messages(EDITOR_ID) if m.html in expected]
+    assert all(m.options.get("link_preview_options") == {"is_disabled": True} for m in shown)
     assert not desk.server.channel_posts()
 
     # "pick a time", then a Jalali date and time typed in Persian digits, 3 s ahead of the bot's now.
