@@ -163,3 +163,32 @@ async def test_database_unusable_is_raised_for_a_newer_schema_before_any_write(t
     with pytest.raises(DatabaseUnusable, match="newer"):
         await Database.open(path)
     assert _digest(path) == before
+
+
+async def test_migration_5_rebuilds_the_articles_keeping_every_row_and_what_refers_to_them(tmp_path):
+    """A schema-4 database (before (channel, id) identity): its rows, ids and editor waits survive."""
+    from storage.database import _statements
+
+    path = tmp_path / "v4.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA foreign_keys = ON")
+    for number, script in enumerate(MIGRATIONS[:4], start=1):
+        for statement in _statements(script):
+            conn.execute(statement)
+        conn.execute(f"PRAGMA user_version = {number}")
+    now = "2026-11-30T08:00:00+00:00"
+    conn.execute(
+        "INSERT INTO articles (id, source, external_id, title, status, created_at, updated_at)"
+        " VALUES (7, 'import', '5', 'قدیمی', 'published', ?, ?), (9, 'bot', NULL, 'پیش‌نویس', 'draft', ?, ?)",
+        (now, now, now, now),
+    )
+    conn.execute(
+        "INSERT INTO editor_waits (user_id, kind, article_id, since) VALUES (1001, 'edit', 9, ?)", (now,)
+    )
+    conn.close()
+    async with Database.open(path) as db:
+        assert (await db.awaited_input(1001))[:2] == ("edit", 9)  # not cascaded away by the rebuild
+        assert (await db.get(7)).external_id == "5" and (await db.get(9)).status == "draft"
+        rows = await db._conn.execute_fetchall("SELECT id, channel FROM articles ORDER BY id")
+        assert rows == [(7, ""), (9, None)]  # an old import's channel is unknown; a draft has none yet
+        assert (await db._conn.execute_fetchall("PRAGMA foreign_key_check")) == []
