@@ -147,6 +147,26 @@ def test_the_editor_attaches_a_photo_or_a_file_and_the_bot_answers(page: Page) -
     assert shown["document"]["mime"] == "image/png"
 
 
+def test_the_editor_edits_a_sent_draft_and_the_bot_follows(page: Page) -> None:
+    sent = page.post("/api/send", {"pane": "editor", "text": DRAFT})["message_id"]
+    page.wait(lambda s: any(m["outgoing"] and m["id"] > sent for m in s["chats"]["editor"]), "the preview")
+    edited = DRAFT.replace("آزمون سندباکس", "ویرایش تازه سندباکس")
+    answer = page.post("/api/edit", {"pane": "editor", "message_id": sent, "text": edited})
+    assert answer["message_id"] == sent
+
+    def followed(s: State) -> State | None:
+        bots = [m for m in s["chats"]["editor"] if m["outgoing"]]
+        return s if any("ویرایش تازه" in (m["text"] or "") for m in bots) else None
+
+    state = page.wait(followed, "the bot's answer to the edit")
+    mine = next(m for m in state["chats"]["editor"] if m["id"] == sent)
+    assert mine["edited"] and mine["text"] == edited
+    # Only one's own messages can be edited.
+    bots = next(m for m in state["chats"]["editor"] if m["outgoing"])
+    refused = page.client.post("/api/edit", json={"pane": "editor", "message_id": bots["id"], "text": "x"})
+    assert refused.status_code == 400
+
+
 def test_bad_requests_are_answered_400_with_a_reason(page: Page) -> None:
     for path, body in (
         ("/api/send", {"pane": "channel", "text": "x"}),

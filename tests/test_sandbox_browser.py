@@ -34,6 +34,7 @@ if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
 from selenium import webdriver  # noqa: E402  (only where a browser exists)
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
@@ -253,3 +254,35 @@ def test_a_picture_attached_in_the_editor_pane_is_sent_as_a_photo(
     assert (
         browser.find_element(By.ID, "editor-input").get_attribute("value") == ""
     )  # the caption went with it
+
+
+def test_the_editor_edits_a_sent_message_from_the_page(browser: WebDriver, sandbox_url: str) -> None:
+    browser.get(sandbox_url)
+    composer = browser.find_element(By.ID, "editor-input")
+    composer.send_keys("خبر کوتاه برای ویرایش\nمتن نخست این خبر کوتاه برای آزمودن ویرایش است.")
+    browser.find_element(By.ID, "editor-send").click()
+
+    def own_last(d: WebDriver) -> WebElement | None:
+        mine = d.find_elements(By.CSS_SELECTOR, "#chat-editor .msg.mine")
+        return mine[-1] if mine and "متن نخست" in mine[-1].text else None
+
+    def edit_button(d: WebDriver) -> WebElement | None:
+        message = own_last(d)
+        if message is None:
+            return None
+        ActionChains(d).move_to_element(message).perform()  # the tools show on hover, as in Telegram
+        return message.find_element(By.CSS_SELECTOR, ".tools .edit")
+
+    click(browser, edit_button, "the edit tool on the editor's own message")
+    wait(browser, lambda d: "متن نخست" in composer.get_attribute("value"), "the message in the composer")
+    composer.clear()
+    composer.send_keys("خبر کوتاه برای ویرایش\nمتن ویرایش‌شده این خبر کوتاه برای آزمودن ویرایش است.")
+    browser.find_element(By.ID, "editor-send").click()
+    bots = "#chat-editor .msg:not(.mine)"
+    wait(
+        browser,
+        lambda d: any("متن ویرایش‌شده" in m.text for m in d.find_elements(By.CSS_SELECTOR, bots)),
+        "the bot's answer to the edited draft",
+    )
+    edited = browser.find_elements(By.CSS_SELECTOR, "#chat-editor .msg.mine")
+    assert "ویرایش‌شده" in edited[-1].find_element(By.CSS_SELECTOR, ".meta").text

@@ -9,6 +9,7 @@ API (JSON):
     GET  /api/state?after=ETAG     the three chats, the clock and recent API errors; waits up to
                                    LONG_POLL_SECONDS for a change when `after` is the current ETag
     POST /api/send                 {pane, text, reply_to?}       the pane's user writes to the bot
+    POST /api/edit                 {pane, message_id, text}       the user edits a message they sent
     POST /api/file                 multipart: pane, file, caption, width?, height?  the user sends a
                                    photo (with its size) or a file
     POST /api/press                {pane, message_id, data}       presses an inline button
@@ -92,6 +93,7 @@ class SandboxPage:
         app.router.add_static("/static", self.static)
         app.router.add_get("/api/state", self._state)
         app.router.add_post("/api/send", self._send)
+        app.router.add_post("/api/edit", self._edit)
         app.router.add_post("/api/file", self._file)
         app.router.add_post("/api/press", self._press)
         app.router.add_post("/api/open-link", self._open_link)
@@ -228,6 +230,18 @@ class SandboxPage:
             reply_to = self._find(user_id, body["reply_to"])
         sent = self.server.user_sends_text(user_id, text, reply_to=reply_to)
         return web.json_response({"message_id": sent.message_id})
+
+    async def _edit(self, request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        user_id = self.cast.user_of(_pane(body))
+        text = body.get("text")
+        if not isinstance(text, str) or not text.strip():
+            raise BadInput("text is empty")
+        try:
+            edited = self.server.user_edits_text(user_id, self._find(user_id, body.get("message_id")), text)
+        except ValueError as error:  # not the user's own message
+            raise BadInput(str(error)) from None
+        return web.json_response({"message_id": edited.message_id})
 
     async def _file(self, request: web.Request) -> web.Response:
         """A file from the page: a photo when the page sends its size (as Telegram's default), else a

@@ -2,7 +2,7 @@
 // Plain JavaScript, no build step, nothing fetched from the network (see bot/sandbox/web.py for the API).
 "use strict";
 
-const state = { bot: "", channel: "", rendered: {}, nodes: {}, replyTo: null, inlineTimer: null };
+const state = { bot: "", channel: "", rendered: {}, nodes: {}, mode: null, inlineTimer: null };
 const $ = (id) => document.getElementById(id);
 
 // ------------------------------------------------------------------ server calls
@@ -103,15 +103,26 @@ function bubble(pane, message) {
   if (message.silent) meta.unshift("🔕");
   node.append(textDiv("meta", meta.join(" · ")));
   if (pane === "editor") {
-    const reply = document.createElement("button");
-    reply.type = "button";
-    reply.className = "reply-to";
-    reply.title = "reply";
-    reply.textContent = "↩";
-    reply.addEventListener("click", () => setReply(pane, message));
-    node.append(reply);
+    // As in Telegram: reply to any message; edit one's own text messages.
+    const tools = document.createElement("div");
+    tools.className = "tools";
+    tools.append(toolButton("↩", "reply", () => setMode("reply", message)));
+    if (!message.outgoing && message.text != null) {
+      tools.append(toolButton("✎", "edit", () => setMode("edit", message)));
+    }
+    node.append(tools);
   }
   return node;
+}
+
+function toolButton(label, title, action) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = title;
+  button.title = title;
+  button.textContent = label;
+  button.addEventListener("click", action);
+  return button;
 }
 
 function textDiv(className, text) {
@@ -311,33 +322,36 @@ document.addEventListener("click", (event) => {
 });
 
 async function sendText(pane, text) {
-  const body = { pane, text };
-  if (state.replyTo && state.replyTo.pane === pane) body.reply_to = state.replyTo.id;
-  await api("/api/send", body);
-  clearReply();
+  await api("/api/send", { pane, text });
 }
 
-// The editor replies to a bot message to correct a published post (or to answer a question).
-function setReply(pane, message) {
-  state.replyTo = { pane, id: message.id };
+// The editor's composer either writes a new message, replies to one (to correct a published post,
+// or answer a question), or edits one the editor sent (the bot gets an edited_message).
+function setMode(kind, message) {
+  state.mode = { kind, id: message.id };
   const bar = $("editor-reply");
   bar.hidden = false;
-  bar.querySelector("span").textContent = `در پاسخ به: ${(message.text || message.caption || "").slice(0, 60)}`;
+  const label = kind === "edit" ? "ویرایش پیام" : "در پاسخ به";
+  bar.querySelector("span").textContent = `${label}: ${(message.text || message.caption || "").slice(0, 60)}`;
+  if (kind === "edit") $("editor-input").value = message.text;
   $("editor-input").focus();
 }
 
-function clearReply() {
-  state.replyTo = null;
+function clearMode() {
+  state.mode = null;
   $("editor-reply").hidden = true;
 }
 
-$("editor-reply").querySelector(".reply-cancel").addEventListener("click", clearReply);
+$("editor-reply").querySelector(".reply-cancel").addEventListener("click", clearMode);
 
 $("editor-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const input = $("editor-input");
   if (!input.value.trim()) return;
-  await sendText("editor", input.value);
+  const mode = state.mode;
+  if (mode && mode.kind === "edit") await api("/api/edit", { pane: "editor", message_id: mode.id, text: input.value });
+  else await api("/api/send", { pane: "editor", text: input.value, ...(mode ? { reply_to: mode.id } : {}) });
+  clearMode();
   input.value = "";
 });
 
