@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from itertools import accumulate, compress, count
@@ -209,21 +210,21 @@ def hashtag_term(tag: str) -> str | None:
 
 
 # What a whitespace-separated piece of text contributes: its terms joined by spaces, its terms, the
-# word it starts with, the compounds its last word can begin ({second part's term: term of the whole}),
-# that last word, and whether it starts with a name tail (`پور`). The edge words are None when
-# punctuation separates them from the next piece, or when they have no term.
-type _Chunk = tuple[str, tuple[str, ...], str | None, dict[str, str] | None, str | None, bool]
+# term of the word it starts with, the compounds its last word can begin ({second part's term: term of
+# the whole}), that last word, and the first word again if it is a name tail (`پور`). The edge words
+# are None when punctuation separates them from the next piece, or when they have no term.
+type _Chunk = tuple[str, tuple[str, ...], str | None, dict[str, str] | None, str | None, str | None]
 _TEXT = itemgetter(0)
 _TERMS = itemgetter(1)
 _TAILS = itemgetter(3)
-_STARTS_NAME_TAIL = itemgetter(5)
+_NAME_TAIL = itemgetter(5)
 _CHUNK_CACHE_SIZE = 1 << 18
 # A plain dict read through `map(dict.get, …)` keeps the per-piece cost in C; lru_cache's bookkeeping
 # costs more than the rest of analysis for a 200-word article. Cleared when full.
 _chunk_cache: dict[str, _Chunk] = {}
 
 
-_NO_TERMS: _Chunk = ("", (), None, None, None, False)
+_NO_TERMS: _Chunk = ("", (), None, None, None, None)
 
 
 # Pieces a snippet passed over unanalyzed once: met again, they are analyzed and cached, so a
@@ -309,34 +310,32 @@ def _chunk(piece: str) -> _Chunk:
     if "#" in norm:
         tags = tuple(t for t in map(hashtag_term, _HASHTAG.findall(norm)) if t)
         if tags:  # its words count as words, the tag as a term of its own; it joins no neighbour
-            return " ".join(terms + tags), terms + tags, None, None, None, False
+            return " ".join(terms + tags), terms + tags, None, None, None, None
     if not found:
-        return "", terms, None, None, None, False
+        return "", terms, None, None, None, None
     # Edge words take part in joins only with a term of their own (the piece's first or last term).
-    first = found[0].group() if found[0].start() == 0 and term(found[0].group()) else None
+    first = found[0].group() if found[0].start() == 0 else None
+    first_term = term(first) if first else None
     last = found[-1].group() if found[-1].end() == len(norm) and term(found[-1].group()) else None
     tails = _compounds().get(last) if last else None
-    starts_name_tail = first is not None and term(first) in _name_tails()
-    return " ".join(terms), terms, first, tails, last, starts_name_tail
+    name_tail = first if first_term in _name_tails() else None
+    return " ".join(terms), terms, first_term, tails, last, name_tail
 
 
 def _join(a: _Chunk, b: _Chunk) -> str | None:
     """The term of a compound written apart across two neighbouring pieces (`پیش بینی`, `کتاب خانه‌ها`,
-    `حسن پور`): the term of the same words written with a half-space, or None when they are no
-    compound."""
-    last, first = a[4], b[2]
-    if last is None or first is None:
-        return None
-    if b[5] or (a[3] is not None and term(first) in a[3]):
-        return term(last + ZWNJ + first)
-    return None
+    `حسن پور`), as the same words written with a half-space give it; None when they are no compound."""
+    whole = a[3].get(b[2]) if a[3] is not None else None  # type: ignore[arg-type]
+    if whole is None and b[5] is not None and a[4] is not None:
+        whole = term(a[4] + ZWNJ + b[5])
+    return whole
 
 
-def _join_points(chunks: list[_Chunk]) -> list[int]:
-    """Indexes i where chunks i and i + 1 may form a compound (most texts have none: this stays in C)."""
-    points = set(compress(count(), map(_TAILS, chunks[:-1])))
-    points.update(j - 1 for j in compress(count(), map(_STARTS_NAME_TAIL, chunks)) if j > 0)
-    return sorted(points)
+def _join_points(chunks: list[_Chunk]) -> Iterable[int]:
+    """Indexes i (ascending) where chunks i and i + 1 may form a compound; the passes stay in C."""
+    heads = compress(count(), map(_TAILS, chunks[:-1]))
+    names = [j - 1 for j in compress(count(), map(_NAME_TAIL, chunks)) if j > 0]
+    return sorted({*heads, *names}) if names else heads
 
 
 def analyzed_text(text: str, *, for_query: bool = False) -> str:
@@ -352,9 +351,12 @@ def analyzed_text(text: str, *, for_query: bool = False) -> str:
     chunks = _chunks(text.split())
     joins: list[tuple[int, str, bool]] = []
     for i in _join_points(chunks):
-        whole = _join(chunks[i], chunks[i + 1])
+        a, b = chunks[i], chunks[i + 1]
+        whole = a[3].get(b[2]) if a[3] is not None else None  # type: ignore[arg-type]  (_join, inline)
+        if whole is None and b[5] is not None and a[4] is not None:
+            whole = term(a[4] + ZWNJ + b[5])
         if whole is not None and (not joins or joins[-1][0] != i - 1):
-            joins.append((i, whole, chunks[i + 1][5] and not for_query))
+            joins.append((i, whole, b[5] is not None and not for_query))
     if not joins:
         return " ".join(map(_TEXT, chunks))
     out: list[str] = []
