@@ -42,7 +42,7 @@ from storage.states import EDITABLE, PENDING, SCHEDULABLE, PostStatus, sql_in
 
 type SearchIn = Literal["thread", "process", "caller"]
 log = logging.getLogger(__name__)
-PHRASE_POOL = 200  # ranked hits checked for an exact phrase: a phrase query pages through this many
+PHRASE_POOL = 50  # ranked hits checked for an exact phrase (each is analyzed): a phrase query's depth
 PHRASE_CHUNK = 20  # hits fetched and checked at a time
 REINDEX_WORKER_MIN = 20_000  # a re-index of fewer articles is not worth starting a process
 type PostKey = tuple[str, str]  # (channel key, message id): what identifies an archived post

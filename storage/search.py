@@ -45,7 +45,7 @@ PREFIX_EXPANSIONS = 12
 RECENCY_WEIGHT = 0.25
 RECENCY_HALF_LIFE_DAYS = 60.0
 RARE_DF = 2_000  # a term this rare has its doclist read whole when ranking a partial match
-PARTIAL_SCORED = 2_000  # partial matches scored with bm25 (the others follow, by terms held and rarity)
+PARTIAL_SCORED = 100  # partial matches ranked (by terms held, then bm25): a partial answer's depth
 MERGE_PAGES = 1_000  # index pages merged per transaction (~0.1–0.3 s of work: other writers get turns)
 _K1 = 1.2
 _B = 0.75
@@ -487,38 +487,53 @@ class SearchReader:
             )
             return [key for (key,) in rows]
 
-        held: dict[int, set[int]] = defaultdict(set)
+        # Which groups each article holds, as a bit mask: bit i for group i.
+        held: dict[int, int] = defaultdict(int)
         if rare:
             any_rare = [t for _, g in rare for t in g]
             for i, g in rare:
                 for key in keys_of([g]):
-                    held[key].add(i)
+                    held[key] |= 1 << i
             for i, g in common:
                 for key in keys_of([any_rare, g]):
-                    held[key].add(i)
-        best = max(map(len, held.values()), default=0)
+                    held[key] |= 1 << i
+        best = max(map(int.bit_count, held.values()), default=0)
         for size in range(len(common), max(best, 1) - 1, -1):
             found = False
             for subset in combinations(common, size):
+                bits = sum(1 << i for i, _ in subset)
                 for key in keys_of([g for _, g in subset], CANDIDATES):
-                    held[key].update(i for i, _ in subset)
+                    held[key] |= bits
                     found = True
             if found:
                 break
         if not held:
             return Ranked([], True)
-        if newest:
-            order = sorted(held, key=lambda key: (-len(held[key]), -key))
-            keys = [(key, float(len(held[key]))) for key in order]
+        # Articles by what they hold: most groups first, then the rarest (summed idf), newest first
+        # within one mask; only the first PARTIAL_SCORED are ranked (deeper pages of a partial answer
+        # are not worth reading every article's row).
+        by_mask: dict[int, list[int]] = defaultdict(list)
+        for key, mask in held.items():
+            by_mask[mask].append(key)
+        if newest:  # most groups first, then newest
+            by_count: dict[int, list[int]] = defaultdict(list)
+            for mask, keys in by_mask.items():
+                by_count[mask.bit_count()] += keys
+            order = [key for n in sorted(by_count, reverse=True) for key in sorted(by_count[n], reverse=True)]
+            ranked = [(key, float(held[key].bit_count())) for key in order[:PARTIAL_SCORED]]
         else:
-            # The most promising (most terms, then rarest) are scored with bm25's formula, title
-            # terms and lengths from search_docs, then boosted by recency; the rest follow.
-            order = sorted(held, key=lambda key: (-len(held[key]), -sum(idf[i] for i in held[key]), -key))
-            scored = self._bm25_of(order[:PARTIAL_SCORED], held, groups, idf, now)
-            keys = sorted(scored, key=lambda kv: (-len(held[kv[0]]), -kv[1], -kv[0]))
-            keys += [(key, 0.0) for key in order[PARTIAL_SCORED:]]
-        page = keys[offset : offset + limit]
-        shown = sorted({i for key, _ in page for i in held[key]})
+            strength = {mask: (mask.bit_count(), sum(idf[i] for i in _bits(mask))) for mask in by_mask}
+            order = []
+            for mask in sorted(by_mask, key=strength.__getitem__, reverse=True):
+                order += sorted(by_mask[mask], reverse=True)[: PARTIAL_SCORED - len(order)]
+                if len(order) >= PARTIAL_SCORED:
+                    break
+            # Scored with bm25's formula (title terms and lengths from search_docs) and the recency
+            # boost; the number of groups held still comes first.
+            scored = self._bm25_of(order, held, groups, idf, now)
+            ranked = sorted(scored, key=lambda kv: (-held[kv[0]].bit_count(), -kv[1], -kv[0]))
+        page = ranked[offset : offset + limit]
+        shown = sorted(set(chain.from_iterable(_bits(held[key]) for key, _ in page)))
         last_shown = query.prefix and len(groups) - 1 in shown
         return Ranked(
             page, True, tuple(query.terms[i] for i in shown), (query.terms[-1],) if last_shown else (),
@@ -526,7 +541,7 @@ class SearchReader:
         )  # fmt: skip
 
     def _bm25_of(
-        self, keys: list[int], held: dict[int, set[int]], groups: list[list[str]], idf: dict[int, float],
+        self, keys: list[int], held: dict[int, int], groups: list[list[str]], idf: dict[int, float],
         now: float,
     ) -> list[tuple[int, float]]:  # fmt: skip
         """bm25 (binary term frequencies, the title weighted) of each key over the groups it holds,
@@ -539,13 +554,14 @@ class SearchReader:
         average = self._average_length() or 1.0
         title_tf, body_tf = 1.0 + TITLE_WEIGHT, 1.0
         scores = []
+        padded_groups = [[f" {t} " for t in group] for group in groups]
         for key in keys:
             length, title = docs.get(key, (average, ""))
-            title_terms = set(title.split())
+            padded = f" {title} "
             norm = _K1 * (1 - _B + _B * length / average)
             score = 0.0
-            for i in held[key]:
-                tf = title_tf if not title_terms.isdisjoint(groups[i]) else body_tf
+            for i in _bits(held[key]):
+                tf = title_tf if any(t in padded for t in padded_groups[i]) else body_tf
                 score += idf[i] * tf * (_K1 + 1) / (tf + norm)
             scores.append((key, score * _recency_boost(key_epoch(key), now)))
         return scores
@@ -600,6 +616,11 @@ def _varints(blob: bytes) -> list[int]:
             numbers.append(value)
             value = 0
     return numbers
+
+
+def _bits(mask: int) -> list[int]:
+    """The positions of the set bits of `mask` (the groups an article holds)."""
+    return [i for i in range(mask.bit_length()) if mask >> i & 1]
 
 
 def _all_terms(groups: Iterable[list[str]]) -> frozenset[str]:
