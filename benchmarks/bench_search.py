@@ -4,11 +4,14 @@ How: a synthetic archive (benchmarks/synthetic_archive.py: fixed seed, Zipf draw
 words.dat, 80–300-word bodies) is written as JSON Lines and imported with the real command,
 `newsdesk import`, in a child process (its wall time and peak RSS — the largest of the import
 process and its analysis worker — are measured). A fixed mix of
-queries — 1, 2 and 3 words drawn from common, medium and rare ranks of the same vocabulary — then
+queries — 1, 2 and 3 words drawn from common, medium and rare ranks of the same vocabulary, and the
+query language's operators: exact phrases from recent titles, words left out, date ranges, Jalali
+months, and six-word queries no article holds whole (partial ranking) — then
 goes through `newsdesk search --batch`, whose per-query `ms` is the search alone (index opened
 once). The mix runs first in a fresh process (reported as `…_fresh_process`: cold caches), then in a
 process that has first answered a warm-up mix drawn with another seed — a bot's steady state, and
-the figure reported as the search latency. In the same run, on the same
+the figure reported as the search latency; "newest first" is timed on the 2-word queries after the
+same warm-up. In the same run, on the same
 data, two references answer a subset of the queries: a LIKE scan (every word as a substring, first
 10 rows) and a default FTS5 index (unicode61 over the raw title and body, every word ANDed, bm25).
 
@@ -29,7 +32,10 @@ import statistics
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+
+import jdatetime
 
 from benchmarks.synthetic_archive import vocabulary, write_jsonl
 
@@ -40,17 +46,58 @@ BANDS = {"common": (0, 200), "medium": (1_000, 5_000), "rare": (12_000, 26_000)}
 NEWSDESK = [sys.executable, "-m", "bot.cli"]
 
 
-def query_mix(per_bucket: int, seed: int = SEED) -> list[tuple[str, str]]:
-    """(bucket, query) for 1-, 2- and 3-word queries of each frequency band; fixed seed."""
+def query_mix(per_bucket: int, seed: int = SEED, data: Path | None = None) -> list[tuple[str, str]]:
+    """(bucket, query) for 1-, 2- and 3-word queries of each frequency band, and — given the archive's
+    data file — the query language's operators (`ops-…` buckets); fixed seed."""
     rng = random.Random(seed)
     vocab, _ = vocabulary()
+
+    def word(band: str) -> str:
+        low, high = BANDS[band]
+        return vocab[rng.randrange(low, min(high, len(vocab)))]
+
     mix = []
-    for band, (low, high) in BANDS.items():
+    for band in BANDS:
         for n_words in (1, 2, 3):
             for _ in range(per_bucket):
-                words = [vocab[rng.randrange(low, min(high, len(vocab)))] for _ in range(n_words)]
-                mix.append((f"{n_words}w-{band}", " ".join(words)))
+                mix.append((f"{n_words}w-{band}", " ".join(word(band) for _ in range(n_words))))
+    if data is None:
+        return mix
+    titles, first, last = _archive_sample(data)
+    span_days = max(1, (last - first).days)
+    for _ in range(per_bucket):
+        # An exact phrase from a recent title (a reader quoting a headline they saw).
+        title = rng.choice(titles).split()
+        start = rng.randrange(max(1, len(title) - 2))
+        mix.append(("ops-phrase", "«" + " ".join(title[start : start + 3]) + "»"))
+        mix.append(("ops-minus", f"{word('common')} {word('medium')} -{word('common')}"))
+        since = first + timedelta(days=rng.randrange(span_days))
+        until = since + timedelta(days=30)
+        mix.append(("ops-dates", f"{word('medium')} from:{since:%Y-%m-%d} to:{until:%Y-%m-%d}"))
+        month = jdatetime.date.fromgregorian(date=(first + timedelta(days=rng.randrange(span_days))).date())
+        mix.append(("ops-month", f"{word('common')} {JALALI_MONTHS[month.month - 1]} {month.year}"))
+        # Six words no article holds together: the partial ranking, posts holding most of them first.
+        long = [word(band) for band in ("common", "common", "medium", "medium", "rare", "rare")]
+        mix.append(("ops-long", " ".join(long)))
     return mix
+
+
+JALALI_MONTHS = ("فروردین", "اردیبهشت", "خرداد", "تیر", "مرداد", "شهریور", "مهر", "آبان", "آذر", "دی",
+                 "بهمن", "اسفند")  # fmt: skip
+
+
+def _archive_sample(data: Path) -> tuple[list[str], datetime, datetime]:
+    """Titles of the newest articles (the file's last 2 MB) and the archive's first and last times."""
+    with data.open("rb") as stream:
+        first = json.loads(stream.readline())["published_at"]
+        stream.seek(max(0, data.stat().st_size - 2_000_000))
+        tail = stream.read().decode("utf-8", errors="ignore").splitlines()[1:]
+    records = [json.loads(line) for line in tail if line.strip()]
+    return (
+        [r["title"] for r in records],
+        datetime.fromisoformat(first),
+        datetime.fromisoformat(records[-1]["published_at"]),
+    )
 
 
 def percentiles(values: list[float]) -> dict[str, float]:
@@ -99,12 +146,13 @@ def run_import(data: Path, db: Path) -> dict[str, float]:
             "peak_rss_all_processes_mb": round(peak_tree)}  # fmt: skip
 
 
-def run_search_batch(db: Path, queries: list[str]) -> list[dict]:
+def run_search_batch(db: Path, queries: list[str], *, newest: bool = False) -> list[dict]:
     """`newsdesk search --batch` over the queries; its JSON Lines back."""
     batch = db.parent / "queries.txt"
     batch.write_text("\n".join(queries) + "\n", encoding="utf-8")
     done = subprocess.run(
-        [*NEWSDESK, "search", "--batch", str(batch), "--db", str(db), "--limit", "10"],
+        [*NEWSDESK, "search", "--batch", str(batch), "--db", str(db), "--limit", "10",
+         *(["--newest"] if newest else [])],
         capture_output=True, text=True,
     )  # fmt: skip
     if done.returncode != 0:
@@ -149,7 +197,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000, help="articles in the archive")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/newsdesk-bench"))
-    parser.add_argument("--queries", type=int, default=QUERIES_PER_BUCKET, help="queries per bucket (9)")
+    parser.add_argument(
+        "--queries",
+        type=int,
+        default=QUERIES_PER_BUCKET,
+        help="queries per bucket (9 plain buckets, 5 of operators)",
+    )
     parser.add_argument("--ref-queries", type=int, default=10, help="queries per bucket for the references")
     parser.add_argument("--import-only", action="store_true", help="measure the import and stop")
     parser.add_argument("--search-only", action="store_true", help="reuse the archive of an earlier run")
@@ -179,11 +232,11 @@ def main() -> None:
     files = [Path(f"{db}{suffix}") for suffix in ("", "-wal")]
     report["db_mb"] = round(sum(f.stat().st_size for f in files if f.exists()) / 1e6)
 
-    mix = query_mix(args.queries)
+    mix = query_mix(args.queries, data=data)
     fresh = run_search_batch(db, [q for _, q in mix])  # also fills the OS page cache
     # A bot searches for days in one process: the measured mix runs after other queries of the same
     # kind (another seed) have warmed SQLite's page cache and the analysis caches of that process.
-    warm_up = [q for _, q in query_mix(WARM_UP_PER_BUCKET, seed=SEED + 1)]
+    warm_up = [q for _, q in query_mix(WARM_UP_PER_BUCKET, seed=SEED + 1, data=data)]
     warm = run_search_batch(db, warm_up + [q for _, q in mix])[len(warm_up) :]
     report["newsdesk_search_ms_fresh_process"] = percentiles([line["ms"] for line in fresh])
     by_bucket: dict[str, list[float]] = {}
@@ -194,13 +247,19 @@ def main() -> None:
     report["newsdesk_search_ms"] = percentiles([line["ms"] for line in warm])
     report["newsdesk_by_bucket"] = {b: percentiles(v) for b, v in by_bucket.items()}
     report["newsdesk_queries_with_results"] = f"{found}/{len(mix)}"
+    # "Newest first" (the results button): the plain 2-word queries, after the same warm-up.
+    newest_mix = [q for bucket, q in mix if bucket.startswith("2w-")]
+    newest = run_search_batch(db, warm_up + newest_mix, newest=True)[len(warm_up) :]
+    report["newsdesk_newest_first_ms"] = percentiles([line["ms"] for line in newest])
     if args.no_references:
         print(json.dumps(report, ensure_ascii=False, indent=2))
         return
 
     conn = sqlite3.connect(db)
     report["reference_fts_build_seconds"] = round(build_fts_reference(conn), 1)
-    subset = [(b, q) for i, (b, q) in enumerate(mix) if i % args.queries < args.ref_queries]
+    # The references take plain words only: the operator buckets have no equivalent there.
+    plain = [(b, q) for b, q in mix if not b.startswith("ops-")]
+    subset = [(b, q) for i, (b, q) in enumerate(plain) if i % args.queries < args.ref_queries]
     for name, reference in (("like", like_reference), ("default_fts5", fts_reference)):
         for _, q in subset[:3]:
             reference(conn, q)  # warm the cache the same way
