@@ -17,6 +17,13 @@ Each part's channel message id is recorded as soon as Telegram confirms it, so t
 crash can leave is about one part: the first unrecorded one. At start-up (bot.scheduler) a row
 left in `publishing` with every part recorded is completed; otherwise the editor is asked about
 that part, and a retry resumes after the recorded parts instead of repeating them.
+
+The Publisher is the one door to the channel: besides sending, it corrects a published post
+(`revise`), deletes one (`delete`) and acts on the editor's answer about an uncertain part
+(`confirm_uncertain_part`, `send_uncertain_anyway`, `drop_uncertain`). Every one of these holds the
+post's own lock, as a send does, so a correction or a deletion never reaches the channel while the
+same post is still being sent: it waits, then applies to the post as it is. Retries follow the one
+`bot.retry.RetryPolicy`.
 """
 
 from __future__ import annotations
