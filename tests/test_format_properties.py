@@ -161,7 +161,7 @@ def drafts(draw: st.DrawFn) -> tuple[str, list[str]]:
     return newline.join(lines), bodies
 
 
-_LIST_NUMBER = re.compile(r"(?m)^[0-9۰-۹]{1,2}[.)-] ")
+_LIST_NUMBER = re.compile(r"(?m)^[0-9۰-۹]{1,2}[.)-](?: |$)")
 """The number a numbered line keeps (tests/test_draft_reading.py checks it); markup for this property."""
 
 

