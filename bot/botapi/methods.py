@@ -61,6 +61,10 @@ DEFAULT_UPDATE_TYPES = frozenset(
         "chat_join_request",
     }
 )
+UPLOAD = "upload"  # a file uploaded with a request: it takes the kind it is sent as
+MAX_MEDIA_GROUP = 10
+MEDIA_TYPES = frozenset({"photo", "video", "animation", "audio", "document"})
+GROUP_KINDS = frozenset({"photo", "video", "audio", "document"})  # sendMediaGroup takes no animation
 _MESSAGE_OPTIONS = ("link_preview_options", "disable_web_page_preview", "protect_content")
 
 
@@ -152,6 +156,7 @@ class BotApiMethods:
         self._messages: dict[int, dict[int, StoredMessage]] = {}
         self._files: dict[str, StoredFile] = {}
         self._file_ids = itertools.count(1)
+        self._media_groups = itertools.count(13_000_000_000_000_001)
         self._query_ids = itertools.count(1)
         self._callback_queries: dict[str, CallbackQueryRecord] = {}
         self._inline_queries: dict[str, InlineQueryRecord] = {}
@@ -232,7 +237,13 @@ class BotApiMethods:
             raise too_many_requests(max(1, math.ceil(window - (now - times[0]))))
 
     def _new_file(
-        self, content: bytes, file_name: str | None, mime_type: str | None, *, folder: str = "documents"
+        self,
+        content: bytes,
+        file_name: str | None,
+        mime_type: str | None,
+        *,
+        folder: str = "documents",
+        kind: str = "document",
     ) -> StoredFile:
         number = next(self._file_ids)
         suffix = file_name.rsplit(".", 1)[-1] if file_name and "." in file_name else "bin"
@@ -243,6 +254,7 @@ class BotApiMethods:
             file_name=file_name,
             mime_type=mime_type,
             file_path=f"{folder}/file_{number}.{suffix}",
+            kind=kind,
         )
         with self._lock:
             self._files[stored.file_id] = stored
@@ -370,18 +382,31 @@ class BotApiMethods:
             raise bad_request("message to be replied not found")
         return target
 
+    def _api_sendPhoto(self, params: Params) -> dict:
+        return self._send_media(params, "photo")
+
+    def _api_sendVideo(self, params: Params) -> dict:
+        return self._send_media(params, "video")
+
+    def _api_sendAnimation(self, params: Params) -> dict:
+        return self._send_media(params, "animation")
+
+    def _api_sendAudio(self, params: Params) -> dict:
+        return self._send_media(params, "audio")
+
     def _api_sendDocument(self, params: Params) -> dict:
+        return self._send_media(params, "document")
+
+    def _send_media(self, params: Params, kind: str) -> dict:
+        """sendPhoto, sendVideo, …: one file of `kind` with an optional caption."""
         chat = self._resolve_chat(params.required("chat_id"))
         self._check_can_send(chat)
-        stored = self._input_file(params, "document")
-        caption, caption_entities = formatted_text(
-            params.str("caption", ""),
-            params.str("parse_mode"),
-            params.json("caption_entities"),
-            caption=True,
-            strict=self.strict_html,
+        stored = self._media_file(self._input_file(params, kind), kind)
+        caption, caption_entities = self._caption(
+            params.str("caption", ""), params.str("parse_mode"), params.json("caption_entities")
         )
         markup = check_reply_markup(params.json("reply_markup"))
+        reply_to = self._reply_target(chat, params)
         self._check_rate(chat)
         message = StoredMessage(
             chat=chat,
@@ -389,16 +414,86 @@ class BotApiMethods:
             date=int(self.clock.now()),
             outgoing=True,
             sender=self._bot_sender(chat),
-            document=stored,
             caption=caption or None,
             caption_entities=caption_entities,
             html=params.str("caption"),
             parse_mode=params.str("parse_mode"),
             reply_markup=markup,
-            reply_to=self._reply_target(chat, params),
+            reply_to=reply_to,
             disable_notification=params.bool("disable_notification"),
+            options=_extra_options(params, ("show_caption_above_media", "has_spoiler", "protect_content")),
         )
+        message.set_media(kind, stored)
         return self._store(message).to_api()
+
+    def _caption(self, html: str | None, parse_mode: str | None, entities: Any) -> tuple[str, list[dict]]:
+        """A caption after entity parsing, within 1,024 UTF-16 units (Telegram's error otherwise)."""
+        return formatted_text(html, parse_mode, entities, caption=True, strict=self.strict_html)
+
+    def _media_file(self, stored: StoredFile, kind: str) -> StoredFile:
+        """An upload becomes a file of `kind`; a known file id must be of that kind (a photo's id
+        cannot be sent as a video; any file may go as a document except a photo)."""
+        if stored.kind == UPLOAD:
+            stored.kind = kind
+            if kind == "photo":
+                stored.width, stored.height = stored.width or 1280, stored.height or 720
+            return stored
+        if stored.kind != kind and not (kind == "document" and stored.kind != "photo"):
+            raise bad_request("wrong file identifier/HTTP URL specified: type of file mismatch")
+        return stored
+
+    def _api_sendMediaGroup(self, params: Params) -> list[dict]:
+        """An album: 2–10 photos and videos, or documents only, or audio only, in one request."""
+        chat = self._resolve_chat(params.required("chat_id"))
+        self._check_can_send(chat)
+        media = params.json("media")
+        if not isinstance(media, list) or not all(isinstance(item, dict) for item in media):
+            raise bad_request("media must be an array of InputMedia")
+        if not 2 <= len(media) <= MAX_MEDIA_GROUP:
+            raise bad_request("wrong number of media specified: it must include 2-10 items")
+        kinds = [item.get("type") for item in media]
+        if any(kind not in GROUP_KINDS for kind in kinds):
+            raise bad_request("media must be an array of InputMediaAudio, InputMediaDocument, "
+                              "InputMediaPhoto and InputMediaVideo")  # fmt: skip
+        for alone in ("document", "audio"):
+            if alone in kinds and set(kinds) != {alone}:
+                raise bad_request(f"{alone} can't be mixed with other media types")
+        items = [self._input_media(params, item) for item in media]
+        reply_to = self._reply_target(chat, params)
+        self._check_rate(chat)
+        group_id = str(next(self._media_groups))
+        sent = []
+        for kind, stored, caption, entities, html, parse_mode in items:
+            message = StoredMessage(
+                chat=chat,
+                message_id=chat.take_message_id(),
+                date=int(self.clock.now()),
+                outgoing=True,
+                sender=self._bot_sender(chat),
+                caption=caption or None,
+                caption_entities=entities,
+                html=html,
+                parse_mode=parse_mode,
+                reply_to=reply_to,
+                media_group_id=group_id,
+                disable_notification=params.bool("disable_notification"),
+            )
+            message.set_media(kind, stored)
+            sent.append(self._store(message).to_api())
+        return sent
+
+    def _input_media(self, params: Params, item: dict) -> tuple[str, StoredFile, str, list[dict], Any, Any]:
+        """One InputMedia: its kind, its file (known or uploaded), and its parsed caption."""
+        kind = str(item.get("type"))
+        if kind not in MEDIA_TYPES:
+            raise bad_request(f"unsupported media type {kind!r}")
+        stored = self._media_file(
+            self._input_file(Params({"media": item.get("media")}, params.files), "media"), kind
+        )
+        caption, entities = self._caption(
+            item.get("caption", ""), item.get("parse_mode"), item.get("caption_entities")
+        )
+        return kind, stored, caption, entities, item.get("caption"), item.get("parse_mode")
 
     def _input_file(self, params: Params, name: str) -> StoredFile:
         value = params.values.get(name)
@@ -437,6 +532,57 @@ class BotApiMethods:
         message.history.append(message.snapshot())
         message.text, message.entities, message.html = text, entities, html
         message.parse_mode, message.reply_markup = params.str("parse_mode"), markup
+        message.edit_date = int(self.clock.now())
+        return message.to_api()
+
+    def _api_editMessageCaption(self, params: Params) -> dict:
+        message = self._editable_message(params)
+        if message.media is None:
+            raise bad_request("there is no caption in the message to edit")
+        caption, entities = self._caption(
+            params.str("caption", ""), params.str("parse_mode"), params.json("caption_entities")
+        )
+        markup = check_reply_markup(params.json("reply_markup"))
+        if (
+            (caption or None) == message.caption
+            and entities == message.caption_entities
+            and (markup == message.reply_markup)
+        ):
+            raise _not_modified()
+        message.history.append(message.snapshot())
+        message.caption, message.caption_entities = caption or None, entities
+        message.html, message.parse_mode = params.str("caption"), params.str("parse_mode")
+        message.reply_markup = markup
+        message.edit_date = int(self.clock.now())
+        return message.to_api()
+
+    def _api_editMessageMedia(self, params: Params) -> dict:
+        """Replace a message's file (and caption); an album's part keeps to its album's kinds."""
+        message = self._editable_message(params)
+        if message.media is None:
+            raise bad_request("there is no media in the message to edit")
+        item = params.json("media")
+        if not isinstance(item, dict):
+            raise bad_request("media is empty")
+        kind, stored, caption, entities, html, parse_mode = self._input_media(params, item)
+        if message.media_group_id is not None:
+            old = message.media_kind
+            if (old in ("document", "audio") or kind in ("document", "audio")) and kind != old:
+                raise bad_request("can't change the media type of a part of an album")
+            if kind == "animation":
+                raise bad_request("can't use an animation in an album")
+        markup = check_reply_markup(params.json("reply_markup"))
+        if (
+            stored is message.media
+            and (caption or None) == message.caption
+            and entities == message.caption_entities
+        ):
+            raise _not_modified()
+        message.history.append(message.snapshot())
+        message.set_media(kind, stored)
+        message.caption, message.caption_entities = caption or None, entities
+        message.html, message.parse_mode = html, parse_mode
+        message.reply_markup = markup
         message.edit_date = int(self.clock.now())
         return message.to_api()
 
@@ -523,6 +669,9 @@ class BotApiMethods:
             html=source.html,
             document=source.document,
             photo=source.photo,
+            video=source.video,
+            animation=source.animation,
+            audio=source.audio,
             caption=source.caption,
             caption_entities=list(source.caption_entities),
             forward_origin=origin,
@@ -622,9 +771,16 @@ METHOD_NAMES = (
     "deleteMyCommands",
     "sendChatAction",
     "sendMessage",
+    "sendPhoto",
+    "sendVideo",
+    "sendAnimation",
+    "sendAudio",
     "sendDocument",
+    "sendMediaGroup",
     "getFile",
     "editMessageText",
+    "editMessageCaption",
+    "editMessageMedia",
     "editMessageReplyMarkup",
     "deleteMessage",
     "deleteMessages",

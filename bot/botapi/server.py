@@ -35,6 +35,10 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
         an invalid payload is dropped, as Telegram clients do)
     user_sends_document(user_id, content, file_name="draft.txt", caption=None) -> StoredMessage
     user_sends_photo(user_id, content, width=, height=, caption=None) -> StoredMessage
+    user_sends_media(user_id, kind, content, caption=, caption_entities=, reply_to=, forward_from=)
+        and user_sends_video / _animation / _audio: any file kind, as Telegram delivers it
+    user_sends_album(user_id, [(kind, content), ...], caption=, forward_from=) -> [StoredMessage]
+        (one update per part, all with the same media_group_id, the caption on the first)
     user_edits_text(user_id, message, text) -> StoredMessage   (an edited_message update)
     add_group(chat_id, title) -> Chat ; user_sends_text_in_group(user_id, chat_id, text) -> StoredMessage
     user_presses_button(user_id, message, text_or_data) -> CallbackQueryRecord (.answer when answered)
@@ -94,11 +98,19 @@ from bot.botapi.methods import (
     DEFAULT_TOKEN,
     DEFAULT_UPDATE_TYPES,
     METHOD_NAMES,
+    UPLOAD,
     BotApiMethods,
     Params,
     default_admin_rights,
 )
-from bot.botapi.rules import ApiError, bad_request, detect_entities, forbidden, too_many_requests
+from bot.botapi.rules import (
+    ApiError,
+    bad_request,
+    detect_entities,
+    forbidden,
+    merge_entities,
+    too_many_requests,
+)
 from bot.botapi.world import (
     FAULT_KINDS,
     ApiCall,
@@ -283,7 +295,9 @@ class BotApiServer(BotApiMethods):
             form = await request.post()
             for name, value in form.items():
                 if isinstance(value, web.FileField):
-                    files[name] = self._new_file(value.file.read(), value.filename, value.content_type)
+                    files[name] = self._new_file(
+                        value.file.read(), value.filename, value.content_type, kind=UPLOAD
+                    )
                 else:
                     values[name] = value
         return Params(values, files)
@@ -540,10 +554,17 @@ class BotApiServer(BotApiMethods):
             return message
 
     def user_sends_text(
-        self, user_id: int, text: str, *, reply_to: StoredMessage | None = None
+        self,
+        user_id: int,
+        text: str,
+        *,
+        reply_to: StoredMessage | None = None,
+        entities: list[dict] | None = None,
     ) -> StoredMessage:
-        """The user writes `text` to the bot in private; /commands, #tags, links get their entities."""
-        return self._incoming(user_id, text=text, entities=detect_entities(text), reply_to=reply_to)
+        """The user writes `text` to the bot in private; /commands, #tags, links get their entities
+        (and `entities`: the formatting the user's client set, e.g. bold or a text_link)."""
+        found = merge_entities(entities or [], detect_entities(text))
+        return self._incoming(user_id, text=text, entities=found, reply_to=reply_to)
 
     def user_edits_text(self, user_id: int, message: StoredMessage, text: str) -> StoredMessage:
         """The user edits a text message they sent: the bot gets an `edited_message` update."""
@@ -592,15 +613,19 @@ class BotApiServer(BotApiMethods):
         sender_name: str | None = None,
     ) -> StoredMessage:
         """The user forwards a message (from a channel, a user, or a hidden user) to the bot."""
-        date = int(self.clock.now()) - 60
-        if from_channel is not None:
-            origin = {"type": "channel", "chat": from_channel.to_api(), "message_id": 1, "date": date}
-        elif sender is not None:
-            origin = {"type": "user", "sender_user": sender.to_api(), "date": date}
-        else:
-            origin = {"type": "hidden_user", "sender_user_name": sender_name or "ناشناس", "date": date}
+        origin = self._origin(from_channel, sender, sender_name)
         found = entities if entities is not None else detect_entities(text)
         return self._incoming(user_id, text=text, entities=found, forward_origin=origin)
+
+    def _origin(
+        self, from_channel: Chat | None, sender: User | None = None, sender_name: str | None = None
+    ) -> dict:
+        date = int(self.clock.now()) - 60
+        if from_channel is not None:
+            return {"type": "channel", "chat": from_channel.to_api(), "message_id": 1, "date": date}
+        if sender is not None:
+            return {"type": "user", "sender_user": sender.to_api(), "date": date}
+        return {"type": "hidden_user", "sender_user_name": sender_name or "ناشناس", "date": date}
 
     def user_sends_document(
         self,
@@ -620,10 +645,88 @@ class BotApiServer(BotApiMethods):
         self, user_id: int, content: bytes, *, width: int, height: int, caption: str | None = None
     ) -> StoredMessage:
         """The user sends a photo (compressed, as Telegram's default); its caption gets its entities."""
-        stored = self._new_file(content, "photo.jpg", "image/jpeg", folder="photos")
+        stored = self._new_file(content, "photo.jpg", "image/jpeg", folder="photos", kind="photo")
         stored.width, stored.height = width, height
         entities = detect_entities(caption) if caption else []
         return self._incoming(user_id, photo=stored, caption=caption, caption_entities=entities)
+
+    def user_sends_media(
+        self,
+        user_id: int,
+        kind: str,
+        content: bytes,
+        *,
+        caption: str | None = None,
+        caption_entities: list[dict] | None = None,
+        reply_to: StoredMessage | None = None,
+        forward_from: Chat | None = None,
+        media_group_id: str | None = None,
+        file_name: str | None = None,
+    ) -> StoredMessage:
+        """The user sends a photo, video, animation, audio or document (forwarded from a channel
+        with `forward_from`); the caption gets the user's entities and those Telegram detects."""
+        stored = self._user_file(kind, content, file_name)
+        found = merge_entities(caption_entities or [], detect_entities(caption)) if caption else []
+        origin = self._origin(forward_from) if forward_from is not None else None
+        fields: dict[str, Any] = {kind: stored}
+        if kind == "animation":
+            fields["document"] = stored
+        return self._incoming(
+            user_id, caption=caption, caption_entities=found, reply_to=reply_to, forward_origin=origin,
+            media_group_id=media_group_id, **fields,
+        )  # fmt: skip
+
+    def user_sends_video(self, user_id: int, content: bytes, **options: Any) -> StoredMessage:
+        """The user sends a video (see `user_sends_media`)."""
+        return self.user_sends_media(user_id, "video", content, **options)
+
+    def user_sends_animation(self, user_id: int, content: bytes, **options: Any) -> StoredMessage:
+        """The user sends a GIF (an animation; see `user_sends_media`)."""
+        return self.user_sends_media(user_id, "animation", content, **options)
+
+    def user_sends_audio(self, user_id: int, content: bytes, **options: Any) -> StoredMessage:
+        """The user sends a music file (see `user_sends_media`)."""
+        return self.user_sends_media(user_id, "audio", content, **options)
+
+    def user_sends_album(
+        self,
+        user_id: int,
+        items: list[tuple[str, bytes]],
+        *,
+        caption: str | None = None,
+        caption_entities: list[dict] | None = None,
+        forward_from: Chat | None = None,
+    ) -> list[StoredMessage]:
+        """The user sends an album: each part is its own update, all with one media_group_id, the
+        caption on the first (as Telegram clients send it)."""
+        if not 2 <= len(items) <= 10:
+            raise ValueError("an album holds 2 to 10 items")
+        with self._lock:
+            group_id = str(next(self._media_groups))
+            return [
+                self.user_sends_media(
+                    user_id,
+                    kind,
+                    content,
+                    caption=caption if i == 0 else None,
+                    caption_entities=caption_entities if i == 0 else None,
+                    forward_from=forward_from,
+                    media_group_id=group_id,
+                )
+                for i, (kind, content) in enumerate(items)
+            ]
+
+    def _user_file(self, kind: str, content: bytes, file_name: str | None) -> StoredFile:
+        names = {"photo": ("photo.jpg", "image/jpeg"), "video": ("video.mp4", "video/mp4"),
+                 "animation": ("animation.mp4", "video/mp4"), "audio": ("audio.mp3", "audio/mpeg"),
+                 "document": ("file.pdf", "application/pdf")}  # fmt: skip
+        default_name, mime = names[kind]
+        stored = self._new_file(content, file_name or default_name, mime, folder=f"{kind}s", kind=kind)
+        if kind in ("photo", "video", "animation"):
+            stored.width, stored.height = 1280, 720
+        if kind != "photo":
+            stored.duration = 0 if kind == "document" else 12
+        return stored
 
     def user_presses_button(self, user_id: int, message: StoredMessage, button: str) -> CallbackQueryRecord:
         """The user taps the inline button whose text or callback_data is `button`."""

@@ -26,6 +26,8 @@ CHANNEL_ADMIN_RIGHTS = (
     "can_delete_stories",
 )
 
+MEDIA_KINDS = ("animation", "photo", "video", "audio", "document")  # animation first: it has a document too
+
 
 class FakeClock:
     """Wall-clock time plus an offset the test can move forward (message dates, the 48 h rule)."""
@@ -96,8 +98,21 @@ class StoredFile:
     file_name: str | None = None
     mime_type: str | None = None
     file_path: str | None = None
-    width: int | None = None  # photos only
+    width: int | None = None  # photos and videos
     height: int | None = None
+    kind: str = "document"  # photo, video, animation, audio or document: what a file id may be sent as
+    duration: int | None = None  # videos, animations and audio
+
+    def media_api(self, kind: str) -> dict[str, Any] | list[dict[str, Any]]:
+        """The file as a message of `kind` carries it (a photo: its PhotoSize list)."""
+        if kind == "photo":
+            return self.photo_api()
+        data = self.document_api()
+        if kind in ("video", "animation"):
+            data.update(width=self.width or 0, height=self.height or 0, duration=self.duration or 0)
+        elif kind == "audio":
+            data["duration"] = self.duration or 0
+        return data
 
     def photo_api(self) -> list[dict[str, Any]]:
         """A photo as the PhotoSize list a client receives (one size: the one that was sent)."""
@@ -140,6 +155,10 @@ class StoredMessage:
     reply_markup: dict | None = None
     document: StoredFile | None = None
     photo: StoredFile | None = None
+    video: StoredFile | None = None
+    animation: StoredFile | None = None  # Telegram also sends an animation as its `document`
+    audio: StoredFile | None = None
+    media_group_id: str | None = None  # the parts of an album share it
     caption: str | None = None
     caption_entities: list[dict] = field(default_factory=list)
     forward_origin: dict | None = None
@@ -157,12 +176,35 @@ class StoredMessage:
         rows = (self.reply_markup or {}).get("inline_keyboard", [])
         return [button for row in rows for button in row]
 
+    @property
+    def media_kind(self) -> str | None:
+        """photo, video, animation, audio or document; None for a text message."""
+        for kind in MEDIA_KINDS:
+            if getattr(self, kind) is not None:
+                return kind
+        return None
+
+    @property
+    def media(self) -> StoredFile | None:
+        """The message's file, whatever its kind."""
+        kind = self.media_kind
+        return getattr(self, kind) if kind else None
+
+    def set_media(self, kind: str, stored: StoredFile) -> None:
+        """Replace the message's file (editMessageMedia)."""
+        for other in MEDIA_KINDS:
+            setattr(self, other, None)
+        setattr(self, kind, stored)
+        if kind == "animation":
+            self.document = stored
+
     def snapshot(self) -> dict[str, Any]:
         return {
             "text": self.text,
             "entities": self.entities,
             "html": self.html,
             "caption": self.caption,
+            "media": self.media.file_id if self.media else None,
             "reply_markup": self.reply_markup,
             "edit_date": self.edit_date,
         }
@@ -177,11 +219,13 @@ class StoredMessage:
             data["text"] = self.text
             if self.entities:
                 data["entities"] = self.entities
-        if self.document is not None:
-            data["document"] = self.document.document_api()
-        if self.photo is not None:
-            data["photo"] = self.photo.photo_api()
-        if (self.document is not None or self.photo is not None) and self.caption:
+        for kind in MEDIA_KINDS:
+            stored = getattr(self, kind)
+            if stored is not None:
+                data[kind] = stored.media_api(kind)
+        if self.media_group_id:
+            data["media_group_id"] = self.media_group_id
+        if self.media is not None and self.caption:
             data["caption"] = self.caption
             if self.caption_entities:
                 data["caption_entities"] = self.caption_entities
