@@ -95,7 +95,7 @@ async def test_caption_length_is_utf16_after_parsing(tg_bot, botapi, caption, ok
 
 async def test_bad_caption_html_is_refused(tg_bot, botapi):
     (photo,) = file_ids(botapi, "photo")
-    with pytest.raises(BadRequest, match="(?i)can't parse entities"):
+    with pytest.raises(BadRequest, match=r"(?i)can.t parse entities"):
         await tg_bot.send_photo(CHANNEL, photo, caption="<b>باز", parse_mode="HTML")
 
 
@@ -125,7 +125,7 @@ async def test_album_rules(tg_bot, botapi, kinds, error):
     types = {"photo": InputMediaPhoto, "video": InputMediaVideo, "document": InputMediaDocument,
              "audio": InputMediaAudio, "animation": InputMediaAnimation}  # fmt: skip
     media = [types[kind](file_id) for kind, file_id in zip(kinds, ids, strict=True)]
-    with pytest.raises(BadRequest, match=f"(?i){error}"):
+    with pytest.raises(BadRequest, match=rf"(?i){error}"):
         await tg_bot._post("sendMediaGroup", {"chat_id": CHANNEL, "media": media})
     assert botapi.channel_posts() == []
 
