@@ -28,6 +28,7 @@ from enum import StrEnum
 from bot.callbacks import Action, Button
 from bot.config import Settings
 from bot.formatting import FormattingTimeout
+from bot.media import MediaItem
 from bot.publisher import (
     Outcome,
     PreparedPost,
@@ -73,6 +74,7 @@ class Note(StrEnum):
     WAIT_ENDED = "wait_ended"  # the message was not the awaited answer: the wait is over
     UPDATED = "updated"  # an edit of the editor's message updated the draft
     STILL_SCHEDULED = "still_scheduled"  # …and the post keeps its time
+    NEEDS_TEXT = "needs_text"  # media without a text: the next message is its text, or publish it as it is
 
 
 class Refusal(StrEnum):
@@ -87,6 +89,7 @@ class Refusal(StrEnum):
     NOTHING_TO_CANCEL = "nothing_to_cancel"
     TOO_COMPLEX = "too_complex"  # formatting did not finish within its time limit
     DELETE_USAGE = "delete_usage"
+    NO_MEDIA = "no_media"  # a new photo for a post that has none (a text message cannot become one)
 
 
 class DoneKind(StrEnum):
@@ -296,6 +299,37 @@ class Desk:
         if not asked and _too_short(text):
             return AskMakeDraft(message.message_id, notes)
         return await self._new_draft(message, text, notes)
+
+    async def take_media(self, message: EditorMessage, text: str, media: Sequence[MediaItem]) -> Answer:
+        """A photo, video, animation, audio, file or a gathered album, with its caption (or none;
+        forwarded too): a new draft; without a text, the desk waits for it (or it goes out as it is).
+        In reply to a "published" notice, one new file replaces the post's media in the channel."""
+        if message.reply_to_message_id is not None:
+            article = await self.db.find_by_confirmation(message.chat_id, message.reply_to_message_id)
+            if article is not None and article.status is PostStatus.PUBLISHED:
+                if not article.media or len(media) != 1:
+                    return Refused(Refusal.NO_MEDIA, article.id)
+                revision = await self.publisher.replace_media(article.id, media[0])
+                if revision.outcome is RevisionOutcome.REFUSED:
+                    return await self._refused(article.id)
+                return Corrected(revision.outcome, article.id, revision.detail)
+        notes: tuple[Note, ...] = ()
+        if await self.db.awaited_input(message.user_id) is not None:  # media answers no awaited question
+            await self.db.stop_awaiting_input(message.user_id)
+            notes = (Note.WAIT_ENDED,)
+        post = await self._ready(text)
+        if isinstance(post, Refused) and post.reason is Refusal.EMPTY:  # no text (yet): the media alone
+            post = PreparedPost("", "", (await self.prepare(text)).messages, has_content=False)
+        if isinstance(post, Refused):
+            return post
+        article_id = await self.db.create_draft(
+            post.title, post.body, post.messages, editor_id=message.user_id, editor_chat_id=message.chat_id,
+            source_message_id=message.message_id, source_text=text, media=media,
+        )  # fmt: skip
+        if not post.has_content:
+            await self.db.await_input(message.user_id, Wait.EDIT.value, article_id, since=self.clock())
+            notes = (*notes, Note.NEEDS_TEXT)
+        return Preview(await self._get(article_id), notes)
 
     async def take_edit(self, message: EditorMessage, text: str) -> Answer:
         """The editor edited a message in Telegram: the draft made from it follows the new text."""

@@ -40,6 +40,7 @@ from bot.desk import (
     TimeRefused,
     Wait,
 )
+from bot.media import Layout, MediaItem, layout, message_total, parts_covered
 from bot.publisher import RemovalOutcome, RevisionOutcome
 from bot.search_view import post_url
 from bot.text.changes import Change, line_and_column
@@ -59,6 +60,7 @@ class Outgoing:
     text: str
     keyboard: InlineKeyboardMarkup | None = None
     reply_to: int | None = None  # the editor's message this answers, when it must stay tied to it
+    media: tuple[MediaItem, ...] = ()  # a post's file or album, with `text` as its caption
 
 
 @dataclass(frozen=True, slots=True)
@@ -216,7 +218,14 @@ def preview_messages(
     article: Article, ctx: ViewContext, head: str = "", *, clashes: Sequence[Article] = ()
 ) -> list[Outgoing]:
     """The post exactly as the channel will get it, between an intro and the choices."""
-    intro = head + msg.text("preview_intro", ctx.lang, article_id=article.id, parts=len(article.html))
+    intro = head + msg.text(
+        "preview_intro", ctx.lang, article_id=article.id, parts=message_total(article.parts)
+    )
+    shape = layout(article.media, article.html)
+    if shape is not Layout.TEXT:  # how the text goes with the media, and why
+        intro += "\n" + msg.text(
+            f"layout_{shape}", ctx.lang, kind=msg.text(f"media_{article.media[0].kind}", ctx.lang)
+        )
     choose = msg.text(f"card_{article.status}", ctx.lang, article_id=article.id)
     if article.status is PostStatus.SCHEDULED and article.scheduled_at is not None:
         choose = msg.text(
@@ -226,7 +235,7 @@ def preview_messages(
     keyboard = card_keyboard(article, ctx, clash=bool(clashes))
     return [
         Outgoing(html.escape(intro)),
-        *(Outgoing(part) for part in article.html),
+        *(Outgoing(part.html, media=part.media) for part in article.parts),
         Outgoing(choose, keyboard),
     ]
 
@@ -408,7 +417,7 @@ def _(answer: SpacedOut, ctx: ViewContext) -> list[Outgoing]:
 def published_notice(article: Article, message_ids: Sequence[int], ctx: ViewContext) -> Outgoing:
     """The post is in the channel: how many messages, and a link to the first."""
     link = post_url(ctx.channel_id, message_ids[0]) if message_ids else ""
-    text = msg.text("published", ctx.lang, article_id=article.id, parts=len(article.html))
+    text = msg.text("published", ctx.lang, article_id=article.id, parts=message_total(article.parts))
     if link:
         text += "\n" + msg.text("published_link", ctx.lang, url=html.escape(link))
     return Outgoing(text, published_keyboard(article.id, ctx))
@@ -431,7 +440,7 @@ def missed_notice(article: Article, late_minutes: int, ctx: ViewContext) -> Outg
 
 def uncertain_notice(article: Article, ctx: ViewContext) -> Outgoing:
     """A post that was being sent when the bot stopped."""
-    done, parts = len(article.channel_message_ids), len(article.html)
+    done, parts = parts_covered(article.parts, article.channel_message_ids), len(article.parts)
     if parts > 1:
         text = msg.text(
             "uncertain_part", ctx.lang, article_id=article.id, parts=parts, done=done, part=done + 1

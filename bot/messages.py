@@ -571,4 +571,37 @@ TEXTS: dict[str, tuple[str, str]] = {
         "سطر {line}: {what}\n«{before}» ← «{after}»",
         "Line {line}: {what}\n“{before}” → “{after}”",
     ),
+    # ——— media (issue 11) ———
+    "media_photo": ("عکس", "photo"),
+    "media_video": ("ویدیو", "video"),
+    "media_animation": ("گیف", "GIF"),
+    "media_audio": ("فایل صوتی", "audio file"),
+    "media_document": ("فایل", "file"),
+    "layout_caption": (
+        "متن، زیرنویس همین {kind} می‌شود (تا ۱۰۲۴ نویسه جا دارد).",
+        "The text goes as the {kind}'s caption (it fits Telegram's 1,024 characters).",
+    ),
+    "layout_separate": (
+        "متن جدا و پس از {kind} می‌رود، چون از ۱۰۲۴ نویسهٔ مجاز زیرنویس تلگرام بلندتر است.",
+        "The text goes as a separate message after the {kind}, because it is longer than the 1,024 "
+        "characters Telegram allows in a caption.",
+    ),
+    "layout_media_only": (
+        "این پست متنی ندارد و فقط {kind} منتشر می‌شود.",
+        "This post has no text: only the {kind} is published.",
+    ),
+    "note_needs_text": (
+        "🖼 متن این پست را در پیام بعدی بفرستید، یا با دکمهٔ «انتشار» همین‌طور بدون متن منتشرش کنید.",
+        "🖼 Send this post's text as your next message, or press publish to post it as it is, without text.",
+    ),
+    "refused_no_media": (
+        "پست #{article_id} عکس یا ویدیویی ندارد که جایگزین شود؛ برای اصلاح متن، متن تازه را بفرستید.",
+        "Post #{article_id} has no photo or video to replace; to correct its text, send the new text.",
+    ),
+    "draft_unsupported_kind": (
+        "این نوع پیام (استیکر، پیام صوتی، مکان، نظرسنجی) پست نمی‌شود. متن، عکس، ویدیو، گیف، فایل یا "
+        "آلبوم بفرستید.",
+        "I can't post this kind of message (sticker, voice note, location, poll). Send text, a photo, "
+        "video, GIF, file or album.",
+    ),
 }

@@ -40,11 +40,20 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 import httpx
-from telegram import Bot, LinkPreviewOptions, Message
+from telegram import (
+    Bot,
+    InputMediaAudio,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+    LinkPreviewOptions,
+    Message,
+)
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.media import MediaItem, MediaKind, Part, message_total, parts_covered, plan_parts
 from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.schedule import is_quiet
 from bot.text.draft import parse_draft
@@ -141,6 +150,15 @@ class Removal:
     unknown: int = 0
 
 
+def _first_ids(parts: Sequence[Part], message_ids: Sequence[int]) -> list[int]:
+    """The channel message id each part starts at (an album's first item holds its caption)."""
+    firsts, at = [], 0
+    for part in parts:
+        firsts.append(message_ids[at])
+        at += part.message_count
+    return firsts
+
+
 def utc_now() -> datetime:
     """The current moment, aware UTC (the default clock of the bot)."""
     return datetime.now(UTC)
@@ -185,6 +203,47 @@ def retry_seconds(error: RetryAfter) -> float:
         warnings.simplefilter("ignore", PTBDeprecationWarning)
         value = error.retry_after
     return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+_INPUT_MEDIA = {
+    MediaKind.PHOTO: InputMediaPhoto,
+    MediaKind.VIDEO: InputMediaVideo,
+    MediaKind.AUDIO: InputMediaAudio,
+    MediaKind.DOCUMENT: InputMediaDocument,
+}
+
+
+def input_media(
+    item: MediaItem, caption: str = ""
+) -> InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument:
+    """An album item (or an edited message's new file), with its HTML caption."""
+    kind = _INPUT_MEDIA.get(item.kind, InputMediaVideo)  # an animation goes as a video in an album
+    return kind(item.file_id, caption=caption or None, parse_mode=ParseMode.HTML if caption else None)
+
+
+async def send_part(bot: Bot, chat_id: str | int, part: Part, **options: object) -> list[Message]:
+    """One part of a post (`bot.media.Part`): a text message, one file with its caption, or an
+    album in one request with the caption on its first item. The editor's preview and the channel
+    get their parts through here, so they are the same."""
+    if not part.media:
+        message = await bot.send_message(
+            chat_id, part.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, **options
+        )  # type: ignore[arg-type]
+        return [message]
+    if len(part.media) > 1:
+        items = [input_media(item, part.html if i == 0 else "") for i, item in enumerate(part.media)]
+        options.pop("reply_markup", None)  # an album takes no buttons
+        return list(await bot.send_media_group(chat_id, items, **options))  # type: ignore[arg-type]
+    (item,) = part.media
+    send = {
+        MediaKind.PHOTO: bot.send_photo,
+        MediaKind.VIDEO: bot.send_video,
+        MediaKind.ANIMATION: bot.send_animation,
+        MediaKind.AUDIO: bot.send_audio,
+        MediaKind.DOCUMENT: bot.send_document,
+    }[item.kind]
+    caption = {"caption": part.html, "parse_mode": ParseMode.HTML} if part.html else {}
+    return [await send(chat_id, item.file_id, **caption, **options)]  # type: ignore[operator]
 
 
 class Publisher:
@@ -272,10 +331,11 @@ class Publisher:
         silent = self.tz is not None and is_quiet(self.clock(), self.quiet_hours, self.tz)
         # Parts recorded by an earlier attempt that was cut off are in the channel: resume after them.
         sent = list(article.channel_message_ids)
+        parts = article.parts
         try:
-            for html in article.html[len(sent) :]:
-                message = await self._send(html, silent=silent)
-                sent.append(message.message_id)
+            for part in parts[parts_covered(parts, sent) :]:
+                messages = await self._send(part, silent=silent)
+                sent.extend(message.message_id for message in messages)  # an album: all its ids at once
                 await self.db.record_sent_parts(article_id, sent)
         except PublishError as error:
             log.warning("post %s failed: %s", article_id, error)
@@ -292,18 +352,13 @@ class Publisher:
         log.info("post %s published as messages %s", article_id, sent)
         return Outcome.PUBLISHED, article, known
 
-    async def _send(self, html: str, *, silent: bool) -> Message:
-        """One channel message, with flood waits and retries; `PublishError` when it cannot go."""
+    async def _send(self, part: Part, *, silent: bool) -> list[Message]:
+        """One part (a message, a file or an album), with flood waits and retries; `PublishError`
+        when it cannot go."""
         attempt = flood_waits = 0
         while True:
             try:
-                return await self.bot.send_message(
-                    self.channel_id,
-                    html,
-                    parse_mode=ParseMode.HTML,
-                    disable_notification=silent,
-                    link_preview_options=NO_PREVIEW,
-                )
+                return await send_part(self.bot, self.channel_id, part, disable_notification=silent)
             except RetryAfter as error:
                 flood_waits += 1
                 if flood_waits > self.retry.max_flood_waits:
@@ -343,20 +398,27 @@ class Publisher:
             return await self._correct_published(article, post)
 
     async def _correct_published(self, article: Article, post: PreparedPost) -> Revision:
-        if len(article.channel_message_ids) != len(article.html) or any(
+        old_parts, new_parts = article.parts, plan_parts(article.media, post.messages)
+        if len(article.channel_message_ids) != message_total(old_parts) or any(
             message_id <= 0 for message_id in article.channel_message_ids
         ):  # a part was confirmed by eye: its message id is unknown
             return Revision(RevisionOutcome.UNKNOWN_IDS, article)
-        if len(post.messages) != len(article.html):
-            return Revision(RevisionOutcome.PARTS_DIFFER, article)
+        if [bool(p.media) for p in new_parts] != [bool(p.media) for p in old_parts]:
+            return Revision(RevisionOutcome.PARTS_DIFFER, article)  # another number of messages
         if post.messages == article.html:
             return Revision(RevisionOutcome.UNCHANGED, article)
-        pairs = zip(article.channel_message_ids, article.html, post.messages, strict=True)
+        first_ids = _first_ids(old_parts, article.channel_message_ids)
         try:
-            for message_id, old, new in pairs:
-                if old != new:
+            for message_id, old, new in zip(first_ids, old_parts, new_parts, strict=True):
+                if old.html == new.html:
+                    continue
+                if new.media:  # a caption (an album's is on its first item)
+                    await self.bot.edit_message_caption(
+                        self.channel_id, message_id, caption=new.html, parse_mode=ParseMode.HTML
+                    )
+                else:
                     await self.bot.edit_message_text(
-                        new, self.channel_id, message_id, parse_mode=ParseMode.HTML,
+                        new.html, self.channel_id, message_id, parse_mode=ParseMode.HTML,
                         link_preview_options=NO_PREVIEW,
                     )  # fmt: skip
         except BadRequest as error:
@@ -367,6 +429,36 @@ class Publisher:
             return Revision(RevisionOutcome.FAILED, article, str(error))
         await self.db.update_published_content(article.id, post.title, post.body, post.messages)
         return Revision(RevisionOutcome.CORRECTED, article)
+
+    async def replace_media(self, article_id: int, item: MediaItem) -> Revision:
+        """A new file for a post: a draft's first file is replaced; a published post's first media
+        message is edited in the channel (editMessageMedia), keeping its caption."""
+        async with self._post(article_id):
+            article = await self.db.get(article_id)
+            if article is None or article.deleted or not article.media:
+                return Revision(RevisionOutcome.REFUSED, article)
+            media = (item, *article.media[1:])
+            if article.status in EDITABLE:
+                ok = await self.db.set_media(article_id, media)
+                return Revision(RevisionOutcome.UPDATED if ok else RevisionOutcome.REFUSED, article)
+            if article.status is not PostStatus.PUBLISHED:
+                return Revision(RevisionOutcome.REFUSED, article)
+            ids = article.channel_message_ids
+            if len(ids) != message_total(article.parts) or not ids or ids[0] <= 0:
+                return Revision(RevisionOutcome.UNKNOWN_IDS, article)
+            if item == article.media[0]:
+                return Revision(RevisionOutcome.UNCHANGED, article)
+            caption = article.parts[0].html  # the media part comes first
+            try:
+                await self.bot.edit_message_media(input_media(item, caption), self.channel_id, ids[0])
+            except BadRequest as error:
+                if "not found" in error.message.lower():
+                    return Revision(RevisionOutcome.GONE, article)
+                return Revision(RevisionOutcome.FAILED, article, error.message)
+            except TelegramError as error:
+                return Revision(RevisionOutcome.FAILED, article, str(error))
+            await self.db.set_media(article_id, media, published=True)
+            return Revision(RevisionOutcome.CORRECTED, article)
 
     async def delete(self, article_id: int) -> Removal:
         """Delete a published post from the channel, then from the archive."""
@@ -386,7 +478,7 @@ class Publisher:
                     return Removal(RemovalOutcome.FAILED, article, str(error))
             await self.db.mark_deleted(article_id)
             unknown = sum(1 for message_id in article.channel_message_ids if message_id <= 0)
-            unknown += len(article.html) - len(article.channel_message_ids)
+            unknown += message_total(article.parts) - len(article.channel_message_ids)
             return Removal(RemovalOutcome.DELETED, article, unknown=unknown)
 
     async def confirm_uncertain_part(self, article_id: int) -> bool:
@@ -396,8 +488,10 @@ class Publisher:
             article = await self._uncertain(article_id)
             if article is None:
                 return False
-            confirmed = [*article.channel_message_ids, -article_id]
-            if len(confirmed) >= len(article.html):
+            parts, recorded = article.parts, article.channel_message_ids
+            doubtful = parts[min(parts_covered(parts, recorded), len(parts) - 1)]
+            confirmed = [*recorded, *[-article_id] * doubtful.message_count]  # an album: each of its ids
+            if len(confirmed) >= message_total(parts):
                 known = [message_id for message_id in confirmed if message_id > 0]
                 return await self.db.mark_published(article_id, known, self.clock())
             if not await self.db.record_sent_parts(article_id, confirmed):

@@ -23,6 +23,7 @@ from typing import Protocol
 
 from telegram.ext import ContextTypes, JobQueue
 
+from bot.media import message_total
 from bot.publisher import Publisher, utc_now
 from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.schedule import Misfire, misfire_decision
@@ -88,7 +89,7 @@ class Scheduler:
         now = self.clock()
         self.floor = now - self.grace
         for article in await self.db.list_publishing():
-            if article.html and len(article.channel_message_ids) == len(article.html):
+            if article.parts and len(article.channel_message_ids) == message_total(article.parts):
                 # Telegram confirmed every part; only the last bookkeeping step was cut off.
                 known = [message_id for message_id in article.channel_message_ids if message_id > 0]
                 await self.db.mark_published(article.id, known, article.updated_at)

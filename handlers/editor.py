@@ -36,12 +36,15 @@ from bot import messages as msg
 from bot.callbacks import Action
 from bot.desk import Answer, EditorMessage
 from bot.inputs import MAX_DRAFT_CHARS
-from handlers import subscriber
+from bot.media import Part
+from bot.publisher import send_part
+from handlers import media, subscriber
 from handlers.common import SERVICES_KEY, is_editor, lang_of, services
 
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 512 * 1024
+ALBUMS_KEY = "albums"  # bot_data: albums being gathered (handlers.media.Albums)
 EDITOR_LANGUAGES_KEY = "editor_languages"  # bot_data: the language last recorded for each editor
 EDITOR_COMMANDS = ("drafts", "queue", "delete", "cancel")  # the order of the editors' menu
 
@@ -80,6 +83,10 @@ async def _show(message: Message, answer: Answer, ctx: view.ViewContext) -> None
             if outgoing.reply_to
             else None
         )
+        if outgoing.media:  # a post's media part, sent as the channel will get it
+            part = Part(outgoing.text, outgoing.media)
+            await send_part(message.get_bot(), message.chat_id, part, reply_markup=outgoing.keyboard)
+            continue
         await message.chat.send_message(
             outgoing.text, parse_mode=ParseMode.HTML, reply_markup=outgoing.keyboard, reply_parameters=reply
         )
@@ -150,6 +157,24 @@ async def document_received(
         return
     answer = await services(context).desk.take_text(_editor_message(message), text, asked=True)
     await _show(message, answer, ctx)
+
+
+@editors_only
+async def media_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx: view.ViewContext) -> None:
+    """A photo, video, GIF, audio or file (not .txt), forwarded or not; an album's items are gathered."""
+    message = update.effective_message
+    assert message is not None
+    desk = services(context).desk
+
+    async def take(messages: list[Message]) -> None:
+        items = [item for m in messages if (item := media.media_item(m)) is not None]
+        text = next((m.caption for m in messages if m.caption), "")
+        await _show(messages[0], await desk.take_media(_editor_message(messages[0]), text, items), ctx)
+
+    if message.media_group_id is None:
+        await take([message])
+    else:
+        context.bot_data.setdefault(ALBUMS_KEY, media.Albums()).add(context.application, message, take)
 
 
 @editors_only
@@ -227,7 +252,7 @@ async def editor_help(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx: v
 async def not_for_the_desk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A sticker, voice note, location, poll…: say what the desk takes."""
     assert update.effective_message is not None
-    await update.effective_message.reply_text(msg.text("draft_unsupported", lang_of(update)))
+    await update.effective_message.reply_text(msg.text("draft_unsupported_kind", lang_of(update)))
 
 
 async def stale_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -260,7 +285,10 @@ def register(application: Application) -> None:
     edits = filters.UpdateType.EDITED_MESSAGE & editors_private & (filters.TEXT | filters.CAPTION)
     application.add_handler(MessageHandler(edits & ~filters.COMMAND, edit_received))
     new = filters.UpdateType.MESSAGE & editors_private
-    application.add_handler(MessageHandler(new & filters.Document.ALL & ~filters.COMMAND, document_received))
+    text_file = filters.Document.FileExtension("txt") | filters.Document.MimeType("text/plain")
+    application.add_handler(MessageHandler(new & text_file, document_received))
+    files = filters.PHOTO | filters.VIDEO | filters.ANIMATION | filters.AUDIO | filters.Document.ALL
+    application.add_handler(MessageHandler(new & files, media_received))
     application.add_handler(
         MessageHandler(new & (filters.TEXT | filters.CAPTION) & ~filters.COMMAND, text_received)
     )

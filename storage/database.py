@@ -33,6 +33,7 @@ from typing import Literal, Self
 import aiosqlite
 from tqdm import tqdm
 
+from bot.media import MediaItem, Part, media_from_json, media_to_json, plan_parts
 from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet
 from bot.text.query import SEARCH_TZ, parse_query
 from bot.workers import worker_pool
@@ -71,6 +72,7 @@ _COLUMN_NAMES = (
     "attempts",
     "source_message_id",
     "source_text",
+    "media",
 )
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 _LIVE = f"status = '{PostStatus.PUBLISHED}' AND deleted = 0"
@@ -122,6 +124,12 @@ class Article:
 
     source_message_id: int | None = None  # the editor's message the draft came from (its edits update it)
     source_text: str | None = None  # the editor's text as sent, before the clean-up
+    media: tuple[MediaItem, ...] = ()  # its photo, video, file… or album (bot.media)
+
+    @property
+    def parts(self) -> list[Part]:
+        """The requests that publish it: its media and text as `bot.media.plan_parts` lays them out."""
+        return plan_parts(self.media, self.html)
 
     @classmethod
     def from_row(cls, row: Sequence) -> Article:
@@ -133,6 +141,7 @@ class Article:
         values["channel_message_ids"] = json.loads(values["channel_message_ids"] or "[]")
         values["status"] = PostStatus(values["status"])
         values["deleted"] = bool(values["deleted"])
+        values["media"] = media_from_json(values["media"])
         return cls(**values)
 
 
@@ -358,16 +367,18 @@ class Database:
         preview_message_id: int | None = None,
         source_message_id: int | None = None,
         source_text: str | None = None,
+        media: Sequence[MediaItem] = (),
     ) -> int:
         """Store a new draft (source 'bot', status 'draft') and return its id."""
         now = _now()
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO articles (source, title, body, html, status, created_at, updated_at,"
-                " editor_id, editor_chat_id, preview_message_id, source_message_id, source_text)"
-                " VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " editor_id, editor_chat_id, preview_message_id, source_message_id, source_text, media)"
+                " VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (title, body, json.dumps(list(html), ensure_ascii=False), PostStatus.DRAFT, now, now,
-                 editor_id, editor_chat_id, preview_message_id, source_message_id, source_text),
+                 editor_id, editor_chat_id, preview_message_id, source_message_id, source_text,
+                 media_to_json(media)),
             )  # fmt: skip
             return cursor.lastrowid  # type: ignore[return-value]
 
@@ -381,6 +392,14 @@ class Database:
             (title, body, json.dumps(list(html), ensure_ascii=False), source_text),
             sql_in(EDITABLE),
         )
+
+    async def set_media(
+        self, article_id: int, media: Sequence[MediaItem], *, published: bool = False
+    ) -> bool:
+        """Replace a post's media: a draft's or not-yet-published post's, or (`published`) a published
+        one's after its channel message was edited; False if it is not in that state."""
+        states = {PostStatus.PUBLISHED} if published else EDITABLE
+        return await self._update(article_id, "media = ?", (media_to_json(media),), sql_in(states))
 
     async def set_message_refs(
         self, article_id: int, *, preview_message_id: int | None = None,

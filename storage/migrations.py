@@ -159,4 +159,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN source_text TEXT;
     """,
+    # 8: media. A post's files as a JSON list of [kind, file id] (an album: several; an imported post:
+    # its kind with an empty id, the export holds no files). NULL: a text post.
+    """
+    ALTER TABLE articles ADD COLUMN media TEXT;
+    """,
 )

@@ -280,7 +280,7 @@ async def test_a_sticker_or_a_photo_without_caption_gets_an_answer(desk: Desk) -
         },
     )  # fmt: skip
     answer = await desk.wait_bot_message(EDITOR_ID)
-    assert answer.text == msg.text("draft_unsupported", msg.FA)
+    assert answer.text == msg.text("draft_unsupported_kind", msg.FA)
 
 
 # ——— notices and the schedule ———

@@ -1,0 +1,63 @@
+"""Media from editors, as Telegram delivers it: a file's kind and id, and albums gathered.
+
+Telegram sends an album as separate updates, one per item, sharing a `media_group_id`, the caption
+on one of them. `Albums` holds the items of each group until no new one has come for
+ALBUM_QUIET_SECONDS, then hands the whole album on in the order sent, so the desk makes one draft.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+
+from telegram import Message
+from telegram.ext import Application
+
+from bot.media import MediaItem, MediaKind
+
+ALBUM_QUIET_SECONDS = 1.5  # Telegram delivers an album's updates within a moment of each other
+
+
+def media_item(message: Message) -> MediaItem | None:
+    """The message's file as a post's media (the largest size of a photo); None for none."""
+    if message.photo:
+        return MediaItem(MediaKind.PHOTO, message.photo[-1].file_id)
+    for kind in (MediaKind.ANIMATION, MediaKind.VIDEO, MediaKind.AUDIO, MediaKind.DOCUMENT):
+        found = getattr(message, kind.value)  # an animation also has a `document`: checked first
+        if found is not None:
+            return MediaItem(kind, found.file_id)
+    return None
+
+
+@dataclass
+class _Gathering:
+    messages: list[Message] = field(default_factory=list)
+    timer: asyncio.Task | None = None
+
+
+class Albums:
+    """Albums being gathered, by (chat, media_group_id)."""
+
+    def __init__(self, quiet: float = ALBUM_QUIET_SECONDS) -> None:
+        self.quiet = quiet
+        self._open: dict[tuple[int, str], _Gathering] = {}
+
+    def add(
+        self, application: Application, message: Message, done: Callable[[list[Message]], Awaitable[None]]
+    ) -> None:
+        """Take one item; `done(messages)` runs once the album has been quiet for `quiet` seconds."""
+        assert message.media_group_id is not None
+        key = (message.chat_id, message.media_group_id)
+        gathering = self._open.setdefault(key, _Gathering())
+        gathering.messages.append(message)
+        if gathering.timer is not None:
+            gathering.timer.cancel()
+        gathering.timer = application.create_task(self._close_after_quiet(key, done))
+
+    async def _close_after_quiet(
+        self, key: tuple[int, str], done: Callable[[list[Message]], Awaitable[None]]
+    ) -> None:
+        await asyncio.sleep(self.quiet)
+        gathering = self._open.pop(key)
+        await done(sorted(gathering.messages, key=lambda m: m.message_id))
