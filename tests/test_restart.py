@@ -28,6 +28,7 @@ import pytest
 
 from bot.app import HANDLED_UPDATES
 from bot.botapi.server import BotApiServer
+from bot.media import MediaItem, MediaKind, Part, parts_covered
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID, bot_environment
 
@@ -140,6 +141,103 @@ def test_sigkill_mid_publishing_then_restart(botapi: BotApiServer, tmp_path: Pat
     assert sorted(counts) == list(range(1, POSTS + 1))  # 0 lost
     assert max(counts.values()) == 1  # 0 duplicates
     assert exit_code == 0  # clean shutdown on SIGTERM
+    assert "Traceback" not in log.read_text(encoding="utf-8")
+
+
+MEDIA_POSTS = 12
+LONG_TAIL = "\n\n".join(f"بند {i}: متن بلندی که از زیرنویس یک عکس بیشتر است و جدا می‌رود." for i in range(40))
+
+
+async def _schedule_media_posts(path: Path, server: BotApiServer) -> dict[int, tuple[str, list[str]]]:
+    """Posts of each shape, all due: a photo with its caption, an album of 3 with its caption, a
+    photo then a long text, an album of 2 then a long text. Each: its mark and its file ids."""
+    posts = {}
+    async with Database.open(path) as db:
+        for number in range(1, MEDIA_POSTS + 1):
+            shape = number % 4
+            kinds = ["photo"] if shape in (0, 2) else ["photo", "video", "photo"][: 3 if shape == 1 else 2]
+            media = [MediaItem(MediaKind(kind), server.add_file(kind, f"{number}-{i}".encode()).file_id)
+                     for i, kind in enumerate(kinds)]  # fmt: skip
+            mark = f"خبر تصویری {number}"
+            html = [f"<b>{mark}</b>" + (f"\n\n{LONG_TAIL}" if shape >= 2 else "")]
+            article_id = await db.create_draft(
+                mark, mark, html, editor_id=EDITOR_ID, editor_chat_id=EDITOR_ID, media=media
+            )
+            assert await db.schedule(article_id, datetime.now(UTC) - timedelta(seconds=60))
+            posts[article_id] = (mark, [item.file_id for item in media])
+    return posts
+
+
+async def _doubtful_part(path: Path, article_id: int) -> Part:
+    """The part the uncertain notice asks about: the first whose message ids are not recorded."""
+    async with Database.open(path) as db:
+        article = await db.get(article_id)
+    assert article is not None
+    return article.parts[parts_covered(article.parts, article.channel_message_ids)]
+
+
+def test_sigkill_while_publishing_media_and_albums(botapi: BotApiServer, tmp_path: Path) -> None:
+    database = tmp_path / "newsdesk.sqlite3"
+    log = tmp_path / "bot.log"
+    env = bot_environment(botapi, database) | {"CHANNEL_POSTS_PER_MINUTE": "0", "QUIET_HOURS": ""}
+    botapi.user_sends_text(EDITOR_ID, "سلام")
+    posts = asyncio.run(_schedule_media_posts(database, botapi))
+    channel = botapi.channel.id
+
+    def in_channel(file_id: str) -> int:
+        return sum(1 for m in botapi.channel_posts() if m.media and m.media.file_id == file_id)
+
+    def marks() -> Counter:
+        return Counter(
+            m[0] for p in botapi.channel_posts() if (m := re.search(r"خبر تصویری \d+", p.html or ""))
+        )
+
+    # Run 1: an album is performed by Telegram but its answer never comes: killed.
+    performed = botapi.inject_fault(
+        "timeout", method="sendMediaGroup", chat_id=channel, hang_seconds=60, apply=True
+    )
+    bot = _start(env, log)
+    try:
+        botapi.wait_for_sync(
+            lambda: performed.used and any(m.media_group_id for m in botapi.channel_posts()), timeout=30
+        )
+    finally:
+        _kill(bot)
+    # Run 2: a post's text, after its photo went out, hangs and is never performed: killed.
+    lost = botapi.inject_fault("timeout", method="sendMessage", chat_id=channel, hang_seconds=60)
+    bot = _start(env, log)
+    try:
+        botapi.wait_for_sync(lambda: lost.used, timeout=30)
+    finally:
+        _kill(bot)
+    half_sent = sorted(i for i, status in asyncio.run(_statuses(database)).items() if status == "publishing")
+    assert len(half_sent) == 2
+
+    # Run 3: the editor looks at the channel for each half-sent post's doubtful part and answers.
+    bot = _start(env, log)
+    try:
+        notices = {
+            i: botapi.wait_for_sync(lambda i=i: _uncertain_notice(botapi, i), timeout=30) for i in half_sent
+        }
+        for article_id, notice in notices.items():
+            doubtful = asyncio.run(_doubtful_part(database, article_id))
+            if doubtful.media:
+                seen = all(in_channel(item.file_id) for item in doubtful.media)
+            else:
+                seen = posts[article_id][0] in marks()
+            botapi.user_presses_button(EDITOR_ID, notice, f"p:{article_id}:{'sent' if seen else 'send'}")
+
+        def all_published() -> bool:
+            return Counter(asyncio.run(_statuses(database)).values()) == {"published": MEDIA_POSTS}
+
+        botapi.wait_for_sync(all_published, timeout=60)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        exit_code = bot.wait(timeout=30)
+    for mark, file_ids in posts.values():
+        assert [in_channel(f) for f in file_ids] == [1] * len(file_ids), mark  # 0 lost, 0 twice
+        assert marks()[mark] == 1, mark
+    assert exit_code == 0
     assert "Traceback" not in log.read_text(encoding="utf-8")
 
 

@@ -37,6 +37,7 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     user_sends_photo(user_id, content, width=, height=, caption=None) -> StoredMessage
     user_sends_media(user_id, kind, content, caption=, caption_entities=, reply_to=, forward_from=)
         and user_sends_video / _animation / _audio: any file kind, as Telegram delivers it
+    add_file(kind, content) -> StoredFile   (a file id Telegram knows, without a message)
     user_sends_album(user_id, [(kind, content), ...], caption=, forward_from=) -> [StoredMessage]
         (one update per part, all with the same media_group_id, the caption on the first)
     user_edits_text(user_id, message, text) -> StoredMessage   (an edited_message update)
@@ -715,6 +716,10 @@ class BotApiServer(BotApiMethods):
                 )
                 for i, (kind, content) in enumerate(items)
             ]
+
+    def add_file(self, kind: str, content: bytes, file_name: str | None = None) -> StoredFile:
+        """A file Telegram already knows (sent to the bot earlier): its id may be sent as `kind`."""
+        return self._user_file(kind, content, file_name)
 
     def _user_file(self, kind: str, content: bytes, file_name: str | None) -> StoredFile:
         names = {"photo": ("photo.jpg", "image/jpeg"), "video": ("video.mp4", "video/mp4"),
