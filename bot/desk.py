@@ -317,9 +317,7 @@ class Desk:
         if await self.db.awaited_input(message.user_id) is not None:  # media answers no awaited question
             await self.db.stop_awaiting_input(message.user_id)
             notes = (Note.WAIT_ENDED,)
-        post = await self._ready(text)
-        if isinstance(post, Refused) and post.reason is Refusal.EMPTY:  # no text (yet): the media alone
-            post = PreparedPost("", "", (await self.prepare(text)).messages, has_content=False)
+        post = await self._ready(text, empty_ok=True)  # no text (yet): the media alone
         if isinstance(post, Refused):
             return post
         article_id = await self.db.create_draft(
@@ -560,14 +558,17 @@ class Desk:
 
     # ——— helpers ———
 
-    async def _ready(self, text: str, article_id: int = 0) -> PreparedPost | Refused:
-        """The draft formatted, or why it cannot be a post (empty, or too complex to format in time)."""
+    async def _ready(
+        self, text: str, article_id: int = 0, *, empty_ok: bool = False
+    ) -> PreparedPost | Refused:
+        """The draft formatted, or why it cannot be a post (empty, or too complex to format in time);
+        `empty_ok`: a post with media may have no text."""
         try:
             post = await self.prepare(text)
         except FormattingTimeout:
             log.warning("a draft of %d characters took too long to format", len(text))
             return Refused(Refusal.TOO_COMPLEX, article_id)
-        return post if post.has_content else Refused(Refusal.EMPTY, article_id)
+        return post if post.has_content or empty_ok else Refused(Refusal.EMPTY, article_id)
 
     async def _changes(self, article_id: int) -> Answer:
         article = await self.db.get(article_id)

@@ -44,6 +44,7 @@ async def _publish(desk: Desk, article_id: int, choose: StoredMessage) -> list[S
     before = desk.server.channel.next_message_id
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
     await wait_status(desk, article_id, "published")
+    await wait_article(desk, article_id, lambda a: a.confirmation_message_id is not None)  # the notice is out
     return [m for m in desk.server.channel_posts() if m.message_id >= before]
 
 
