@@ -24,6 +24,7 @@ from tqdm import tqdm
 
 from bot.importers import Archive, Malformed, NotAnArchive, Skipped, open_archive
 from bot.inputs import UsageError, open_binary
+from bot.media import marked_title
 from bot.text.query import parse_query
 from bot.workers import worker_pool
 from storage.database import (
@@ -306,6 +307,7 @@ def _hit_json(hit: SearchHit) -> dict:
         "published_at": hit.published_at.isoformat(),
         "url": hit.url,
         "score": hit.score,
+        "media": hit.media_kind,
     }
 
 
@@ -314,7 +316,8 @@ def _print_text(result: SearchResult) -> None:
         print("no results")
         return
     for hit in result.hits:
-        print(f"{hit.score:8.3f}  {hit.published_at:%Y-%m-%d %H:%M}  [{hit.external_id}]  {hit.title}")
+        title = marked_title(hit.media_kind, hit.title)
+        print(f"{hit.score:8.3f}  {hit.published_at:%Y-%m-%d %H:%M}  [{hit.external_id}]  {title}")
         print(f"          {hit.snippet.marked('**', '**')}")
         if hit.url:
             print(f"          {hit.url}")

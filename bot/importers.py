@@ -27,6 +27,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import BinaryIO
 
+from bot.media import MediaKind
 from storage.database import ImportRecord
 
 MAX_TITLE_CHARS = 200
@@ -451,7 +452,31 @@ def _telegram_record(message: object, where: str, channel: str, link_base: str |
         return Malformed(where, "no usable date (date_unixtime or date)")
     title, body = split_title(text)
     url = f"{link_base}{message_id}" if link_base else None
-    return ImportRecord(str(message_id), title, body, published, url, channel=channel)
+    media = export_media_kind(message)
+    return ImportRecord(str(message_id), title, body, published, url, channel=channel, media_kind=media)
+
+
+# Telegram Desktop's `media_type` values, as a post's media kind (stickers are no post's media).
+_EXPORT_MEDIA_TYPES = {
+    "video_file": MediaKind.VIDEO,
+    "video_message": MediaKind.VIDEO,
+    "animation": MediaKind.ANIMATION,
+    "audio_file": MediaKind.AUDIO,
+    "voice_message": MediaKind.AUDIO,
+}
+
+
+def export_media_kind(message: Mapping[str, object]) -> MediaKind | None:
+    """The kind of an exported message's media, from its `photo` / `file` / `media_type` fields (the
+    export may leave the files out: their names say "File not included", the kind stays)."""
+    if "photo" in message:
+        return MediaKind.PHOTO
+    if "file" not in message:
+        return None
+    media_type = message.get("media_type")
+    if media_type is None:
+        return MediaKind.DOCUMENT
+    return _EXPORT_MEDIA_TYPES.get(str(media_type))
 
 
 def _plain_text(text: object) -> str | None:

@@ -108,6 +108,26 @@ def message_total(parts: Sequence[Part]) -> int:
     return sum(part.message_count for part in parts)
 
 
+MEDIA_MARKS = {
+    MediaKind.PHOTO: "📷",
+    MediaKind.VIDEO: "🎬",
+    MediaKind.ANIMATION: "🎬",
+    MediaKind.AUDIO: "📎",
+    MediaKind.DOCUMENT: "📎",
+}
+
+
+def media_mark(kind: str | None) -> str:
+    """The mark an archived post's kind gets in results and /latest ('' for a text post)."""
+    return MEDIA_MARKS.get(MediaKind(kind), "") if kind else ""
+
+
+def marked_title(kind: str | None, title: str) -> str:
+    """A result's title with its media mark in front, when it has media."""
+    mark = media_mark(kind)
+    return f"{mark} {title}" if mark else title
+
+
 def media_to_json(media: Sequence[MediaItem]) -> str | None:
     """As stored in the `media` column (None: a text post)."""
     return json.dumps([[item.kind.value, item.file_id] for item in media]) if media else None

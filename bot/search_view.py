@@ -42,6 +42,7 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 
 from bot import messages as msg
+from bot.media import marked_title
 from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 
 if TYPE_CHECKING:
@@ -249,6 +250,7 @@ class ResultCard:
     snippet_html: str  # escaped; matched words in <b>
     snippet_text: str
     url: str | None
+    media_kind: str | None = None  # shown as 📷 🎬 📎 before the title
 
 
 def article_url(channel_id: str | None, channel_message_ids: list[int], url: str | None) -> str | None:
@@ -273,6 +275,7 @@ def card_from_hit(hit: SearchHit, channel_id: str | None) -> ResultCard:
         snippet_html=snippet_html,
         snippet_text=hit.snippet.text,
         url=article_url(channel_id, hit.channel_message_ids, hit.url),
+        media_kind=hit.media_kind,
     )
 
 
@@ -289,6 +292,7 @@ def card_from_article(article: Article, channel_id: str | None) -> ResultCard:
         snippet_html=html.escape(_short(snippet, SNIPPET_MAX_CHARS)),
         snippet_text=snippet,
         url=article_url(channel_id, article.channel_message_ids, article.url),
+        media_kind=article.media[0].kind if article.media else None,
     )
 
 
@@ -309,6 +313,7 @@ def render_card(
     title = html.escape(_short(card.title, TITLE_MAX_CHARS) or "…")
     if card.url:
         title = f'<a href="{html.escape(card.url)}">{title}</a>'
+    title = marked_title(card.media_kind, title)
     snippet = link_hashtags(card.snippet_html, bot_username)
     return msg.text(
         "result_card",
@@ -418,7 +423,7 @@ def inline_results(cards: list[ResultCard], lang: str, tz: ZoneInfo) -> list[Inl
         results.append(
             InlineQueryResultArticle(
                 id=str(card.article_id),
-                title=_short(card.title, TITLE_MAX_CHARS) or "…",
+                title=marked_title(card.media_kind, _short(card.title, TITLE_MAX_CHARS) or "…"),
                 description=_short(
                     f"{msg.when(card.published_at, tz, lang)} — {card.snippet_text}", DESCRIPTION_MAX_CHARS
                 ),

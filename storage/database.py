@@ -33,7 +33,7 @@ from typing import Literal, Self
 import aiosqlite
 from tqdm import tqdm
 
-from bot.media import MediaItem, Part, media_from_json, media_to_json, plan_parts
+from bot.media import MediaItem, MediaKind, Part, media_from_json, media_to_json, plan_parts
 from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet
 from bot.text.query import SEARCH_TZ, parse_query
 from bot.workers import worker_pool
@@ -157,6 +157,7 @@ class SearchHit:
     url: str | None
     channel_message_ids: list[int]
     score: float
+    media_kind: str | None = None  # the post's (first) file: photo, video, animation, audio, document
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,6 +181,7 @@ class ImportRecord:
     published_at: datetime
     url: str | None = None
     channel: str = ""  # the channel key (`-100…`, see bot.importers.channel_key); '' when unknown
+    media_kind: str | None = None  # its photo, video… (the export holds the kind, not the file)
 
 
 @dataclass(frozen=True, slots=True)
@@ -952,13 +954,16 @@ class Database:
             for number, record in enumerate(fresh, start=last_id + 1):
                 key = search_key(int(record.published_at.timestamp()), number)
                 published = to_db_time(record.published_at)
+                media = media_to_json(
+                    [MediaItem(MediaKind(record.media_kind), "")] if record.media_kind else []
+                )
                 rows_out.append((number, record.channel, record.external_id, record.title, record.body,
-                                 published, now, now, record.url, key))  # fmt: skip
+                                 published, now, now, record.url, key, media))  # fmt: skip
                 entries.append(replace(analyzed_entries[record.channel, record.external_id], key=key))
             await conn.executemany(
                 "INSERT INTO articles (id, source, channel, external_id, title, body, status, published_at,"
-                " created_at, updated_at, url, search_key)"
-                " VALUES (?, 'import', ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?)",
+                " created_at, updated_at, url, search_key, media)"
+                " VALUES (?, 'import', ?, ?, ?, ?, 'published', ?, ?, ?, ?, ?, ?)",
                 rows_out,
             )
             await self._index.add(entries, df)
@@ -1042,7 +1047,7 @@ def _search(
                 article_id=row[1], external_id=row[2], title=row[3], snippet=snippet,
                 published_at=from_db_time(row[5]),  # type: ignore[arg-type]
                 url=row[6], channel_message_ids=json.loads(row[7]) if row[7] else [],
-                score=round(score, 4),
+                score=round(score, 4), media_kind=row[9],
             )
         )  # fmt: skip
     return SearchResult(hits, ranked.partial, parsed.truncated, ranked.matched_terms)
@@ -1054,7 +1059,8 @@ def _hit_rows(reader: sqlite3.Connection, keys: Sequence[tuple[int, float]]) -> 
     # The title's index terms come along from search_docs: no analysis to learn if it holds a match.
     rows = reader.execute(
         "SELECT search_key, id, external_id, articles.title, body, published_at, url, channel_message_ids,"
-        f" d.title FROM articles JOIN search_docs AS d ON d.key = search_key WHERE search_key IN ({marks})"
+        " d.title, json_extract(media, '$[0][0]') FROM articles JOIN search_docs AS d ON d.key = search_key"
+        f" WHERE search_key IN ({marks})"
         f" AND {_LIVE_ROW}",
         [k for k, _ in keys],
     ).fetchall()

@@ -4,6 +4,7 @@ published as they will be, checked on the channel side (the same file ids, valid
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from bot import messages as msg
 from bot.botapi.html_check import MAX_CAPTION_UTF16, parse_html, utf16_len
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
-from tests.botapi.fixtures import EDITOR_ID
+from bot.cli import main
+from tests.botapi.fixtures import EDITOR_ID, SUBSCRIBER_ID
 from tests.desk_harness import Desk, running_desk
 from tests.test_e2e_editor import _choose_message, wait_article, wait_status
 
@@ -187,3 +189,22 @@ async def test_the_caption_is_corrected_and_a_new_photo_replaces_the_old(desk: D
     now = desk.server.message(photo.chat.id, photo.message_id)
     assert now.photo.file_id == new.photo.file_id and "وزیر فرهنگ" in now.caption
     assert (await desk.db.get(article_id)).media[0].file_id == new.photo.file_id
+
+
+async def test_a_media_post_is_found_by_its_caption_and_marked(desk: Desk, capsys) -> None:
+    _, article_id, _, choose = await _photo_preview(desk, CAPTION)
+    (photo,) = await _publish(desk, article_id, choose)
+    before = desk.last_id(SUBSCRIBER_ID)
+    desk.server.user_sends_text(SUBSCRIBER_ID, "/search نمایشگاه کتاب")
+    answer = await desk.wait_bot_message(SUBSCRIBER_ID, after=before)
+    assert f"t.me/news_test/{photo.message_id}" in answer.html and "📷" in answer.text
+    before = desk.last_id(SUBSCRIBER_ID)
+    desk.server.user_sends_text(SUBSCRIBER_ID, "/latest")
+    latest = await desk.wait_bot_message(SUBSCRIBER_ID, after=before)
+    assert "📷" in latest.text and "خبر تصویری" in latest.text
+    record = desk.server.user_inline_query(SUBSCRIBER_ID, "نمایشگاه کتاب")
+    answered = await desk.server.wait_for(lambda: record.answer, timeout=10)
+    assert answered["results"][0]["title"].startswith("📷 ")
+    command = ["search", "نمایشگاه کتاب", "--db", str(desk.settings.database_path)]
+    assert await asyncio.to_thread(main, command) == 0  # the command line, beside the running bot
+    assert "📷 خبر تصویری" in capsys.readouterr().out

@@ -131,7 +131,7 @@ def test_cli_search_json_and_batch(tmp_path, capsys):
     assert main(["search", "پروژه های عمراني", "--json", "--db", str(db)]) == 0
     hits = json.loads(capsys.readouterr().out)
     assert [h["id"] for h in hits] == ["2"]
-    assert set(hits[0]) == {"id", "title", "snippet", "published_at", "url", "score"}
+    assert set(hits[0]) == {"id", "title", "snippet", "published_at", "url", "score", "media"}
     assert "**پروژه**" in hits[0]["snippet"]
     batch = tmp_path / "queries.txt"
     batch.write_text("پیشبینی باران\nتورم 35.5\nچیزی که نیست\n", encoding="utf-8")
@@ -399,3 +399,26 @@ def test_json_lines_name_their_channel_by_key_or_by_a_known_handle():
     data = "\n".join(json.dumps(line) for line in lines).encode()
     records = _read(data, default_channel="-1001", handles={"-1001": "news_test"})
     assert [r.channel for r in records] == ["-1001", "-1001", "-1002", "@other"]
+
+
+def test_an_export_keeps_each_posts_media_kind(tmp_path: Path) -> None:
+    messages = [
+        {"id": 1, "type": "message", "date_unixtime": "1700000000", "text": "عکس خبری از نمایشگاه",
+         "photo": "(File not included. Change data exporting settings to download.)"},
+        {"id": 2, "type": "message", "date_unixtime": "1700000100", "text": "ویدیوی خبری از نمایشگاه",
+         "file": "(File not included.)", "media_type": "video_file", "mime_type": "video/mp4"},
+        {"id": 3, "type": "message", "date_unixtime": "1700000200", "text": "سند خبری از نمایشگاه",
+         "file": "files/report.pdf", "mime_type": "application/pdf"},
+        {"id": 4, "type": "message", "date_unixtime": "1700000300", "text": "متن خبری از نمایشگاه"},
+    ]  # fmt: skip
+    export = tmp_path / "result.json"
+    export.write_text(json.dumps({"name": "خبر", "type": "public_channel", "id": 77, "messages": messages}))
+    db_path = tmp_path / "archive.sqlite3"
+    assert main(["import", str(export), "--db", str(db_path)]) == 0
+
+    async def kinds() -> dict[str, str | None]:
+        async with Database.open(db_path) as db:
+            result = await db.search("نمایشگاه", limit=10)
+            return {hit.external_id: hit.media_kind for hit in result.hits}
+
+    assert asyncio.run(kinds()) == {"1": "photo", "2": "video", "3": "document", "4": None}
