@@ -57,6 +57,7 @@ from bot.media import MediaItem, MediaKind, Part, message_total, parts_covered, 
 from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.schedule import is_quiet
 from bot.text.draft import parse_draft
+from bot.text.markup import strip_markup
 from bot.text.render import render_post
 from storage.database import Article, Database
 from storage.states import EDITABLE, PostStatus
@@ -180,9 +181,12 @@ def prepare_post(text: str, *, bullet: str, signature: str) -> PreparedPost:
     """Parse and render a draft once; the preview shows, and the channel gets, these messages."""
     draft = parse_draft(text)
     messages = render_post(draft, bullet=bullet, signature=signature)
-    body = "\n\n".join(block.text for block in draft.blocks)
-    title = draft.headline or (draft.blocks[0].text[:TITLE_FALLBACK_CHARS] if draft.blocks else "")
-    texts = [draft.headline or "", *(block.text for block in draft.blocks if block.kind != "footer")]
+    # The archive keeps the words: the editor's formatting (bot.text.markup) stays in the messages.
+    blocks = [(block.kind, strip_markup(block.text)) for block in draft.blocks]
+    headline = strip_markup(draft.headline or "")
+    body = "\n\n".join(text for _, text in blocks)
+    title = headline or (blocks[0][1][:TITLE_FALLBACK_CHARS] if blocks else "")
+    texts = [headline, *(text for kind, text in blocks if kind != "footer")]
     words = [word for text in texts for word in text.split() if not word.startswith(_NOT_CONTENT)]
     has_content = any(char.isalnum() for word in words for char in word)
     return PreparedPost(title, body, messages, has_content, source_text=text)

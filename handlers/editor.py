@@ -117,7 +117,7 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx:
     """A text or a forwarded post: a correction, an awaited answer, or a draft."""
     message = update.effective_message
     assert message is not None
-    text = message.text or message.caption or ""
+    text = media.draft_text(message)
     if len(text) > MAX_DRAFT_CHARS:
         await message.reply_text(msg.text("draft_too_long", ctx.lang, limit=MAX_DRAFT_CHARS))
         return
@@ -129,7 +129,7 @@ async def edit_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx:
     """The editor edited a message they had sent: the draft made from it follows."""
     message = update.edited_message
     assert message is not None
-    text = message.text or message.caption or ""
+    text = media.draft_text(message)
     if len(text) > MAX_DRAFT_CHARS:
         await message.reply_text(msg.text("draft_too_long", ctx.lang, limit=MAX_DRAFT_CHARS))
         return
@@ -168,7 +168,7 @@ async def media_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
 
     async def take(messages: list[Message]) -> None:
         items = [item for m in messages if (item := media.media_item(m)) is not None]
-        text = next((m.caption for m in messages if m.caption), "")
+        text = next((media.draft_text(m) for m in messages if m.caption), "")
         await _show(messages[0], await desk.take_media(_editor_message(messages[0]), text, items), ctx)
 
     if message.media_group_id is None:
@@ -191,7 +191,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
     desk = services(context).desk
     if button.action is Action.MAKE_DRAFT:  # the short message this question replied to
         replied = message.reply_to_message
-        text = (replied.text or replied.caption or "") if replied else ""
+        text = media.draft_text(replied) if replied else ""
         source = EditorMessage(query.from_user.id, message.chat_id, button.ref)
         answer = await desk.take_text(source, text, asked=True)
     else:

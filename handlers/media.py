@@ -1,4 +1,4 @@
-"""Media from editors, as Telegram delivers it: a file's kind and id, and albums gathered.
+"""What editors send, as Telegram delivers it: formatted text, a file's kind and id, albums gathered.
 
 Telegram sends an album as separate updates, one per item, sharing a `media_group_id`, the caption
 on one of them. `Albums` holds the items of each group until no new one has come for
@@ -15,8 +15,22 @@ from telegram import Message
 from telegram.ext import Application
 
 from bot.media import MediaItem, MediaKind
+from bot.text.markup import from_telegram_html
 
 ALBUM_QUIET_SECONDS = 1.5  # Telegram delivers an album's updates within a moment of each other
+_FORMATTING = frozenset(
+    {"bold", "italic", "underline", "strikethrough", "spoiler", "blockquote", "expandable_blockquote",
+     "code", "pre", "text_link", "custom_emoji"}
+)  # fmt: skip
+
+
+def draft_text(message: Message) -> str:
+    """What the editor wrote (a text or a caption), with its formatting kept as the draft's markers
+    (`bot.text.markup`) when it has any; Telegram's own links, tags and mentions are plain text."""
+    entities = message.entities or message.caption_entities
+    if not any(entity.type in _FORMATTING for entity in entities):
+        return message.text or message.caption or ""
+    return from_telegram_html(message.text_html if message.text is not None else message.caption_html)
 
 
 def media_item(message: Message) -> MediaItem | None:

@@ -208,3 +208,55 @@ async def test_a_media_post_is_found_by_its_caption_and_marked(desk: Desk, capsy
     command = ["search", "نمایشگاه کتاب", "--db", str(desk.settings.database_path)]
     assert await asyncio.to_thread(main, command) == 0  # the command line, beside the running bot
     assert "📷 خبر تصویری" in capsys.readouterr().out
+
+
+def _entity(text: str, part: str, kind: str, **extra: str) -> dict:
+    """An entity over `part` of `text` (offsets in UTF-16 units, as Telegram counts them)."""
+    start = text.index(part)
+    return {"type": kind, "offset": utf16_len(text[:start]), "length": utf16_len(part), **extra}
+
+
+LINKED = "خبر مهم\nوزیر گفت که گزارش کامل را بخوانید و نظر خود را بگویید؛ بودجه ۱۴۰۳ تصویب شد."
+LINK = "https://example.com/report?id=12&lang=fa"
+
+
+async def test_a_text_with_a_hidden_link_and_bold_keeps_them(desk: Desk) -> None:
+    entities = [
+        _entity(LINKED, "گزارش کامل", "text_link", url=LINK),
+        _entity(LINKED, "بودجه ۱۴۰۳", "bold"),
+        _entity(LINKED, "نظر خود", "italic"),
+    ]
+    article_id, shown, choose = await _preview(
+        desk, lambda: desk.server.user_sends_text(EDITOR_ID, LINKED, entities=entities)
+    )
+    (post,) = await _publish(desk, article_id, choose)
+    text, found = parse_html(post.html)
+    assert [e["url"] for e in found if e["type"] == "text_link"] == [LINK]
+    link = next(e for e in found if e["type"] == "text_link")
+    assert text[link["offset"] : link["offset"] + link["length"]] == "گزارش کامل"
+    assert "<b>بودجه ۱۴۰۳</b>" in post.html and "<i>نظر خود</i>" in post.html
+    assert [m.html for m in shown[1:]] == [post.html]  # the preview showed the same
+    article = await desk.db.get(article_id)
+    assert "\ue010" not in article.body and "گزارش کامل" in article.body
+
+
+async def test_a_forwarded_post_with_its_photo_and_caption_link(desk: Desk) -> None:
+    holder: list[StoredMessage] = []
+    entities = [_entity(LINKED, "گزارش کامل", "text_link", url=LINK)]
+    article_id, _, choose = await _preview(
+        desk,
+        lambda: holder.append(
+            desk.server.user_sends_media(
+                EDITOR_ID,
+                "photo",
+                b"jpg",
+                caption=LINKED,
+                caption_entities=entities,
+                forward_from=desk.server.channel,
+            )
+        ),
+    )
+    (photo,) = await _publish(desk, article_id, choose)
+    assert photo.photo.file_id == holder[0].photo.file_id
+    assert [e["url"] for e in photo.caption_entities if e["type"] == "text_link"] == [LINK]
+    assert "گزارش کامل" in _valid_caption(photo)

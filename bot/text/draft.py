@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.text.changes import Change, Rule, change_to_json
+from bot.text.markup import MARKER_RE, split_at, visible_len
 from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE, persian_number
 
 BlockKind = Literal["lead", "bullet", "paragraph", "closing", "byline", "footer"]
@@ -35,6 +36,7 @@ _MARKER = re.compile(
     )\s*""",
     re.VERBOSE,
 )
+_LEADING_FORMAT = re.compile(rf"(?:{MARKER_RE.pattern}\s*)*")
 # Invisible direction and byte-order marks that editors' tools leave around lines.
 _EDGE_JUNK = "\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -168,7 +170,9 @@ def _split_markup(line: str, offset: int = 0) -> _Line:
     rest = line[start:end]
     bullet = False
     label: str | None = None
-    at = 0  # markers are stepped over, not cut off one by one (a copy each: quadratic on 🔹🔹🔹…)
+    # The editor's formatting opening the line (bot.text.markup) stays, and the markup is read after it.
+    lead = at = _LEADING_FORMAT.match(rest).end()  # type: ignore[union-attr]
+    # Markers are stepped over, not cut off one by one (a copy each: quadratic on 🔹🔹🔹…).
     while (match := _MARKER.match(rest, at)) and match.end() > at:
         if number := match.group("number"):
             digits = "".join(ch for ch in number if ch.isdigit())
@@ -176,8 +180,9 @@ def _split_markup(line: str, offset: int = 0) -> _Line:
         else:
             bullet = True
         at = match.end()
-    rest = rest[at:]
-    start += at
+    rest = rest[:lead] + rest[at:]
+    if not lead:  # a line opening with formatting markers is never explained (explain reads the words)
+        start += at
     edits = _question_mark_edits(rest)
     text = _apply_edits(rest, edits)[0] if edits else rest
     return _Line(text, bullet, label, rest, offset + start, edits)
@@ -272,18 +277,26 @@ def explain_draft(text: str, *, signature: str = "") -> tuple[Draft, list[Change
 
 _HEADLINE_MAX_CHARS = 160
 """A first line longer than this is no headline (the seed's is 117 characters)."""
-_SENTENCE_END_RE = re.compile(r"[.!؟?](?=\s)")
+_SENTENCE_END_RE = re.compile(rf"[.!؟?](?:{MARKER_RE.pattern})*(?=\s)")  # a closing tag may follow
+
+
+def _drop_final_stop(headline: str) -> str:
+    """A headline takes no final full stop (before the formatting that closes it, if any)."""
+    closers = re.search(rf"(?:{MARKER_RE.pattern})*$", headline)
+    at = closers.start() if closers else len(headline)
+    return headline[:at].removesuffix(".") + headline[at:]
 
 
 def _split_headline(first: str) -> tuple[str | None, str]:
     """A long first line gives its first sentence as the headline if that is short enough, else no
     headline; what is left is the lead."""
-    if len(first) <= _HEADLINE_MAX_CHARS:
+    if visible_len(first) <= _HEADLINE_MAX_CHARS:  # the editor's formatting markers do not count
         return first, ""
-    end = _SENTENCE_END_RE.search(first, 0, _HEADLINE_MAX_CHARS + 1)
-    if end is None:
+    end = _SENTENCE_END_RE.search(first, 0, _HEADLINE_MAX_CHARS + 1 + len(first) - visible_len(first))
+    if end is None or visible_len(first[: end.end()]) > _HEADLINE_MAX_CHARS:
         return None, first
-    return first[: end.end()].removesuffix("."), first[end.end() :].strip()
+    headline, lead = split_at(first, end.end())  # a bold or a link across the cut: closed, reopened
+    return _drop_final_stop(headline), lead.strip()
 
 
 def _structure(lines: list[_Line]) -> Draft:

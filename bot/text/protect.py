@@ -13,9 +13,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from bot.text.markup import MARKER_RE
+
 MASK = "\ue000"
 
-_URL_TAIL = r"[^\s<>\"'«»\u200c\ue000]*"
+_URL_TAIL = r"[^\s<>\"'«»\u200c\ue000\ue010\ue011]*"  # a formatting marker (bot.text.markup) ends it
 _TRAILING_PUNCT = ".,;:!?؟،؛)]}»'\"…"
 
 URL_RE = re.compile(
@@ -63,6 +65,7 @@ _SCANNER = re.compile(
     "|".join(
         f"(?P<{name}>{rx.pattern})"
         for name, rx in (
+            ("markup", MARKER_RE),  # the editor's formatting: a tag, a link's URL, a code span
             ("url", URL_RE),
             ("email", EMAIL_RE),
             ("handle", HANDLE_RE),
@@ -99,7 +102,7 @@ def _trim_url(url: str) -> str:
 
 # Every protected span lies inside a whitespace-free run holding one of these characters; scanning
 # only such runs keeps masking cheap on plain Persian prose.
-_TRIGGER_RE = re.compile(r"[0-9A-Za-z\u0660-\u0669\u06f0-\u06f9@#\ue000]")
+_TRIGGER_RE = re.compile(r"[0-9A-Za-z\u0660-\u0669\u06f0-\u06f9@#\ue000\ue010]")
 _BLANKS = (" ", "\n", "\t")
 _BLANK_RE = re.compile(r"\s")
 

@@ -20,6 +20,7 @@ from itertools import accumulate
 
 from bot.text.draft import Draft, drop_foreign_signature
 from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
+from bot.text.markup import to_html
 
 __all__ = ["render_html", "render_post", "split_html", "utf16_len"]
 
@@ -73,7 +74,7 @@ def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> s
         parts.append("\n".join(footer))
     if signature.strip():
         parts.append(_post_text(_one_line(signature)))
-    return "\n\n".join(parts)
+    return to_html("\n\n".join(parts))  # the editor's formatting (bot.text.markup) as tags again
 
 
 def _one_line(text: str) -> str:
