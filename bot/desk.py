@@ -39,6 +39,7 @@ from bot.publisher import (
 from bot.schedule import is_quiet, next_free_slot
 from bot.scheduler import Scheduler
 from bot.text.changes import Change
+from bot.text.markup import strip_markup
 from bot.timeparse import (
     Assumption,
     TimeParseError,
@@ -574,11 +575,12 @@ class Desk:
         article = await self.db.get(article_id)
         if article is None or article.source_text is None:
             return Refused(Refusal.NOT_FOUND if article is None else Refusal.STALE_BUTTON, article_id)
+        source = strip_markup(article.source_text)  # the words the editor sent, without formatting markers
         try:
-            changes = await self.explain(article.source_text)
+            changes = await self.explain(source)
         except FormattingTimeout:
             return Refused(Refusal.TOO_COMPLEX, article_id)
-        return Changes(article_id, article.source_text, tuple(changes))
+        return Changes(article_id, source, tuple(changes))
 
     async def _get(self, article_id: int) -> Article:
         article = await self.db.get(article_id)

@@ -229,6 +229,10 @@ async def test_a_text_with_a_hidden_link_and_bold_keeps_them(desk: Desk) -> None
     article_id, shown, choose = await _preview(
         desk, lambda: desk.server.user_sends_text(EDITOR_ID, LINKED, entities=entities)
     )
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:chg")  # "what changed": words only
+    changes = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert "\ue010" not in changes.text and "%3C" not in changes.text
     (post,) = await _publish(desk, article_id, choose)
     text, found = parse_html(post.html)
     assert [e["url"] for e in found if e["type"] == "text_link"] == [LINK]
