@@ -183,3 +183,12 @@ def test_the_signature_never_stands_alone():
     assert render_post(Draft(None, ()), signature=" امضا ") == ["امضا"]
     huge = "x" * MAX_MESSAGE_UTF16  # a signature longer than a message still comes last
     assert render_post(Draft(None, (Block("lead", first),)), signature=huge) == [first, huge]
+
+
+def test_a_run_longer_than_a_message_is_cut_inside_not_after_the_word_before_it() -> None:
+    # Cutting at the space before the run left a message holding only the list number (`۱.`).
+    for text, opening in (("1. " + "ا" * 5000, "۱. ا"), ("خبر\n1. " + "ا" * 5000, "۱. ا"),
+                          ("سلام " + "ب" * 9000 + " پایان", "سلام ب")):  # fmt: skip
+        messages = render_post(parse_draft(text))
+        assert any(message.startswith(opening) for message in messages), (text[:20], messages[:2])
+        assert all(len(re.sub(r"<[^>]+>", "", message)) > 2 for message in messages)

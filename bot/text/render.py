@@ -158,7 +158,12 @@ def _cut(text: str, start: int, end: int, limit: int) -> int:
         return last_sentence
     for at in range(end, start, -1):
         if at < len(text) and text[at].isspace():
-            return at
+            # The run after this space is longer than a message and will be cut inside anyway:
+            # cutting here as well would leave a message of only what comes before it (`۱.`).
+            run_end = next((i for i in range(at + 1, len(text)) if text[i].isspace()), len(text))
+            if utf16_len(text[at + 1 : run_end]) <= limit:
+                return at
+            break
     # One unbroken run longer than a message: cut inside it, but not inside a character (a combining
     # mark, joiner, variation selector, skin tone, or what a zero-width joiner joins). A run made of
     # nothing else is cut at the limit: walking back through it made one message per character.
