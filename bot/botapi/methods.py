@@ -17,6 +17,7 @@ import re
 import threading
 import time
 from collections import deque
+from dataclasses import dataclass
 from typing import Any
 
 from bot.botapi.rules import (
@@ -66,6 +67,29 @@ MAX_MEDIA_GROUP = 10
 MEDIA_TYPES = frozenset({"photo", "video", "animation", "audio", "document"})
 GROUP_KINDS = frozenset({"photo", "video", "audio", "document"})  # sendMediaGroup takes no animation
 _MESSAGE_OPTIONS = ("link_preview_options", "disable_web_page_preview", "protect_content")
+_MEDIA_OPTIONS = ("show_caption_above_media", "has_spoiler", "protect_content")
+
+
+@dataclass(frozen=True)
+class Caption:
+    """A caption as a send or edit call gives it, after Telegram's entity parsing."""
+
+    text: str | None  # None for an empty caption, as Telegram leaves it out
+    entities: list[dict]
+    html: str | None  # as the bot sent it (the markup, with parse_mode HTML)
+    parse_mode: str | None
+
+    def fields(self) -> dict[str, Any]:
+        """The `StoredMessage` fields it sets."""
+        return {
+            "caption": self.text,
+            "caption_entities": self.entities,
+            "html": self.html,
+            "parse_mode": self.parse_mode,
+        }
+
+    def same_as(self, message: StoredMessage) -> bool:
+        return self.text == message.caption and self.entities == message.caption_entities
 
 
 class Params:
@@ -260,12 +284,55 @@ class BotApiMethods:
             self._files[stored.file_id] = stored
         return stored
 
-    def _store(self, message: StoredMessage) -> StoredMessage:
-        self._messages.setdefault(message.chat.id, {})[message.message_id] = message
+    def _new_message(
+        self,
+        chat: Chat,
+        *,
+        outgoing: bool,
+        sender: User | None,
+        date: float | None = None,
+        media: tuple[str, StoredFile] | None = None,
+        **fields: Any,
+    ) -> StoredMessage:
+        """The one way a message enters a chat: the chat's next id, dated now (or `date`), stored.
+
+        `media` is (kind, file), set as `StoredMessage.set_media` does (an animation is also its
+        document); `fields` are the other `StoredMessage` fields.
+        """
+        message = StoredMessage(
+            chat=chat,
+            message_id=chat.take_message_id(),
+            date=int(self.clock.now() if date is None else date),
+            outgoing=outgoing,
+            sender=sender,
+            **fields,
+        )
+        if media is not None:
+            message.set_media(*media)
+        self._messages.setdefault(chat.id, {})[message.message_id] = message
         return message
 
-    def _bot_sender(self, chat: Chat) -> User | None:
-        return None if chat.type == "channel" else self.bot_user
+    def _edit_message(
+        self, message: StoredMessage, *, media: tuple[str, StoredFile] | None = None, **changes: Any
+    ) -> dict:
+        """The one way a message changes: its current version joins `history`, `changes` (and
+        `media`) are applied and the edit is dated now. Returns the edited message as sent."""
+        message.history.append(message.snapshot())
+        if media is not None:
+            message.set_media(*media)
+        for name, value in changes.items():
+            if not hasattr(message, name):
+                raise AttributeError(f"a message has no field {name!r}")
+            setattr(message, name, value)
+        message.edit_date = int(self.clock.now())
+        return message.to_api()
+
+    def _bot_message(self, chat: Chat, params: Params, **fields: Any) -> StoredMessage:
+        """A message the bot sends with the call `params`: its sender is the bot, except in a
+        channel, where the channel itself signs."""
+        sender = None if chat.type == "channel" else self.bot_user
+        notify = params.bool("disable_notification")
+        return self._new_message(chat, outgoing=True, sender=sender, disable_notification=notify, **fields)
 
     # ------------------------------------------------------------------ Bot API methods
 
@@ -350,25 +417,27 @@ class BotApiMethods:
         text, entities = formatted_text(
             html, params.str("parse_mode"), params.json("entities"), strict=self.strict_html
         )
-        markup = check_reply_markup(params.json("reply_markup"))
-        reply_to = self._reply_target(chat, params)
-        self._check_rate(chat)
-        message = StoredMessage(
-            chat=chat,
-            message_id=chat.take_message_id(),
-            date=int(self.clock.now()),
-            outgoing=True,
-            sender=self._bot_sender(chat),
+        return self._send_one(
+            chat,
+            params,
+            _MESSAGE_OPTIONS,
             text=text,
             entities=entities,
             html=html,
             parse_mode=params.str("parse_mode"),
-            reply_markup=markup,
-            reply_to=reply_to,
-            disable_notification=params.bool("disable_notification"),
-            options=_extra_options(params, _MESSAGE_OPTIONS),
         )
-        return self._store(message).to_api()
+
+    def _send_one(self, chat: Chat, params: Params, options: tuple[str, ...], **content: Any) -> dict:
+        """The last steps of sendMessage, sendPhoto, …: the keyboard, the message replied to and the
+        rate limit are checked (in Telegram's order), then the message is sent."""
+        markup = check_reply_markup(params.json("reply_markup"))
+        reply_to = self._reply_target(chat, params)
+        self._check_rate(chat)
+        options_given = _extra_options(params, options)
+        message = self._bot_message(
+            chat, params, reply_markup=markup, reply_to=reply_to, options=options_given, **content
+        )
+        return message.to_api()
 
     def _reply_target(self, chat: Chat, params: Params) -> StoredMessage | None:
         reply = params.json("reply_parameters") or {}
@@ -402,33 +471,15 @@ class BotApiMethods:
         chat = self._resolve_chat(params.required("chat_id"))
         self._check_can_send(chat)
         stored = self._media_file(self._input_file(params, kind), kind)
-        caption, caption_entities = self._caption(
-            params.str("caption", ""), params.str("parse_mode"), params.json("caption_entities")
+        caption = self._caption(
+            params.str("caption"), params.str("parse_mode"), params.json("caption_entities")
         )
-        markup = check_reply_markup(params.json("reply_markup"))
-        reply_to = self._reply_target(chat, params)
-        self._check_rate(chat)
-        message = StoredMessage(
-            chat=chat,
-            message_id=chat.take_message_id(),
-            date=int(self.clock.now()),
-            outgoing=True,
-            sender=self._bot_sender(chat),
-            caption=caption or None,
-            caption_entities=caption_entities,
-            html=params.str("caption"),
-            parse_mode=params.str("parse_mode"),
-            reply_markup=markup,
-            reply_to=reply_to,
-            disable_notification=params.bool("disable_notification"),
-            options=_extra_options(params, ("show_caption_above_media", "has_spoiler", "protect_content")),
-        )
-        message.set_media(kind, stored)
-        return self._store(message).to_api()
+        return self._send_one(chat, params, _MEDIA_OPTIONS, media=(kind, stored), **caption.fields())
 
-    def _caption(self, html: str | None, parse_mode: str | None, entities: Any) -> tuple[str, list[dict]]:
+    def _caption(self, html: str | None, parse_mode: str | None, entities: Any) -> Caption:
         """A caption after entity parsing, within 1,024 UTF-16 units (Telegram's error otherwise)."""
-        return formatted_text(html, parse_mode, entities, caption=True, strict=self.strict_html)
+        text, parsed = formatted_text(html, parse_mode, entities, caption=True, strict=self.strict_html)
+        return Caption(text or None, parsed, html, parse_mode)
 
     def _media_file(self, stored: StoredFile, kind: str) -> StoredFile:
         """An upload becomes a file of `kind`; a known file id must be of that kind (a photo's id
@@ -463,26 +514,19 @@ class BotApiMethods:
         self._check_rate(chat)
         group_id = str(next(self._media_groups))
         sent = []
-        for kind, stored, caption, entities, html, parse_mode in items:
-            message = StoredMessage(
-                chat=chat,
-                message_id=chat.take_message_id(),
-                date=int(self.clock.now()),
-                outgoing=True,
-                sender=self._bot_sender(chat),
-                caption=caption or None,
-                caption_entities=entities,
-                html=html,
-                parse_mode=parse_mode,
+        for kind, stored, caption in items:
+            message = self._bot_message(
+                chat,
+                params,
+                media=(kind, stored),
+                **caption.fields(),
                 reply_to=reply_to,
                 media_group_id=group_id,
-                disable_notification=params.bool("disable_notification"),
             )
-            message.set_media(kind, stored)
-            sent.append(self._store(message).to_api())
+            sent.append(message.to_api())
         return sent
 
-    def _input_media(self, params: Params, item: dict) -> tuple[str, StoredFile, str, list[dict], Any, Any]:
+    def _input_media(self, params: Params, item: dict) -> tuple[str, StoredFile, Caption]:
         """One InputMedia: its kind, its file (known or uploaded), and its parsed caption."""
         kind = str(item.get("type"))
         if kind not in MEDIA_TYPES:
@@ -490,10 +534,8 @@ class BotApiMethods:
         stored = self._media_file(
             self._input_file(Params({"media": item.get("media")}, params.files), "media"), kind
         )
-        caption, entities = self._caption(
-            item.get("caption", ""), item.get("parse_mode"), item.get("caption_entities")
-        )
-        return kind, stored, caption, entities, item.get("caption"), item.get("parse_mode")
+        caption = self._caption(item.get("caption"), item.get("parse_mode"), item.get("caption_entities"))
+        return kind, stored, caption
 
     def _input_file(self, params: Params, name: str) -> StoredFile:
         value = params.values.get(name)
@@ -529,32 +571,26 @@ class BotApiMethods:
         markup = check_reply_markup(params.json("reply_markup"))
         if text == message.text and entities == message.entities and markup == message.reply_markup:
             raise _not_modified()
-        message.history.append(message.snapshot())
-        message.text, message.entities, message.html = text, entities, html
-        message.parse_mode, message.reply_markup = params.str("parse_mode"), markup
-        message.edit_date = int(self.clock.now())
-        return message.to_api()
+        return self._edit_message(
+            message,
+            text=text,
+            entities=entities,
+            html=html,
+            parse_mode=params.str("parse_mode"),
+            reply_markup=markup,
+        )
 
     def _api_editMessageCaption(self, params: Params) -> dict:
         message = self._editable_message(params)
         if message.media is None:
             raise bad_request("there is no caption in the message to edit")
-        caption, entities = self._caption(
-            params.str("caption", ""), params.str("parse_mode"), params.json("caption_entities")
+        caption = self._caption(
+            params.str("caption"), params.str("parse_mode"), params.json("caption_entities")
         )
         markup = check_reply_markup(params.json("reply_markup"))
-        if (
-            (caption or None) == message.caption
-            and entities == message.caption_entities
-            and (markup == message.reply_markup)
-        ):
+        if caption.same_as(message) and markup == message.reply_markup:
             raise _not_modified()
-        message.history.append(message.snapshot())
-        message.caption, message.caption_entities = caption or None, entities
-        message.html, message.parse_mode = params.str("caption"), params.str("parse_mode")
-        message.reply_markup = markup
-        message.edit_date = int(self.clock.now())
-        return message.to_api()
+        return self._edit_message(message, **caption.fields(), reply_markup=markup)
 
     def _api_editMessageMedia(self, params: Params) -> dict:
         """Replace a message's file (and caption); an album's part keeps to its album's kinds."""
@@ -564,7 +600,7 @@ class BotApiMethods:
         item = params.json("media")
         if not isinstance(item, dict):
             raise bad_request("media is empty")
-        kind, stored, caption, entities, html, parse_mode = self._input_media(params, item)
+        kind, stored, caption = self._input_media(params, item)
         if message.media_group_id is not None:
             old = message.media_kind
             if (old in ("document", "audio") or kind in ("document", "audio")) and kind != old:
@@ -572,29 +608,16 @@ class BotApiMethods:
             if kind == "animation":
                 raise bad_request("can't use an animation in an album")
         markup = check_reply_markup(params.json("reply_markup"))
-        if (
-            stored is message.media
-            and (caption or None) == message.caption
-            and entities == message.caption_entities
-        ):
+        if stored is message.media and caption.same_as(message):
             raise _not_modified()
-        message.history.append(message.snapshot())
-        message.set_media(kind, stored)
-        message.caption, message.caption_entities = caption or None, entities
-        message.html, message.parse_mode = html, parse_mode
-        message.reply_markup = markup
-        message.edit_date = int(self.clock.now())
-        return message.to_api()
+        return self._edit_message(message, media=(kind, stored), **caption.fields(), reply_markup=markup)
 
     def _api_editMessageReplyMarkup(self, params: Params) -> dict:
         message = self._editable_message(params)
         markup = check_reply_markup(params.json("reply_markup"))
         if markup == message.reply_markup or (not markup and not message.reply_markup):
             raise _not_modified()
-        message.history.append(message.snapshot())
-        message.reply_markup = markup
-        message.edit_date = int(self.clock.now())
-        return message.to_api()
+        return self._edit_message(message, reply_markup=markup)
 
     def _editable_message(self, params: Params) -> StoredMessage:
         if params.has("inline_message_id"):
@@ -658,27 +681,18 @@ class BotApiMethods:
             if source_chat.type != "channel":
                 origin = {"type": "user", "sender_user": (source.sender or self.bot_user).to_api()}
             origin["date"] = source.date
-        copy = StoredMessage(
-            chat=chat,
-            message_id=chat.take_message_id(),
-            date=int(self.clock.now()),
-            outgoing=True,
-            sender=self._bot_sender(chat),
+        return self._bot_message(
+            chat,
+            params,
+            media=(source.media_kind, source.media) if source.media else None,
             text=source.text,
             entities=list(source.entities),
             html=source.html,
-            document=source.document,
-            photo=source.photo,
-            video=source.video,
-            animation=source.animation,
-            audio=source.audio,
             caption=source.caption,
             caption_entities=list(source.caption_entities),
             forward_origin=origin,
             reply_markup=None if forward else check_reply_markup(params.json("reply_markup")),
-            disable_notification=params.bool("disable_notification"),
         )
-        return self._store(copy)
 
     def _api_answerCallbackQuery(self, params: Params) -> bool:
         query = self._answerable(self._callback_queries, params.str("callback_query_id", ""))

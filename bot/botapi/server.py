@@ -538,19 +538,13 @@ class BotApiServer(BotApiMethods):
             self._faults.clear()
 
     def _incoming(self, user_id: int, *, chat_id: int | None = None, **fields: Any) -> StoredMessage:
+        """A message from the user (in private, or in the group `chat_id`), delivered as an update;
+        `fields` go to `_new_message` (`media=(kind, file)`, text, caption, ...)."""
         with self._lock:
             user = self.user(user_id)
             user.started_bot = True
             chat = self._chats[user_id if chat_id is None else chat_id]
-            message = StoredMessage(
-                chat=chat,
-                message_id=chat.take_message_id(),
-                date=int(self.clock.now()),
-                outgoing=False,
-                sender=user,
-                **fields,
-            )
-            self._store(message)
+            message = self._new_message(chat, outgoing=False, sender=user, **fields)
             message.update_id = self.enqueue_update("message", message.to_api())
             return message
 
@@ -573,10 +567,9 @@ class BotApiServer(BotApiMethods):
             stored = self._messages[message.chat.id][message.message_id]
             if stored.outgoing or stored.sender is None or stored.sender.id != user_id:
                 raise ValueError(f"message {message.message_id} was not sent by user {user_id}")
-            stored.history.append(stored.snapshot())
-            stored.text, stored.entities = text, detect_entities(text)
-            stored.edit_date = int(self.clock.now())
-            self.enqueue_update("edited_message", stored.to_api())
+            self.enqueue_update(
+                "edited_message", self._edit_message(stored, text=text, entities=detect_entities(text))
+            )
             return stored
 
     def add_group(self, chat_id: int, title: str = "گروه تحریریه") -> Chat:
@@ -640,7 +633,7 @@ class BotApiServer(BotApiMethods):
         """The user sends a file; the bot can getFile and download it."""
         data = content.encode("utf-8") if isinstance(content, str) else content
         stored = self._new_file(data, file_name, mime_type)
-        return self._incoming(user_id, document=stored, caption=caption)
+        return self._incoming(user_id, media=("document", stored), caption=caption)
 
     def user_sends_photo(
         self, user_id: int, content: bytes, *, width: int, height: int, caption: str | None = None
@@ -649,7 +642,7 @@ class BotApiServer(BotApiMethods):
         stored = self._new_file(content, "photo.jpg", "image/jpeg", folder="photos", kind="photo")
         stored.width, stored.height = width, height
         entities = detect_entities(caption) if caption else []
-        return self._incoming(user_id, photo=stored, caption=caption, caption_entities=entities)
+        return self._incoming(user_id, media=("photo", stored), caption=caption, caption_entities=entities)
 
     def user_sends_media(
         self,
@@ -669,12 +662,9 @@ class BotApiServer(BotApiMethods):
         stored = self._user_file(kind, content, file_name)
         found = merge_entities(caption_entities or [], detect_entities(caption)) if caption else []
         origin = self._origin(forward_from) if forward_from is not None else None
-        fields: dict[str, Any] = {kind: stored}
-        if kind == "animation":
-            fields["document"] = stored
         return self._incoming(
-            user_id, caption=caption, caption_entities=found, reply_to=reply_to, forward_origin=origin,
-            media_group_id=media_group_id, **fields,
+            user_id, media=(kind, stored), caption=caption, caption_entities=found, reply_to=reply_to,
+            forward_origin=origin, media_group_id=media_group_id,
         )  # fmt: skip
 
     def user_sends_video(self, user_id: int, content: bytes, **options: Any) -> StoredMessage:
@@ -787,18 +777,9 @@ class BotApiServer(BotApiMethods):
     def admin_posts_to_channel(self, text: str, *, entities: list[dict] | None = None) -> StoredMessage:
         """A human admin posts in the channel by hand; the bot (an admin) gets a channel_post update."""
         with self._lock:
-            chat = self.channel
-            message = StoredMessage(
-                chat=chat,
-                message_id=chat.take_message_id(),
-                date=int(self.clock.now()),
-                outgoing=False,
-                sender=None,
-                text=text,
-                entities=entities if entities is not None else detect_entities(text),
-            )
-            self._store(message)
-            if chat.bot_status == "administrator":
+            found = entities if entities is not None else detect_entities(text)
+            message = self._new_message(self.channel, outgoing=False, sender=None, text=text, entities=found)
+            if self.channel.bot_status == "administrator":
                 message.update_id = self.enqueue_update("channel_post", message.to_api())
             return message
 
@@ -806,18 +787,11 @@ class BotApiServer(BotApiMethods):
         self, text: str, *, date: float, entities: list[dict] | None = None
     ) -> StoredMessage:
         """A post that was in the channel before the bot ran (no update is sent): the channel's past."""
+        found = entities if entities is not None else detect_entities(text)
         with self._lock:
-            chat = self.channel
-            message = StoredMessage(
-                chat=chat,
-                message_id=chat.take_message_id(),
-                date=int(date),
-                outgoing=False,
-                sender=None,
-                text=text,
-                entities=entities if entities is not None else detect_entities(text),
+            return self._new_message(
+                self.channel, outgoing=False, sender=None, date=date, text=text, entities=found
             )
-            return self._store(message)
 
     # ------------------------------------------------------------------ inspecting
 
