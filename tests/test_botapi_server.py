@@ -26,6 +26,9 @@ from telegram import (
     InlineQueryResultArticle,
     InputTextMessageContent,
     MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
     Update,
 )
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
@@ -33,6 +36,7 @@ from telegram.ext import Application, CommandHandler, ContextTypes
 
 from bot.botapi.html_check import HtmlParseError, parse_html, utf16_len
 from bot.botapi.server import BotApiServer
+from bot.botapi.world import Chat
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
 
 PERSIAN_LETTER = "ب"  # two bytes in UTF-8, one UTF-16 unit
@@ -593,6 +597,29 @@ async def test_forwarded_channel_post_keeps_origin_and_entities(tg_bot, botapi):
     origin = update.message.forward_origin
     assert isinstance(origin, MessageOriginChannel) and origin.chat.id == source.id
     assert update.message.text_html == "<b>خبر</b> مهم"
+
+
+async def test_every_kind_of_forward_origin(tg_bot, botapi):
+    other = Chat(-1005550001, "channel", title="کانال دیگر", username="other_news")
+    group = Chat(-1005550002, "supergroup", title="گروه خبری")
+    person = botapi.user(SUBSCRIBER_ID)
+    botapi.user_forwards(EDITOR_ID, "از کانال", from_channel=other, message_id=42)
+    botapi.user_forwards(EDITOR_ID, "از گروه", from_channel=group)
+    botapi.user_forwards(EDITOR_ID, "از کسی", sender=person)
+    botapi.user_forwards(EDITOR_ID, "از پنهان", sender_name="ناشناس")
+    botapi.user_sends_media(EDITOR_ID, "video", b"v", forward_from=other, forward_message_id=7)
+    botapi.user_sends_media(EDITOR_ID, "photo", b"p", forward_from=group)
+    botapi.user_sends_media(EDITOR_ID, "document", b"d", forward_from=person)
+    botapi.user_sends_media(EDITOR_ID, "audio", b"a", forward_from="ناشناس")
+    origins = [update.message.forward_origin for update in await tg_bot.get_updates()]
+    channel, chat, user, hidden = origins[:4]
+    assert isinstance(channel, MessageOriginChannel) and channel.chat.username == "other_news"
+    assert channel.message_id == 42
+    assert isinstance(chat, MessageOriginChat) and chat.sender_chat.title == "گروه خبری"
+    assert isinstance(user, MessageOriginUser) and user.sender_user.id == SUBSCRIBER_ID
+    assert isinstance(hidden, MessageOriginHiddenUser) and hidden.sender_user_name == "ناشناس"
+    assert [type(origin) for origin in origins[4:]] == [type(origin) for origin in origins[:4]]
+    assert origins[4].message_id == 7
 
 
 async def test_bot_can_send_a_document(tg_bot, started):

@@ -30,12 +30,14 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     add_user(user_id, first_name, language_code="fa", username=None) -> User
     user_sends_text(user_id, text, reply_to=None) -> StoredMessage   (/commands, #tags, @names and
         links get their entities; the user has now "started" the bot, so it may write to them)
-    user_forwards(user_id, text, entities=None, from_channel=Chat | sender=User | sender_name=str)
+    user_forwards(user_id, text, entities=None, from_channel=Chat | sender=User | sender_name=str,
+        message_id=1)   (a channel's post; a group's title for a Chat of type group or supergroup)
     user_opens_link(user_id, "https://t.me/<bot>?start=<payload>") -> StoredMessage ("/start payload";
         an invalid payload is dropped, as Telegram clients do)
     user_sends_document(user_id, content, file_name="draft.txt", caption=None) -> StoredMessage
     user_sends_photo(user_id, content, width=, height=, caption=None) -> StoredMessage
-    user_sends_media(user_id, kind, content, caption=, caption_entities=, reply_to=, forward_from=)
+    user_sends_media(user_id, kind, content, caption=, caption_entities=, reply_to=, forward_from=,
+        forward_message_id=1)   (forward_from: a channel or group Chat, a User, or a hidden user's name)
         and user_sends_video / _animation / _audio: any file kind, as Telegram delivers it
     add_file(kind, content) -> StoredFile   (a file id Telegram knows, without a message)
     user_sends_album(user_id, [(kind, content), ...], caption=, forward_from=) -> [StoredMessage]
@@ -605,21 +607,25 @@ class BotApiServer(BotApiMethods):
         from_channel: Chat | None = None,
         sender: User | None = None,
         sender_name: str | None = None,
+        message_id: int = 1,
     ) -> StoredMessage:
-        """The user forwards a message (from a channel, a user, or a hidden user) to the bot."""
-        origin = self._origin(from_channel, sender, sender_name)
+        """The user forwards a message (from a channel or group, a user, or a hidden user) to the bot;
+        `message_id`: the post's id in its channel."""
+        origin = self._origin(from_channel or sender or sender_name, message_id)
         found = entities if entities is not None else detect_entities(text)
         return self._incoming(user_id, text=text, entities=found, forward_origin=origin)
 
-    def _origin(
-        self, from_channel: Chat | None, sender: User | None = None, sender_name: str | None = None
-    ) -> dict:
+    def _origin(self, source: Chat | User | str | None, message_id: int = 1) -> dict:
+        """A forward's `forward_origin`, as Telegram gives each kind: a channel's post, a group's
+        anonymous message, a user, or a user who hides their account (only a name)."""
         date = int(self.clock.now()) - 60
-        if from_channel is not None:
-            return {"type": "channel", "chat": from_channel.to_api(), "message_id": 1, "date": date}
-        if sender is not None:
-            return {"type": "user", "sender_user": sender.to_api(), "date": date}
-        return {"type": "hidden_user", "sender_user_name": sender_name or "ناشناس", "date": date}
+        if isinstance(source, Chat) and source.type == "channel":
+            return {"type": "channel", "chat": source.to_api(), "message_id": message_id, "date": date}
+        if isinstance(source, Chat):
+            return {"type": "chat", "sender_chat": source.to_api(), "date": date}
+        if isinstance(source, User):
+            return {"type": "user", "sender_user": source.to_api(), "date": date}
+        return {"type": "hidden_user", "sender_user_name": source or "ناشناس", "date": date}
 
     def user_sends_document(
         self,
@@ -653,15 +659,17 @@ class BotApiServer(BotApiMethods):
         caption: str | None = None,
         caption_entities: list[dict] | None = None,
         reply_to: StoredMessage | None = None,
-        forward_from: Chat | None = None,
+        forward_from: Chat | User | str | None = None,
+        forward_message_id: int = 1,
         media_group_id: str | None = None,
         file_name: str | None = None,
     ) -> StoredMessage:
-        """The user sends a photo, video, animation, audio or document (forwarded from a channel
-        with `forward_from`); the caption gets the user's entities and those Telegram detects."""
+        """The user sends a photo, video, animation, audio or document (forwarded with `forward_from`:
+        a channel's post `forward_message_id`, a group, a user, or a hidden user's name); the caption
+        gets the user's entities and those Telegram detects."""
         stored = self._user_file(kind, content, file_name)
         found = merge_entities(caption_entities or [], detect_entities(caption)) if caption else []
-        origin = self._origin(forward_from) if forward_from is not None else None
+        origin = self._origin(forward_from, forward_message_id) if forward_from is not None else None
         return self._incoming(
             user_id, media=(kind, stored), caption=caption, caption_entities=found, reply_to=reply_to,
             forward_origin=origin, media_group_id=media_group_id,
@@ -686,7 +694,8 @@ class BotApiServer(BotApiMethods):
         *,
         caption: str | None = None,
         caption_entities: list[dict] | None = None,
-        forward_from: Chat | None = None,
+        forward_from: Chat | User | str | None = None,
+        forward_message_id: int = 1,
     ) -> list[StoredMessage]:
         """The user sends an album: each part is its own update, all with one media_group_id, the
         caption on the first (as Telegram clients send it)."""
@@ -702,6 +711,7 @@ class BotApiServer(BotApiMethods):
                     caption=caption if i == 0 else None,
                     caption_entities=caption_entities if i == 0 else None,
                     forward_from=forward_from,
+                    forward_message_id=forward_message_id + i,
                     media_group_id=group_id,
                 )
                 for i, (kind, content) in enumerate(items)
