@@ -182,10 +182,12 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.warning("could not tell the user about the failure")
 
 
-async def prepare_draft(settings: Settings, text: str) -> PreparedPost:
-    """Format an editor's draft with the channel's bullet and signature, off the event loop and within
-    a time limit (bot.formatting)."""
-    return await prepare_post_bounded(text, bullet=settings.bullet, signature=settings.signature)
+async def prepare_draft(settings: Settings, text: str, *, credit: str = "") -> PreparedPost:
+    """Format an editor's draft with the channel's bullet and signature (and a forwarded post's source
+    credit, bot.credit), off the event loop and within a time limit (bot.formatting)."""
+    return await prepare_post_bounded(
+        text, bullet=settings.bullet, signature=settings.signature, credit=credit
+    )
 
 
 async def explain_draft(settings: Settings, text: str) -> list[Change]:

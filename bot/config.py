@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from bot.credit import CreditMode
 from bot.inputs import UsageError
 
 _CHANNEL_RE = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,})$")
@@ -51,6 +52,9 @@ class Settings(BaseSettings):
     signature: str = ""
     bullet: str = "🔹"
     notify_editors: Literal["all", "author"] = "all"
+    # A forwarded post credits where it came from (bot.credit); on by default: a post republished from
+    # another channel must name it, and a link to the original lets readers check it.
+    source_credit: CreditMode = CreditMode.LINK
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -132,6 +136,11 @@ class Settings(BaseSettings):
         if value < 0:
             raise ValueError("must be 0 or more")
         return value
+
+    @field_validator("source_credit", mode="before")
+    @classmethod
+    def _lower_credit(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
 
     @field_validator("log_level")
     @classmethod

@@ -24,9 +24,11 @@ from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Protocol
 
 from bot.callbacks import Action, Button
 from bot.config import Settings
+from bot.credit import Source, credit_line
 from bot.formatting import FormattingTimeout
 from bot.media import MediaItem
 from bot.publisher import (
@@ -249,12 +251,20 @@ Answer = (
 
 @dataclass(frozen=True, slots=True)
 class EditorMessage:
-    """Who wrote, where, and which message (for edits and replies)."""
+    """Who wrote, where, and which message (for edits and replies); `source`: where a forwarded
+    message came from (bot.credit), None for the editor's own or one never credited."""
 
     user_id: int
     chat_id: int
     message_id: int
     reply_to_message_id: int | None = None
+    source: Source | None = None
+
+
+class Prepare(Protocol):
+    """The draft formatter (bounded, off the loop): a text and its source credit line → the post."""
+
+    def __call__(self, text: str, *, credit: str = "") -> Awaitable[PreparedPost]: ...
 
 
 @dataclass
@@ -266,7 +276,7 @@ class Desk:
     scheduler: Scheduler
     settings: Settings
     clock: Callable[[], datetime]
-    prepare: Callable[[str], Awaitable[PreparedPost]]  # the draft formatter (bounded, off the loop)
+    prepare: Prepare
     explain: Callable[[str], Awaitable[list[Change]]]  # what the clean-up changes in a draft (likewise)
 
     # ——— messages ———
@@ -289,10 +299,10 @@ class Desk:
                 return Done(DoneKind.WAIT_STOPPED, article_id)
             elif kind == Wait.TIME and looks_like_time(text):
                 return await self._schedule_typed(message.user_id, article_id, text)
-            elif kind == Wait.EDIT:
+            elif kind == Wait.EDIT and await self._still_editable(article_id):
                 await self.db.stop_awaiting_input(message.user_id)
                 return await self._revise(article_id, text, ())
-            else:
+            else:  # not an answer; or the post went out meanwhile (a photo published as it is)
                 await self.db.stop_awaiting_input(message.user_id)
                 notes = (Note.WAIT_ENDED,)
         elif _is_cancel(text):
@@ -318,12 +328,13 @@ class Desk:
         if await self.db.awaited_input(message.user_id) is not None:  # media answers no awaited question
             await self.db.stop_awaiting_input(message.user_id)
             notes = (Note.WAIT_ENDED,)
-        post = await self._ready(text, empty_ok=True)  # no text (yet): the media alone
+        post = await self._ready(text, source=message.source, empty_ok=True)  # no text (yet): the media alone
         if isinstance(post, Refused):
             return post
         article_id = await self.db.create_draft(
             post.title, post.body, post.messages, editor_id=message.user_id, editor_chat_id=message.chat_id,
             source_message_id=message.message_id, source_text=text, media=media,
+            forward_source=message.source,
         )  # fmt: skip
         if not post.has_content:
             await self.db.await_input(message.user_id, Wait.EDIT.value, article_id, since=self.clock())
@@ -354,12 +365,12 @@ class Desk:
         return Done(DoneKind.WAIT_STOPPED, waiting[1])
 
     async def _new_draft(self, message: EditorMessage, text: str, notes: tuple[Note, ...]) -> Answer:
-        post = await self._ready(text)
+        post = await self._ready(text, source=message.source)
         if isinstance(post, Refused):
             return post
         article_id = await self.db.create_draft(
-            post.title, post.body, post.messages, editor_id=message.user_id,
-            editor_chat_id=message.chat_id, source_message_id=message.message_id, source_text=text,
+            post.title, post.body, post.messages, editor_id=message.user_id, editor_chat_id=message.chat_id,
+            source_message_id=message.message_id, source_text=text, forward_source=message.source,
         )  # fmt: skip
         return Preview(await self._get(article_id), notes)
 
@@ -560,12 +571,17 @@ class Desk:
     # ——— helpers ———
 
     async def _ready(
-        self, text: str, article_id: int = 0, *, empty_ok: bool = False
+        self, text: str, article_id: int = 0, *, source: Source | None = None, empty_ok: bool = False
     ) -> PreparedPost | Refused:
         """The draft formatted, or why it cannot be a post (empty, or too complex to format in time);
-        `empty_ok`: a post with media may have no text."""
+        `empty_ok`: a post with media may have no text. The source credit (SOURCE_CREDIT) is the one
+        of `source` for a new draft, and the post's own for a new text of post `article_id`: an edit
+        keeps it."""
+        if article_id:
+            article = await self.db.get(article_id)
+            source = article.forward_source if article is not None else None
         try:
-            post = await self.prepare(text)
+            post = await self.prepare(text, credit=credit_line(source, self.settings.source_credit))
         except FormattingTimeout:
             log.warning("a draft of %d characters took too long to format", len(text))
             return Refused(Refusal.TOO_COMPLEX, article_id)
@@ -581,6 +597,12 @@ class Desk:
         except FormattingTimeout:
             return Refused(Refusal.TOO_COMPLEX, article_id)
         return Changes(article_id, source, tuple(changes))
+
+    async def _still_editable(self, article_id: int) -> bool:
+        """Whether an awaited text may still become the post's: not once it is out, or gone (a text
+        for a published post is a correction, which is asked for by reply, not taken unasked)."""
+        article = await self.db.get(article_id)
+        return article is not None and not article.deleted and article.status is not PostStatus.PUBLISHED
 
     async def _get(self, article_id: int) -> Article:
         article = await self.db.get(article_id)

@@ -64,11 +64,12 @@ _formatter = _Formatter()
 
 
 async def prepare_post_bounded(
-    text: str, *, bullet: str, signature: str, timeout: float = FORMAT_TIMEOUT_SECONDS
+    text: str, *, bullet: str, signature: str, credit: str = "", timeout: float = FORMAT_TIMEOUT_SECONDS
 ) -> PreparedPost:
     """`bot.publisher.prepare_post` in the formatting process; `FormattingTimeout` if it takes longer
     than `timeout` seconds (then the draft should be refused: tell the editor it is too complex)."""
-    return await _bounded(functools.partial(prepare_post, text, bullet=bullet, signature=signature), timeout)
+    call = functools.partial(prepare_post, text, bullet=bullet, signature=signature, credit=credit)
+    return await _bounded(call, timeout)
 
 
 async def explain_draft_bounded(

@@ -598,6 +598,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "پست #{article_id} عکس یا ویدیویی ندارد که جایگزین شود؛ برای اصلاح متن، متن تازه را بفرستید.",
         "Post #{article_id} has no photo or video to replace; to correct its text, send the new text.",
     ),
+    # The credit line a forwarded post carries in the channel (bot.credit): the channel's language, so
+    # the Persian is what is posted; {source} is the name (linked to the original post, or not).
+    "source_credit": ("منبع: {source}", "Source: {source}"),
     "draft_unsupported_kind": (
         "این نوع پیام (استیکر، پیام صوتی، مکان، نظرسنجی) پست نمی‌شود. متن، عکس، ویدیو، گیف، فایل یا "
         "آلبوم بفرستید.",

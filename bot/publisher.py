@@ -177,14 +177,15 @@ class PreparedPost:
     source_text: str | None = None  # the editor's text it was made from (None: a held correction)
 
 
-def prepare_post(text: str, *, bullet: str, signature: str) -> PreparedPost:
-    """Parse and render a draft once; the preview shows, and the channel gets, these messages."""
+def prepare_post(text: str, *, bullet: str, signature: str, credit: str = "") -> PreparedPost:
+    """Parse and render a draft once; the preview shows, and the channel gets, these messages.
+    `credit`: a forwarded post's source line (bot.credit), kept in the archive's body too."""
     draft = parse_draft(text)
-    messages = render_post(draft, bullet=bullet, signature=signature)
+    messages = render_post(draft, bullet=bullet, signature=signature, credit=credit)
     # The archive keeps the words: the editor's formatting (bot.text.markup) stays in the messages.
     blocks = [(block.kind, strip_markup(block.text)) for block in draft.blocks]
     headline = strip_markup(draft.headline or "")
-    body = "\n\n".join(text for _, text in blocks)
+    body = "\n\n".join([*(text for _, text in blocks), *([strip_markup(credit)] if credit else [])])
     title = headline or (blocks[0][1][:TITLE_FALLBACK_CHARS] if blocks else "")
     texts = [headline, *(text for kind, text in blocks if kind != "footer")]
     words = [word for text in texts for word in text.split() if not word.startswith(_NOT_CONTENT)]

@@ -92,14 +92,6 @@ async def _show(message: Message, answer: Answer, ctx: view.ViewContext) -> None
         )
 
 
-def _editor_message(message: Message) -> EditorMessage:
-    replied = message.reply_to_message
-    assert message.from_user is not None
-    return EditorMessage(
-        message.from_user.id, message.chat_id, message.message_id, replied.message_id if replied else None
-    )
-
-
 async def remember_editor_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Record an editor's Telegram language (when it changes), for the notices sent unasked."""
     user = update.effective_user
@@ -121,7 +113,8 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx:
     if len(text) > MAX_DRAFT_CHARS:
         await message.reply_text(msg.text("draft_too_long", ctx.lang, limit=MAX_DRAFT_CHARS))
         return
-    await _show(message, await services(context).desk.take_text(_editor_message(message), text), ctx)
+    said = media.editor_message(message, context)
+    await _show(message, await services(context).desk.take_text(said, text), ctx)
 
 
 @editors_only
@@ -133,7 +126,8 @@ async def edit_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx:
     if len(text) > MAX_DRAFT_CHARS:
         await message.reply_text(msg.text("draft_too_long", ctx.lang, limit=MAX_DRAFT_CHARS))
         return
-    await _show(message, await services(context).desk.take_edit(_editor_message(message), text), ctx)
+    said = media.editor_message(message, context)
+    await _show(message, await services(context).desk.take_edit(said, text), ctx)
 
 
 @editors_only
@@ -155,7 +149,7 @@ async def document_received(
     if text is None or len(text) > MAX_DRAFT_CHARS:
         await message.reply_text(msg.text("draft_bad_file", ctx.lang, limit=MAX_DRAFT_CHARS))
         return
-    answer = await services(context).desk.take_text(_editor_message(message), text, asked=True)
+    answer = await services(context).desk.take_text(media.editor_message(message, context), text, asked=True)
     await _show(message, answer, ctx)
 
 
@@ -169,7 +163,8 @@ async def media_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
     async def take(messages: list[Message]) -> None:
         items = [item for m in messages if (item := media.media_item(m)) is not None]
         text = next((media.draft_text(m) for m in messages if m.caption), "")
-        await _show(messages[0], await desk.take_media(_editor_message(messages[0]), text, items), ctx)
+        said = media.editor_message(messages[0], context)  # an album's parts share their origin
+        await _show(messages[0], await desk.take_media(said, text, items), ctx)
 
     if message.media_group_id is None:
         await take([message])
@@ -193,6 +188,8 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
         replied = message.reply_to_message
         text = media.draft_text(replied) if replied else ""
         source = EditorMessage(query.from_user.id, message.chat_id, button.ref)
+        if replied is not None and replied.from_user is not None:  # the editor's message: its origin too
+            source = media.editor_message(replied, context)
         answer = await desk.take_text(source, text, asked=True)
     else:
         answer = await desk.press(query.from_user.id, button)
@@ -228,7 +225,8 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
     message = update.effective_message
     assert message is not None
     typed = context.args[0] if context.args else ""
-    await _show(message, await services(context).desk.delete_request(_editor_message(message), typed), ctx)
+    said = media.editor_message(message, context)
+    await _show(message, await services(context).desk.delete_request(said, typed), ctx)
 
 
 @editors_only

@@ -11,11 +11,22 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from telegram import Message
-from telegram.ext import Application
+from telegram import (
+    Message,
+    MessageOrigin,
+    MessageOriginChannel,
+    MessageOriginChat,
+    MessageOriginHiddenUser,
+    MessageOriginUser,
+)
+from telegram.ext import Application, ContextTypes
 
+from bot.config import Settings
+from bot.credit import Source, channel_post_url
+from bot.desk import EditorMessage
 from bot.media import MediaItem, MediaKind
 from bot.text.markup import from_telegram_html
+from handlers.common import services
 
 ALBUM_QUIET_SECONDS = 1.5  # Telegram delivers an album's updates within a moment of each other
 _FORMATTING = frozenset(
@@ -31,6 +42,39 @@ def draft_text(message: Message) -> str:
     if not any(entity.type in _FORMATTING for entity in entities):
         return message.text or message.caption or ""
     return from_telegram_html(message.text_html if message.text is not None else message.caption_html)
+
+
+def editor_message(message: Message, context: ContextTypes.DEFAULT_TYPE) -> EditorMessage:
+    """Who wrote, where, which message and in reply to which, and where a forward came from."""
+    replied = message.reply_to_message
+    assert message.from_user is not None
+    source = forward_source(message.forward_origin, services(context).settings, bot_id=context.bot.id)
+    return EditorMessage(
+        message.from_user.id,
+        message.chat_id,
+        message.message_id,
+        replied.message_id if replied else None,
+        source,
+    )
+
+
+def forward_source(origin: MessageOrigin | None, settings: Settings, *, bot_id: int) -> Source | None:
+    """Where a forwarded message came from, to be credited (bot.credit): a channel's title and its
+    post's public link, a group's title, a person's name. None when it is not a forward, or comes
+    from our own channel, one of our editors or the bot itself (we never credit ourselves)."""
+    if isinstance(origin, MessageOriginChannel):
+        chat, own = origin.chat, (settings.channel_id or "").lower()
+        if own in (str(chat.id), f"@{chat.username or ''}".lower()):
+            return None
+        return Source(chat.title or chat.username or "", channel_post_url(chat.username, origin.message_id))
+    if isinstance(origin, MessageOriginChat):
+        return Source(origin.sender_chat.title or origin.sender_chat.username or "")
+    if isinstance(origin, MessageOriginUser):
+        user = origin.sender_user
+        return None if user.id in settings.editor_ids or user.id == bot_id else Source(user.full_name)
+    if isinstance(origin, MessageOriginHiddenUser):
+        return Source(origin.sender_user_name)
+    return None
 
 
 def media_item(message: Message) -> MediaItem | None:

@@ -33,6 +33,7 @@ from typing import Literal, Self
 import aiosqlite
 from tqdm import tqdm
 
+from bot.credit import Source, source_from_json, source_to_json
 from bot.media import MediaItem, MediaKind, Part, media_from_json, media_to_json, plan_parts
 from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet
 from bot.text.query import SEARCH_TZ, parse_query
@@ -73,6 +74,7 @@ _COLUMN_NAMES = (
     "source_message_id",
     "source_text",
     "media",
+    "forward_source",
 )
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 _LIVE = f"status = '{PostStatus.PUBLISHED}' AND deleted = 0"
@@ -125,6 +127,7 @@ class Article:
     source_message_id: int | None = None  # the editor's message the draft came from (its edits update it)
     source_text: str | None = None  # the editor's text as sent, before the clean-up
     media: tuple[MediaItem, ...] = ()  # its photo, video, file… or album (bot.media)
+    forward_source: Source | None = None  # where a forwarded draft came from: its credit (bot.credit)
 
     @property
     def parts(self) -> list[Part]:
@@ -142,6 +145,7 @@ class Article:
         values["status"] = PostStatus(values["status"])
         values["deleted"] = bool(values["deleted"])
         values["media"] = media_from_json(values["media"])
+        values["forward_source"] = source_from_json(values["forward_source"])
         return cls(**values)
 
 
@@ -370,17 +374,18 @@ class Database:
         source_message_id: int | None = None,
         source_text: str | None = None,
         media: Sequence[MediaItem] = (),
+        forward_source: Source | None = None,
     ) -> int:
         """Store a new draft (source 'bot', status 'draft') and return its id."""
         now = _now()
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO articles (source, title, body, html, status, created_at, updated_at,"
-                " editor_id, editor_chat_id, preview_message_id, source_message_id, source_text, media)"
-                " VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " editor_id, editor_chat_id, preview_message_id, source_message_id, source_text, media,"
+                " forward_source) VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (title, body, json.dumps(list(html), ensure_ascii=False), PostStatus.DRAFT, now, now,
                  editor_id, editor_chat_id, preview_message_id, source_message_id, source_text,
-                 media_to_json(media)),
+                 media_to_json(media), source_to_json(forward_source)),
             )  # fmt: skip
             return cursor.lastrowid  # type: ignore[return-value]
 

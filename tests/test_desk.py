@@ -12,6 +12,7 @@ import pytest
 
 from bot.callbacks import Action, Button
 from bot.config import Settings
+from bot.credit import CreditMode, Source
 from bot.desk import (
     WAIT_EXPIRES,
     AskCorrect,
@@ -35,6 +36,7 @@ from bot.desk import (
     spread,
 )
 from bot.formatting import FormattingTimeout
+from bot.media import MediaItem, MediaKind
 from bot.publisher import PreparedPost, Publisher, prepare_post
 from bot.text.changes import Change, Rule
 from bot.text.draft import explain_draft
@@ -83,8 +85,8 @@ def desk(db: Database, clock: Clock) -> Desk:
         _env_file=None, channel_id="@news_test", editor_ids=frozenset({EDITOR}), quiet_hours=None
     )
 
-    async def prepare(text: str) -> PreparedPost:
-        return prepare_post(text, bullet="🔹", signature="🆔 @news_test")
+    async def prepare(text: str, *, credit: str = "") -> PreparedPost:
+        return prepare_post(text, bullet="🔹", signature="🆔 @news_test", credit=credit)
 
     async def explain(text: str) -> list[Change]:
         return explain_draft(text, signature="🆔 @news_test")[1]
@@ -181,6 +183,37 @@ async def test_an_edit_of_the_source_message_follows_the_draft(desk: Desk, db: D
     assert await db.take_correction(first.article.id) is not None
 
 
+async def test_a_photo_published_without_its_text_no_longer_waits_for_it(desk: Desk, db: Database) -> None:
+    photo = await desk.take_media(said(), "", [MediaItem(MediaKind.PHOTO, "file-1")])
+    assert isinstance(photo, Preview) and Note.NEEDS_TEXT in photo.notes
+    await db.schedule(photo.article.id, NOON)  # 🚀: it goes out as it is
+    await db.claim_for_publishing(photo.article.id)
+    await db.mark_published(photo.article.id, [77], NOON)
+    # The next text is a new draft (said so), not an unasked correction of the published photo.
+    answer = await desk.take_text(said(), DRAFT)
+    assert isinstance(answer, Preview) and answer.notes == (Note.WAIT_ENDED,)
+    assert (
+        answer.article.id != photo.article.id and (await db.get(photo.article.id)).html == photo.article.html
+    )
+
+
+async def test_a_forwarded_drafts_credit_is_kept_through_its_edits(desk: Desk, db: Database) -> None:
+    source = Source("خبرگزاری دیگر", "https://t.me/other_news/42")
+    message = EditorMessage(EDITOR, EDITOR, next(_ids), source=source)
+    credit = '\n\nمنبع: <a href="https://t.me/other_news/42">خبرگزاری دیگر</a>\n\n🆔 @news_test'
+    first = await desk.take_text(message, DRAFT)
+    assert isinstance(first, Preview) and first.article.html[-1].endswith(credit)
+    assert first.article.forward_source == source
+    edited = await desk.take_edit(message, "خبر اصلاح‌شده\nمتن اصلاح‌شده.")
+    assert isinstance(edited, Preview) and edited.article.html[-1].endswith("اصلاح‌شده." + credit)
+    await desk.press(EDITOR, Button(Action.EDIT, first.article.id))
+    typed = await desk.take_text(said(), "تیتر تازه\nمتن تازهٔ خبر برای آزمون.")
+    assert isinstance(typed, Preview) and typed.article.html[-1].endswith("آزمون." + credit)
+    desk.settings = desk.settings.model_copy(update={"source_credit": CreditMode.OFF})
+    off = await desk.take_edit(message, "خبر اصلاح‌شده\nمتن اصلاح‌شده.")
+    assert isinstance(off, Preview) and off.article.html[-1].endswith("اصلاح‌شده.\n\n🆔 @news_test")
+
+
 async def test_lists_and_spacing(desk: Desk, db: Database) -> None:
     ids = []
     for number in range(3):
@@ -227,7 +260,7 @@ async def test_what_changed_lists_the_clean_up_of_the_editors_text(desk: Desk) -
 
 
 async def test_a_draft_too_complex_to_format_in_time_is_refused(desk: Desk, db: Database) -> None:
-    async def too_slow(text: str) -> PreparedPost:
+    async def too_slow(text: str, *, credit: str = "") -> PreparedPost:
         raise FormattingTimeout("formatting took longer than 10 s")
 
     desk.prepare = too_slow

@@ -108,6 +108,18 @@ def from_telegram_html(text_html: str) -> str:
     return "".join(reader.out)
 
 
+def unmarked(text: str) -> str:
+    """`text` with any marker character taken out: a value from outside (a channel's name) can then
+    never open or close a tag of the post."""
+    return text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+
+
+def linked(text: str, url: str) -> str:
+    """`text` as a link to `url`, written as markers like an editor's own link (the URL is escaped)."""
+    opening = f'<a href="{html.escape(url)}">'
+    return f"{_marker(opening)}{unmarked(text)}{_marker('</a>')}"
+
+
 def to_html(rendered: str) -> str:
     """The rendered post with its markers written back as the tags they stand for."""
     return MARKER_RE.sub(lambda match: unquote(match.group()[1:-1]), rendered)

@@ -1,8 +1,9 @@
 """Render a parsed draft as Telegram HTML and split it into messages Telegram accepts.
 
 `render_post` lays the blocks out (bold headline, bullets in the configured style or with their
-list numbers, italic byline, signature last, another channel's signature line dropped, a blank line
-between blocks) and hands the HTML to `split_html`, which cuts any
+list numbers, italic byline, then the source credit of a forwarded post and the signature last,
+another channel's signature line dropped, a blank line between blocks) and hands the HTML to
+`split_html`, which cuts any
 Telegram HTML into messages of at most `limit` UTF-16 code units of visible text: at paragraph
 boundaries first, inside a paragraph at sentence ends, then at spaces, and only as a last resort
 inside a word. Tags open at a cut are closed before it and reopened after it, so every part is
@@ -14,7 +15,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from itertools import accumulate
 
@@ -48,8 +49,10 @@ def _post_text(text: str) -> str:
     return _escape(_NOT_SENT_RE.sub("", text))
 
 
-def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> str:
-    """The whole post as one Telegram HTML string, before splitting."""
+def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "", credit: str = "") -> str:
+    """The whole post as one Telegram HTML string, before splitting. `credit`: one line in the draft's
+    marked form (`bot.text.markup`), after the body and before the signature; it is no part of the
+    draft, so the clean-up never sees its names or its link."""
     mark = bullet.strip()
     draft = drop_foreign_signature(draft, signature)
     parts: list[str] = []
@@ -72,9 +75,13 @@ def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "") -> s
         parts.append(f"<{tag}>{text}</{tag}>" if tag else text)
     if footer:
         parts.append("\n".join(footer))
-    if signature.strip():
-        parts.append(_post_text(_one_line(signature)))
+    parts.extend(_closing_lines(signature, credit))
     return to_html("\n\n".join(parts))  # the editor's formatting (bot.text.markup) as tags again
+
+
+def _closing_lines(signature: str, credit: str) -> list[str]:
+    """The credit and the signature as the post ends with them, each on one line (escaped, marked)."""
+    return [_post_text(_one_line(line)) for line in (credit, signature) if line.strip()]
 
 
 def _one_line(text: str) -> str:
@@ -82,21 +89,33 @@ def _one_line(text: str) -> str:
 
 
 def render_post(
-    draft: Draft, *, bullet: str = "🔹", signature: str = "", limit: int = MAX_MESSAGE_UTF16
+    draft: Draft,
+    *,
+    bullet: str = "🔹",
+    signature: str = "",
+    credit: str = "",
+    limit: int = MAX_MESSAGE_UTF16,
 ) -> list[str]:
-    """The HTML messages of the post, in the order they are sent (empty for an empty draft).
+    """The HTML messages of the post, in the order they are sent (empty for an empty draft and no
+    credit or signature).
 
-    The signature ends the last message and never stands there alone: when it does not fit beside
-    the end of the post, the end of the post is cut shorter to make room for it.
+    The credit and the signature end the last message together and never stand there alone: when
+    they do not fit beside the end of the post, the end of the post is cut shorter to make room.
     """
     draft = drop_foreign_signature(draft, signature)
-    room = limit - utf16_len(_one_line(signature)) - 2  # the blank line before the signature
-    if not signature.strip() or room < 1:
-        return split_html(render_html(draft, bullet=bullet, signature=signature), limit)
+    end = to_html("\n\n".join(_closing_lines(signature, credit)))
+    room = limit - _visible_len(end) - 2  # the blank line before them
+    if not end or room < 1:
+        return split_html(render_html(draft, bullet=bullet, signature=signature, credit=credit), limit)
     messages = split_html(render_html(draft, bullet=bullet), limit)
     tail = split_html(messages.pop(), room) if messages else []
     closing = f"{tail.pop()}\n\n" if tail else ""
-    return [*messages, *tail, closing + _escape(_one_line(signature))]
+    return [*messages, *tail, closing + end]
+
+
+def _visible_len(html: str) -> int:
+    """The UTF-16 length Telegram counts for our own HTML (tags removed, an entity one character)."""
+    return utf16_len(unescape(_TAG.sub("", html)))
 
 
 class _TextWithTags(HTMLParser):
