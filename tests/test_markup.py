@@ -9,6 +9,7 @@ same draft gets without formatting); the archive's text holds no marker.
 from __future__ import annotations
 
 import html
+import re
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -94,6 +95,18 @@ def test_formatting_keeps_links_and_words_and_valid_html(case: tuple[str, list[s
     assert _fold(visible).split() == _fold(_visible(plain.messages)[0]).split()
     assert MARK_OPEN not in post.title + post.body
     assert _fold(post.body).split() == _fold(plain.body).split()
+    if post.messages:  # bold once: a headline the editor made bold is not <b><b>…</b></b>
+        headline = post.messages[0].split("\n")[0]
+        assert _bold_depth(headline) <= 1, headline
+
+
+def _bold_depth(message: str) -> int:
+    """How deep <b> tags nest in a message."""
+    depth = deepest = 0
+    for closing in re.findall(r"<(/?)b>", message):
+        depth += -1 if closing else 1
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def test_a_link_a_bullet_and_bold_across_lines() -> None:
@@ -101,6 +114,22 @@ def test_a_link_a_bullet_and_bold_across_lines() -> None:
     post = prepare_post(from_telegram_html(text_html), bullet="🔹", signature="")
     (message,) = post.messages
     assert '<a href="https://example.com/x?a=1&amp;b=2">این گزارش</a>' in message
-    assert message.startswith("<b><b>خبر مهم</b></b>")
+    assert message.startswith("<b>خبر مهم</b>")  # the headline bold once
     assert "🔹 <b>بند اول</b> با" in message  # the lost bullet read after the bold that opens the line
     assert strip_markup(from_telegram_html("<code>x  = 1</code> و <i>ب</i>")) == "x  = 1 و ب"
+
+
+def test_a_headline_made_bold_is_bold_once_and_keeps_its_other_formatting() -> None:
+    for text_html in (
+        "<b>تیتر مهم</b>\nمتن",
+        "<strong>تیتر</strong> <b>مهم</b>\nمتن",
+        "تیتر <b>مهم</b>\nمتن",
+    ):
+        (message,) = prepare_post(from_telegram_html(text_html), bullet="🔹", signature="").messages
+        assert message.split("\n")[0] == "<b>تیتر مهم</b>", message
+    (message,) = prepare_post(
+        from_telegram_html('<b>تیتر <i>مهم</i> <a href="https://x.ir/a">خبر</a></b>\nمتن <b>پررنگ</b>'),
+        bullet="🔹",
+        signature="",
+    ).messages
+    assert message == '<b>تیتر <i>مهم</i> <a href="https://x.ir/a">خبر</a></b>\n\nمتن <b>پررنگ</b>'

@@ -120,6 +120,15 @@ def linked(text: str, url: str) -> str:
     return f"{_marker(opening)}{unmarked(text)}{_marker('</a>')}"
 
 
+_BOLD_MARKERS = re.compile(f"{MARK_OPEN}(?:%3Cb%3E|%3C%2Fb%3E){MARK_CLOSE}")
+
+
+def without_bold(text: str) -> str:
+    """`text` without the editor's bold: for a line the post sets in bold as a whole (the headline),
+    where it would only nest `<b>` in `<b>`. Its other formatting stays, balanced as it was."""
+    return _BOLD_MARKERS.sub("", text)
+
+
 def to_html(rendered: str) -> str:
     """The rendered post with its markers written back as the tags they stand for."""
     return MARKER_RE.sub(lambda match: unquote(match.group()[1:-1]), rendered)

@@ -21,7 +21,7 @@ from itertools import accumulate
 
 from bot.text.draft import Draft, drop_foreign_signature
 from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
-from bot.text.markup import to_html
+from bot.text.markup import to_html, without_bold
 
 __all__ = ["render_html", "render_post", "split_html", "utf16_len"]
 
@@ -57,7 +57,7 @@ def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "", cred
     draft = drop_foreign_signature(draft, signature)
     parts: list[str] = []
     if draft.headline:
-        parts.append(f"<b>{_post_text(draft.headline)}</b>")
+        parts.append(f"<b>{_post_text(without_bold(draft.headline))}</b>")  # bold once, not <b><b>
     footer: list[str] = []
     for block in draft.blocks:
         if block.kind == "footer":
