@@ -30,7 +30,7 @@ from bot.callbacks import Action, Button
 from bot.config import Settings
 from bot.credit import Source, credit_line
 from bot.formatting import FormattingTimeout
-from bot.media import MediaItem
+from bot.media import MediaItem, replaced_media
 from bot.publisher import (
     Outcome,
     PreparedPost,
@@ -93,6 +93,7 @@ class Refusal(StrEnum):
     TOO_COMPLEX = "too_complex"  # formatting did not finish within its time limit
     DELETE_USAGE = "delete_usage"
     NO_MEDIA = "no_media"  # a new photo for a post that has none (a text message cannot become one)
+    MEDIA_MISMATCH = "media_mismatch"  # new files that do not say which of the post's they replace
 
 
 class DoneKind(StrEnum):
@@ -318,12 +319,7 @@ class Desk:
         if message.reply_to_message_id is not None:
             article = await self.db.find_by_confirmation(message.chat_id, message.reply_to_message_id)
             if article is not None and article.status is PostStatus.PUBLISHED:
-                if not article.media or len(media) != 1:
-                    return Refused(Refusal.NO_MEDIA, article.id)
-                revision = await self.publisher.replace_media(article.id, media[0])
-                if revision.outcome is RevisionOutcome.REFUSED:
-                    return await self._refused(article.id)
-                return Corrected(revision.outcome, article.id, revision.detail)
+                return await self._replace_media(article, text, media)
         notes: tuple[Note, ...] = ()
         if await self.db.awaited_input(message.user_id) is not None:  # media answers no awaited question
             await self.db.stop_awaiting_input(message.user_id)
@@ -340,6 +336,22 @@ class Desk:
             await self.db.await_input(message.user_id, Wait.EDIT.value, article_id, since=self.clock())
             notes = (*notes, Note.NEEDS_TEXT)
         return Preview(await self._get(article_id), notes)
+
+    async def _replace_media(self, article: Article, text: str, media: Sequence[MediaItem]) -> Answer:
+        """New files in reply to a published post's notice (`bot.media.replaced_media`: one file for
+        one, an album's items in order, or one item by its number sent as the caption)."""
+        if not article.media:
+            return Refused(Refusal.NO_MEDIA, article.id)
+        place = normalize_typed(strip_markup(text)).lstrip("#")
+        replaced = replaced_media(
+            article.media, media, int(place) if place.isascii() and place.isdigit() else None
+        )
+        if replaced is None:
+            return Refused(Refusal.MEDIA_MISMATCH, article.id, article)
+        revision = await self.publisher.replace_media(article.id, replaced)
+        if revision.outcome is RevisionOutcome.REFUSED:
+            return await self._refused(article.id)
+        return Corrected(revision.outcome, article.id, revision.detail)
 
     async def take_edit(self, message: EditorMessage, text: str) -> Answer:
         """The editor edited a message in Telegram: the draft made from it follows the new text."""

@@ -271,6 +271,9 @@ def _(answer: Refused, ctx: ViewContext) -> list[Outgoing]:
     if answer.reason is Refusal.WRONG_STATE and article is not None:
         status = msg.text(f"status_{'deleted' if article.deleted else article.status}", ctx.lang)
         return [Outgoing(msg.text("draft_gone", ctx.lang, article_id=answer.article_id, status=status))]
+    if answer.reason is Refusal.MEDIA_MISMATCH and article is not None:
+        key = "refused_media_mismatch_" + ("one" if len(article.media) == 1 else "album")
+        return [Outgoing(msg.text(key, ctx.lang, article_id=article.id, count=len(article.media)))]
     if answer.reason in (Refusal.NO_FREE_SLOT, Refusal.TONIGHT_PASSED) and article is not None:
         return [Outgoing(msg.text(f"refused_{answer.reason}", ctx.lang), card_keyboard(article, ctx))]
     return [Outgoing(msg.text(f"refused_{answer.reason}", ctx.lang, article_id=answer.article_id))]

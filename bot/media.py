@@ -92,6 +92,32 @@ def plan_parts(media: Sequence[MediaItem], messages: Sequence[str]) -> list[Part
     return [Part("", tuple(media)), *(Part(html) for html in messages)]
 
 
+def album_takes(current: MediaKind, new: MediaKind) -> bool:
+    """Whether a file of kind `new` may take the place of one of kind `current` in an album (Telegram:
+    files only with files, audio only with audio, photos and videos together)."""
+    grouped = {MediaKind.DOCUMENT: MediaKind.DOCUMENT, MediaKind.AUDIO: MediaKind.AUDIO}
+    return grouped.get(current) == grouped.get(new)
+
+
+def replaced_media(
+    current: Sequence[MediaItem], new: Sequence[MediaItem], place: int | None
+) -> tuple[MediaItem, ...] | None:
+    """A post's media after a correction that sends the files `new` (the rule the editors' help
+    states): one file replaces a post's one file; an album of the post's size replaces its items in
+    order; one file with the number of its place (`place`, from 1) replaces that item. None when the
+    correction does not say which item it replaces, or puts a kind where an album cannot take it."""
+    if len(current) == 1:
+        return tuple(new) if len(new) == 1 else None
+    if len(new) == len(current):
+        chosen = tuple(new)
+    elif len(new) == 1 and place is not None and 1 <= place <= len(current):
+        chosen = (*current[: place - 1], new[0], *current[place:])
+    else:
+        return None
+    fits = all(album_takes(old.kind, item.kind) for old, item in zip(current, chosen, strict=True))
+    return chosen if fits else None
+
+
 def parts_covered(parts: Sequence[Part], sent: Sequence[int]) -> int:
     """How many of `parts`, from the first, the recorded message ids cover."""
     done = used = 0

@@ -381,7 +381,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "برای پست منتشرشده می‌پرسم که در کانال هم اصلاح شود یا نه.\n"
         "• پیامی کمتر از ۴ واژه در یک خط پیش‌نویس نمی‌شود مگر تأیید کنید.\n"
         "• /drafts پیش‌نویس‌ها · /queue صف انتشار · /delete حذف پست منتشرشده · /cancel پایان انتظار\n"
-        "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید.\n"
+        "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید؛ عکس تازه (یا ویدیو، "
+        "فایل) در پاسخ، جای عکس پست را می‌گیرد. در آلبوم: همهٔ فایل‌ها به همان ترتیب، یا یک فایل با شمارهٔ "
+        "جایش (مثلاً ۲) به‌عنوان زیرنویس.\n"
         "• جستجو در بایگانی: هر واژه‌ای در گفتگو با @{bot} در حالت درون‌خطی، یا /search.",
         "🗞 <b>The editor desk</b>\n\n"
         "• Send or forward a draft (or a .txt file): you see exactly what will be posted, with buttons to "
@@ -392,7 +394,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "post I ask whether to correct the channel too.\n"
         "• A message under 4 words on one line becomes a draft only if you say so.\n"
         "• /drafts drafts · /queue scheduled posts · /delete delete a published post · /cancel stop a wait\n"
-        "• To correct a published post, reply to its “published” message with the new text.\n"
+        "• To correct a published post, reply to its “published” message with the new text; a new photo "
+        "(or video, file) in reply replaces the post's. In an album: all its files again in the same order, "
+        "or one file whose caption is its place (e.g. 2).\n"
         "• Search the archive: @{bot} words in any chat, or /search.",
     ),
     "status_draft": ("پیش‌نویس", "draft"),
@@ -601,6 +605,18 @@ TEXTS: dict[str, tuple[str, str]] = {
     # The credit line a forwarded post carries in the channel (bot.credit): the channel's language, so
     # the Persian is what is posted; {source} is the name (linked to the original post, or not).
     "source_credit": ("منبع: {source}", "Source: {source}"),
+    "refused_media_mismatch_one": (
+        "پست #{article_id} یک فایل دارد؛ برای جایگزینی‌اش یک عکس، ویدیو یا فایل در پاسخ بفرستید.",
+        "Post #{article_id} has one file; to replace it, reply with one photo, video or file.",
+    ),
+    "refused_media_mismatch_album": (
+        "پست #{article_id} آلبومی از {count} فایل است. برای جایگزینی همه، {count} فایل را به همان ترتیب در "
+        "پاسخ بفرستید؛ برای یکی، یک فایل با شمارهٔ جایش (مثلاً ۲) به‌عنوان زیرنویس. در آلبوم فایل فقط فایل "
+        "و در آلبوم صوتی فقط فایل صوتی می‌نشیند.",
+        "Post #{article_id} is an album of {count} files. To replace them all, reply with {count} files in "
+        "the same order; to replace one, reply with one file whose caption is its place (e.g. 2). A file "
+        "album takes only files, an audio album only audio.",
+    ),
     "draft_unsupported_kind": (
         "این نوع پیام (استیکر، پیام صوتی، مکان، نظرسنجی) پست نمی‌شود. متن، عکس، ویدیو، گیف، فایل یا "
         "آلبوم بفرستید.",

@@ -435,34 +435,42 @@ class Publisher:
         await self.db.update_published_content(article.id, post.title, post.body, post.messages)
         return Revision(RevisionOutcome.CORRECTED, article)
 
-    async def replace_media(self, article_id: int, item: MediaItem) -> Revision:
-        """A new file for a post: a draft's first file is replaced; a published post's first media
-        message is edited in the channel (editMessageMedia), keeping its caption."""
+    async def replace_media(self, article_id: int, media: Sequence[MediaItem]) -> Revision:
+        """New files for a post (`media`: the post's whole media after the change, as
+        `bot.media.replaced_media` decides it): a draft's are replaced; in a published post each media
+        message whose file changed is edited in the channel (editMessageMedia), the first keeping its
+        caption. Each edit Telegram confirms is recorded at once, so a failure midway leaves the
+        archive as the channel is."""
         async with self._post(article_id):
             article = await self.db.get(article_id)
-            if article is None or article.deleted or not article.media:
+            if article is None or article.deleted or len(media) != len(article.media) or not media:
                 return Revision(RevisionOutcome.REFUSED, article)
-            media = (item, *article.media[1:])
             if article.status in EDITABLE:
                 ok = await self.db.set_media(article_id, media)
                 return Revision(RevisionOutcome.UPDATED if ok else RevisionOutcome.REFUSED, article)
             if article.status is not PostStatus.PUBLISHED:
                 return Revision(RevisionOutcome.REFUSED, article)
             ids = article.channel_message_ids
-            if len(ids) != message_total(article.parts) or not ids or ids[0] <= 0:
+            if len(ids) != message_total(article.parts) or any(i <= 0 for i in ids[: len(media)]):
                 return Revision(RevisionOutcome.UNKNOWN_IDS, article)
-            if item == article.media[0]:
+            if tuple(media) == article.media:
                 return Revision(RevisionOutcome.UNCHANGED, article)
-            caption = article.parts[0].html  # the media part comes first
-            try:
-                await self.bot.edit_message_media(input_media(item, caption), self.channel_id, ids[0])
-            except BadRequest as error:
-                if "not found" in error.message.lower():
-                    return Revision(RevisionOutcome.GONE, article)
-                return Revision(RevisionOutcome.FAILED, article, error.message)
-            except TelegramError as error:
-                return Revision(RevisionOutcome.FAILED, article, str(error))
-            await self.db.set_media(article_id, media, published=True)
+            caption = article.parts[0].html  # the media part comes first; its first item holds the caption
+            now = list(article.media)
+            for place, item in enumerate(media):
+                if item == now[place]:
+                    continue
+                try:
+                    shown = input_media(item, caption if place == 0 else "")
+                    await self.bot.edit_message_media(shown, self.channel_id, ids[place])
+                except BadRequest as error:
+                    if "not found" in error.message.lower():
+                        return Revision(RevisionOutcome.GONE, article)
+                    return Revision(RevisionOutcome.FAILED, article, error.message)
+                except TelegramError as error:
+                    return Revision(RevisionOutcome.FAILED, article, str(error))
+                now[place] = item
+                await self.db.set_media(article_id, now, published=True)
             return Revision(RevisionOutcome.CORRECTED, article)
 
     async def delete(self, article_id: int) -> Removal:

@@ -91,6 +91,7 @@ def media_item(message: Message) -> MediaItem | None:
 @dataclass
 class _Gathering:
     messages: list[Message] = field(default_factory=list)
+    last: float = 0.0  # when the latest item came (the event loop's clock)
     timer: asyncio.Task | None = None
 
 
@@ -109,13 +110,16 @@ class Albums:
         key = (message.chat_id, message.media_group_id)
         gathering = self._open.setdefault(key, _Gathering())
         gathering.messages.append(message)
-        if gathering.timer is not None:
-            gathering.timer.cancel()
-        gathering.timer = application.create_task(self._close_after_quiet(key, done))
+        gathering.last = asyncio.get_running_loop().time()
+        if gathering.timer is None:  # one timer per album, which waits on while items keep coming
+            gathering.timer = application.create_task(self._close_after_quiet(key, done))
 
     async def _close_after_quiet(
         self, key: tuple[int, str], done: Callable[[list[Message]], Awaitable[None]]
     ) -> None:
-        await asyncio.sleep(self.quiet)
-        gathering = self._open.pop(key)
+        gathering = self._open[key]
+        loop = asyncio.get_running_loop()
+        while (left := gathering.last + self.quiet - loop.time()) > 0:
+            await asyncio.sleep(left)
+        del self._open[key]
         await done(sorted(gathering.messages, key=lambda m: m.message_id))

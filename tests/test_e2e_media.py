@@ -191,6 +191,55 @@ async def test_the_caption_is_corrected_and_a_new_photo_replaces_the_old(desk: D
     assert (await desk.db.get(article_id)).media[0].file_id == new.photo.file_id
 
 
+async def test_an_albums_items_are_replaced_in_order_or_one_by_its_place(desk: Desk) -> None:
+    items = [("photo", b"a"), ("video", b"b"), ("photo", b"c")]
+    holder: list[list[StoredMessage]] = []
+    article_id, _, choose = await _preview(
+        desk, lambda: holder.append(desk.server.user_sends_album(EDITOR_ID, items, caption=CAPTION))
+    )
+    posted = await _publish(desk, article_id, choose)
+    article = await wait_article(desk, article_id, lambda a: a.confirmation_message_id is not None)
+    notice = desk.server.message(EDITOR_ID, article.confirmation_message_id)
+    caption_html = posted[0].html
+
+    def channel_files() -> list[str]:
+        return [desk.server.message(m.chat.id, m.message_id).media.file_id for m in posted]
+
+    async def reply(send) -> StoredMessage:
+        before = desk.last_id(EDITOR_ID)
+        send()
+        return await desk.wait_bot_message(EDITOR_ID, after=before)
+
+    original = [m.media.file_id for m in holder[0]]
+    # One photo that does not say which item it replaces, a file in a photo album: refused with the rule.
+    for kind in ("photo", "document"):
+        answer = await reply(lambda k=kind: desk.server.user_sends_media(EDITOR_ID, k, b"x", reply_to=notice))
+        assert answer.text == msg.text("refused_media_mismatch_album", msg.FA, article_id=article_id, count=3)
+    assert channel_files() == original and not desk.server.calls("editMessageMedia")
+    # One photo with its place as the caption («۲»): the second item only.
+    second: list[StoredMessage] = []
+    answer = await reply(
+        lambda: second.append(
+            desk.server.user_sends_media(EDITOR_ID, "photo", b"second", caption="۲", reply_to=notice)
+        )
+    )
+    assert answer.text == msg.text("edited", msg.FA, article_id=article_id)
+    assert channel_files() == [original[0], second[0].media.file_id, original[2]]
+    assert len(desk.server.calls("editMessageMedia")) == 1
+    # An album of three in reply: every item in order (one edit each), the caption kept on the first.
+    again: list[list[StoredMessage]] = []
+    new_items = [("video", b"1"), ("photo", b"2"), ("photo", b"3")]
+    answer = await reply(
+        lambda: again.append(desk.server.user_sends_album(EDITOR_ID, new_items, reply_to=notice))
+    )
+    assert answer.text == msg.text("edited", msg.FA, article_id=article_id)
+    assert channel_files() == [m.media.file_id for m in again[0]]
+    now = [desk.server.message(m.chat.id, m.message_id) for m in posted]
+    assert now[0].html == caption_html and now[0].media_kind == "video"
+    assert all(m.caption is None for m in now[1:]) and len({m.media_group_id for m in now}) == 1
+    assert [item.file_id for item in (await desk.db.get(article_id)).media] == channel_files()
+
+
 async def test_a_media_post_is_found_by_its_caption_and_marked(desk: Desk, capsys) -> None:
     _, article_id, _, choose = await _photo_preview(desk, CAPTION)
     (photo,) = await _publish(desk, article_id, choose)

@@ -17,6 +17,7 @@ from bot.media import (
     message_total,
     parts_covered,
     plan_parts,
+    replaced_media,
 )
 
 PHOTO = MediaItem(MediaKind.PHOTO, "p1")
@@ -56,3 +57,32 @@ def test_stored_media_and_marks() -> None:
     assert media_to_json([]) is None and media_from_json(None) == ()
     assert marked_title("photo", "خبر") == "📷 خبر" and marked_title("animation", "x") == "🎬 x"
     assert marked_title("document", "x") == "📎 x" and marked_title(None, "x") == "x"
+
+
+def _file(kind: MediaKind, name: str) -> MediaItem:
+    return MediaItem(kind, name)
+
+
+def test_which_items_a_media_correction_replaces() -> None:
+    new_photo, new_video = _file(MediaKind.PHOTO, "n1"), _file(MediaKind.VIDEO, "n2")
+    # One file for one: any kind (a photo may become a video or a file).
+    assert replaced_media([PHOTO], [new_video], None) == (new_video,)
+    assert replaced_media([PHOTO], [new_photo, new_video], None) is None
+    # An album's size in order: every item.
+    three = (new_photo, new_video, _file(MediaKind.PHOTO, "n3"))
+    assert replaced_media(ALBUM, three, None) == three
+    # One file and its place: that item only; without a place (or outside the album) it is not said which.
+    assert replaced_media(ALBUM, [new_photo], 2) == (PHOTO, new_photo, ALBUM[2])
+    assert replaced_media(ALBUM, [new_photo], 3) == (*ALBUM[:2], new_photo)
+    for place in (None, 0, 4):
+        assert replaced_media(ALBUM, [new_photo], place) is None
+    assert replaced_media(ALBUM, three[:2], None) is None
+    # An album takes files only with files, audio only with audio, photos and videos together.
+    documents = (_file(MediaKind.DOCUMENT, "d1"), _file(MediaKind.DOCUMENT, "d2"))
+    assert replaced_media(ALBUM, [_file(MediaKind.DOCUMENT, "d")], 1) is None
+    assert replaced_media(documents, [new_photo], 1) is None
+    assert replaced_media(documents, [_file(MediaKind.DOCUMENT, "d3")], 2) == (
+        documents[0],
+        MediaItem(MediaKind.DOCUMENT, "d3"),
+    )
+    assert replaced_media(documents, [_file(MediaKind.AUDIO, "a1"), documents[0]], None) is None

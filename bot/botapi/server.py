@@ -40,7 +40,7 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
         forward_message_id=1)   (forward_from: a channel or group Chat, a User, or a hidden user's name)
         and user_sends_video / _animation / _audio: any file kind, as Telegram delivers it
     add_file(kind, content) -> StoredFile   (a file id Telegram knows, without a message)
-    user_sends_album(user_id, [(kind, content), ...], caption=, forward_from=) -> [StoredMessage]
+    user_sends_album(user_id, [(kind, content), ...], caption=, forward_from=, reply_to=) -> [StoredMessage]
         (one update per part, all with the same media_group_id, the caption on the first)
     user_edits_text(user_id, message, text) -> StoredMessage   (an edited_message update)
     add_group(chat_id, title) -> Chat ; user_sends_text_in_group(user_id, chat_id, text) -> StoredMessage
@@ -696,9 +696,10 @@ class BotApiServer(BotApiMethods):
         caption_entities: list[dict] | None = None,
         forward_from: Chat | User | str | None = None,
         forward_message_id: int = 1,
+        reply_to: StoredMessage | None = None,
     ) -> list[StoredMessage]:
         """The user sends an album: each part is its own update, all with one media_group_id, the
-        caption on the first (as Telegram clients send it)."""
+        caption on the first (as Telegram clients send it); in reply to `reply_to`, every part is."""
         if not 2 <= len(items) <= 10:
             raise ValueError("an album holds 2 to 10 items")
         with self._lock:
@@ -712,6 +713,7 @@ class BotApiServer(BotApiMethods):
                     caption_entities=caption_entities if i == 0 else None,
                     forward_from=forward_from,
                     forward_message_id=forward_message_id + i,
+                    reply_to=reply_to,
                     media_group_id=group_id,
                 )
                 for i, (kind, content) in enumerate(items)
