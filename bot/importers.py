@@ -2,8 +2,9 @@
 
 How: `open_archive` reads the file's structure, not a prefix of it: the first JSON object either has a
 `"messages"` list (an export: its other members say which channel) or ends without one (JSON Lines,
-one object a line). Then `Archive.items` yields, record by record, an `ImportRecord`, a `Skipped`
-(service message, media without text, blank line) or a `Malformed` (where, and why).
+one object a line). Then `Archive.items` yields, record by record, an `ImportRecord` (a photo, video or
+file without text too, with its kind), a `Skipped` (service message, a sticker or poll without text,
+blank line) or a `Malformed` (where, and why).
 
 The parser is Python's own `json` module (its C scanner), run with `raw_decode` on a bounded window of
 the decoded text: each message is decoded whole from its `{` and the decoder says exactly where it
@@ -448,14 +449,18 @@ def _telegram_record(message: object, where: str, channel: str, link_base: str |
         return Malformed(where, "text is neither a string nor a list of parts")
     if not _is_utf8(text):
         return Malformed(where, "text that is not valid UTF-8 (a broken byte or a lone surrogate)")
-    if not text.strip():
-        return Skipped(where, "no text (media only)")
+    media = export_media_kind(message)
+    if not text.strip() and media is None:
+        return Skipped(where, "no text and no media a post keeps (a sticker, poll, location…)")
     published = _telegram_time(message)
     if published is None:
         return Malformed(where, "no usable date (date_unixtime or date)")
-    title, body = split_title(text)
+    # A photo, video or file without text is a post too: archived with its kind, under its file's name
+    # when the export gives one (the files themselves are not in the archive).
+    title, body = split_title(text) if text.strip() else (export_file_name(message), "")
+    if not _is_utf8(title):
+        return Malformed(where, "a file name that is not valid UTF-8 (a broken byte or a lone surrogate)")
     url = f"{link_base}{message_id}" if link_base else None
-    media = export_media_kind(message)
     return ImportRecord(str(message_id), title, body, published, url, channel=channel, media_kind=media)
 
 
@@ -480,6 +485,18 @@ def export_media_kind(message: Mapping[str, object]) -> MediaKind | None:
     if media_type is None:
         return MediaKind.DOCUMENT
     return _EXPORT_MEDIA_TYPES.get(str(media_type))
+
+
+def export_file_name(message: Mapping[str, object]) -> str:
+    """The name of an exported message's file: its `file_name`, else the name in its `file` path
+    ('' for a photo, or a file the export left out: "(File not included…)")."""
+    name = message.get("file_name")
+    if isinstance(name, str) and name.strip():
+        return " ".join(name.split())[:MAX_TITLE_CHARS]
+    path = message.get("file")
+    if isinstance(path, str) and path.strip() and not path.startswith("("):
+        return " ".join(path.rsplit("/", 1)[-1].split())[:MAX_TITLE_CHARS]
+    return ""
 
 
 def _plain_text(text: object) -> str | None:

@@ -151,7 +151,7 @@ def media_mark(kind: str | None) -> str:
 def marked_title(kind: str | None, title: str) -> str:
     """A result's title with its media mark in front, when it has media."""
     mark = media_mark(kind)
-    return f"{mark} {title}" if mark else title
+    return f"{mark} {title}".rstrip() if mark else title
 
 
 def media_to_json(media: Sequence[MediaItem]) -> str | None:

@@ -296,6 +296,14 @@ def card_from_article(article: Article, channel_id: str | None) -> ResultCard:
     )
 
 
+def _shown_title(card: ResultCard, lang: str) -> str:
+    """A result's title as shown; a post without text (an imported photo) is named by its kind."""
+    title = _short(card.title, TITLE_MAX_CHARS)
+    if not title and card.media_kind:
+        return msg.text(f"media_{card.media_kind}", lang)
+    return title or "…"
+
+
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
@@ -310,7 +318,7 @@ def render_card(
     card: ResultCard, number: int | None, lang: str, tz: ZoneInfo, bot_username: str | None = None
 ) -> str:
     """One result: numbered, linked title in bold, Jalali date, snippet (hashtags link to a search)."""
-    title = html.escape(_short(card.title, TITLE_MAX_CHARS) or "…")
+    title = html.escape(_shown_title(card, lang))
     if card.url:
         title = f'<a href="{html.escape(card.url)}">{title}</a>'
     title = marked_title(card.media_kind, title)
@@ -423,7 +431,7 @@ def inline_results(cards: list[ResultCard], lang: str, tz: ZoneInfo) -> list[Inl
         results.append(
             InlineQueryResultArticle(
                 id=str(card.article_id),
-                title=marked_title(card.media_kind, _short(card.title, TITLE_MAX_CHARS) or "…"),
+                title=marked_title(card.media_kind, _shown_title(card, lang)),
                 description=_short(
                     f"{msg.when(card.published_at, tz, lang)} — {card.snippet_text}", DESCRIPTION_MAX_CHARS
                 ),

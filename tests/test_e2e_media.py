@@ -5,6 +5,7 @@ published as they will be, checked on the channel side (the same file ids, valid
 from __future__ import annotations
 
 import asyncio
+import json
 from pathlib import Path
 
 import pytest
@@ -257,6 +258,25 @@ async def test_a_media_post_is_found_by_its_caption_and_marked(desk: Desk, capsy
     command = ["search", "نمایشگاه کتاب", "--db", str(desk.settings.database_path)]
     assert await asyncio.to_thread(main, command) == 0  # the command line, beside the running bot
     assert "📷 خبر تصویری" in capsys.readouterr().out
+
+
+async def test_imported_posts_without_text_show_in_latest_with_their_mark(desk: Desk, tmp_path: Path) -> None:
+    left_out = "(File not included.)"
+    messages = [
+        {"id": 1, "type": "message", "date_unixtime": "1700000000", "text": "", "photo": left_out},
+        {"id": 2, "type": "message", "date_unixtime": "1700000100", "text": "", "file": left_out,
+         "file_name": "گزارش سالانه.pdf"},
+        {"id": 3, "type": "message", "date_unixtime": "1700000200", "text": "", "media_type": "sticker",
+         "file": left_out},
+    ]  # fmt: skip
+    export = tmp_path / "result.json"
+    export.write_text(json.dumps({"name": "آرشیو", "type": "public_channel", "id": 55, "messages": messages}))
+    command = ["import", str(export), "--db", str(desk.settings.database_path)]
+    assert await asyncio.to_thread(main, command) == 0  # beside the running bot; the sticker cleanly skipped
+    before = desk.last_id(SUBSCRIBER_ID)
+    desk.server.user_sends_text(SUBSCRIBER_ID, "/latest")
+    latest = await desk.wait_bot_message(SUBSCRIBER_ID, after=before)
+    assert "📎 گزارش سالانه.pdf" in latest.text and "📷 عکس" in latest.text, latest.text
 
 
 def _entity(text: str, part: str, kind: str, **extra: str) -> dict:

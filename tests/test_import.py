@@ -33,8 +33,9 @@ def _split(items):
 
 def test_telegram_export_odd_cases():
     records, skipped, malformed = _split(_read(EXPORT.read_bytes()))
-    assert [r.external_id for r in records] == ["2", "3", "5", "8", "9"]
-    assert [s.reason for s in skipped] == ["service message", "no text (media only)", "no text (media only)"]
+    assert [r.external_id for r in records] == ["2", "3", "4", "5", "8", "9"]
+    no_post = "no text and no media a post keeps (a sticker, poll, location…)"
+    assert [s.reason for s in skipped] == ["service message", no_post]  # the sticker
     assert len(malformed) == 3  # a non-numeric id, a number as text, a broken date
     by_id = {r.external_id: r for r in records}
     assert by_id["2"].title == "افتتاح پروژه‌های عمرانی در تهران"
@@ -43,6 +44,8 @@ def test_telegram_export_odd_cases():
     assert by_id["2"].url == "https://t.me/c/1987654321/2"  # a private channel's post link
     assert by_id["3"].title == "🔴 پیش‌بینی هواشناسی برای آخر هفته"  # text given as entity parts
     assert by_id["3"].body == "بارش باران در ۱۲ استان پیش‌بینی می‌شود. #هواشناسی"
+    # A photo without text is a post: its kind kept, no title (the export names no file for a photo).
+    assert (by_id["4"].title, by_id["4"].body, by_id["4"].media_kind) == ("", "", "photo")
     assert by_id["5"].title.startswith("اصلاحیه")  # an edited message in its last form
     assert by_id["8"].published_at == datetime(2024, 3, 22, 11, 0, tzinfo=UTC)  # no date_unixtime
     assert by_id["9"].title == "عکس روز: غروب در خلیج فارس" and by_id["9"].body == ""  # a caption
@@ -59,7 +62,7 @@ def test_broken_json_message_is_skipped_and_the_rest_read():
     text = EXPORT.read_text(encoding="utf-8")
     broken = text.replace('"id": 5,', '"id": 5 "oops",', 1)
     records, _, malformed = _split(_read(broken.encode()))
-    assert [r.external_id for r in records] == ["2", "3", "8", "9"]
+    assert [r.external_id for r in records] == ["2", "3", "4", "8", "9"]
     assert len(malformed) == 4 and "not valid JSON" in malformed[0].reason
     assert malformed[0].where == "message #5 at line 59, column 3"  # its opening brace
     assert malformed[0].reason.endswith("at line 60, column 12")  # where the JSON breaks
@@ -110,13 +113,13 @@ def test_cli_import_twice_adds_nothing(tmp_path, capsys):
     db = tmp_path / "archive.sqlite3"
     assert main(["import", str(EXPORT), "--db", str(db)]) == 1  # some records were malformed
     out, err = capsys.readouterr()
-    assert out.strip() == ("imported 5, skipped 3 (already archived 0, service or empty 3), malformed 3")
+    assert out.strip() == ("imported 6, skipped 2 (already archived 0, service or empty 2), malformed 3")
     assert err.count("\n") == 4  # one line per malformed record, then the summary
     assert "3 malformed records" in err.splitlines()[-1]
     report = tmp_path / "problems.txt"
     assert main(["import", str(EXPORT), "--db", str(db), "--report", str(report)]) == 1
     out, _ = capsys.readouterr()
-    assert out.startswith("imported 0, skipped 8 (already archived 5")
+    assert out.startswith("imported 0, skipped 8 (already archived 6")
     assert report.read_text(encoding="utf-8").splitlines() == [
         "message #6 at line 71, column 3: no usable message id",
         "message 7 (line 77, column 3): text is neither a string nor a list of parts",
@@ -191,7 +194,7 @@ def test_cli_import_analyzes_big_files_in_a_worker_process(tmp_path, monkeypatch
     monkeypatch.setattr(cli_archive, "IMPORT_BATCH", 2)  # several batches through the pipeline
     db = tmp_path / "archive.sqlite3"
     assert main(["import", str(EXPORT), "--db", str(db)]) == 1
-    assert capsys.readouterr().out.startswith("imported 5, skipped 3")
+    assert capsys.readouterr().out.startswith("imported 6, skipped 2")
     conn = sqlite3.connect(db)  # one transaction per batch, merged into one index segment at the end
     assert conn.execute("SELECT count(DISTINCT segid) FROM search_index_idx").fetchone()[0] == 1
     conn.close()
@@ -410,6 +413,16 @@ def test_an_export_keeps_each_posts_media_kind(tmp_path: Path) -> None:
         {"id": 3, "type": "message", "date_unixtime": "1700000200", "text": "سند خبری از نمایشگاه",
          "file": "files/report.pdf", "mime_type": "application/pdf"},
         {"id": 4, "type": "message", "date_unixtime": "1700000300", "text": "متن خبری از نمایشگاه"},
+        # Without text: a photo, a file (named, the file itself left out), a video in the export's files;
+        # a sticker is no post.
+        {"id": 5, "type": "message", "date_unixtime": "1700000400", "text": "",
+         "photo": "(File not included.)"},
+        {"id": 6, "type": "message", "date_unixtime": "1700000500", "text": [],
+         "file": "(File not included.)", "file_name": "گزارش نمایشگاه.pdf", "mime_type": "application/pdf"},
+        {"id": 7, "type": "message", "date_unixtime": "1700000600", "text": "",
+         "file": "video_files/clip 1.mp4", "media_type": "video_file"},
+        {"id": 8, "type": "message", "date_unixtime": "1700000700", "text": "", "media_type": "sticker",
+         "file": "(File not included.)", "sticker_emoji": "👍"},
     ]  # fmt: skip
     export = tmp_path / "result.json"
     export.write_text(json.dumps({"name": "خبر", "type": "public_channel", "id": 77, "messages": messages}))
@@ -421,4 +434,16 @@ def test_an_export_keeps_each_posts_media_kind(tmp_path: Path) -> None:
             result = await db.search("نمایشگاه", limit=10)
             return {hit.external_id: hit.media_kind for hit in result.hits}
 
-    assert asyncio.run(kinds()) == {"1": "photo", "2": "video", "3": "document", "4": None}
+    assert asyncio.run(kinds()) == {"1": "photo", "2": "video", "3": "document", "4": None, "6": "document"}
+
+    async def latest() -> list[tuple[str, str, str | None]]:
+        async with Database.open(db_path) as db:
+            return [
+                (a.external_id, a.title, a.media[0].kind if a.media else None) for a in await db.latest(10)
+            ]
+
+    assert sorted(asyncio.run(latest())) == [
+        ("1", "عکس خبری از نمایشگاه", "photo"), ("2", "ویدیوی خبری از نمایشگاه", "video"),
+        ("3", "سند خبری از نمایشگاه", "document"), ("4", "متن خبری از نمایشگاه", None), ("5", "", "photo"),
+        ("6", "گزارش نمایشگاه.pdf", "document"), ("7", "clip 1.mp4", "video"),
+    ]  # fmt: skip

@@ -35,7 +35,7 @@ class Export:
     channel: str
     spans: list[tuple[int, int]]  # byte span of each message object
     ids: list[int]
-    importable: list[bool]  # a message with text (not service, not media only)
+    importable: list[bool]  # a message with text or media (not a service message)
     list_start: int  # the byte after the message list's `[`
     list_end: int  # the byte of its `]`
 
@@ -108,7 +108,7 @@ def _build(rng: random.Random, indented: bool, bad: tuple[int, dict | object] | 
     out += (" ]" if indented else "]") + nl + "}" + nl
     data = out.encode()
     list_start = data.index(b"[") + 1
-    return Export(data, f"-100{channel_id}", spans, ids, [k in ("text", "entities") for k in kinds],
+    return Export(data, f"-100{channel_id}", spans, ids, [k != "service" for k in kinds],
                   list_start, list_end)  # fmt: skip
 
 
