@@ -78,6 +78,7 @@ class Note(StrEnum):
     UPDATED = "updated"  # an edit of the editor's message updated the draft
     STILL_SCHEDULED = "still_scheduled"  # …and the post keeps its time
     NEEDS_TEXT = "needs_text"  # media without a text: the next message is its text, or publish it as it is
+    NEEDS_TEXT_SIGNED = "needs_text_signed"  # …as it is: with only the signature (and credit) as its caption
 
 
 class Refusal(StrEnum):
@@ -334,7 +335,7 @@ class Desk:
         )  # fmt: skip
         if not post.has_content:
             await self.db.await_input(message.user_id, Wait.EDIT.value, article_id, since=self.clock())
-            notes = (*notes, Note.NEEDS_TEXT)
+            notes = (*notes, Note.NEEDS_TEXT_SIGNED if post.messages else Note.NEEDS_TEXT)
         return Preview(await self._get(article_id), notes)
 
     async def _replace_media(self, article: Article, text: str, media: Sequence[MediaItem]) -> Answer:

@@ -598,6 +598,13 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🖼 متن این پست را در پیام بعدی بفرستید، یا با دکمهٔ «انتشار» همین‌طور بدون متن منتشرش کنید.",
         "🖼 Send this post's text as your next message, or press publish to post it as it is, without text.",
     ),
+    "note_needs_text_signed": (
+        "🖼 متن این پست را در پیام بعدی بفرستید، یا با دکمهٔ «انتشار» همین‌طور منتشرش کنید: بی‌متن، فقط با "
+        "امضای کانال (و منبع، اگر بازنشر است) در زیرنویس، چنان‌که هر پست امضا دارد.",
+        "🖼 Send this post's text as your next message, or press publish to post it as it is: without text, "
+        "with only the channel's signature (and the source, for a forward) as its caption, as every post is "
+        "signed.",
+    ),
     "refused_no_media": (
         "پست #{article_id} عکس یا ویدیویی ندارد که جایگزین شود؛ برای اصلاح متن، متن تازه را بفرستید.",
         "Post #{article_id} has no photo or video to replace; to correct its text, send the new text.",

@@ -185,7 +185,7 @@ async def test_an_edit_of_the_source_message_follows_the_draft(desk: Desk, db: D
 
 async def test_a_photo_published_without_its_text_no_longer_waits_for_it(desk: Desk, db: Database) -> None:
     photo = await desk.take_media(said(), "", [MediaItem(MediaKind.PHOTO, "file-1")])
-    assert isinstance(photo, Preview) and Note.NEEDS_TEXT in photo.notes
+    assert isinstance(photo, Preview) and photo.notes == (Note.NEEDS_TEXT_SIGNED,)
     await db.schedule(photo.article.id, NOON)  # 🚀: it goes out as it is
     await db.claim_for_publishing(photo.article.id)
     await db.mark_published(photo.article.id, [77], NOON)

@@ -89,7 +89,7 @@ async def test_photo_with_caption(desk: Desk) -> None:
 
 async def test_photo_without_caption_asks_for_its_text_or_goes_out_alone(desk: Desk) -> None:
     sent, article_id, shown, choose = await _photo_preview(desk, None)
-    assert msg.text("note_needs_text", msg.FA) in shown[0].text
+    assert msg.text("note_needs_text_signed", msg.FA) in shown[0].text  # what "as it is" means, said
     # Only the channel's signature goes with it until it has a text.
     assert shown[1].photo.file_id == sent.photo.file_id and shown[1].caption == desk.settings.signature
     # The next message is its text.
@@ -103,6 +103,19 @@ async def test_photo_without_caption_asks_for_its_text_or_goes_out_alone(desk: D
     sent, article_id, shown, choose = await _photo_preview(desk, None)
     (photo,) = await _publish(desk, article_id, choose)
     assert photo.photo.file_id == sent.photo.file_id and photo.caption == desk.settings.signature
+
+
+async def test_without_a_signature_a_photo_without_text_goes_out_with_no_caption(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3", signature="") as desk:
+        sent, article_id, shown, choose = await _photo_preview(desk, None)
+        assert msg.text("note_needs_text", msg.FA) in shown[0].text
+        kind = msg.text("media_photo", msg.FA)
+        assert msg.text("layout_media_only", msg.FA, kind=kind) in shown[0].text
+        assert shown[1].caption is None
+        (photo,) = await _publish(desk, article_id, choose)
+        assert photo.photo.file_id == sent.photo.file_id and photo.caption is None
 
 
 @pytest.mark.parametrize(
