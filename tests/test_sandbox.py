@@ -167,6 +167,24 @@ def test_the_editor_edits_a_sent_draft_and_the_bot_follows(page: Page) -> None:
     assert refused.status_code == 400
 
 
+def test_a_post_forwarded_from_another_channel_carries_its_credit(page: Page) -> None:
+    seeded = len(page.wait(lambda s: s, "state")["chats"]["channel"])
+    sent = page.post("/api/send", {"pane": "editor", "text": DRAFT, "forward": True})["message_id"]
+    message_id, data = page.wait(with_button(msg.text("btn_now", msg.FA)), "the preview's buttons")
+    state = page.wait(lambda s: s, "state")
+    mine = next(m for m in state["chats"]["editor"] if m["id"] == sent)
+    assert mine["forwarded"] == "خبرگزاری نمونه"  # shown as Telegram shows a forward
+    preview = [m for m in state["chats"]["editor"] if sent < m["id"] < message_id][-1]
+    assert "منبع: خبرگزاری نمونه" in preview["text"]
+    page.post("/api/press", {"pane": "editor", "message_id": message_id, "data": data})
+    post = page.wait(lambda s: len(s["chats"]["channel"]) > seeded and s["chats"]["channel"][-1], "the post")
+    assert post["text"] == preview["text"] and post["text"].endswith(
+        "منبع: خبرگزاری نمونه\n\n🆔 @newsdesk_sandbox"
+    )
+    links = [e["url"] for e in post["entities"] if e["type"] == "text_link"]
+    assert links == ["https://t.me/sample_news/1001"]
+
+
 def test_bad_requests_are_answered_400_with_a_reason(page: Page) -> None:
     for path, body in (
         ("/api/send", {"pane": "channel", "text": "x"}),

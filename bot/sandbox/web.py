@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,7 +41,7 @@ from aiohttp.typedefs import Handler
 from bot import messages as msg
 from bot.botapi.html_check import HtmlParseError, parse_html
 from bot.botapi.server import BotApiServer
-from bot.botapi.world import StoredFile, StoredMessage
+from bot.botapi.world import Chat, StoredFile, StoredMessage
 from bot.sandbox.clock import TimeMachine
 from bot.sandbox.seed import example_draft
 
@@ -49,6 +50,9 @@ POLL_STEP_SECONDS = 0.1
 INLINE_ANSWER_SECONDS = 10.0
 SHOWN_API_ERRORS = 6
 MAX_JUMP = timedelta(days=7)
+# Another public channel the editor can forward a text from (↪️ on the page): the post then carries its
+# source credit (SOURCE_CREDIT), linked to this channel's post.
+OTHER_CHANNEL = Chat(-1009876543210, "channel", title="خبرگزاری نمونه", username="sample_news")
 
 
 class Pane(StrEnum):
@@ -86,6 +90,7 @@ class SandboxPage:
         self.tz = tz
         self.static = Path(str(files("bot.sandbox").joinpath("static")))
         self._cache: tuple[tuple, str, str] | None = None  # (change token, state JSON, ETag)
+        self._other_posts = itertools.count(1001)  # OTHER_CHANNEL's post ids, as forwarded
 
     def app(self) -> web.Application:
         app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_same_origin])
@@ -197,7 +202,7 @@ class SandboxPage:
                 "text": (message.reply_to.text or message.reply_to.caption or "")[:80],
             }
         if message.forward_origin:
-            shown["forwarded"] = True
+            shown["forwarded"] = _origin_name(message.forward_origin)
         return shown
 
     def _file_url(self, stored: StoredFile) -> str:
@@ -225,6 +230,11 @@ class SandboxPage:
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
             raise BadInput("text is empty")
+        if body.get("forward") is True:  # forwarded from OTHER_CHANNEL, as an editor republishes a post
+            forwarded = self.server.user_forwards(
+                user_id, text, from_channel=OTHER_CHANNEL, message_id=next(self._other_posts)
+            )
+            return web.json_response({"message_id": forwarded.message_id})
         reply_to = None
         if body.get("reply_to") is not None:
             reply_to = self._find(user_id, body["reply_to"])
@@ -330,6 +340,13 @@ class SandboxPage:
             return self.server.message(user_id, message_id)
         except KeyError:
             raise BadInput(f"no message {message_id} in that chat") from None
+
+
+def _origin_name(origin: dict[str, Any]) -> str:
+    """Who a forwarded message came from, as Telegram shows it above the message."""
+    chat = origin.get("chat") or origin.get("sender_chat") or {}
+    user = origin.get("sender_user") or {}
+    return chat.get("title") or user.get("first_name") or origin.get("sender_user_name") or "?"
 
 
 @web.middleware

@@ -86,7 +86,7 @@ function bubble(pane, message) {
   // In a private chat `outgoing` is the bot's message; the person's own are "mine".
   if (pane !== "channel" && !message.outgoing) node.classList.add("mine");
   node.dataset.id = message.id;
-  if (message.forwarded) node.append(textDiv("forwarded", "پیام بازارسال‌شده"));
+  if (message.forwarded) node.append(textDiv("forwarded", `بازارسال از ${message.forwarded}`));
   if (message.reply_to) node.append(textDiv("reply-quote", message.reply_to.text || "…"));
   if (message.photo) node.append(photoView(message.photo));
   if (message.document) node.append(documentView(message.document));
@@ -357,6 +357,15 @@ $("editor-form").addEventListener("submit", async (event) => {
 
 $("editor-input").addEventListener("keydown", (event) => {
   if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("editor-form").requestSubmit();
+});
+
+// ↪️ sends the composer's text as a post forwarded from another channel (its credit shows in the post).
+$("editor-forward").addEventListener("click", async () => {
+  const input = $("editor-input");
+  if (!input.value.trim()) return;
+  await api("/api/send", { pane: "editor", text: input.value, forward: true });
+  clearMode();
+  input.value = "";
 });
 
 $("editor-example").addEventListener("click", async () => {
