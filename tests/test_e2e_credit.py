@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from bot import messages as msg
 from bot.botapi.html_check import MAX_CAPTION_UTF16, MAX_TEXT_UTF16, parse_html, utf16_len
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import Chat, StoredMessage
@@ -192,3 +193,18 @@ async def test_edits_and_corrections_keep_the_credit(botapi: BotApiServer, tmp_p
         assert "و ارشاد" in now.caption
         # The archive keeps the credit's name with the post, so it is found by it.
         assert article_id in [hit.article_id for hit in (await desk.db.search("شرکا")).hits]
+
+
+async def test_a_short_forward_made_a_draft_on_the_button_keeps_its_credit(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as desk:
+        before = desk.last_id(EDITOR_ID)
+        botapi.user_forwards(EDITOR_ID, "زلزله در تهران", from_channel=PUBLIC, message_id=POST_ID)  # 3 words
+        ask = await desk.wait_bot_message(EDITOR_ID, lambda m: bool(m.buttons), after=before)
+        before = desk.last_id(EDITOR_ID)
+        botapi.user_presses_button(EDITOR_ID, ask, msg.text("btn_make_draft", msg.FA))
+        choose = await _choose_message(desk, before)
+        shown = [m for m in botapi.bot_messages(EDITOR_ID) if before < m.message_id < choose.message_id]
+        credit = _expected(CreditMode.LINK, PUBLIC.title, f"https://t.me/other_news/{POST_ID}")
+        assert shown[-1].html == f"<b>زلزله در تهران</b>\n\n{credit}\n\n{SIGNATURE}"
