@@ -34,6 +34,7 @@ from bot.config import Settings, load_settings
 from bot.desk import Desk
 from bot.formatting import explain_draft_bounded, prepare_post_bounded, warm_up_formatter
 from bot.inputs import UsageError
+from bot.pending_notices import PendingNotices
 from bot.publisher import NO_PREVIEW, PreparedPost, Publisher, prepare_post, utc_now
 from bot.retry import DEFAULT_RETRY, RetryPolicy
 from bot.scheduler import Scheduler
@@ -268,7 +269,8 @@ def build_application(
     )
     application = builder.build()
     assert application.job_queue is not None
-    notices = EditorNotices(application.bot, db, settings)
+    pending_notices = PendingNotices()  # the notices mark what they send; the desk waits for it
+    notices = EditorNotices(application.bot, db, settings, pending_notices)
     publisher = Publisher(
         application.bot,
         db,
@@ -291,6 +293,7 @@ def build_application(
     desk = Desk(
         db, publisher, scheduler, settings, clock,
         functools.partial(prepare_draft, settings), functools.partial(explain_draft, settings),
+        pending_notices,
     )  # fmt: skip
     application.add_error_handler(_on_error)
     application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Protocol
@@ -31,6 +31,7 @@ from bot.config import Settings
 from bot.credit import Source, credit_line
 from bot.formatting import FormattingTimeout
 from bot.media import MediaItem, replaced_media
+from bot.pending_notices import PendingNotices
 from bot.publisher import (
     Outcome,
     PreparedPost,
@@ -280,16 +281,16 @@ class Desk:
     clock: Callable[[], datetime]
     prepare: Prepare
     explain: Callable[[str], Awaitable[list[Change]]]  # what the clean-up changes in a draft (likewise)
+    pending_notices: PendingNotices = field(default_factory=PendingNotices)  # shared with the notices
 
     # ——— messages ———
 
     async def take_text(self, message: EditorMessage, text: str, *, asked: bool = False) -> Answer:
         """A text (typed, pasted, forwarded, or a file's) from an editor: a correction by reply, an
         awaited answer, or a draft. `asked`: the editor already said "make it a draft"."""
-        if message.reply_to_message_id is not None:
-            article = await self.db.find_by_confirmation(message.chat_id, message.reply_to_message_id)
-            if article is not None and article.status is PostStatus.PUBLISHED:
-                return await self._correct(article, text)
+        article = await self._replied_post(message)
+        if article is not None and article.status is PostStatus.PUBLISHED:
+            return await self._correct(article, text)
         notes: tuple[Note, ...] = ()
         waiting = await self.db.awaited_input(message.user_id)
         if waiting is not None:
@@ -317,10 +318,9 @@ class Desk:
         """A photo, video, animation, audio, file or a gathered album, with its caption (or none;
         forwarded too): a new draft; without a text, the desk waits for it (or it goes out as it is).
         In reply to a "published" notice, one new file replaces the post's media in the channel."""
-        if message.reply_to_message_id is not None:
-            article = await self.db.find_by_confirmation(message.chat_id, message.reply_to_message_id)
-            if article is not None and article.status is PostStatus.PUBLISHED:
-                return await self._replace_media(article, text, media)
+        article = await self._replied_post(message)
+        if article is not None and article.status is PostStatus.PUBLISHED:
+            return await self._replace_media(article, text, media)
         notes: tuple[Note, ...] = ()
         if await self.db.awaited_input(message.user_id) is not None:  # media answers no awaited question
             await self.db.stop_awaiting_input(message.user_id)
@@ -571,9 +571,7 @@ class Desk:
 
     async def delete_request(self, message: EditorMessage, typed: str) -> Answer:
         """/delete, replying to a "published" notice or with a post number: ask first."""
-        article = None
-        if message.reply_to_message_id is not None:
-            article = await self.db.find_by_confirmation(message.chat_id, message.reply_to_message_id)
+        article = await self._replied_post(message)
         number = normalize_typed(typed).lstrip("#")
         if article is None and number.isascii() and number.isdigit() and len(number) <= 18:
             article = await self.db.get(int(number))
@@ -582,6 +580,18 @@ class Desk:
         return AskDelete(article.id)
 
     # ——— helpers ———
+
+    async def _replied_post(self, message: EditorMessage) -> Article | None:
+        """The post whose "published" notice (any editor's copy) `message` replies to, if any. A reply
+        can outrun the record of a notice still on its way to this chat: then it is looked up again
+        once that notice is recorded (`bot.pending_notices`)."""
+        if message.reply_to_message_id is None:
+            return None
+        article = await self.db.find_by_notice(message.chat_id, message.reply_to_message_id)
+        if article is None:
+            await self.pending_notices.settled(message.chat_id)
+            article = await self.db.find_by_notice(message.chat_id, message.reply_to_message_id)
+        return article
 
     async def _ready(
         self, text: str, article_id: int = 0, *, source: Source | None = None, empty_ok: bool = False

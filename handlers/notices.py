@@ -4,7 +4,9 @@ The publisher and the scheduler call these (`bot.publisher.EditorNotices`, `bot.
 StartupNotices`). Who hears of a post is a setting (NOTIFY_EDITORS): its author only, or every
 editor (the default: a desk has several editors, and whoever is on duty should know). Posts without
 an author (imported ones) always go to every editor. Each notice is in the reader's language, as
-recorded when they last wrote to the bot.
+recorded when they last wrote to the bot. Every copy of a "published" notice is recorded as it is
+sent, so a reply to any editor's copy corrects the post; while a notice to a chat is on its way,
+the chat is marked (`bot.pending_notices`), so a reply faster than the record waits for it.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from telegram.error import TelegramError
 from bot import desk_view as view
 from bot import messages as msg
 from bot.config import Settings
+from bot.pending_notices import PendingNotices
 from storage.database import Article, Database
 
 log = logging.getLogger(__name__)
@@ -28,10 +31,13 @@ log = logging.getLogger(__name__)
 class EditorNotices:
     """Tells editors what happened to posts, in each editor's language."""
 
-    def __init__(self, bot: Bot, db: Database, settings: Settings) -> None:
+    def __init__(
+        self, bot: Bot, db: Database, settings: Settings, pending: PendingNotices | None = None
+    ) -> None:
         self.bot = bot
         self.db = db
         self.settings = settings
+        self.pending = pending or PendingNotices()
 
     def _chats(self, article: Article) -> list[int]:
         author = article.editor_chat_id or article.editor_id
@@ -41,29 +47,37 @@ class EditorNotices:
         return [author, *others] if author else others
 
     async def _send(
-        self, article: Article, compose: Callable[[view.ViewContext], view.Outgoing]
-    ) -> Message | None:
-        """Send the notice to each editor chat; return the author's copy (replies to it correct the post)."""
-        first = None
+        self,
+        article: Article,
+        compose: Callable[[view.ViewContext], view.Outgoing],
+        *,
+        replies_correct: bool = False,
+    ) -> None:
+        """Send the notice to each editor chat; with `replies_correct`, record each copy before the
+        chat's mark is lifted (a reply to it corrects the post)."""
         for chat_id in self._chats(article):
             lang = await self.db.language_of(chat_id) or msg.FA
             ctx = view.ViewContext(lang, self.settings.tz, str(self.settings.channel_id))
             outgoing = compose(ctx)
-            try:
-                sent = await self.bot.send_message(
-                    chat_id, outgoing.text, parse_mode=ParseMode.HTML, reply_markup=outgoing.keyboard
-                )
-            except TelegramError as error:
-                log.warning("could not tell editor %s about post %s: %s", chat_id, article.id, error)
-                continue
-            first = first or sent
-        return first
+            async with self.pending.sending(chat_id):
+                sent = await self._send_one(article, chat_id, outgoing)
+                if sent is not None and replies_correct:
+                    await self.db.record_notice(article.id, chat_id, sent.message_id)
+
+    async def _send_one(self, article: Article, chat_id: int, outgoing: view.Outgoing) -> Message | None:
+        try:
+            return await self.bot.send_message(
+                chat_id, outgoing.text, parse_mode=ParseMode.HTML, reply_markup=outgoing.keyboard
+            )
+        except TelegramError as error:
+            log.warning("could not tell editor %s about post %s: %s", chat_id, article.id, error)
+            return None
 
     async def published(self, article: Article, message_ids: Sequence[int]) -> None:
         """Confirm a publication, with a link to the channel post."""
-        sent = await self._send(article, lambda ctx: view.published_notice(article, message_ids, ctx))
-        if sent is not None:
-            await self.db.set_message_refs(article.id, confirmation_message_id=sent.message_id)
+        await self._send(
+            article, lambda ctx: view.published_notice(article, message_ids, ctx), replies_correct=True
+        )
 
     async def failed(self, article: Article, reason: str, detail: str) -> None:
         """Say why Telegram did not take the post, and offer to retry."""

@@ -408,19 +408,19 @@ class Database:
         states = {PostStatus.PUBLISHED} if published else EDITABLE
         return await self._update(article_id, "media = ?", (media_to_json(media),), sql_in(states))
 
-    async def set_message_refs(
-        self, article_id: int, *, preview_message_id: int | None = None,
-        confirmation_message_id: int | None = None,
-    ) -> None:  # fmt: skip
-        """Remember the editor-chat message ids of the preview and/or the publication confirmation."""
-        sets, params = [], []
-        for name, value in (("preview_message_id", preview_message_id),
-                            ("confirmation_message_id", confirmation_message_id)):  # fmt: skip
-            if value is not None:
-                sets.append(f"{name} = ?")
-                params.append(value)
-        if sets:
-            await self._update(article_id, ", ".join(sets), params)
+    async def record_notice(self, article_id: int, chat_id: int, message_id: int) -> None:
+        """Remember one editor's copy of a post's "published" notice: a reply to it corrects the post.
+        The author's copy is also the post's `confirmation_message_id`."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO notice_messages (chat_id, message_id, article_id) VALUES (?, ?, ?)",
+                (chat_id, message_id, article_id),
+            )
+            await conn.execute(
+                "UPDATE articles SET confirmation_message_id = ?, updated_at = ?"
+                " WHERE id = ? AND editor_chat_id = ?",
+                (message_id, _now(), article_id, chat_id),
+            )
 
     async def schedule(self, article_id: int, when: datetime) -> bool:
         """Set the publication time of a draft (or move a scheduled, failed or cancelled post) to `when`.
@@ -576,10 +576,11 @@ class Database:
         )
         return Article.from_row(rows[0]) if rows else None
 
-    async def find_by_confirmation(self, chat_id: int, message_id: int) -> Article | None:
-        """The article whose publication confirmation is `message_id` in the editor chat `chat_id`."""
+    async def find_by_notice(self, chat_id: int, message_id: int) -> Article | None:
+        """The article whose "published" notice is `message_id` in the editor chat `chat_id`."""
         rows = await self._conn.execute_fetchall(
-            f"SELECT {_COLUMNS} FROM articles WHERE editor_chat_id = ? AND confirmation_message_id = ?",
+            f"SELECT {_COLUMNS} FROM articles WHERE id ="
+            " (SELECT article_id FROM notice_messages WHERE chat_id = ? AND message_id = ?)",
             (chat_id, message_id),
         )
         return Article.from_row(rows[0]) if rows else None

@@ -169,4 +169,19 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN forward_source TEXT;
     """,
+    # 10: every editor's copy of a "published" notice, so a reply to any of them corrects the post (the
+    # articles row held only the author's). The author's copies recorded so far come along; the row's
+    # confirmation_message_id stays the author's copy but is no longer looked up.
+    """
+    CREATE TABLE notice_messages (
+        chat_id INTEGER NOT NULL,
+        message_id INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        PRIMARY KEY (chat_id, message_id)
+    ) WITHOUT ROWID;
+    INSERT OR IGNORE INTO notice_messages (chat_id, message_id, article_id)
+        SELECT editor_chat_id, confirmation_message_id, id FROM articles
+        WHERE editor_chat_id IS NOT NULL AND confirmation_message_id IS NOT NULL;
+    DROP INDEX articles_by_confirmation;
+    """,
 )

@@ -493,6 +493,21 @@ async def test_hang_after_apply_posts_but_loses_the_answer(tg_bot, botapi):
     assert [p.text for p in botapi.channel_posts()] == ["خبر"]
 
 
+async def test_delay_acts_after_the_wait_or_with_apply_at_once(tg_bot, botapi):
+    late = botapi.inject_fault("delay", method="sendMessage", hang_seconds=30)
+    slow = asyncio.create_task(tg_bot.send_message("@news_test", "دیر"))
+    await botapi.wait_for(lambda: late.used)
+    assert botapi.channel_posts() == []  # nothing happens before the wait is over
+    slow.cancel()
+    await asyncio.gather(slow, return_exceptions=True)
+    botapi.inject_fault("delay", method="sendMessage", hang_seconds=30, apply=True)
+    slow = asyncio.create_task(tg_bot.send_message("@news_test", "زود"))
+    await botapi.wait_for(lambda: botapi.channel_posts())  # in the channel at once ...
+    assert not slow.done()  # ... while its answer is still on the way
+    slow.cancel()
+    await asyncio.gather(slow, return_exceptions=True)
+
+
 async def test_dropped_connection_is_a_network_error(tg_bot, botapi):
     botapi.inject_fault("disconnect")
     with pytest.raises(NetworkError):

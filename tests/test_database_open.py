@@ -165,17 +165,23 @@ async def test_database_unusable_is_raised_for_a_newer_schema_before_any_write(t
     assert _digest(path) == before
 
 
-async def test_migration_5_rebuilds_the_articles_keeping_every_row_and_what_refers_to_them(tmp_path):
-    """A schema-4 database (before (channel, id) identity): its rows, ids and editor waits survive."""
+def _database_at(path: Path, version: int) -> sqlite3.Connection:
+    """A database as an older newsdesk left it: the first `version` migrations applied."""
     from storage.database import _statements
 
-    path = tmp_path / "v4.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
-    for number, script in enumerate(MIGRATIONS[:4], start=1):
+    for number, script in enumerate(MIGRATIONS[:version], start=1):
         for statement in _statements(script):
             conn.execute(statement)
         conn.execute(f"PRAGMA user_version = {number}")
+    return conn
+
+
+async def test_migration_5_rebuilds_the_articles_keeping_every_row_and_what_refers_to_them(tmp_path):
+    """A schema-4 database (before (channel, id) identity): its rows, ids and editor waits survive."""
+    path = tmp_path / "v4.sqlite3"
+    conn = _database_at(path, 4)
     now = "2026-11-30T08:00:00+00:00"
     conn.execute(
         "INSERT INTO articles (id, source, external_id, title, status, created_at, updated_at)"
@@ -192,3 +198,25 @@ async def test_migration_5_rebuilds_the_articles_keeping_every_row_and_what_refe
         rows = await db._conn.execute_fetchall("SELECT id, channel FROM articles ORDER BY id")
         assert rows == [(7, ""), (9, None)]  # an old import's channel is unknown; a draft has none yet
         assert (await db._conn.execute_fetchall("PRAGMA foreign_key_check")) == []
+
+
+async def test_migration_10_keeps_the_published_notices_recorded_before_it(tmp_path):
+    """A schema-9 database knew only the author's copy of a "published" notice: a reply to it still
+    corrects the post after the upgrade, and every copy recorded later is found too."""
+    path = tmp_path / "v9.sqlite3"
+    conn = _database_at(path, 9)
+    now = "2026-11-30T08:00:00+00:00"
+    conn.execute(
+        "INSERT INTO articles (id, source, title, status, created_at, updated_at, editor_chat_id,"
+        " confirmation_message_id) VALUES (3, 'bot', 'خبر', 'published', ?, ?, 1001, 42),"
+        " (4, 'bot', 'پیش‌نویس', 'draft', ?, ?, 1001, NULL)",
+        (now, now, now, now),
+    )
+    conn.close()
+    async with Database.open(path) as db:
+        assert (await db.find_by_notice(1001, 42)).id == 3
+        assert await db.find_by_notice(1001, 43) is None
+        await db.record_notice(3, 4010, 17)  # another editor's copy
+        assert (await db.find_by_notice(4010, 17)).id == 3
+        assert await db.find_by_notice(1001, 17) is None  # a message id is only meant in its own chat
+        assert (await db.get(3)).confirmation_message_id == 42  # still the author's copy

@@ -4,6 +4,7 @@ looks is bot.desk_view's business (and the end-to-end tests')."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -37,6 +38,7 @@ from bot.desk import (
 )
 from bot.formatting import FormattingTimeout
 from bot.media import MediaItem, MediaKind
+from bot.pending_notices import PendingNotices
 from bot.publisher import PreparedPost, Publisher, prepare_post
 from bot.text.changes import Change, Rule
 from bot.text.draft import explain_draft
@@ -266,3 +268,28 @@ async def test_a_draft_too_complex_to_format_in_time_is_refused(desk: Desk, db: 
     desk.prepare = too_slow
     assert await desk.take_text(said(), DRAFT) == Refused(Refusal.TOO_COMPLEX)
     assert await db.get(1) is None
+
+
+async def test_a_reply_is_looked_up_again_once_a_notice_on_its_way_is_recorded(
+    desk: Desk, db: Database
+) -> None:
+    """The editor may reply to a "published" notice before the bot has its id: the desk waits for
+    the notice to that chat to be recorded instead of taking the reply for a new draft."""
+    article_id = await db.create_draft("خبر", "متن", ["<b>خبر</b>"], editor_id=EDITOR, editor_chat_id=EDITOR)
+    assert await db.claim_for_publishing(article_id)
+    assert await db.mark_published(article_id, [100], NOON)
+    reply = said(reply_to=77)
+    async with desk.pending_notices.sending(EDITOR):
+        looking = asyncio.create_task(desk._replied_post(reply))
+        await asyncio.sleep(0.05)
+        assert not looking.done()  # waiting for the notice on its way
+        await db.record_notice(article_id, EDITOR, 77)
+    assert (await looking).id == article_id
+    assert await desk._replied_post(said(reply_to=78)) is None  # nothing on its way: no wait
+
+
+async def test_a_notice_that_never_settles_holds_a_reply_only_so_long() -> None:
+    pending = PendingNotices()
+    async with pending.sending(EDITOR):
+        await asyncio.wait_for(pending.settled(EDITOR, timeout=0.05), 5)  # gave up waiting, did not hang
+        await asyncio.wait_for(pending.settled(EDITOR + 1), 5)  # another chat does not wait at all

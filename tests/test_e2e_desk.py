@@ -16,7 +16,13 @@ from bot.text.draft import parse_draft
 from bot.text.render import render_post
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
 from tests.desk_harness import Desk, running_desk
-from tests.test_e2e_editor import _choose_message, _current_text, _with_button, send_draft, wait_status
+from tests.test_e2e_editor import (
+    _choose_message,
+    _current_text,
+    _with_button,
+    send_draft,
+    wait_status,
+)
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 SIGNATURE = "🆔 @news_test"
@@ -286,17 +292,30 @@ async def test_a_sticker_or_a_photo_without_caption_gets_an_answer(desk: Desk) -
 # ——— notices and the schedule ———
 
 
-async def test_every_editor_hears_of_a_publication_with_a_link(botapi: BotApiServer, tmp_path: Path) -> None:
+def _published(message) -> bool:
+    return "در کانال منتشر شد" in (message.text or "")
+
+
+def _corrected(message) -> bool:
+    return "اصلاح شد" in (message.text or "")
+
+
+def _two_editors(botapi: BotApiServer) -> frozenset[int]:
+    """A second editor who has written to the bot; both editors' ids."""
     botapi.add_user(SECOND_EDITOR, "دبیر دوم")
     botapi.user_sends_text(SECOND_EDITOR, "/start")
-    editors = frozenset({EDITOR_ID, SECOND_EDITOR})
+    return frozenset({EDITOR_ID, SECOND_EDITOR})
+
+
+async def test_every_editor_hears_of_a_publication_with_a_link(botapi: BotApiServer, tmp_path: Path) -> None:
+    editors = _two_editors(botapi)
     async with running_desk(botapi, tmp_path / "newsdesk.sqlite3", editor_ids=editors) as desk:
         article_id, _, choose = await send_draft(desk, "خبر برای همه\nمتن خبری که همه باید بدانند.")
         desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
         [post] = await desk.server.wait_for(lambda: desk.server.channel_posts(), timeout=10)
         link = f"https://t.me/news_test/{post.message_id}"
         for editor in (EDITOR_ID, SECOND_EDITOR):
-            notice = await desk.wait_bot_message(editor, lambda m: "در کانال منتشر شد" in (m.text or ""))
+            notice = await desk.wait_bot_message(editor, _published)
             assert link in (notice.html or "")
     async with running_desk(
         botapi, tmp_path / "author.sqlite3", editor_ids=editors, notify_editors="author"
@@ -304,9 +323,63 @@ async def test_every_editor_hears_of_a_publication_with_a_link(botapi: BotApiSer
         article_id, _, choose = await send_draft(desk, "خبر برای نویسنده\nمتن خبری فقط برای نویسنده.")
         before = desk.last_id(SECOND_EDITOR)
         desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
-        await desk.wait_bot_message(EDITOR_ID, lambda m: "در کانال منتشر شد" in (m.text or ""))
+        await desk.wait_bot_message(EDITOR_ID, _published)
         await asyncio.sleep(0.3)
         assert desk.last_id(SECOND_EDITOR) == before
+
+
+async def _recorded(desk: Desk, chat_id: int, notice) -> None:
+    """Wait until the bot has recorded its notice `notice` in `chat_id`."""
+    for _ in range(500):
+        if await desk.db.find_by_notice(chat_id, notice.message_id) is not None:
+            return
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"notice {notice.message_id} in chat {chat_id} was never recorded")
+
+
+async def test_a_reply_to_another_editors_copy_of_the_notice_corrects_the_post(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    editors = _two_editors(botapi)
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3", editor_ids=editors) as desk:
+        article_id, _, choose = await send_draft(desk, "خبر دو دبیر\nمتن نخست خبر دو دبیر.")
+        desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+        notice = await desk.wait_bot_message(SECOND_EDITOR, _published)
+        await _recorded(desk, SECOND_EDITOR, notice)  # this test is not about a fast reply (the next one is)
+        before = desk.last_id(SECOND_EDITOR)
+        corrected = "خبر دو دبیر\nمتن اصلاح‌شده به دست دبیر دوم."
+        desk.server.user_sends_text(SECOND_EDITOR, corrected, reply_to=notice)
+        await desk.wait_bot_message(SECOND_EDITOR, _corrected, after=before, timeout=15)
+        [post] = desk.server.channel_posts()
+        assert [post.html] == rendered(corrected) and post.history  # edited in place
+        assert await desk.db.list_drafts() == []  # the reply made no new draft
+        # The author's copy still corrects too.
+        author_notice = await desk.wait_bot_message(EDITOR_ID, _published)
+        before = desk.last_id(EDITOR_ID)
+        await desk.editor_says("خبر دو دبیر\nمتن اصلاح‌شده به دست نویسنده.", reply_to=author_notice)
+        await desk.wait_bot_message(EDITOR_ID, _corrected, after=before, timeout=15)
+        assert [desk.server.channel_posts()[0].html] == rendered("خبر دو دبیر\nمتن اصلاح‌شده به دست نویسنده.")
+
+
+async def test_a_reply_faster_than_the_notices_record_corrects_the_post(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, "خبر شتاب\nمتن نخست خبر شتاب.")
+    # The notice reaches the editor at once; the bot learns its message id 3 s later.
+    slow = desk.server.inject_fault(
+        "delay", method="sendMessage", chat_id=EDITOR_ID, hang_seconds=3, apply=True
+    )
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    notice = await desk.wait_bot_message(EDITOR_ID, _published)
+    assert slow.used and (await desk.db.get(article_id)).confirmation_message_id is None
+    [notice_call] = [call for call in desk.server.calls("sendMessage") if call.fault == "delay"]
+    before = desk.last_id(EDITOR_ID)
+    corrected = "خبر شتاب\nمتن اصلاح‌شدهٔ خبر شتاب."
+    reply = await desk.editor_says(corrected, reply_to=notice)
+    await desk.server.wait_for(lambda: desk.server.is_confirmed(reply.update_id))
+    assert notice_call.status is None  # the bot has the reply before it knows the notice's id
+    await desk.wait_bot_message(EDITOR_ID, _corrected, after=before, timeout=15)
+    [post] = desk.server.channel_posts()
+    assert [post.html] == rendered(corrected)
+    assert await desk.db.list_drafts() == []  # not a new draft
 
 
 async def test_posts_in_the_same_minute_are_flagged_and_spaced_out(desk: Desk) -> None:

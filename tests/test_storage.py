@@ -139,8 +139,8 @@ async def test_naive_datetimes_are_refused(db):
 
 async def test_edit_published_reindexes(db):
     article_id = await _published(db, "زلزله در کرمان", "خسارتی گزارش نشد")
-    assert await db.set_message_refs(article_id, confirmation_message_id=42) is None
-    assert (await db.find_by_confirmation(1, 42)).id == article_id
+    assert await db.record_notice(article_id, 1, 42) is None
+    assert (await db.find_by_notice(1, 42)).id == article_id
     assert await db.update_published_content(article_id, "سیل در گیلان", "خسارت سنگین", ["<b>سیل</b>"])
     assert not (await db.search("زلزله")).hits
     assert [h.article_id for h in (await db.search("سیل گیلان")).hits] == [article_id]

@@ -59,6 +59,8 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
         "timeout"      hang `hang_seconds=` (30) then 504                  -> TimedOut
                        `apply=True`: the call takes effect, only the answer is lost
         "delay"        wait `hang_seconds=` then answer normally (a slow but successful call)
+                       `apply=True`: the call takes effect at once, only its answer is slow
+                       (a message the user already sees while the bot waits for its id)
         "forbidden"    403, default "bot is not a member of the channel chat" -> Forbidden
         "bad_request"  400 with `description=`                            -> BadRequest
         "disconnect"   connection dropped without an answer               -> NetworkError
@@ -348,6 +350,10 @@ class BotApiServer(BotApiMethods):
         if fault.kind == "disconnect":
             return None
         if fault.kind == "delay":
+            if fault.apply:
+                outcome = await self._dispatch(method, params)
+                await self._sleep(fault.hang_seconds)
+                return outcome
             await self._sleep(fault.hang_seconds)
             return await self._dispatch(method, params)
         if fault.kind == "timeout":

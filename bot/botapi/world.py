@@ -295,7 +295,7 @@ class Fault:
     status: int | None = None
     description: str | None = None
     hang_seconds: float = 30.0
-    apply: bool = False  # "timeout" only: perform the call, then lose the answer
+    apply: bool = False  # "timeout": perform the call, then lose the answer; "delay": perform, then wait
     used: int = 0
 
     def matches(self, method: str, chat_id: int | None) -> bool:
