@@ -898,8 +898,11 @@ class Database:
             found.update((channel, i) for i in ids if i in own_parts)
             for i in range(0, len(ids), 500):
                 chunk = ids[i : i + 500]
+                # No `external_id IS NOT NULL` here (the IN list implies it, and the partial index is
+                # still used): with it SQLite walked the channel's whole index range instead of looking
+                # the ids up — 16 ms per 500 ids at 100k articles, and ten times that at a million.
                 rows = await conn.execute_fetchall(
-                    "SELECT external_id FROM articles WHERE channel IN (?, '') AND external_id IS NOT NULL"
+                    "SELECT external_id FROM articles WHERE channel IN (?, '')"
                     f" AND external_id IN ({','.join('?' * len(chunk))})",
                     (channel, *chunk),
                 )
