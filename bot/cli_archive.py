@@ -124,6 +124,7 @@ async def _import(archive: Archive, db_path: Path, name: str, size: int, report:
     pool = worker_pool() if size >= WORKER_MIN_BYTES else None
     async with db:
         try:
+            await db.for_bulk_import()
             counts = await import_archive(db, archive, name, report=report, pool=pool)
             if await db.search_index_wants_merge(counts["imported"]):
                 if sys.stderr.isatty():

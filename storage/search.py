@@ -33,7 +33,7 @@ from itertools import batched, chain, combinations
 
 import aiosqlite
 
-from bot.text.analyze import ANALYZER_VERSION, analyze, analyzed_text
+from bot.text.analyze import ANALYZER_VERSION, analyze, analyzed_terms
 from bot.text.lexicon import stopwords
 from bot.text.query import ParsedQuery, fts_any, fts_match
 
@@ -101,13 +101,34 @@ def index_texts(title: str, body: str) -> tuple[str, str]:
 
 
 def column_terms(text: str) -> str:
-    """The distinct analyzed terms of one column's text, in order of first appearance."""
-    return " ".join(dict.fromkeys(analyzed_text(text).split()))
+    """The distinct analyzed terms of one column's text, in order of first appearance (as
+    `index_texts_batch` makes them too)."""
+    return " ".join(dict.fromkeys(analyzed_terms(text)))
 
 
-def index_texts_batch(articles: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """`index_texts` for many (title, body) pairs: one call per batch for a worker process."""
-    return [index_texts(title, body) for title, body in articles]
+@dataclass(frozen=True, slots=True)
+class AnalyzedBatch:
+    """`index_texts` of many articles, and in how many of them each term is (their `IndexEntry.terms`
+    counted), which an import's transaction adds to `search_terms`."""
+
+    texts: list[tuple[str, str]]
+    df: Counter[str]
+
+
+def index_texts_batch(articles: list[tuple[str, str]]) -> AnalyzedBatch:
+    """`index_texts` for many (title, body) pairs, one call per batch for a worker process, with the
+    batch's document frequencies. Counted here from each column's distinct terms as they are made:
+    counted again from the joined texts (split, a set per article) they cost the importing process
+    more than parsing the file."""
+    texts = []
+    df: Counter[str] = Counter()
+    for title, body in articles:
+        title_terms = dict.fromkeys(analyzed_terms(title))
+        body_terms = dict.fromkeys(analyzed_terms(body))
+        df.update(body_terms.keys())  # keys, not the dict: Counter counts a mapping's values in Python
+        df.update([t for t in title_terms if t not in body_terms])
+        texts.append((" ".join(title_terms), " ".join(body_terms)))
+    return AnalyzedBatch(texts, df)
 
 
 @dataclass(frozen=True, slots=True)

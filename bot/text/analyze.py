@@ -22,7 +22,7 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate, compress, count
+from itertools import accumulate, chain, compress, count
 from operator import itemgetter, not_, sub
 from pathlib import Path
 
@@ -209,22 +209,22 @@ def hashtag_term(tag: str) -> str | None:
     return (HASHTAG_MARK + joined)[:MAX_TERM_CHARS] if joined else None
 
 
-# What a whitespace-separated piece of text contributes: its terms joined by spaces, its terms, the
-# term of the word it starts with, the compounds its last word can begin ({second part's term: term of
-# the whole}), that last word, and the first word again if it is a name tail (`پور`). The edge words
-# are None when punctuation separates them from the next piece, or when they have no term.
-type _Chunk = tuple[str, tuple[str, ...], str | None, dict[str, str] | None, str | None, str | None]
-_TEXT = itemgetter(0)
-_TERMS = itemgetter(1)
-_TAILS = itemgetter(3)
-_NAME_TAIL = itemgetter(5)
+# What a whitespace-separated piece of text contributes: its terms, the term of the word it starts
+# with, the compounds its last word can begin ({second part's term: term of the whole}), that last
+# word, and the first word again if it is a name tail (`پور`). The edge words are None when
+# punctuation separates them from the next piece, or when they have no term.
+type _Chunk = tuple[tuple[str, ...], str | None, dict[str, str] | None, str | None, str | None]
+_TERMS = itemgetter(0)
+_FIRST = itemgetter(1)
+_TAILS = itemgetter(2)
+_NAME_TAIL = itemgetter(4)
 _CHUNK_CACHE_SIZE = 1 << 18
 # A plain dict read through `map(dict.get, …)` keeps the per-piece cost in C; lru_cache's bookkeeping
 # costs more than the rest of analysis for a 200-word article. Cleared when full.
 _chunk_cache: dict[str, _Chunk] = {}
 
 
-_NO_TERMS: _Chunk = ("", (), None, None, None, None)
+_NO_TERMS: _Chunk = ((), None, None, None, None)
 
 
 # Pieces a snippet passed over unanalyzed once: met again, they are analyzed and cached, so a
@@ -310,24 +310,24 @@ def _chunk(piece: str) -> _Chunk:
     if "#" in norm:
         tags = tuple(t for t in map(hashtag_term, _HASHTAG.findall(norm)) if t)
         if tags:  # its words count as words, the tag as a term of its own; it joins no neighbour
-            return " ".join(terms + tags), terms + tags, None, None, None, None
+            return terms + tags, None, None, None, None
     if not found:
-        return "", terms, None, None, None, None
+        return terms, None, None, None, None
     # Edge words take part in joins only with a term of their own (the piece's first or last term).
     first = found[0].group() if found[0].start() == 0 else None
     first_term = term(first) if first else None
     last = found[-1].group() if found[-1].end() == len(norm) and term(found[-1].group()) else None
     tails = _compounds().get(last) if last else None
     name_tail = first if first_term in _name_tails() else None
-    return " ".join(terms), terms, first_term, tails, last, name_tail
+    return terms, first_term, tails, last, name_tail
 
 
 def _join(a: _Chunk, b: _Chunk) -> str | None:
     """The term of a compound written apart across two neighbouring pieces (`پیش بینی`, `کتاب خانه‌ها`,
     `حسن پور`), as the same words written with a half-space give it; None when they are no compound."""
-    whole = a[3].get(b[2]) if a[3] is not None else None  # type: ignore[arg-type]
-    if whole is None and b[5] is not None and a[4] is not None:
-        whole = term(a[4] + ZWNJ + b[5])
+    whole = a[2].get(b[1]) if a[2] is not None else None  # type: ignore[arg-type]
+    if whole is None and b[4] is not None and a[3] is not None:
+        whole = term(a[3] + ZWNJ + b[4])
     return whole
 
 
@@ -338,11 +338,25 @@ def _join_points(chunks: list[_Chunk]) -> Iterable[int]:
     return sorted({*heads, *names}) if names else heads
 
 
-def analyzed_text(text: str, *, for_query: bool = False) -> str:
-    """The index terms of `text` separated by spaces (sometimes several), in order.
+def _compound_points(chunks: list[_Chunk]) -> list[int]:
+    """Indexes i (ascending) where chunks i and i + 1 form a lexicon compound, or may form a name
+    (`_join` decides). A news text has a compound head every few words (`آب`, `روی`, `بین`) but a
+    compound written apart rarely: the heads' next pieces are looked up in C, and only the few that
+    join, and the name tails, are left to Python."""
+    heads = list(compress(count(), map(_TAILS, chunks[:-1])))
+    if heads:
+        pairs = map(dict.get, map(_TAILS, map(chunks.__getitem__, heads)),
+                    map(_FIRST, map(chunks.__getitem__, map((1).__add__, heads))))  # fmt: skip
+        heads = list(compress(heads, pairs))
+    names = [j - 1 for j in compress(count(), map(_NAME_TAIL, chunks)) if j > 0]
+    return sorted({*heads, *names}) if names else heads
+
+
+def analyzed_terms(text: str, *, for_query: bool = False) -> Iterable[str]:
+    """The index terms of `text`, in order (inflection-only words dropped).
 
     Text is cut at whitespace and each distinct piece is analyzed once (cached); the pass over the
-    pieces stays in C unless two neighbours may form a compound written apart (`پیش بینی`). Any
+    pieces stays in C unless two neighbours form a compound written apart (`پیش بینی`). Any
     per-character pass over whole articles would cost more than all the rest of an import.
 
     A name written apart (`حسن پور`) gives the whole (`حسنپور`); in an article its first word's term
@@ -350,31 +364,36 @@ def analyzed_text(text: str, *, for_query: bool = False) -> str:
     and half-spaced spellings hold."""
     chunks = _chunks(text.split())
     joins: list[tuple[int, str, bool]] = []
-    for i in _join_points(chunks):
+    for i in _compound_points(chunks):
         a, b = chunks[i], chunks[i + 1]
-        whole = a[3].get(b[2]) if a[3] is not None else None  # type: ignore[arg-type]  (_join, inline)
-        if whole is None and b[5] is not None and a[4] is not None:
-            whole = term(a[4] + ZWNJ + b[5])
+        whole = a[2].get(b[1]) if a[2] is not None else None  # type: ignore[arg-type]  (_join, inline)
+        if whole is None and b[4] is not None and a[3] is not None:
+            whole = term(a[3] + ZWNJ + b[4])
         if whole is not None and (not joins or joins[-1][0] != i - 1):
-            joins.append((i, whole, b[5] is not None and not for_query))
+            joins.append((i, whole, b[4] is not None and not for_query))
     if not joins:
-        return " ".join(map(_TEXT, chunks))
+        return chain.from_iterable(map(_TERMS, chunks))
     out: list[str] = []
     start = 0
     for i, whole, keep_head in joins:
-        out.extend(map(_TEXT, chunks[start:i]))
+        out.extend(chain.from_iterable(map(_TERMS, chunks[start:i])))
         # The compound's parts are the last term of one piece and the first of the next.
-        out.extend(chunks[i][1] if keep_head else chunks[i][1][:-1])
+        out.extend(chunks[i][0] if keep_head else chunks[i][0][:-1])
         out.append(whole)
-        out.extend(chunks[i + 1][1][1:])
+        out.extend(chunks[i + 1][0][1:])
         start = i + 2
-    out.extend(map(_TEXT, chunks[start:]))
-    return " ".join(out)
+    out.extend(chain.from_iterable(map(_TERMS, chunks[start:])))
+    return out
+
+
+def analyzed_text(text: str, *, for_query: bool = False) -> str:
+    """The index terms of `text` separated by single spaces; see `analyzed_terms`."""
+    return " ".join(analyzed_terms(text, for_query=for_query))
 
 
 def analyze(text: str, *, for_query: bool = False) -> list[str]:
-    """The index terms of `text`, in order (inflection-only words dropped); see `analyzed_text`."""
-    return analyzed_text(text, for_query=for_query).split()
+    """The index terms of `text`, in order (inflection-only words dropped); see `analyzed_terms`."""
+    return list(analyzed_terms(text, for_query=for_query))
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +442,7 @@ def make_snippet(
         """Which pieces hold a matched word, and which begin a matched compound written apart
         (`پیش بینی`: the search found `پیشبینی`) that ends in the next piece."""
         if prefixes:
-            hits = [any(map(matches, c[1])) for c in chunks]
+            hits = [any(map(matches, c[0])) for c in chunks]
         else:
             hits = list(map(not_, map(terms.isdisjoint, map(_TERMS, chunks))))
         joined: set[int] = set()
