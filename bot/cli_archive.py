@@ -44,6 +44,7 @@ IMPORT_BATCH = 5000
 WORKER_MIN_BYTES = 8 << 20
 MAX_LIMIT = 100
 MAX_REPORTED_PROBLEMS = 5
+ONLY_EXCLUDED = "the query only leaves words out (-word): add a word or a date to search for"
 
 
 def database_path(args: argparse.Namespace) -> Path:
@@ -255,6 +256,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         asyncio.run(_search_batch(db_path, queries, args.limit, args.newest))
         return 0
     result = asyncio.run(_search_one(db_path, args.query, args.limit, args.newest))
+    if result.only_excluded:
+        raise UsageError(f"{ONLY_EXCLUDED}: {args.query!r}")
     if args.json:
         print(json.dumps([_hit_json(h) for h in result.hits], ensure_ascii=False, indent=2))
     else:
@@ -297,6 +300,8 @@ async def _search_batch(db_path: Path, queries: list[str], limit: int, newest: b
             result = await db.search(query, limit, newest=newest)
             ms = (time.perf_counter() - started) * 1000
             line = {"query": query, "ms": round(ms, 3), "results": [_hit_json(h) for h in result.hits]}
+            if result.only_excluded:
+                line["problem"] = ONLY_EXCLUDED
             sys.stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
 
 

@@ -467,7 +467,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• اگر خبری همهٔ واژه‌ها را نداشت، خبرهایی که بیشترِ آن‌ها را دارند اول می‌آیند و می‌گویم.\n\n"
         "<b>جستجوی دقیق‌تر</b>\n"
         '• عبارت دقیق در گیومه: <code>«پیش بینی هوا»</code> یا <code>"پیش بینی هوا"</code>\n'
-        "• کنار گذاشتن یک واژه با منفی: <code>نفت -بنزین</code>\n"
+        "• کنار گذاشتن یک واژه با منفی: <code>نفت -بنزین</code> (در کنار واژه یا تاریخی برای جستجو)\n"
         "• هشتگ: <code>#انتخابات_مجلس</code>\n"
         "• تاریخ: <code>زلزله از:۱۴۰۵/۹/۱ تا:۱۴۰۵/۹/۳۰</code>، <code>باران امروز</code>، "
         "<code>دیروز</code>، <code>هفته گذشته</code>، <code>ماه گذشته</code>، <code>آذر ۱۴۰۵</code>\n"
@@ -486,7 +486,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• If no post has every word, posts holding most of them come first, and I say so.\n\n"
         "<b>Narrowing a search</b>\n"
         '• An exact phrase in quotes: <code>"weather forecast"</code> or <code>«پیش بینی هوا»</code>\n'
-        "• Leave a word out with a minus: <code>oil -petrol</code>\n"
+        "• Leave a word out with a minus: <code>oil -petrol</code> (beside a word or a date to search for)\n"
         "• A hashtag: <code>#election</code>\n"
         "• Dates (Iran time, Jalali or Gregorian): <code>quake from:1405/9/1 to:1405/9/30</code>, "
         "<code>today</code>, <code>yesterday</code>, <code>last week</code>, <code>آذر ۱۴۰۵</code>\n"
@@ -518,6 +518,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Nothing found for “{query}”.\nTry fewer or more general words, another spelling, or /latest for "
         "the newest posts.",
     ),
+    "search_only_excluded": (
+        "«{query}» فقط واژه‌هایی را کنار می‌گذارد و چیزی برای جستجو ندارد.\nواژه‌ای هم برای جستجو "
+        "بنویسید، مثلاً <code>قیمت -تورم</code>، یا تاریخی، مثلاً <code>امروز -تورم</code>.",
+        "“{query}” only leaves words out: there is nothing to search for.\nAdd a word to search for, e.g. "
+        "<code>price -inflation</code>, or a date, e.g. <code>today -inflation</code>.",
+    ),
     "search_expired": (
         "این جستجو دیگر در دسترس نیست؛ لطفاً دوباره جستجو کنید.",
         "This search has expired; please search again.",
@@ -535,6 +541,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "After /latest write a number from 1 to {max}, e.g. <code>/latest 5</code>",
     ),
     "inline_none": ("نتیجه‌ای نبود — جستجو در ربات", "No results — search in the bot"),
+    "inline_only_excluded": (
+        "فقط واژه‌های کنار گذاشته — واژه‌ای برای جستجو بنویسید",
+        "Only words left out — add a word to search for",
+    ),
     "inline_limited": ("جستجوی زیاد؛ چند ثانیه صبر کنید", "Too many searches; wait a few seconds"),
     "cmd_search": ("جستجو در خبرهای کانال", "Search the channel's news"),
     "cmd_latest": ("تازه‌ترین خبرها", "The newest posts"),

@@ -8,8 +8,9 @@ bold, link to the channel post, page buttons) is decided here, with the words ta
 Deep links and hashtags: a search can be started from a link `https://t.me/<bot>?start=search_<payload>`.
 Telegram allows only `A-Z a-z 0-9 _ -` and 64 characters in a start parameter, so the payload is the
 URL-safe base64 of the UTF-8 words, without padding (Persian works; about 20 Persian letters fit).
-A hashtag becomes such a link to a search for its words (`#انتخابات_مجلس` → `انتخابات مجلس`); the bot
-renders hashtags in its own result messages that way, and a post renderer can do the same with
+A hashtag becomes such a link to a search for the tag itself (`#انتخابات_مجلس`: posts carrying it; a
+tag too long for the payload searches for its words, `انتخابات مجلس`); the bot renders hashtags in its
+own result messages that way, and a post renderer can do the same with
 `hashtag_search_url`. A payload that is not valid base64 of printable UTF-8 is read as plain ASCII
 words with `_` or `-` between them (`/start search_tehran_metro`), so hand-made links work too.
 
@@ -122,8 +123,14 @@ def hashtag_words(tag: str) -> str:
 
 
 def hashtag_search_url(bot_username: str, tag: str) -> str:
-    """A t.me link that opens the bot and searches for the hashtag's words."""
-    return f"https://t.me/{bot_username.lstrip('@')}?start={search_start_payload(hashtag_words(tag))}"
+    """A t.me link that opens the bot and searches for the hashtag (`#انتخابات_مجلس`: the posts carrying
+    that tag); a tag too long for a start parameter searches for its words instead, as a cut tag
+    would find nothing."""
+    tag = "#" + tag.lstrip("#")
+    payload = search_start_payload(tag)
+    if words_from_start_payload(payload) != tag:
+        payload = search_start_payload(hashtag_words(tag))
+    return f"https://t.me/{bot_username.lstrip('@')}?start={payload}"
 
 
 def link_hashtags(escaped_html_text: str, bot_username: str | None) -> str:
@@ -370,9 +377,11 @@ def render_results_page(
     return _fit("\n".join(lines), blocks)
 
 
-def render_no_results(query: str, *, truncated: bool, lang: str) -> str:
-    """The reply when nothing, not even a partial match, was found."""
-    text = msg.text("search_none", lang, query=html.escape(_short(query, 60)))
+def render_no_results(query: str, *, truncated: bool, lang: str, only_excluded: bool = False) -> str:
+    """The reply when nothing, not even a partial match, was found; or, for a query of words to leave
+    out alone (`only_excluded`), what it lacks."""
+    key = "search_only_excluded" if only_excluded else "search_none"
+    text = msg.text(key, lang, query=html.escape(_short(query, 60)))
     return text + ("\n" + msg.text("search_truncated", lang) if truncated else "")
 
 

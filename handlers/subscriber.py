@@ -129,7 +129,10 @@ async def _search_page(
     newest = order is Order.NEWEST
     result = await svc.db.search(query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, newest=newest)
     if not result.hits:
-        return render_no_results(query, truncated=result.truncated, lang=lang), None, result
+        no_results = render_no_results(
+            query, truncated=result.truncated, lang=lang, only_excluded=result.only_excluded
+        )
+        return no_results, None, result
     # The partial fallback answers one page only: paging it would repeat the same best matches.
     has_next = len(result.hits) > PAGE_SIZE and not result.partial
     cards = [card_from_hit(hit, svc.settings.channel_id) for hit in result.hits[:PAGE_SIZE]]
@@ -259,7 +262,8 @@ async def inline_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
     button = None
     if not cards and offset == 0 and query:
         payload = search_start_payload(query)  # opens the bot with this search: its no-hit help
-        button = InlineQueryResultsButton(msg.text("inline_none", lang), start_parameter=payload)
+        label = "inline_only_excluded" if result is not None and result.only_excluded else "inline_none"
+        button = InlineQueryResultsButton(msg.text(label, lang), start_parameter=payload)
     # is_personal: the results' dates and wording follow each user's language.
     await inline_query.answer(
         inline_results(cards, lang, svc.settings.tz), cache_time=cache_time, is_personal=True,

@@ -176,12 +176,14 @@ class SearchHit:
 @dataclass(frozen=True, slots=True)
 class SearchResult:
     """Hits, best first. `partial`: no article held every term, these hold some (`matched_terms`).
-    `truncated`: the query was too long and only its beginning was searched."""
+    `truncated`: the query was too long and only its beginning was searched. `only_excluded`: the
+    query held only words to leave out, so nothing was searched (see `ParsedQuery.only_excluded`)."""
 
     hits: list[SearchHit]
     partial: bool
     truncated: bool
     matched_terms: tuple[str, ...]
+    only_excluded: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -1053,7 +1055,7 @@ def _search(
     else:
         ranked = searcher.rank(parsed, limit, offset, now_epoch, newest=newest)
     if not ranked.keys:
-        return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms)
+        return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms, parsed.only_excluded)
     if parsed.phrases:  # a few hits at a time, until the page is full: most queries stop at the first
         found: list[tuple[Sequence, float]] = []
         for chunk in batched(ranked.keys, PHRASE_CHUNK):

@@ -38,6 +38,9 @@ def archive() -> list[ImportRecord]:
     for i in range(ELECTIONS):
         records.append(ImportRecord(f"e{i}", f"خبر انتخابات {i}", f"گزارش انتخابات مجلس در حوزه {i}.",
                                     BASE + timedelta(days=1, minutes=i), None))  # fmt: skip
+    # The words of the hashtag below without the tag: a tap on the tag does not bring it.
+    records.append(ImportRecord("untagged", "بازار نفت ایران", "نفت ایران در بازار جهانی.",
+                                BASE + timedelta(hours=20), None))  # fmt: skip
     records.append(ImportRecord("tag", "نشست خبری وزیر نفت", "وزیر نفت از صادرات گفت. #نفت_ایران #اقتصاد",
                                 BASE + timedelta(days=2), "https://t.me/news_test/999"))  # fmt: skip
     return records
@@ -193,10 +196,27 @@ async def test_deep_link_and_hashtag_tap_search(desk: Desk) -> None:
     tagged = await say(desk, SUBSCRIBER_ID, "/search وزیر نفت")
     tag_links = [u for u in shown_links(tagged) if "?start=" in u]
     assert len(tag_links) == 2
-    assert words_from_start_payload(tag_links[0].split("?start=")[1]) == "نفت ایران"
-    # a tap on the link sends /start <payload> to the bot
+    assert words_from_start_payload(tag_links[0].split("?start=")[1]) == "#نفت_ایران"
+    # a tap on the link sends /start <payload> to the bot: the posts carrying the tag, not its words
     tapped = await say(desk, SUBSCRIBER_ID, "/start " + tag_links[0].split("?start=")[1])
-    assert "نشست خبری وزیر نفت" in tapped.text
+    assert "نشست خبری وزیر نفت" in tapped.text and "بازار نفت ایران" not in tapped.text
+    assert "بازار نفت ایران" in (await say(desk, SUBSCRIBER_ID, "نفت ایران")).text
+
+
+async def test_words_left_out_alone_are_explained_everywhere(desk: Desk) -> None:
+    """`-نفت` alone is neither every post nor the posts holding نفت: /search, plain text, a deep link
+    and inline mode all say that a word (or a date) to search for is missing."""
+    command = await say(desk, SUBSCRIBER_ID, "/search -نفت")
+    assert command.html == msg.text("search_only_excluded", "fa", query="-نفت")
+    typed = await say(desk, ENGLISH_SUBSCRIBER_ID, "-نفت −پروژه")
+    assert typed.html == msg.text("search_only_excluded", "en", query="-نفت −پروژه")
+    linked = await say(desk, SUBSCRIBER_ID, "/start " + search_start_payload("-نفت"))
+    assert linked.html == msg.text("search_only_excluded", "fa", query="-نفت")
+    answer = await inline(desk, SUBSCRIBER_ID, "-نفت")
+    assert answer["results"] == []
+    assert answer["button"]["text"] == msg.text("inline_only_excluded", "fa")
+    left_out = await say(desk, SUBSCRIBER_ID, "وزیر -صادرات")  # beside a word, a word is left out
+    assert left_out.html == msg.text("search_none", "fa", query="وزیر -صادرات")
 
 
 async def test_callback_data_stays_short_for_a_long_persian_query(desk: Desk) -> None:

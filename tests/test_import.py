@@ -145,6 +145,21 @@ def test_cli_search_json_and_batch(tmp_path, capsys):
     assert all(isinstance(line["ms"], float) for line in lines)
 
 
+def test_cli_search_of_words_left_out_alone(tmp_path, capsys):
+    db = tmp_path / "archive.sqlite3"
+    main(["import", str(EXPORT), "--db", str(db)])
+    capsys.readouterr()
+    assert main(["search", "--db", str(db), "--", "-پروژه"]) == 2
+    out, err = capsys.readouterr()
+    assert not out and err.count("\n") == 1 and "only leaves words out" in err
+    batch = tmp_path / "queries.txt"
+    batch.write_text("-پروژه\nپروژه -باران\n", encoding="utf-8")
+    assert main(["search", "--batch", str(batch), "--db", str(db)]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert first["results"] == [] and "only leaves words out" in first["problem"]
+    assert [r["id"] for r in second["results"]] == ["2"] and "problem" not in second
+
+
 def test_cli_search_text_output(tmp_path, capsys):
     db = tmp_path / "archive.sqlite3"
     main(["import", str(EXPORT), "--db", str(db)])

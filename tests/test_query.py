@@ -120,7 +120,6 @@ def test_dates_are_days_in_tehran():
         ("تا:فردا نفت", ("تا", "فردا", "نفت")),
         ("«عبارت باز", ("عبارت", "باز")),  # an unclosed quote
         ("نفت - گاز", ("نفت", "گاز")),  # a lone minus
-        ("-نفت", ("نفت",)),  # nothing to leave a word out of
         ("# نفت", ("نفت",)),
         ("تیر بار", ("تیر", "بار")),  # a month name without a year is a word
         ("۱۴۰۵ آذر", ("1405", "اذر")),
@@ -129,6 +128,19 @@ def test_dates_are_days_in_tehran():
 def test_syntax_that_does_not_parse_is_plain_words(text, terms):
     parsed = parse_query(text, today=TODAY)
     assert parsed.terms == terms and not parsed.excluded and not parsed.dated
+
+
+def test_words_left_out_alone_search_nothing():
+    """`-تورم` alone has nothing to leave the word out of: it is neither the whole archive nor the
+    posts holding the word, and the search says so (`only_excluded`) instead of answering."""
+    for text in ["-تورم", "-تورم −گاز", " -تورم  "]:
+        parsed = parse_query(text, today=TODAY)
+        assert parsed.only_excluded and parsed.empty and not parsed.terms, text
+        assert parsed.excluded[0] == "تورم"
+    for text in ["نفت -تورم", "-تورم امروز", "#اقتصاد -تورم", "«نرخ تورم» -دلار", "-", "نفت"]:
+        assert not parse_query(text, today=TODAY).only_excluded, text
+    dated = parse_query("-تورم امروز", today=TODAY)
+    assert dated.excluded == ("تورم",) and dated.dated and not dated.empty  # that day's posts without it
 
 
 def test_fts_match_leaves_out_excluded_terms(fts):

@@ -42,7 +42,7 @@ from bot.search_view import (
     search_start_payload,
     words_from_start_payload,
 )
-from bot.text.analyze import Snippet
+from bot.text.analyze import Snippet, hashtag_term
 from bot.text.limits import (
     MAX_CALLBACK_DATA_BYTES,
     MAX_INLINE_RESULTS,
@@ -51,6 +51,7 @@ from bot.text.limits import (
     utf8_len,
     utf16_len,
 )
+from bot.text.query import parse_query
 from storage.database import Article, SearchHit
 
 _START_PARAM = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -102,12 +103,24 @@ def test_non_search_payloads(payload):
     assert words_from_start_payload(payload) is None
 
 
-def test_hashtag_words_and_link():
+def test_hashtag_link_searches_for_the_tag():
     assert hashtag_words("#انتخابات_مجلس") == "انتخابات مجلس"
     url = hashtag_search_url("@newsdesk_bot", "#انتخابات_مجلس")
     start = url.split("?start=", 1)[1]
     assert url.startswith("https://t.me/newsdesk_bot?start=")
-    assert words_from_start_payload(start) == "انتخابات مجلس"
+    assert words_from_start_payload(start) == "#انتخابات_مجلس"
+    assert parse_query(words_from_start_payload(start)).terms == (hashtag_term("انتخابات_مجلس"),)
+    # Too long for a start parameter: a cut tag would find nothing, its words still find the posts.
+    long_tag = "#انتخابات_مجلس_شورای_اسلامی_دوازدهم"
+    words = words_from_start_payload(hashtag_search_url("newsdesk_bot", long_tag).split("?start=")[1])
+    assert words and not words.startswith("#") and long_tag[1:].replace("_", " ").startswith(words)
+
+
+def test_words_left_out_alone_get_their_own_reply():
+    text = render_no_results("-تورم", truncated=False, lang="fa", only_excluded=True)
+    assert text == msg.text("search_only_excluded", "fa", query="-تورم")
+    assert "<code>قیمت -تورم</code>" in text
+    assert render_no_results("-x", truncated=False, lang="en", only_excluded=True).startswith("“-x” only")
 
 
 def test_link_hashtags_leaves_entities_and_url_fragments_alone():
@@ -123,7 +136,7 @@ def test_link_hashtags_with_bold_matches_inside():
     out = link_hashtags("گفت. #<b>نفت</b>_<b>ایران</b> و <b>#اقتصاد</b>", "newsdesk_bot")
     plain, entities = parse_html(out)
     links = [e["url"] for e in entities if e["type"] == "text_link"]
-    assert [words_from_start_payload(u.split("?start=")[1]) for u in links] == ["نفت ایران", "اقتصاد"]
+    assert [words_from_start_payload(u.split("?start=")[1]) for u in links] == ["#نفت_ایران", "#اقتصاد"]
     assert plain == "گفت. #نفت_ایران و #اقتصاد"
 
 
@@ -219,7 +232,7 @@ def test_snippet_hashtags_link_to_a_bot_search():
     html_text = render_card(card_from_hit(hit, None), 1, "fa", TEHRAN, "newsdesk_bot")
     _, entities = parse_html(html_text)
     [link] = [e["url"] for e in entities if e["type"] == "text_link"]
-    assert words_from_start_payload(link.split("?start=")[1]) == "انتخابات مجلس"
+    assert words_from_start_payload(link.split("?start=")[1]) == "#انتخابات_مجلس"  # the tag, not its words
 
 
 def test_results_page_numbers_across_pages_and_carries_notes():

@@ -3,7 +3,8 @@
 The query language, in Persian and Latin marks (documented in /help, `bot.messages`):
 - plain words: every one must match (AND); the last one also as a prefix, for search-as-you-type;
 - «عبارت دقیق», "exact phrase" or “exact phrase”: the words, next to each other in this order;
-- `-واژه`: leave out posts with that word;
+- `-واژه`: leave out posts with that word (a query of such words alone is not searched: the reader
+  is told it needs a word to search for, or a date);
 - `#هشتگ`: posts carrying that hashtag;
 - dates, in Iran's time (Asia/Tehran): `از:۱۴۰۵/۹/۱`, `تا:۱۴۰۵/۹/۳۰` (also `from:` / `to:`, Jalali or
   Gregorian), `امروز`, `دیروز`, `هفته گذشته`, `ماه گذشته`, `آذر ۱۴۰۵`, `۱ آذر ۱۴۰۵`.
@@ -73,8 +74,15 @@ class ParsedQuery:
 
     @property
     def empty(self) -> bool:
-        """True when nothing searchable is left (blank, punctuation only, inflection parts only)."""
+        """True when nothing searchable is left (blank, punctuation only, inflection parts only, or
+        only words to leave out)."""
         return not self.terms and not self.dated
+
+    @property
+    def only_excluded(self) -> bool:
+        """True for words to leave out and nothing to leave them out of (`-تورم`): no search can
+        answer it (the whole archive? the posts holding the word?), so the reader is told instead."""
+        return not self.terms and not self.dated and bool(self.excluded)
 
     @property
     def dated(self) -> bool:
@@ -116,8 +124,6 @@ def parse_query(text: str, *, today: date | None = None) -> ParsedQuery:
     excluded = [t for t in dict.fromkeys(parts.excluded) if t not in terms]
     if len(excluded) > MAX_TERMS:
         excluded, truncated = excluded[:MAX_TERMS], True
-    if not terms and not parts.dated and excluded:  # nothing to leave out from: they are words
-        terms, excluded = excluded, []
     # A query typed to its end with a space or punctuation is not a word in progress.
     prefix = (
         bool(terms) and parts.last_is_plain and len(terms[-1]) >= MIN_PREFIX_CHARS and text[-1:].isalnum()
