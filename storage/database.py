@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from bot.credit import Source, source_from_json, source_to_json
 from bot.media import MediaItem, MediaKind, Part, media_from_json, media_to_json, plan_parts
-from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet
+from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet, may_hold_phrases
 from bot.text.query import SEARCH_TZ, parse_query
 from bot.workers import worker_pool
 from storage.migrations import MIGRATIONS
@@ -52,7 +52,10 @@ from storage.states import EDITABLE, PENDING, SCHEDULABLE, PostStatus, sql_in
 
 type SearchIn = Literal["thread", "process", "caller"]
 log = logging.getLogger(__name__)
-PHRASE_POOL = 50  # ranked hits checked for an exact phrase (each is analyzed): a phrase query's depth
+PHRASE_POOL = 50  # best-ranked hits whose text is checked for an exact phrase (each is analyzed)
+# Ranked hits whose titles are looked at too: the ones holding every word of the phrases are checked
+# (a reader quoting a headline of common words finds it, however its words rank).
+PHRASE_TITLES = 200
 PHRASE_CHUNK = 20  # hits fetched and checked at a time
 REINDEX_WORKER_MIN = 20_000  # a re-index of fewer articles is not worth starting a process
 IMPORT_CACHE_KB = 16_384  # the page cache of a connection that only imports (see `for_bulk_import`)
@@ -1051,14 +1054,17 @@ def _search(
     parsed = parse_query(query, today=datetime.fromtimestamp(now_epoch, SEARCH_TZ).date())
     searcher = SearchReader(reader)
     if parsed.phrases:  # checked on the text: ranked deeper, then paged among those that hold them
-        ranked = searcher.rank(parsed, PHRASE_POOL, 0, now_epoch, newest=newest)
+        ranked = searcher.rank(parsed, PHRASE_TITLES, 0, now_epoch, newest=newest)
     else:
         ranked = searcher.rank(parsed, limit, offset, now_epoch, newest=newest)
     if not ranked.keys:
         return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms, parsed.only_excluded)
     if parsed.phrases:  # a few hits at a time, until the page is full: most queries stop at the first
         found: list[tuple[Sequence, float]] = []
-        for chunk in batched(ranked.keys, PHRASE_CHUNK):
+        words = frozenset(chain.from_iterable(parsed.phrases))
+        titled = searcher.titles_holding([key for key, _ in ranked.keys[PHRASE_POOL:]], words)
+        pool = ranked.keys[:PHRASE_POOL] + [hit for hit in ranked.keys[PHRASE_POOL:] if hit[0] in titled]
+        for chunk in batched(pool, PHRASE_CHUNK):
             found += [
                 (row, score) for row, score in _hit_rows(reader, chunk)
                 if _holds_phrases(row[3], row[4], parsed.phrases)
@@ -1102,13 +1108,16 @@ def _hit_rows(reader: sqlite3.Connection, keys: Sequence[tuple[int, float]]) -> 
 
 def _holds_phrases(title: str, body: str, phrases: tuple[tuple[str, ...], ...]) -> bool:
     """Whether each phrase's terms stand together, in order, in the title or the body (analyzed as a
-    query is, so a name written apart is one term on both sides)."""
-    wanted = [f" {' '.join(phrase)} " for phrase in phrases]
+    query is, so a name written apart is one term on both sides). A body is analyzed whole only if
+    the cheap pass (`may_hold_phrases`) leaves the phrases possible there."""
     title_terms = f" {' '.join(analyze(title, for_query=True))} "
-    if all(phrase in title_terms for phrase in wanted):
+    missing = [phrase for phrase in phrases if f" {' '.join(phrase)} " not in title_terms]
+    if not missing:
         return True
+    if not may_hold_phrases(body, missing):
+        return False
     body_terms = f" {' '.join(analyze(body, for_query=True))} "
-    return all(phrase in title_terms or phrase in body_terms for phrase in wanted)
+    return all(f" {' '.join(phrase)} " in body_terms for phrase in missing)
 
 
 class DatabaseUnusable(Exception):

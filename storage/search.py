@@ -46,6 +46,11 @@ RECENCY_WEIGHT = 0.25
 RECENCY_HALF_LIFE_DAYS = 60.0
 RARE_DF = 2_000  # a term this rare has its doclist read whole when ranking a partial match
 PARTIAL_SCORED = 100  # partial matches ranked (by terms held, then bm25): a partial answer's depth
+# FTS5 walks a doclist backwards at two to three times the cost of forwards. An AND whose words, were
+# they independent, would share at most SPARSE_EXPECTED articles is read forwards (at most SPARSE_CAP
+# rows) and its newest taken from the end; only if it proves denser is it read backwards to its newest.
+SPARSE_EXPECTED = 200.0
+SPARSE_CAP = 2_000
 MERGE_PAGES = 1_000  # index pages merged per transaction (~0.1–0.3 s of work: other writers get turns)
 _K1 = 1.2
 _B = 0.75
@@ -369,6 +374,16 @@ class SearchReader:
         rows = self._fetch("SELECT value FROM search_meta WHERE key = 'docs'")
         return int(rows[0][0]) if rows else 0
 
+    def titles_holding(self, keys: Sequence[int], terms: frozenset[str]) -> set[int]:
+        """Those of `keys` whose title holds every one of `terms` (from `search_docs`: no analysis)."""
+        found: set[int] = set()
+        for chunk in batched(keys, 500):
+            rows = self._fetch(
+                f"SELECT key, title FROM search_docs WHERE key IN ({','.join('?' * len(chunk))})", chunk
+            )
+            found.update(key for key, title in rows if terms <= set(title.split()))
+        return found
+
     def _groups(self, query: ParsedQuery) -> tuple[list[list[str]], dict[str, int]]:
         """One group of alternatives per term (the last one prefix-expanded) and their frequencies."""
         exact = query.terms[:-1] if query.prefix else query.terms
@@ -500,13 +515,15 @@ class SearchReader:
         common = sorted((u for u in usable if u not in rare), key=lambda u: -idf[u[0]])
         rowids, rowid_params = where.rowid_sql()
 
-        def keys_of(match_groups: list[list[str]], limit: int = -1) -> list[int]:
-            rows = self._fetch(
-                f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids}"
-                " ORDER BY rowid DESC LIMIT ?",
-                (fts_match(match_groups, where.excluded), *rowid_params, limit),
-            )
-            return [key for (key,) in rows]
+        def keys_of(match_groups: list[list[str]], limit: int | None = None) -> list[int]:
+            expression = fts_match(match_groups, where.excluded)
+            if limit is None:  # every match, in any order: read forwards
+                rows = self._fetch(
+                    f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids}",
+                    (expression, *rowid_params),
+                )
+                return [key for (key,) in rows]
+            return self._newest_keys(expression, where, limit, _expected(match_groups, df, n_docs))
 
         # Which groups each article holds, as a bit mask: bit i for group i.
         held: dict[int, int] = defaultdict(int)
@@ -598,12 +615,24 @@ class SearchReader:
         # Bit i of the mask says whether group i has a term among the title's (space-separated) terms.
         tests = [" OR ".join(["instr(padded, ?)"] * len(group)) for group in groups]
         mask = " | ".join(f"(({test}) << {i})" for i, test in enumerate(tests))
-        rowids, rowid_params = where.rowid_sql()
+        expected = _expected(groups, df, n_docs)
+        if expected <= SPARSE_EXPECTED:  # found first (forwards), then their rows
+            keys = self._newest_keys(expression, where, CANDIDATES, expected)
+            if not keys:
+                return []
+            marks = ",".join("?" * len(keys))
+            source, source_params = f"SELECT key FROM search_docs WHERE key IN ({marks})", keys
+        else:  # the newest matches, joined to their rows in the same statement
+            rowids, rowid_params = where.rowid_sql()
+            source = (
+                f"SELECT rowid AS key FROM search_index WHERE search_index MATCH ?{rowids}"
+                " ORDER BY rowid DESC LIMIT ?"
+            )
+            source_params = [expression, *rowid_params, CANDIDATES]
         docs = self._fetch(
             f"SELECT key, length, {mask} FROM (SELECT key, length, ' ' || title || ' ' AS padded"
-            f" FROM (SELECT rowid AS key FROM search_index WHERE search_index MATCH ?{rowids}"
-            " ORDER BY rowid DESC LIMIT ?) JOIN search_docs USING (key))",
-            [*(f" {t} " for group in groups for t in group), expression, *rowid_params, CANDIDATES],
+            f" FROM ({source}) JOIN search_docs USING (key))",
+            [*(f" {t} " for group in groups for t in group), *source_params],
         )
         if not docs:
             return []
@@ -619,6 +648,22 @@ class SearchReader:
                 score += idf * tf * (_K1 + 1) / (tf + norm)
             scores.append((key, score))
         return scores
+
+    def _newest_keys(self, expression: str, where: _Where, limit: int, expected: float) -> list[int]:
+        """The `limit` newest keys matching `expression`, newest first (see SPARSE_EXPECTED)."""
+        rowids, rowid_params = where.rowid_sql()
+        if expected <= SPARSE_EXPECTED:
+            rows = self._fetch(
+                f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} ORDER BY rowid LIMIT ?",
+                (expression, *rowid_params, SPARSE_CAP),
+            )
+            if len(rows) < SPARSE_CAP:
+                return [key for (key,) in reversed(rows[-limit:])]
+        rows = self._fetch(
+            f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} ORDER BY rowid DESC LIMIT ?",
+            (expression, *rowid_params, limit),
+        )
+        return [key for (key,) in rows]
 
     def _average_length(self) -> float:
         """Mean indexed terms per article, from FTS5's averages record (row count, then per-column
@@ -637,6 +682,15 @@ def _varints(blob: bytes) -> list[int]:
             numbers.append(value)
             value = 0
     return numbers
+
+
+def _expected(groups: Sequence[Sequence[str]], df: dict[str, int], n_docs: int) -> float:
+    """How many articles would hold a term of every group if words fell independently: real text
+    holds related words together more often, which only makes a forward read stop at its cap."""
+    expected = float(n_docs)
+    for group in groups:
+        expected *= min(1.0, sum(df.get(t, 0) for t in group) / max(n_docs, 1))
+    return expected
 
 
 def _bits(mask: int) -> list[int]:

@@ -9,7 +9,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.text import analyze as analyze_module
-from bot.text.analyze import _may_give, analyze, analyzed_text, hashtag_term, make_snippet, term
+from bot.text.analyze import (
+    _may_give,
+    analyze,
+    analyzed_text,
+    hashtag_term,
+    make_snippet,
+    may_hold_phrases,
+    term,
+)
 
 # Each group: spellings that must give the same terms.
 SAME_TERMS = [
@@ -279,3 +287,27 @@ def test_a_snippet_is_a_run_of_the_text_and_marks_only_matched_words(words, soug
         assert snippet.spans
     if opening_only:
         assert inner == pieces[:30]
+
+
+_PHRASE_WORDS = [*_SNIPPET_WORDS, "حسن", "پور", "زاده", "اخبار", "خبر", "های", "ها", "می", "کتاب", "خانه",
+                 "#نفت_ایران", "نفت", "ایران", "،", "(تهران)", "تهران", "رفت", "پیش بینی", "حسن پور",
+                 "کتاب خانه‌ها", "علی زاده"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_PHRASE_WORDS) | st.text(max_size=6), max_size=40), st.data())
+def test_the_cheap_phrase_pass_never_rules_out_a_phrase_that_is_there(words, data):
+    """`may_hold_phrases` on a cold cache (words unseen are passed over): whenever the exact analysis
+    holds the phrase, so does the cheap pass."""
+    text = " ".join(words)
+    terms = analyze(text, for_query=True)
+    if not terms:
+        return
+    start = data.draw(st.integers(0, len(terms) - 1))
+    phrase = tuple(terms[start : start + data.draw(st.integers(1, 3))])
+    other = tuple(data.draw(st.lists(st.sampled_from(terms), min_size=1, max_size=3)))
+    for wanted in (phrase, other):
+        analyze_module._chunk_cache.clear()
+        analyze_module._passed_over.clear()
+        holds = f" {' '.join(wanted)} " in f" {' '.join(terms)} "
+        assert may_hold_phrases(text, [wanted]) or not holds, (wanted, terms)
+    assert may_hold_phrases(text, [phrase])

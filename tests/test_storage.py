@@ -457,6 +457,20 @@ async def test_exact_phrases_words_left_out_and_hashtags(db):
     assert "<b>هواشناسی</b>" in hit.snippet.marked("<b>", "</b>")
 
 
+async def test_a_quoted_headline_is_found_however_its_words_rank(db):
+    """Exact phrases are checked in the text of the PHRASE_POOL best-ranked hits, and in the titles of
+    all that were ranked: a headline of common words, older and longer than sixty posts holding the
+    same words in another order, is still found."""
+    day = TEHRAN_NOON - timedelta(days=40)
+    others = [
+        (f"o{i}", f"تهران و شهرداری در بودجه {i}", "متن کوتاه", day + timedelta(hours=i)) for i in range(60)
+    ]
+    filler = " ".join(["گزارش کامل جلسه"] * 100)
+    await _archive(db, *others, ("headline", "بودجه شهرداری تهران تصویب شد", filler, day - timedelta(days=1)))
+    assert await _found(db, "«بودجه شهرداری تهران»") == ["headline"]
+    assert len(await _found(db, "بودجه شهرداری تهران")) == 20  # the same words, unquoted: all of them
+
+
 async def test_dates_narrow_the_search_in_tehran_days(db):
     midnight = datetime(2026, 11, 29, 20, 30, tzinfo=UTC)  # 00:00 on 9 Azar in Tehran
     await _archive(

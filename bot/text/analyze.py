@@ -303,6 +303,13 @@ def _name_halves(whole: str) -> tuple[str, ...]:
     return ()
 
 
+def _halves(terms: frozenset[str]) -> list[str]:
+    """The letters of the parts of those `terms` that are compounds or names a text may write apart."""
+    compound_parts = _compound_parts()
+    halves = [half for t in terms for half in compound_parts.get(t, ())]
+    return halves + [half for t in terms for half in _name_halves(t)]
+
+
 def _chunk(piece: str) -> _Chunk:
     norm = piece.translate(_NORMALIZE)
     found = list(_WORD.finditer(norm))
@@ -352,8 +359,12 @@ def _compound_points(chunks: list[_Chunk]) -> list[int]:
     return sorted({*heads, *names}) if names else heads
 
 
-def analyzed_terms(text: str, *, for_query: bool = False) -> Iterable[str]:
-    """The index terms of `text`, in order (inflection-only words dropped).
+def analyzed_terms(
+    text: str, *, for_query: bool = False, words: frozenset[str] | None = None
+) -> Iterable[str]:
+    """The index terms of `text`, in order (inflection-only words dropped). With `words`, a piece not
+    analyzed before that surely gives none of them is passed over as if it had no term (see
+    `may_hold_phrases`).
 
     Text is cut at whitespace and each distinct piece is analyzed once (cached); the pass over the
     pieces stays in C unless two neighbours form a compound written apart (`پیش بینی`). Any
@@ -362,7 +373,7 @@ def analyzed_terms(text: str, *, for_query: bool = False) -> Iterable[str]:
     A name written apart (`حسن پور`) gives the whole (`حسنپور`); in an article its first word's term
     stays too, as `تهران زاده شد` is about Tehran; a query asks for the whole only, which its glued
     and half-spaced spellings hold."""
-    chunks = _chunks(text.split())
+    chunks = _chunks(text.split(), words)
     joins: list[tuple[int, str, bool]] = []
     for i in _compound_points(chunks):
         a, b = chunks[i], chunks[i + 1]
@@ -384,6 +395,18 @@ def analyzed_terms(text: str, *, for_query: bool = False) -> Iterable[str]:
         start = i + 2
     out.extend(chain.from_iterable(map(_TERMS, chunks[start:])))
     return out
+
+
+def may_hold_phrases(text: str, phrases: Iterable[tuple[str, ...]]) -> bool:
+    """False only if some phrase (a run of query terms) surely does not stand whole in `text`'s terms:
+    an exact check (`analyze`) need only follow a True. Words never analyzed before that cannot give
+    a phrase's term (nor a part of one written apart) are not analyzed but passed over as termless,
+    which can only bring terms closer together, never part them: a cold article costs a letter test
+    per word, not an analysis."""
+    phrases = list(phrases)
+    terms = frozenset(chain.from_iterable(phrases))
+    text_terms = f" {' '.join(analyzed_terms(text, for_query=True, words=terms.union(_halves(terms))))} "
+    return all(f" {' '.join(phrase)} " in text_terms for phrase in phrases)
 
 
 def analyzed_text(text: str, *, for_query: bool = False) -> str:
@@ -457,12 +480,8 @@ def make_snippet(
     # A news text tells its story first: the window is sought in the opening, and further only if it
     # holds no matched word. A word never analyzed before is analyzed only if it may be a matched one
     # (or a part of a matched compound).
-    words = terms.union(prefixes) if prefixes else terms
-    compound_parts = _compound_parts()
-    halves = [half for t in terms for half in compound_parts.get(t, ())]
-    halves += [half for t in terms for half in _name_halves(t)]
-    if halves:
-        words = words.union(halves)
+    halves = _halves(terms)
+    words = terms.union(prefixes, halves)
     hits, joined = hits_in(_chunks(pieces, words))
     if rest and not any(hits) and not opening_only:
         pieces += rest.split()
