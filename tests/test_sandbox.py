@@ -9,6 +9,7 @@ from __future__ import annotations
 import subprocess
 import time
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import httpx
 import pytest
 
 from bot import messages as msg
+from bot.sandbox.clock import fast_step
 from tests.sandbox_process import (
     NEWSDESK,
     START_SECONDS,
@@ -100,12 +102,17 @@ def test_the_archive_starts_with_the_seed_posts_and_is_searchable(page: Page) ->
     assert f"https://t.me/newsdesk_sandbox/{saffron['id']}" in links
 
 
-def test_letting_time_pass_publishes_a_scheduled_post_at_its_time(page: Page) -> None:
+def _scheduled_in_an_hour(page: Page) -> tuple[int, State]:
+    """The editor sends DRAFT and presses "in an hour": the channel's post count before, and the state."""
     seeded = len(page.wait(lambda s: s, "state")["chats"]["channel"])
     page.post("/api/send", {"pane": "editor", "text": DRAFT})
     message_id, data = page.wait(with_button(msg.text("btn_hour", msg.FA)), "the scheduling buttons")
     page.post("/api/press", {"pane": "editor", "message_id": message_id, "data": data})
-    state = page.wait(lambda s: s["next_publication"] and s, "a scheduled post")
+    return seeded, page.wait(lambda s: s["next_publication"] and s, "a scheduled post")
+
+
+def test_letting_time_pass_publishes_a_scheduled_post_at_its_time(page: Page) -> None:
+    seeded, state = _scheduled_in_an_hour(page)
     due, due_at = state["next_publication"], state["next_publication_at"]
     draft_at = state["chats"]["editor"][-1]["date"]
     assert 3590 < due_at - draft_at < 3610  # in one hour
@@ -123,6 +130,30 @@ def test_letting_time_pass_publishes_a_scheduled_post_at_its_time(page: Page) ->
     assert post["text"].startswith("خبر زمان‌بندی شده برای آزمون سندباکس")
     assert abs(post["date"] - due_at) < 10  # published at its time on the sandbox's clock
     assert page.wait(lambda s: s["next_publication"] is None, "the queue empty")
+
+
+def test_a_fast_clock_runs_on_and_publishes_a_scheduled_post_at_its_minute(page: Page) -> None:
+    seeded, state = _scheduled_in_an_hour(page)
+    due_at = state["next_publication_at"]
+    assert page.post("/api/time", {"speed": 600}) == {"speed": 600}  # ten minutes a second
+    running = page.wait(lambda s: s["now_at"] - state["now_at"] > 300 and s, "the clock running on")
+    assert running["speed"] == 600
+    post = page.wait(lambda s: len(s["chats"]["channel"]) > seeded and s["chats"]["channel"][-1], "the post")
+    assert post["text"].startswith("خبر زمان‌بندی شده برای آزمون سندباکس")
+    # Not before its time, and not a jump later (the clock runs 10 minutes a real second on while the
+    # bot sends, so the bound leaves it 1.5 real seconds).
+    assert due_at - 1 <= post["date"] <= due_at + 900
+    assert page.post("/api/time", {"speed": 1}) == {"speed": 1}
+    assert page.wait(lambda s: s["speed"] == 1, "real time again")
+
+
+def test_a_fast_clock_stops_at_the_next_timer_instead_of_passing_it() -> None:
+    minute = timedelta(minutes=1)
+    assert fast_step(0.5, 60, None) == timedelta(seconds=29.5)  # real time passes the other 0.5 s
+    assert fast_step(0.5, 60, minute) == timedelta(seconds=29.5)
+    assert fast_step(0.5, 600, minute) == minute  # lands on the timer, which fires at its own time
+    assert fast_step(0.5, 600, -minute) == timedelta()  # a timer due now runs before time moves on
+    assert fast_step(0.5, 1, minute) == timedelta()
 
 
 def test_the_editor_attaches_a_photo_or_a_file_and_the_bot_answers(page: Page) -> None:
@@ -191,6 +222,10 @@ def test_bad_requests_are_answered_400_with_a_reason(page: Page) -> None:
         ("/api/send", {"pane": "editor", "text": "  "}),
         ("/api/press", {"pane": "editor", "message_id": 999, "data": "x"}),
         ("/api/time", {"minutes": -5}),
+        ("/api/time", {"speed": 0}),
+        ("/api/time", {"speed": 3601}),
+        ("/api/time", {"speed": 2.5}),
+        ("/api/time", {"speed": True}),
     ):
         response = page.client.post(path, json=body)
         assert response.status_code == 400 and response.json()["error"], (path, body)
@@ -242,6 +277,8 @@ def test_the_sandbox_never_takes_the_bots_database_or_a_busy_port(tmp_path: Path
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "DATABASE_PATH" in refused.stderr
     with running_sandbox(tmp_path) as url:
         port = url.rsplit(":", 1)[1].strip("/")
-        busy = _sandbox_command(tmp_path, "sandbox", "--port", port, "--db", str(tmp_path / "other.sqlite3"))
+        other = tmp_path / "other.sqlite3"
+        busy = _sandbox_command(tmp_path, "sandbox", "--port", port, "--db", str(other))
     assert busy.returncode == 2 and f"port {port} is in use" in busy.stderr
-    assert "Traceback" not in busy.stderr
+    assert busy.stderr.count("\n") == 1 and "Traceback" not in busy.stderr  # one line, nothing logged
+    assert not other.exists()  # refused at once: no database made, no emulator or bot started

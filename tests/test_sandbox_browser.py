@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 
 from bot import messages as msg
@@ -38,7 +39,7 @@ from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
-from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
@@ -286,3 +287,15 @@ def test_the_editor_edits_a_sent_message_from_the_page(browser: WebDriver, sandb
     )
     edited = browser.find_elements(By.CSS_SELECTOR, "#chat-editor .msg.mine")
     assert "ویرایش‌شده" in edited[-1].find_element(By.CSS_SELECTOR, ".meta").text
+
+
+def test_the_clock_runs_on_at_the_speed_picked_in_the_toolbar(browser: WebDriver, sandbox_url: str) -> None:
+    browser.get(sandbox_url)
+    clock = browser.find_element(By.ID, "clock-now")
+    shown = wait(browser, lambda d: clock.text if "ساعت" in clock.text else None, "the clock")
+    speed = Select(browser.find_element(By.ID, "time-speed"))
+    speed.select_by_value("600")  # ten minutes a real second
+    wait(browser, lambda d: httpx.get(f"{sandbox_url}api/state").json()["speed"] == 600, "the fast clock")
+    wait(browser, lambda d: clock.text != shown, "the shown time running on")
+    speed.select_by_value("1")  # real time again, for whatever runs next
+    wait(browser, lambda d: httpx.get(f"{sandbox_url}api/state").json()["speed"] == 1, "real time")

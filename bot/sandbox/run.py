@@ -16,6 +16,7 @@ import contextlib
 import errno
 import logging
 import signal
+import socket
 from pathlib import Path
 
 from aiohttp import web
@@ -50,12 +51,30 @@ def cmd_sandbox(args: argparse.Namespace, *, reason: str | None = None) -> int:
         raise UsageError(f"--port {port} is not a TCP port")
     if _same_file(args.db, settings.database_path):
         raise UsageError(f"--db {args.db} is the bot's DATABASE_PATH; the sandbox starts its file afresh")
-    configure_logging(settings.log_level)
-    asyncio.run(_serve(settings, args.db, port, reason))
+    with _listen(port) as listening:  # first: a busy port is refused before anything else starts
+        configure_logging(settings.log_level)
+        asyncio.run(_serve(settings, args.db, listening, reason))
     return 0
 
 
-async def _serve(settings: Settings, database: Path, port: int, reason: str | None) -> None:
+def _listen(port: int) -> socket.socket:
+    """The page's socket, bound to HOST:port and listening (its owner closes it); UsageError if the
+    port cannot be had. Address reuse as aiohttp sets it: a port in TIME_WAIT counts as free."""
+    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind((HOST, port))
+        listening.listen(128)
+    except OSError as error:
+        listening.close()
+        if error.errno == errno.EADDRINUSE:
+            raise UsageError(f"port {port} is in use; pick another with --port or SANDBOX_PORT") from None
+        raise UsageError(f"cannot listen on {HOST}:{port}: {error.strerror}") from None
+    listening.setblocking(False)
+    return listening
+
+
+async def _serve(settings: Settings, database: Path, listening: socket.socket, reason: str | None) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
@@ -81,23 +100,16 @@ async def _serve(settings: Settings, database: Path, port: int, reason: str | No
             raise
         application = build_application(sandbox_settings, db, clock=clock)
         async with polling(application):
-            page = SandboxPage(
-                server, TimeMachine(clock, server, application), Cast(EDITOR_ID, SUBSCRIBER_ID), settings.tz
-            )
+            time_machine = TimeMachine(clock, server, application)
+            page = SandboxPage(server, time_machine, Cast(EDITOR_ID, SUBSCRIBER_ID), settings.tz)
             runner = web.AppRunner(page.app(), access_log=None)
             await runner.setup()
-            try:
-                await web.TCPSite(runner, HOST, port).start()
-            except OSError as error:
-                await runner.cleanup()
-                if error.errno == errno.EADDRINUSE:
-                    busy = f"port {port} is in use; pick another with --port or SANDBOX_PORT"
-                    raise UsageError(busy) from None
-                raise
-            _announce(f"http://{HOST}:{runner.addresses[0][1]}/", reason, archived, database)
+            await web.SockSite(runner, listening).start()
+            _announce(f"http://{HOST}:{listening.getsockname()[1]}/", reason, archived, database)
             try:
                 await stop.wait()
             finally:
+                await time_machine.close()
                 await runner.cleanup()
         for line in server.internal_errors:
             log.error("emulator error: %s", line)

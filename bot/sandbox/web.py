@@ -15,7 +15,9 @@ API (JSON):
     POST /api/press                {pane, message_id, data}       presses an inline button
     POST /api/open-link            {pane, url}                    taps a t.me/<bot>?start= link
     POST /api/inline               {query, offset?}               the subscriber's inline query
-    POST /api/time                 {minutes} | {next: true}       lets time pass
+    POST /api/time                 {minutes} | {next: true}       lets time pass at once
+                                   | {speed}                      lets it run `speed` times as fast
+                                                                  as real time (1: real time)
     GET  /api/example              the damaged example draft
 """
 
@@ -42,7 +44,7 @@ from bot import messages as msg
 from bot.botapi.html_check import HtmlParseError, parse_html
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import Chat, StoredFile, StoredMessage
-from bot.sandbox.clock import TimeMachine
+from bot.sandbox.clock import MAX_SPEED, TimeMachine
 from bot.sandbox.seed import example_draft
 
 LONG_POLL_SECONDS = 20.0
@@ -152,6 +154,7 @@ class SandboxPage:
             "channel": {"title": self.server.channel.title, "username": self.server.channel.username},
             "now": msg.when(now, self.tz, msg.FA),
             "now_at": now.timestamp(),
+            "speed": self.time.speed,
             "next_publication": msg.when(due, self.tz, msg.FA) if due else None,
             "next_publication_at": due.timestamp() if due else None,
             "chats": {
@@ -324,6 +327,12 @@ class SandboxPage:
 
     async def _time(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
+        if "speed" in body:
+            speed = body["speed"]
+            if not isinstance(speed, int) or isinstance(speed, bool) or not 1 <= speed <= MAX_SPEED:
+                raise BadInput(f"speed must be a whole number from 1 to {MAX_SPEED}")
+            self.time.run_at(speed)
+            return web.json_response({"speed": speed})
         if body.get("next"):
             due = self.time.publish_next_now()
             return web.json_response({"jumped_to": msg.when(due, self.tz, msg.FA) if due else None})

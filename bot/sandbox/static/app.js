@@ -46,6 +46,7 @@ function render(data) {
   $("clock-now").textContent = data.now;
   $("clock-next").textContent = data.next_publication ? `نوبت بعدی انتشار: ${data.next_publication}` : "";
   $("time-next").disabled = !data.next_publication;
+  if (document.activeElement !== $("time-speed")) $("time-speed").value = String(data.speed);
   $("inline-chip").dataset.fill = `@${data.bot} `;
   for (const [pane, messages] of Object.entries(data.chats)) renderChat(pane, messages);
   renderErrors(data.api_errors);
@@ -479,6 +480,8 @@ function hideInline() {
 for (const button of document.querySelectorAll(".time-jump")) {
   button.addEventListener("click", () => api("/api/time", { minutes: Number(button.dataset.minutes) }));
 }
+
+$("time-speed").addEventListener("change", () => api("/api/time", { speed: Number($("time-speed").value) }));
 
 $("time-next").addEventListener("click", async () => {
   const { jumped_to: when } = await api("/api/time", { next: true });
