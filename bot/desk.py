@@ -317,7 +317,8 @@ class Desk:
     async def take_media(self, message: EditorMessage, text: str, media: Sequence[MediaItem]) -> Answer:
         """A photo, video, animation, audio, file or a gathered album, with its caption (or none;
         forwarded too): a new draft; without a text, the desk waits for it (or it goes out as it is).
-        In reply to a "published" notice, one new file replaces the post's media in the channel."""
+        In reply to a "published" notice, new files replace the post's media in the channel (and a
+        caption its text)."""
         article = await self._replied_post(message)
         if article is not None and article.status is PostStatus.PUBLISHED:
             return await self._replace_media(article, text, media)
@@ -340,18 +341,21 @@ class Desk:
 
     async def _replace_media(self, article: Article, text: str, media: Sequence[MediaItem]) -> Answer:
         """New files in reply to a published post's notice (`bot.media.replaced_media`: one file for
-        one, an album's items in order, or one item by its number sent as the caption)."""
+        one, an album's items in order, or one item by its number sent as the caption). A caption that
+        is no item number is the post's corrected text: the files are replaced, then the text."""
         if not article.media:
             return Refused(Refusal.NO_MEDIA, article.id)
-        place = normalize_typed(strip_markup(text)).lstrip("#")
-        replaced = replaced_media(
-            article.media, media, int(place) if place.isascii() and place.isdigit() else None
-        )
+        typed = normalize_typed(strip_markup(text)).lstrip("#")
+        place = int(typed) if typed.isascii() and typed.isdigit() else None
+        replaced = replaced_media(article.media, media, place)
         if replaced is None:
             return Refused(Refusal.MEDIA_MISMATCH, article.id, article)
         revision = await self.publisher.replace_media(article.id, replaced)
         if revision.outcome is RevisionOutcome.REFUSED:
             return await self._refused(article.id)
+        done = revision.outcome in (RevisionOutcome.CORRECTED, RevisionOutcome.UNCHANGED)
+        if done and place is None and text.strip():
+            return await self._correct(await self._get(article.id), text)
         return Corrected(revision.outcome, article.id, revision.detail)
 
     async def take_edit(self, message: EditorMessage, text: str) -> Answer:

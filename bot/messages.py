@@ -382,8 +382,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• پیامی کمتر از ۴ واژه در یک خط پیش‌نویس نمی‌شود مگر تأیید کنید.\n"
         "• /drafts پیش‌نویس‌ها · /queue صف انتشار · /delete حذف پست منتشرشده · /cancel پایان انتظار\n"
         "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید؛ عکس تازه (یا ویدیو، "
-        "فایل) در پاسخ، جای عکس پست را می‌گیرد. در آلبوم: همهٔ فایل‌ها به همان ترتیب، یا یک فایل با شمارهٔ "
-        "جایش (مثلاً ۲) به‌عنوان زیرنویس.\n"
+        "فایل) در پاسخ، جای عکس پست را می‌گیرد و زیرنویسش، اگر باشد، متن اصلاح‌شده می‌شود. در آلبوم: همهٔ "
+        "فایل‌ها به همان ترتیب، یا یک فایل با شمارهٔ جایش (مثلاً ۲) به‌عنوان زیرنویس.\n"
         "• جستجو در بایگانی: هر واژه‌ای در گفتگو با @{bot} در حالت درون‌خطی، یا /search.",
         "🗞 <b>The editor desk</b>\n\n"
         "• Send or forward a draft (or a .txt file): you see exactly what will be posted, with buttons to "
@@ -395,8 +395,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• A message under 4 words on one line becomes a draft only if you say so.\n"
         "• /drafts drafts · /queue scheduled posts · /delete delete a published post · /cancel stop a wait\n"
         "• To correct a published post, reply to its “published” message with the new text; a new photo "
-        "(or video, file) in reply replaces the post's. In an album: all its files again in the same order, "
-        "or one file whose caption is its place (e.g. 2).\n"
+        "(or video, file) in reply replaces the post's, and its caption, if any, is the corrected text. In "
+        "an album: all its files again in the same order, or one file whose caption is its place (e.g. 2).\n"
         "• Search the archive: @{bot} words in any chat, or /search.",
     ),
     "status_draft": ("پیش‌نویس", "draft"),

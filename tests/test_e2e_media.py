@@ -203,6 +203,16 @@ async def test_the_caption_is_corrected_and_a_new_photo_replaces_the_old(desk: D
     now = desk.server.message(photo.chat.id, photo.message_id)
     assert now.photo.file_id == new.photo.file_id and "وزیر فرهنگ" in now.caption
     assert (await desk.db.get(article_id)).media[0].file_id == new.photo.file_id
+    # A new photo with a caption: the photo is replaced and the caption is the post's corrected text.
+    before = desk.last_id(EDITOR_ID)
+    corrected = CAPTION.replace("وزیر", "وزیر ارشاد")
+    newer = desk.server.user_sends_media(EDITOR_ID, "photo", b"best jpeg", caption=corrected, reply_to=notice)
+    answer = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert answer.text == msg.text("edited", msg.FA, article_id=article_id), answer.text
+    now = desk.server.message(photo.chat.id, photo.message_id)
+    assert now.photo.file_id == newer.photo.file_id and "وزیر ارشاد" in now.caption
+    article = await desk.db.get(article_id)
+    assert "وزیر ارشاد" in article.body and article.media[0].file_id == newer.photo.file_id
 
 
 async def test_an_albums_items_are_replaced_in_order_or_one_by_its_place(desk: Desk) -> None:
