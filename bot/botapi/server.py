@@ -130,6 +130,7 @@ from bot.botapi.world import (
 
 log = logging.getLogger(__name__)
 _STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+POLL_SECONDS = 0.02  # how often wait_for looks again
 
 
 class BotApiServer(BotApiMethods):
@@ -901,26 +902,28 @@ class BotApiServer(BotApiMethods):
     async def wait_for(self, predicate: Callable[[], Any], timeout: float = 5.0, message: str = "") -> Any:
         """Poll `predicate` from async code until it is truthy; return its value."""
         deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                value = predicate()
-            if value:
-                return value
-            if time.monotonic() >= deadline:
-                raise AssertionError(message or f"condition not met within {timeout} s")
-            await asyncio.sleep(0.02)
+        while not (value := self._poll(predicate, deadline, message or _not_met(timeout))):
+            await asyncio.sleep(POLL_SECONDS)
+        return value
 
     def wait_for_sync(self, predicate: Callable[[], Any], timeout: float = 5.0, message: str = "") -> Any:
         """`wait_for` for synchronous tests (thread mode only: it blocks the calling thread)."""
         deadline = time.monotonic() + timeout
-        while True:
-            with self._lock:
-                value = predicate()
-            if value:
-                return value
-            if time.monotonic() >= deadline:
-                raise AssertionError(message or f"condition not met within {timeout} s")
-            time.sleep(0.02)
+        while not (value := self._poll(predicate, deadline, message or _not_met(timeout))):
+            time.sleep(POLL_SECONDS)
+        return value
+
+    def _poll(self, predicate: Callable[[], Any], deadline: float, message: str) -> Any:
+        """`predicate`'s value under the lock; AssertionError(message) once it is falsy past `deadline`."""
+        with self._lock:
+            value = predicate()
+        if not value and time.monotonic() >= deadline:
+            raise AssertionError(message)
+        return value
+
+
+def _not_met(timeout: float) -> str:
+    return f"condition not met within {timeout} s"
 
 
 async def _post_update(session: ClientSession, url: str, secret: str | None, update: dict) -> str | None:
