@@ -304,6 +304,8 @@ class Desk:
                 return await self._schedule_typed(message.user_id, article_id, text)
             elif kind == Wait.EDIT and await self._still_editable(article_id):
                 await self.db.stop_awaiting_input(message.user_id)
+                if message.source is not None:  # a forwarded text (a photo's): the post credits it too
+                    await self.db.credit_source(article_id, message.source)
                 return await self._revise(article_id, text, ())
             else:  # not an answer; or the post went out meanwhile (a photo published as it is)
                 await self.db.stop_awaiting_input(message.user_id)

@@ -414,6 +414,16 @@ class Database:
             sql_in(EDITABLE),
         )
 
+    async def credit_source(self, article_id: int, source: Source) -> bool:
+        """A not-yet-published post takes the origin of a forwarded text given to it (bot.credit),
+        unless it already has one; False if it is past that point."""
+        return await self._update(
+            article_id,
+            "forward_source = COALESCE(forward_source, ?)",
+            (source_to_json(source),),
+            sql_in(EDITABLE),
+        )
+
     async def set_media(
         self, article_id: int, media: Sequence[MediaItem], *, published: bool = False
     ) -> bool:

@@ -208,3 +208,21 @@ async def test_a_short_forward_made_a_draft_on_the_button_keeps_its_credit(
         shown = [m for m in botapi.bot_messages(EDITOR_ID) if before < m.message_id < choose.message_id]
         credit = _expected(CreditMode.LINK, PUBLIC.title, f"https://t.me/other_news/{POST_ID}")
         assert shown[-1].html == f"<b>زلزله در تهران</b>\n\n{credit}\n\n{SIGNATURE}"
+
+
+async def test_a_forwarded_text_for_a_waiting_photo_credits_its_channel(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    credit = _expected(CreditMode.LINK, PUBLIC.title, f"https://t.me/other_news/{POST_ID}")
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as desk:
+        holder: list[StoredMessage] = []
+        article_id, _, _ = await _preview(
+            desk, lambda: holder.append(botapi.user_sends_photo(EDITOR_ID, b"jpeg", width=8, height=6))
+        )  # the editor's own photo, without text: the desk waits for it
+        before = desk.last_id(EDITOR_ID)
+        _forward(desk, PUBLIC, photo=False)  # its text, forwarded from another channel
+        choose = await _choose_message(desk, before)
+        assert int(choose.buttons[0]["callback_data"].split(":")[1]) == article_id
+        (photo,) = await _publish(desk, article_id, choose)
+        assert photo.photo.file_id == holder[0].photo.file_id
+        assert photo.html.endswith(f"سخن گفت.\n\n{credit}\n\n{SIGNATURE}")
