@@ -457,10 +457,19 @@ class SearchReader:
         if not query.prefix or last not in df or groups[-1] == [last]:
             return rank(groups, limit=limit, offset=offset)
         wanted = offset + limit
-        exact = rank([*groups[:-1], [last]], limit=wanted, offset=0)
+        exact_groups = [*groups[:-1], [last]]
+        completions = None
+        if _expected(exact_groups, df, n_docs) < wanted:
+            # Likely too few with the word as typed: the completions, which hold those too, are asked
+            # first, and when there are none (a long query's words together), neither are they.
+            completions = rank(groups, limit=2 * wanted, offset=0)
+            if not completions:
+                return []
+        exact = rank(exact_groups, limit=wanted, offset=0)
         if len(exact) >= wanted:
             return exact[offset:]
-        completions = rank(groups, limit=wanted + len(exact), offset=0)
+        if completions is None:
+            completions = rank(groups, limit=wanted + len(exact), offset=0)
         seen = {key for key, _ in exact}
         merged = exact + [(key, score) for key, score in completions if key not in seen]
         return merged[offset:wanted]
