@@ -311,3 +311,21 @@ def test_the_cheap_phrase_pass_never_rules_out_a_phrase_that_is_there(words, dat
         holds = f" {' '.join(wanted)} " in f" {' '.join(terms)} "
         assert may_hold_phrases(text, [wanted]) or not holds, (wanted, terms)
     assert may_hold_phrases(text, [phrase])
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase"),
+    [
+        ("حسن پور پور", ("پور",)),  # analyzed, the first پور ends حسنپور and the second stands alone
+        ("علی زاده زاده", ("زاده",)),
+        ("کتاب خانه خانه", ("خانه",)),
+        ("پیش بینی بینی", ("بینی",)),
+    ],
+)
+def test_a_passed_over_word_still_takes_the_next_word_into_its_compound(text, phrase):
+    """A word passed over unanalyzed must not leave its neighbour free to join the word after it."""
+    analyze_module._chunk_cache.clear()
+    analyze_module._passed_over.clear()
+    cheap = may_hold_phrases(text, [phrase])  # first, on the cold cache
+    assert f" {' '.join(phrase)} " in f" {' '.join(analyze(text, for_query=True))} "
+    assert cheap

@@ -251,7 +251,31 @@ def _chunks(pieces: list[str], words: frozenset[str] | None = None) -> list[_Chu
                     found[i] = _NO_TERMS
                     continue
                 found[i] = _chunk_cache[piece] = _chunk(piece)
+        if words is not None:
+            _analyze_passed_over_heads(pieces, found)  # type: ignore[arg-type]
     return found  # type: ignore[return-value]
+
+
+def _analyze_passed_over_heads(pieces: list[str], found: list[_Chunk]) -> None:
+    """Analyze each passed-over piece whose next piece may end a compound or a name written apart.
+
+    Had it been analyzed, it might have joined that next piece, and a piece taken by one join takes
+    part in no other (`حسن پور پور`: the first `پور` ends `حسنپور`, the second stands alone); passed
+    over, it would leave the next piece free to join the one after it (`پورپور`), losing a term the
+    text holds. Right to left, so a piece analyzed here is seen by the one before it."""
+    tails = _compound_tails()
+    for i in range(len(found) - 2, -1, -1):
+        if found[i] is _NO_TERMS and pieces[i] in _passed_over:
+            after = found[i + 1]
+            if after[4] is not None or (after[1] is not None and after[1] in tails):
+                _passed_over.discard(pieces[i])
+                found[i] = _chunk_cache[pieces[i]] = _chunk(pieces[i])
+
+
+@cache
+def _compound_tails() -> frozenset[str]:
+    """The terms that end some lexicon compound written apart (`بینی` of `پیش بینی`)."""
+    return frozenset(tail for tails in _compounds().values() for tail in tails)
 
 
 # A piece folded as the analysis folds its words, and without ZWNJ: each term of a piece is a substring
