@@ -44,13 +44,15 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
+from bot.text.jalali import DIGITS as _DIGITS
+from bot.text.jalali import MONTHS as _MONTHS
+
 TONIGHT = time(21, 0)
 TOMORROW_MORNING = time(8, 0)
 MAX_AHEAD = timedelta(days=366)
 MAX_TYPED_CHARS = 100  # a time is a few words; a longer text is not one (and stays cheap to read)
 MAX_TIME_WORDS = 8  # «۱۰ آذر ۱۴۰۵ ساعت ۲ بعد از ظهر» is 8 tokens
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 _LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": " ", "：": ":", "٫": ":", "＋": "+"})
 _FOLD = str.maketrans({"آ": "ا", "أ": "ا", "إ": "ا"})  # «اذر» for «آذر»: the hat is often left out
 # Linear: a digit run may carry separated digit runs (each must start with a separator), or a run
@@ -170,11 +172,6 @@ _WEEKDAYS: dict[str, int] = {
     for names in (jdatetime.date.j_weekdays_fa, jdatetime.date.j_weekdays_en)
     for index, name in enumerate(names)
 }
-_MONTHS: dict[str, int] = {
-    name: index + 1
-    for names in (jdatetime.date.j_months_fa, jdatetime.date.j_months_en)
-    for index, name in enumerate(names)
-} | {"امرداد": 5, "اردبیهشت": 2, "اردیبهست": 2, "فرودین": 1}  # the official alias, common typos
 
 
 class _Kind(Enum):

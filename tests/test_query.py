@@ -99,6 +99,11 @@ def test_words_left_out_and_hashtags():
         ("اسفند ۱۴۰۴", date(2026, 2, 20), date(2026, 3, 20)),
         ("۱۵ آذر ۱۴۰۵", date(2026, 12, 6), date(2026, 12, 6)),
         ("آذر ۱۴۰۵ تا:۱۴۰۵/۹/۱۰", date(2026, 11, 22), date(2026, 12, 1)),  # limits narrow each other
+        # month names typed as the scheduler reads them (one table, bot.text.jalali)
+        ("اذر ۱۴۰۵", date(2026, 11, 22), date(2026, 12, 21)),  # the hat left out
+        ("دي ۱۴۰۵", date(2026, 12, 22), date(2027, 1, 20)),  # Arabic ي
+        ("Azar 1405", date(2026, 11, 22), date(2026, 12, 21)),
+        ("امرداد ۱۴۰۵", date(2026, 7, 23), date(2026, 8, 22)),
     ],
 )
 def test_dates(text, since, until):

@@ -25,13 +25,14 @@ from zoneinfo import ZoneInfo
 import jdatetime
 
 from bot.text.analyze import analyze, hashtag_term
+from bot.text.jalali import DIGITS as _DIGITS
+from bot.text.jalali import month_days, month_number
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 MIN_PREFIX_CHARS = 2
 SEARCH_TZ = ZoneInfo("Asia/Tehran")
 
-_DIGITS = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 # A quoted phrase: «…», "…" or “…” (an unclosed quote is left to the plain words).
 _PHRASE = re.compile(r"«([^«»]*)»|\"([^\"]*)\"|“([^“”]*)”")
 _MINUS = "-\u2212\u2013"  # hyphen-minus, minus sign, en dash (phone keyboards swap them)
@@ -41,15 +42,6 @@ _TO = ("تا:", "to:", "until:")
 _DAY_WORDS = {"امروز": 0, "today": 0, "دیروز": 1, "yesterday": 1, "پریروز": 2}
 _PERIOD_WORDS = {"هفته": 6, "week": 6, "ماه": 29, "month": 29}  # days back from today, with `گذشته`
 _PAST = {"گذشته", "پیش", "اخیر", "last", "past"}
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [("فروردین",), ("اردیبهشت",), ("خرداد",), ("تیر",), ("مرداد", "امرداد"), ("شهریور",), ("مهر",),
-         ("آبان",), ("آذر",), ("دی",), ("بهمن",), ("اسفند",)],
-        start=1,
-    )
-    for name in names
-}  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,15 +222,16 @@ class _Parts:
         day_number = None
         if words and words[0].isdigit() and len(words) == 3:
             day_number, words = int(words[0]), words[1:]
-        if len(words) < 2 or words[0] not in _MONTHS or not (words[1].isdigit() and len(words[1]) == 4):
+        month = month_number(words[0]) if len(words) >= 2 else None
+        if month is None or not (words[1].isdigit() and len(words[1]) == 4):
             return 0
-        year, month = int(words[1]), _MONTHS[words[0]]
+        year = int(words[1])
         try:
             if day_number is not None:
                 first = last = jdatetime.date(year, month, day_number).togregorian()
             else:
                 first = jdatetime.date(year, month, 1).togregorian()
-                last = jdatetime.date(year, month, _month_days(year, month)).togregorian()
+                last = jdatetime.date(year, month, month_days(year, month)).togregorian()
         except ValueError:
             return 0
         self._limit(first, last)
@@ -254,14 +247,6 @@ class _Parts:
 def _period_word(token: str) -> str:
     """`هفته‌ی` and `هفته ی` as `هفته`."""
     return token.replace("\u200c", "").removesuffix("ی")
-
-
-def _month_days(year: int, month: int) -> int:
-    if month <= 6:
-        return 31
-    if month <= 11:
-        return 30
-    return 30 if jdatetime.date(year, 1, 1).isleap() else 29
 
 
 def _typed_date(value: str) -> date | None:
