@@ -42,6 +42,7 @@ from zoneinfo import ZoneInfo
 import httpx
 from telegram import (
     Bot,
+    InputMediaAnimation,
     InputMediaAudio,
     InputMediaDocument,
     InputMediaPhoto,
@@ -215,15 +216,17 @@ _INPUT_MEDIA = {
     MediaKind.VIDEO: InputMediaVideo,
     MediaKind.AUDIO: InputMediaAudio,
     MediaKind.DOCUMENT: InputMediaDocument,
+    MediaKind.ANIMATION: InputMediaAnimation,  # an edited GIF post's new file; albums take none
 }
 
 
 def input_media(
     item: MediaItem, caption: str = ""
-) -> InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument:
+) -> InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument | InputMediaAnimation:
     """An album item (or an edited message's new file), with its HTML caption."""
-    kind = _INPUT_MEDIA.get(item.kind, InputMediaVideo)  # an animation goes as a video in an album
-    return kind(item.file_id, caption=caption or None, parse_mode=ParseMode.HTML if caption else None)
+    return _INPUT_MEDIA[item.kind](
+        item.file_id, caption=caption or None, parse_mode=ParseMode.HTML if caption else None
+    )
 
 
 async def send_part(bot: Bot, chat_id: str | int, part: Part, **options: object) -> list[Message]:
@@ -280,7 +283,7 @@ class Publisher:
         self._in_flight: set[asyncio.Task[Outcome]] = set()
         self._closing = False
         self._sending: int | None = None
-        self._post_locks: dict[int, asyncio.Lock] = {}
+        self._post_locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, its holder and waiters
 
     async def publish(self, article_id: int, *, due_by: datetime | None = None) -> Outcome:
         """Publish the post if it is still scheduled (and due by `due_by`, default now)."""
@@ -306,13 +309,19 @@ class Publisher:
     async def _post(self, article_id: int) -> AsyncIterator[None]:
         """Hold one post: its send, a correction, a deletion and an uncertain part's answer never
         overlap, so nothing edits or deletes a post while it is still being sent."""
-        lock = self._post_locks.setdefault(article_id, asyncio.Lock())
+        # A post's lock is dropped when its last holder or waiter is done, not when it is merely
+        # unlocked: between a release and the next waiter's wake-up it is unlocked but still promised.
+        lock, users = self._post_locks.get(article_id, (asyncio.Lock(), 0))
+        self._post_locks[article_id] = (lock, users + 1)
         try:
             async with lock:
                 yield
         finally:
-            if not lock.locked() and self._post_locks.get(article_id) is lock:
+            lock, users = self._post_locks[article_id]
+            if users == 1:
                 del self._post_locks[article_id]
+            else:
+                self._post_locks[article_id] = (lock, users - 1)
 
     async def _publish(self, article_id: int, due_by: datetime | None) -> Outcome:
         async with self._one_at_a_time, self._post(article_id):

@@ -363,3 +363,35 @@ async def test_parts_are_recorded_so_a_cut_off_post_resumes_after_them(
     posts = botapi.channel_posts()
     assert [p.text for p in posts] == ["بخش یک", "بخش دو", "بخش سه"]
     assert (await db.get(article_id)).channel_message_ids == [p.message_id for p in posts]
+
+
+async def test_a_post_is_held_by_one_operation_at_a_time_even_as_its_lock_changes_hands(
+    publisher: Publisher,
+) -> None:
+    """A third comer arriving between a release and the waiter's wake-up must wait too (the lock
+    was once dropped when merely unlocked, and a new one let two operations hold the post)."""
+    holding: list[str] = []
+    most = 0
+
+    async def operation(name: str, hold: asyncio.Event | None = None) -> None:
+        nonlocal most
+        async with publisher._post(7):
+            holding.append(name)
+            most = max(most, len(holding))
+            if hold is not None:
+                await hold.wait()
+            await asyncio.sleep(0)
+            holding.remove(name)
+
+    release = asyncio.Event()
+    first = asyncio.create_task(operation("first", release))
+    await asyncio.sleep(0)
+    second = asyncio.create_task(operation("second"))
+    await asyncio.sleep(0)  # the second now waits on the first's lock
+    release.set()
+    while "first" in holding:
+        await asyncio.sleep(0)
+    third = asyncio.create_task(operation("third"))  # the lock is released, the second not yet awake
+    await asyncio.gather(first, second, third)
+    assert most == 1
+    assert not publisher._post_locks
