@@ -94,7 +94,9 @@ def plan_parts(media: Sequence[MediaItem], messages: Sequence[str]) -> list[Part
 
 def album_takes(current: MediaKind, new: MediaKind) -> bool:
     """Whether a file of kind `new` may take the place of one of kind `current` in an album (Telegram:
-    files only with files, audio only with audio, photos and videos together)."""
+    files only with files, audio only with audio, photos and videos together, a GIF in none)."""
+    if MediaKind.ANIMATION in (current, new):
+        return False
     grouped = {MediaKind.DOCUMENT: MediaKind.DOCUMENT, MediaKind.AUDIO: MediaKind.AUDIO}
     return grouped.get(current) == grouped.get(new)
 

@@ -10,6 +10,7 @@ from bot.media import (
     MediaItem,
     MediaKind,
     Part,
+    album_takes,
     layout,
     marked_title,
     media_from_json,
@@ -86,3 +87,13 @@ def test_which_items_a_media_correction_replaces() -> None:
         MediaItem(MediaKind.DOCUMENT, "d3"),
     )
     assert replaced_media(documents, [_file(MediaKind.AUDIO, "a1"), documents[0]], None) is None
+
+
+def test_a_gif_neither_joins_nor_replaces_an_albums_item() -> None:
+    """Telegram's albums take no animation, so a correction may not put one there (nor take one out)."""
+    assert not album_takes(MediaKind.PHOTO, MediaKind.ANIMATION)
+    assert not album_takes(MediaKind.ANIMATION, MediaKind.VIDEO)
+    gif = MediaItem(MediaKind.ANIMATION, "gif")
+    album = (MediaItem(MediaKind.PHOTO, "a"), MediaItem(MediaKind.VIDEO, "b"))
+    assert replaced_media(album, [gif], 1) is None
+    assert replaced_media((MediaItem(MediaKind.ANIMATION, "old"),), [gif], None) == (gif,)
