@@ -282,12 +282,30 @@ class Desk:
     prepare: Prepare
     explain: Callable[[str], Awaitable[list[Change]]]  # what the clean-up changes in a draft (likewise)
     pending_notices: PendingNotices = field(default_factory=PendingNotices)  # shared with the notices
+    # (chat, message) of short messages being made drafts: updates run concurrently, so a double tap
+    # on "make it a draft" would otherwise make two before either is stored
+    _drafting: set[tuple[int, int]] = field(default_factory=set, init=False, repr=False)
 
     # ——— messages ———
 
     async def take_text(self, message: EditorMessage, text: str, *, asked: bool = False) -> Answer:
         """A text (typed, pasted, forwarded, or a file's) from an editor: a correction by reply, an
-        awaited answer, or a draft. `asked`: the editor already said "make it a draft"."""
+        awaited answer, or a draft. `asked`: the editor already said "make it a draft" (once: the
+        same message asked again is a stale button)."""
+        if not asked:
+            return await self._take_text(message, text, asked=False)
+        key = (message.chat_id, message.message_id)
+        if key in self._drafting:
+            return Refused(Refusal.STALE_BUTTON)
+        self._drafting.add(key)  # before the first await, so a concurrent tap sees it
+        try:
+            if await self.db.find_by_source(*key) is not None:
+                return Refused(Refusal.STALE_BUTTON)
+            return await self._take_text(message, text, asked=True)
+        finally:
+            self._drafting.discard(key)
+
+    async def _take_text(self, message: EditorMessage, text: str, *, asked: bool) -> Answer:
         article = await self._replied_post(message)
         if article is not None and article.status is PostStatus.PUBLISHED:
             return await self._correct(article, text)
@@ -373,6 +391,9 @@ class Desk:
                 return Corrected(RevisionOutcome.UNCHANGED, article.id)
             await self.db.hold_correction(article.id, post.title, post.body, post.messages)
             return AskCorrect(article, post.messages)
+        waiting = await self.db.awaited_input(message.user_id)
+        if waiting is not None and waiting[0] == Wait.EDIT and waiting[1] == article.id:
+            await self.db.stop_awaiting_input(message.user_id)  # the edit gave the text asked for
         return await self._revise(article.id, text, (Note.UPDATED,))
 
     async def cancel_wait(self, user_id: int) -> Answer:

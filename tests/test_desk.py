@@ -293,3 +293,27 @@ async def test_a_notice_that_never_settles_holds_a_reply_only_so_long() -> None:
     async with pending.sending(EDITOR):
         await asyncio.wait_for(pending.settled(EDITOR, timeout=0.05), 5)  # gave up waiting, did not hang
         await asyncio.wait_for(pending.settled(EDITOR + 1), 5)  # another chat does not wait at all
+
+
+async def test_a_photos_caption_added_by_an_edit_ends_the_wait_for_its_text(desk: Desk, db: Database) -> None:
+    """The text asked for came by editing the photo: the next message is a new draft, not the photo's."""
+    message = said()
+    photo = await desk.take_media(message, "", [MediaItem(MediaKind.PHOTO, "file-1")])
+    assert isinstance(photo, Preview) and await db.awaited_input(EDITOR) is not None
+    edited = await desk.take_edit(message, DRAFT)
+    assert isinstance(edited, Preview) and edited.article.id == photo.article.id
+    assert await db.awaited_input(EDITOR) is None
+    answer = await desk.take_text(said(), "خبر دیگر\nمتن خبری دیگر درباره بازار.")
+    assert isinstance(answer, Preview) and answer.article.id != photo.article.id and not answer.notes
+
+
+async def test_make_it_a_draft_pressed_twice_makes_one_draft(desk: Desk, db: Database) -> None:
+    message = said()
+    assert isinstance(await desk.take_text(message, "قیمت نان"), AskMakeDraft)
+    first, second = await asyncio.gather(
+        desk.take_text(message, "قیمت نان", asked=True), desk.take_text(message, "قیمت نان", asked=True)
+    )
+    assert sorted(type(a).__name__ for a in (first, second)) == ["Preview", "Refused"]
+    again = await desk.take_text(message, "قیمت نان", asked=True)
+    assert again == Refused(Refusal.STALE_BUTTON)
+    assert (await db.get(1)) is not None and (await db.get(2)) is None
