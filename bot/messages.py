@@ -86,6 +86,12 @@ TEXTS: dict[str, tuple[str, str]] = {
         "این فایل را نمی‌توانم بخوانم: فقط فایل متنی ‎.txt‎ با کدگذاری UTF-8 و کمتر از {limit} نویسه.",
         "I can't read this file: only a UTF-8 .txt file under {limit} characters.",
     ),
+    "file_caption_edit_ignored": (
+        "پیش‌نویس از متن درون فایل ساخته شده است و ویرایش توضیح فایل آن را تغییر نمی‌دهد؛ "
+        "فایل اصلاح‌شده را دوباره بفرستید یا دکمهٔ ✏️ ویرایش را بزنید.",
+        "The draft was made from the text inside the file, so editing the file's caption does not change "
+        "it; send the corrected file again or press ✏️ Edit.",
+    ),
     "draft_too_long": (
         "این متن بیش از {limit} نویسه است؛ لطفاً کوتاه‌ترش کنید.",
         "This text is longer than {limit} characters; please shorten it.",

@@ -44,6 +44,9 @@ from handlers.common import SERVICES_KEY, is_editor, lang_of, services
 log = logging.getLogger(__name__)
 
 MAX_FILE_BYTES = 512 * 1024
+TEXT_FILE = filters.Document.FileExtension("txt") | filters.Document.MimeType(
+    "text/plain"
+)  # a draft as a file
 ALBUMS_KEY = "albums"  # bot_data: albums being gathered (handlers.media.Albums)
 EDITOR_LANGUAGES_KEY = "editor_languages"  # bot_data: the language last recorded for each editor
 EDITOR_COMMANDS = ("drafts", "queue", "delete", "cancel")  # the order of the editors' menu
@@ -122,6 +125,9 @@ async def edit_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx:
     """The editor edited a message they had sent: the draft made from it follows."""
     message = update.edited_message
     assert message is not None
+    if TEXT_FILE.check_update(update):  # the draft is the file's text, not its caption
+        await message.reply_text(msg.text("file_caption_edit_ignored", ctx.lang))
+        return
     text = media.draft_text(message)
     if len(text) > MAX_DRAFT_CHARS:
         await message.reply_text(msg.text("draft_too_long", ctx.lang, limit=MAX_DRAFT_CHARS))
@@ -138,9 +144,8 @@ async def document_received(
     message = update.effective_message
     assert message is not None and message.document is not None
     document = message.document
-    is_text = (document.file_name or "").lower().endswith(".txt") or document.mime_type == "text/plain"
     text = None
-    if is_text and (document.file_size or 0) <= MAX_FILE_BYTES:
+    if (document.file_size or 0) <= MAX_FILE_BYTES:  # a .txt or text/plain (the handler's filter)
         data = bytes(await (await document.get_file()).download_as_bytearray())
         try:
             text = data.decode("utf-8-sig")
@@ -283,8 +288,7 @@ def register(application: Application) -> None:
     edits = filters.UpdateType.EDITED_MESSAGE & editors_private & (filters.TEXT | filters.CAPTION)
     application.add_handler(MessageHandler(edits & ~filters.COMMAND, edit_received))
     new = filters.UpdateType.MESSAGE & editors_private
-    text_file = filters.Document.FileExtension("txt") | filters.Document.MimeType("text/plain")
-    application.add_handler(MessageHandler(new & text_file, document_received))
+    application.add_handler(MessageHandler(new & TEXT_FILE, document_received))
     files = filters.PHOTO | filters.VIDEO | filters.ANIMATION | filters.AUDIO | filters.Document.ALL
     application.add_handler(MessageHandler(new & files, media_received))
     application.add_handler(

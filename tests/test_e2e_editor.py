@@ -273,6 +273,38 @@ async def test_forwarded_and_document_drafts(desk: Desk) -> None:
     assert "UTF-8" in refusal.text
 
 
+async def test_an_edited_caption_follows_a_photo_but_leaves_a_text_files_draft(desk: Desk) -> None:
+    """A photo's caption added by an edit becomes its text and ends the wait for it; a .txt file's
+    caption edited is answered, and the draft made from the file's text stays as it was."""
+    before = desk.last_id(EDITOR_ID)
+    photo = desk.server.user_sends_photo(EDITOR_ID, b"jpeg", width=8, height=6)
+    choose = await _choose_message(desk, before)
+    photo_id = int(choose.buttons[0]["callback_data"].split(":")[1])
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_edits_caption(EDITOR_ID, photo, "خبر عکس\nمتن خبر درباره نمایشگاه کتاب.")
+    choose = await _choose_message(desk, before)
+    assert choose.buttons[0]["callback_data"] == f"p:{photo_id}:now"  # the same post
+    assert (await desk.db.get(photo_id)).title == "خبر عکس"
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("خبر دیگر\nمتن خبری دیگر درباره بازار.")  # no longer taken as the photo's text
+    choose = await _choose_message(desk, before)
+    assert choose.buttons[0]["callback_data"] != f"p:{photo_id}:now"
+    assert (await desk.db.get(photo_id)).title == "خبر عکس"
+
+    before = desk.last_id(EDITOR_ID)
+    sent = desk.server.user_sends_document(
+        EDITOR_ID, SEED.encode("utf-8"), file_name="seed.txt", caption="پیش‌نویس"
+    )
+    choose = await _choose_message(desk, before)
+    file_id = int(choose.buttons[0]["callback_data"].split(":")[1])
+    kept = (await desk.db.get(file_id)).html
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_edits_caption(EDITOR_ID, sent, "یک خط")
+    answer = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert answer.text == msg.text("file_caption_edit_ignored", msg.FA)
+    assert (await desk.db.get(file_id)).html == kept
+
+
 async def test_edit_draft_then_discard(desk: Desk) -> None:
     article_id, _, choose = await send_draft(desk, "خبر اول\nمتن نخست.")
     before = desk.last_id(EDITOR_ID)

@@ -581,6 +581,16 @@ class BotApiServer(BotApiMethods):
             )
             return stored
 
+    def user_edits_caption(self, user_id: int, message: StoredMessage, caption: str) -> StoredMessage:
+        """The user edits the caption of a file they sent: an `edited_message` update."""
+        with self._lock:
+            stored = self._messages[message.chat.id][message.message_id]
+            if stored.outgoing or stored.sender is None or stored.sender.id != user_id or not stored.media:
+                raise ValueError(f"message {message.message_id} is no file sent by user {user_id}")
+            edited = self._edit_message(stored, caption=caption, caption_entities=detect_entities(caption))
+            self.enqueue_update("edited_message", edited)
+            return stored
+
     def add_group(self, chat_id: int, title: str = "گروه تحریریه") -> Chat:
         """A group the bot is a member of (chat ids of groups are negative)."""
         with self._lock:
