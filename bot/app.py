@@ -31,13 +31,19 @@ from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, Contex
 
 from bot import messages as msg
 from bot.config import Settings, load_settings
-from bot.desk import Desk
-from bot.formatting import explain_draft_bounded, prepare_post_bounded, warm_up_formatter
-from bot.inputs import UsageError
-from bot.pending_notices import PendingNotices
-from bot.publisher import NO_PREVIEW, PreparedPost, Publisher, prepare_post, utc_now
-from bot.retry import DEFAULT_RETRY, RetryPolicy
-from bot.scheduler import Scheduler
+from bot.core.inputs import UsageError
+from bot.desk.pending import PendingNotices
+from bot.desk.service import Desk
+from bot.publishing.formatter import (
+    PreparedPost,
+    explain_draft_bounded,
+    prepare_post,
+    prepare_post_bounded,
+    warm_up_formatter,
+)
+from bot.publishing.publisher import NO_PREVIEW, Publisher, utc_now
+from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
+from bot.publishing.scheduler import Scheduler
 from bot.text.analyze import analyze
 from bot.text.changes import Change
 from handlers import editor, subscriber
@@ -185,14 +191,14 @@ async def _on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def prepare_draft(settings: Settings, text: str, *, credit: str = "") -> PreparedPost:
     """Format an editor's draft with the channel's bullet and signature (and a forwarded post's source
-    credit, bot.credit), off the event loop and within a time limit (bot.formatting)."""
+    credit, bot.core.source), off the event loop and within a time limit (bot.publishing.formatter)."""
     return await prepare_post_bounded(
         text, bullet=settings.bullet, signature=settings.signature, credit=credit
     )
 
 
 async def explain_draft(settings: Settings, text: str) -> list[Change]:
-    """What the clean-up changes in an editor's draft (bot.formatting, likewise bounded)."""
+    """What the clean-up changes in an editor's draft (bot.publishing.formatter, likewise bounded)."""
     return await explain_draft_bounded(text, signature=settings.signature)
 
 

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from bot.credit import CreditMode
-from bot.inputs import UsageError
+from bot.core.inputs import UsageError
+from bot.core.source import CreditMode
 
 _CHANNEL_RE = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,})$")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -52,7 +52,7 @@ class Settings(BaseSettings):
     signature: str = ""
     bullet: str = "🔹"
     notify_editors: Literal["all", "author"] = "all"
-    # A forwarded post credits where it came from (bot.credit); on by default: a post republished from
+    # A forwarded post credits where it came from (bot.core.source); on by default: a post republished from
     # another channel must name it, and a link to the original lets readers check it.
     source_credit: CreditMode = CreditMode.LINK
     webhook_url: str | None = None

@@ -141,7 +141,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "«{typed}» بیش از یک سال دیگر است. زمانی نزدیک‌تر بنویسید.",
         "“{typed}” is more than a year away. Type a nearer time.",
     ),
-    # what a typed time assumed (bot.timeparse.Assumption), said with the moment it was read as
+    # what a typed time assumed (bot.desk.timeparse.Assumption), said with the moment it was read as
     "time_assumed_first_slot": (
         "برای «{typed}» ساعتی ننوشتید؛ نخستین نوبت انتشار آن روز را گذاشتم: {when}",
         "“{typed}” names no hour; I took that day's first posting slot: {when}",
@@ -276,7 +276,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{article_id} could not be deleted from the channel: {reason} (bots can delete only "
         "messages under 48 hours old unless they hold the delete right.)",
     ),
-    # — the desk's answers (bot.desk_view) —
+    # — the desk's answers (bot.desk.view) —
     "private_only": (
         "فرمان‌های دبیران فقط در گفتگوی خصوصی با ربات کار می‌کنند.",
         "Editor commands work only in your private chat with the bot.",
@@ -451,7 +451,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmd_drafts": ("پیش‌نویس‌ها", "Drafts"),
     "cmd_cancel": ("پایان انتظار برای پاسخ", "Stop waiting for an answer"),
     "cmd_delete": ("حذف پست منتشرشده", "Delete a published post"),
-    # ═══ subscriber side (handlers/subscriber.py, bot/search_view.py) ═══
+    # ═══ subscriber side (handlers/subscriber.py, bot/archive/view.py) ═══
     "start_welcome": (
         "سلام {name}! 👋\nمن خبرهای بایگانی کانال را برایتان جستجو می‌کنم.\n\n"
         "• هر چه می‌خواهید بنویسید، مثلاً <code>قیمت دلار</code>\n"
@@ -625,7 +625,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "پست #{article_id} عکس یا ویدیویی ندارد که جایگزین شود؛ برای اصلاح متن، متن تازه را بفرستید.",
         "Post #{article_id} has no photo or video to replace; to correct its text, send the new text.",
     ),
-    # The credit line a forwarded post carries in the channel (bot.credit): the channel's language, so
+    # The credit line a forwarded post carries in the channel (bot.core.source): the channel's language, so
     # the Persian is what is posted; {source} is the name (linked to the original post, or not).
     "source_credit": ("منبع: {source}", "Source: {source}"),
     "refused_media_mismatch_one": (

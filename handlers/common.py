@@ -14,10 +14,10 @@ from telegram import Update
 from telegram.ext import ContextTypes
 
 from bot.config import Settings
-from bot.desk import Desk
+from bot.desk.service import Desk
 from bot.messages import language_for
-from bot.publisher import Publisher
-from bot.scheduler import Scheduler
+from bot.publishing.publisher import Publisher
+from bot.publishing.scheduler import Scheduler
 from storage.database import Database
 
 SERVICES_KEY = "services"

@@ -7,8 +7,8 @@ discard. Editing the sent message in Telegram updates the draft. `/queue` and `/
 each opening with its choices; `/delete` removes a published post; `/cancel` stops a wait. Replying
 to a "published" notice with new text corrects the post in the channel.
 
-Each handler reads the update, calls the desk service (`bot.desk`), and shows its answer with
-`bot.desk_view`. Button data is parsed by `bot.callbacks`; `editors_only` is the one gate.
+Each handler reads the update, calls the desk service (`bot.desk.service`), and shows its answer with
+`bot.desk.view`. Button data is parsed by `bot.desk.callbacks`; `editors_only` is the one gate.
 """
 
 from __future__ import annotations
@@ -30,14 +30,13 @@ from telegram.ext import (
     filters,
 )
 
-from bot import callbacks
-from bot import desk_view as view
 from bot import messages as msg
-from bot.callbacks import Action
-from bot.desk import Answer, EditorMessage
-from bot.inputs import MAX_DRAFT_CHARS
-from bot.media import Part
-from bot.publisher import send_part
+from bot.core.inputs import MAX_DRAFT_CHARS
+from bot.core.media import Part
+from bot.desk import callbacks, view
+from bot.desk.callbacks import Action
+from bot.desk.service import Answer, EditorMessage
+from bot.publishing.publisher import send_part
 from handlers import media, subscriber
 from handlers.common import SERVICES_KEY, is_editor, lang_of, services
 

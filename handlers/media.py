@@ -22,9 +22,9 @@ from telegram import (
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
-from bot.credit import Source, channel_post_url
-from bot.desk import EditorMessage
-from bot.media import MediaItem, MediaKind
+from bot.core.media import MediaItem, MediaKind
+from bot.core.source import Source, channel_post_url
+from bot.desk.service import EditorMessage
 from bot.text.markup import from_telegram_html
 from handlers.common import services
 
@@ -59,7 +59,7 @@ def editor_message(message: Message, context: ContextTypes.DEFAULT_TYPE) -> Edit
 
 
 def forward_source(origin: MessageOrigin | None, settings: Settings, *, bot_id: int) -> Source | None:
-    """Where a forwarded message came from, to be credited (bot.credit): a channel's title and its
+    """Where a forwarded message came from, to be credited (bot.core.source): a channel's title and its
     post's public link, a group's title, a person's name. None when it is not a forward, or comes
     from our own channel, one of our editors or the bot itself (we never credit ourselves)."""
     if isinstance(origin, MessageOriginChannel):

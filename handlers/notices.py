@@ -1,12 +1,13 @@
 """Notices the desk sends editors unasked: published, failed, missed, uncertain.
 
-The publisher and the scheduler call these (`bot.publisher.EditorNotices`, `bot.scheduler.
-StartupNotices`). Who hears of a post is a setting (NOTIFY_EDITORS): its author only, or every
-editor (the default: a desk has several editors, and whoever is on duty should know). Posts without
+The publisher and the scheduler call these (`bot.publishing.publisher.EditorNotices`,
+`bot.publishing.scheduler.StartupNotices`). Who hears of a post is a setting (NOTIFY_EDITORS): its
+author only, or every editor (the default: a desk has several editors, and whoever is on duty
+should know). Posts without
 an author (imported ones) always go to every editor. Each notice is in the reader's language, as
 recorded when they last wrote to the bot. Every copy of a "published" notice is recorded as it is
 sent, so a reply to any editor's copy corrects the post; while a notice to a chat is on its way,
-the chat is marked (`bot.pending_notices`), so a reply faster than the record waits for it.
+the chat is marked (`bot.desk.pending`), so a reply faster than the record waits for it.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from telegram import Bot, Message
 from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
-from bot import desk_view as view
 from bot import messages as msg
 from bot.config import Settings
-from bot.pending_notices import PendingNotices
+from bot.desk import view
+from bot.desk.pending import PendingNotices
 from storage.database import Article, Database
 
 log = logging.getLogger(__name__)

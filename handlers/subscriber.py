@@ -2,14 +2,14 @@
 
 How: every search goes to `Database.search` (the query language of `bot.text.query`: AND of all words,
 the last one as a prefix, phrases, words left out, hashtags, dates; partial matches flagged) and the
-hits are drawn by `bot.search_view`. Result pages carry « previous / next » buttons and one that sorts
+hits are drawn by `bot.archive.view`. Result pages carry « previous / next » buttons and one that sorts
 the newest first (or back); their callback data is a `PageCallback` (`sp:<key>:<page>[:n]`): the query
 stays on the server under that short key (`QueryStore`), so the data is ≤ 24 bytes whatever was
 searched. Inline mode (`@bot words` in any chat)
 answers 50 results per page with `next_offset`; an empty inline query lists the newest posts.
 
 Deep links `t.me/<bot>?start=search_<base64url of the words>` start a search; the bot renders every
-#hashtag in its result snippets as such a link, so tapping a tag searches for it (see bot.search_view).
+#hashtag in its result snippets as such a link, so tapping a tag searches for it (see bot.archive.view).
 Plain text in a private chat is a search for subscribers only: for editors it is a draft, and the
 editor desk (registered first) takes it. Each user gets SEARCHES_PER_WINDOW searches a minute, inline
 queries (one per keystroke) a larger budget of their own; over it, a polite reply says when to retry.
@@ -44,8 +44,8 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
-from bot.ratelimit import SEARCHES_PER_WINDOW, RateDecision, SearchRateLimiter
-from bot.search_view import (
+from bot.archive.ratelimit import SEARCHES_PER_WINDOW, RateDecision, SearchRateLimiter
+from bot.archive.view import (
     INLINE_PAGE_SIZE,
     LATEST_DEFAULT,
     LATEST_MAX,

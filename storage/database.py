@@ -33,11 +33,12 @@ from typing import Literal, Self
 import aiosqlite
 from tqdm import tqdm
 
-from bot.credit import Source, source_from_json, source_to_json
-from bot.media import MediaItem, MediaKind, Part, media_from_json, media_to_json, plan_parts
+from bot.core.media import MediaItem, MediaKind, Part, media_from_json, media_to_json, plan_parts
+from bot.core.source import Source, source_from_json, source_to_json
+from bot.core.status import EDITABLE, PENDING, SCHEDULABLE, PostStatus
+from bot.core.workers import worker_pool
 from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet, may_hold_phrases
 from bot.text.query import SEARCH_TZ, parse_query
-from bot.workers import worker_pool
 from storage.migrations import MIGRATIONS
 from storage.search import (
     REINDEX_BATCH,
@@ -48,7 +49,7 @@ from storage.search import (
     index_texts_batch,
     search_key,
 )
-from storage.states import EDITABLE, PENDING, SCHEDULABLE, PostStatus, sql_in
+from storage.states import sql_in
 
 type SearchIn = Literal["thread", "process", "caller"]
 log = logging.getLogger(__name__)
@@ -138,12 +139,12 @@ class Article:
 
     source_message_id: int | None = None  # the editor's message the draft came from (its edits update it)
     source_text: str | None = None  # the editor's text as sent, before the clean-up
-    media: tuple[MediaItem, ...] = ()  # its photo, video, file… or album (bot.media)
-    forward_source: Source | None = None  # where a forwarded draft came from: its credit (bot.credit)
+    media: tuple[MediaItem, ...] = ()  # its photo, video, file… or album (bot.core.media)
+    forward_source: Source | None = None  # where a forwarded draft came from: its credit (bot.core.source)
 
     @property
     def parts(self) -> list[Part]:
-        """The requests that publish it: its media and text as `bot.media.plan_parts` lays them out."""
+        """The requests that publish it: its media and text as `bot.core.media.plan_parts` lays them out."""
         return plan_parts(self.media, self.html)
 
     @classmethod
@@ -198,7 +199,7 @@ class ImportRecord:
     body: str
     published_at: datetime
     url: str | None = None
-    channel: str = ""  # the channel key (`-100…`, see bot.importers.channel_key); '' when unknown
+    channel: str = ""  # the channel key (`-100…`, see bot.archive.importers.channel_key); '' when unknown
     media_kind: str | None = None  # its photo, video… (the export holds the kind, not the file)
 
 
@@ -415,7 +416,7 @@ class Database:
         )
 
     async def credit_source(self, article_id: int, source: Source) -> bool:
-        """A not-yet-published post takes the origin of a forwarded text given to it (bot.credit),
+        """A not-yet-published post takes the origin of a forwarded text given to it (bot.core.source),
         unless it already has one; False if it is past that point."""
         return await self._update(
             article_id,

@@ -164,8 +164,8 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN media TEXT;
     """,
-    # 9: where a forwarded draft came from, as JSON {"name", "url"} (bot.credit): the post's source credit,
-    # kept so that every edit of the draft renders it again. NULL: not forwarded.
+    # 9: where a forwarded draft came from, as JSON {"name", "url"} (bot.core.source): the post's source
+    # credit, kept so that every edit of the draft renders it again. NULL: not forwarded.
     """
     ALTER TABLE articles ADD COLUMN forward_source TEXT;
     """,

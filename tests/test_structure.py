@@ -37,7 +37,7 @@ def test_the_editors_only_check_exists_once() -> None:
 
 
 def test_post_states_are_named_once() -> None:
-    for path in [*HANDLERS, *(ROOT / "bot").glob("*.py")]:
+    for path in [*HANDLERS, *(ROOT / "bot").rglob("*.py")]:
         source = path.read_text(encoding="utf-8")
         for state in ("draft", "scheduled", "publishing", "published", "failed", "cancelled"):
             assert not re.search(rf"status\s*[!=]=\s*['\"]{state}['\"]", source), (path.name, state)

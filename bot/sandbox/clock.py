@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from telegram.ext import Application
 
 from bot.botapi.server import BotApiServer
-from bot.scheduler import TIMER
+from bot.publishing.scheduler import TIMER
 
 TICK_SECONDS = 0.5  # how often a fast clock moves: at ×60 the shown minute changes every second
 MAX_SPEED = 3600  # an hour a second

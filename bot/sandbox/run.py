@@ -24,7 +24,7 @@ from aiohttp import web
 from bot.app import build_application, configure_logging, open_database, polling
 from bot.botapi.server import BotApiServer
 from bot.config import Settings, load_settings
-from bot.inputs import UsageError
+from bot.core.inputs import UsageError
 from bot.sandbox.clock import MovableClock, TimeMachine
 from bot.sandbox.seed import seed
 from bot.sandbox.web import Cast, SandboxPage

@@ -13,10 +13,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 from importlib.resources import files
 
+from bot.archive.importers import open_archive
 from bot.botapi.html_check import utf16_len
 from bot.botapi.rules import detect_entities
 from bot.botapi.server import BotApiServer
-from bot.importers import open_archive
 from storage.database import Database, ImportRecord
 
 NEWEST_AGE = timedelta(hours=1)
@@ -51,7 +51,8 @@ async def seed(server: BotApiServer, db: Database, now: datetime) -> int:
             text, date=published.timestamp(), entities=[title, *detect_entities(text)]
         )
         url = f"https://t.me/{server.channel.username}/{post.message_id}"
-        # The channel's key is its Bot API id, as the bot records its own channel (bot.importers.channel_key).
+        # The channel's key is its Bot API id, as the bot records its own channel
+        # (bot.archive.importers.channel_key).
         archived.append(replace(record, published_at=published, url=url, channel=str(server.channel.id)))
     counts = await db.import_articles(archived)
     return counts.imported

@@ -1,5 +1,5 @@
 """Jalali calendar words and digits as people type them: the one table of month names that typed
-publishing times (`bot.timeparse`) and search dates (`bot.text.query`) both read."""
+publishing times (`bot.desk.timeparse`) and search dates (`bot.text.query`) both read."""
 
 from __future__ import annotations
 

@@ -1,0 +1,453 @@
+"""How the editor desk looks in Telegram: pure functions from the desk's answers to texts and buttons.
+
+No I/O here (as `bot.archive.view` is for search). `render(answer, lang, ...)` gives the messages to
+send, each an `Outgoing`; `in_place(answer)` says whether a button's answer replaces the message
+the button was on (a short outcome) or comes as new messages (a preview, a post card). Every
+button is built with `bot.desk.callbacks.Button`, every word comes from `bot.messages`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import singledispatch
+from zoneinfo import ZoneInfo
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot import messages as msg
+from bot.archive.view import post_url
+from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered
+from bot.core.status import PostStatus
+from bot.desk.callbacks import Action, Button
+from bot.desk.service import (
+    Answer,
+    AskCorrect,
+    AskDelete,
+    Asked,
+    AskMakeDraft,
+    Card,
+    Changes,
+    Corrected,
+    Deleted,
+    Done,
+    Listing,
+    Note,
+    Preview,
+    Refusal,
+    Refused,
+    Scheduled,
+    SpacedOut,
+    TimeRefused,
+    Wait,
+)
+from bot.desk.timeparse import TimeParseReason
+from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
+from bot.text.changes import Change, line_and_column
+from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
+from storage.database import Article
+
+TITLE_CHARS = 70  # a post's title in /queue and /drafts
+MAX_CHANGES_SHOWN = 40  # the "what changed" list: the rest is counted, not listed
+
+
+@dataclass(frozen=True, slots=True)
+class Outgoing:
+    """One message to the editor: HTML text and its buttons."""
+
+    text: str
+    keyboard: InlineKeyboardMarkup | None = None
+    reply_to: int | None = None  # the editor's message this answers, when it must stay tied to it
+    media: tuple[MediaItem, ...] = ()  # a post's file or album, with `text` as its caption
+
+
+@dataclass(frozen=True, slots=True)
+class ViewContext:
+    """What rendering needs besides the answer: the reader's language, the desk's clock and channel."""
+
+    lang: str
+    tz: ZoneInfo
+    channel_id: str
+
+
+def _button(label_key: str, ctx: ViewContext, action: Action, ref: int = 0, **values: object):
+    return InlineKeyboardButton(
+        msg.text(label_key, ctx.lang, **values), callback_data=Button(action, ref).encode()
+    )
+
+
+def _when(moment: datetime, ctx: ViewContext) -> str:
+    return msg.when(moment, ctx.tz, ctx.lang)
+
+
+def _shorten(text: str, limit: int = TITLE_CHARS) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# ——— keyboards ———
+
+
+def _keyboard(ctx: ViewContext, ref: int, *rows: Sequence[tuple[str, Action]]) -> InlineKeyboardMarkup:
+    """Rows of buttons (label key, action), all about the same post."""
+    return InlineKeyboardMarkup(
+        [[_button(label, ctx, action, ref, article_id=ref) for label, action in row] for row in rows]
+    )
+
+
+def draft_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarkup:
+    """The choices under a preview."""
+    return _keyboard(
+        ctx,
+        article_id,
+        [("btn_now", Action.PUBLISH_NOW), ("btn_slot", Action.NEXT_SLOT)],
+        [
+            ("btn_hour", Action.IN_AN_HOUR),
+            ("btn_tonight", Action.TONIGHT),
+            ("btn_morning", Action.TOMORROW_MORNING),
+        ],
+        [("btn_pick", Action.PICK_TIME), ("btn_changes", Action.CHANGES)],
+        [("btn_edit", Action.EDIT), ("btn_discard", Action.DISCARD)],
+    )
+
+
+def scheduled_keyboard(article_id: int, ctx: ViewContext, *, clash: bool = False) -> InlineKeyboardMarkup:
+    """The choices under a scheduled post: publish now, another time, edit, cancel (and space out)."""
+    rows = [
+        [("btn_now", Action.PUBLISH_NOW), ("btn_reschedule", Action.PICK_TIME)],
+        [("btn_edit", Action.EDIT), ("btn_cancel", Action.CANCEL)],
+    ]
+    if clash:
+        rows.append([("btn_space_out", Action.SPACE_OUT)])
+    return _keyboard(ctx, article_id, *rows)
+
+
+def failed_keyboard(article_id: int, ctx: ViewContext, *, first: str = "btn_retry") -> InlineKeyboardMarkup:
+    """The choices under a failed or missed post."""
+    return _keyboard(
+        ctx,
+        article_id,
+        [(first, Action.PUBLISH_NOW), ("btn_pick", Action.PICK_TIME)],
+        [("btn_edit", Action.EDIT), ("btn_discard", Action.CANCEL)],
+    )
+
+
+def uncertain_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarkup:
+    """The choices for a post that may or may not have reached the channel."""
+    return _keyboard(
+        ctx,
+        article_id,
+        [("btn_send_anyway", Action.SEND_ANYWAY)],
+        [("btn_already_sent", Action.ALREADY_SENT)],
+        [("btn_drop", Action.DROP)],
+    )
+
+
+def published_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarkup:
+    """The button under a "published" notice."""
+    return _keyboard(ctx, article_id, [("btn_delete", Action.ASK_DELETE)])
+
+
+def card_keyboard(article: Article, ctx: ViewContext, *, clash: bool = False) -> InlineKeyboardMarkup | None:
+    """The choices a post's state allows."""
+    if article.deleted:
+        return None
+    match article.status:
+        case PostStatus.DRAFT:
+            return draft_keyboard(article.id, ctx)
+        case PostStatus.SCHEDULED:
+            return scheduled_keyboard(article.id, ctx, clash=clash)
+        case PostStatus.FAILED:
+            return failed_keyboard(article.id, ctx)
+        case PostStatus.PUBLISHING:
+            return uncertain_keyboard(article.id, ctx)
+        case PostStatus.PUBLISHED:
+            return published_keyboard(article.id, ctx)
+    return None
+
+
+def _listing_keyboard(listing: Listing, ctx: ViewContext) -> InlineKeyboardMarkup | None:
+    rows = []
+    for article in listing.articles:
+        warn = "⚠️ " if article.id in listing.clashes else ""
+        rows.append([_button("btn_open", ctx, Action.OPEN, article.id, article_id=article.id, warn=warn)])
+    paging = []
+    if listing.page > 0:
+        paging.append(_button("btn_prev", ctx, listing.kind, listing.page - 1))
+    if listing.page + 1 < listing.pages:
+        paging.append(_button("btn_next", ctx, listing.kind, listing.page + 1))
+    if paging:
+        rows.append(paging)
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+def _yes_no(
+    ctx: ViewContext, yes: tuple[str, Action, int], no: tuple[str, Action, int]
+) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([[_button(yes[0], ctx, yes[1], yes[2]), _button(no[0], ctx, no[1], no[2])]])
+
+
+# ——— answers ———
+
+
+def in_place(answer: Answer) -> bool:
+    """Whether a button's answer replaces the message the button was on (else: new messages)."""
+    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes)
+
+
+@singledispatch
+def render(answer: Answer, ctx: ViewContext) -> list[Outgoing]:
+    """The messages that show `answer` to the editor."""
+    raise TypeError(f"no view for {type(answer).__name__}")
+
+
+def _notes(notes: Sequence[Note], ctx: ViewContext) -> str:
+    return "".join(msg.text(f"note_{note}", ctx.lang) + "\n" for note in notes)
+
+
+def _clash_line(clashes: Sequence[Article], ctx: ViewContext) -> str:
+    if not clashes:
+        return ""
+    others = "، ".join(f"#{msg.number(a.id, ctx.lang)}" for a in clashes)
+    return "\n" + msg.text("clash_warning", ctx.lang, others=others)
+
+
+def preview_messages(
+    article: Article, ctx: ViewContext, head: str = "", *, clashes: Sequence[Article] = ()
+) -> list[Outgoing]:
+    """The post exactly as the channel will get it, between an intro and the choices."""
+    intro = head + msg.text(
+        "preview_intro", ctx.lang, article_id=article.id, parts=message_total(article.parts)
+    )
+    shape = layout(article.media, article.html)
+    if shape is not Layout.TEXT:  # how the text goes with the media, and why
+        intro += "\n" + msg.text(
+            f"layout_{shape}", ctx.lang, kind=msg.text(f"media_{article.media[0].kind}", ctx.lang)
+        )
+    choose = msg.text(f"card_{article.status}", ctx.lang, article_id=article.id)
+    if article.status is PostStatus.SCHEDULED and article.scheduled_at is not None:
+        choose = msg.text(
+            "card_scheduled_at", ctx.lang, article_id=article.id, when=_when(article.scheduled_at, ctx)
+        )
+    choose += _clash_line(clashes, ctx)
+    keyboard = card_keyboard(article, ctx, clash=bool(clashes))
+    return [
+        Outgoing(html.escape(intro)),
+        *(Outgoing(part.html, media=part.media) for part in article.parts),
+        Outgoing(choose, keyboard),
+    ]
+
+
+@render.register
+def _(answer: Preview, ctx: ViewContext) -> list[Outgoing]:
+    return preview_messages(answer.article, ctx, _notes(answer.notes, ctx), clashes=answer.clashes)
+
+
+@render.register
+def _(answer: Card, ctx: ViewContext) -> list[Outgoing]:
+    status_key = "deleted" if answer.article.deleted else answer.article.status
+    head = msg.text("card_state", ctx.lang, status=msg.text(f"status_{status_key}", ctx.lang)) + "\n"
+    return preview_messages(answer.article, ctx, head, clashes=answer.clashes)
+
+
+@render.register
+def _(answer: Scheduled, ctx: ViewContext) -> list[Outgoing]:
+    quiet = msg.text("quiet_note", ctx.lang) if answer.quiet else ""
+    text = _notes(answer.notes, ctx) + msg.text(
+        "scheduled", ctx.lang, article_id=answer.article.id, when=_when(answer.when, ctx), quiet=quiet
+    )
+    if answer.assumption is not None:
+        typed, when = html.escape(answer.typed.strip()), _when(answer.when, ctx)
+        text += "\n" + msg.text(f"time_assumed_{answer.assumption}", ctx.lang, typed=typed, when=when)
+    text += _clash_line(answer.clashes, ctx)
+    return [Outgoing(text, scheduled_keyboard(answer.article.id, ctx, clash=bool(answer.clashes)))]
+
+
+@render.register
+def _(answer: Refused, ctx: ViewContext) -> list[Outgoing]:
+    article = answer.article
+    if answer.reason is Refusal.WRONG_STATE and article is not None:
+        status = msg.text(f"status_{'deleted' if article.deleted else article.status}", ctx.lang)
+        return [Outgoing(msg.text("draft_gone", ctx.lang, article_id=answer.article_id, status=status))]
+    if answer.reason is Refusal.MEDIA_MISMATCH and article is not None:
+        key = "refused_media_mismatch_" + ("one" if len(article.media) == 1 else "album")
+        return [Outgoing(msg.text(key, ctx.lang, article_id=article.id, count=len(article.media)))]
+    if answer.reason in (Refusal.NO_FREE_SLOT, Refusal.TONIGHT_PASSED) and article is not None:
+        return [Outgoing(msg.text(f"refused_{answer.reason}", ctx.lang), card_keyboard(article, ctx))]
+    return [Outgoing(msg.text(f"refused_{answer.reason}", ctx.lang, article_id=answer.article_id))]
+
+
+@render.register
+def _(answer: TimeRefused, ctx: ViewContext) -> list[Outgoing]:
+    error = answer.error
+    typed = html.escape(error.text.strip())
+    if error.reason is TimeParseReason.PAST:
+        if error.meant is None:
+            return [Outgoing(msg.text("time_past_plain", ctx.lang, typed=typed))]
+        return [Outgoing(msg.text("time_past", ctx.lang, typed=typed, when=_when(error.meant, ctx)))]
+    return [Outgoing(msg.text(f"time_{error.reason}", ctx.lang, typed=typed))]
+
+
+@render.register
+def _(answer: Done, ctx: ViewContext) -> list[Outgoing]:
+    return [Outgoing(msg.text(f"done_{answer.outcome}", ctx.lang, article_id=answer.article_id))]
+
+
+@render.register
+def _(answer: Asked, ctx: ViewContext) -> list[Outgoing]:
+    key = "ask_time" if answer.wait is Wait.TIME else "ask_edit"
+    stop = InlineKeyboardMarkup([[_button("btn_stop_waiting", ctx, Action.STOP_WAITING, answer.article_id)]])
+    return [Outgoing(msg.text(key, ctx.lang, article_id=answer.article_id), stop)]
+
+
+@render.register
+def _(answer: AskMakeDraft, ctx: ViewContext) -> list[Outgoing]:
+    keyboard = _yes_no(
+        ctx, ("btn_make_draft", Action.MAKE_DRAFT, answer.message_id), ("btn_no", Action.DISMISS, 0)
+    )
+    # A reply to the short message: the "make it a draft" button takes its text from there.
+    text = _notes(answer.notes, ctx) + msg.text("ask_make_draft", ctx.lang)
+    return [Outgoing(text, keyboard, reply_to=answer.message_id)]
+
+
+@render.register
+def _(answer: AskCorrect, ctx: ViewContext) -> list[Outgoing]:
+    article_id = answer.article.id
+    intro = msg.text("ask_correct_intro", ctx.lang, article_id=article_id)
+    keyboard = _yes_no(
+        ctx, ("btn_correct", Action.CORRECT, article_id), ("btn_keep", Action.KEEP, article_id)
+    )
+    question = msg.text("ask_correct", ctx.lang, article_id=article_id)
+    return [Outgoing(intro), *(Outgoing(part) for part in answer.messages), Outgoing(question, keyboard)]
+
+
+@render.register
+def _(answer: AskDelete, ctx: ViewContext) -> list[Outgoing]:
+    keyboard = _yes_no(
+        ctx,
+        ("btn_yes_delete", Action.DELETE, answer.article_id),
+        ("btn_no", Action.DISMISS, answer.article_id),
+    )
+    return [Outgoing(msg.text("delete_confirm", ctx.lang, article_id=answer.article_id), keyboard)]
+
+
+@render.register
+def _(answer: Corrected, ctx: ViewContext) -> list[Outgoing]:
+    values = {"article_id": answer.article_id, "reason": html.escape(answer.detail)}
+    new, old = answer.parts
+    keys = {
+        RevisionOutcome.CORRECTED: "edited",
+        RevisionOutcome.UNCHANGED: "edit_unchanged",
+        RevisionOutcome.PARTS_DIFFER: "edit_parts_differ",
+        RevisionOutcome.UNKNOWN_IDS: "edit_unknown_ids",
+        RevisionOutcome.GONE: "edit_gone",
+        RevisionOutcome.FAILED: "edit_failed",
+    }
+    return [Outgoing(msg.text(keys[answer.outcome], ctx.lang, new=new, old=old, **values))]
+
+
+@render.register
+def _(answer: Deleted, ctx: ViewContext) -> list[Outgoing]:
+    if answer.outcome is RemovalOutcome.FAILED:
+        reason = html.escape(answer.detail)
+        return [Outgoing(msg.text("delete_failed", ctx.lang, article_id=answer.article_id, reason=reason))]
+    if answer.unknown:
+        return [
+            Outgoing(
+                msg.text("deleted_partly", ctx.lang, article_id=answer.article_id, unknown=answer.unknown)
+            )
+        ]
+    return [Outgoing(msg.text("deleted", ctx.lang, article_id=answer.article_id))]
+
+
+@render.register
+def _(answer: Listing, ctx: ViewContext) -> list[Outgoing]:
+    name = "queue" if answer.kind is Action.QUEUE_PAGE else "drafts"
+    if not answer.total:
+        return [Outgoing(msg.text(f"{name}_empty", ctx.lang))]
+    page_note = (
+        msg.text("queue_page", ctx.lang, page=answer.page + 1, pages=answer.pages) if answer.pages > 1 else ""
+    )
+    lines = [msg.text(f"{name}_title", ctx.lang, count=answer.total, page=page_note)]
+    for article in answer.articles:
+        moment = article.scheduled_at if answer.kind is Action.QUEUE_PAGE else article.updated_at
+        when = _when(moment, ctx) if moment else ""
+        flag = msg.text("clash_flag", ctx.lang) if article.id in answer.clashes else ""
+        title = html.escape(_shorten(article.title or article.body))
+        lines.append(msg.text("queue_item", ctx.lang, article_id=article.id, when=when, title=title) + flag)
+    return [Outgoing("\n\n".join(lines), _listing_keyboard(answer, ctx))]
+
+
+@render.register
+def _(answer: Changes, ctx: ViewContext) -> list[Outgoing]:
+    if not answer.changes:
+        return [Outgoing(msg.text("changes_none", ctx.lang, article_id=answer.article_id))]
+    lines = [msg.text("changes_title", ctx.lang, article_id=answer.article_id, count=len(answer.changes))]
+    budget = MAX_MESSAGE_UTF16 - utf16_len(lines[0]) - 200  # room for the "and n more" line
+    for shown, change in enumerate(answer.changes):
+        line = _change_line(change, answer.source, ctx)
+        if utf16_len(line) + 2 > budget or shown == MAX_CHANGES_SHOWN:
+            lines.append(msg.text("changes_more", ctx.lang, count=len(answer.changes) - shown))
+            break
+        lines.append(line)
+        budget -= utf16_len(line) + 2
+    return [Outgoing("\n\n".join(lines))]
+
+
+def _change_line(change: Change, source: str, ctx: ViewContext) -> str:
+    """One change as the editor reads it: where, what kind, and the words before and after."""
+    line, _ = line_and_column(source, change.start)
+    rule = f"{change.rule}_doubtful" if change.doubtful else change.rule
+    what = ("⚠️ " if change.doubtful else "") + msg.text(f"change_{rule}", ctx.lang)
+    before, after = html.escape(_shorten(change.before, 60)), html.escape(_shorten(change.after, 60))
+    return msg.text("change_line", ctx.lang, line=line, what=what, before=before, after=after)
+
+
+@render.register
+def _(answer: SpacedOut, ctx: ViewContext) -> list[Outgoing]:
+    lines = [msg.text("spaced_out", ctx.lang)]
+    lines += [
+        f"#{msg.number(article_id, ctx.lang)} · {_when(when, ctx)}" for article_id, when in answer.moves
+    ]
+    return [Outgoing("\n".join(lines))]
+
+
+# ——— notices sent unasked ———
+
+
+def published_notice(article: Article, message_ids: Sequence[int], ctx: ViewContext) -> Outgoing:
+    """The post is in the channel: how many messages, and a link to the first."""
+    link = post_url(ctx.channel_id, message_ids[0]) if message_ids else ""
+    text = msg.text("published", ctx.lang, article_id=article.id, parts=message_total(article.parts))
+    if link:
+        text += "\n" + msg.text("published_link", ctx.lang, url=html.escape(link))
+    return Outgoing(text, published_keyboard(article.id, ctx))
+
+
+def failed_notice(article: Article, reason: str, detail: str, ctx: ViewContext) -> Outgoing:
+    """Telegram did not take the post: why, and retry."""
+    why = msg.text(f"reason_{reason}", ctx.lang, detail=html.escape(detail))
+    text = msg.text("publish_failed", ctx.lang, article_id=article.id, reason=why)
+    return Outgoing(text, failed_keyboard(article.id, ctx))
+
+
+def missed_notice(article: Article, late_minutes: int, ctx: ViewContext) -> Outgoing:
+    """A post missed while the bot was down, by more than the grace period."""
+    assert article.scheduled_at is not None
+    when = _when(article.scheduled_at, ctx)
+    text = msg.text("missed", ctx.lang, article_id=article.id, when=when, late=late_minutes)
+    return Outgoing(text, failed_keyboard(article.id, ctx, first="btn_now"))
+
+
+def uncertain_notice(article: Article, ctx: ViewContext) -> Outgoing:
+    """A post that was being sent when the bot stopped."""
+    done, parts = parts_covered(article.parts, article.channel_message_ids), len(article.parts)
+    if parts > 1:
+        text = msg.text(
+            "uncertain_part", ctx.lang, article_id=article.id, parts=parts, done=done, part=done + 1
+        )
+    else:
+        text = msg.text("uncertain", ctx.lang, article_id=article.id)
+    return Outgoing(text, uncertain_keyboard(article.id, ctx))

@@ -1,0 +1,147 @@
+"""Formatting an editor's draft off the event loop, with a time limit.
+
+Why: `prepare_post` is pure Python (regular expressions, the normalizer, the splitter); run on the
+event loop, a 100,000-character draft holds every subscriber's search for as long as it takes. The
+patterns are linear now (tests/publishing/test_formatting.py checks that 10× the text costs at most 15× the
+time), but a draft is untrusted input, so the limit stays as a safety net.
+
+How: one worker process (`bot.core.workers.worker_pool`, it ends with the bot) formats drafts one after
+another. A thread would not do: the work holds the interpreter lock (re and str methods keep it), so
+the loop still stalls (a 97,000-character draft: 470 ms on the loop, 48 ms stalls from a thread, 8 ms
+from the process), and a thread that runs too long cannot be stopped. A process can: when a
+draft is not done within the limit its process is killed, `FormattingTimeout` is raised, and the
+next draft gets a fresh process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+
+from bot.core.workers import worker_pool
+from bot.text.changes import Change
+from bot.text.draft import explain_draft, parse_draft
+from bot.text.markup import strip_markup
+from bot.text.render import render_post
+
+FORMAT_TIMEOUT_SECONDS = 10.0  # a 100,000-character draft takes about 0.2 s; a cold process ~2 s more
+
+
+TITLE_FALLBACK_CHARS = 120  # a draft without a headline is archived under its first words
+_NOT_CONTENT = ("#", "@", "http://", "https://", "t.me/")  # hashtags, handles, links: no post alone
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPost:
+    """A draft made ready for the channel: archive title and body, and the exact HTML messages.
+    `has_content`: something is left besides markers, the signature and hashtags."""
+
+    title: str
+    body: str
+    messages: list[str]
+    has_content: bool = True
+    source_text: str | None = None  # the editor's text it was made from (None: a held correction)
+
+
+def prepare_post(text: str, *, bullet: str, signature: str, credit: str = "") -> PreparedPost:
+    """Parse and render a draft once; the preview shows, and the channel gets, these messages.
+    `credit`: a forwarded post's source line (bot.core.source), kept in the archive's body too."""
+    draft = parse_draft(text)
+    messages = render_post(draft, bullet=bullet, signature=signature, credit=credit)
+    # The archive keeps the words: the editor's formatting (bot.text.markup) stays in the messages.
+    blocks = [(block.kind, strip_markup(block.text)) for block in draft.blocks]
+    headline = strip_markup(draft.headline or "")
+    body = "\n\n".join([*(text for _, text in blocks), *([strip_markup(credit)] if credit else [])])
+    title = headline or (blocks[0][1][:TITLE_FALLBACK_CHARS] if blocks else "")
+    texts = [headline, *(text for kind, text in blocks if kind != "footer")]
+    words = [word for text in texts for word in text.split() if not word.startswith(_NOT_CONTENT)]
+    has_content = any(char.isalnum() for word in words for char in word)
+    return PreparedPost(title, body, messages, has_content, source_text=text)
+
+
+class FormattingTimeout(Exception):
+    """A draft took longer than the limit to format (its worker process was stopped)."""
+
+
+class _Formatter:
+    """The worker process that formats drafts, started at first use and replaced when killed."""
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+
+    def pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = worker_pool()
+        return self._pool
+
+    def kill(self) -> None:
+        """Stop the worker process now, whatever it is doing."""
+        pool, self._pool = self._pool, None
+        if pool is None:
+            return
+        # ProcessPoolExecutor can only wait for a running task; killing its process is the one way
+        # to stop a runaway one (Python 3.14 adds terminate_workers() for this).
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.kill()
+        pool.shutdown(wait=False, cancel_futures=True)
+
+    def close(self) -> None:
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+_formatter = _Formatter()
+
+
+async def prepare_post_bounded(
+    text: str, *, bullet: str, signature: str, credit: str = "", timeout: float = FORMAT_TIMEOUT_SECONDS
+) -> PreparedPost:
+    """`prepare_post` in the formatting process; `FormattingTimeout` if it takes longer than
+    `timeout` seconds (then the draft should be refused: tell the editor it is too complex)."""
+    call = functools.partial(prepare_post, text, bullet=bullet, signature=signature, credit=credit)
+    return await _bounded(call, timeout)
+
+
+async def explain_draft_bounded(
+    text: str, *, signature: str, timeout: float = FORMAT_TIMEOUT_SECONDS
+) -> list[Change]:
+    """What the clean-up changes in a draft (`bot.text.draft.explain_draft`), in the formatting
+    process under the same limit: the editor's "what changed" list."""
+    return await _bounded(functools.partial(_changes, text, signature), timeout)
+
+
+def _changes(text: str, signature: str) -> list[Change]:
+    return explain_draft(text, signature=signature)[1]
+
+
+async def _bounded[T](call: functools.partial[T], timeout: float) -> T:
+    try:
+        return await _run(call, timeout)
+    except BrokenProcessPool:  # the process died (killed from outside, out of memory): a new one
+        _formatter.kill()
+        return await _run(call, timeout)
+
+
+async def _run[T](call: functools.partial[T], timeout: float) -> T:
+    future = asyncio.get_running_loop().run_in_executor(_formatter.pool(), call)
+    try:
+        return await asyncio.wait_for(future, timeout)
+    except TimeoutError:
+        _formatter.kill()
+        raise FormattingTimeout(f"formatting took longer than {timeout:g} s") from None
+
+
+def warm_up_formatter(*, bullet: str, signature: str) -> asyncio.Future[PreparedPost]:
+    """Start the formatting process and load its lexicons now, not in the first editor's draft."""
+    loop = asyncio.get_running_loop()
+    call = functools.partial(prepare_post, "?خبر\nمتن", bullet=bullet, signature=signature)
+    return loop.run_in_executor(_formatter.pool(), call)
+
+
+def close_formatter() -> None:
+    """Stop the formatting process (at shutdown; it also ends by itself when the bot dies)."""
+    _formatter.close()

@@ -1,0 +1,538 @@
+"""Publishing one post into the channel: the driver of DESIGN.md's state machine.
+
+`Publisher.publish(article_id)` claims the row (`scheduled → publishing`, atomic, so a post is
+never sent by two paths), sends its stored messages — the exact HTML the editor previewed — and
+marks it `published` with the channel message ids, which also indexes it for search in the same
+transaction. Flood limits (`RetryAfter`) are waited out; errors that prove nothing was posted
+(Telegram answered 5xx, or the connection was never made) are retried with backoff. A request that
+left but got no answer (read timeout, dropped connection) may have been posted: it is not repeated
+but reported to the editor as uncertain, exactly like a crash mid-send. A permanent refusal (403
+bot not admin, 400 bad request) or retries running out marks the post `failed`, deletes any part
+already sent, and tells the editor why; the post stays recoverable.
+
+Publications run one at a time (a post's parts are never interleaved with another's) and as tasks
+of their own, so shutdown can let the one in flight finish (`drain`).
+
+Each part's channel message id is recorded as soon as Telegram confirms it, so the only doubt a
+crash can leave is about one part: the first unrecorded one. At start-up (bot.publishing.scheduler) a row
+left in `publishing` with every part recorded is completed; otherwise the editor is asked about
+that part, and a retry resumes after the recorded parts instead of repeating them.
+
+The Publisher is the one door to the channel: besides sending, it corrects a published post
+(`revise`), deletes one (`delete`) and acts on the editor's answer about an uncertain part
+(`confirm_uncertain_part`, `send_uncertain_anyway`, `drop_uncertain`). Every one of these holds the
+post's own lock, as a send does, so a correction or a deletion never reaches the channel while the
+same post is still being sent: it waits, then applies to the post as it is. Retries follow the one
+`bot.publishing.retry.RetryPolicy`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import warnings
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+import httpx
+from telegram import (
+    Bot,
+    InputMediaAnimation,
+    InputMediaAudio,
+    InputMediaDocument,
+    InputMediaPhoto,
+    InputMediaVideo,
+    LinkPreviewOptions,
+    Message,
+)
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.warnings import PTBDeprecationWarning
+
+from bot.core.media import MediaItem, MediaKind, Part, message_total, parts_covered, plan_parts
+from bot.core.status import EDITABLE, PostStatus
+from bot.publishing.formatter import PreparedPost
+from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
+from bot.publishing.slots import is_quiet
+from storage.database import Article, Database
+
+log = logging.getLogger(__name__)
+
+_NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+
+NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a post's links stay links, not a preview card
+
+
+class Outcome(StrEnum):
+    """How a call to `Publisher.publish` ended."""
+
+    PUBLISHED = "published"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"  # sent, but no answer: left in `publishing` and put to the editor
+    SKIPPED = "skipped"  # not due or no longer scheduled: someone else already handled it
+
+
+class FailureReason(StrEnum):
+    """Why Telegram did not take a post."""
+
+    NOT_ADMIN = "not_admin"
+    BAD_REQUEST = "bad_request"
+    NETWORK = "network"
+
+
+class EditorNotices(Protocol):
+    """What the publisher tells editors; implemented by the editor desk (handlers.editor)."""
+
+    async def published(self, article: Article, message_ids: Sequence[int]) -> None: ...
+
+    async def failed(self, article: Article, reason: FailureReason, detail: str) -> None: ...
+
+    async def uncertain(self, article: Article) -> None: ...
+
+
+class UncertainDelivery(Exception):
+    """A message request left but no answer came back: it may or may not be in the channel."""
+
+
+class PublishError(Exception):
+    """Telegram refused a message for good, or never answered."""
+
+    def __init__(self, reason: FailureReason, detail: str) -> None:
+        super().__init__(f"{reason}: {detail}")
+        self.reason = reason
+        self.detail = detail
+
+
+class RevisionOutcome(StrEnum):
+    """How giving a post a new text ended."""
+
+    UPDATED = "updated"  # not yet sent: the new text goes out
+    CORRECTED = "corrected"  # published: edited in the channel and the archive
+    UNCHANGED = "unchanged"
+    PARTS_DIFFER = "parts_differ"  # the new text needs another number of messages
+    UNKNOWN_IDS = "unknown_ids"  # a part was confirmed by eye: its message cannot be edited
+    GONE = "gone"  # the channel message no longer exists
+    FAILED = "failed"
+    REFUSED = "refused"  # cancelled, deleted or missing
+
+
+@dataclass(frozen=True, slots=True)
+class Revision:
+    """The outcome of `Publisher.revise`, with the post as it was before."""
+
+    outcome: RevisionOutcome
+    article: Article | None
+    detail: str = ""
+
+
+class RemovalOutcome(StrEnum):
+    """How deleting a published post ended."""
+
+    DELETED = "deleted"
+    FAILED = "failed"
+    REFUSED = "refused"
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """The outcome of `Publisher.delete`; `unknown`: parts whose message id was never known."""
+
+    outcome: RemovalOutcome
+    article: Article | None
+    detail: str = ""
+    unknown: int = 0
+
+
+def _first_ids(parts: Sequence[Part], message_ids: Sequence[int]) -> list[int]:
+    """The channel message id each part starts at (an album's first item holds its caption)."""
+    firsts, at = [], 0
+    for part in parts:
+        firsts.append(message_ids[at])
+        at += part.message_count
+    return firsts
+
+
+def utc_now() -> datetime:
+    """The current moment, aware UTC (the default clock of the bot)."""
+    return datetime.now(UTC)
+
+
+def may_have_arrived(error: NetworkError) -> bool:
+    """Whether a failed request may still have been performed by Telegram.
+
+    No httpx cause means Telegram answered (5xx): nothing was done. A connection that was never
+    made, or a pool timeout, sent nothing either. Anything else left and got no answer."""
+    cause = error.__cause__
+    return cause is not None and not isinstance(cause, _NEVER_SENT)
+
+
+def retry_seconds(error: RetryAfter) -> float:
+    """`retry_after` in seconds, whichever type this PTB version gives it."""
+    with warnings.catch_warnings():  # PTB 22 warns that the int will become a timedelta
+        warnings.simplefilter("ignore", PTBDeprecationWarning)
+        value = error.retry_after
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+
+
+_INPUT_MEDIA = {
+    MediaKind.PHOTO: InputMediaPhoto,
+    MediaKind.VIDEO: InputMediaVideo,
+    MediaKind.AUDIO: InputMediaAudio,
+    MediaKind.DOCUMENT: InputMediaDocument,
+    MediaKind.ANIMATION: InputMediaAnimation,  # an edited GIF post's new file; albums take none
+}
+
+
+def input_media(
+    item: MediaItem, caption: str = ""
+) -> InputMediaPhoto | InputMediaVideo | InputMediaAudio | InputMediaDocument | InputMediaAnimation:
+    """An album item (or an edited message's new file), with its HTML caption."""
+    return _INPUT_MEDIA[item.kind](
+        item.file_id, caption=caption or None, parse_mode=ParseMode.HTML if caption else None
+    )
+
+
+async def send_part(bot: Bot, chat_id: str | int, part: Part, **options: object) -> list[Message]:
+    """One part of a post (`bot.core.media.Part`): a text message, one file with its caption, or an
+    album in one request with the caption on its first item. The editor's preview and the channel
+    get their parts through here, so they are the same."""
+    if not part.media:
+        message = await bot.send_message(
+            chat_id, part.html, parse_mode=ParseMode.HTML, link_preview_options=NO_PREVIEW, **options
+        )  # type: ignore[arg-type]
+        return [message]
+    if len(part.media) > 1:
+        items = [input_media(item, part.html if i == 0 else "") for i, item in enumerate(part.media)]
+        options.pop("reply_markup", None)  # an album takes no buttons
+        return list(await bot.send_media_group(chat_id, items, **options))  # type: ignore[arg-type]
+    (item,) = part.media
+    send = {
+        MediaKind.PHOTO: bot.send_photo,
+        MediaKind.VIDEO: bot.send_video,
+        MediaKind.ANIMATION: bot.send_animation,
+        MediaKind.AUDIO: bot.send_audio,
+        MediaKind.DOCUMENT: bot.send_document,
+    }[item.kind]
+    caption = {"caption": part.html, "parse_mode": ParseMode.HTML} if part.html else {}
+    return [await send(chat_id, item.file_id, **caption, **options)]  # type: ignore[operator]
+
+
+class Publisher:
+    """Sends scheduled posts to the channel, exactly once, and records the outcome."""
+
+    def __init__(
+        self,
+        bot: Bot,
+        db: Database,
+        *,
+        channel_id: str | int,
+        notices: EditorNotices,
+        quiet_hours: tuple[time, time] | None = None,
+        tz: ZoneInfo | None = None,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        clock: Callable[[], datetime] = utc_now,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self.bot = bot
+        self.db = db
+        self.channel_id = channel_id
+        self.notices = notices
+        self.quiet_hours = quiet_hours
+        self.tz = tz
+        self.retry = retry
+        self.clock = clock
+        self.sleep = sleep
+        self._one_at_a_time = asyncio.Lock()
+        self._in_flight: set[asyncio.Task[Outcome]] = set()
+        self._closing = False
+        self._sending: int | None = None
+        self._post_locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, its holder and waiters
+
+    async def publish(self, article_id: int, *, due_by: datetime | None = None) -> Outcome:
+        """Publish the post if it is still scheduled (and due by `due_by`, default now)."""
+        if self._closing:
+            return Outcome.SKIPPED
+        task = asyncio.get_running_loop().create_task(self._publish(article_id, due_by))
+        self._in_flight.add(task)
+        task.add_done_callback(self._in_flight.discard)
+        # Shielded: a cancelled caller (a stopping job queue) must not cut a publication in half.
+        return await asyncio.shield(task)
+
+    def is_sending(self, article_id: int) -> bool:
+        """Whether this process is sending the post right now (so `publishing` is not a leftover)."""
+        return self._sending == article_id
+
+    async def drain(self) -> None:
+        """Refuse new publications and wait for those in flight to finish."""
+        self._closing = True
+        if self._in_flight:
+            await asyncio.gather(*self._in_flight, return_exceptions=True)
+
+    @contextlib.asynccontextmanager
+    async def _post(self, article_id: int) -> AsyncIterator[None]:
+        """Hold one post: its send, a correction, a deletion and an uncertain part's answer never
+        overlap, so nothing edits or deletes a post while it is still being sent."""
+        # A post's lock is dropped when its last holder or waiter is done, not when it is merely
+        # unlocked: between a release and the next waiter's wake-up it is unlocked but still promised.
+        lock, users = self._post_locks.get(article_id, (asyncio.Lock(), 0))
+        self._post_locks[article_id] = (lock, users + 1)
+        try:
+            async with lock:
+                yield
+        finally:
+            lock, users = self._post_locks[article_id]
+            if users == 1:
+                del self._post_locks[article_id]
+            else:
+                self._post_locks[article_id] = (lock, users - 1)
+
+    async def _publish(self, article_id: int, due_by: datetime | None) -> Outcome:
+        async with self._one_at_a_time, self._post(article_id):
+            due_by = due_by or self.clock() + timedelta(seconds=1)
+            if not await self.db.claim_for_publishing(article_id, due_by=due_by):
+                return Outcome.SKIPPED
+            self._sending = article_id
+            try:
+                outcome, article, sent = await self._send_claimed(article_id)
+            finally:
+                self._sending = None
+        if outcome is Outcome.PUBLISHED:
+            await self._tell(self.notices.published(article, sent))
+        elif outcome is Outcome.UNCERTAIN:
+            await self._tell(self.notices.uncertain(article))
+        return outcome
+
+    async def _send_claimed(self, article_id: int) -> tuple[Outcome, Article, list[int]]:
+        article = await self.db.get(article_id)
+        assert article is not None  # claimed just now
+        silent = self.tz is not None and is_quiet(self.clock(), self.quiet_hours, self.tz)
+        # Parts recorded by an earlier attempt that was cut off are in the channel: resume after them.
+        sent = list(article.channel_message_ids)
+        parts = article.parts
+        try:
+            for part in parts[parts_covered(parts, sent) :]:
+                messages = await self._send(part, silent=silent)
+                sent.extend(message.message_id for message in messages)  # an album: all its ids at once
+                await self.db.record_sent_parts(article_id, sent)
+        except PublishError as error:
+            log.warning("post %s failed: %s", article_id, error)
+            await self.take_back(sent)
+            await self.db.record_sent_parts(article_id, [])
+            await self.db.mark_failed(article_id, f"{error.reason}: {error.detail}")
+            await self._tell(self.notices.failed(article, error.reason, error.detail))
+            return Outcome.FAILED, article, sent
+        except UncertainDelivery as error:
+            log.warning("post %s may or may not be in the channel: %s", article_id, error)
+            return Outcome.UNCERTAIN, await self.db.get(article_id) or article, sent
+        known = [message_id for message_id in sent if message_id > 0]
+        await self.db.mark_published(article_id, known, self.clock())
+        log.info("post %s published as messages %s", article_id, sent)
+        return Outcome.PUBLISHED, article, known
+
+    async def _send(self, part: Part, *, silent: bool) -> list[Message]:
+        """One part (a message, a file or an album), with flood waits and retries; `PublishError`
+        when it cannot go."""
+        attempt = flood_waits = 0
+        while True:
+            try:
+                return await send_part(self.bot, self.channel_id, part, disable_notification=silent)
+            except RetryAfter as error:
+                flood_waits += 1
+                if flood_waits > self.retry.max_flood_waits:
+                    raise PublishError(FailureReason.NETWORK, str(error)) from error
+                await self.sleep(retry_seconds(error))
+            except Forbidden as error:
+                raise PublishError(FailureReason.NOT_ADMIN, error.message) from error
+            except (BadRequest, ChatMigrated) as error:  # BadRequest is a NetworkError: catch it first
+                raise PublishError(FailureReason.BAD_REQUEST, str(error)) from error
+            except NetworkError as error:  # timeouts, 5xx, connection refused
+                if may_have_arrived(error):
+                    raise UncertainDelivery(str(error)) from error
+                attempt += 1
+                if attempt >= self.retry.max_attempts:
+                    raise PublishError(FailureReason.NETWORK, str(error)) from error
+                log.info("send failed (%s), retry %d", error, attempt)
+                await self.sleep(self.retry.backoff(attempt))
+            except TelegramError as error:
+                raise PublishError(FailureReason.BAD_REQUEST, str(error)) from error
+
+    # --- the other channel writes: every one goes through here, one post at a time ---
+
+    async def revise(self, article_id: int, post: PreparedPost) -> Revision:
+        """Give a post a new text: a post not yet sent gets it for its send; a published one is
+        corrected in the channel. A post being sent right now is waited for, then corrected."""
+        async with self._post(article_id):
+            article = await self.db.get(article_id)
+            if article is None or article.deleted:
+                return Revision(RevisionOutcome.REFUSED, article)
+            if article.status in EDITABLE:
+                ok = await self.db.update_draft(
+                    article_id, post.title, post.body, post.messages, source_text=post.source_text
+                )
+                return Revision(RevisionOutcome.UPDATED if ok else RevisionOutcome.REFUSED, article)
+            if article.status is not PostStatus.PUBLISHED:
+                return Revision(RevisionOutcome.REFUSED, article)
+            return await self._correct_published(article, post)
+
+    async def _correct_published(self, article: Article, post: PreparedPost) -> Revision:
+        old_parts, new_parts = article.parts, plan_parts(article.media, post.messages)
+        if len(article.channel_message_ids) != message_total(old_parts) or any(
+            message_id <= 0 for message_id in article.channel_message_ids
+        ):  # a part was confirmed by eye: its message id is unknown
+            return Revision(RevisionOutcome.UNKNOWN_IDS, article)
+        if [bool(p.media) for p in new_parts] != [bool(p.media) for p in old_parts]:
+            return Revision(RevisionOutcome.PARTS_DIFFER, article)  # another number of messages
+        if post.messages == article.html:
+            return Revision(RevisionOutcome.UNCHANGED, article)
+        first_ids = _first_ids(old_parts, article.channel_message_ids)
+        try:
+            for message_id, old, new in zip(first_ids, old_parts, new_parts, strict=True):
+                if old.html == new.html:
+                    continue
+                if new.media:  # a caption (an album's is on its first item)
+                    await self.bot.edit_message_caption(
+                        self.channel_id, message_id, caption=new.html, parse_mode=ParseMode.HTML
+                    )
+                else:
+                    await self.bot.edit_message_text(
+                        new.html, self.channel_id, message_id, parse_mode=ParseMode.HTML,
+                        link_preview_options=NO_PREVIEW,
+                    )  # fmt: skip
+        except BadRequest as error:
+            if "not found" in error.message.lower():  # deleted in the channel by hand
+                return Revision(RevisionOutcome.GONE, article)
+            return Revision(RevisionOutcome.FAILED, article, error.message)
+        except TelegramError as error:
+            return Revision(RevisionOutcome.FAILED, article, str(error))
+        await self.db.update_published_content(article.id, post.title, post.body, post.messages)
+        return Revision(RevisionOutcome.CORRECTED, article)
+
+    async def replace_media(self, article_id: int, media: Sequence[MediaItem]) -> Revision:
+        """New files for a post (`media`: the post's whole media after the change, as
+        `bot.core.media.replaced_media` decides it): a draft's are replaced; in a published post each media
+        message whose file changed is edited in the channel (editMessageMedia), the first keeping its
+        caption. Each edit Telegram confirms is recorded at once, so a failure midway leaves the
+        archive as the channel is."""
+        async with self._post(article_id):
+            article = await self.db.get(article_id)
+            if article is None or article.deleted or len(media) != len(article.media) or not media:
+                return Revision(RevisionOutcome.REFUSED, article)
+            if article.status in EDITABLE:
+                ok = await self.db.set_media(article_id, media)
+                return Revision(RevisionOutcome.UPDATED if ok else RevisionOutcome.REFUSED, article)
+            if article.status is not PostStatus.PUBLISHED:
+                return Revision(RevisionOutcome.REFUSED, article)
+            ids = article.channel_message_ids
+            if len(ids) != message_total(article.parts) or any(i <= 0 for i in ids[: len(media)]):
+                return Revision(RevisionOutcome.UNKNOWN_IDS, article)
+            if tuple(media) == article.media:
+                return Revision(RevisionOutcome.UNCHANGED, article)
+            caption = article.parts[0].html  # the media part comes first; its first item holds the caption
+            now = list(article.media)
+            for place, item in enumerate(media):
+                if item == now[place]:
+                    continue
+                try:
+                    shown = input_media(item, caption if place == 0 else "")
+                    await self.bot.edit_message_media(shown, self.channel_id, ids[place])
+                except BadRequest as error:
+                    if "not found" in error.message.lower():
+                        return Revision(RevisionOutcome.GONE, article)
+                    return Revision(RevisionOutcome.FAILED, article, error.message)
+                except TelegramError as error:
+                    return Revision(RevisionOutcome.FAILED, article, str(error))
+                now[place] = item
+                await self.db.set_media(article_id, now, published=True)
+            return Revision(RevisionOutcome.CORRECTED, article)
+
+    async def delete(self, article_id: int) -> Removal:
+        """Delete a published post from the channel, then from the archive."""
+        async with self._post(article_id):
+            article = await self.db.get(article_id)
+            if article is None or article.status is not PostStatus.PUBLISHED or article.deleted:
+                return Removal(RemovalOutcome.REFUSED, article)
+            for message_id in article.channel_message_ids:
+                if message_id <= 0:
+                    continue
+                try:
+                    await self.bot.delete_message(self.channel_id, message_id)
+                except BadRequest as error:
+                    if "not found" not in error.message.lower():  # already gone is what we wanted
+                        return Removal(RemovalOutcome.FAILED, article, error.message)
+                except TelegramError as error:
+                    return Removal(RemovalOutcome.FAILED, article, str(error))
+            await self.db.mark_deleted(article_id)
+            unknown = sum(1 for message_id in article.channel_message_ids if message_id <= 0)
+            unknown += message_total(article.parts) - len(article.channel_message_ids)
+            return Removal(RemovalOutcome.DELETED, article, unknown=unknown)
+
+    async def confirm_uncertain_part(self, article_id: int) -> bool:
+        """The editor saw the doubtful part in the channel: record it (its id is unknown, so a
+        placeholder below zero), then publish the parts after it, if any; False if not uncertain."""
+        async with self._post(article_id):
+            article = await self._uncertain(article_id)
+            if article is None:
+                return False
+            parts, recorded = article.parts, article.channel_message_ids
+            doubtful = parts[min(parts_covered(parts, recorded), len(parts) - 1)]
+            confirmed = [*recorded, *[-article_id] * doubtful.message_count]  # an album: each of its ids
+            if len(confirmed) >= message_total(parts):
+                known = [message_id for message_id in confirmed if message_id > 0]
+                return await self.db.mark_published(article_id, known, self.clock())
+            if not await self.db.record_sent_parts(article_id, confirmed):
+                return False
+            if not await self.db.revert_to_scheduled(article_id, self.clock()):
+                return False
+        await self.publish(article_id)
+        return True
+
+    async def send_uncertain_anyway(self, article_id: int) -> bool:
+        """The editor does not see the doubtful part: send it (and the rest) again."""
+        async with self._post(article_id):
+            if await self._uncertain(article_id) is None:
+                return False
+            if not await self.db.revert_to_scheduled(article_id, self.clock()):
+                return False
+        await self.publish(article_id)
+        return True
+
+    async def drop_uncertain(self, article_id: int) -> bool:
+        """The editor does not want the half-sent post: take back its confirmed parts and cancel it."""
+        async with self._post(article_id):
+            article = await self._uncertain(article_id)
+            if article is None:
+                return False
+            await self.take_back(article.channel_message_ids)
+            await self.db.record_sent_parts(article_id, [])
+            return await self.db.mark_failed(article_id, "dropped by the editor") and await self.db.cancel(
+                article_id
+            )
+
+    async def _uncertain(self, article_id: int) -> Article | None:
+        """The post, if it is left in `publishing` by a stop (not being sent by us right now)."""
+        article = await self.db.get(article_id)
+        if article is None or article.status is not PostStatus.PUBLISHING or self.is_sending(article_id):
+            return None
+        return article
+
+    async def take_back(self, message_ids: Sequence[int]) -> None:
+        """Delete parts of a post that went out before it failed or was dropped (best effort)."""
+        for message_id in message_ids:
+            if message_id <= 0:  # a part the editor confirmed by eye: its id is unknown
+                continue
+            try:
+                await self.bot.delete_message(self.channel_id, message_id)
+            except TelegramError as error:
+                log.warning("could not delete part %s of a failed post: %s", message_id, error)
+
+    async def _tell(self, notice: Awaitable[None]) -> None:
+        """Tell the editor; a notice that cannot be delivered must not undo a publication."""
+        try:
+            await notice
+        except TelegramError as error:
+            log.warning("could not notify the editor: %s", error)

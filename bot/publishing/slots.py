@@ -1,0 +1,68 @@
+"""Pure scheduling decisions: the next free posting slot, quiet hours, what to do with a missed post.
+
+All moments in and out are aware UTC datetimes; posting slots and quiet hours are wall-clock times
+in the editors' time zone, so they stay put when the offset of that zone changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from bot.desk.timeparse import at_local
+
+MIN_LEAD = timedelta(minutes=1)  # a slot this close is too late to still be picked
+_SEARCH_DAYS = 400
+
+
+class Misfire(StrEnum):
+    """What to do with a scheduled post found at start-up."""
+
+    ARM = "arm"  # due in the future: wait for it
+    PUBLISH = "publish"  # late, but within the grace period: publish now
+    ASK = "ask"  # later than the grace period: ask the editor
+
+
+def next_free_slot(
+    now: datetime, slots: Sequence[time], tz: ZoneInfo, taken: Iterable[datetime] = ()
+) -> datetime:
+    """The first posting slot at least MIN_LEAD after `now` that no scheduled post occupies."""
+    if not slots:
+        raise ValueError("no posting slots configured")
+    occupied = {_minute(moment) for moment in taken}
+    local_today = now.astimezone(tz).date()
+    for offset in range(_SEARCH_DAYS):
+        day = local_today + timedelta(days=offset)
+        for slot in sorted(slots):
+            moment = at_local(day, slot, tz)
+            if moment >= now + MIN_LEAD and _minute(moment) not in occupied:
+                return moment
+    raise ValueError("every posting slot of the coming year is taken")
+
+
+def is_quiet(moment: datetime, quiet_hours: tuple[time, time] | None, tz: ZoneInfo) -> bool:
+    """Whether `moment` falls in the quiet window [start, end) of local time (may wrap midnight)."""
+    if quiet_hours is None:
+        return False
+    start, end = quiet_hours
+    clock = moment.astimezone(tz).time().replace(tzinfo=None)
+    if start == end:
+        return False
+    if start < end:
+        return start <= clock < end
+    return clock >= start or clock < end
+
+
+def misfire_decision(due: datetime, now: datetime, grace_minutes: int) -> Misfire:
+    """Arm a future post, publish one at most `grace_minutes` late, ask about a later one."""
+    if due > now:
+        return Misfire.ARM
+    if now - due <= timedelta(minutes=grace_minutes):
+        return Misfire.PUBLISH
+    return Misfire.ASK
+
+
+def _minute(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(second=0, microsecond=0)

@@ -1,0 +1,34 @@
+"""The desk's button protocol: every button survives the trip, and nothing else gets through."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.desk.callbacks import MAX_REF, Action, Button, parse
+from bot.text.limits import MAX_CALLBACK_DATA_BYTES, utf8_len
+
+
+@given(st.sampled_from(list(Action)), st.integers(min_value=0, max_value=MAX_REF))
+def test_every_button_round_trips_within_telegrams_64_bytes(action: Action, ref: int) -> None:
+    data = Button(action, ref).encode()
+    assert 1 <= utf8_len(data) <= MAX_CALLBACK_DATA_BYTES
+    assert parse(data) == Button(action, ref)
+
+
+@given(st.text(max_size=80))
+def test_any_data_parses_to_a_button_or_none(data: str) -> None:
+    button = parse(data)
+    assert button is None or button.encode() == data
+
+
+def test_forged_or_damaged_data_is_refused() -> None:
+    for data in (
+        "p:12:zz", "p:12:", "p::now", "p:-1:now", "p:١٢:now", "p:۱۲:now", f"p:{2**63}:now",
+        f"p:{'9' * 30}:now", "p:12:now:extra", "q:0", "p:12:NOW", " p:12:now", "p:12:now\n", "",
+    ):  # fmt: skip
+        assert parse(data) is None, data
+
+
+def test_the_largest_ref_still_fits() -> None:
+    assert parse(f"p:{MAX_REF}:pick") == Button(Action.PICK_TIME, MAX_REF)

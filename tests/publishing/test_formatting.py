@@ -1,0 +1,88 @@
+"""Formatting untrusted drafts: linear time in the size of the draft, off the event loop, with a limit."""
+
+from __future__ import annotations
+
+import random
+import string
+import time
+
+import pytest
+
+from bot.publishing.formatter import FormattingTimeout, prepare_post, prepare_post_bounded
+from bot.text.render import split_html
+
+# Every character that a pattern of the pipeline treats specially, and some that none does.
+CHARS = (
+    string.punctuation
+    + "aZ0 \t\n\r\f\v"
+    + "آبژکی۰٠٫٬،؛؟«»…ـً"
+    + "\u200c\u200d\u200e\u200f\u202e\u2028\ufeff\ufe0f\ue000\x00"
+    + "🔹🔴❤🇮"
+)
+SIZES = (10_000, 100_000)
+MAX_RATIO = 15  # 10× the text may cost at most this many times the time; quadratic would be ~100×
+
+
+def _cpu_seconds(text: str, runs: int) -> float:
+    """CPU time of this thread (other threads and processes do not count), best of `runs`."""
+    best = float("inf")
+    for _ in range(runs):
+        started = time.thread_time()
+        prepare_post(text, bullet="🔹", signature="🆔 @news_test")
+        best = min(best, time.thread_time() - started)
+    return best
+
+
+def _ratio(make) -> tuple[float, float, float]:
+    texts = [make(size) for size in SIZES]
+    small, large = _cpu_seconds(texts[0], 2), _cpu_seconds(texts[1], 1)
+    if large / max(small, 1e-4) > MAX_RATIO:  # measured again before it counts: a busy machine
+        small, large = min(small, _cpu_seconds(texts[0], 3)), min(large, _cpu_seconds(texts[1], 2))
+    return small, large, large / max(small, 1e-4)
+
+
+def test_formatting_time_grows_linearly_for_any_repeated_character():
+    prepare_post("گرم کردن\nمتن", bullet="🔹", signature="")  # lexicons load once, outside the timing
+    slow = {}
+    for char in CHARS:
+        # Alone; punctuation also after a word (a link's or address's label) and as a post's body.
+        for prefix in ("", "a", "خبر\n") if char in string.punctuation else ("",):
+            small, large, ratio = _ratio(lambda size, c=char, p=prefix: p + c * size)
+            if ratio > MAX_RATIO:
+                slow[prefix + char] = f"{small * 1000:.1f} ms → {large * 1000:.1f} ms (×{ratio:.0f})"
+    assert not slow, slow
+
+
+def test_formatting_time_grows_linearly_for_random_mixes():
+    rng = random.Random(12)
+    pool = CHARS + "ابتثجحخدذرزسشصضطظعغفقلمن" + string.ascii_letters + string.digits + "    "
+    slow = {}
+    for _ in range(8):
+        alphabet = "".join(rng.sample(pool, 10))
+        small, large, ratio = _ratio(lambda size, a=alphabet: "".join(rng.choice(a) for _ in range(size)))
+        if ratio > MAX_RATIO:
+            slow[alphabet] = f"{small * 1000:.1f} ms → {large * 1000:.1f} ms (×{ratio:.0f})"
+    assert not slow, slow
+
+
+def test_joined_emoji_are_never_cut_across_messages():
+    family = "👨\u200d👩\u200d👧\u200d👦"
+    for message in split_html(family * 600, 100):
+        assert message.startswith("👨") and message.endswith("👦")
+    for message in split_html("🇮🇷" * 300, 101):  # a flag is two regional letters
+        assert len(message) % 2 == 0
+    for message in split_html("👍🏽" * 300, 99):  # a skin tone stays on its hand
+        assert message == "👍🏽" * (len(message) // 2)
+
+
+async def test_the_bounded_formatter_gives_what_prepare_post_gives():
+    text = "خبر فوری\nجلسه شورای شهر درباره بودجه 1403 برگزار شد.\n🔹 بند نخست\n#بودجه"
+    expected = prepare_post(text, bullet="▪️", signature="🆔 @news")
+    assert await prepare_post_bounded(text, bullet="▪️", signature="🆔 @news") == expected
+
+
+async def test_a_draft_over_the_time_limit_is_stopped_and_the_next_one_formatted():
+    with pytest.raises(FormattingTimeout):
+        await prepare_post_bounded("خبر\n" + "متن " * 20_000, bullet="🔹", signature="", timeout=0.001)
+    post = await prepare_post_bounded("خبر\nمتن", bullet="🔹", signature="")  # a fresh process
+    assert post.title == "خبر"
