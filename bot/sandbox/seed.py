@@ -3,7 +3,7 @@
 The posts come from data/archive.jsonl (written for the project, in the JSON Lines format of
 `newsdesk import`). Their dates are moved so the newest is an hour old, each is put in the
 emulated channel as an earlier post (bold title, text, hashtags) and archived with a link to it,
-as `newsdesk import` archives a channel's history.
+through the import pipeline `newsdesk import` uses.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from importlib.resources import files
 
 from bot.archive.importers import open_archive
+from bot.archive.importing import import_archive
 from bot.botapi.html_check import utf16_len
 from bot.botapi.rules import detect_entities
 from bot.botapi.server import BotApiServer
@@ -54,5 +55,5 @@ async def seed(server: BotApiServer, db: Database, now: datetime) -> int:
         # The channel's key is its Bot API id, as the bot records its own channel
         # (bot.archive.importers.channel_key).
         archived.append(replace(record, published_at=published, url=url, channel=str(server.channel.id)))
-    counts = await db.import_articles(archived)
-    return counts.imported
+    counts = await import_archive(db, archived)  # the route `newsdesk import` takes
+    return counts["imported"]

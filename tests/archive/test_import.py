@@ -203,10 +203,10 @@ def test_cli_bad_input_is_one_line_and_exit_2(tmp_path, capsys, argv, message):
 
 
 def test_cli_import_analyzes_big_files_in_a_worker_process(tmp_path, monkeypatch, capsys):
-    from bot.cli import archive as cli_archive
+    from bot.archive import importing
 
-    monkeypatch.setattr(cli_archive, "WORKER_MIN_BYTES", 0)
-    monkeypatch.setattr(cli_archive, "IMPORT_BATCH", 2)  # several batches through the pipeline
+    monkeypatch.setattr(importing, "WORKER_MIN_BYTES", 0)
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 2)  # several batches through the pipeline
     db = tmp_path / "archive.sqlite3"
     assert main(["import", str(EXPORT), "--db", str(db)]) == 1
     assert capsys.readouterr().out.startswith("imported 6, skipped 2")
@@ -274,9 +274,9 @@ def test_a_bad_value_makes_its_record_malformed_never_the_import(tmp_path, capsy
 
 
 def test_json_lines_bad_values_and_batches_keep_a_rerun_going(tmp_path, capsys, monkeypatch):
-    from bot.cli import archive as cli_archive
+    from bot.archive import importing
 
-    monkeypatch.setattr(cli_archive, "IMPORT_BATCH", 5)
+    monkeypatch.setattr(importing, "IMPORT_BATCH", 5)
     lines = [{"id": f"r{i}", "title": f"خبر {i}", "body": "متن", "published_at": "2024-05-01T10:00:00"}
              for i in range(12)]  # fmt: skip
     lines[7]["published_at"] = "9999-12-31T23:59:59-05:00"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import pytest
 
 from bot.archive.importers import NotAnArchive, open_archive
-from bot.cli.archive import import_archive, import_status
+from bot.archive.importing import import_archive, import_status
 from storage.database import Database
 
 FILES_PER_KIND = 200  # × 3 kinds of damage × 2 layouts = 1,200 files
@@ -175,7 +175,7 @@ async def _run(db: Database, data: bytes, capsys) -> Outcome | None:
     except NotAnArchive:
         return None
     report = io.StringIO()
-    counts = await import_archive(db, archive, "fuzz.json", report=report)
+    counts = await import_archive(db, archive, report=report)
     capsys.readouterr()
     problems = report.getvalue().splitlines()
     assert len(problems) == counts["malformed"]  # each one reported, with where it is and why

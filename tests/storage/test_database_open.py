@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from bot.archive.importers import open_archive
+from bot.archive.importing import import_archive
 from bot.cli import main
-from bot.cli.archive import import_archive
 from storage.database import Database, DatabaseUnusable, sqlite_problem
 from storage.migrations import MIGRATIONS
 
@@ -124,7 +124,7 @@ def test_a_database_locked_longer_than_5_s_is_one_line(tmp_path, capsys):
 async def test_a_full_disk_stops_the_import_with_what_was_committed_kept(tmp_path):
     """SQLITE_FULL, as a full disk gives it (here from a page limit): the batches committed stay, the
     database stays sound, and the next run goes on from there."""
-    from bot.cli import archive as cli_archive
+    from bot.archive import importing
 
     path = tmp_path / "archive.sqlite3"
     body = "متن طولانی " * 200
@@ -133,13 +133,13 @@ async def test_a_full_disk_stops_the_import_with_what_was_committed_kept(tmp_pat
         for i in range(60)
     ]
     data = ("\n".join(lines) + "\n").encode()
-    old_batch, cli_archive.IMPORT_BATCH = cli_archive.IMPORT_BATCH, 10
+    old_batch, importing.IMPORT_BATCH = importing.IMPORT_BATCH, 10
     try:
         async with Database.open(path) as db:
             (pages,) = (await db._conn.execute_fetchall("PRAGMA page_count"))[0]
             await db._conn.execute(f"PRAGMA max_page_count = {pages + 40}")
             with pytest.raises(sqlite3.OperationalError) as full:
-                await import_archive(db, open_archive(io.BytesIO(data)), "a.jsonl")
+                await import_archive(db, open_archive(io.BytesIO(data)))
             assert "disk is full" in sqlite_problem(full.value)
             kept = await db.count_published()
         assert 0 < kept < 60
@@ -147,10 +147,10 @@ async def test_a_full_disk_stops_the_import_with_what_was_committed_kept(tmp_pat
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         conn.close()
         async with Database.open(path) as db:
-            counts = await import_archive(db, open_archive(io.BytesIO(data)), "a.jsonl")
+            counts = await import_archive(db, open_archive(io.BytesIO(data)))
             assert counts["imported"] == 60 - kept and counts["duplicates"] == kept
     finally:
-        cli_archive.IMPORT_BATCH = old_batch
+        importing.IMPORT_BATCH = old_batch
 
 
 async def test_database_unusable_is_raised_for_a_newer_schema_before_any_write(tmp_path):
