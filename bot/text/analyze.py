@@ -31,7 +31,7 @@ from bot.text.lexicon import word_count, word_tags
 from bot.text.lexicon import words as lexicon_words
 
 # Bump whenever `term()` can give a different answer for some word: the index is rebuilt at start-up.
-ANALYZER_VERSION = 3
+ANALYZER_VERSION = 4  # 4: numbers in one form; compounds apart with a glued suffix
 
 ZWNJ = "\u200c"
 MAX_TERM_CHARS = 48
@@ -68,8 +68,44 @@ def _compatibility_letters() -> dict[int, str]:
 
 _NORMALIZE = str.maketrans({**_compatibility_letters(), **_NORMALIZE})
 
-# A word: letters/digits, possibly joined by ZWNJ (`پروژه‌های` is one word with two parts).
-_WORD = re.compile(r"[^\W_]+(?:\u200c+[^\W_]+)*")
+# A number with thousands separators or a decimal point is one word, in one canonical form
+# (`۸۵٬۴۰۰٬۰۰۰`, `85,400,000` and `85400000` → `85400000`; `۴٫۲`, `4.2`, `۴/۲` → `4٫2`), so a reader
+# finds a price however it is typed. Only a reading that cannot join two separate numbers is taken:
+# thousands groups (`٬` or `,`) of exactly three digits after one to three, then at most one decimal
+# point (`٫`, `.` or `/`); a lone decimal point between two digit runs; nothing touching another
+# mark-and-digits (`1403/05/12`, `1.2.3`, `12,34` stay separate numbers); a slash between a year and a
+# month (`1403/5`, `2024/11`) is a date's, not a decimal point. A number never starts inside a word
+# (`x1,234`); a letter may follow it (`۱۲٫۵درصد`: `12٫5`, `درصد`).
+DECIMAL_MARK = "\u066b"  # ٫ in a term: FTS5's ascii tokenizer keeps non-ASCII characters in a token
+
+
+def _number_pattern(digit: str) -> str:
+    """The regex of a number with marks, over a digit class (ASCII after normalizing, any script in
+    the text as written)."""
+    mark, thousands, point = r"[,\u066c.\u066b/]", r"[,\u066c]", r"[.\u066b/]"
+    year_month = rf"(?:1[34]|19|20){digit}{{2}}/(?:0?[1-9]|1[0-2])(?!{digit})"
+    return (
+        rf"(?<![\w,\u066c.\u066b/])(?!{year_month})"
+        rf"(?:{digit}{{1,3}}(?:{thousands}{digit}{{3}})+(?:{point}{digit}+)?|{digit}+{point}{digit}+)"
+        rf"(?!{digit}|{mark}{digit})"
+    )
+
+
+_NUMBER = re.compile(_number_pattern("[0-9]"))
+# A word: letters/digits, possibly joined by ZWNJ (`پروژه‌های` is one word with two parts; `۵‌ساله`), or
+# a number. ZWNJ between two digits joins nothing: `۱۲‌۳۴۵` is two numbers.
+_WORD = re.compile(rf"{_NUMBER.pattern}|[^\W_]+(?:(?:(?<![0-9])\u200c+|\u200c+(?![0-9]))[^\W_]+)*")
+_THOUSANDS = str.maketrans("", "", ",\u066c")
+_POINTS = str.maketrans("./", "\u066b\u066b")
+
+
+def _number_term(number: str) -> str:
+    """The canonical term of a `_NUMBER` (ASCII digits): no thousands separators, no leading zeros,
+    the decimal point as DECIMAL_MARK without trailing zeros (`4.20` → `4٫2`, `4.0` → `4`)."""
+    whole, _, fraction = number.translate(_THOUSANDS).translate(_POINTS).partition(DECIMAL_MARK)
+    whole, fraction = whole.lstrip("0") or "0", fraction.rstrip("0")
+    return f"{whole}{DECIMAL_MARK}{fraction}" if fraction else whole
+
 
 # Parts that only inflect the word before them; as separate words (`پروژه های`) they vanish.
 _SUFFIX_PARTS = frozenset(
@@ -146,6 +182,8 @@ def _strip_joined_ending(word: str) -> str:
 
 def _base_term(word: str) -> str | None:
     """`term` before the broken-plural table."""
+    if word[:1].isdigit() and not word.isdigit() and _NUMBER.fullmatch(word):
+        return _number_term(word)[:MAX_TERM_CHARS]
     parts = (word if ZWNJ in word else fix_word(word)).split(ZWNJ)
     parts = [p for p in parts if p]
     if not parts or (len(parts) == 1 and (parts[0] in _SUFFIX_PARTS or parts[0] in _PREFIX_PARTS)):
@@ -211,20 +249,24 @@ def hashtag_term(tag: str) -> str | None:
 
 # What a whitespace-separated piece of text contributes: its terms, the term of the word it starts
 # with, the compounds its last word can begin ({second part's term: term of the whole}), that last
-# word, and the first word again if it is a name tail (`پور`). The edge words are None when
-# punctuation separates them from the next piece, or when they have no term.
-type _Chunk = tuple[tuple[str, ...], str | None, dict[str, str] | None, str | None, str | None]
+# word, the first word again if it is a name tail (`پور`), and when the first word is a compound's
+# second part with a glued suffix (`آموزی` of `دانش آموزی`), that part's term and the word. The edge
+# words are None when punctuation separates them from the next piece, or when they have no term.
+type _Chunk = tuple[
+    tuple[str, ...], str | None, dict[str, str] | None, str | None, str | None, str | None, str | None
+]
 _TERMS = itemgetter(0)
 _FIRST = itemgetter(1)
 _TAILS = itemgetter(2)
 _NAME_TAIL = itemgetter(4)
+_SUFFIXED_TAIL = itemgetter(5)
 _CHUNK_CACHE_SIZE = 1 << 18
 # A plain dict read through `map(dict.get, …)` keeps the per-piece cost in C; lru_cache's bookkeeping
 # costs more than the rest of analysis for a 200-word article. Cleared when full.
 _chunk_cache: dict[str, _Chunk] = {}
 
 
-_NO_TERMS: _Chunk = ((), None, None, None, None)
+_NO_TERMS: _Chunk = ((), None, None, None, None, None, None)
 
 
 # Pieces a snippet passed over unanalyzed once: met again, they are analyzed and cached, so a
@@ -267,7 +309,7 @@ def _analyze_passed_over_heads(pieces: list[str], found: list[_Chunk]) -> None:
     for i in range(len(found) - 2, -1, -1):
         if found[i] is _NO_TERMS and pieces[i] in _passed_over:
             after = found[i + 1]
-            if after[4] is not None or (after[1] is not None and after[1] in tails):
+            if after[4] is not None or after[5] is not None or (after[1] is not None and after[1] in tails):
                 _passed_over.discard(pieces[i])
                 found[i] = _chunk_cache[pieces[i]] = _chunk(pieces[i])
 
@@ -282,8 +324,11 @@ def _compound_tails() -> frozenset[str]:
 # of it (parts are dropped only from a word's ends before the rest is joined), but where letters
 # repeated three times are squeezed, for the ه an ending like گان gives back (نمایندگان → نماینده),
 # for a broken plural (اخبار → خبر), whose letters are looked for instead, and for a hashtag's term.
+# Numbers lose their thousands separators and have one decimal point, as in their terms (a term holds
+# none of these marks, so no other term's letters are parted).
 _SEARCH_FOLD = str.maketrans(
     {c: (t.translate(_FOLD) if t else t) for c, t in {**_NORMALIZE, **_FOLD, ord(ZWNJ): None}.items()}
+    | {ord(","): None, ord("\u066c"): None, ord("."): DECIMAL_MARK, ord("/"): DECIMAL_MARK}
 )
 _REPEATED = re.compile(r"(\w)\1\1")
 
@@ -331,7 +376,46 @@ def _halves(terms: frozenset[str]) -> list[str]:
     """The letters of the parts of those `terms` that are compounds or names a text may write apart."""
     compound_parts = _compound_parts()
     halves = [half for t in terms for half in compound_parts.get(t, ())]
+    # A compound with a glued suffix (`دانشاموزی`): its parts are those of the compound it begins with.
+    halves += [
+        half
+        for t in terms
+        if t not in compound_parts
+        for cut in range(1, min(_LONGEST_GLUED, len(t) - 2) + 1)
+        for half in compound_parts.get(t[:-cut], ())
+    ]
     return halves + [half for t in terms for half in _name_halves(t)]
+
+
+# Suffixes glued to a compound's second part written apart (`دانش آموزی`, `کتاب خانهها`), with what
+# they take away (گان gives back ه: `رزمندگان`). The longest first.
+_GLUED_ENDINGS = (
+    ("هایی", ""), ("ترین", ""), ("های", ""), ("ها", ""), ("تر", ""), ("ای", ""), ("یی", ""),
+    ("گان", "ه"), ("یان", ""), ("ان", ""), ("ات", ""), ("ی", ""),
+)  # fmt: skip
+_LONGEST_GLUED = max(len(ending) for ending, _ in _GLUED_ENDINGS)
+# Endings written after a half-space (`سرمایه‌گذاری‌ها`, `خانه‌ای`); the others are written glued
+# (`دانش‌آموزی`, `دانش‌آموزان`).
+_HALF_SPACED_ENDINGS = frozenset(["هایی", "ترین", "های", "ها", "تر"])
+
+
+def _suffixed_tail(word: str, word_term: str) -> tuple[str, str] | None:
+    """When `word` is a compound's second part with a glued suffix (`آموزی`) and its own term is another
+    (`term` keeps `آموزی`): that part's term and the word as written in the compound (`اموز`, `آموزی`;
+    `گذاریها` → `گذاری`, `گذاری‌ها`); else None. Never for a word the lexicon knows: `علی رضایی` is a
+    name and a surname, not `علیرضا` with a suffix (nor `علی اکبری`, `محمد حسینی`)."""
+    if ZWNJ in word or word in _lexicon():  # `آموز‌ها`: `term` takes the suffix off already
+        return None
+    tails = _compound_tails()
+    for ending, restore in _GLUED_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            stem_word = word[: -len(ending)] + restore
+            stem = term(stem_word)
+            if stem is not None and stem != word_term and stem in tails:
+                if ending in _HALF_SPACED_ENDINGS or (ending == "ای" and stem_word[-1] == "ه"):
+                    return stem, stem_word + ZWNJ + ending
+                return stem, word
+    return None
 
 
 def _chunk(piece: str) -> _Chunk:
@@ -341,32 +425,47 @@ def _chunk(piece: str) -> _Chunk:
     if "#" in norm:
         tags = tuple(t for t in map(hashtag_term, _HASHTAG.findall(norm)) if t)
         if tags:  # its words count as words, the tag as a term of its own; it joins no neighbour
-            return terms + tags, None, None, None, None
+            return terms + tags, None, None, None, None, None, None
     if not found:
-        return terms, None, None, None, None
+        return terms, None, None, None, None, None, None
     # Edge words take part in joins only with a term of their own (the piece's first or last term).
     first = found[0].group() if found[0].start() == 0 else None
     first_term = term(first) if first else None
     last = found[-1].group() if found[-1].end() == len(norm) and term(found[-1].group()) else None
     tails = _compounds().get(last) if last else None
     name_tail = first if first_term in _name_tails() else None
-    return terms, first_term, tails, last, name_tail
+    suffixed = _suffixed_tail(first, first_term) if first_term is not None else None  # type: ignore[arg-type]
+    if suffixed is None:
+        return terms, first_term, tails, last, name_tail, None, None
+    return terms, first_term, tails, last, name_tail, *suffixed
 
 
 def _join(a: _Chunk, b: _Chunk) -> str | None:
     """The term of a compound written apart across two neighbouring pieces (`پیش بینی`, `کتاب خانه‌ها`,
     `حسن پور`), as the same words written with a half-space give it; None when they are no compound."""
     whole = a[2].get(b[1]) if a[2] is not None else None  # type: ignore[arg-type]
+    if whole is None and b[5] is not None and a[2] is not None and b[5] in a[2]:
+        whole = term(a[3] + ZWNJ + b[6])  # type: ignore[operator]  (`دانش آموزی` as `دانش‌آموزی`)
     if whole is None and b[4] is not None and a[3] is not None:
         whole = term(a[3] + ZWNJ + b[4])
     return whole
+
+
+def _suffixed_points(chunks: list[_Chunk]) -> list[int]:
+    """Indexes i where chunk i ends with a compound's head and chunk i + 1 starts with its second part
+    with a glued suffix (`دانش آموزی`); such pieces are few, so this pass is Python."""
+    return [
+        j - 1
+        for j in compress(count(), map(_SUFFIXED_TAIL, chunks))
+        if j > 0 and (tails := chunks[j - 1][2]) is not None and chunks[j][5] in tails
+    ]
 
 
 def _join_points(chunks: list[_Chunk]) -> Iterable[int]:
     """Indexes i (ascending) where chunks i and i + 1 may form a compound; the passes stay in C."""
     heads = compress(count(), map(_TAILS, chunks[:-1]))
     names = [j - 1 for j in compress(count(), map(_NAME_TAIL, chunks)) if j > 0]
-    return sorted({*heads, *names}) if names else heads
+    return sorted({*heads, *names}) if names else heads  # a suffixed tail's head is a head too
 
 
 def _compound_points(chunks: list[_Chunk]) -> list[int]:
@@ -380,6 +479,7 @@ def _compound_points(chunks: list[_Chunk]) -> list[int]:
                     map(_FIRST, map(chunks.__getitem__, map((1).__add__, heads))))  # fmt: skip
         heads = list(compress(heads, pairs))
     names = [j - 1 for j in compress(count(), map(_NAME_TAIL, chunks)) if j > 0]
+    names += _suffixed_points(chunks)
     return sorted({*heads, *names}) if names else heads
 
 
@@ -402,8 +502,8 @@ def analyzed_terms(
     for i in _compound_points(chunks):
         a, b = chunks[i], chunks[i + 1]
         whole = a[2].get(b[1]) if a[2] is not None else None  # type: ignore[arg-type]  (_join, inline)
-        if whole is None and b[4] is not None and a[3] is not None:
-            whole = term(a[3] + ZWNJ + b[4])
+        if whole is None:
+            whole = _join(a, b)
         if whole is not None and (not joins or joins[-1][0] != i - 1):
             joins.append((i, whole, b[4] is not None and not for_query))
     if not joins:
@@ -462,7 +562,11 @@ class Snippet:
 
 SNIPPET_SCAN = 100
 # A word as written (diacritics and tatweel inside it), to mark it within its piece.
-_TEXT_WORD = re.compile(r"[^\W_]+(?:[\u200c\u064B-\u065F\u0670\u0640]+[^\W_]+)*")
+_ANY_DIGIT = "[0-9\u06f0-\u06f9\u0660-\u0669]"
+_JOINERS = "[\u200c\u064b-\u065f\u0670\u0640]+"
+_TEXT_WORD = re.compile(
+    rf"{_number_pattern(_ANY_DIGIT)}|[^\W_]+(?:(?:(?<!{_ANY_DIGIT}){_JOINERS}|{_JOINERS}(?!{_ANY_DIGIT}))[^\W_]+)*"
+)
 
 
 def make_snippet(

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from bot.text import analyze as analyze_module
 from bot.text.analyze import (
+    DECIMAL_MARK,
     _may_give,
     analyze,
     analyzed_text,
@@ -62,6 +63,20 @@ SAME_TERMS = [
     ["هوای", "هوا"],
     ["دانشجوی", "دانشجو"],
     ["دانش آموزان", "دانش‌آموزان", "دانشآموزان", "دانش‌آموز", "دانش آموز"],
+    # a compound written apart with a suffix glued to its second part: as written with a half-space
+    ["دانش آموزی", "دانش‌آموزی", "دانشآموزی"],
+    ["سرمایه گذاریها", "سرمایه‌گذاری‌ها", "سرمایه گذاری‌ها", "سرمایه‌گذاری"],
+    ["کتاب خانهها", "کتاب‌خانه‌ها", "کتابخانه"],
+    ["جمع آوریها", "جمع‌آوری‌ها", "جمع‌آوری"],
+    ["آتش نشانیها", "آتش‌نشانی‌ها", "آتش‌نشانی"],
+    ["پیش بینیهای", "پیش‌بینی‌های", "پیش‌بینی"],
+    # numbers, however they are typed: digits of either script, thousands separators or none, the
+    # decimal point as ٫ . or /
+    ["85400000", "۸۵۴۰۰۰۰۰", "۸۵٬۴۰۰٬۰۰۰", "85,400,000", "٨٥٬٤٠٠٬٠٠٠", "۸۵,۴۰۰,۰۰۰", "085400000"],
+    ["72950", "۷۲,۹۵۰", "۷۲٬۹۵۰", "72,950", "۷۲۹۵۰"],
+    ["4.2", "۴٫۲", "۴/۲", "4٫2", "4.20", "٤٫٢", "04.2"],
+    ["1234567.5", "1,234,567.5", "۱٬۲۳۴٬۵۶۷٫۵", "۱٬۲۳۴٬۵۶۷/۵"],
+    ["4", "4.0", "۴٫۰"],
     ["سرمایه گذاران", "سرمایه‌گذاران", "سرمایه‌گذار"],
     ["اعضای", "عضو"],
     ["آرای", "رأی"],
@@ -137,9 +152,93 @@ def test_no_over_merging(word, other):
     assert analyze(word) != analyze(other)
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["علی رضایی", "علی اکبری", "محمد حسینی", "پیش از بینی", "دانش، آموزی"],
+)
+def test_a_word_the_lexicon_knows_is_no_compound_part_with_a_suffix(text):
+    """`رضایی` is a surname, not `رضا` with a suffix: `علی رضایی` is two words, not `علیرضا` + ی."""
+    assert len(analyze(text)) == len(text.split())
+
+
 def test_numbers_dates_and_decimals_keep_their_parts():
     assert analyze("۱۴۰۳/۰۵/۱۲") == analyze("1403/5/12") == ["1403", "5", "12"]
-    assert analyze("۳۵٫۵ درصد") == analyze("35.5 درصد")
+    assert analyze("۳۵٫۵ درصد") == analyze("35.5 درصد") == [f"35{DECIMAL_MARK}5", "درصد"]
+
+
+# A run of digits and marks that is not one number: its numbers stay apart.
+SEPARATE_NUMBERS = [
+    ("1403/05/12", ["1403", "5", "12"]),  # a date
+    ("۱۴۰۳/۵", ["1403", "5"]),  # a year and a month
+    ("2024/11", ["2024", "11"]),
+    ("1.2.3", ["1", "2", "3"]),  # a version, an IP address
+    ("192.168.1.1", ["192", "168", "1", "1"]),
+    ("12,34", ["12", "34"]),  # not thousands: groups of three only
+    ("1234,567", ["1234", "567"]),
+    ("12,3456", ["12", "3456"]),
+    ("۱۲٬۳۴٬۵۶۷", ["12", "34", "567"]),
+    ("12, 345", ["12", "345"]),  # a list
+    ("12 345", ["12", "345"]),
+    ("12،345", ["12", "345"]),  # the Persian comma is a list's, never thousands
+    ("1,234.5.6", ["1", "234", "5", "6"]),
+    ("1.5,000", ["1", "5", "0"]),
+    ("x1,234", ["x1", "234"]),  # a number never starts inside a word
+    ("۱۴:۳۰", ["14", "30"]),
+    ("۱۰-۱۲", ["10", "12"]),
+]
+
+
+@pytest.mark.parametrize(("text", "terms"), SEPARATE_NUMBERS, ids=[t for t, _ in SEPARATE_NUMBERS])
+def test_numbers_that_are_not_one_stay_apart(text, terms):
+    assert analyze(text) == terms
+
+
+def test_a_number_glued_to_a_word_or_a_full_stop_is_still_one():
+    assert analyze("۱۲٫۵درصد") == [f"12{DECIMAL_MARK}5", "درصد"]
+    assert analyze("قیمت ۸۵٬۴۰۰٬۰۰۰.") == ["قیمت", "85400000"]
+    assert analyze("(۷۲,۹۵۰)") == ["72950"]
+
+
+_SCRIPTS = [str.maketrans("0123456789", digits) for digits in ("0123456789", "۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩")]
+
+
+@st.composite
+def _typed_number(draw) -> tuple[str, str]:
+    """A number as someone may type it, and its term."""
+    whole = draw(st.integers(0, 10**12))
+    fraction = draw(st.none() | st.from_regex(r"[0-9]{1,4}", fullmatch=True))
+    thousands = draw(st.sampled_from(["", ",", "\u066c"]))
+    point = draw(st.sampled_from([".", "\u066b", "/"]))
+    typed = f"{whole:,}".replace(",", thousands) if thousands else str(whole)
+    year_month = point == "/" and not thousands and 1300 <= whole <= 2099 and fraction
+    if fraction is not None and not year_month:
+        typed += point + fraction
+    else:
+        fraction = None
+    typed = typed.translate(draw(st.sampled_from(_SCRIPTS)))
+    expected = str(whole)
+    if fraction is not None and fraction.rstrip("0"):
+        expected += DECIMAL_MARK + fraction.rstrip("0")
+    return typed, expected
+
+
+@given(_typed_number())
+def test_a_number_typed_any_way_gives_one_term(number):
+    typed, expected = number
+    assert analyze(typed) == analyze(typed, for_query=True) == [expected]
+
+
+# What may stand between two numbers without making them one.
+_BETWEEN = [" ", "  ", "\n", "، ", ", ", " و ", " - ", "-", ":", "–", " تا ", "٪ ", "% ", " / ", "\u200c",
+            "+"]  # fmt: skip
+
+
+@given(_typed_number(), st.sampled_from(_BETWEEN), _typed_number(), st.sampled_from(["", ".", "،", "؛", ")"]))
+def test_a_number_is_never_merged_with_its_neighbour(first, between, second, end):
+    """Two numbers side by side, with anything but a number's own marks between them, give two
+    terms: each its own, never one of the two read into the other."""
+    text = f"{first[0]}{between}{second[0]}{end}"
+    assert [t for t in analyze(text) if t[0].isdigit()] == [first[1], second[1]], text
 
 
 def test_inflection_words_alone_add_nothing():
@@ -197,6 +296,12 @@ _DAMAGED = [
     "ة",
     "ΣΑΣ",
     "İ",
+    "۸۵٬۴۰۰",
+    "4.2",
+    ",",
+    "٫",
+    "/",
+    "٬۰۰۰",
 ]
 
 
@@ -259,13 +364,24 @@ _SNIPPET_WORDS = [
     "پیش",
     "بینی",
     "پیش‌بینی",
+    "۸۵٬۴۰۰٬۰۰۰",
+    "85400000",
+    "۴٫۲",
+    "4.2",
+    "1403/05/12",
+    "دانش",
+    "آموزی",
 ]
+
+
+_SOUGHT = ["بودجه", "پروژه", "شهرداری", "کتاب", "12", "مهم", "نیست", "پیشبینی", "پیش", "85400000",
+           f"4{DECIMAL_MARK}2", "5", "دانشاموزی"]  # fmt: skip
 
 
 @given(
     st.lists(st.sampled_from(_SNIPPET_WORDS) | st.text(max_size=8), max_size=260),
     st.sets(
-        st.sampled_from(["بودجه", "پروژه", "شهرداری", "کتاب", "12", "مهم", "نیست", "پیشبینی", "پیش"]),
+        st.sampled_from(_SOUGHT),
         max_size=3,
     ),
     st.booleans(),
@@ -291,7 +407,8 @@ def test_a_snippet_is_a_run_of_the_text_and_marks_only_matched_words(words, soug
 
 _PHRASE_WORDS = [*_SNIPPET_WORDS, "حسن", "پور", "زاده", "اخبار", "خبر", "های", "ها", "می", "کتاب", "خانه",
                  "#نفت_ایران", "نفت", "ایران", "،", "(تهران)", "تهران", "رفت", "پیش بینی", "حسن پور",
-                 "کتاب خانه‌ها", "علی زاده"]  # fmt: skip
+                 "کتاب خانه‌ها", "علی زاده", "دانش آموزی", "سرمایه گذاریها", "گذاریها",
+                 "علی رضایی"]  # fmt: skip
 
 
 @given(st.lists(st.sampled_from(_PHRASE_WORDS) | st.text(max_size=6), max_size=40), st.data())

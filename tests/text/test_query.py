@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text.analyze import _SEARCH_FOLD, analyze, hashtag_term
+from bot.text.analyze import _GLUED_ENDINGS, _SEARCH_FOLD, analyze, hashtag_term
 from bot.text.query import MAX_QUERY_CHARS, MAX_TERMS, fts_match, parse_query
 
 TODAY = date(2026, 11, 30)  # 9 Azar 1405
@@ -156,6 +156,7 @@ def test_fts_match_leaves_out_excluded_terms(fts):
     ).fetchall()
 
 
+_NUMBER_PIECES = ["1", "۲", "٣", "۴۵۶", ",", "٬", ".", "٫", "/", " ", "-", "«", "»", "تا:"]
 _QUERY_TEXT = (
     st.text(max_size=300)
     | st.text(alphabet=st.sampled_from(list('"*():-^{}+ NEARANDORNOTپروژه\x00\u200c\u202e🙂')), max_size=80)
@@ -163,12 +164,15 @@ _QUERY_TEXT = (
         st.sampled_from(
             ["«", "»", '"', "“", "”", "-", "−", "#", "از:", "تا:", "from:", "۱۴۰۵/۹/۱", "1405/13/40", "امروز",
              "دیروز", "هفته", "گذشته", "آذر", "۱۴۰۵", "پیش", "بینی", "حسن", "پور", "اخبار", "کتاب",
-             "خانه‌ها", "_", "تهران", "ﻣﺪﺭﺳﻪ", " ", "  ", "x", "2026-11-30"]
+             "خانه‌ها", "_", "تهران", "ﻣﺪﺭﺳﻪ", " ", "  ", "x", "2026-11-30", "۸۵٬۴۰۰٬۰۰۰", "4.2", "۴٫۲",
+             "1,250", ",", "٫", "/", ".", "٬", "12", "۰", "دانش", "آموزی", "سرمایه", "گذاریها", "علی",
+             "رضایی"]
         ),
         max_size=25,
     ).map("".join)
     | st.lists(st.sampled_from(["«", "»", "-", "#", " ", "از:", "نفت", "گاز", "آذر", "۱۴۰۵"]), max_size=25)
     .map(" ".join)
+    | st.lists(st.sampled_from(_NUMBER_PIECES), max_size=25).map("".join)
 )  # fmt: skip
 
 
@@ -202,5 +206,31 @@ def test_any_query_parses_and_loses_no_word(text):
         letters = token.translate(_SEARCH_FOLD).lower()
         for word_term in analyze(token, for_query=True):
             # A word joined into a compound is inside its term, as its term or as its letters
-            # (`اخبار پور` is the name `اخبارپور`, not the plural of `خبر`).
-            assert any(word_term in t or letters in t for t in kept), (word_term, parsed)
+            # (`اخبار پور` is the name `اخبارپور`, not the plural of `خبر`), or its letters without
+            # a glued suffix (`سرمایه گذاریها` is `سرمایه‌گذاری‌ها`, the term `سرمایهگذاری`).
+            stems = [letters[: -len(e)] for e, _ in _GLUED_ENDINGS if letters.endswith(e)]
+            assert any(
+                word_term in t or letters in t or any(stem and stem in t for stem in stems) for t in kept
+            ), (word_term, parsed)
+
+
+@pytest.mark.parametrize(
+    "spellings",
+    [
+        ["85400000", "۸۵۴۰۰۰۰۰", "۸۵٬۴۰۰٬۰۰۰", "85,400,000"],
+        ["72950 تومان", "۷۲,۹۵۰ تومان", "۷۲٬۹۵۰ تومان"],
+        ["تورم 4.2", "تورم ۴٫۲", "تورم ۴/۲", "تورم 4.20"],
+        ["دانش آموزی", "دانش‌آموزی", "دانشآموزی"],
+    ],
+)
+def test_numbers_and_compounds_are_queried_as_they_are_indexed(spellings):
+    first = parse_query(spellings[0], today=TODAY)
+    assert first.terms == tuple(analyze(spellings[0]))
+    for text in spellings[1:]:
+        assert parse_query(text, today=TODAY).terms == first.terms, text
+
+
+def test_a_date_is_still_a_date_and_its_numbers_are_three():
+    parsed = parse_query("بودجه از:1403/05/12", today=TODAY)
+    assert parsed.terms == ("بودجه",) and parsed.since == date(2024, 8, 2)
+    assert parse_query("1403/05/12", today=TODAY).terms == ("1403", "5", "12")
