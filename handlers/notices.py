@@ -22,9 +22,10 @@ from telegram.error import TelegramError
 
 from bot import messages as msg
 from bot.config import Settings
+from bot.core.post import Article
 from bot.desk import view
 from bot.desk.pending import PendingNotices
-from storage.database import Article, Database
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -47,7 +47,8 @@ from bot.core.media import marked_title
 from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 
 if TYPE_CHECKING:
-    from storage.database import Article, SearchHit
+    from bot.core.post import Article
+    from storage.database import SearchHit
 
 START_SEARCH_PREFIX = "search_"
 DEEP_LINK_MAX_CHARS = MessageLimit.DEEP_LINK_LENGTH  # start parameter: ≤ 64 characters of [A-Za-z0-9_-]

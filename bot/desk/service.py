@@ -28,6 +28,7 @@ from typing import Protocol
 
 from bot.config import Settings
 from bot.core.media import MediaItem, replaced_media
+from bot.core.post import Article
 from bot.core.source import Source
 from bot.core.status import EDITABLE, PostStatus
 from bot.desk.callbacks import Action, Button
@@ -48,7 +49,7 @@ from bot.publishing.scheduler import Scheduler
 from bot.publishing.slots import is_quiet, next_free_slot
 from bot.text.changes import Change
 from bot.text.markup import strip_markup
-from storage.database import Article, Database
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 

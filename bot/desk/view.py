@@ -20,6 +20,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 from bot import messages as msg
 from bot.archive.view import post_url
 from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered
+from bot.core.post import Article
 from bot.core.status import PostStatus
 from bot.desk.callbacks import Action, Button
 from bot.desk.service import (
@@ -47,7 +48,6 @@ from bot.desk.timeparse import TimeParseReason
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.text.changes import Change, line_and_column
 from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
-from storage.database import Article
 
 TITLE_CHARS = 70  # a post's title in /queue and /drafts
 MAX_CHANGES_SHOWN = 40  # the "what changed" list: the rest is counted, not listed

@@ -55,11 +55,12 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, Re
 from telegram.warnings import PTBDeprecationWarning
 
 from bot.core.media import MediaItem, MediaKind, Part, message_total, parts_covered, plan_parts
+from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
 from bot.publishing.slots import is_quiet
-from storage.database import Article, Database
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 

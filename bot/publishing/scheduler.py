@@ -24,10 +24,11 @@ from typing import Protocol
 from telegram.ext import ContextTypes, JobQueue
 
 from bot.core.media import message_total
+from bot.core.post import Article
 from bot.publishing.publisher import Publisher, utc_now
 from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
 from bot.publishing.slots import Misfire, misfire_decision
-from storage.database import Article, Database
+from storage.database import Database
 
 log = logging.getLogger(__name__)
 

@@ -41,6 +41,7 @@ from bot.archive.view import (
     words_from_start_payload,
 )
 from bot.botapi.html_check import parse_html
+from bot.core.post import Article
 from bot.messages import fa_digits
 from bot.text.analyze import Snippet, hashtag_term
 from bot.text.limits import (
@@ -52,7 +53,7 @@ from bot.text.limits import (
     utf16_len,
 )
 from bot.text.query import parse_query
-from storage.database import Article, SearchHit
+from storage.database import SearchHit
 
 _START_PARAM = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -312,8 +313,8 @@ def test_latest_card_is_the_start_of_the_body():
     article = Article(
         id=9, source="import", external_id="9", title="عنوان <تازه>", body=body, html=[], status="published",
         deleted=False, scheduled_at=None, published_at=PUBLISHED, created_at=PUBLISHED, updated_at=PUBLISHED,
-        channel_message_ids=[41], editor_id=None, editor_chat_id=None, preview_message_id=None,
-        confirmation_message_id=None, url=None, failure_reason=None, attempts=0,
+        channel_message_ids=[41], editor_id=None, editor_chat_id=None, url=None,
+        failure_reason=None,
     )  # fmt: skip
     card = card_from_article(article, "@news_channel")
     assert card.snippet_text == " ".join(f"واژه{i}" for i in range(30)) + " …"

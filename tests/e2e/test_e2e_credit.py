@@ -19,7 +19,7 @@ from bot.botapi.world import Chat, StoredMessage
 from bot.core.source import CreditMode
 from tests.botapi.fixtures import EDITOR_ID
 from tests.desk_harness import Desk, running_desk
-from tests.e2e.test_e2e_editor import _choose_message, wait_article
+from tests.e2e.test_e2e_editor import _choose_message, recorded_notice
 from tests.e2e.test_e2e_media import LONG_TEXT, _preview, _publish, _same_as_preview
 
 TEXT = "خبر فوری\nوزیر امروز از نمایشگاه کتاب تهران بازدید کرد و دربارهٔ بازار نشر سخن گفت."
@@ -181,8 +181,7 @@ async def test_edits_and_corrections_keep_the_credit(botapi: BotApiServer, tmp_p
         (photo,) = await _publish(desk, article_id, choose)
         assert photo.html == shown[1].html
         # A correction by reply to the "published" notice: the caption is edited, the credit stays.
-        article = await wait_article(desk, article_id, lambda a: a.confirmation_message_id is not None)
-        notice = botapi.message(EDITOR_ID, article.confirmation_message_id)
+        notice = await recorded_notice(desk, article_id)
         before = desk.last_id(EDITOR_ID)
         await desk.editor_says(
             "خبر اصلاحی\nوزیر فرهنگ و ارشاد امروز از نمایشگاه کتاب بازدید کرد.", reply_to=notice

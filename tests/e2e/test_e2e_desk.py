@@ -369,7 +369,7 @@ async def test_a_reply_faster_than_the_notices_record_corrects_the_post(desk: De
     )
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
     notice = await desk.wait_bot_message(EDITOR_ID, _published)
-    assert slow.used and (await desk.db.get(article_id)).confirmation_message_id is None
+    assert slow.used and await desk.db.find_by_notice(EDITOR_ID, notice.message_id) is None
     [notice_call] = [call for call in desk.server.calls("sendMessage") if call.fault == "delay"]
     before = desk.last_id(EDITOR_ID)
     corrected = "خبر شتاب\nمتن اصلاح‌شدهٔ خبر شتاب."

@@ -66,6 +66,19 @@ async def wait_article(desk: Desk, article_id: int, predicate, timeout: float = 
     raise AssertionError(f"post {article_id} never got there: {await desk.db.get(article_id)}")
 
 
+async def recorded_notice(desk: Desk, article_id: int, chat_id: int = EDITOR_ID, timeout: float = 10.0):
+    """The bot's notice in `chat_id` that a reply to corrects post `article_id`, once the bot has
+    recorded it (its "published" notice)."""
+    deadline = datetime.now(UTC) + timedelta(seconds=timeout)
+    while datetime.now(UTC) < deadline:
+        for message in reversed(desk.server.bot_messages(chat_id)):
+            found = await desk.db.find_by_notice(chat_id, message.message_id)
+            if found is not None and found.id == article_id:
+                return message
+        await asyncio.sleep(0.02)
+    raise AssertionError(f"no notice of post {article_id} recorded in chat {chat_id}")
+
+
 async def wait_status(desk: Desk, article_id: int, status: str, timeout: float = 10.0):
     """The article once it has reached `status`."""
     return await wait_article(desk, article_id, lambda article: article.status == status, timeout)

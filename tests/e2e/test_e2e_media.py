@@ -17,7 +17,7 @@ from bot.botapi.world import StoredMessage
 from bot.cli import main
 from tests.botapi.fixtures import EDITOR_ID, SUBSCRIBER_ID
 from tests.desk_harness import Desk, running_desk
-from tests.e2e.test_e2e_editor import _choose_message, wait_article, wait_status
+from tests.e2e.test_e2e_editor import _choose_message, recorded_notice, wait_status
 
 CAPTION = "خبر تصویری\nوزیر امروز از نمایشگاه کتاب تهران بازدید کرد و دربارهٔ بازار نشر سخن گفت."
 LONG_TEXT = "گزارش بلند\n" + "\n\n".join(
@@ -47,7 +47,7 @@ async def _publish(desk: Desk, article_id: int, choose: StoredMessage) -> list[S
     before = desk.server.channel.next_message_id
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
     await wait_status(desk, article_id, "published")
-    await wait_article(desk, article_id, lambda a: a.confirmation_message_id is not None)  # the notice is out
+    await recorded_notice(desk, article_id)  # the notice is out
     return [m for m in desk.server.channel_posts() if m.message_id >= before]
 
 
@@ -144,8 +144,7 @@ async def test_a_reply_with_a_new_file_of_its_kind_replaces_the_posts_file(desk:
         desk, lambda: holder.append(desk.server.user_sends_media(EDITOR_ID, kind, b"old", caption=CAPTION))
     )
     (post,) = await _publish(desk, article_id, choose)
-    article = await wait_article(desk, article_id, lambda a: a.confirmation_message_id is not None)
-    notice = desk.server.message(EDITOR_ID, article.confirmation_message_id)
+    notice = await recorded_notice(desk, article_id)
     before = desk.last_id(EDITOR_ID)
     new = desk.server.user_sends_media(EDITOR_ID, kind, b"new", reply_to=notice)
     answer = await desk.wait_bot_message(EDITOR_ID, after=before)
@@ -208,8 +207,7 @@ async def test_a_text_over_a_caption_goes_after_the_photo_and_the_preview_says_w
 async def test_the_caption_is_corrected_and_a_new_photo_replaces_the_old(desk: Desk) -> None:
     _, article_id, _, choose = await _photo_preview(desk, CAPTION)
     (photo,) = await _publish(desk, article_id, choose)
-    article = await wait_article(desk, article_id, lambda a: a.confirmation_message_id is not None)
-    notice = desk.server.message(EDITOR_ID, article.confirmation_message_id)
+    notice = await recorded_notice(desk, article_id)
     before = desk.last_id(EDITOR_ID)
     await desk.editor_says(CAPTION.replace("وزیر", "وزیر فرهنگ"), reply_to=notice)
     answer = await desk.wait_bot_message(EDITOR_ID, after=before)
@@ -241,8 +239,7 @@ async def test_an_albums_items_are_replaced_in_order_or_one_by_its_place(desk: D
         desk, lambda: holder.append(desk.server.user_sends_album(EDITOR_ID, items, caption=CAPTION))
     )
     posted = await _publish(desk, article_id, choose)
-    article = await wait_article(desk, article_id, lambda a: a.confirmation_message_id is not None)
-    notice = desk.server.message(EDITOR_ID, article.confirmation_message_id)
+    notice = await recorded_notice(desk, article_id)
     caption_html = posted[0].html
 
     def channel_files() -> list[str]:

@@ -14,10 +14,11 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot.botapi.server import BotApiServer
+from bot.core.post import Article
 from bot.publishing.formatter import prepare_post
 from bot.publishing.publisher import FailureReason, Outcome, Publisher
 from bot.publishing.retry import RetryPolicy
-from storage.database import Article, Database
+from storage.database import Database
 
 CHANNEL = "@news_test"
 

@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from telegram.ext import Application
 
+from bot.core.post import Article
 from bot.publishing.retry import RetryPolicy
 from bot.publishing.scheduler import TIMER, Scheduler
-from storage.database import Article, Database
+from storage.database import Database
 
 
 class RecordingPublisher:

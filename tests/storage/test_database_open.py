@@ -167,7 +167,7 @@ async def test_database_unusable_is_raised_for_a_newer_schema_before_any_write(t
 
 def _database_at(path: Path, version: int) -> sqlite3.Connection:
     """A database as an older newsdesk left it: the first `version` migrations applied."""
-    from storage.database import _statements
+    from storage.connection import _statements
 
     conn = sqlite3.connect(path, isolation_level=None)
     conn.execute("PRAGMA foreign_keys = ON")
@@ -219,4 +219,5 @@ async def test_migration_10_keeps_the_published_notices_recorded_before_it(tmp_p
         await db.record_notice(3, 4010, 17)  # another editor's copy
         assert (await db.find_by_notice(4010, 17)).id == 3
         assert await db.find_by_notice(1001, 17) is None  # a message id is only meant in its own chat
-        assert (await db.get(3)).confirmation_message_id == 42  # still the author's copy
+        await db.record_notice(3, 1001, 50)  # the author's copy of a notice sent again
+        assert (await db.find_by_notice(1001, 42)).id == 3 and (await db.find_by_notice(1001, 50)).id == 3

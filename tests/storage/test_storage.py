@@ -51,17 +51,19 @@ async def test_newer_schema_is_refused(tmp_path):
 
 async def test_draft_to_published_and_searchable(db):
     article_id = await db.create_draft("بودجه شهرداری", "متن خبر بودجه", ["<b>بودجه</b>"], editor_id=7,
-                                       editor_chat_id=70, preview_message_id=5)  # fmt: skip
+                                       editor_chat_id=70, source_message_id=5)  # fmt: skip
     draft = await db.get(article_id)
-    assert draft.status == "draft" and draft.html == ["<b>بودجه</b>"] and draft.preview_message_id == 5
+    assert draft.status == "draft" and draft.html == ["<b>بودجه</b>"] and draft.source_message_id == 5
     assert not (await db.search("بودجه")).hits  # drafts are not searchable
     assert await db.schedule(article_id, T0 + timedelta(hours=2))
     assert (await db.get(article_id)).scheduled_at == T0 + timedelta(hours=2)
     assert await db.claim_for_publishing(article_id)
+    assert (await db.get(article_id)).status == "publishing"
+    assert not await db.claim_for_publishing(article_id)  # claimed once: a second claim sends nothing
     assert await db.mark_published(article_id, [501, 502], T0 + timedelta(hours=2))
     article = await db.get(article_id)
     assert article.status == "published" and article.channel_message_ids == [501, 502]
-    assert article.external_id == "501" and article.attempts == 1
+    assert article.external_id == "501"
     hits = (await db.search("بودجه")).hits
     assert [h.article_id for h in hits] == [article_id]
     assert hits[0].external_id == "501" and hits[0].channel_message_ids == [501, 502]
@@ -104,8 +106,9 @@ async def test_failure_and_recovery(db):
     assert await db.revert_to_scheduled(article_id, T0 + timedelta(minutes=5))
     again = await db.get(article_id)
     assert again.status == "scheduled" and again.scheduled_at == T0 + timedelta(minutes=5)
-    assert await db.claim_for_publishing(article_id)
-    assert (await db.get(article_id)).attempts == 2
+    assert await db.claim_for_publishing(article_id)  # a failed post can be claimed again
+    assert (await db.get(article_id)).status == "publishing"
+    assert not await db.claim_for_publishing(article_id)
 
 
 async def test_cancel_and_reschedule(db):
@@ -240,7 +243,7 @@ async def test_a_new_analyzer_reindexes_in_the_background_while_search_and_write
 ):
     """An archive indexed by an older analyzer keeps answering from its old index while the new one is
     built a batch at a time; posts published, edited and deleted meanwhile end up right in the new one."""
-    monkeypatch.setattr("storage.database.REINDEX_BATCH", 2)
+    monkeypatch.setattr("storage.search_index.REINDEX_BATCH", 2)
     path = tmp_path / "news.sqlite3"
     async with Database.open(path) as db:
         ids = [await _published(db, f"خبر شماره {n} واژه{n}", "ﻣﺪﺭﺳﻪ", message_ids=(n,)) for n in range(1, 9)]
@@ -276,7 +279,7 @@ async def test_a_new_analyzer_reindexes_in_the_background_while_search_and_write
 
 
 async def test_a_reindex_stopped_half_way_resumes(tmp_path, monkeypatch):
-    monkeypatch.setattr("storage.database.REINDEX_BATCH", 1)
+    monkeypatch.setattr("storage.search_index.REINDEX_BATCH", 1)
     path = tmp_path / "news.sqlite3"
     async with Database.open(path) as db:
         for n in range(1, 6):
@@ -387,10 +390,10 @@ async def test_search_log(db, tmp_path):
 
 
 async def test_search_log_is_written_in_batches_while_open(db, tmp_path, monkeypatch):
-    import storage.database
+    import storage.search_index
 
-    monkeypatch.setattr(storage.database, "SEARCH_LOG_SECONDS", 0.5)
-    monkeypatch.setattr(storage.database, "SEARCH_LOG_BATCH", 3)
+    monkeypatch.setattr(storage.search_index, "SEARCH_LOG_SECONDS", 0.5)
+    monkeypatch.setattr(storage.search_index, "SEARCH_LOG_BATCH", 3)
 
     def logged() -> int:
         with sqlite3.connect(tmp_path / "news.sqlite3") as conn:

@@ -1,0 +1,128 @@
+"""What the desk remembers of its editors between messages, and the channels it knows.
+
+An editor's next message may be awaited as a typed time or a corrected text (`editor_waits`); a
+corrected text of a published post waits for the editor's yes (`pending_corrections`); each editor's
+Telegram language (`editor_languages`); the channels by their Bot API id, with their public @handle and
+which one the bot publishes to (`channels`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Literal
+
+import aiosqlite
+
+from storage.connection import Connection, db_now, from_db_time, to_db_time
+
+
+async def own_channel_of(conn: aiosqlite.Connection) -> str | None:
+    """The key of the channel the bot publishes to, read on `conn` (inside a transaction too)."""
+    rows = await conn.execute_fetchall("SELECT chat_id FROM channels WHERE own = 1")
+    return rows[0][0] if rows else None
+
+
+class DeskState(Connection):
+    """Editors' waits, held corrections and languages; the channels."""
+
+    # --- editors between messages ------------------------------------------------------------------
+
+    async def await_input(
+        self, user_id: int, kind: Literal["time", "edit"], article_id: int, *, since: datetime | None = None
+    ) -> None:
+        """Remember that `user_id`'s next message is a typed time or a corrected text for a post
+        (`since`: the moment the wait began, on the caller's clock; default now)."""
+        began = to_db_time(since) if since is not None else db_now()
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO editor_waits (user_id, kind, article_id, since) VALUES (?, ?, ?, ?)",
+                (user_id, kind, article_id, began),
+            )
+
+    async def awaited_input(self, user_id: int) -> tuple[Literal["time", "edit"], int, datetime] | None:
+        """What `user_id`'s next message is awaited as, for which post, and since when; None if nothing."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT kind, article_id, since FROM editor_waits WHERE user_id = ?", (user_id,)
+        )
+        if not rows:
+            return None
+        kind, article_id, since = rows[0]
+        return kind, article_id, from_db_time(since)  # type: ignore[return-value]
+
+    async def stop_awaiting_input(self, user_id: int) -> None:
+        """Forget what `user_id`'s next message was awaited as."""
+        async with self._transaction() as conn:
+            await conn.execute("DELETE FROM editor_waits WHERE user_id = ?", (user_id,))
+
+    async def hold_correction(self, article_id: int, title: str, body: str, html: Sequence[str]) -> None:
+        """Keep a corrected text of a published post until the editor says whether to apply it."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO pending_corrections (article_id, title, body, html, since)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (article_id, title, body, json.dumps(list(html), ensure_ascii=False), db_now()),
+            )
+
+    async def take_correction(self, article_id: int) -> tuple[str, str, list[str]] | None:
+        """The held correction of a post (title, body, html), removed from the waiting list."""
+        async with self._transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT title, body, html FROM pending_corrections WHERE article_id = ?", (article_id,)
+            )
+            await conn.execute("DELETE FROM pending_corrections WHERE article_id = ?", (article_id,))
+        if not rows:
+            return None
+        title, body, html = rows[0]
+        return title, body, json.loads(html)
+
+    async def remember_language(self, user_id: int, lang: str) -> None:
+        """Record the language an editor's Telegram is set to."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT INTO editor_languages (user_id, lang) VALUES (?, ?)"
+                " ON CONFLICT (user_id) DO UPDATE SET lang = excluded.lang",
+                (user_id, lang),
+            )
+
+    async def language_of(self, user_id: int) -> str | None:
+        """The language last recorded for an editor, if any."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT lang FROM editor_languages WHERE user_id = ?", (user_id,)
+        )
+        return rows[0][0] if rows else None
+
+    # --- channels ----------------------------------------------------------------------------------
+
+    async def remember_channel(self, chat_id: int | str, handle: str | None, *, own: bool = False) -> None:
+        """Record a channel: its Bot API id and its public @handle (without @), if any. `own`: the
+        channel the bot publishes to; its published posts then carry its key, so an export of it
+        recognizes them."""
+        key = str(chat_id)
+        async with self._transaction() as conn:
+            if own:
+                await conn.execute("UPDATE channels SET own = 0 WHERE own = 1 AND chat_id != ?", (key,))
+            await conn.execute(
+                "INSERT INTO channels (chat_id, handle, own) VALUES (?, ?, ?) ON CONFLICT (chat_id)"
+                " DO UPDATE SET handle = excluded.handle, own = max(channels.own, excluded.own)",
+                (key, handle or None, int(own)),
+            )
+            if own:  # posts published before the bot knew its channel's id (OR IGNORE: a key taken)
+                await conn.execute(
+                    "UPDATE OR IGNORE articles SET channel = ? WHERE source = 'bot' AND channel IS NULL"
+                    " AND external_id IS NOT NULL",
+                    (key,),
+                )
+        self._bot_parts.clear()
+
+    async def own_channel(self) -> str | None:
+        """The key of the channel the bot publishes to, once it has learned it."""
+        return await own_channel_of(self._conn)
+
+    async def channel_handles(self) -> dict[str, str]:
+        """The public @handles (without @) of the channels recorded, by channel key."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT chat_id, handle FROM channels WHERE handle IS NOT NULL"
+        )
+        return dict(rows)  # type: ignore[arg-type]
