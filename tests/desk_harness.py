@@ -17,9 +17,15 @@ from bot.app import build_application, open_database, polling
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
 from bot.config import Settings
+from bot.publishing.formatter import Formatter
 from bot.sandbox.clock import MovableClock
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID
+
+# One formatting process for every bot a test process starts, as the formatter was one per process
+# before the bot closed its own at shutdown (a cold one costs ~1 s of CPU); closed at the session's
+# end (tests/conftest.py). Closing a bot's own formatter is tested in tests/test_app.py.
+SHARED_FORMATTER = Formatter()
 
 
 @dataclass
@@ -77,6 +83,6 @@ async def running_desk(server: BotApiServer, database_path: Path, **overrides: o
     settings = desk_settings(server, database_path, **overrides)
     db = await open_database(settings)  # as `newsdesk run` does: searches in a process of their own
     clock = MovableClock()
-    application = build_application(settings, db, clock=clock)
+    application = build_application(settings, db, clock=clock, formatter=SHARED_FORMATTER)
     async with polling(application, poll_timeout=1):
         yield Desk(server, application, db, clock, settings)

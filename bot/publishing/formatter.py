@@ -5,12 +5,12 @@ event loop, a 100,000-character draft holds every subscriber's search for as lon
 patterns are linear now (tests/publishing/test_formatting.py checks that 10× the text costs at most 15× the
 time), but a draft is untrusted input, so the limit stays as a safety net.
 
-How: one worker process (`bot.core.workers.worker_pool`, it ends with the bot) formats drafts one after
-another. A thread would not do: the work holds the interpreter lock (re and str methods keep it), so
-the loop still stalls (a 97,000-character draft: 470 ms on the loop, 48 ms stalls from a thread, 8 ms
-from the process), and a thread that runs too long cannot be stopped. A process can: when a
-draft is not done within the limit its process is killed, `FormattingTimeout` is raised, and the
-next draft gets a fresh process.
+How: one worker process (`Formatter`, made by `bot.core.workers.worker_pool`: it ends with the bot if
+the bot is killed, and the bot closes it at shutdown) formats drafts one after another. A thread would
+not do: the work holds the interpreter lock (re and str methods keep it), so the loop still stalls (a
+97,000-character draft: 470 ms on the loop, 48 ms stalls from a thread, 8 ms from the process), and a
+thread that runs too long cannot be stopped. A process can: when a draft is not done within the limit
+its process is killed, `FormattingTimeout` is raised, and the next draft gets a fresh process.
 """
 
 from __future__ import annotations
@@ -66,16 +66,40 @@ class FormattingTimeout(Exception):
     """A draft took longer than the limit to format (its worker process was stopped)."""
 
 
-class _Formatter:
-    """The worker process that formats drafts, started at first use and replaced when killed."""
+class Formatter:
+    """The worker process that formats drafts: started at first use, replaced when killed or dead, and
+    closed by its owner (the bot, at shutdown: bot.app)."""
 
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
 
-    def pool(self) -> ProcessPoolExecutor:
-        if self._pool is None:
-            self._pool = worker_pool()
-        return self._pool
+    async def prepare(
+        self,
+        text: str,
+        *,
+        bullet: str,
+        signature: str,
+        credit: str = "",
+        timeout: float = FORMAT_TIMEOUT_SECONDS,
+    ) -> PreparedPost:
+        """`prepare_post` in the formatting process; `FormattingTimeout` if it takes longer than
+        `timeout` seconds (then the draft should be refused: tell the editor it is too complex)."""
+        call = functools.partial(prepare_post, text, bullet=bullet, signature=signature, credit=credit)
+        return await self._bounded(call, timeout)
+
+    async def explain(
+        self, text: str, *, signature: str, timeout: float = FORMAT_TIMEOUT_SECONDS
+    ) -> list[Change]:
+        """What the clean-up changes in a draft (`bot.text.draft.explain_draft`), in the formatting
+        process under the same limit: the editor's "what changed" list."""
+        return await self._bounded(functools.partial(_changes, text, signature), timeout)
+
+    def warm_up(self, *, bullet: str, signature: str) -> asyncio.Future[PreparedPost]:
+        """Start the process and load its lexicons now: the first draft's preview then takes
+        milliseconds, not the 3–5 s of a cold process (measured in issue 19). The caller owns the
+        future (awaits or cancels it)."""
+        call = functools.partial(prepare_post, "?خبر\nمتن", bullet=bullet, signature=signature)
+        return asyncio.get_running_loop().run_in_executor(self._started(), call)
 
     def kill(self) -> None:
         """Stop the worker process now, whatever it is doing."""
@@ -88,60 +112,38 @@ class _Formatter:
             process.kill()
         pool.shutdown(wait=False, cancel_futures=True)
 
-    def close(self) -> None:
+    async def close(self) -> None:
+        """Stop the process once the draft it is formatting (if any) is done; queued ones are dropped.
+        Waited for in a thread, so the event loop goes on meanwhile."""
         pool, self._pool = self._pool, None
         if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
+            await asyncio.to_thread(pool.shutdown, wait=True, cancel_futures=True)
 
+    @property
+    def running(self) -> bool:
+        """Whether a worker process has been started and not closed or killed since."""
+        return self._pool is not None
 
-_formatter = _Formatter()
+    def _started(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = worker_pool()
+        return self._pool
 
+    async def _bounded[T](self, call: functools.partial[T], timeout: float) -> T:
+        try:
+            return await self._run(call, timeout)
+        except BrokenProcessPool:  # the process died (killed from outside, out of memory): a new one
+            self.kill()
+            return await self._run(call, timeout)
 
-async def prepare_post_bounded(
-    text: str, *, bullet: str, signature: str, credit: str = "", timeout: float = FORMAT_TIMEOUT_SECONDS
-) -> PreparedPost:
-    """`prepare_post` in the formatting process; `FormattingTimeout` if it takes longer than
-    `timeout` seconds (then the draft should be refused: tell the editor it is too complex)."""
-    call = functools.partial(prepare_post, text, bullet=bullet, signature=signature, credit=credit)
-    return await _bounded(call, timeout)
-
-
-async def explain_draft_bounded(
-    text: str, *, signature: str, timeout: float = FORMAT_TIMEOUT_SECONDS
-) -> list[Change]:
-    """What the clean-up changes in a draft (`bot.text.draft.explain_draft`), in the formatting
-    process under the same limit: the editor's "what changed" list."""
-    return await _bounded(functools.partial(_changes, text, signature), timeout)
+    async def _run[T](self, call: functools.partial[T], timeout: float) -> T:
+        future = asyncio.get_running_loop().run_in_executor(self._started(), call)
+        try:
+            return await asyncio.wait_for(future, timeout)
+        except TimeoutError:
+            self.kill()
+            raise FormattingTimeout(f"formatting took longer than {timeout:g} s") from None
 
 
 def _changes(text: str, signature: str) -> list[Change]:
     return explain_draft(text, signature=signature)[1]
-
-
-async def _bounded[T](call: functools.partial[T], timeout: float) -> T:
-    try:
-        return await _run(call, timeout)
-    except BrokenProcessPool:  # the process died (killed from outside, out of memory): a new one
-        _formatter.kill()
-        return await _run(call, timeout)
-
-
-async def _run[T](call: functools.partial[T], timeout: float) -> T:
-    future = asyncio.get_running_loop().run_in_executor(_formatter.pool(), call)
-    try:
-        return await asyncio.wait_for(future, timeout)
-    except TimeoutError:
-        _formatter.kill()
-        raise FormattingTimeout(f"formatting took longer than {timeout:g} s") from None
-
-
-def warm_up_formatter(*, bullet: str, signature: str) -> asyncio.Future[PreparedPost]:
-    """Start the formatting process and load its lexicons now, not in the first editor's draft."""
-    loop = asyncio.get_running_loop()
-    call = functools.partial(prepare_post, "?خبر\nمتن", bullet=bullet, signature=signature)
-    return loop.run_in_executor(_formatter.pool(), call)
-
-
-def close_formatter() -> None:
-    """Stop the formatting process (at shutdown; it also ends by itself when the bot dies)."""
-    _formatter.close()

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import random
 import string
 import time
 
 import pytest
 
-from bot.publishing.formatter import FormattingTimeout, prepare_post, prepare_post_bounded
+from bot.publishing.formatter import Formatter, FormattingTimeout, prepare_post
 from bot.text.render import split_html
 
 # Every character that a pattern of the pipeline treats specially, and some that none does.
@@ -75,14 +76,33 @@ def test_joined_emoji_are_never_cut_across_messages():
         assert message == "👍🏽" * (len(message) // 2)
 
 
-async def test_the_bounded_formatter_gives_what_prepare_post_gives():
+@pytest.fixture
+async def formatter():
+    formatter = Formatter()
+    yield formatter
+    await formatter.close()
+
+
+async def test_the_bounded_formatter_gives_what_prepare_post_gives(formatter):
     text = "خبر فوری\nجلسه شورای شهر درباره بودجه 1403 برگزار شد.\n🔹 بند نخست\n#بودجه"
     expected = prepare_post(text, bullet="▪️", signature="🆔 @news")
-    assert await prepare_post_bounded(text, bullet="▪️", signature="🆔 @news") == expected
+    assert await formatter.prepare(text, bullet="▪️", signature="🆔 @news") == expected
 
 
-async def test_a_draft_over_the_time_limit_is_stopped_and_the_next_one_formatted():
+async def test_a_draft_over_the_time_limit_is_stopped_and_the_next_one_formatted(formatter):
     with pytest.raises(FormattingTimeout):
-        await prepare_post_bounded("خبر\n" + "متن " * 20_000, bullet="🔹", signature="", timeout=0.001)
-    post = await prepare_post_bounded("خبر\nمتن", bullet="🔹", signature="")  # a fresh process
+        await formatter.prepare("خبر\n" + "متن " * 20_000, bullet="🔹", signature="", timeout=0.001)
+    assert not formatter.running  # killed
+    post = await formatter.prepare("خبر\nمتن", bullet="🔹", signature="")  # a fresh process
     assert post.title == "خبر"
+
+
+async def test_a_closed_formatter_has_no_process_left_and_starts_one_when_used_again(formatter):
+    before = set(multiprocessing.active_children())
+    await formatter.warm_up(bullet="🔹", signature="")
+    started = set(multiprocessing.active_children()) - before
+    assert len(started) == 1 and formatter.running
+    await formatter.close()
+    assert not formatter.running and not any(process.is_alive() for process in started)
+    post = await formatter.prepare("خبر\nمتن", bullet="🔹", signature="")
+    assert post.title == "خبر" and formatter.running
