@@ -23,11 +23,11 @@ $(VENV)/.installed: $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(VENV)/bin/newsdesk run --sandbox-without-token
 
-test: $(VENV)/.installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+test: lint
 	$(VENV)/bin/pytest -q
 
+# ruff, and vulture for dead code ([tool.vulture] in pyproject.toml, tests/vulture_whitelist.py).
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/vulture

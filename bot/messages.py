@@ -72,10 +72,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "پیش‌نمایش پست #{article_id} — همین متن در کانال منتشر می‌شود ({parts} پیام):",
         "Preview of post #{article_id} — exactly what will be posted ({parts} message(s)):",
     ),
-    "preview_choose": (
-        "پست #{article_id}: چه کنم؟",
-        "Post #{article_id}: what should I do?",
-    ),
     "refused_empty": (
         "این پیام جز نشانه، امضا و هشتگ متنی برای انتشار ندارد؛ پست خالی منتشر نمی‌کنم. متن خبر را "
         "بفرستید (یا فایل ‎.txt‎).",
@@ -373,10 +369,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "drafts_empty": ("پیش‌نویسی نیست.", "There are no drafts."),
     "drafts_title": ("پیش‌نویس‌ها ({count}){page}:", "Drafts ({count}){page}:"),
-    "draft_unsupported": (
-        "این نوع پیام را نمی‌توانم پست کنم. متن خبر را بنویسید یا بازنشر کنید، یا فایل ‎.txt‎ بفرستید.",
-        "I can't make a post of this kind of message. Type, paste or forward the text, or send a .txt file.",
-    ),
     "editor_help": (
         "🗞 <b>میز دبیری</b>\n\n"
         "• متن خبر را بفرستید یا بازنشر کنید (یا فایل ‎.txt‎): پیش‌نویس می‌شود و همان چیزی را می‌بینید که در "

@@ -223,12 +223,6 @@ def page_callback_data(key: str, page: int, order: Order = Order.RELEVANCE) -> s
     return PageCallback(key, page, order).data()
 
 
-def parse_page_callback(data: str) -> tuple[str, int] | None:
-    """(key, page) from a page button's callback data, or None when it is not one (or forged)."""
-    parsed = PageCallback.parse(data)
-    return (parsed.key, parsed.page) if parsed is not None else None
-
-
 # --- results as Telegram HTML -------------------------------------------------------------------------
 
 PAGE_SIZE = 5

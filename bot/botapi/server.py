@@ -53,7 +53,7 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     block_bot(user_id) ; set_channel_access("administrator" | "member" | "left", **rights)
     clock.advance(seconds)     moves the server's clock (message dates, the 48 h deletion rule)
     set_rate_limits(channel_per_minute=20, global_per_second=30) ; set_rate_limits(None) (default)
-    inject_fault(kind, times=1, method=None, chat_id=None, ...) -> Fault ; clear_faults()
+    inject_fault(kind, times=1, method=None, chat_id=None, ...) -> Fault
         "retry_after"  429 with parameters.retry_after (`retry_after=`)   -> telegram.error.RetryAfter
         "server_error" `status=` 500 / 502 / 503                          -> NetworkError
         "timeout"      hang `hang_seconds=` (30) then 504                  -> TimedOut
@@ -238,13 +238,13 @@ class BotApiServer(BotApiMethods):
     def __enter__(self) -> BotApiServer:
         return self.start()
 
-    def __exit__(self, *exc_info: object) -> None:
+    def __exit__(self, *_exc_info: object) -> None:
         self.stop()
 
     async def __aenter__(self) -> BotApiServer:
         return await self.astart()
 
-    async def __aexit__(self, *exc_info: object) -> None:
+    async def __aexit__(self, *_exc_info: object) -> None:
         await self.astop()
 
     # ------------------------------------------------------------------ HTTP layer
@@ -541,10 +541,6 @@ class BotApiServer(BotApiMethods):
             )
             self._faults.append(fault)
             return fault
-
-    def clear_faults(self) -> None:
-        with self._lock:
-            self._faults.clear()
 
     def _incoming(self, user_id: int, *, chat_id: int | None = None, **fields: Any) -> StoredMessage:
         """A message from the user (in private, or in the group `chat_id`), delivered as an update;

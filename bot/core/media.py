@@ -24,8 +24,6 @@ from enum import StrEnum
 from bot.text.limits import MAX_CAPTION_UTF16
 from bot.text.render import split_html
 
-MAX_ALBUM = 10
-
 
 class MediaKind(StrEnum):
     """The kinds of file a post can carry (Telegram's names)."""

@@ -533,11 +533,6 @@ def may_hold_phrases(text: str, phrases: Iterable[tuple[str, ...]]) -> bool:
     return all(f" {' '.join(phrase)} " in text_terms for phrase in phrases)
 
 
-def analyzed_text(text: str, *, for_query: bool = False) -> str:
-    """The index terms of `text` separated by single spaces; see `analyzed_terms`."""
-    return " ".join(analyzed_terms(text, for_query=for_query))
-
-
 def analyze(text: str, *, for_query: bool = False) -> list[str]:
     """The index terms of `text`, in order (inflection-only words dropped); see `analyzed_terms`."""
     return list(analyzed_terms(text, for_query=for_query))

@@ -193,7 +193,7 @@ class Tracker:
         if len(old_lines) != len(new_lines):
             old_lines, new_lines = [old], [new]
         origin: list[int] = []
-        old_at = new_at = 0
+        old_at = 0
         for old_line, new_line in zip(old_lines, new_lines, strict=True):
             if old_line == new_line:
                 origin.extend(self.origin[old_at : old_at + len(old_line) + 1])
@@ -211,7 +211,6 @@ class Tracker:
                     )
                 origin.extend(self.origin[old_at + i] for i in line_origin)
             old_at += len(old_line) + 1
-            new_at += len(new_line) + 1
         self.text = new
         self.origin = [*origin[: len(new)], self.origin[len(old)]]
 

@@ -149,11 +149,6 @@ def _apply_edits(text: str, edits: list[_Edit]) -> tuple[str, list[int]]:
     return "".join(pieces), origin
 
 
-def _fix_question_marks(text: str) -> str:
-    """`??` runs go; a `?` before a word is a lost emoji; a `?` closing Persian text becomes `؟`."""
-    return _apply_edits(text, _question_mark_edits(text))[0]
-
-
 def _label(number: str, sign: str) -> str:
     """`1.` `۱-` `(3)` `2)` `۲ـ` → `1.` `۱-` `3)` `2)` `۲-`: the digits as written, one sign after them."""
     return number + ("." if sign == "." else ")" if sign in ")]" else "-")

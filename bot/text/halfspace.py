@@ -310,7 +310,6 @@ def join_tokens(tokens: list[str]) -> list[str]:
 
 _ADJECTIVE_SUFFIXES = ("ترین", "تری", "تر")
 _PRONOUN_ENDINGS = ("تان", "شان", "مان")
-_PAST_ENDINGS = ("م", "ی", "د", "یم", "ید", "ند")
 _FUTURE_RE = re.compile("(ن?خواه(?:یم|ید|ند|م|ی|د))(.+)")
 _DEMONSTRATIVES = ("آن", "این")
 

@@ -141,10 +141,6 @@ class _Parts:
         self.until: date | None = None
         self.last_is_plain = False
 
-    @property
-    def dated(self) -> bool:
-        return self.since is not None or self.until is not None
-
     def phrase(self, inside: str) -> None:
         terms = analyze(inside, for_query=True)
         self.terms += terms

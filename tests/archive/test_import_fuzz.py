@@ -24,7 +24,6 @@ from storage.database import Database
 FILES_PER_KIND = 200  # × 3 kinds of damage × 2 layouts = 1,200 files
 MESSAGES = 8
 WORDS = ("خبر فوری بودجه شهرداری تهران باران هواشناسی اقتصاد تورم پروژه عمرانی گزارش 🔴 ۱۴۰۳ 35.5").split()  # noqa: SIM905
-JOINER = ["\n", " ", "، "]
 
 
 @dataclass

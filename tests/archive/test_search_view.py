@@ -31,7 +31,6 @@ from bot.archive.view import (
     page_callback_data,
     page_keyboard,
     parse_inline_offset,
-    parse_page_callback,
     post_url,
     query_key,
     render_card,
@@ -145,7 +144,7 @@ def test_page_callback_data_is_short_for_any_query():
     query = "پروژه‌های عمرانی شهرداری‌های استان تهران " * 50
     data = page_callback_data(query_key(query), 12)
     assert utf8_len(data) <= MAX_CALLBACK_DATA_BYTES
-    assert parse_page_callback(data) == (query_key(query), 12)
+    assert PageCallback.parse(data) == PageCallback(query_key(query), 12)
     newest = PageCallback(query_key(query), MAX_PAGES, Order.NEWEST)
     assert utf8_len(newest.data()) <= 24
     assert PageCallback.parse(newest.data()) == newest
@@ -163,7 +162,6 @@ def test_page_callbacks_of_either_order_round_trip():
      "sp:abc:۱", "sp:abc:1\n", "sp:" + "k" * 40 + ":1", "sp:abc:1:x", "sp:abc:1:n:n", "sp:abc:1:"],
 )  # fmt: skip
 def test_forged_page_callbacks_are_refused(data):
-    assert parse_page_callback(data) is None
     assert PageCallback.parse(data) is None
 
 

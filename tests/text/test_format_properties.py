@@ -56,7 +56,7 @@ class _TelegramHtml(HTMLParser):
     def handle_comment(self, data: str) -> None:
         self.problems.append("comment")
 
-    def handle_decl(self, decl: str) -> None:
+    def handle_decl(self, _decl: str) -> None:
         self.problems.append("declaration")
 
 
