@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import re
 from pathlib import Path
 
 import pytest
 
 from bot.config import Settings
+from tests.botapi.fixtures import bot_environment
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
@@ -28,7 +31,94 @@ def test_readme_links_only_to_files_in_the_repository() -> None:
 
 def test_every_setting_is_in_env_example_and_docs() -> None:
     example = (REPO / ".env.example").read_text(encoding="utf-8")
-    documented = (REPO / "docs" / "settings.md").read_text(encoding="utf-8")
+    documented = (REPO / "docs/settings.md").read_text(encoding="utf-8")
     for name in Settings.model_fields:
         assert re.search(rf"^{name.upper()}=", example, re.MULTILINE), f"{name.upper()} not in .env.example"
         assert f"| `{name.upper()}` |" in documented, f"{name.upper()} not in docs/settings.md"
+
+
+def _fenced(text: str, language: str) -> str:
+    """The one ```language block of `text`."""
+    blocks = re.findall(rf"^```{language}\n(.*?)^```", text, re.MULTILINE | re.DOTALL)
+    assert len(blocks) == 1, f"expected one {language} block, found {len(blocks)}"
+    return blocks[0]
+
+
+def test_webhook_section_and_proxy_examples_match_run_webhook(botapi, tmp_path, monkeypatch) -> None:
+    """docs/deployment.md's webhook settings, run through `newsdesk run` as written: the kwargs it passes
+    to `run_webhook` are the address and path the nginx and Caddy examples forward to, unchanged."""
+    from telegram.ext import Application
+
+    from bot import app
+    from handlers.common import SERVICES_KEY
+    from storage.database import Database
+
+    section = (REPO / "docs/deployment.md").read_text(encoding="utf-8").split("## 3.")[1].split("## 4.")[0]
+    documented = dict(line.split("=", 1) for line in _fenced(section, "ini").split())
+    environment = bot_environment(botapi, tmp_path / "newsdesk.sqlite3")
+    monkeypatch.chdir(tmp_path)  # no .env
+    for name in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS", "TELEGRAM_API_URL", "DATABASE_PATH"):
+        monkeypatch.setenv(name, environment[name])
+    for name, value in documented.items():
+        monkeypatch.setenv(name, value)
+    # The search process the bot opens is beside the point here: searches in a thread.
+    monkeypatch.setattr(app, "open_database", lambda settings: Database.open(settings.database_path))
+    monkeypatch.setattr(app, "configure_logging", lambda *args, **kwargs: None)  # pytest's handlers stay
+    captured: dict[str, object] = {}
+
+    def run_webhook(application: Application, **kwargs: object) -> None:
+        captured.update(kwargs)
+        asyncio.get_event_loop().run_until_complete(application.bot_data[SERVICES_KEY].db.close())
+        asyncio.get_event_loop().run_until_complete(application.bot.shutdown())
+
+    monkeypatch.setattr(Application, "run_webhook", run_webhook)
+    try:
+        assert app.cmd_run(argparse.Namespace()) == 0
+    finally:
+        asyncio.get_event_loop().close()
+        asyncio.set_event_loop(None)
+
+    path = "/" + str(captured["url_path"])
+    upstream = f"{captured['listen']}:{captured['port']}"
+    assert captured["webhook_url"] == documented["WEBHOOK_URL"] == f"https://news.example.org{path}"
+    assert captured["secret_token"] == documented["WEBHOOK_SECRET"]
+    assert upstream == f"{documented['WEBHOOK_LISTEN']}:{documented['WEBHOOK_PORT']}"
+    assert f"`{path}`" in section and "BOT_TOKEN>" not in section  # the prose names the served path
+    nginx = _fenced(section, "nginx")
+    # `location = /telegram` and `proxy_pass http://host:port;` without a URI: nginx passes the path on.
+    assert re.search(rf"^\s*location = {re.escape(path)} \{{$", nginx, re.MULTILINE), nginx
+    assert re.search(rf"^\s*proxy_pass http://{re.escape(upstream)};", nginx, re.MULTILINE), nginx
+    caddy = _fenced(section, "caddy")
+    assert re.search(rf"^\s*reverse_proxy {re.escape(path)} {re.escape(upstream)}$", caddy, re.MULTILINE)
+    assert "handle_path" not in caddy and "strip_prefix" not in caddy  # either would cut the path off
+
+
+# Paths into the repository as prose and code cite them (`bot/app.py`, `tests/data`, docs/sandbox.md),
+# and any *.md file named on its own (README.md): each must be there.
+_REPO_PATH = re.compile(r"(?<![\w./-])((?:bot|handlers|storage|tests|docs|benchmarks|\.ci)/[\w./*-]*[\w*])")
+_MD_NAME = re.compile(r"(?<![\w./-])([\w.-]+\.md)\b")
+
+
+def _own_files(*patterns: str) -> list[Path]:
+    """The repository's own files (not the virtualenv, build output, caches or .git)."""
+    found = []
+    for pattern in patterns:
+        for path in REPO.rglob(pattern):
+            parts = path.relative_to(REPO).parts[:-1]
+            if not any((p.startswith(".") and p != ".ci") or p.endswith(".egg-info") for p in parts):
+                found.append(path)
+    return sorted(found)
+
+
+def test_every_cited_repository_file_exists() -> None:
+    missing = []
+    for source in _own_files("*.py", "*.md"):
+        text = source.read_text(encoding="utf-8")
+        for cited in _REPO_PATH.findall(text):
+            there = REPO.glob(cited) if "*" in cited else [REPO / cited]
+            if not any(p.exists() for p in there):
+                missing.append(f"{source.relative_to(REPO)}: {cited}")
+        for name in _MD_NAME.findall(text):
+            if not ((source.parent / name).exists() or (REPO / name).exists()):
+                missing.append(f"{source.relative_to(REPO)}: {name}")
+    assert not missing, "references to files that are not in the repository:\n" + "\n".join(missing)

@@ -291,7 +291,8 @@ class _Channels:
 
 
 def _json_lines(text: _Text, pos: int, channels: _Channels) -> Iterator[ImportItem]:
-    """One `{"id", "title", "body", "published_at", "url"?, "channel"?}` object per line (DESIGN.md)."""
+    """One `{"id", "title", "body", "published_at", "url"?, "channel"?}` object per line (the JSON Lines
+    of docs/commands.md)."""
     # The format is known now: what lies behind the reader may go (held, the whole file stayed in
     # memory and each window refill copied it: 763 MB and 167 s for 100k records, 278 MB and 97 s without).
     text.hold = None

@@ -1,4 +1,5 @@
-"""`newsdesk import` and `newsdesk search`: the archive from the command line (contract in DESIGN.md).
+"""`newsdesk import` and `newsdesk search`: the archive from the command line (README.md,
+docs/commands.md).
 
 This module only reads arguments, prints and chooses the exit status: the work is the archive's
 (`bot.archive.importing` streams the file into the database, `bot.archive.search` opens and searches
@@ -60,8 +61,8 @@ class _Progress:
 def cmd_import(args: argparse.Namespace) -> int:
     """Import a Telegram Desktop export or JSON Lines file; print what was imported, skipped, malformed.
 
-    Exit status (DESIGN.md): 0 when every record was imported or cleanly skipped, 1 when some were
-    malformed (the rest imported), 2 when nothing was usable."""
+    Exit status (README.md, "How an import is read"): 0 when every record was imported or cleanly
+    skipped, 1 when some were malformed (the rest imported), 2 when nothing was usable."""
     name = "stdin" if args.file == "-" else args.file
     stream, size = open_binary(args.file)
     bar = tqdm(total=size or None, unit="B", unit_scale=True, desc="import", leave=False,

@@ -1,7 +1,8 @@
 """`newsdesk format` and `newsdesk normalize`: the draft formatter and the Persian clean-up as commands.
 
 Input comes through `bot.core.inputs.read_text` (blank, non-UTF-8, missing or oversized input is a
-`UsageError`: one stderr line, exit 2); output is written to stdout exactly as DESIGN.md specifies.
+`UsageError`: one stderr line, exit 2); output goes to stdout as README.md's command line
+and docs/commands.md describe it.
 `normalize --explain` lists the changes instead of the text; `format --json` adds them as `"changes"`.
 """
 

@@ -1,6 +1,6 @@
-"""The publishing state machine's states, named once (DESIGN.md: draft → scheduled → publishing →
-published | failed, plus cancelled). Storage, the publisher, the scheduler and the desk use these;
-the SQL that filters by state is built from them too (`storage.states.sql_in`)."""
+"""The publishing state machine's states, named once (docs/architecture.md: draft → scheduled →
+publishing → published | failed, plus cancelled). Storage, the publisher, the scheduler and the desk
+use these; the SQL that filters by state is built from them too (`storage.states.sql_in`)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Publishing one post into the channel: the driver of DESIGN.md's state machine.
+"""Publishing one post into the channel: the driver of the post state machine
+(docs/architecture.md).
 
 `Publisher.publish(article_id)` claims the row (`scheduled → publishing`, atomic, so a post is
 never sent by two paths), sends its stored messages — the exact HTML the editor previewed — and
@@ -87,7 +88,7 @@ class FailureReason(StrEnum):
 
 
 class EditorNotices(Protocol):
-    """What the publisher tells editors; implemented by the editor desk (handlers.editor)."""
+    """What the publisher tells editors; implemented by `handlers.notices.EditorNotices`."""
 
     async def published(self, article: Article, message_ids: Sequence[int]) -> None: ...
 

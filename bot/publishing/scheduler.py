@@ -36,7 +36,7 @@ TIMER = "schedule-timer"
 
 
 class StartupNotices(Protocol):
-    """What start-up tells editors; implemented by the editor desk (handlers.editor)."""
+    """What start-up tells editors; implemented by `handlers.notices.EditorNotices`."""
 
     async def missed(self, article: Article, late: timedelta) -> None: ...
 

@@ -356,7 +356,7 @@ def drop_foreign_signature(draft: Draft, signature: str) -> Draft:
 def draft_to_json(
     draft: Draft, messages: list[str], *, changes: list[Change] | None = None, source: str = ""
 ) -> dict[str, object]:
-    """The `newsdesk format --json` object of DESIGN.md; with `changes` (of the draft `source`), also
+    """The `newsdesk format --json` object (docs/commands.md); with `changes` (of the draft `source`), also
     `"changes"`: one object per change with its rule, offset, line, column, before, after, doubtful."""
     found: dict[str, object] = {
         "headline": draft.headline,

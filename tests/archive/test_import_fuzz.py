@@ -2,7 +2,7 @@
 bad value in one field), in the indented layout Telegram Desktop writes and in a compact one.
 
 For each: no exception; every message the damage did not touch is imported exactly once; the damaged
-one is imported or reported; the exit status follows the counts (DESIGN.md); a second run adds nothing.
+one is imported or reported; the exit status follows the counts (README.md); a second run adds nothing.
 Each file's channel is its own, so one archive holds them all and the test stays fast (in-process).
 """
 

@@ -1,4 +1,4 @@
-"""`newsdesk format` and `newsdesk normalize` as DESIGN.md's command-line contract specifies them."""
+"""`newsdesk format` and `newsdesk normalize` as README.md and docs/commands.md describe them."""
 
 from __future__ import annotations
 
