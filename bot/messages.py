@@ -342,8 +342,30 @@ TEXTS: dict[str, tuple[str, str]] = {
         "This message is very short for a post (under 4 words on one line). Make it a draft?",
     ),
     "ask_correct_intro": (
-        "پست #{article_id} منتشر شده است. متن تازه در کانال چنین می‌شود:",
-        "Post #{article_id} is already published. With your edit it would read:",
+        "پست #{article_id} منتشر شده است. با این اصلاح در کانال چنین می‌شود:",
+        "Post #{article_id} is already published. With this correction it would read:",
+    ),
+    "ask_correct_short": (
+        "⚠️ این پاسخ برای یک پست خیلی کوتاه است: یادداشت بود یا اصلاح پست؟ تا «اصلاح در کانال» را نزنید، "
+        "کانال دست نمی‌خورد.",
+        "⚠️ This reply is very short for a post: a note, or the post's correction? The channel is not "
+        "touched unless you press “Correct the channel post”.",
+    ),
+    "correct_removed": ("➖ حذف می‌شود: {words}", "➖ Taken out: {words}"),
+    "correct_added": ("➕ افزوده می‌شود: {words}", "➕ Put in: {words}"),
+    "correct_more_words": ("… و {count} واژهٔ دیگر", "… and {count} more words"),
+    "correct_form_only": (
+        "واژه‌ها همان است؛ فقط قالب یا نشانه‌گذاری تغییر می‌کند.",
+        "The words stay the same; only the formatting or punctuation changes.",
+    ),
+    "correct_more_parts": (
+        "پست از {old} پیام به {new} پیام می‌رسد: {extra} پیام تازه در پاسخ به پست فرستاده می‌شود.",
+        "The post goes from {old} to {new} messages: {extra} new message(s) go out as replies to the post.",
+    ),
+    "correct_fewer_parts": (
+        "پست از {old} پیام به {new} پیام می‌رسد: {extra} پیام آخر از کانال حذف می‌شود.",
+        "The post goes from {old} to {new} messages: the last {extra} message(s) are deleted from the "
+        "channel.",
     ),
     "ask_correct": (
         "پست #{article_id} در کانال اصلاح شود؟",
@@ -379,7 +401,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "برای پست منتشرشده می‌پرسم که در کانال هم اصلاح شود یا نه.\n"
         "• پیامی کمتر از ۴ واژه در یک خط پیش‌نویس نمی‌شود مگر تأیید کنید.\n"
         "• /drafts پیش‌نویس‌ها · /queue صف انتشار · /delete حذف پست منتشرشده · /cancel پایان انتظار\n"
-        "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید؛ عکس تازه (یا ویدیو، "
+        "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید: پست اصلاح‌شده و "
+        "واژه‌های حذف و افزوده را نشان می‌دهم و تا تأیید نکنید کانال دست نمی‌خورد؛ عکس تازه (یا ویدیو، "
         "فایل) در پاسخ، جای عکس پست را می‌گیرد و زیرنویسش، اگر باشد، متن اصلاح‌شده می‌شود. در آلبوم: همهٔ "
         "فایل‌ها به همان ترتیب، یا یک فایل با شمارهٔ جایش (مثلاً ۲) به‌عنوان زیرنویس.\n"
         "• جستجو در بایگانی: هر واژه‌ای در گفتگو با @{bot} در حالت درون‌خطی، یا /search.",
@@ -392,7 +415,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "post I ask whether to correct the channel too.\n"
         "• A message under 4 words on one line becomes a draft only if you say so.\n"
         "• /drafts drafts · /queue scheduled posts · /delete delete a published post · /cancel stop a wait\n"
-        "• To correct a published post, reply to its “published” message with the new text; a new photo "
+        "• To correct a published post, reply to its “published” message with the new text: I show the "
+        "corrected post and the words taken out and put in, and the channel changes only when you confirm; "
+        "a new photo "
         "(or video, file) in reply replaces the post's, and its caption, if any, is the corrected text. In "
         "an album: all its files again in the same order, or one file whose caption is its place (e.g. 2).\n"
         "• Search the archive: @{bot} words in any chat, or /search.",

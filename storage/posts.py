@@ -228,9 +228,16 @@ class Posts(Connection):
         )
 
     async def update_published_content(
-        self, article_id: int, title: str, body: str, html: Sequence[str]
+        self,
+        article_id: int,
+        title: str,
+        body: str,
+        html: Sequence[str],
+        message_ids: Sequence[int] | None = None,
     ) -> bool:
-        """Replace the text of a published post and re-index it, in one transaction."""
+        """Replace the text of a published post (and its channel message ids: a correction may change
+        how many messages it takes; None keeps them) and re-index it, in one transaction."""
+        ids = None if message_ids is None else json.dumps([int(m) for m in message_ids])
         async with self._transaction() as conn:
             rows = await conn.execute_fetchall(
                 f"SELECT search_key, title, body FROM articles WHERE id = ? AND {LIVE}", (article_id,)
@@ -239,8 +246,9 @@ class Posts(Connection):
                 return False
             key, old_title, old_body = rows[0]
             await conn.execute(
-                "UPDATE articles SET title = ?, body = ?, html = ?, updated_at = ? WHERE id = ?",
-                (title, body, json.dumps(list(html), ensure_ascii=False), db_now(), article_id),
+                "UPDATE articles SET title = ?, body = ?, html = ?,"
+                " channel_message_ids = COALESCE(?, channel_message_ids), updated_at = ? WHERE id = ?",
+                (title, body, json.dumps(list(html), ensure_ascii=False), ids, db_now(), article_id),
             )
             if key is not None:
                 await self._index.remove([IndexEntry.build(key, old_title, old_body)])

@@ -55,6 +55,18 @@ class Desk:
 
         return await self.server.wait_for(found, timeout=timeout)
 
+    async def confirm_correction(self, chat_id: int, article_id: int, *, after: int) -> StoredMessage:
+        """Press ✅ on the proposed correction of post `article_id` (shown in `chat_id` after message id
+        `after`); the channel is only touched then. The proposal message is returned, as it now reads."""
+        data = f"p:{article_id}:fix"
+        ask = await self.wait_bot_message(
+            chat_id, lambda m: data in [b.get("callback_data") for b in m.buttons], after=after, timeout=15
+        )
+        self.server.user_presses_button(chat_id, ask, data)
+        return await self.server.wait_for(
+            lambda: (m := self.server.message(chat_id, ask.message_id)) and not m.buttons and m, timeout=15
+        )
+
     def last_id(self, chat_id: int) -> int:
         """The id of the last message in a chat (0 if none)."""
         messages = self.server.messages(chat_id)

@@ -44,10 +44,10 @@ from bot.desk.timeparse import (
 )
 from bot.publishing.credit import credit_line
 from bot.publishing.formatter import FormattingTimeout, PreparedPost
-from bot.publishing.publisher import Outcome, Publisher, RemovalOutcome, RevisionOutcome
+from bot.publishing.publisher import Outcome, Publisher, RemovalOutcome, RevisionOutcome, message_ids_known
 from bot.publishing.scheduler import Scheduler
 from bot.publishing.slots import is_quiet, next_free_slot
-from bot.text.changes import Change
+from bot.text.changes import Change, WordDiff, word_diff
 from bot.text.markup import strip_markup
 from storage.database import Database
 
@@ -58,6 +58,7 @@ SHORT_DRAFT_WORDS = 4  # fewer words than this on one line: ask before making it
 SPACING = timedelta(minutes=10)  # "space them out": posts that shared a minute go this far apart
 PAGE_SIZE = 8
 SLOT_HORIZON = timedelta(days=400)  # how far "next free slot" looks for a free posting slot
+NO_WORD_CHANGES = WordDiff((), ())
 CANCEL_WORDS = frozenset({"لغو", "انصراف", "بیخیال", "cancel", "/cancel", "stop"})
 
 
@@ -173,10 +174,14 @@ class AskMakeDraft:
 
 @dataclass(frozen=True, slots=True)
 class AskCorrect:
-    """A published post's draft was edited: correct the channel post with this text?"""
+    """A new text for a published post (a reply to its notice, or an edit of its draft): correct the
+    channel post with it? Nothing reaches the channel before ✅. `words`: what the text takes out and
+    puts in; `short`: the reply is too short to be a post (a note, or really the correction?)."""
 
     article: Article
     messages: list[str]
+    words: WordDiff = NO_WORD_CHANGES
+    short: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -304,7 +309,7 @@ class Desk:
     async def _take_text(self, message: EditorMessage, text: str, *, asked: bool) -> Answer:
         article = await self._replied_post(message)
         if article is not None and article.status is PostStatus.PUBLISHED:
-            return await self._correct(article, text)
+            return await self._propose_correction(article, text, short=_too_short(text))
         notes: tuple[Note, ...] = ()
         waiting = await self.db.awaited_input(message.user_id)
         if waiting is not None:
@@ -370,8 +375,8 @@ class Desk:
         if revision.outcome is RevisionOutcome.REFUSED:
             return await self._refused(article.id)
         done = revision.outcome in (RevisionOutcome.CORRECTED, RevisionOutcome.UNCHANGED)
-        if done and place is None and text.strip():
-            return await self._correct(await self._get(article.id), text)
+        if done and place is None and text.strip():  # the caption is a new text: proposed, as a reply's
+            return await self._propose_correction(await self._get(article.id), text)
         return Corrected(revision.outcome, article.id, revision.detail)
 
     async def take_edit(self, message: EditorMessage, text: str) -> Answer:
@@ -380,13 +385,7 @@ class Desk:
         if article is None:  # not a draft's message (yet): read it as a new message
             return await self.take_text(message, text)
         if article.status is PostStatus.PUBLISHED and not article.deleted:
-            post = await self._ready(text, article.id)
-            if isinstance(post, Refused):
-                return post
-            if post.messages == article.html:
-                return Corrected(RevisionOutcome.UNCHANGED, article.id)
-            await self.db.hold_correction(article.id, post.title, post.body, post.messages)
-            return AskCorrect(article, post.messages)
+            return await self._propose_correction(article, text)
         waiting = await self.db.awaited_input(message.user_id)
         if waiting is not None and waiting[0] == Wait.EDIT and waiting[1] == article.id:
             await self.db.stop_awaiting_input(message.user_id)  # the edit gave the text asked for
@@ -426,14 +425,20 @@ class Desk:
             return await self._refused(article_id)
         return _corrected(revision.outcome, article_id, revision.detail, post, revision.article)
 
-    async def _correct(self, article: Article, text: str) -> Answer:
+    async def _propose_correction(self, article: Article, text: str, *, short: bool = False) -> Answer:
+        """A new text for a published post, held until the editor presses ✅ (`_apply_held_correction`):
+        the preview shows the post exactly as it would stand and which words change."""
+        if article.deleted:
+            return await self._refused(article.id)
+        if not message_ids_known(article):  # said now, not after the editor confirmed
+            return Corrected(RevisionOutcome.UNKNOWN_IDS, article.id)
         post = await self._ready(text, article.id)
         if isinstance(post, Refused):
             return post
-        revision = await self.publisher.revise(article.id, post)
-        if revision.outcome is RevisionOutcome.REFUSED:
-            return await self._refused(article.id)
-        return _corrected(revision.outcome, article.id, revision.detail, post, revision.article)
+        if post.messages == article.html:
+            return Corrected(RevisionOutcome.UNCHANGED, article.id)
+        await self.db.hold_correction(article.id, post.title, post.body, post.messages)
+        return AskCorrect(article, post.messages, word_diff(article.body, post.body), short)
 
     # ——— buttons ———
 

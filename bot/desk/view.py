@@ -51,6 +51,7 @@ from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 
 TITLE_CHARS = 70  # a post's title in /queue and /drafts
 MAX_CHANGES_SHOWN = 40  # the "what changed" list: the rest is counted, not listed
+MAX_WORDS_SHOWN = 60  # a proposed correction's removed (and added) words: the rest is counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -316,11 +317,35 @@ def _(answer: AskMakeDraft, ctx: ViewContext) -> list[Outgoing]:
 def _(answer: AskCorrect, ctx: ViewContext) -> list[Outgoing]:
     article_id = answer.article.id
     intro = msg.text("ask_correct_intro", ctx.lang, article_id=article_id)
+    if answer.short:
+        intro = msg.text("ask_correct_short", ctx.lang) + "\n\n" + intro
     keyboard = _yes_no(
         ctx, ("btn_correct", Action.CORRECT, article_id), ("btn_keep", Action.KEEP, article_id)
     )
-    question = msg.text("ask_correct", ctx.lang, article_id=article_id)
+    lines = _word_changes(answer, ctx)
+    new, old = len(answer.messages), len(answer.article.html)
+    if new != old:
+        key = "correct_more_parts" if new > old else "correct_fewer_parts"
+        lines.append(msg.text(key, ctx.lang, new=new, old=old, extra=abs(new - old)))
+    lines.append(msg.text("ask_correct", ctx.lang, article_id=article_id))
+    question = "\n".join(lines)
     return [Outgoing(intro), *(Outgoing(part) for part in answer.messages), Outgoing(question, keyboard)]
+
+
+def _word_changes(answer: AskCorrect, ctx: ViewContext) -> list[str]:
+    """The words a proposed correction takes out and puts in (or that only its form changes)."""
+    words = answer.words
+    if not words.removed and not words.added:
+        return [msg.text("correct_form_only", ctx.lang)]
+    lines = []
+    for key, changed in (("correct_removed", words.removed), ("correct_added", words.added)):
+        if not changed:
+            continue
+        shown = html.escape(" ".join(changed[:MAX_WORDS_SHOWN]))
+        if len(changed) > MAX_WORDS_SHOWN:
+            shown += " " + msg.text("correct_more_words", ctx.lang, count=len(changed) - MAX_WORDS_SHOWN)
+        lines.append(msg.text(key, ctx.lang, words=shown))
+    return lines
 
 
 @render.register

@@ -50,6 +50,7 @@ from telegram import (
     InputMediaVideo,
     LinkPreviewOptions,
     Message,
+    ReplyParameters,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
@@ -157,6 +158,13 @@ def _first_ids(parts: Sequence[Part], message_ids: Sequence[int]) -> list[int]:
         firsts.append(message_ids[at])
         at += part.message_count
     return firsts
+
+
+def message_ids_known(article: Article) -> bool:
+    """Whether every channel message of a published post is known by id (a part confirmed by eye
+    after a crash is not): only then can the post be corrected in place."""
+    ids = article.channel_message_ids
+    return len(ids) == message_total(article.parts) and all(message_id > 0 for message_id in ids)
 
 
 def utc_now() -> datetime:
@@ -382,18 +390,30 @@ class Publisher:
             return await self._correct_published(article, post)
 
     async def _correct_published(self, article: Article, post: PreparedPost) -> Revision:
+        """Edit each changed message of a published post. A text that takes more messages sends the
+        extra ones as replies to the post; one that takes fewer deletes the surplus messages. The
+        media messages stay where they are (a text cannot add or remove a file)."""
         old_parts, new_parts = article.parts, plan_parts(article.media, post.messages)
-        if len(article.channel_message_ids) != message_total(old_parts) or any(
-            message_id <= 0 for message_id in article.channel_message_ids
-        ):  # a part was confirmed by eye: its message id is unknown
+        if not message_ids_known(article):
             return Revision(RevisionOutcome.UNKNOWN_IDS, article)
-        if [bool(p.media) for p in new_parts] != [bool(p.media) for p in old_parts]:
-            return Revision(RevisionOutcome.PARTS_DIFFER, article)  # another number of messages
+        media_at = [i for i, part in enumerate(old_parts) if part.media]
+        if media_at != [i for i, part in enumerate(new_parts) if part.media]:
+            return Revision(RevisionOutcome.PARTS_DIFFER, article)
         if post.messages == article.html:
             return Revision(RevisionOutcome.UNCHANGED, article)
         first_ids = _first_ids(old_parts, article.channel_message_ids)
+        kept = min(len(old_parts), len(new_parts))
+        message_ids = list(article.channel_message_ids[: sum(p.message_count for p in old_parts[:kept])])
         try:
-            for message_id, old, new in zip(first_ids, old_parts, new_parts, strict=True):
+            for extra in new_parts[kept:]:  # first the new messages: a failure leaves the old post whole
+                sent = await send_part(
+                    self.bot, self.channel_id, extra, reply_parameters=ReplyParameters(first_ids[0]),
+                    disable_notification=True,
+                )  # fmt: skip
+                message_ids.extend(message.message_id for message in sent)
+            for message_id, old, new in zip(
+                first_ids[:kept], old_parts[:kept], new_parts[:kept], strict=True
+            ):
                 if old.html == new.html:
                     continue
                 if new.media:  # a caption (an album's is on its first item)
@@ -405,13 +425,18 @@ class Publisher:
                         new.html, self.channel_id, message_id, parse_mode=ParseMode.HTML,
                         link_preview_options=NO_PREVIEW,
                     )  # fmt: skip
+            surplus = article.channel_message_ids[len(article.channel_message_ids) - sum(
+                p.message_count for p in old_parts[kept:]
+            ):] if len(old_parts) > kept else []  # fmt: skip
+            for message_id in surplus:
+                await self.bot.delete_message(self.channel_id, message_id)
         except BadRequest as error:
             if "not found" in error.message.lower():  # deleted in the channel by hand
                 return Revision(RevisionOutcome.GONE, article)
             return Revision(RevisionOutcome.FAILED, article, error.message)
         except TelegramError as error:
             return Revision(RevisionOutcome.FAILED, article, str(error))
-        await self.db.update_published_content(article.id, post.title, post.body, post.messages)
+        await self.db.update_published_content(article.id, post.title, post.body, post.messages, message_ids)
         return Revision(RevisionOutcome.CORRECTED, article)
 
     async def replace_media(self, article_id: int, media: Sequence[MediaItem]) -> Revision:

@@ -10,6 +10,7 @@ does not pay for any of this.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -241,3 +242,26 @@ def change_to_json(change: Change, text: str) -> dict[str, object]:
         "after": change.after,
         "doubtful": change.doubtful,
     }
+
+
+@dataclass(frozen=True, slots=True)
+class WordDiff:
+    """The words a new text of a post takes out and puts in, in reading order (the editor checks
+    these before a correction reaches the channel)."""
+
+    removed: tuple[str, ...]
+    added: tuple[str, ...]
+
+
+def word_diff(old: str, new: str) -> WordDiff:
+    """Words removed from `old` and added in `new` (plain text; whitespace between words ignored)."""
+    before, after = old.split(), new.split()
+    removed: list[str] = []
+    added: list[str] = []
+    matcher = difflib.SequenceMatcher(a=before, b=after, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag in ("replace", "delete"):
+            removed.extend(before[i1:i2])
+        if tag in ("replace", "insert"):
+            added.extend(after[j1:j2])
+    return WordDiff(tuple(removed), tuple(added))

@@ -186,7 +186,7 @@ async def test_edits_and_corrections_keep_the_credit(botapi: BotApiServer, tmp_p
         await desk.editor_says(
             "خبر اصلاحی\nوزیر فرهنگ و ارشاد امروز از نمایشگاه کتاب بازدید کرد.", reply_to=notice
         )
-        await desk.wait_bot_message(EDITOR_ID, after=before)
+        await desk.confirm_correction(EDITOR_ID, article_id, after=before)
         now = botapi.message(photo.chat.id, photo.message_id)
         assert now.history and now.html.endswith(f"بازدید کرد.\n\n{credit}\n\n{SIGNATURE}")
         assert "و ارشاد" in now.caption

@@ -190,7 +190,7 @@ async def test_correcting_a_post_deleted_in_the_channel_answers_in_persian(desk:
     await desk.application.bot.delete_message(desk.server.channel.id, post.message_id)  # an admin, by hand
     before = desk.last_id(EDITOR_ID)
     await desk.editor_says("خبر حذفی\nمتن اصلاح‌شده.", reply_to=confirmation)
-    answer = await desk.wait_bot_message(EDITOR_ID, after=before)
+    answer = await desk.confirm_correction(EDITOR_ID, article_id, after=before)
     assert answer.text == msg.text("edit_gone", msg.FA, article_id=article_id)
 
 
@@ -349,7 +349,7 @@ async def test_a_reply_to_another_editors_copy_of_the_notice_corrects_the_post(
         before = desk.last_id(SECOND_EDITOR)
         corrected = "خبر دو دبیر\nمتن اصلاح‌شده به دست دبیر دوم."
         desk.server.user_sends_text(SECOND_EDITOR, corrected, reply_to=notice)
-        await desk.wait_bot_message(SECOND_EDITOR, _corrected, after=before, timeout=15)
+        assert _corrected(await desk.confirm_correction(SECOND_EDITOR, article_id, after=before))
         [post] = desk.server.channel_posts()
         assert [post.html] == rendered(corrected) and post.history  # edited in place
         assert await desk.db.list_drafts() == []  # the reply made no new draft
@@ -357,7 +357,7 @@ async def test_a_reply_to_another_editors_copy_of_the_notice_corrects_the_post(
         author_notice = await desk.wait_bot_message(EDITOR_ID, _published)
         before = desk.last_id(EDITOR_ID)
         await desk.editor_says("خبر دو دبیر\nمتن اصلاح‌شده به دست نویسنده.", reply_to=author_notice)
-        await desk.wait_bot_message(EDITOR_ID, _corrected, after=before, timeout=15)
+        assert _corrected(await desk.confirm_correction(EDITOR_ID, article_id, after=before))
         assert [desk.server.channel_posts()[0].html] == rendered("خبر دو دبیر\nمتن اصلاح‌شده به دست نویسنده.")
 
 
@@ -376,7 +376,7 @@ async def test_a_reply_faster_than_the_notices_record_corrects_the_post(desk: De
     reply = await desk.editor_says(corrected, reply_to=notice)
     await desk.server.wait_for(lambda: desk.server.is_confirmed(reply.update_id))
     assert notice_call.status is None  # the bot has the reply before it knows the notice's id
-    await desk.wait_bot_message(EDITOR_ID, _corrected, after=before, timeout=15)
+    assert _corrected(await desk.confirm_correction(EDITOR_ID, article_id, after=before))
     [post] = desk.server.channel_posts()
     assert [post.html] == rendered(corrected)
     assert await desk.db.list_drafts() == []  # not a new draft

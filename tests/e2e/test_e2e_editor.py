@@ -340,7 +340,7 @@ async def test_correcting_and_deleting_a_published_post(desk: Desk) -> None:
 
     before = desk.last_id(EDITOR_ID)
     await desk.editor_says("خبر اصلاحی\nجلسه شورای شهر درباره پارک‌ها برگزار شد.", reply_to=confirmation)
-    await desk.wait_bot_message(EDITOR_ID, lambda m: "اصلاح شد" in (m.text or ""), after=before)
+    assert "اصلاح شد" in (await desk.confirm_correction(EDITOR_ID, article_id, after=before)).text
     edited = desk.server.message(desk.server.channel.id, post.message_id)
     correction = parse_draft("خبر اصلاحی\nجلسه شورای شهر درباره پارک‌ها برگزار شد.")
     assert [edited.html] == render_post(correction, bullet="🔹", signature="🆔 @news_test")

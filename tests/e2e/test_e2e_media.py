@@ -210,7 +210,8 @@ async def test_the_caption_is_corrected_and_a_new_photo_replaces_the_old(desk: D
     notice = await recorded_notice(desk, article_id)
     before = desk.last_id(EDITOR_ID)
     await desk.editor_says(CAPTION.replace("وزیر", "وزیر فرهنگ"), reply_to=notice)
-    answer = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert not desk.server.calls("editMessageCaption")  # proposed: nothing reaches the channel before ✅
+    answer = await desk.confirm_correction(EDITOR_ID, article_id, after=before)
     assert answer.text == msg.text("edited", msg.FA, article_id=article_id), answer.text
     now = desk.server.message(photo.chat.id, photo.message_id)
     assert "وزیر فرهنگ" in now.caption and desk.server.calls("editMessageCaption")
@@ -224,7 +225,7 @@ async def test_the_caption_is_corrected_and_a_new_photo_replaces_the_old(desk: D
     before = desk.last_id(EDITOR_ID)
     corrected = CAPTION.replace("وزیر", "وزیر ارشاد")
     newer = desk.server.user_sends_media(EDITOR_ID, "photo", b"best jpeg", caption=corrected, reply_to=notice)
-    answer = await desk.wait_bot_message(EDITOR_ID, after=before)
+    answer = await desk.confirm_correction(EDITOR_ID, article_id, after=before)
     assert answer.text == msg.text("edited", msg.FA, article_id=article_id), answer.text
     now = desk.server.message(photo.chat.id, photo.message_id)
     assert now.photo.file_id == newer.photo.file_id and "وزیر ارشاد" in now.caption

@@ -1,0 +1,142 @@
+"""A live channel is never hurt by accident (issue 20): a reply to a "published" notice is a proposed
+correction, shown exactly as it would stand with the words it changes, and applied only on ✅ — also
+when it changes how many messages the post takes, and across a restart."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot import messages as msg
+from bot.botapi.server import BotApiServer
+from bot.text.draft import parse_draft
+from bot.text.render import render_post
+from tests.botapi.fixtures import EDITOR_ID
+from tests.desk_harness import Desk, running_desk
+from tests.e2e.test_e2e_editor import _with_button, recorded_notice, send_draft
+
+SIGNATURE = "🆔 @news_test"
+
+
+def _paragraphs(count: int, topic: str) -> str:
+    return "\n\n".join(
+        f"بند {i} دربارهٔ {topic}: کارشناسان می‌گویند بازار مسکن در ماه‌های آینده آرام‌تر خواهد شد و "
+        f"خریداران تا روشن شدن نرخ وام صبر می‌کنند."
+        for i in range(1, count + 1)
+    )
+
+
+def rendered(text: str) -> list[str]:
+    return render_post(parse_draft(text), bullet="🔹", signature=SIGNATURE)
+
+
+@pytest.fixture
+async def desk(botapi: BotApiServer, tmp_path: Path):
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as running:
+        yield running
+
+
+async def _published(desk: Desk, text: str) -> tuple[int, object]:
+    """Publish `text` now; the post's id and its "published" notice."""
+    article_id, _, choose = await send_draft(desk, text)
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    return article_id, await recorded_notice(desk, article_id)
+
+
+def _channel_writes(desk: Desk) -> int:
+    """Edits and deletions the bot asked of the channel (not of the editor's chat)."""
+    channel = ("@news_test", str(desk.server.channel.id))
+    return sum(
+        str(call.params.get("chat_id")) in channel
+        for method in ("editMessageText", "editMessageCaption", "deleteMessage", "editMessageMedia")
+        for call in desk.server.calls(method)
+    )
+
+
+async def test_a_reply_okay_to_the_notice_leaves_the_channel_untouched(desk: Desk) -> None:
+    text = "جلسه شورای شهر\nجلسه شورای شهر دربارهٔ بودجهٔ سال آینده برگزار شد."
+    article_id, notice = await _published(desk, text)
+    [post] = desk.server.channel_posts()
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("باشه", reply_to=notice)
+    ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:keep"), after=before)
+    shown = [m.text for m in desk.server.bot_messages(EDITOR_ID) if before < m.message_id <= ask.message_id]
+    assert msg.text("ask_correct_short", msg.FA).split(":")[0] in shown[0]  # note or correction?
+    assert _channel_writes(desk) == 0 and desk.server.message(post.chat.id, post.message_id).history == []
+    desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:keep")
+    await desk.server.wait_for(
+        lambda: "همان‌طور که بود" in (desk.server.message(EDITOR_ID, ask.message_id).text)
+    )
+    assert [desk.server.message(post.chat.id, post.message_id).html] == rendered(text)
+    assert (await desk.db.get(article_id)).html == rendered(text)  # the archive did not follow either
+    assert _channel_writes(desk) == 0
+
+
+async def test_a_reply_shows_the_corrected_post_and_its_words_before_it_is_applied(desk: Desk) -> None:
+    article_id, notice = await _published(desk, "سیل در گیلان\nباران شدید در رشت خسارت زد.")
+    [post] = desk.server.channel_posts()
+    before = desk.last_id(EDITOR_ID)
+    corrected = "سیل در گیلان\nباران شدید در لاهیجان و رشت خسارت سنگین زد."
+    await desk.editor_says(corrected, reply_to=notice)
+    ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+    shown = [m for m in desk.server.bot_messages(EDITOR_ID) if before < m.message_id < ask.message_id]
+    assert [m.html for m in shown[1:]] == rendered(corrected)  # exactly as it would stand
+    assert "➕" in ask.text and "لاهیجان" in ask.text and "سنگین" in ask.text and "➖" not in ask.text
+    assert _channel_writes(desk) == 0
+    done = await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+    assert done.text == msg.text("edited", msg.FA, article_id=article_id)
+    assert [desk.server.message(post.chat.id, post.message_id).html] == rendered(corrected)
+
+
+async def test_a_two_message_post_is_corrected_to_fewer_and_to_more_messages(desk: Desk) -> None:
+    long_text = "گزارش بلند مسکن\n" + _paragraphs(40, "مسکن")
+    assert len(rendered(long_text)) == 2
+    article_id, notice = await _published(desk, long_text)
+    first, second = desk.server.channel_posts()
+    # Shorter: one message; the surplus message is deleted from the channel, said before ✅.
+    before = desk.last_id(EDITOR_ID)
+    short = "گزارش بلند مسکن\n" + _paragraphs(3, "مسکن")
+    await desk.editor_says(short, reply_to=notice)
+    ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+    assert msg.text("correct_fewer_parts", msg.FA, new=1, old=2, extra=1) in ask.text
+    assert _channel_writes(desk) == 0
+    await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+    assert desk.server.message(second.chat.id, second.message_id).deleted
+    assert [desk.server.message(first.chat.id, first.message_id).html] == rendered(short)
+    article = await desk.db.get(article_id)
+    assert article.channel_message_ids == [first.message_id] and article.html == rendered(short)
+    # Longer: three messages; the extra ones go out as replies to the post.
+    before = desk.last_id(EDITOR_ID)
+    longer = "گزارش بلند مسکن\n" + _paragraphs(70, "بازار")
+    expected = rendered(longer)
+    assert len(expected) == 3
+    await desk.editor_says(longer, reply_to=notice)
+    ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+    assert msg.text("correct_more_parts", msg.FA, new=3, old=1, extra=2) in ask.text
+    await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+    live = [m for m in desk.server.channel_posts() if not m.deleted]
+    assert [m.html for m in live] == expected
+    assert all(m.reply_to is not None and m.reply_to.message_id == first.message_id for m in live[1:])
+    article = await desk.db.get(article_id)
+    assert article.channel_message_ids == [m.message_id for m in live] and article.html == expected
+
+
+async def test_a_correction_awaiting_its_confirmation_survives_a_restart_unapplied(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "newsdesk.sqlite3"
+    text = "نرخ ارز\nنرخ ارز امروز در بازار تهران ثابت ماند."
+    corrected = "نرخ ارز\nنرخ ارز امروز در بازار تهران اندکی بالا رفت."
+    async with running_desk(botapi, path) as desk:
+        article_id, notice = await _published(desk, text)
+        before = desk.last_id(EDITOR_ID)
+        await desk.editor_says(corrected, reply_to=notice)
+        ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+    [post] = botapi.channel_posts()
+    async with running_desk(botapi, path) as desk:
+        assert [desk.server.message(post.chat.id, post.message_id).html] == rendered(text)  # nothing applied
+        assert _channel_writes(desk) == 0
+        desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:fix")
+        await desk.server.wait_for(lambda: not desk.server.message(EDITOR_ID, ask.message_id).buttons)
+        assert [desk.server.message(post.chat.id, post.message_id).html] == rendered(corrected)
