@@ -9,10 +9,12 @@ blank line) or a `Malformed` (where, and why).
 The parser is Python's own `json` module (its C scanner), run with `raw_decode` on a bounded window of
 the decoded text: each message is decoded whole from its `{` and the decoder says exactly where it
 ended, which is what carrying on after damage needs (an event parser such as ijson stops at the first
-syntax error and cannot say where it was). A message that is not valid JSON is reported and reading
-resumes at the next *message*: the next `{"…` from which a whole object with an `"id"` decodes, so a
-nested entity object (`{"type": "bold", "text": …}`) of the broken message is never taken for a
-message, and the broken message never hides the ones after it. Invalid UTF-8 is decoded with
+syntax error and cannot say where it was). A message is kept only where a message can stand; one
+that is not valid JSON, or that swallowed the messages after it (its closing brackets lost, the list's
+own `]}` closed it), is reported and reading resumes on the list's structure (`_resume`): the next
+object shaped like a message that stands where a message stands — a nested object (an entity, a
+reaction, a button, with or without an `"id"`) is never taken for a message and a nested `]` never ends
+the list — or the message list of an export written after this one. Invalid UTF-8 is decoded with
 `surrogateescape`, so it spoils only the value it sits in (that record is malformed, the rest read).
 Memory stays bounded by the window: a message or line longer than `MAX_RECORD_CHARS` is malformed.
 """
@@ -36,6 +38,7 @@ MAX_RECORD_CHARS = 1 << 20  # a Telegram message is a few KB of JSON; more means
 _CHUNK = 1 << 20
 _WS = re.compile(r"[ \t\n\r]*")
 _OBJECT_START = re.compile(r'\{[ \t\n\r]*"')
+_FIRST_KEY_ID = re.compile(r'\{[ \t\n\r]*"id"[ \t\n\r]*:')
 _MESSAGES_KEY = re.compile(r'"messages"[ \t\n\r]*:[ \t\n\r]*\[')
 _DECODER = json.JSONDecoder()
 _JSON_LINES_KEYS = {"id", "title", "body", "published_at"}
@@ -210,14 +213,10 @@ class Archive:
             keys = {f"@{handle}".lower(): key for key, handle in (handles or {}).items()}
             return _json_lines(self._text, self._start, _Channels(default_channel, keys))
         assert self.channel is not None
-        handle = (handles or {}).get(self.channel)
-        if handle:
-            link_base = f"https://t.me/{handle}/"
-        elif self.private:
-            link_base = f"https://t.me/c/{self.channel.removeprefix('-100')}/"
-        else:
-            link_base = None
-        return _messages(self._text, self._start, self.channel, link_base)
+        links = _Links(handles or {})
+        return _messages(
+            self._text, self._start, _List(self.channel, links.base(self.channel, self.private)), links
+        )
 
 
 def open_archive(stream: BinaryIO) -> Archive:
@@ -268,11 +267,11 @@ def open_archive(stream: BinaryIO) -> Archive:
 
 def _export(text: _Text, header: Mapping[str, object], list_start: int) -> Archive:
     text.hold = None
-    export_id = header.get("id")
-    if isinstance(export_id, bool) or not isinstance(export_id, int) or export_id <= 0:
+    channel = _export_channel(header)
+    if channel is None:
         raise NotAnArchive("the export does not say which channel it is of (no readable channel id)")
     private = header.get("type") == "private_channel"
-    return Archive(ArchiveFormat.TELEGRAM, channel_key(export_id), private, text, list_start)
+    return Archive(ArchiveFormat.TELEGRAM, channel, private, text, list_start)
 
 
 # --- JSON Lines ------------------------------------------------------------------------------------
@@ -381,65 +380,236 @@ def _parse_time(value: object) -> datetime | None:
 # --- Telegram Desktop export -----------------------------------------------------------------------
 
 
-def _messages(text: _Text, pos: int, channel: str, link_base: str | None) -> Iterator[ImportItem]:
-    """Messages of the export's list from `pos` (just inside its `[`), resuming after damage."""
-    number = 0
+@dataclass(frozen=True, slots=True)
+class _Links:
+    """How a message of a channel links to its post: by the channel's @handle when the bot knows it,
+    by `t.me/c/…` for a private channel, else no link."""
+
+    handles: Mapping[str, str]
+
+    def base(self, channel: str, private: bool) -> str | None:
+        handle = self.handles.get(channel)
+        if handle:
+            return f"https://t.me/{handle}/"
+        return f"https://t.me/c/{channel.removeprefix('-100')}/" if private else None
+
+
+@dataclass(slots=True)
+class _List:
+    """The message list being read: whose channel, and how its posts link."""
+
+    channel: str
+    link_base: str | None
+    number: int = 0  # messages (or what stood in their place) met so far
+
+
+def _messages(text: _Text, pos: int, export: _List, links: _Links) -> Iterator[ImportItem]:
+    """Messages of the export's list from `pos` (just inside its `[`), resuming after damage.
+
+    A message is read whole by the decoder and kept only where a message can stand: followed by `,`,
+    by the list's `]` or by the next message. A message that cannot be read, or one that ran into the
+    messages after it (its closing brackets lost, so the list's own `]}` closed it), is reported and
+    reading resumes at the next object that is shaped like a message *and* stands where one can (see
+    `_resume`): a nested object is never taken for a message and a nested `]` never ends the list. A
+    second export written after this one (an interrupted export, then a whole one) is read on.
+    """
     while True:
         pos = text.skip_ws(pos)
         char = text.char(pos)
         if char == "]":
-            return
+            after = text.skip_ws(pos + 1)
+            closing = text.char(after)
+            if closing in ("}", ""):  # the list's own end: the export's last member
+                following = _next_export(text, text.skip_ws(after + 1) if closing else after, export, links)
+                if following is None:
+                    return
+                export, pos = following
+                continue
+            # A `]` followed by more members is a nested list's end: what stood before it was not the
+            # list (a damaged region read as messages); look for the next message from here.
+            yield Malformed(f"after message #{export.number:,} at {text.where(pos)}",
+                            "a ']' that does not end the message list")  # fmt: skip
+            found = _resume(text, pos + 1, export, links)
+            if found is None:
+                return
+            export, pos = _switch(export, found)
+            continue
         if not char:
-            where = f"after message #{number:,} at {text.where(pos)}"
+            where = f"after message #{export.number:,} at {text.where(pos)}"
             yield Malformed(where, "the file ends inside the message list (cut off?)")
             return
         if char == ",":  # a stray comma (or one left by damage): nothing to read
             pos += 1
             continue
-        number += 1
-        where = f"message #{number:,} at {text.where(pos)}"
+        export.number += 1
+        start = pos
+        where = f"message #{export.number:,} at {text.where(pos)}"
+        message: object = None
+        following = _next_export(text, pos, export, links) if char == "{" else None  # cheap for a message
+        if following is not None:  # an interrupted export, then another one from its beginning
+            export, pos = following
+            export.number -= 1
+            continue
         try:
             if char != "{":
                 raise ValueError(f"unexpected {char!r} where a message should start")
             message, pos = text.decode(pos)
+            pos = text.skip_ws(pos)
+            char = text.char(pos)
+            if char not in (",", "]") and _swallowed(message):
+                raise ValueError("its closing brackets are missing: it ran into the messages after it")
         except ValueError as exc:
             yield Malformed(where, str(exc))
-            found = _next_message(text, pos + 1)
+            found = _resume(text, start + 1, export, links)
             if found is None:
                 return
-            start, message, pos = found
-            number += 1
-            where = f"message #{number:,} at {text.where(start)}"
-        yield _telegram_record(message, where, channel, link_base)
-        pos = text.skip_ws(pos)
-        char = text.char(pos)
+            export, pos = _switch(export, found)
+            continue
+        yield _telegram_record(message, where, export.channel, export.link_base)
         if char == ",":
             pos += 1
-        elif char == "{":
+        elif char == "{" and _next_export(text, pos, export, links) is None:
             yield Malformed(f"after {where}", "no ',' before the next message")
 
 
-def _next_message(text: _Text, pos: int) -> tuple[int, object, int] | None:
-    """The next object at or after `pos` that decodes whole and has an `"id"`: a message, never one
-    of a message's nested parts (entities, reactions) which have none. None at the end of the file."""
+type _Found = tuple[int, _List | None]  # where reading resumes; a new export's list, or None: the same
+
+
+def _switch(export: _List, found: _Found) -> tuple[_List, int]:
+    pos, new = found
+    return (new if new is not None else export), pos
+
+
+def _resume(text: _Text, pos: int, export: _List, links: _Links) -> _Found | None:
+    """Where reading resumes after damage at `pos`: the next object that decodes whole, is shaped like a
+    message (`_message_like`) and stands where a message stands (`_stands_in_list`); or the message list
+    of an export written after this one. An object shaped like a message that stands elsewhere is
+    nested in the damaged one: passed over whole, so nothing inside it is taken for a message either.
+    None at the end of the file."""
     while (match := text.find(_OBJECT_START, pos)) is not None:
         start = match.start() + text.offset
         try:
             value, end = text.decode(start)
         except ValueError:
+            header = _export_header(text, start)  # an export too long to decode whole, or cut off
+            if header is not None:
+                return header[1], _new_list(header[0], export, links)
             pos = start + 1
             continue
-        if isinstance(value, dict) and "id" in value:
-            return start, value, end
+        if isinstance(value, dict) and isinstance(value.get("messages"), list):
+            header = _export_header(text, start)
+            if header is not None:
+                return header[1], _new_list(header[0], export, links)
+        if _message_like(value):
+            if _stands_in_list(text, end):
+                return start, None
+            pos = end
+            continue
         pos = start + 1
+    return None
+
+
+def _message_like(value: object) -> bool:
+    """Shaped like an export's message: an object with an `"id"` and the type of a message or a
+    service message (an entity, a reaction or a button has another type, or none)."""
+    return isinstance(value, dict) and "id" in value and value.get("type") in ("message", "service")
+
+
+def _stands_in_list(text: _Text, end: int) -> bool:
+    """Whether what follows an object ending at `end` is what follows a message in the list: a comma
+    and the next message, the list's `]` and the export's `}`, or the end of the file."""
+    pos = text.skip_ws(end)
+    char = text.char(pos)
+    if char == ",":
+        return text.char(text.skip_ws(pos + 1)) in ("{", "]", "")
+    if char == "]":
+        return text.char(text.skip_ws(pos + 1)) in ("}", "")
+    return char in ("{", "")
+
+
+def _swallowed(message: object) -> bool:
+    """Whether a message decoded whole holds a message nested in it: then it lost its closing brackets
+    and the list's own `]}` closed it, over every message after it."""
+    stack = [message]
+    while stack:
+        value = stack.pop()
+        children = value.values() if isinstance(value, dict) else value if isinstance(value, list) else ()
+        for child in children:
+            if isinstance(child, dict | list):
+                if _message_like(child):
+                    return True
+                stack.append(child)
+    return False
+
+
+def _next_export(text: _Text, pos: int, export: _List, links: _Links) -> tuple[_List, int] | None:
+    """The message list of an export that begins at `pos` (written after `export`), if one does."""
+    if text.char(pos) != "{":
+        return None
+    text.ensure(pos, 64)
+    if _FIRST_KEY_ID.match(text.buf, pos - text.offset):  # a message, as Telegram Desktop writes one
+        return None
+    header = _export_header(text, pos)
+    if header is None:
+        return None
+    return _new_list(header[0], export, links), header[1]
+
+
+def _new_list(header: Mapping[str, object], previous: _List, links: _Links) -> _List:
+    """The list of an export read after `previous`: its own channel, or `previous`'s when its header
+    names none (a damaged header of the same channel's export, most likely)."""
+    channel = _export_channel(header)
+    if channel is None:
+        return _List(previous.channel, previous.link_base, previous.number)
+    return _List(channel, links.base(channel, header.get("type") == "private_channel"), previous.number)
+
+
+def _export_header(text: _Text, pos: int) -> tuple[dict[str, object], int] | None:
+    """The members before `"messages": [` of an export object at `pos`, and where its list starts;
+    None if the object at `pos` is not an export's beginning."""
+    header: dict[str, object] = {}
+    try:
+        pos = text.skip_ws(pos + 1)
+        while text.char(pos) == '"':
+            key, pos = text.decode(pos)
+            pos = text.skip_ws(pos)
+            if text.char(pos) != ":":
+                return None
+            pos = text.skip_ws(pos + 1)
+            if key == "messages":
+                return (header, pos + 1) if text.char(pos) == "[" else None
+            header[str(key)], pos = text.decode(pos)
+            pos = text.skip_ws(pos)
+            if text.char(pos) != ",":
+                return None
+            pos = text.skip_ws(pos + 1)
+    except ValueError:
+        return None
+    return None
+
+
+def _export_channel(header: Mapping[str, object]) -> str | None:
+    """The channel key an export's header names, or None when it names none usable."""
+    export_id = _number(header.get("id"))
+    return channel_key(export_id) if export_id is not None and export_id > 0 else None
+
+
+def _number(value: object) -> int | None:
+    """A whole number written as a JSON number or as a string of ASCII digits; None otherwise."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+        return int(value.strip())
     return None
 
 
 def _telegram_record(message: object, where: str, channel: str, link_base: str | None) -> ImportItem:
     if not isinstance(message, dict):
         return Malformed(where, "not a JSON object")
-    message_id = message.get("id")
-    if isinstance(message_id, bool) or not isinstance(message_id, int) or not 0 < message_id < 1 << 63:
+    message_id = _number(message.get("id"))  # Telegram writes a number; other tools a string of digits
+    if message_id is None or not 0 < message_id < 1 << 63:
         return Malformed(where, "no usable message id")
     where = f"message {message_id} ({where.partition(' at ')[2]})"
     kind = message.get("type", "message")
@@ -518,11 +688,10 @@ def _plain_text(text: object) -> str | None:
 
 
 def _telegram_time(message: dict) -> datetime | None:
-    """`date_unixtime` (UTC seconds) when present, else `date` (the exporting computer's local time,
-    read as UTC); None when the one given is not a time this archive can hold."""
-    unix = message.get("date_unixtime")
-    if unix is None:
-        return _parse_time(message.get("date"))
-    if not isinstance(unix, str) or not (unix.isascii() and unix.isdigit()) or int(unix) >= _MAX_UNIXTIME:
-        return None  # "²" is a digit to str.isdigit; a millisecond count is past 2106
-    return datetime.fromtimestamp(int(unix), UTC)
+    """`date_unixtime` (UTC seconds, a string of digits as Telegram writes it or a number) when it is a
+    time this archive can hold, else `date` (the exporting computer's local time, read as UTC); None
+    when neither is."""
+    unix = _number(message.get("date_unixtime"))  # "²" is no number; a millisecond count is past 2106
+    if unix is not None and 0 <= unix < _MAX_UNIXTIME:
+        return datetime.fromtimestamp(unix, UTC)
+    return _parse_time(message.get("date"))

@@ -23,7 +23,7 @@ from bot.archive.importers import Archive, ImportItem, Malformed, Skipped
 from bot.archive.search import open_database
 from bot.core.workers import worker_pool
 from storage.database import Database, DatabaseUnusable, ImportCounts, ImportRecord, sqlite_problem
-from storage.search import index_texts_batch
+from storage.search import AnalyzedBatch, index_texts_batch
 
 type Counts = dict[str, int]  # imported, duplicates (already archived), skipped, malformed
 IMPORT_BATCH = 5000
@@ -115,8 +115,7 @@ async def import_archive(
         await pipeline.push(batch)
         await pipeline.finish()
     except BaseException:
-        with suppress(sqlite3.Error, DatabaseUnusable):  # what was committed stays; the first error is told
-            await pipeline.finish()
+        await pipeline.abort()  # what was committed stays (and is counted); the first error is told
         raise
     return counts
 
@@ -158,15 +157,30 @@ class _ImportPipeline:
             await self._store(*previous)
         if self._inserting is not None:
             task, self._inserting = self._inserting, None
-            _count(await task, self._counts)
+            await asyncio.shield(task)
+
+    async def abort(self) -> None:
+        """After an error or an interruption: let the transaction in flight end (committed, and counted,
+        or rolled back); the batch being analyzed is dropped (a re-run imports it)."""
+        if self._analyzing is not None and self._analyzing[1] is not None:
+            self._analyzing[1].cancel()
+        self._analyzing = None
+        if self._inserting is not None:
+            task, self._inserting = self._inserting, None
+            with suppress(sqlite3.Error, DatabaseUnusable):
+                await asyncio.shield(task)
 
     async def _store(self, records: list[ImportRecord], future: asyncio.Future | None) -> None:
         analyzed = await future if future is not None else None
         if self._inserting is not None:
-            _count(await self._inserting, self._counts)
-        self._inserting = asyncio.create_task(self._db.import_articles(records, analyzed=analyzed))
+            # Shielded: a Ctrl-C cancels this task, never the transaction (it ends, and is counted, in
+            # `abort`), so the counts say what was kept.
+            await asyncio.shield(self._inserting)
+        self._inserting = asyncio.create_task(self._insert(records, analyzed))
 
-
-def _count(result: ImportCounts, counts: Counts) -> None:
-    counts["imported"] += result.imported
-    counts["duplicates"] += result.duplicates
+    async def _insert(self, records: list[ImportRecord], analyzed: AnalyzedBatch | None) -> None:
+        """One batch's transaction, counted once it is committed (so the counts are what an interrupted
+        import kept)."""
+        result: ImportCounts = await self._db.import_articles(records, analyzed=analyzed)
+        self._counts["imported"] += result.imported
+        self._counts["duplicates"] += result.duplicates

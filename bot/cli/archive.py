@@ -13,9 +13,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
+import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -23,7 +25,7 @@ from typing import BinaryIO, TextIO
 from tqdm import tqdm
 
 from bot.archive.importers import NotAnArchive, open_archive
-from bot.archive.importing import import_file, import_status
+from bot.archive.importing import import_file, import_status, new_counts
 from bot.archive.search import search_each, search_once
 from bot.core.inputs import UsageError, open_binary
 from bot.core.media import marked_title
@@ -31,6 +33,7 @@ from storage.database import DatabaseUnusable, SearchHit, SearchResult
 
 MAX_LIMIT = 100
 MAX_REPORTED_PROBLEMS = 5
+INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 ONLY_EXCLUDED = "the query only leaves words out (-word): add a word or a date to search for"
 
 
@@ -64,9 +67,13 @@ def cmd_import(args: argparse.Namespace) -> int:
     Exit status (README.md, "How an import is read"): 0 when every record was imported or cleanly
     skipped, 1 when some were malformed (the rest imported), 2 when nothing was usable."""
     name = "stdin" if args.file == "-" else args.file
+    db_path = database_path(args)
+    if args.report is not None:
+        _refuse_report_onto(Path(args.report), args.file, db_path)
     stream, size = open_binary(args.file)
     bar = tqdm(total=size or None, unit="B", unit_scale=True, desc="import", leave=False,
                disable=not sys.stderr.isatty())  # fmt: skip
+    counts = new_counts()  # filled as batches are committed: what an interrupted import kept
     with stream, bar, _report_file(args.report) as report:
         try:
             archive = open_archive(_Progress(stream, bar))
@@ -74,13 +81,19 @@ def cmd_import(args: argparse.Namespace) -> int:
             raise UsageError(f"{name}: {exc}") from None
         except UnicodeDecodeError:
             raise UsageError(f"{name}: not UTF-8 text") from None
+        show = partial(_show_problem, name)
+        work = import_file(archive, db_path, size=size, report=report, on_problem=show,
+                           on_merge=_show_merging, counts=counts)  # fmt: skip
         try:
-            show = partial(_show_problem, name)
-            work = import_file(archive, database_path(args), size=size, report=report, on_problem=show,
-                               on_merge=_show_merging)  # fmt: skip
-            counts = asyncio.run(work)
+            asyncio.run(work)
         except DatabaseUnusable as exc:
             raise UsageError(str(exc)) from None
+        except KeyboardInterrupt:
+            bar.close()
+            print(f"newsdesk import: {name}: interrupted; {counts['imported']:,} records imported and kept"
+                  f" ({counts['duplicates']:,} already archived): run the same command again to import"
+                  " the rest (what is archived is skipped)", file=sys.stderr)  # fmt: skip
+            return INTERRUPTED
     print(
         f"imported {counts['imported']:,}, skipped {counts['duplicates'] + counts['skipped']:,}"
         f" (already archived {counts['duplicates']:,}, service or empty {counts['skipped']:,}),"
@@ -105,18 +118,54 @@ def _show_merging() -> None:
         print("import: merging the search index…", file=sys.stderr)
 
 
+def _refuse_report_onto(report: Path, source: str, db_path: Path) -> None:
+    """A `--report` naming the file being imported or the archive (or one of its SQLite side files) is a
+    usage error, found before anything is opened for writing: writing it would destroy what it names."""
+    guarded = {"the file being imported": Path(source)} if source != "-" else {}
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        guarded[f"the archive database{' (' + suffix[1:] + ' file)' if suffix else ''}"] = Path(
+            f"{db_path}{suffix}"
+        )
+    for what, path in guarded.items():
+        same = report.resolve() == path.resolve()
+        with suppress(OSError):  # one of them missing: then only the names can be the same
+            same = same or os.path.samefile(report, path)
+        if same:
+            raise UsageError(f"--report {report}: that is {what}; name another file for the report")
+
+
 @contextmanager
 def _report_file(name: str | None) -> Iterator[TextIO | None]:
-    """The `--report` file, opened before the import starts (a bad path is a usage error, not a loss)."""
+    """The `--report` file: written beside its place under a temporary name, put in place (renamed)
+    once the import is over — also when it was interrupted, with what was found until then — so an old
+    report is never left half written. A bad path is a usage error before the import starts."""
     if name is None:
         yield None
         return
+    target = Path(name)
     try:
-        report = open(name, "w", encoding="utf-8")  # noqa: SIM115 - closed below
+        report = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below
+            "w", encoding="utf-8", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
     except OSError as exc:
         raise UsageError(f"--report {name}: cannot write it ({exc.strerror or exc})") from None
-    with report:
-        yield report
+    done = False
+    try:
+        with report:
+            yield report
+        done = True
+    except KeyboardInterrupt:
+        done = True
+        raise
+    finally:
+        try:
+            if done:
+                os.replace(report.name, target)
+        except OSError as exc:
+            raise UsageError(f"--report {name}: cannot write it ({exc.strerror or exc})") from None
+        finally:
+            with suppress(FileNotFoundError):
+                os.unlink(report.name)
 
 
 # --- search ----------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import signal
 import threading
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.connection import wait
@@ -22,6 +23,9 @@ def worker_pool(workers: int = 1) -> ProcessPoolExecutor:
 
 
 def _watch_parent() -> None:
+    # A Ctrl-C at a terminal reaches the whole process group: the parent decides what it means (and
+    # shuts its pool down); a worker would only die mid-task with a traceback of its own.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     parent = multiprocessing.parent_process()
     if parent is not None:
         threading.Thread(target=_exit_when_gone, args=(parent.sentinel,), daemon=True).start()

@@ -50,7 +50,7 @@ def _distinct_ids(rng: random.Random, count: int) -> list[int]:
     return ids
 
 
-def _message(rng: random.Random, message_id: int, kind: str) -> dict:
+def _message(rng: random.Random, message_id: int, kind: str, nested_ids: bool = False) -> dict:
     words = [rng.choice(WORDS) for _ in range(rng.randint(5, 12))]
     text = " ".join(words[:3]) + "\n" + " ".join(words[3:])
     message: dict = {
@@ -75,6 +75,11 @@ def _message(rng: random.Random, message_id: int, kind: str) -> dict:
     if rng.random() < 0.3:
         recent = [{"from": "x", "from_id": "user1", "date": "2024-03-21T10:16:00"}]
         message["reactions"] = [{"type": "emoji", "count": 3, "emoji": "👍", "recent": recent}]
+    if nested_ids:  # objects inside the message that carry ids of their own, lists in lists
+        recent = [{"id": rng.randrange(1, 99), "from_id": "user1", "date": "2024-03-21T10:16:00"}]
+        message["reactions"] = [{"type": "emoji", "id": rng.randrange(1, 99), "count": 3, "recent": recent},
+                                {"type": "custom_emoji", "id": rng.randrange(1, 99), "count": 1}]  # fmt: skip
+        message["inline_bot_buttons"] = [[{"type": "url", "id": rng.randrange(1, 99), "text": "پیوند"}]]
     return message
 
 
@@ -85,12 +90,14 @@ def _serialize(message: dict, indented: bool, ascii_only: bool = False) -> str:
     return "\n".join("  " + line for line in body.splitlines())
 
 
-def _build(rng: random.Random, indented: bool, bad: tuple[int, dict | object] | None = None) -> Export:
-    """An export of MESSAGES messages; `bad` = (index, replacement message) puts a bad value in one."""
+def _build(rng: random.Random, indented: bool, bad: tuple[int, dict | object] | None = None,
+           nested_ids: bool = False) -> Export:  # fmt: skip
+    """An export of MESSAGES messages; `bad` = (index, replacement message) puts a bad value in one;
+    `nested_ids`: each message holds nested objects with ids."""
     channel_id = rng.randrange(1_000_000_000, 9_999_999_999)
     ids = _distinct_ids(rng, MESSAGES)
     kinds = [rng.choice(["text", "text", "entities", "service", "media"]) for _ in ids]
-    messages: list[object] = [_message(rng, i, k) for i, k in zip(ids, kinds, strict=True)]
+    messages: list[object] = [_message(rng, i, k, nested_ids) for i, k in zip(ids, kinds, strict=True)]
     if bad is not None:
         messages[bad[0]] = bad[1]
     header = {"name": "کانال آزمایشی", "type": "public_channel", "id": channel_id}
@@ -112,9 +119,9 @@ def _build(rng: random.Random, indented: bool, bad: tuple[int, dict | object] | 
 
 
 BAD_VALUES: list[tuple[str, object]] = [
-    ("date_unixtime", "1711005900000"),  # milliseconds
+    ("date_unixtime", "1711005900000"),  # milliseconds (without a `date` to fall back to)
     ("date_unixtime", "²"),
-    ("date_unixtime", 1711005900),  # a number, not the string Telegram writes
+    ("date_unixtime", -1),
     ("date", "0001-01-01T00:00:00+03:30"),  # without date_unixtime: before the calendar once in UTC
     ("date", "9999-12-31T23:59:59-05:00"),  # after it
     ("date", "دیروز"),
@@ -149,8 +156,8 @@ def _with_bad_value(rng: random.Random, indented: bool) -> tuple[Export, int]:
         bad: object = value
     else:
         bad = dict(message)
-        if field == "date":
-            bad.pop("date_unixtime")  # type: ignore[union-attr]
+        if field in ("date", "date_unixtime"):  # the other one would be read instead
+            bad.pop("date_unixtime" if field == "date" else "date")  # type: ignore[union-attr]
         bad[field] = value  # type: ignore[index]
     return _build(random.Random(seed), indented, bad=(index, bad)), index
 
@@ -262,3 +269,90 @@ async def test_damaged_exports_lose_nothing_else(tmp_path, capsys, indented):
         "SELECT channel, external_id FROM articles GROUP BY 1, 2 HAVING count(*) > 1"
     ).fetchall()
     conn.close()
+
+
+# --- damage at depth (issue 24) ----------------------------------------------------------------------
+
+
+def _lost_closing(rng: random.Random, export: Export) -> tuple[bytes, set[int]]:
+    """One message loses one to all of its closing brackets (`}`, `]}`, `}]}`…)."""
+    index = rng.randrange(MESSAGES)
+    start, end = export.spans[index]
+    run = end
+    while run > start and export.data[run - 1 : run] in (b"}", b"]", b" ", b"\n"):
+        run -= 1
+    closers = [at for at in range(run, end) if export.data[at : at + 1] in (b"}", b"]")]
+    keep = rng.randrange(len(closers))  # the first `keep` stay
+    drop = set(closers[keep:])
+    damaged = bytes(b for at, b in enumerate(export.data) if at not in drop)
+    return damaged, {index}
+
+
+def _nested_damage(rng: random.Random, export: Export) -> tuple[bytes, set[int]]:
+    """A byte changed, or removed, inside an object nested in a message (an entity, a reaction, a
+    button, their lists of objects with ids)."""
+    index = rng.randrange(MESSAGES)
+    start, end = export.spans[index]
+    nested = [at for at in range(start + 1, end) if export.data[at : at + 1] in (b"{", b"[")]
+    first = rng.choice(nested)
+    at = rng.randrange(first, end - 1)
+    new = rng.choice([b"", b"{", b"}", b"[", b"]", b'"', b",", b":", b"\\", b"x"])
+    return export.data[:at] + new + export.data[at + 1 :], {index}
+
+
+def _list_end_damage(rng: random.Random, export: Export) -> tuple[bytes, set[int]]:
+    """The list's end damaged: its `]` or the export's `}` gone or doubled, a comma before it, junk
+    after the file, or the last message's own `}` gone."""
+    data, end = export.data, export.list_end
+    choice = rng.randrange(6)
+    if choice == 0:
+        return data[:end] + data[end + 1 :], set()
+    if choice == 1:
+        return data[:end] + b"]}]" + data[end + 1 :], set()
+    if choice == 2:
+        return data.rstrip()[:-1], set()
+    if choice == 3:
+        last = export.spans[-1][1]
+        return data[:last] + b",\n" + data[last:], set()
+    if choice == 4:
+        return data + rng.choice([b"garbage", b"]}", b"{", b'{"id": 5}']), set()
+    last_end = export.spans[-1][1]
+    return data[: last_end - 1] + data[last_end:], {MESSAGES - 1}
+
+
+def _concatenated(rng: random.Random, export: Export) -> tuple[bytes, set[int]]:
+    """An export interrupted anywhere in its message list, then the whole export written after it
+    (or, now and then, two whole ones): every message is there whole once."""
+    if rng.random() < 0.15:
+        return export.data + export.data, set()
+    cut = rng.randrange(export.list_start, export.list_end)
+    return export.data[:cut] + rng.choice([b"", b"\n"]) + export.data, set()
+
+
+DEPTH_DAMAGE = [_lost_closing, _nested_damage, _list_end_damage, _concatenated]
+DEPTH_FILES_PER_KIND = 100  # × 4 kinds × 2 layouts = 800 files more
+
+
+@pytest.mark.parametrize("indented", [True, False], ids=["indented", "compact"])
+async def test_damage_at_depth_loses_nothing_else(tmp_path, capsys, indented):
+    """Damage where the old reader resynchronised wrongly: every well-formed message imported once."""
+    rng = random.Random(20261206 + indented)
+    files = 0
+    async with Database.open(tmp_path / "fuzz.sqlite3") as db:
+        for damage in DEPTH_DAMAGE:
+            for _ in range(DEPTH_FILES_PER_KIND):
+                export = _build(random.Random(rng.random()), indented, nested_ids=True)
+                damaged, touched = damage(rng, export)
+                first = await _run(db, damaged, capsys)
+                second = await _run(db, damaged, capsys)
+                assert first is not None, damage.__name__
+                try:
+                    _check(export, damaged, first, second, touched=touched, reported_damage=False)
+                except AssertionError as exc:
+                    raise AssertionError(
+                        f"{damage.__name__}: {exc}\n{damaged.decode(errors='replace')}"
+                    ) from None
+                if damage is _concatenated:  # whole after all: each message imported, none malformed twice
+                    assert first.counts["malformed"] <= 1
+                files += 1
+    assert files == len(DEPTH_DAMAGE) * DEPTH_FILES_PER_KIND
