@@ -33,7 +33,7 @@ from itertools import batched, chain, combinations
 
 import aiosqlite
 
-from bot.text.analyze import ANALYZER_VERSION, analyze, analyzed_terms
+from bot.text.analyze import ANALYZER_VERSION, analyze, analyzed_terms, derived_terms
 from bot.text.lexicon import stopwords
 from bot.text.query import ParsedQuery, fts_any, fts_match
 
@@ -385,14 +385,20 @@ class SearchReader:
         return found
 
     def _groups(self, query: ParsedQuery) -> tuple[list[list[str]], dict[str, int]]:
-        """One group of alternatives per term (the last one prefix-expanded) and their frequencies."""
+        """One group of alternatives per term (the last one prefix-expanded) and their frequencies.
+
+        A word's group holds the words derived from it that the archive has (`تعطیل`: `تعطیلی`,
+        `تعطیلات`; `bot.text.analyze.derived_terms`): a post about «تعطیلی مدارس» is found by
+        `مدرسه تعطیل`, and ranks by the same bm25 as one holding the word itself."""
+        derived = {t: derived_terms(t) for t in query.terms}
         exact = query.terms[:-1] if query.prefix else query.terms
+        wanted = [*exact, *chain.from_iterable(derived.values())]
         df: dict[str, int] = {}
-        if exact:
-            marks = ",".join("?" * len(exact))
-            rows = self._fetch(f"SELECT term, df FROM search_terms WHERE term IN ({marks}) AND df > 0", exact)
-            df.update((t, n) for t, n in rows)
-        groups = [[t] if t in df else [] for t in exact]
+        if wanted:
+            marks = ",".join("?" * len(wanted))
+            sql = f"SELECT term, df FROM search_terms WHERE term IN ({marks}) AND df > 0"
+            df.update((t, n) for t, n in self._fetch(sql, wanted))
+        groups = [[x for x in (t, *derived[t]) if x in df] for t in exact]
         if query.prefix:
             last = query.terms[-1]
             rows = self._fetch(
@@ -407,8 +413,14 @@ class SearchReader:
                 if exact_rows:
                     df[last] = exact_rows[0][0]
                     group.append(last)
+            group += [t for t in derived[last] if t in df and t not in group]
             groups.append(group)
         return groups, df
+
+    @staticmethod
+    def _as_typed(term: str, df: dict[str, int]) -> list[str]:
+        """A last word typed as a prefix, without its completions: the word and its derived words."""
+        return [t for t in (term, *derived_terms(term)) if t in df]
 
     def rank(
         self, query: ParsedQuery, limit: int, offset: int, now_epoch: float, *, newest: bool = False
@@ -450,14 +462,16 @@ class SearchReader:
         self, query: ParsedQuery, groups: list[list[str]], df: dict[str, int], n_docs: int,
         limit: int, offset: int, now: float, where: _Where, newest: bool,
     ) -> list[tuple[int, float]]:  # fmt: skip
-        """Articles with the last word as typed rank above those with only a longer word it begins
-        (`رشت` before `رشته`); completions fill the list when the word itself is rare or unfinished."""
+        """Articles with the last word as typed (or a word derived from it: `تعطیلی` for `تعطیل`) rank
+        above those with only a longer word it begins (`رشت` before `رشته`); completions fill the list
+        when the word itself is rare or unfinished."""
         last = query.terms[-1]
         rank = partial(self._rank_groups, df=df, n_docs=n_docs, now=now, where=where, newest=newest)
-        if not query.prefix or last not in df or groups[-1] == [last]:
+        as_typed = self._as_typed(last, df)
+        if not query.prefix or not as_typed or groups[-1] == as_typed:
             return rank(groups, limit=limit, offset=offset)
         wanted = offset + limit
-        exact_groups = [*groups[:-1], [last]]
+        exact_groups = [*groups[:-1], as_typed]
         completions = None
         if _expected(exact_groups, df, n_docs) < wanted:
             # Likely too few with the word as typed: the completions, which hold those too, are asked

@@ -239,6 +239,29 @@ def term(word: str) -> str | None:
     return singular or base
 
 
+# Endings that derive a word or make a plural the analyzer keeps apart from its base, as the two
+# differ in meaning often enough (`شهرداری` is not `شهردار`, `انتخابات` not `انتخاب`): a search for the
+# base also asks for these (`storage.search`'s ranking, `derived_terms`). `ه` gives way to `ات`
+# (`مطالعه` → `مطالعات`).
+_DERIVING_ENDINGS = ("ی", "ات", "یات")
+MIN_DERIVED_BASE = 4  # `ماه`/`ماهی`, `کار`/`کاری`, `رو`/`روی`: short words derive too loosely
+
+
+@lru_cache(maxsize=4096)
+def derived_terms(base: str) -> tuple[str, ...]:
+    """The terms of the words derived from the term `base` by an ending the analyzer leaves on
+    (`تعطیل` → `تعطیلی`, `تعطیلات`): a post holding only those is about the word searched for. None
+    for a number, a hashtag, or a base shorter than MIN_DERIVED_BASE letters."""
+    if len(base) < MIN_DERIVED_BASE or not base.isalpha() or base[0] == HASHTAG_MARK:
+        return ()
+    if base[-1] == "ه":  # `خانه‌ای`, `خانه‌ی` are the ezafe: only `مطالعات`
+        words = [base[:-1] + "ات"]
+    else:
+        words = [base + ending for ending in _DERIVING_ENDINGS]
+    # Only a word the analyzer keeps as it is: `مدرسات` gives `مدرس`, another word.
+    return tuple(word for word in words if term(word) == word)
+
+
 def hashtag_term(tag: str) -> str | None:
     """The index term of a hashtag (`#انتخابات_مجلس`, its `#` optional): HASHTAG_MARK and its words'
     terms run together, so `#انتخابات_مجلس` and `#انتخابات‌مجلس` meet; None when it has no word."""

@@ -13,6 +13,7 @@ from bot.text.analyze import (
     DECIMAL_MARK,
     _may_give,
     analyze,
+    derived_terms,
     hashtag_term,
     make_snippet,
     may_hold_phrases,
@@ -149,6 +150,31 @@ def test_hashtags_give_a_term_of_their_own_and_their_words():
 @pytest.mark.parametrize(("word", "other"), DIFFERENT)
 def test_no_over_merging(word, other):
     assert analyze(word) != analyze(other)
+
+
+@pytest.mark.parametrize(
+    ("word", "derived"),
+    [
+        ("تعطیل", ["تعطیلی", "تعطیلات"]),
+        ("اعتراض", ["اعتراضی", "اعتراضات"]),
+        ("مذاکره", ["مذاکرات"]),
+        ("ایران", ["ایرانی"]),
+        ("مدرسه", []),  # `مدرسات` would be `مدرس`, another word; `مدرسه‌ای` is the ezafe
+        ("ماه", []),  # too short: `ماهی` is a fish
+        ("رای", []),
+        ("85400000", []),
+        ("#انتخابات", []),
+    ],
+)
+def test_words_derived_from_a_search_word(word, derived):
+    """What a search for a word also asks for (`storage.search`): its derived and -ات forms, as the
+    analyzer indexes them, each a word of its own."""
+    base = analyze(word)[-1] if not word.startswith("#") else hashtag_term(word)
+    found = derived_terms(base)  # type: ignore[arg-type]
+    assert set(found) >= {analyze(d)[0] for d in derived} and (found or not derived)
+    assert all(analyze(d) == [d] for d in found)
+    if not derived:
+        assert found == ()
 
 
 @pytest.mark.parametrize(
