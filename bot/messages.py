@@ -36,6 +36,11 @@ def number(value: int, lang: str) -> str:
     return fa_digits(value) if lang == FA else str(value)
 
 
+def count(value: int, lang: str) -> str:
+    """A count with its thousands grouped, in the reader's digits (`۱٬۲۵۰`, `1,250`)."""
+    return f"{value:,}".replace(",", "٬").translate(_FA_DIGITS) if lang == FA else f"{value:,}"
+
+
 def when(moment: datetime, tz: ZoneInfo, lang: str) -> str:
     """A UTC moment as a Jalali date and local time, e.g. `پنج‌شنبه ۶ آذر ۱۴۰۵، ساعت ۱۸:۰۰`."""
     local = jdatetime.datetime.fromgregorian(datetime=moment.astimezone(tz))
@@ -525,7 +530,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "بعد از /search واژه‌های جستجو را بنویسید، مثلاً <code>/search قیمت دلار</code>",
         "Write the words after /search, e.g. <code>/search oil price</code>",
     ),
-    "search_header": ("🔎 نتایج «{query}» — صفحهٔ {page}", "🔎 Results for “{query}” — page {page}"),
+    "search_header": ("🔎 نتایج «{query}» — {shown}", "🔎 Results for “{query}” — {shown}"),
+    # which results a page shows, and of how many (a count stops at a cap: "more than")
+    "search_range_total": ("{first} تا {last} از {total} نتیجه", "{first}–{last} of {total}"),
+    "search_range_more": ("{first} تا {last} از بیش از {total} نتیجه", "{first}–{last} of more than {total}"),
+    "search_range": ("{first} تا {last}", "{first}–{last}"),
     "search_newest_note": ("🕒 تازه‌ترین خبرها اول", "🕒 Newest posts first"),
     "search_partial": (
         "هیچ خبری همهٔ واژه‌های «{query}» را با هم نداشت؛ این‌ها نزدیک‌ترین نتیجه‌ها هستند.",
@@ -564,6 +573,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "After /latest write a number from 1 to {max}, e.g. <code>/latest 5</code>",
     ),
     "inline_none": ("نتیجه‌ای نبود — جستجو در ربات", "No results — search in the bot"),
+    # the one result inline mode answers when nothing is found: title, description, message if sent
+    "inline_none_title": ("برای «{query}» خبری پیدا نشد", "Nothing found for “{query}”"),
+    "inline_none_hint": (
+        "امتحان کنید: واژه‌های کمتر یا کلی‌تر، املای دیگر، یا جستجو در ربات",
+        "Try fewer or more general words, another spelling, or searching in the bot",
+    ),
+    "inline_only_excluded_title": (
+        "«{query}» فقط واژه‌هایی را کنار می‌گذارد",
+        "“{query}” only leaves words out",
+    ),
+    "inline_only_excluded_hint": (
+        "امتحان کنید: واژه‌ای هم برای جستجو بنویسید، مثلاً قیمت -تورم",
+        "Try adding a word to search for, e.g. price -inflation",
+    ),
+    "inline_search_in_bot": (
+        '🔎 <a href="{url}">جستجو در ربات</a>',
+        '🔎 <a href="{url}">Search in the bot</a>',
+    ),
     "inline_only_excluded": (
         "فقط واژه‌های کنار گذاشته — واژه‌ای برای جستجو بنویسید",
         "Only words left out — add a word to search for",

@@ -56,6 +56,7 @@ from bot.archive.view import (
     QueryStore,
     card_from_article,
     card_from_hit,
+    inline_no_results,
     inline_results,
     next_inline_offset,
     page_keyboard,
@@ -139,6 +140,7 @@ async def _search_page(
     text = render_results_page(
         cards, query=query, page=page, partial=result.partial, truncated=result.truncated,
         lang=lang, tz=svc.settings.tz, bot_username=context.bot.username, order=order,
+        total=result.total, total_capped=result.total_capped,
     )  # fmt: skip
     sortable = len(result.hits) > 1 or page > 1
     keyboard = page_keyboard(
@@ -260,13 +262,18 @@ async def inline_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         cards = [card_from_hit(hit, svc.settings.channel_id) for hit in hits]
         has_more, cache_time = len(hits) > INLINE_PAGE_SIZE and not result.partial, INLINE_CACHE_SECONDS
     button = None
-    if not cards and offset == 0 and query:
-        payload = search_start_payload(query)  # opens the bot with this search: its no-hit help
-        label = "inline_only_excluded" if result is not None and result.only_excluded else "inline_none"
-        button = InlineQueryResultsButton(msg.text(label, lang), start_parameter=payload)
+    results = inline_results(cards, lang, svc.settings.tz)
+    if not cards and offset == 0 and query and result is not None:
+        # One result that says nothing was found and what to try (an empty list shows nothing at
+        # all), and the button that opens the bot with this search.
+        only_excluded = result.only_excluded
+        results = [inline_no_results(query, lang, context.bot.username, only_excluded=only_excluded,
+                                     truncated=result.truncated)]  # fmt: skip
+        label = "inline_only_excluded" if only_excluded else "inline_none"
+        button = InlineQueryResultsButton(msg.text(label, lang), start_parameter=search_start_payload(query))
     # is_personal: the results' dates and wording follow each user's language.
     await inline_query.answer(
-        inline_results(cards, lang, svc.settings.tz), cache_time=cache_time, is_personal=True,
+        results, cache_time=cache_time, is_personal=True,
         next_offset=next_inline_offset(offset, has_more), button=button,
     )  # fmt: skip
     if result is not None and offset == 0:

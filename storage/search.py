@@ -51,6 +51,9 @@ PARTIAL_SCORED = 100  # partial matches ranked (by terms held, then bm25): a par
 # rows) and its newest taken from the end; only if it proves denser is it read backwards to its newest.
 SPARSE_EXPECTED = 200.0
 SPARSE_CAP = 2_000
+# Results are counted up to TOTAL_CAP (a page says "of more than 1,000" beyond): as deep as the page
+# buttons go (200 pages of 5), and a count's cost is then one bounded forward read of the match.
+TOTAL_CAP = 1_000
 MERGE_PAGES = 1_000  # index pages merged per transaction (~0.1–0.3 s of work: other writers get turns)
 _K1 = 1.2
 _B = 0.75
@@ -146,6 +149,10 @@ class Ranked:
     prefixes: tuple[str, ...] = field(default=())
     # Every indexed term the hits were matched on (a prefix's completions included), for snippets.
     match_terms: frozenset[str] = frozenset()
+    # How many articles match (None for a partial answer, whose depth is its ranking's); when
+    # `total_capped`, more than `total` (TOTAL_CAP).
+    total: int | None = None
+    total_capped: bool = False
 
 
 NEXT = "_next"  # suffix of the tables a new analyzer's index is built in, beside the live ones
@@ -431,7 +438,9 @@ class SearchReader:
             return Ranked([])
         where = _Where.of(query)
         if not query.terms:  # only dates (and words to leave out): the newest posts of those days
-            return Ranked(self._dated(where, limit, offset))
+            return Ranked(
+                self._dated(where, limit, offset), False, (), (), frozenset(), *self._count_dated(where)
+            )
         groups, df = self._groups(query)
         n_docs = max(self._doc_count(), 1)
         prefixes = (query.terms[-1],) if query.prefix else ()
@@ -441,11 +450,31 @@ class SearchReader:
                 query, groups, df, n_docs, limit, offset, now_epoch, where, newest
             )
             if keys or offset:
-                return Ranked(keys, False, query.terms, prefixes, _all_terms(groups) | marked)
+                total, capped = self._count(groups, df, where)
+                return Ranked(keys, False, query.terms, prefixes, _all_terms(groups) | marked, total, capped)
         return self._rank_partial(query, groups, df, n_docs, limit, offset, now_epoch, where, newest)
 
-    def _dated(self, where: _Where, limit: int, offset: int) -> list[tuple[int, float]]:
-        """The newest indexed posts within the query's dates, without the words it leaves out."""
+    def _count(self, groups: list[list[str]], df: dict[str, int], where: _Where) -> tuple[int, bool]:
+        """How many articles hold a term of every group within `where`, counted up to TOTAL_CAP: (the
+        count, whether it stopped at the cap). One word alone, unfiltered, is its document frequency."""
+        if len(groups) == 1 and len(groups[0]) == 1 and where == _Where():
+            return df[groups[0][0]], False
+        rowids, rowid_params = where.rowid_sql()
+        matches = f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} LIMIT ?"
+        [(found,)] = self._fetch(
+            f"SELECT count(*) FROM ({matches})",
+            (fts_match(groups, where.excluded), *rowid_params, TOTAL_CAP + 1),
+        )
+        return (TOTAL_CAP, True) if found > TOTAL_CAP else (found, False)
+
+    def _count_dated(self, where: _Where) -> tuple[int, bool]:
+        """`_count` for a query of dates only: the indexed posts of those days, less those left out."""
+        sql, params = self._dated_sql(where)
+        [(found,)] = self._fetch(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, TOTAL_CAP + 1])
+        return (TOTAL_CAP, True) if found > TOTAL_CAP else (found, False)
+
+    def _dated_sql(self, where: _Where) -> tuple[str, list]:
+        """The keys of the indexed posts within the query's dates, without the words it leaves out."""
         sql, params = "SELECT key FROM search_docs WHERE 1", []
         if where.low is not None:
             sql, params = sql + " AND key >= ?", [*params, where.low]
@@ -455,6 +484,11 @@ class SearchReader:
             rowids, rowid_params = where.rowid_sql()
             sql += f" AND key NOT IN (SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids})"
             params += [fts_any(where.excluded), *rowid_params]
+        return sql, params
+
+    def _dated(self, where: _Where, limit: int, offset: int) -> list[tuple[int, float]]:
+        """The newest indexed posts within the query's dates, without the words it leaves out."""
+        sql, params = self._dated_sql(where)
         rows = self._fetch(f"{sql} ORDER BY key DESC LIMIT ? OFFSET ?", [*params, limit, offset])
         return [(key, 0.0) for (key,) in rows]
 

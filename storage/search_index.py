@@ -69,13 +69,17 @@ class SearchHit:
 class SearchResult:
     """Hits, best first. `partial`: no article held every term, these hold some (`matched_terms`).
     `truncated`: the query was too long and only its beginning was searched. `only_excluded`: the
-    query held only words to leave out, so nothing was searched (see `ParsedQuery.only_excluded`)."""
+    query held only words to leave out, so nothing was searched (see `ParsedQuery.only_excluded`).
+    `total`: how many articles match, None when not known (a partial answer, or exact phrases found
+    on a page before every candidate was checked); with `total_capped`, more than that."""
 
     hits: list[SearchHit]
     partial: bool
     truncated: bool
     matched_terms: tuple[str, ...]
     only_excluded: bool = False
+    total: int | None = None
+    total_capped: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -369,8 +373,10 @@ def _search(
         ranked = searcher.rank(parsed, limit, offset, now_epoch, newest=newest)
     if not ranked.keys:
         return SearchResult([], ranked.partial, parsed.truncated, ranked.matched_terms, parsed.only_excluded)
+    total, total_capped = ranked.total, ranked.total_capped
     if parsed.phrases:  # a few hits at a time, until the page is full: most queries stop at the first
         found: list[tuple[Sequence, float]] = []
+        total, total_capped = None, False  # known only if every candidate is checked
         words = frozenset(chain.from_iterable(parsed.phrases))
         titled = searcher.titles_holding([key for key, _ in ranked.keys[PHRASE_POOL:]], words)
         pool = ranked.keys[:PHRASE_POOL] + [hit for hit in ranked.keys[PHRASE_POOL:] if hit[0] in titled]
@@ -381,6 +387,8 @@ def _search(
             ]  # fmt: skip
             if len(found) >= offset + limit:
                 break
+        else:
+            total = len(found)
         found = found[offset : offset + limit]
     else:
         found = _hit_rows(reader, ranked.keys)
@@ -398,7 +406,9 @@ def _search(
                 score=round(score, 4), media_kind=row[9],
             )
         )  # fmt: skip
-    return SearchResult(hits, ranked.partial, parsed.truncated, ranked.matched_terms)
+    return SearchResult(
+        hits, ranked.partial, parsed.truncated, ranked.matched_terms, False, total, total_capped
+    )
 
 
 def _hit_rows(reader: sqlite3.Connection, keys: Sequence[tuple[int, float]]) -> list[tuple[Sequence, float]]:

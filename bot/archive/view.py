@@ -357,19 +357,33 @@ def render_results_page(
     tz: ZoneInfo,
     bot_username: str | None = None,
     order: Order = Order.RELEVANCE,
+    total: int | None = None,
+    total_capped: bool = False,
 ) -> str:
-    """A page of search results (≤ PAGE_SIZE cards, numbered across pages) with its notes."""
+    """A page of search results (≤ PAGE_SIZE cards, numbered across pages) with its notes; the header
+    says which results these are and of how many (`total`; with `total_capped`, more than that)."""
     shown_query = html.escape(_short(query, 60))
-    lines = [msg.text("search_header", lang, query=shown_query, page=page)]
+    first = (page - 1) * PAGE_SIZE + 1
+    shown = result_range(first, first + len(cards) - 1, total, total_capped, lang)
+    lines = [msg.text("search_header", lang, query=shown_query, shown=shown)]
     if order is Order.NEWEST:
         lines.append(msg.text("search_newest_note", lang))
     if partial:
         lines.append(msg.text("search_partial", lang, query=shown_query))
     if truncated:
         lines.append(msg.text("search_truncated", lang))
-    first = (page - 1) * PAGE_SIZE + 1
     blocks = [render_card(c, first + i, lang, tz, bot_username) for i, c in enumerate(cards)]
     return _fit("\n".join(lines), blocks)
+
+
+def result_range(first: int, last: int, total: int | None, capped: bool, lang: str) -> str:
+    """`۱ تا ۵ از ۲۳ نتیجه`, `… از بیش از ۱٬۰۰۰ نتیجه` when the count stopped at its cap, or only
+    the range when the total is not known (a partial answer)."""
+    first_text, last_text = msg.count(first, lang), msg.count(last, lang)
+    if total is None:
+        return msg.text("search_range", lang, first=first_text, last=last_text)
+    key = "search_range_more" if capped else "search_range_total"
+    return msg.text(key, lang, first=first_text, last=last_text, total=msg.count(total, lang))
 
 
 def render_no_results(query: str, *, truncated: bool, lang: str, only_excluded: bool = False) -> str:
@@ -426,6 +440,27 @@ def next_inline_offset(offset: int, has_more: bool) -> str | None:
     Telegram's '') when there is none."""
     following = offset + INLINE_PAGE_SIZE
     return str(following) if has_more and following <= INLINE_MAX_OFFSET else None
+
+
+NO_RESULTS_ID = "none"  # result ids are ours to choose; an article's id is its number
+
+
+def inline_no_results(
+    query: str, lang: str, bot_username: str, *, only_excluded: bool = False, truncated: bool = False
+) -> InlineQueryResultArticle:
+    """The one inline result when a search finds nothing: what was not found and what to try; sent,
+    it is the bot's no-results reply with a link that runs the search in the bot."""
+    shown = _short(query, 60)
+    kind = "inline_only_excluded" if only_excluded else "inline_none"
+    url = f"https://t.me/{bot_username.lstrip('@')}?start={search_start_payload(query)}"
+    reply = render_no_results(query, truncated=truncated, lang=lang, only_excluded=only_excluded)
+    link = msg.text("inline_search_in_bot", lang, url=html.escape(url))
+    return InlineQueryResultArticle(
+        id=NO_RESULTS_ID,
+        title=msg.text(f"{kind}_title", lang, query=shown),
+        description=msg.text(f"{kind}_hint", lang),
+        input_message_content=InputTextMessageContent(f"{reply}\n{link}", parse_mode=ParseMode.HTML),
+    )
 
 
 def inline_results(cards: list[ResultCard], lang: str, tz: ZoneInfo) -> list[InlineQueryResultArticle]:

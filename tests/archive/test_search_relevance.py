@@ -9,6 +9,7 @@ Latin or Arabic-Indic digits, split compounds, unfinished last words.
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -558,3 +559,33 @@ def test_any_query_is_safe(archive_path, shared_runner, query):
                     assert 0 <= start < end <= len(hit.snippet.text)
 
     shared_runner.run(search())
+
+
+async def test_results_say_how_many_match(archive, archive_path):
+    """`total` is how many articles match, counted up to TOTAL_CAP ("more than" beyond); one word's
+    is its document frequency; a partial answer has none."""
+    from storage.search import TOTAL_CAP
+
+    conn = sqlite3.connect(archive_path)
+
+    def matching(expression: str) -> int:
+        return conn.execute(
+            "SELECT count(*) FROM search_index WHERE search_index MATCH ?", (expression,)
+        ).fetchone()[0]
+
+    one = await archive.search("85400000", now=NOW)
+    assert (one.total, one.total_capped) == (1, False)
+    word = await archive.search("شهر ", now=NOW)  # common, short (no derived words): its df
+    assert word.total == matching('"شهر"') > 10 and not word.total_capped
+    both = await archive.search("کشور ایران ", now=NOW)  # and their derived words (کشوری, ایرانی)
+    expected = matching('("کشور" OR "کشوری") AND ("ایران" OR "ایرانی")')
+    assert both.total == min(expected, TOTAL_CAP) and both.total_capped == (expected > TOTAL_CAP)
+    common = conn.execute(
+        "SELECT term FROM search_terms WHERE length(term) < 4 ORDER BY df DESC LIMIT 2"
+    ).fetchall()
+    many = await archive.search(" ".join(t for (t,) in common) + " ", now=NOW)
+    assert matching(" AND ".join(f'"{t}"' for (t,) in common)) > TOTAL_CAP
+    assert (many.total, many.total_capped) == (TOTAL_CAP, True)
+    partial = await archive.search("پتروشیمی زیردریاییهایشانمان", now=NOW)
+    assert partial.partial and partial.total is None
+    conn.close()

@@ -25,6 +25,7 @@ from bot.archive.view import (
     clean_words,
     hashtag_search_url,
     hashtag_words,
+    inline_no_results,
     inline_results,
     link_hashtags,
     next_inline_offset,
@@ -36,6 +37,7 @@ from bot.archive.view import (
     render_card,
     render_no_results,
     render_results_page,
+    result_range,
     search_start_payload,
     words_from_start_payload,
 )
@@ -240,10 +242,48 @@ def test_results_page_numbers_across_pages_and_carries_notes():
         cards, query="<پروژه>", page=3, partial=True, truncated=True, lang="fa", tz=TEHRAN
     )
     parse_html(text)
-    assert "«&lt;پروژه&gt;»" in text and "صفحهٔ ۳" in text
+    assert "«&lt;پروژه&gt;»" in text and "۱۱ تا ۱۵" in text and " از " not in text.split("\n")[0]
     assert msg.text("search_partial", "fa", query="&lt;پروژه&gt;") in text
     assert msg.text("search_truncated", "fa") in text
     assert [f"{fa_digits(n)}. " in text for n in range(11, 16)] == [True] * 5
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "total", "capped", "fa", "en"),
+    [
+        (1, 5, 23, False, "۱ تا ۵ از ۲۳ نتیجه", "1–5 of 23"),
+        (5, 3, 23, False, "۲۱ تا ۲۳ از ۲۳ نتیجه", "21–23 of 23"),
+        (2, 5, 1000, True, "۶ تا ۱۰ از بیش از ۱٬۰۰۰ نتیجه", "6–10 of more than 1,000"),
+        (1, 5, 12345, False, "۱ تا ۵ از ۱۲٬۳۴۵ نتیجه", "1–5 of 12,345"),
+        (1, 2, None, False, "۱ تا ۲", "1–2"),  # a partial answer: no total
+    ],
+)
+def test_results_page_says_which_results_of_how_many(page, shown, total, capped, fa, en):
+    cards = [card_from_hit(make_hit(i), None) for i in range(shown)]
+    for lang, expected in (("fa", fa), ("en", en)):
+        text = render_results_page(cards, query="نفت", page=page, partial=total is None, truncated=False,
+                                   lang=lang, tz=TEHRAN, total=total, total_capped=capped)  # fmt: skip
+        header = text.split("\n")[0]
+        assert header.endswith(f"— {expected}"), header
+    first = (page - 1) * PAGE_SIZE + 1
+    assert result_range(first, first + shown - 1, total, capped, "fa") == fa
+
+
+@pytest.mark.parametrize("only_excluded", [False, True])
+@pytest.mark.parametrize("lang", ["fa", "en"])
+def test_inline_no_results_is_one_result_saying_what_to_try(only_excluded, lang):
+    query = "-نفت" if only_excluded else "زرافه <آبی>"
+    result = inline_no_results(query, lang, "@newsdesk_bot", only_excluded=only_excluded).to_dict()
+    kind = "inline_only_excluded" if only_excluded else "inline_none"
+    assert result["type"] == "article" and result["id"] == "none"
+    assert result["title"] == msg.text(f"{kind}_title", lang, query=query)
+    assert result["description"] == msg.text(f"{kind}_hint", lang)
+    content = result["input_message_content"]
+    plain, entities = parse_html(content["message_text"])  # valid Telegram HTML, the query escaped
+    assert query in plain
+    [link] = [e["url"] for e in entities if e["type"] == "text_link"]
+    assert link.startswith("https://t.me/newsdesk_bot?start=")
+    assert words_from_start_payload(link.split("?start=")[1]) == clean_words(query)
 
 
 def test_results_page_always_fits_one_message():

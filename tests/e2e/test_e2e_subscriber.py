@@ -110,18 +110,19 @@ async def test_command_menu_in_both_languages(desk: Desk) -> None:
 async def test_search_pages_through_all_results(desk: Desk) -> None:
     message = await say(desk, SUBSCRIBER_ID, "/search پروژه")  # edited in place by the page buttons
     parse_html(message.html)
-    assert "صفحهٔ ۱" in message.text
+    assert "— ۱ تا ۵ از ۱۲ نتیجه" in message.text  # which results, of how many
     seen = shown_links(message)
     assert len(seen) == 5
     [next_page, newest] = button_data(message)  # and the button that sorts the newest first
     assert newest.endswith(":1:n")
     await press(desk, SUBSCRIBER_ID, message, next_page)
     page_two = message.text
-    assert "صفحهٔ ۲" in page_two and "۶. " in page_two
+    assert "— ۶ تا ۱۰ از ۱۲ نتیجه" in page_two and "۶. " in page_two
     assert len(button_data(message)) == 3  # previous and next, newest first
     seen += shown_links(message)
     await press(desk, SUBSCRIBER_ID, message, button_data(message)[1])
     assert "۱۱. " in message.text and "۱۲. " in message.text and "۱۳. " not in message.text
+    assert "— ۱۱ تا ۱۲ از ۱۲ نتیجه" in message.text
     assert len(button_data(message)) == 2  # previous only, newest first
     seen += shown_links(message)
     assert sorted(seen) == sorted(f"https://t.me/news_test/{100 + i}" for i in range(PROJECTS))
@@ -141,7 +142,7 @@ async def test_newest_first_button_sorts_by_date_and_back(desk: Desk) -> None:
     await press(desk, SUBSCRIBER_ID, message, next_page)
     assert shown_links(message)[0] == f"https://t.me/news_test/{100 + PROJECTS - 6}"
     await press(desk, SUBSCRIBER_ID, message, button_data(message)[-1])
-    assert msg.text("search_newest_note", "fa") not in message.text and "صفحهٔ ۱" in message.text
+    assert msg.text("search_newest_note", "fa") not in message.text and "— ۱ تا ۵ از " in message.text
 
 
 async def test_query_language_through_the_bot(desk: Desk) -> None:
@@ -213,7 +214,8 @@ async def test_words_left_out_alone_are_explained_everywhere(desk: Desk) -> None
     linked = await say(desk, SUBSCRIBER_ID, "/start " + search_start_payload("-نفت"))
     assert linked.html == msg.text("search_only_excluded", "fa", query="-نفت")
     answer = await inline(desk, SUBSCRIBER_ID, "-نفت")
-    assert answer["results"] == []
+    [only] = answer["results"]  # one result that says what is missing
+    assert only["title"] == msg.text("inline_only_excluded_title", "fa", query="-نفت")
     assert answer["button"]["text"] == msg.text("inline_only_excluded", "fa")
     left_out = await say(desk, SUBSCRIBER_ID, "وزیر -صادرات")  # beside a word, a word is left out
     assert left_out.html == msg.text("search_none", "fa", query="وزیر -صادرات")
@@ -226,7 +228,7 @@ async def test_callback_data_stays_short_for_a_long_persian_query(desk: Desk) ->
     data = button_data(answer)
     assert data and all(utf8_len(d) <= MAX_CALLBACK_DATA_BYTES for d in data)
     second = await press(desk, SUBSCRIBER_ID, answer, data[0])
-    assert "صفحهٔ ۲" in second.text
+    assert "— ۶ تا ۱۰ از " in second.text
 
 
 async def test_forged_or_forgotten_page_button(desk: Desk) -> None:
@@ -259,7 +261,13 @@ async def test_inline_empty_query_lists_latest_and_no_hit_offers_the_bot(desk: D
     assert latest["next_offset"] == str(INLINE_PAGE_SIZE)
     assert "Mehr 1405" in latest["results"][0]["description"]
     none = await inline(desk, SUBSCRIBER_ID, "زرافه")
-    assert none["results"] == []
+    [nothing] = none["results"]  # one result: nothing found, and what to try
+    assert nothing["title"] == msg.text("inline_none_title", "fa", query="زرافه")
+    assert nothing["description"] == msg.text("inline_none_hint", "fa")
+    sent, _ = parse_html(nothing["input_message_content"]["message_text"])
+    assert sent.startswith(msg.text("search_none", "fa", query="زرافه").split("\n")[0])
+    english = await inline(desk, ENGLISH_SUBSCRIBER_ID, "زرافه")
+    assert english["results"][0]["title"] == msg.text("inline_none_title", "en", query="زرافه")
     button = none["button"]
     assert button["text"] == msg.text("inline_none", "fa")
     assert words_from_start_payload(button["start_parameter"]) == "زرافه"
