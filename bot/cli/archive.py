@@ -21,9 +21,11 @@ from contextlib import contextmanager, suppress
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO, TextIO
+from zoneinfo import ZoneInfo
 
 from tqdm import tqdm
 
+from bot import messages as msg
 from bot.archive.importers import NotAnArchive, open_archive
 from bot.archive.importing import import_file, import_status, new_counts
 from bot.archive.search import search_each, search_once
@@ -200,7 +202,9 @@ def _search(args: argparse.Namespace, db_path: Path) -> int:
     if args.json:
         print(json.dumps([_hit_json(h) for h in result.hits], ensure_ascii=False, indent=2))
     else:
-        _print_text(result)
+        from bot.config import load_settings
+
+        _print_text(result, load_settings().tz)
     if result.truncated:
         print("newsdesk search: the query was too long; only its beginning was searched", file=sys.stderr)
     if result.partial and result.hits:
@@ -232,13 +236,14 @@ def _hit_json(hit: SearchHit) -> dict:
     }
 
 
-def _print_text(result: SearchResult) -> None:
+def _print_text(result: SearchResult, tz: ZoneInfo) -> None:
+    """Hits as the bot shows their dates (Jalali, in TIMEZONE, Persian digits); `--json` keeps ISO UTC."""
     if not result.hits:
         print("no results")
         return
     for hit in result.hits:
         title = marked_title(hit.media_kind, hit.title)
-        print(f"{hit.score:8.3f}  {hit.published_at:%Y-%m-%d %H:%M}  [{hit.external_id}]  {title}")
+        print(f"{hit.score:8.3f}  {msg.when(hit.published_at, tz, msg.FA)}  [{hit.external_id}]  {title}")
         print(f"          {hit.snippet.marked('**', '**')}")
         if hit.url:
             print(f"          {hit.url}")

@@ -9,9 +9,11 @@ import json
 import sqlite3
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot import messages as msg
 from bot.archive import importers
 from bot.archive.importers import ArchiveFormat, Malformed, NotAnArchive, Skipped, open_archive
 from bot.cli import main
@@ -166,6 +168,25 @@ def test_cli_search_text_output(tmp_path, capsys):
     capsys.readouterr()
     assert main(["search", "خلیج فارس", "--db", str(db)]) == 0
     assert "عکس روز" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("zone", ["Asia/Tehran", "Europe/London"])
+def test_cli_search_shows_dates_as_the_bot_does_and_json_keeps_utc(tmp_path, capsys, monkeypatch, zone):
+    """Jalali, in TIMEZONE, Persian digits — `msg.when`, as the bot's result cards; `--json` ISO UTC."""
+    monkeypatch.chdir(tmp_path)  # no .env of the working copy
+    monkeypatch.setenv("TIMEZONE", zone)
+    db = tmp_path / "archive.sqlite3"
+    main(["import", str(EXPORT), "--db", str(db)])
+    capsys.readouterr()
+    assert main(["search", "پروژه های عمراني", "--db", str(db)]) == 0
+    published = datetime.fromtimestamp(1711005900, UTC)
+    out = capsys.readouterr().out
+    assert msg.when(published, ZoneInfo(zone), msg.FA) in out and "2024" not in out
+    assert main(["search", "پروژه های عمراني", "--json", "--db", str(db)]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["published_at"] == published.isoformat()
+    monkeypatch.setenv("TIMEZONE", "Mars/Olympus")
+    assert main(["search", "پروژه", "--db", str(db)]) == 2
+    assert capsys.readouterr().err.count("\n") == 1
 
 
 def test_cli_default_database_path_from_environment(tmp_path, monkeypatch, capsys):
