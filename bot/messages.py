@@ -491,7 +491,9 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• واژه‌ها را بنویسید یا <code>/search قیمت دلار</code>؛ خبرهایی می‌آیند که همهٔ واژه‌ها را دارند "
         "و واژهٔ آخر می‌تواند نیمه‌کاره باشد.\n"
         "• نیم‌فاصله یا فاصله (<code>کتاب خانه‌ها</code>، <code>حسن پور</code>)، «ی» و «ک» عربی، جمع و مفرد "
-        "(<code>اخبار</code> و <code>خبر</code>) و ارقام فارسی یا لاتین فرقی نمی‌کنند.\n"
+        "(<code>اخبار</code> و <code>خبر</code>) و ارقام فارسی یا لاتین فرقی نمی‌کنند؛ عددها را با "
+        "جداکننده یا بی‌جداکننده بنویسید (<code>۸۵٬۴۰۰٬۰۰۰</code> یا <code>85400000</code>، "
+        "<code>۴٫۲</code> یا <code>4.2</code>).\n"
         "• اگر خبری همهٔ واژه‌ها را نداشت، خبرهایی که بیشترِ آن‌ها را دارند اول می‌آیند و می‌گویم.\n\n"
         "<b>جستجوی دقیق‌تر</b>\n"
         '• عبارت دقیق در گیومه: <code>«پیش بینی هوا»</code> یا <code>"پیش بینی هوا"</code>\n'
@@ -510,7 +512,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• Type words, or <code>/search oil price</code>: you get posts holding every word; the last "
         "word may be unfinished.\n"
         "• Half-spaces or spaces inside a word, Arabic or Persian letters, singular or plural (also Arabic "
-        "plurals) and Persian or Latin digits do not matter.\n"
+        "plurals) and Persian or Latin digits do not matter; numbers may be typed with or without separators "
+        "(<code>85,400,000</code> or <code>85400000</code>, <code>4.2</code> or <code>۴٫۲</code>).\n"
         "• If no post has every word, posts holding most of them come first, and I say so.\n\n"
         "<b>Narrowing a search</b>\n"
         '• An exact phrase in quotes: <code>"weather forecast"</code> or <code>«پیش بینی هوا»</code>\n'
