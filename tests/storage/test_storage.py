@@ -238,6 +238,26 @@ async def test_index_is_rebuilt_when_the_analyzer_changes(tmp_path):
         assert len((await db.search("پروژه")).hits) == 1
 
 
+async def test_an_archive_of_analyzer_3_finds_its_numbers_after_the_reindex(tmp_path):
+    """Analyzer 3 indexed `۸۵٬۴۰۰٬۰۰۰` as three numbers (85, 400, 0): the archive answers from that
+    index until the background re-index of analyzer 4 is done, then `85400000` finds the post."""
+    path = tmp_path / "news.sqlite3"
+    async with Database.open(path) as db:
+        await _published(db, "قیمت پراید", "قیمت به ۸۵٬۴۰۰٬۰۰۰ تومان و ۴٫۲ درصد بیشتر رسید")
+    _change_behind_its_back(
+        path,
+        "UPDATE search_meta SET value = '3' WHERE key = 'analyzer_version'",
+        "INSERT INTO search_index (search_index) VALUES ('delete-all')",
+        "INSERT INTO search_index (rowid, title, body) SELECT search_key, 'قیمت پراید',"
+        " 'قیمت به 85 400 0 تومان و 4 2 درصد بیشتر رسید' FROM articles",
+    )
+    async with Database.open(path) as db:
+        await db.wait_for_reindex()
+        for query in ("85400000", "۸۵٬۴۰۰٬۰۰۰", "پراید 4.2", "۴٫۲ درصد"):
+            assert len((await db.search(query)).hits) == 1, query
+        assert not (await db.search("400")).hits  # a part of the price is no number of its own
+
+
 async def test_a_new_analyzer_reindexes_in_the_background_while_search_and_writes_go_on(
     tmp_path, monkeypatch
 ):
