@@ -450,7 +450,8 @@ class SearchReader:
                 query, groups, df, n_docs, limit, offset, now_epoch, where, newest
             )
             if keys or offset:
-                total, capped = self._count(groups, df, where)
+                # Exact phrases are checked on the hits' text: the words' count is not theirs.
+                total, capped = self._count(groups, df, where) if not query.phrases else (None, False)
                 return Ranked(keys, False, query.terms, prefixes, _all_terms(groups) | marked, total, capped)
         return self._rank_partial(query, groups, df, n_docs, limit, offset, now_epoch, where, newest)
 

@@ -586,6 +586,9 @@ async def test_results_say_how_many_match(archive, archive_path):
     many = await archive.search(" ".join(t for (t,) in common) + " ", now=NOW)
     assert matching(" AND ".join(f'"{t}"' for (t,) in common)) > TOTAL_CAP
     assert (many.total, many.total_capped) == (TOTAL_CAP, True)
+    phrase = await archive.search("«بازگشت سرمایه»", now=NOW)  # every candidate checked: exact
+    assert [h.external_id for h in phrase.hits] == ["t21"]
+    assert (phrase.total, phrase.total_capped) == (1, False)
     partial = await archive.search("پتروشیمی زیردریاییهایشانمان", now=NOW)
     assert partial.partial and partial.total is None
     conn.close()
