@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from bot.core.workers import worker_pool
 from bot.text.changes import Change
-from bot.text.draft import explain_draft, parse_draft
+from bot.text.draft import drop_closing_lines, explain_draft, parse_draft
 from bot.text.markup import strip_markup
 from bot.text.render import render_post
 
@@ -49,7 +49,7 @@ class PreparedPost:
 def prepare_post(text: str, *, bullet: str, signature: str, credit: str = "") -> PreparedPost:
     """Parse and render a draft once; the preview shows, and the channel gets, these messages.
     `credit`: a forwarded post's source line (bot.core.source), kept in the archive's body too."""
-    draft = parse_draft(text)
+    draft = drop_closing_lines(parse_draft(text), signature, credit)  # pasted back: signed once
     messages = render_post(draft, bullet=bullet, signature=signature, credit=credit)
     # The archive keeps the words: the editor's formatting (bot.text.markup) stays in the messages.
     blocks = [(block.kind, strip_markup(block.text)) for block in draft.blocks]

@@ -17,8 +17,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from bot.text.analyze import analyze
 from bot.text.changes import Change, Rule, change_to_json
-from bot.text.markup import MARKER_RE, split_at, visible_len
+from bot.text.markup import MARKER_RE, split_at, strip_markup, visible_len
 from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE, persian_number
 
 BlockKind = Literal["lead", "bullet", "paragraph", "closing", "byline", "footer"]
@@ -344,6 +345,33 @@ def foreign_signature(draft: Draft, signature: str) -> Block | None:
     if match is None or match.group(1).lower() in signature.lower():
         return None
     return last
+
+
+def _same_line(line: str, own: str) -> bool:
+    """Whether a draft's line says what one of the desk's own lines says, however it came back
+    (copied from the channel: letters folded by the clean-up, emoji variation marks lost)."""
+    if len(line) > 2 * len(own) + 20:  # not a closing line (and a long paragraph is not analyzed)
+        return False
+    terms = tuple(analyze(strip_markup(line)))
+    if terms:
+        return terms == tuple(analyze(strip_markup(own)))
+    return "".join(strip_markup(line).split()).replace("\ufe0f", "") == "".join(own.split()).replace(
+        "\ufe0f", ""
+    )
+
+
+def drop_closing_lines(draft: Draft, signature: str, credit: str = "") -> Draft:
+    """The draft without the lines the desk ends a post with when they come back at its end — a
+    channel post pasted back as a correction, or sent back as a new draft, carries our signature
+    and source credit already, and the post adds them again — and without another channel's
+    signature (`foreign_signature`)."""
+    own = [line for line in (signature.strip(), strip_markup(credit).strip()) if line]
+    blocks = list(draft.blocks)
+    while blocks and own and any(_same_line(blocks[-1].text, line) for line in own):
+        blocks.pop()
+    if len(blocks) != len(draft.blocks):
+        draft = Draft(draft.headline, tuple(blocks))
+    return drop_foreign_signature(draft, signature)
 
 
 def drop_foreign_signature(draft: Draft, signature: str) -> Draft:

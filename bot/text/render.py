@@ -19,7 +19,7 @@ from html import escape, unescape
 from html.parser import HTMLParser
 from itertools import accumulate
 
-from bot.text.draft import Draft, drop_foreign_signature
+from bot.text.draft import Draft, drop_closing_lines
 from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
 from bot.text.markup import to_html, without_bold
 
@@ -54,7 +54,7 @@ def render_html(draft: Draft, *, bullet: str = "🔹", signature: str = "", cred
     marked form (`bot.text.markup`), after the body and before the signature; it is no part of the
     draft, so the clean-up never sees its names or its link."""
     mark = bullet.strip()
-    draft = drop_foreign_signature(draft, signature)
+    draft = drop_closing_lines(draft, signature, credit)
     parts: list[str] = []
     if draft.headline:
         parts.append(f"<b>{_post_text(without_bold(draft.headline))}</b>")  # bold once, not <b><b>
@@ -102,7 +102,7 @@ def render_post(
     The credit and the signature end the last message together and never stand there alone: when
     they do not fit beside the end of the post, the end of the post is cut shorter to make room.
     """
-    draft = drop_foreign_signature(draft, signature)
+    draft = drop_closing_lines(draft, signature, credit)
     end = to_html("\n\n".join(_closing_lines(signature, credit)))
     room = limit - _visible_len(end) - 2  # the blank line before them
     if not end or room < 1:

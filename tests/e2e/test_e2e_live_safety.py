@@ -140,3 +140,29 @@ async def test_a_correction_awaiting_its_confirmation_survives_a_restart_unappli
         desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:fix")
         await desk.server.wait_for(lambda: not desk.server.message(EDITOR_ID, ask.message_id).buttons)
         assert [desk.server.message(post.chat.id, post.message_id).html] == rendered(corrected)
+
+
+async def test_a_pasted_back_correction_is_signed_and_credited_once(desk: Desk) -> None:
+    text = "بازدید وزیر\nوزیر فرهنگ امروز از نمایشگاه کتاب بازدید کرد."
+    article_id, notice = await _published(desk, text)
+    [post] = desk.server.channel_posts()
+    assert post.text.endswith(SIGNATURE)
+    # The natural way to correct: copy the channel post as it reads, fix a word, reply with it.
+    pasted = post.text.replace("امروز", "صبح امروز")
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says(pasted, reply_to=notice)
+    ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+    shown = [m for m in desk.server.bot_messages(EDITOR_ID) if before < m.message_id < ask.message_id]
+    assert [m.text.count("@news_test") for m in shown[1:]] == [1]
+    await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+    now = desk.server.message(post.chat.id, post.message_id)
+    assert now.text.count("@news_test") == 1 and "صبح امروز" in now.text
+    assert "news_test" not in (await desk.db.get(article_id)).body  # the archive keeps the words only
+
+
+async def test_a_channel_post_sent_back_as_a_new_draft_previews_signed_once(desk: Desk) -> None:
+    await _published(desk, "قیمت نان\nقیمت نان در تهران از فردا ده درصد گران می‌شود.")
+    [post] = desk.server.channel_posts()
+    _, preview, _ = await send_draft(desk, post.text)
+    assert [part.count("@news_test") for part in preview] == [1]
+    assert preview == rendered("قیمت نان\nقیمت نان در تهران از فردا ده درصد گران می‌شود.")

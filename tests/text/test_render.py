@@ -28,12 +28,12 @@ def test_layout():
             Block("closing", "گفتنی است پایان."),
             Block("byline", "منبع: ایرنا"),
             Block("footer", "#خبر"),
-            Block("footer", "@mychannel"),  # our own handle: not another channel's signature
+            Block("footer", "@mychannel"),  # our own handle at the end: the signature says it (once)
         ),
     )
     assert render_post(draft, bullet="🔸", signature="🆔 @mychannel") == [
         "<b>تیتر</b>\n\nمقدمه\n\n🔸 اول\n\n🔸 دوم\n\nگفتنی است پایان.\n\n<i>منبع: ایرنا</i>"
-        "\n\n#خبر\n@mychannel\n\n🆔 @mychannel"
+        "\n\n#خبر\n\n🆔 @mychannel"
     ]
 
 
