@@ -39,14 +39,17 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     user_sends_media(user_id, kind, content, caption=, caption_entities=, reply_to=, forward_from=,
         forward_message_id=1)   (forward_from: a channel or group Chat, a User, or a hidden user's name)
         and user_sends_video / _animation / _audio: any file kind, as Telegram delivers it
-    add_file(kind, content) -> StoredFile   (a file id Telegram knows, without a message)
+    add_file(kind, content, name, mime_type=, size=) -> StoredFile   (a file id Telegram knows, without
+        a message; user_sends_media and user_sends_album send it as content)
     user_sends_album(user_id, [(kind, content), ...], caption=, forward_from=, reply_to=) -> [StoredMessage]
         (one update per part, all with the same media_group_id, the caption on the first)
-    user_edits_text(user_id, message, text) -> StoredMessage   (an edited_message update)
+    user_edits_text(user_id, message, text, entities=) -> StoredMessage   (an edited_message update)
+    user_edits_caption(user_id, message, caption, caption_entities=) -> StoredMessage   (a file's)
     add_group(chat_id, title) -> Chat ; user_sends_text_in_group(user_id, chat_id, text) -> StoredMessage
     user_presses_button(user_id, message, text_or_data) -> CallbackQueryRecord (.answer when answered)
     user_sends_callback(user_id, data, message=None) -> CallbackQueryRecord   (any, forged, data)
     user_inline_query(user_id, query, offset="") -> InlineQueryRecord  (.answer, .results)
+    user_sends_inline_result(user_id, query_id, result_id) -> StoredMessage  (sent "via @bot")
     admin_posts_to_channel(text, entities=None) -> StoredMessage  (a channel_post update)
     add_channel_history(text, date=, entities=None) -> StoredMessage  (an earlier post, no update)
     enqueue_update(kind, payload) -> update_id                          (any other update)
@@ -113,6 +116,7 @@ from bot.botapi.rules import (
     bad_request,
     detect_entities,
     forbidden,
+    formatted_text,
     merge_entities,
     too_many_requests,
 )
@@ -260,7 +264,10 @@ class BotApiServer(BotApiMethods):
             stored = next((f for f in self._files.values() if f.file_path == path), None)
         if stored is None:
             return _json_response(ApiError(404, "Not Found").payload(), 404)
-        return web.Response(body=stored.content, content_type="application/octet-stream")
+        # Served with its type, so that a browser shows a video or a GIF (the sandbox's page).
+        return web.Response(
+            body=stored.content, content_type=(stored.mime_type or "application/octet-stream").split(";")[0]
+        )
 
     async def _on_api_request(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
@@ -566,24 +573,38 @@ class BotApiServer(BotApiMethods):
         found = merge_entities(entities or [], detect_entities(text))
         return self._incoming(user_id, text=text, entities=found, reply_to=reply_to)
 
-    def user_edits_text(self, user_id: int, message: StoredMessage, text: str) -> StoredMessage:
-        """The user edits a text message they sent: the bot gets an `edited_message` update."""
+    def user_edits_text(
+        self, user_id: int, message: StoredMessage, text: str, *, entities: list[dict] | None = None
+    ) -> StoredMessage:
+        """The user edits a text message they sent: the bot gets an `edited_message` update. The
+        entities are those of the new text (`entities`: its formatting), none kept from the old one;
+        a file's caption is edited with `user_edits_caption`."""
         with self._lock:
             stored = self._messages[message.chat.id][message.message_id]
             if stored.outgoing or stored.sender is None or stored.sender.id != user_id:
                 raise ValueError(f"message {message.message_id} was not sent by user {user_id}")
-            self.enqueue_update(
-                "edited_message", self._edit_message(stored, text=text, entities=detect_entities(text))
-            )
+            if stored.media is not None:
+                raise ValueError(f"message {message.message_id} is a file: its caption is edited")
+            found = merge_entities(entities or [], detect_entities(text))
+            self.enqueue_update("edited_message", self._edit_message(stored, text=text, entities=found))
             return stored
 
-    def user_edits_caption(self, user_id: int, message: StoredMessage, caption: str) -> StoredMessage:
-        """The user edits the caption of a file they sent: an `edited_message` update."""
+    def user_edits_caption(
+        self,
+        user_id: int,
+        message: StoredMessage,
+        caption: str,
+        *,
+        caption_entities: list[dict] | None = None,
+    ) -> StoredMessage:
+        """The user edits the caption of a file they sent: an `edited_message` update, with the new
+        caption's entities (`caption_entities`: its formatting) and none of the old one's."""
         with self._lock:
             stored = self._messages[message.chat.id][message.message_id]
             if stored.outgoing or stored.sender is None or stored.sender.id != user_id or not stored.media:
                 raise ValueError(f"message {message.message_id} is no file sent by user {user_id}")
-            edited = self._edit_message(stored, caption=caption, caption_entities=detect_entities(caption))
+            found = merge_entities(caption_entities or [], detect_entities(caption))
+            edited = self._edit_message(stored, caption=caption, caption_entities=found)
             self.enqueue_update("edited_message", edited)
             return stored
 
@@ -667,7 +688,7 @@ class BotApiServer(BotApiMethods):
         self,
         user_id: int,
         kind: str,
-        content: bytes,
+        content: bytes | StoredFile,
         *,
         caption: str | None = None,
         caption_entities: list[dict] | None = None,
@@ -679,8 +700,9 @@ class BotApiServer(BotApiMethods):
     ) -> StoredMessage:
         """The user sends a photo, video, animation, audio or document (forwarded with `forward_from`:
         a channel's post `forward_message_id`, a group, a user, or a hidden user's name); the caption
-        gets the user's entities and those Telegram detects."""
-        stored = self._user_file(kind, content, file_name)
+        gets the user's entities and those Telegram detects. `content` may be a file made with
+        `add_file` (with its own name, type and size)."""
+        stored = content if isinstance(content, StoredFile) else self._user_file(kind, content, file_name)
         found = merge_entities(caption_entities or [], detect_entities(caption)) if caption else []
         origin = self._origin(forward_from, forward_message_id) if forward_from is not None else None
         return self._incoming(
@@ -703,7 +725,7 @@ class BotApiServer(BotApiMethods):
     def user_sends_album(
         self,
         user_id: int,
-        items: list[tuple[str, bytes]],
+        items: list[tuple[str, bytes | StoredFile]],
         *,
         caption: str | None = None,
         caption_entities: list[dict] | None = None,
@@ -732,18 +754,36 @@ class BotApiServer(BotApiMethods):
                 for i, (kind, content) in enumerate(items)
             ]
 
-    def add_file(self, kind: str, content: bytes, file_name: str | None = None) -> StoredFile:
-        """A file Telegram already knows (sent to the bot earlier): its id may be sent as `kind`."""
-        return self._user_file(kind, content, file_name)
+    def add_file(
+        self,
+        kind: str,
+        content: bytes,
+        file_name: str | None = None,
+        *,
+        mime_type: str | None = None,
+        size: tuple[int, int] | None = None,
+    ) -> StoredFile:
+        """A file Telegram already knows (sent to the bot earlier): its id may be sent as `kind`,
+        and `user_sends_media` sends it; `mime_type` and `size` (width, height) as the client said."""
+        return self._user_file(kind, content, file_name, mime_type=mime_type, size=size)
 
-    def _user_file(self, kind: str, content: bytes, file_name: str | None) -> StoredFile:
+    def _user_file(
+        self,
+        kind: str,
+        content: bytes,
+        file_name: str | None,
+        *,
+        mime_type: str | None = None,
+        size: tuple[int, int] | None = None,
+    ) -> StoredFile:
         names = {"photo": ("photo.jpg", "image/jpeg"), "video": ("video.mp4", "video/mp4"),
                  "animation": ("animation.mp4", "video/mp4"), "audio": ("audio.mp3", "audio/mpeg"),
                  "document": ("file.pdf", "application/pdf")}  # fmt: skip
-        default_name, mime = names[kind]
+        default_name, default_mime = names[kind]
+        mime = mime_type or default_mime
         stored = self._new_file(content, file_name or default_name, mime, folder=f"{kind}s", kind=kind)
         if kind in ("photo", "video", "animation"):
-            stored.width, stored.height = 1280, 720
+            stored.width, stored.height = size or (1280, 720)
         if kind != "photo":
             stored.duration = 0 if kind == "document" else 12
         return stored
@@ -798,6 +838,26 @@ class BotApiServer(BotApiMethods):
             payload["chat_type"] = chat_type
             self.enqueue_update("inline_query", payload)
             return record
+
+    def user_sends_inline_result(self, user_id: int, query_id: str, result_id: str) -> StoredMessage:
+        """The user picks result `result_id` of their inline query `query_id` in their chat with the bot:
+        the message it describes is sent there "via @bot", and the bot gets it as a message with
+        `via_bot` (Telegram sends no chosen_inline_result unless inline feedback is switched on)."""
+        with self._lock:
+            record = self._inline_queries.get(query_id)
+            if record is None or record.user.id != user_id:
+                raise ValueError(f"no inline query {query_id} of user {user_id}")
+            result = next((r for r in record.results if str(r.get("id")) == result_id), None)
+            content = (result or {}).get("input_message_content") or {}
+            if "message_text" not in content:
+                raise ValueError(f"inline query {query_id} has no text result {result_id!r}")
+            text, entities = formatted_text(
+                content["message_text"], content.get("parse_mode"), content.get("entities"), strict=False
+            )
+            markup = (result or {}).get("reply_markup")
+            return self._incoming(
+                user_id, text=text, entities=entities, via_bot=self.bot_user, reply_markup=markup
+            )
 
     def admin_posts_to_channel(self, text: str, *, entities: list[dict] | None = None) -> StoredMessage:
         """A human admin posts in the channel by hand; the bot (an admin) gets a channel_post update."""

@@ -163,6 +163,7 @@ class StoredMessage:
     caption_entities: list[dict] = field(default_factory=list)
     forward_origin: dict | None = None
     reply_to: StoredMessage | None = None
+    via_bot: User | None = None  # a message the user sent with a bot's inline mode
     disable_notification: bool = False
     options: dict[str, Any] = field(default_factory=dict)  # other send parameters, as received
     edit_date: int | None = None
@@ -231,6 +232,8 @@ class StoredMessage:
                 data["caption_entities"] = self.caption_entities
         if self.forward_origin:
             data["forward_origin"] = self.forward_origin
+        if self.via_bot is not None:
+            data["via_bot"] = self.via_bot.to_api()
         if self.reply_to is not None and with_reply:
             data["reply_to_message"] = self.reply_to.to_api(with_reply=False)
         if self.reply_markup and "inline_keyboard" in self.reply_markup:

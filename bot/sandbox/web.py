@@ -8,17 +8,27 @@ each chat, so the page shows exactly what the bot sent, and the Bot API errors i
 API (JSON):
     GET  /api/state?after=ETAG     the three chats, the clock and recent API errors; waits up to
                                    LONG_POLL_SECONDS for a change when `after` is the current ETag
-    POST /api/send                 {pane, text, reply_to?}       the pane's user writes to the bot
-    POST /api/edit                 {pane, message_id, text}       the user edits a message they sent
-    POST /api/file                 multipart: pane, file, caption, width?, height?  the user sends a
-                                   photo (with its size) or a file
+    POST /api/send                 {pane, text, entities?, reply_to?, forward?}  the pane's user
+                                   writes to the bot (entities: the formatting the composer set, as
+                                   Telegram's MessageEntity; forward: as forwarded from OTHER_CHANNEL)
+    POST /api/edit                 {pane, message_id, text, entities?}  the user edits a message they
+                                   sent: its text, or a file's caption (entities made anew each time)
+    POST /api/file                 multipart: pane, caption?, caption_entities? (JSON), reply_to?,
+                                   then per file: file, kind?, width?, height?  the user sends a
+                                   photo, video, GIF (animation), audio or document; 2 to 10 files
+                                   are an album. Without `kind`: a photo when its size is given, else
+                                   a document (a .txt draft, or a picture sent "as file")
     POST /api/press                {pane, message_id, data}       presses an inline button
     POST /api/open-link            {pane, url}                    taps a t.me/<bot>?start= link
     POST /api/inline               {query, offset?}               the subscriber's inline query
+                                   (answered with its query_id and the bot's results)
+    POST /api/inline-choose        {query_id, result_id}          the subscriber sends a result in
+                                   their chat with the bot ("via @bot")
     POST /api/time                 {minutes} | {next: true}       lets time pass at once
                                    | {speed}                      lets it run `speed` times as fast
                                                                   as real time (1: real time)
     GET  /api/example              the damaged example draft
+    GET  /api/samples              the sample media the page offers (in static/samples)
 """
 
 from __future__ import annotations
@@ -28,6 +38,7 @@ import contextlib
 import hashlib
 import itertools
 import json
+import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -41,7 +52,8 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot import messages as msg
-from bot.botapi.html_check import HtmlParseError, parse_html
+from bot.botapi.html_check import HtmlParseError, parse_html, utf16_len
+from bot.botapi.rules import detect_entities, merge_entities
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import Chat, StoredFile, StoredMessage
 from bot.sandbox.clock import MAX_SPEED, TimeMachine
@@ -51,6 +63,23 @@ LONG_POLL_SECONDS = 20.0
 POLL_STEP_SECONDS = 0.1
 INLINE_ANSWER_SECONDS = 10.0
 SHOWN_API_ERRORS = 6
+MEDIA_KINDS = ("photo", "video", "animation", "audio", "document")
+# What Telegram lets an album mix: photos and videos, or documents only, or audio only (no GIFs).
+ALBUM_KINDS = ({"photo", "video"}, {"document"}, {"audio"})
+MIN_ALBUM, MAX_ALBUM = 2, 10
+# The entity types a person's client sets (the others, URLs, #tags and /commands, Telegram detects).
+COMPOSED_ENTITIES = frozenset(
+    {"bold", "italic", "underline", "strikethrough", "spoiler", "blockquote", "code", "pre", "text_link"}
+)
+# The sample media that ship with the sandbox (static/samples), as the page offers them to send.
+SAMPLES = (
+    {"name": "photo-1.jpg", "kind": "photo", "width": 480, "height": 320},
+    {"name": "photo-2.jpg", "kind": "photo", "width": 480, "height": 320},
+    {"name": "photo-3.jpg", "kind": "photo", "width": 480, "height": 320},
+    {"name": "video.mp4", "kind": "video", "width": 320, "height": 180},
+    {"name": "animation.gif", "kind": "animation", "width": 192, "height": 120},
+    {"name": "document.pdf", "kind": "document"},
+)
 MAX_JUMP = timedelta(days=7)
 # Another public channel the editor can forward a text from (↪️ on the page): the post then carries its
 # source credit (SOURCE_CREDIT), linked to this channel's post.
@@ -93,9 +122,10 @@ class SandboxPage:
         self.static = Path(str(files("bot.sandbox").joinpath("static")))
         self._cache: tuple[tuple, str, str] | None = None  # (change token, state JSON, ETag)
         self._other_posts = itertools.count(1001)  # OTHER_CHANNEL's post ids, as forwarded
+        self._acts = 0  # the page's requests that act: an edit changes no count the state watches
 
     def app(self) -> web.Application:
-        app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_same_origin])
+        app = web.Application(client_max_size=20 * 1024 * 1024, middlewares=[_same_origin, self._counted])
         app.router.add_get("/", self._index)
         app.router.add_static("/static", self.static)
         app.router.add_get("/api/state", self._state)
@@ -105,9 +135,20 @@ class SandboxPage:
         app.router.add_post("/api/press", self._press)
         app.router.add_post("/api/open-link", self._open_link)
         app.router.add_post("/api/inline", self._inline)
+        app.router.add_post("/api/inline-choose", self._inline_choose)
         app.router.add_post("/api/time", self._time)
         app.router.add_get("/api/example", self._example)
+        app.router.add_get("/api/samples", self._samples)
         return app
+
+    @web.middleware
+    async def _counted(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Count the page's acts, so that the state is built again after each (see `_current`)."""
+        try:
+            return await handler(request)
+        finally:
+            if request.method == "POST":
+                self._acts += 1
 
     # ------------------------------------------------------------------ pages
 
@@ -116,6 +157,11 @@ class SandboxPage:
 
     async def _example(self, request: web.Request) -> web.Response:
         return web.json_response({"text": example_draft()})
+
+    async def _samples(self, request: web.Request) -> web.Response:
+        return web.json_response(
+            [{**sample, "url": f"/static/samples/{sample['name']}"} for sample in SAMPLES]
+        )
 
     # ------------------------------------------------------------------ state
 
@@ -134,6 +180,7 @@ class SandboxPage:
         bot's every act is a Bot API call or a timer set, a user's is a new message, the clock moves."""
         chats = (self.cast.editor_id, self.server.channel.id, self.cast.subscriber_id)
         token = (
+            self._acts,
             len(self.server.calls()),
             tuple(len(self.server.messages(chat)) for chat in chats),
             self.time.pending(),
@@ -188,17 +235,19 @@ class SandboxPage:
             "silent": message.disable_notification,
             "buttons": (message.reply_markup or {}).get("inline_keyboard", []),
         }
-        if message.document is not None:
-            document = message.document
-            shown["document"] = {
-                "name": document.file_name,
-                "mime": document.mime_type,
-                "size": len(document.content),
-                "url": self._file_url(document),
+        if message.media is not None:
+            stored = message.media
+            shown["media"] = {
+                "kind": message.media_kind,
+                "url": self._file_url(stored),
+                "name": stored.file_name,
+                "mime": stored.mime_type,
+                "size": len(stored.content),
+                "width": stored.width,
+                "height": stored.height,
             }
-        if message.photo is not None:
-            photo = message.photo
-            shown["photo"] = {"url": self._file_url(photo), "width": photo.width, "height": photo.height}
+        if message.media_group_id:
+            shown["album"] = message.media_group_id  # Telegram shows an album's parts as one message
         if message.reply_to is not None:
             shown["reply_to"] = {
                 "id": message.reply_to.message_id,
@@ -206,6 +255,8 @@ class SandboxPage:
             }
         if message.forward_origin:
             shown["forwarded"] = _origin_name(message.forward_origin)
+        if message.via_bot is not None:
+            shown["via"] = message.via_bot.username
         return shown
 
     def _file_url(self, stored: StoredFile) -> str:
@@ -233,15 +284,20 @@ class SandboxPage:
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
             raise BadInput("text is empty")
+        entities = _entities(body.get("entities"), text)
         if body.get("forward") is True:  # forwarded from OTHER_CHANNEL, as an editor republishes a post
             forwarded = self.server.user_forwards(
-                user_id, text, from_channel=OTHER_CHANNEL, message_id=next(self._other_posts)
+                user_id,
+                text,
+                entities=merge_entities(entities, detect_entities(text)),
+                from_channel=OTHER_CHANNEL,
+                message_id=next(self._other_posts),
             )
             return web.json_response({"message_id": forwarded.message_id})
         reply_to = None
         if body.get("reply_to") is not None:
             reply_to = self._find(user_id, body["reply_to"])
-        sent = self.server.user_sends_text(user_id, text, reply_to=reply_to)
+        sent = self.server.user_sends_text(user_id, text, reply_to=reply_to, entities=entities)
         return web.json_response({"message_id": sent.message_id})
 
     async def _edit(self, request: web.Request) -> web.Response:
@@ -250,38 +306,64 @@ class SandboxPage:
         text = body.get("text")
         if not isinstance(text, str) or not text.strip():
             raise BadInput("text is empty")
+        entities = _entities(body.get("entities"), text)
+        message = self._find(user_id, body.get("message_id"))
         try:
-            edited = self.server.user_edits_text(user_id, self._find(user_id, body.get("message_id")), text)
+            if message.media is not None:  # as in Telegram: ✎ on a file edits its caption
+                edited = self.server.user_edits_caption(user_id, message, text, caption_entities=entities)
+            else:
+                edited = self.server.user_edits_text(user_id, message, text, entities=entities)
         except ValueError as error:  # not the user's own message
             raise BadInput(str(error)) from None
         return web.json_response({"message_id": edited.message_id})
 
     async def _file(self, request: web.Request) -> web.Response:
-        """A file from the page: a photo when the page sends its size (as Telegram's default), else a
-        file (a .txt draft, or a photo sent "as file")."""
+        """Files from the page, as a Telegram client sends them: one is a message, 2 to 10 an album
+        (the caption on the first part); in reply to a message when `reply_to` is given."""
         form = await request.post()
-        upload = form.get("file")
-        if not isinstance(upload, web.FileField):
-            raise BadInput("no file")
         user_id = self.cast.user_of(_pane(dict(form)))
+        uploads = [upload for upload in form.getall("file", []) if isinstance(upload, web.FileField)]
+        if not uploads:
+            raise BadInput("no file")
+        if len(uploads) > MAX_ALBUM:
+            raise BadInput(f"an album holds {MIN_ALBUM} to {MAX_ALBUM} files")
         caption = form.get("caption")
         caption = caption if isinstance(caption, str) and caption.strip() else None
-        content = upload.file.read()
-        if "width" in form and "height" in form:
+        entities: list[dict[str, Any]] = []
+        if caption is not None and form.get("caption_entities"):
             try:
-                width, height = int(str(form["width"])), int(str(form["height"]))
+                entities = _entities(json.loads(str(form["caption_entities"])), caption)
             except ValueError:
-                raise BadInput("width and height must be numbers") from None
-            sent = self.server.user_sends_photo(user_id, content, width=width, height=height, caption=caption)
-        else:
-            sent = self.server.user_sends_document(
-                user_id,
-                content,
-                file_name=upload.filename or "file",
-                mime_type=upload.content_type or "application/octet-stream",
-                caption=caption,
+                raise BadInput("caption_entities is not JSON") from None
+        reply_to = None
+        if form.get("reply_to"):
+            reply_to = self._find(user_id, _number(form["reply_to"], "reply_to"))
+        kinds, widths, heights = (form.getall(name, []) for name in ("kind", "width", "height"))
+        files = []
+        for i, upload in enumerate(uploads):
+            size = None
+            if i < len(widths) and i < len(heights) and str(widths[i]) and str(heights[i]):
+                size = (_number(widths[i], "width"), _number(heights[i], "height"))
+            kind = str(kinds[i]) if i < len(kinds) else ("photo" if size else "document")
+            if kind not in MEDIA_KINDS:
+                raise BadInput(f"kind must be one of {', '.join(MEDIA_KINDS)}")
+            content = upload.file.read()
+            mime = upload.content_type or "application/octet-stream"
+            files.append(
+                (kind, self.server.add_file(kind, content, upload.filename, mime_type=mime, size=size))
             )
-        return web.json_response({"message_id": sent.message_id})
+        if len(files) == 1:
+            kind, stored = files[0]
+            sent = self.server.user_sends_media(
+                user_id, kind, stored, caption=caption, caption_entities=entities, reply_to=reply_to
+            )
+            return web.json_response({"message_id": sent.message_id})
+        if not any({kind for kind, _ in files} <= allowed for allowed in ALBUM_KINDS):
+            raise BadInput("an album holds photos and videos, or documents only, or audio only")
+        parts = self.server.user_sends_album(
+            user_id, list(files), caption=caption, caption_entities=entities, reply_to=reply_to
+        )
+        return web.json_response({"message_id": parts[0].message_id, "album": [m.message_id for m in parts]})
 
     async def _press(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
@@ -320,10 +402,21 @@ class SandboxPage:
             return web.json_response({"error": "the bot did not answer the inline query"}, status=504)
         return web.json_response(
             {
+                "query_id": record.id,
                 "results": [_inline_result(result) for result in record.results],
                 "next_offset": (record.answer or {}).get("next_offset", ""),
             }
         )
+
+    async def _inline_choose(self, request: web.Request) -> web.Response:
+        body = await _json_body(request)
+        try:
+            sent = self.server.user_sends_inline_result(
+                self.cast.subscriber_id, str(body.get("query_id", "")), str(body.get("result_id", ""))
+            )
+        except ValueError as error:
+            raise BadInput(str(error)) from None
+        return web.json_response({"message_id": sent.message_id})
 
     async def _time(self, request: web.Request) -> web.Response:
         body = await _json_body(request)
@@ -349,6 +442,40 @@ class SandboxPage:
             return self.server.message(user_id, message_id)
         except KeyError:
             raise BadInput(f"no message {message_id} in that chat") from None
+
+
+def _entities(value: object, text: str) -> list[dict[str, Any]]:
+    """The formatting a composer set, checked as Telegram checks a client's entities: known types,
+    within the text (UTF-16 units), a text_link with its URL."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise BadInput("entities must be a list")
+    size = utf16_len(text)
+    checked = []
+    for entity in value:
+        if not isinstance(entity, dict) or entity.get("type") not in COMPOSED_ENTITIES:
+            raise BadInput(f"entity types: {', '.join(sorted(COMPOSED_ENTITIES))}")
+        offset, length = entity.get("offset"), entity.get("length")
+        if not (isinstance(offset, int) and isinstance(length, int) and offset >= 0 and length > 0):
+            raise BadInput("an entity needs a whole offset and a positive length")
+        if offset + length > size:
+            raise BadInput("an entity reaches past the end of the text")
+        shown = {"type": entity["type"], "offset": offset, "length": length}
+        if entity["type"] == "text_link":
+            url = entity.get("url")
+            if not isinstance(url, str) or not re.match(r"(https?|tg)://\S+$", url):
+                raise BadInput("a text_link needs an http(s) url")
+            shown["url"] = url
+        checked.append(shown)
+    return checked
+
+
+def _number(value: object, name: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise BadInput(f"{name} must be a number") from None
 
 
 def _origin_name(origin: dict[str, Any]) -> str:

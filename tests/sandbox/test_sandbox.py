@@ -82,8 +82,16 @@ def test_the_page_and_its_files_are_served_from_the_package(page: Page) -> None:
     assert index.status_code == 200 and '<html lang="fa" dir="rtl">' in index.text
     for name in ("app.js", "style.css"):
         assert page.client.get(f"/static/{name}").status_code == 200
-    # Nothing on the page comes from the network: every src and href is local.
+    # Nothing on the page comes from the network: every src and href is local, fonts included.
     assert "http" not in index.text.replace("http-equiv", "")
+    assert "http" not in page.client.get("/static/style.css").text
+    for font in ("Vazirmatn.woff2", "NotoColorEmoji-subset.ttf"):
+        assert len(page.client.get(f"/static/fonts/{font}").content) > 50_000
+    # The sample media ship with the package.
+    samples = page.client.get("/api/samples").json()
+    assert {s["kind"] for s in samples} == {"photo", "video", "animation", "document"}
+    for sample in samples:
+        assert len(page.client.get(sample["url"]).content) > 500, sample
     example = page.client.get("/api/example").json()["text"]
     assert example.startswith("?") and "می شود" in example  # damaged: a lost emoji, a missing half-space
 
@@ -173,9 +181,9 @@ def test_the_editor_attaches_a_photo_or_a_file_and_the_bot_answers(page: Page) -
         state = page.wait(answered, "the bot's answer")
         shown = next(m for m in state["chats"]["editor"] if m["id"] == sent)
         assert shown["caption"] == "عکس خبر"
-        picture = shown["photo"] if size else shown["document"]
-        assert httpx.get(picture["url"]).content == png  # the page shows it from the emulator
-    assert shown["document"]["mime"] == "image/png"
+        assert shown["media"]["kind"] == ("photo" if size else "document")
+        assert httpx.get(shown["media"]["url"]).content == png  # the page shows it from the emulator
+        assert shown["media"]["mime"] == "image/png"
 
 
 def test_the_editor_edits_a_sent_draft_and_the_bot_follows(page: Page) -> None:
@@ -282,3 +290,85 @@ def test_the_sandbox_never_takes_the_bots_database_or_a_busy_port(tmp_path: Path
     assert busy.returncode == 2 and f"port {port} is in use" in busy.stderr
     assert busy.stderr.count("\n") == 1 and "Traceback" not in busy.stderr  # one line, nothing logged
     assert not other.exists()  # refused at once: no database made, no emulator or bot started
+
+
+def sample(page: Page, name: str) -> bytes:
+    return page.client.get(f"/static/samples/{name}").content
+
+
+def test_an_edited_caption_gets_the_entities_of_its_new_text_only(page: Page) -> None:
+    """/api/edit on a photo edits its caption, and no entity of the old caption survives (a #tag at
+    offset 77 of the old caption was kept on a 52-character new one)."""
+    caption = "گزارش تصویری بازار تهران\nعکس‌هایی از بازار بزرگ تهران در آستانه نوروز امسال #بازار_تهران"
+    sent = page.client.post(
+        "/api/file",
+        data={"pane": "editor", "caption": caption, "kind": "photo", "width": "480", "height": "320"},
+        files={"file": ("photo-1.jpg", sample(page, "photo-1.jpg"), "image/jpeg")},
+    ).json()["message_id"]
+    edited = "بازار تهران پیش از نوروز\nشلوغی **بازار** پیش از نوروز."
+    bold = {"type": "bold", "offset": edited.index("**"), "length": 9}
+    page.post("/api/edit", {"pane": "editor", "message_id": sent, "text": edited, "entities": [bold]})
+    mine = page.wait(
+        lambda s: next((m for m in s["chats"]["editor"] if m["id"] == sent and m["edited"]), None), "the edit"
+    )
+    assert mine["caption"] == edited and mine["text"] is None
+    assert mine["caption_entities"] == [bold]  # the new formatting; the old #tag is gone
+    refused = page.client.post(
+        "/api/edit",
+        json={"pane": "editor", "message_id": sent, "text": "x", "entities": [{**bold, "offset": 0}]},
+    )
+    assert refused.status_code == 400 and "past the end" in refused.json()["error"]
+
+
+def test_several_files_are_one_album_and_a_reply_carries_its_file(page: Page) -> None:
+    files = [
+        ("file", (name, sample(page, name), mime))
+        for name, mime in (
+            ("photo-1.jpg", "image/jpeg"),
+            ("video.mp4", "video/mp4"),
+            ("photo-3.jpg", "image/jpeg"),
+        )
+    ]
+    kinds = ["photo", "video", "photo"]
+    answer = page.client.post(
+        "/api/file", data={"pane": "editor", "caption": "آلبوم", "kind": kinds}, files=files
+    )
+    assert answer.status_code == 200, answer.text
+    parts = answer.json()["album"]
+    state = page.wait(lambda s: all(any(m["id"] == i for m in s["chats"]["editor"]) for i in parts) and s, "")
+    shown = [m for m in state["chats"]["editor"] if m["id"] in parts]
+    assert [m["media"]["kind"] for m in shown] == ["photo", "video", "photo"]
+    assert len({m["album"] for m in shown}) == 1 and shown[0]["caption"] == "آلبوم"
+    assert shown[1]["media"]["mime"] == "video/mp4"
+    assert httpx.get(shown[1]["media"]["url"]).headers["content-type"] == "video/mp4"  # a browser plays it
+    # A GIF cannot be in an album (as in Telegram); a reply carries its file.
+    mixed = page.client.post(
+        "/api/file",
+        data={"pane": "editor", "kind": ["photo", "animation"]},
+        files=[files[0], ("file", ("a.gif", sample(page, "animation.gif"), "image/gif"))],
+    )
+    assert mixed.status_code == 400
+    reply = page.client.post(
+        "/api/file",
+        data={"pane": "editor", "kind": "animation", "reply_to": str(parts[0])},
+        files={"file": ("a.gif", sample(page, "animation.gif"), "image/gif")},
+    ).json()["message_id"]
+    state = page.wait(lambda s: any(m["id"] == reply for m in s["chats"]["editor"]) and s, "the reply")
+    gif = next(m for m in state["chats"]["editor"] if m["id"] == reply)
+    assert gif["reply_to"]["id"] == parts[0] and gif["media"]["kind"] == "animation"
+
+
+def test_an_inline_result_is_sent_via_the_bot(page: Page) -> None:
+    answer = page.post("/api/inline", {"query": "زعفران"})
+    assert answer["results"], answer
+    first = answer["results"][0]
+    sent = page.post("/api/inline-choose", {"query_id": answer["query_id"], "result_id": first["id"]})
+    state = page.wait(
+        lambda s: any(m["id"] == sent["message_id"] for m in s["chats"]["subscriber"]) and s, "the message"
+    )
+    shown = next(m for m in state["chats"]["subscriber"] if m["id"] == sent["message_id"])
+    assert shown["via"] == "newsdesk_sandbox_bot" and shown["text"] == first["text"] and not shown["outgoing"]
+    unknown = page.client.post(
+        "/api/inline-choose", json={"query_id": answer["query_id"], "result_id": "nope"}
+    )
+    assert unknown.status_code == 400

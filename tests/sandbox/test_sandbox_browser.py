@@ -35,7 +35,6 @@ if not (Path(CHROMIUM).exists() and Path(CHROMEDRIVER).exists()):
 from selenium import webdriver  # noqa: E402  (only where a browser exists)
 from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
 from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
@@ -112,7 +111,7 @@ def test_paste_publish_and_find_in_a_real_browser(
     # The editor pastes the damaged example and sends it; the bot answers with a preview.
     browser.find_element(By.ID, "editor-example").click()
     draft = browser.find_element(By.ID, "editor-input")
-    wait(browser, lambda d: "?" in draft.get_attribute("value"), "the example draft in the composer")
+    wait(browser, lambda d: "?" in draft.text, "the example draft in the composer")
     browser.find_element(By.ID, "editor-send").click()
     publish_now = msg.text("btn_now", msg.FA)
     click(browser, lambda d: button(d, "editor", publish_now), "the publish button")
@@ -168,9 +167,14 @@ def test_paste_publish_and_find_in_a_real_browser(
         ),
         "the post among the inline results",
     )
-    previews = "#inline-results .preview"
-    preview = wait(browser, lambda d: [p.text for p in d.find_elements(By.CSS_SELECTOR, previews)], "preview")
-    assert HEADLINE in preview[0]
+    # Picked, the result is sent into the chat "via @newsdesk_sandbox_bot", as Telegram shows it.
+    via = "#chat-subscriber .msg.mine .via"
+    sent = wait(
+        browser,
+        lambda d: [v.find_element(By.XPATH, "..").text for v in d.find_elements(By.CSS_SELECTOR, via)],
+        "",
+    )
+    assert HEADLINE in sent[-1] and "via @newsdesk_sandbox_bot" in sent[-1]
 
     shot = tmp_path / "sandbox.png"
     assert browser.save_screenshot(str(shot))
@@ -252,9 +256,7 @@ def test_a_picture_attached_in_the_editor_pane_is_sent_as_a_photo(
     assert browser.execute_script(
         "return [arguments[0].naturalWidth, arguments[0].naturalHeight]", shown[0]
     ) == [64, 48]
-    assert (
-        browser.find_element(By.ID, "editor-input").get_attribute("value") == ""
-    )  # the caption went with it
+    assert browser.find_element(By.ID, "editor-input").text == ""  # the caption went with it
 
 
 def test_the_editor_edits_a_sent_message_from_the_page(browser: WebDriver, sandbox_url: str) -> None:
@@ -268,14 +270,11 @@ def test_the_editor_edits_a_sent_message_from_the_page(browser: WebDriver, sandb
         return mine[-1] if mine and "متن نخست" in mine[-1].text else None
 
     def edit_button(d: WebDriver) -> WebElement | None:
-        message = own_last(d)
-        if message is None:
-            return None
-        ActionChains(d).move_to_element(message).perform()  # the tools show on hover, as in Telegram
-        return message.find_element(By.CSS_SELECTOR, ".tools .edit")
+        message = own_last(d)  # the tools show without hover (a touch screen has none)
+        return message.find_element(By.CSS_SELECTOR, ".tools .edit") if message else None
 
     click(browser, edit_button, "the edit tool on the editor's own message")
-    wait(browser, lambda d: "متن نخست" in composer.get_attribute("value"), "the message in the composer")
+    wait(browser, lambda d: "متن نخست" in composer.text, "the message in the composer")
     composer.clear()
     composer.send_keys("خبر کوتاه برای ویرایش\nمتن ویرایش‌شده این خبر کوتاه برای آزمودن ویرایش است.")
     browser.find_element(By.ID, "editor-send").click()
@@ -299,3 +298,80 @@ def test_the_clock_runs_on_at_the_speed_picked_in_the_toolbar(browser: WebDriver
     wait(browser, lambda d: clock.text != shown, "the shown time running on")
     speed.select_by_value("1")  # real time again, for whatever runs next
     wait(browser, lambda d: httpx.get(f"{sandbox_url}api/state").json()["speed"] == 1, "real time")
+
+
+def platform_fonts(driver: WebDriver, selector: str) -> list[dict]:
+    """The fonts Chromium actually drew a node's text with (DevTools: CSS.getPlatformFontsForNode)."""
+    driver.execute_cdp_cmd("DOM.enable", {})
+    driver.execute_cdp_cmd("CSS.enable", {})
+    root = driver.execute_cdp_cmd("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+    node = driver.execute_cdp_cmd("DOM.querySelector", {"nodeId": root, "selector": selector})["nodeId"]
+    return driver.execute_cdp_cmd("CSS.getPlatformFontsForNode", {"nodeId": node})["fonts"]
+
+
+def test_persian_and_emoji_are_drawn_with_the_fonts_the_page_ships(
+    browser: WebDriver, sandbox_url: str
+) -> None:
+    """Not the machine's fonts: each text is drawn only with a web font the page loaded from the package
+    (isCustomFont), so the page reads the same where no Persian or emoji font is installed (this
+    machine and CI have no emoji font; `fc-list :charset=1f4f0` finds none)."""
+    browser.get(sandbox_url)
+    browser.execute_script(
+        """for (const [id, text] of [["probe-fa", "میز خبر تهران"], ["probe-emoji", "📰🔹🆔"]]) {
+          const probe = document.createElement("div");
+          probe.id = id; probe.className = "body"; probe.textContent = text;
+          document.getElementById("chat-channel").append(probe);
+        }"""
+    )
+    loaded = browser.execute_async_script(
+        """const done = arguments[arguments.length - 1];
+        document.fonts.ready.then(() => done({
+          persian: document.fonts.check('16px "Vazirmatn"', "میز خبر"),
+          emoji: document.fonts.check('16px "Noto Color Emoji"', "📰"),
+          faces: [...document.fonts].filter((f) => f.status === "loaded")
+            .map((f) => f.family.replaceAll('"', "")),
+        }));"""
+    )
+    assert loaded["persian"] and loaded["emoji"]
+    assert {"Vazirmatn", "Noto Color Emoji"} <= set(loaded["faces"])
+    persian = platform_fonts(browser, "#probe-fa")
+    emoji = platform_fonts(browser, "#probe-emoji")
+    assert [(f["familyName"], f["isCustomFont"]) for f in persian] == [("Vazirmatn", True)]
+    assert [(f["familyName"], f["isCustomFont"]) for f in emoji] == [("Noto Color Emoji", True)]
+    # The licences ship beside the fonts.
+    for name in ("Vazirmatn-OFL.txt", "NotoColorEmoji-LICENSE.txt"):
+        assert "SIL OPEN FONT LICENSE" in httpx.get(f"{sandbox_url}static/fonts/{name}").text.upper()
+
+
+def test_mixed_direction_labels_read_in_their_own_order(browser: WebDriver, sandbox_url: str) -> None:
+    """In the right-to-left page, the chips read /latest, /search …, /help (the slash first, on the left),
+    and the subscriber's Persian placeholder reads right to left."""
+    browser.get(sandbox_url)
+    chips = browser.execute_script(
+        """return [...document.querySelectorAll(".chips bdi")].map((bdi) => {
+          const text = bdi.firstChild, range = document.createRange(), left = (i) => {
+            range.setStart(text, i); range.setEnd(text, i + 1); return range.getBoundingClientRect().left;
+          };
+          return [bdi.textContent, left(0) < left(1), getComputedStyle(bdi).direction];
+        });"""
+    )
+    assert chips[:3] == [["/latest", True, "ltr"], ["/search …", True, "ltr"], ["/help", True, "ltr"]]
+    search = browser.find_element(By.ID, "subscriber-input")
+    assert search.get_attribute("dir") == "rtl" and search.get_attribute("placeholder").startswith("واژه")
+    search.send_keys("/latest")
+    assert browser.execute_script("return getComputedStyle(arguments[0]).direction", search) == "ltr"
+    search.clear()
+    # A Persian example in code keeps its direction (dir=auto), and a /command reads /help.
+    shown = browser.execute_script(
+        """const box = document.createElement("div");
+        box.className = "body"; box.append(formatted(arguments[0], arguments[1]));
+        document.getElementById("chat-subscriber").append(box);
+        const code = box.querySelector("code"), command = box.querySelector(".command");
+        return [code.dir, getComputedStyle(code).direction, command.tagName, command.textContent];""",
+        "نمونه: #انتخابات_مجلس و /help",
+        [
+            {"type": "code", "offset": 7, "length": 14},
+            {"type": "bot_command", "offset": 24, "length": 5},
+        ],
+    )
+    assert shown == ["auto", "rtl", "BDI", "/help"]

@@ -2,7 +2,10 @@
 // Plain JavaScript, no build step, nothing fetched from the network (see bot/sandbox/web.py for the API).
 "use strict";
 
-const state = { bot: "", channel: "", rendered: {}, nodes: {}, mode: null, inlineTimer: null };
+const state = {
+  bot: "", channel: "", rendered: {}, nodes: {}, mode: null, inlineTimer: null, inlineQueryId: null,
+  stuck: {}, chats: {}, savedRange: null,
+};
 const $ = (id) => document.getElementById(id);
 
 // ------------------------------------------------------------------ server calls
@@ -40,6 +43,7 @@ async function watch() {
 function render(data) {
   state.bot = data.bot;
   state.channel = data.channel.username;
+  state.chats = data.chats;
   document.body.dataset.bot = data.bot;
   $("channel-name").textContent = data.channel.title;
   $("channel-handle").textContent = `@${data.channel.username}`;
@@ -48,18 +52,30 @@ function render(data) {
   $("time-next").disabled = !data.next_publication;
   if (document.activeElement !== $("time-speed")) $("time-speed").value = String(data.speed);
   $("inline-chip").dataset.fill = `@${data.bot} `;
-  for (const [pane, messages] of Object.entries(data.chats)) renderChat(pane, messages);
+  $("subscriber-input").placeholder =
+    `واژه‌ها را بنویسید، یا \u2066/search\u2069 واژه‌ها، یا \u2066@${data.bot}\u2069 واژه‌ها`;
+  for (const [pane, messages] of Object.entries(data.chats)) renderChat(pane, groupAlbums(messages));
   renderErrors(data.api_errors);
 }
 
+// Telegram shows an album's parts (one media_group_id, consecutive) as one message.
+function groupAlbums(messages) {
+  const shown = [];
+  for (const message of messages) {
+    const last = shown[shown.length - 1];
+    if (message.album && last && last.album === message.album) last.parts.push(message);
+    else shown.push({ ...message, parts: [message] });
+  }
+  return shown;
+}
+
 // A message keeps its element while it is unchanged (a revealed spoiler stays revealed); an edited
-// one is drawn again.
+// one is drawn again. A pane that shows its newest message keeps showing it.
 function renderChat(pane, messages) {
   const json = JSON.stringify(messages);
   if (state.rendered[pane] === json) return;
   state.rendered[pane] = json;
   const box = $(`chat-${pane}`);
-  const atBottom = box.scrollHeight - box.scrollTop - box.clientHeight < 40;
   const known = state.nodes[pane] || new Map();
   const drawn = new Map();
   const children = [];
@@ -77,8 +93,23 @@ function renderChat(pane, messages) {
   }
   state.nodes[pane] = drawn;
   box.replaceChildren(...children);
-  if (atBottom || !box.dataset.scrolled) box.scrollTop = box.scrollHeight;
-  box.dataset.scrolled = "1";
+  keepNewestInView(pane);
+}
+
+function keepNewestInView(pane) {
+  const box = $(`chat-${pane}`);
+  if (state.stuck[pane] !== false) box.scrollTop = box.scrollHeight;
+}
+
+// A pane is "stuck" to its newest message unless the reader scrolled up; pictures that load, a banner
+// that appears or a window that shrinks then keep the newest message in view.
+for (const pane of ["editor", "channel", "subscriber"]) {
+  const box = $(`chat-${pane}`);
+  box.addEventListener("scroll", () => {
+    state.stuck[pane] = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
+  });
+  for (const type of ["load", "loadedmetadata"]) box.addEventListener(type, () => keepNewestInView(pane), true);
+  new ResizeObserver(() => keepNewestInView(pane)).observe(box);
 }
 
 function bubble(pane, message) {
@@ -87,40 +118,55 @@ function bubble(pane, message) {
   // In a private chat `outgoing` is the bot's message; the person's own are "mine".
   if (pane !== "channel" && !message.outgoing) node.classList.add("mine");
   node.dataset.id = message.id;
+  if (message.parts.length > 1) node.dataset.album = message.parts.map((part) => part.id).join(" ");
   if (message.forwarded) node.append(textDiv("forwarded", `بازارسال از ${message.forwarded}`));
-  if (message.reply_to) node.append(textDiv("reply-quote", message.reply_to.text || "…"));
-  if (message.photo) node.append(photoView(message.photo));
-  if (message.document) node.append(documentView(message.document));
-  const text = message.text ?? message.caption;
+  if (message.reply_to) node.append(textDiv("reply-quote", message.reply_to.text || "📎"));
+  const media = message.parts.filter((part) => part.media).map((part) => mediaView(part.media));
+  if (media.length > 1) {
+    const album = document.createElement("div");
+    album.className = "album";
+    album.append(...media);
+    node.append(album);
+  } else if (media.length) {
+    node.append(media[0]);
+  }
+  // An album's caption is the one of the part that has it (the first, as clients send it).
+  const captioned = message.parts.find((part) => part.text != null || part.caption) || message;
+  const text = captioned.text ?? captioned.caption;
   if (text) {
     const body = document.createElement("div");
     body.className = "body";
-    body.append(formatted(text, message.text != null ? message.entities : message.caption_entities));
+    body.dir = "auto";
+    body.append(formatted(text, captioned.text != null ? captioned.entities : captioned.caption_entities));
     node.append(body);
   }
-  if (message.buttons.length) node.append(keyboard(pane, message));
-  const meta = [message.time];
-  if (message.edited) meta.unshift("ویرایش‌شده");
+  const last = message.parts[message.parts.length - 1];
+  const buttons = message.parts.find((part) => part.buttons.length);
+  if (buttons) node.append(keyboard(pane, buttons));
+  const meta = [last.time];
+  if (message.parts.some((part) => part.edited)) meta.unshift("ویرایش‌شده");
   if (message.silent) meta.unshift("🔕");
+  if (message.via) node.append(textDiv("via", `via @${message.via}`));
   node.append(textDiv("meta", meta.join(" · ")));
   if (pane === "editor") {
-    // As in Telegram: reply to any message; edit one's own text messages.
+    // As in Telegram: reply to any message; edit one's own text, or a file's caption.
     const tools = document.createElement("div");
     tools.className = "tools";
-    tools.append(toolButton("↩", "reply", () => setMode("reply", message)));
-    if (!message.outgoing && message.text != null) {
-      tools.append(toolButton("✎", "edit", () => setMode("edit", message)));
+    tools.append(toolButton("↩", "reply", "پاسخ", () => setMode("reply", message)));
+    if (!message.outgoing && !message.forwarded) {
+      tools.append(toolButton("✎", "edit", "ویرایش", () => setMode("edit", captioned)));
     }
     node.append(tools);
   }
   return node;
 }
 
-function toolButton(label, title, action) {
+function toolButton(label, name, title, action) {
   const button = document.createElement("button");
   button.type = "button";
-  button.className = title;
-  button.title = title;
+  button.className = name;
+  button.title = `${title} (${name})`;
+  button.setAttribute("aria-label", title);
   button.textContent = label;
   button.addEventListener("click", action);
   return button;
@@ -133,36 +179,70 @@ function textDiv(className, text) {
   return div;
 }
 
-function photoView(photo) {
-  const image = document.createElement("img");
-  image.className = "photo";
-  image.src = photo.url;
-  image.width = photo.width;
-  image.height = photo.height;
-  image.alt = "📷";
-  return image;
-}
-
-function documentView(document_) {
-  if ((document_.mime || "").startsWith("image/")) {
-    const image = document.createElement("img");
-    image.className = "picture-file";
-    image.src = document_.url;
-    image.alt = document_.name || "";
+// A file as Telegram shows it: a photo, a playing GIF, a video or audio player, or a file to download.
+function mediaView(media) {
+  const sized = (element) => {
+    element.classList.add("media", media.kind);
+    if (media.width && media.height) {
+      element.width = media.width;
+      element.height = media.height;
+    }
+    return element;
+  };
+  const picture = (media.mime || "").startsWith("image/");
+  if (media.kind === "photo" || (media.kind === "animation" && picture)) {
+    const image = sized(document.createElement("img"));
+    image.src = media.url;
+    image.alt = media.kind === "photo" ? "📷" : "GIF";
     return image;
   }
-  return textDiv("file", `📎 ${document_.name || "file"} (${document_.size} bytes)`);
+  if (media.kind === "video" || media.kind === "animation") {
+    const video = sized(document.createElement("video"));
+    video.src = media.url;
+    video.muted = true;
+    video.playsInline = true;
+    if (media.kind === "animation") { video.autoplay = true; video.loop = true; } else { video.controls = true; }
+    video.preload = "metadata";
+    return video;
+  }
+  if (media.kind === "audio") {
+    const audio = document.createElement("audio");
+    audio.className = "media audio";
+    audio.controls = true;
+    audio.src = media.url;
+    return audio;
+  }
+  if (picture) { // a picture sent as a file: Telegram shows its preview
+    const image = sized(document.createElement("img"));
+    image.classList.add("picture-file");
+    image.src = media.url;
+    image.alt = media.name || "";
+    return image;
+  }
+  const link = document.createElement("a");
+  link.className = "file media-file";
+  link.href = media.url;
+  link.download = media.name || "file";
+  const icon = document.createElement("span");
+  icon.className = "icon";
+  icon.textContent = "📄";
+  const name = document.createElement("bdi");
+  name.textContent = media.name || "file";
+  const size = document.createElement("small");
+  size.textContent = `${Math.max(1, Math.round(media.size / 1024)).toLocaleString("fa")} KB`;
+  link.append(icon, name, size);
+  return link;
 }
 
 // Telegram's entities (UTF-16 offsets, as JavaScript strings count) to nested elements.
-function formatted(text, entities) {
+function formatted(text, entities, make = elementFor) {
   const sorted = [...(entities || [])].sort((a, b) => a.offset - b.offset || b.length - a.length);
   const root = document.createDocumentFragment();
-  build(root, text, 0, text.length, sorted);
+  build(root, text, 0, text.length, sorted, make);
   return root;
 }
 
-function build(parent, text, start, end, entities) {
+function build(parent, text, start, end, entities, make) {
   let position = start;
   let i = 0;
   while (i < entities.length) {
@@ -177,8 +257,8 @@ function build(parent, text, start, end, entities) {
       inner.push({ ...child, length: Math.min(child.offset + child.length, entityEnd) - child.offset });
       j += 1;
     }
-    const element = elementFor(entity, text.slice(entity.offset, entityEnd));
-    build(element, text, entity.offset, entityEnd, inner);
+    const element = make(entity, text.slice(entity.offset, entityEnd));
+    build(element, text, entity.offset, entityEnd, inner, make);
     parent.append(element);
     position = entityEnd;
     i = j;
@@ -187,9 +267,15 @@ function build(parent, text, start, end, entities) {
 }
 
 function elementFor(entity, covered) {
-  const tags = { bold: "b", italic: "i", underline: "u", strikethrough: "s", code: "code", pre: "pre" };
+  const tags = { bold: "b", italic: "i", underline: "u", strikethrough: "s" };
   if (tags[entity.type]) return document.createElement(tags[entity.type]);
   switch (entity.type) {
+    case "code":
+    case "pre": {
+      const code = document.createElement(entity.type);
+      code.dir = "auto"; // a Persian example (#انتخابات_مجلس, a date range) stays right to left
+      return code;
+    }
     case "text_link":
     case "url": {
       const link = document.createElement("a");
@@ -220,9 +306,15 @@ function elementFor(entity, covered) {
       return quote;
     }
     case "bot_command": {
-      const span = document.createElement("span");
+      const span = document.createElement("bdi"); // "/help" reads /help inside right-to-left text
       span.className = "command";
       span.dataset.command = covered;
+      return span;
+    }
+    case "hashtag": {
+      const span = document.createElement("span");
+      span.className = "hashtag";
+      span.dataset.tag = covered;
       return span;
     }
     default: {
@@ -278,7 +370,7 @@ async function pressButton(pane, message, button, element) {
     openLink(pane, button.url);
   } else if (button.switch_inline_query_current_chat != null || button.switch_inline_query != null) {
     const query = button.switch_inline_query_current_chat ?? button.switch_inline_query;
-    $("subscriber-input").value = `@${state.bot} ${query}`;
+    setSubscriberInput(`@${state.bot} ${query}`);
     $("subscriber-input").focus();
     inlineSoon();
   }
@@ -299,32 +391,195 @@ function openLink(pane, url) {
 }
 
 function showChannelPost(id) {
-  const node = document.querySelector(`#chat-channel .msg[data-id="${id}"]`);
+  const node = [...document.querySelectorAll("#chat-channel .msg")].find(
+    (m) => m.dataset.id === id || (m.dataset.album || "").split(" ").includes(id),
+  );
   if (!node) { toast("این پست در کانال نیست (حذف شده است)"); return; }
+  state.stuck.channel = false;
   node.scrollIntoView({ block: "center", behavior: "smooth" });
   node.classList.add("flash");
   setTimeout(() => node.classList.remove("flash"), 1600);
 }
 
-// Links and /commands inside messages: handled as a Telegram client would.
+// Links, /commands and #hashtags inside messages: handled as a Telegram client would. A hashtag is
+// searched with the bot, as the subscriber would ask it.
 document.addEventListener("click", (event) => {
   const pane = event.target.closest(".pane")?.dataset.pane;
+  if (!pane || event.target.closest(".editable")) return;
   const command = event.target.closest(".body .command");
-  if (command && pane) {
+  if (command) {
     event.preventDefault();
     sendText(actor(pane), command.dataset.command);
     return;
   }
+  const tag = event.target.closest(".body .hashtag");
+  if (tag) {
+    event.preventDefault();
+    state.stuck.subscriber = true;
+    sendText("subscriber", `/search ${tag.dataset.tag}`);
+    return;
+  }
   const link = event.target.closest(".body a");
-  if (link && pane) {
+  if (link) {
     event.preventDefault();
     openLink(pane, link.getAttribute("href"));
   }
 });
 
 async function sendText(pane, text) {
+  state.stuck[pane] = true;
   await api("/api/send", { pane, text });
 }
+
+// ------------------------------------------------------------------ the editor's composer
+
+// The composer is a rich text box: formatting is kept as elements carrying data-entity, and turned
+// into Telegram's MessageEntity list (UTF-16 offsets) when sent.
+const composer = $("editor-input");
+const FORMATS = {
+  bold: () => document.createElement("b"),
+  italic: () => document.createElement("i"),
+  underline: () => document.createElement("u"),
+  strikethrough: () => document.createElement("s"),
+  spoiler: () => Object.assign(document.createElement("span"), { className: "spoiler" }),
+  blockquote: () => document.createElement("blockquote"),
+  code: () => Object.assign(document.createElement("code"), { dir: "auto" }),
+  text_link: (url) => Object.assign(document.createElement("a"), { href: url }),
+};
+
+function composerElement(entity) {
+  const make = FORMATS[entity.type];
+  if (!make) return document.createDocumentFragment(); // detected ones (#tags, links) are found again
+  const element = make(entity.url);
+  element.dataset.entity = entity.type;
+  if (entity.url) element.dataset.url = entity.url;
+  return element;
+}
+
+function setComposer(text, entities = []) {
+  composer.replaceChildren(formatted(text, entities.filter((e) => FORMATS[e.type]), composerElement));
+}
+
+// The composer's text and entities, as a Telegram client sends them (surrounding blanks trimmed).
+function composed() {
+  let text = "";
+  const entities = [];
+  const walk = (node) => {
+    for (const child of node.childNodes) {
+      if (child.nodeType === Node.TEXT_NODE) { text += child.nodeValue; continue; }
+      if (child.nodeName === "BR") { text += "\n"; continue; }
+      if (child.nodeType !== Node.ELEMENT_NODE) continue;
+      const block = ["DIV", "P"].includes(child.nodeName);
+      if (block && text && !text.endsWith("\n")) text += "\n";
+      const start = text.length;
+      walk(child);
+      const type = child.dataset.entity;
+      if (type && text.length > start) {
+        entities.push({ type, offset: start, length: text.length - start, ...(child.dataset.url ? { url: child.dataset.url } : {}) });
+      }
+    }
+  };
+  walk(composer);
+  const lead = text.length - text.trimStart().length;
+  const trimmed = text.trim();
+  const kept = [];
+  for (const entity of entities) {
+    const offset = Math.max(0, entity.offset - lead);
+    const end = Math.min(trimmed.length, entity.offset + entity.length - lead);
+    if (end > offset) kept.push({ ...entity, offset, length: end - offset });
+  }
+  kept.sort((a, b) => a.offset - b.offset || b.length - a.length);
+  return { text: trimmed, entities: kept };
+}
+
+function selectionInComposer() {
+  const selection = window.getSelection();
+  if (!selection.rangeCount) return null;
+  const range = selection.getRangeAt(0);
+  return composer.contains(range.commonAncestorContainer) ? range : null;
+}
+
+function applyFormat(type, range = selectionInComposer(), url = undefined) {
+  if (!range || range.collapsed) { toast("اول بخشی از متن را انتخاب کنید (select some text first)"); return; }
+  if (type === "clear") {
+    for (const element of [...composer.querySelectorAll("[data-entity]")]) {
+      if (range.intersectsNode(element)) element.replaceWith(...element.childNodes);
+    }
+    composer.normalize();
+    return;
+  }
+  const element = composerElement({ type, url });
+  element.append(range.extractContents());
+  range.insertNode(element);
+  const selection = window.getSelection();
+  selection.removeAllRanges();
+  const after = document.createRange();
+  after.selectNodeContents(element);
+  selection.addRange(after);
+}
+
+// A link asks for its address in a small box; the selection is kept meanwhile.
+function askLink() {
+  const range = selectionInComposer();
+  if (!range || range.collapsed) { toast("اول بخشی از متن را انتخاب کنید (select some text first)"); return; }
+  state.savedRange = range.cloneRange();
+  $("link-box").hidden = false;
+  $("link-url").value = "https://";
+  $("link-url").focus();
+}
+
+function applyLink() {
+  const url = $("link-url").value.trim();
+  if (!/^(https?|tg):\/\/\S+$/.test(url)) { toast("نشانی باید با https:// آغاز شود (an http(s) address)", true); return; }
+  $("link-box").hidden = true;
+  composer.focus();
+  if (state.savedRange) applyFormat("text_link", state.savedRange, url);
+  state.savedRange = null;
+}
+
+for (const button of document.querySelectorAll("#format-bar [data-format]")) {
+  button.addEventListener("mousedown", (event) => event.preventDefault()); // the composer keeps its selection
+  button.addEventListener("click", () => {
+    if (button.dataset.format === "text_link") askLink();
+    else applyFormat(button.dataset.format);
+  });
+}
+$("link-apply").addEventListener("click", applyLink);
+$("link-url").addEventListener("keydown", (event) => {
+  if (event.key === "Enter") { event.preventDefault(); applyLink(); }
+  if (event.key === "Escape") { $("link-box").hidden = true; composer.focus(); }
+});
+
+// Telegram Desktop's shortcuts, by key position (they work with a Persian keyboard layout too).
+const SHORTCUTS = {
+  KeyB: "bold", KeyI: "italic", KeyU: "underline", "shift+KeyX": "strikethrough", "shift+KeyP": "spoiler",
+  "shift+KeyM": "code", "shift+Period": "blockquote", "shift+KeyN": "clear",
+};
+composer.addEventListener("keydown", (event) => {
+  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+    event.preventDefault();
+    $("editor-form").requestSubmit();
+    return;
+  }
+  if (event.key === "Enter") { // a line break, not a new paragraph element
+    event.preventDefault();
+    document.execCommand("insertLineBreak");
+    return;
+  }
+  if (!(event.ctrlKey || event.metaKey)) return;
+  if (event.code === "KeyK") { event.preventDefault(); askLink(); return; }
+  const type = SHORTCUTS[`${event.shiftKey ? "shift+" : ""}${event.code}`];
+  if (type) {
+    event.preventDefault();
+    applyFormat(type);
+  }
+});
+
+// Pasted text comes in as plain text (Telegram keeps only its own formatting).
+composer.addEventListener("paste", (event) => {
+  event.preventDefault();
+  document.execCommand("insertText", false, event.clipboardData.getData("text/plain"));
+});
 
 // The editor's composer either writes a new message, replies to one (to correct a published post,
 // or answer a question), or edits one the editor sent (the bot gets an edited_message).
@@ -333,9 +588,10 @@ function setMode(kind, message) {
   const bar = $("editor-reply");
   bar.hidden = false;
   const label = kind === "edit" ? "ویرایش پیام" : "در پاسخ به";
-  bar.querySelector("span").textContent = `${label}: ${(message.text || message.caption || "").slice(0, 60)}`;
-  if (kind === "edit") $("editor-input").value = message.text;
-  $("editor-input").focus();
+  const text = message.text ?? message.caption ?? "";
+  bar.querySelector("span").textContent = `${label}: ${text.slice(0, 60) || "📎"}`;
+  if (kind === "edit") setComposer(text, (message.text != null ? message.entities : message.caption_entities) || []);
+  composer.focus();
 }
 
 function clearMode() {
@@ -347,54 +603,125 @@ $("editor-reply").querySelector(".reply-cancel").addEventListener("click", clear
 
 $("editor-form").addEventListener("submit", async (event) => {
   event.preventDefault();
-  const input = $("editor-input");
-  if (!input.value.trim()) return;
+  const { text, entities } = composed();
+  if (!text) return;
   const mode = state.mode;
-  if (mode && mode.kind === "edit") await api("/api/edit", { pane: "editor", message_id: mode.id, text: input.value });
-  else await api("/api/send", { pane: "editor", text: input.value, ...(mode ? { reply_to: mode.id } : {}) });
+  state.stuck.editor = true;
+  if (mode && mode.kind === "edit") {
+    await api("/api/edit", { pane: "editor", message_id: mode.id, text, entities });
+  } else {
+    await api("/api/send", { pane: "editor", text, entities, ...(mode ? { reply_to: mode.id } : {}) });
+  }
   clearMode();
-  input.value = "";
-});
-
-$("editor-input").addEventListener("keydown", (event) => {
-  if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) $("editor-form").requestSubmit();
+  composer.replaceChildren();
 });
 
 // ↪️ sends the composer's text as a post forwarded from another channel (its credit shows in the post).
 $("editor-forward").addEventListener("click", async () => {
-  const input = $("editor-input");
-  if (!input.value.trim()) return;
-  await api("/api/send", { pane: "editor", text: input.value, forward: true });
+  const { text, entities } = composed();
+  if (!text) return;
+  state.stuck.editor = true;
+  await api("/api/send", { pane: "editor", text, entities, forward: true });
   clearMode();
-  input.value = "";
+  composer.replaceChildren();
 });
 
 $("editor-example").addEventListener("click", async () => {
   const response = await fetch("/api/example");
-  $("editor-input").value = (await response.json()).text;
-  $("editor-input").focus();
+  setComposer((await response.json()).text);
+  composer.focus();
 });
 
-$("editor-file").addEventListener("change", async (event) => {
-  const file = event.target.files[0];
-  if (!file) return;
-  const form = new FormData();
-  form.append("pane", "editor");
-  form.append("file", file, file.name);
-  form.append("caption", $("editor-input").value);
-  if (file.type.startsWith("image/")) {
-    // Sent as a photo, as Telegram sends a picture by default; the size comes from the image itself.
+// What a Telegram client sends a file as: a GIF as an animation, a picture as a photo (unless sent
+// "as file"), a video as a video, music as audio, anything else as a document.
+function kindOf(file) {
+  const type = file.type || "";
+  if (type === "image/gif") return "animation";
+  if (type.startsWith("image/")) return $("editor-as-file").checked ? "document" : "photo";
+  if (type.startsWith("video/")) return "video";
+  if (type.startsWith("audio/")) return "audio";
+  return "document";
+}
+
+async function sizeOf(file, kind) {
+  if (kind === "photo" || kind === "animation") {
     const bitmap = await createImageBitmap(file).catch(() => null);
-    if (bitmap) {
-      form.append("width", bitmap.width);
-      form.append("height", bitmap.height);
+    return bitmap ? [bitmap.width, bitmap.height] : null;
+  }
+  if (kind === "video") {
+    const video = document.createElement("video");
+    video.preload = "metadata";
+    const url = URL.createObjectURL(file);
+    try {
+      return await new Promise((resolve) => {
+        video.onloadedmetadata = () => resolve([video.videoWidth, video.videoHeight]);
+        video.onerror = () => resolve(null);
+        setTimeout(() => resolve(null), 3000);
+        video.src = url;
+      });
+    } finally {
+      URL.revokeObjectURL(url);
     }
   }
+  return null;
+}
+
+// Sends files as one message (or, 2 to 10 of them, an album), the composer's text as the caption,
+// in reply to the message being replied to.
+async function sendFiles(files) {
+  if (!files.length) return;
+  const form = new FormData();
+  form.append("pane", "editor");
+  const { text, entities } = composed();
+  form.append("caption", text);
+  form.append("caption_entities", JSON.stringify(entities));
+  if (state.mode && state.mode.kind === "reply") form.append("reply_to", state.mode.id);
+  for (const file of files) {
+    const kind = kindOf(file);
+    const size = await sizeOf(file, kind);
+    form.append("file", file, file.name);
+    form.append("kind", kind);
+    form.append("width", size ? size[0] : "");
+    form.append("height", size ? size[1] : "");
+  }
+  state.stuck.editor = true;
   const response = await fetch("/api/file", { method: "POST", body: form });
-  if (!response.ok) toast((await response.json().catch(() => ({}))).error || response.statusText, true);
-  else $("editor-input").value = "";
+  if (!response.ok) {
+    toast((await response.json().catch(() => ({}))).error || response.statusText, true);
+    return;
+  }
+  composer.replaceChildren();
+  clearMode();
+}
+
+$("editor-file").addEventListener("change", async (event) => {
+  await sendFiles([...event.target.files]);
   event.target.value = "";
 });
+
+// The sample media that ship with the sandbox, sent as if picked from the computer.
+async function sendSamples(names) {
+  const files = await Promise.all(
+    names.map(async (name) => {
+      const blob = await (await fetch(`/static/samples/${name}`)).blob();
+      return new File([blob], name, { type: blob.type });
+    }),
+  );
+  $("samples").open = false;
+  await sendFiles(files);
+}
+
+for (const button of document.querySelectorAll("[data-sample]")) {
+  button.addEventListener("click", () => sendSamples(button.dataset.sample.split(" ")));
+}
+
+// ------------------------------------------------------------------ the subscriber
+
+function setSubscriberInput(value) {
+  const input = $("subscriber-input");
+  input.value = value;
+  input.dir = value ? "auto" : "rtl"; // the (Persian) placeholder reads right to left
+}
 
 $("subscriber-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -402,15 +729,14 @@ $("subscriber-form").addEventListener("submit", async (event) => {
   const text = input.value.trim();
   if (!text || inlineQuery(text) !== null) return;
   await sendText("subscriber", text);
-  input.value = "";
+  setSubscriberInput("");
   hideInline();
 });
 
 for (const chip of document.querySelectorAll(".chips button")) {
   chip.addEventListener("click", () => {
-    const input = $("subscriber-input");
-    input.value = chip.dataset.fill;
-    input.focus();
+    setSubscriberInput(chip.dataset.fill);
+    $("subscriber-input").focus();
     if (chip.dataset.fill === "/latest" || chip.dataset.fill === "/help") $("subscriber-form").requestSubmit();
     else inlineSoon();
   });
@@ -431,32 +757,32 @@ function inlineSoon() {
 }
 
 $("subscriber-input").addEventListener("input", () => {
-  if (inlineQuery($("subscriber-input").value) === null) hideInline();
+  const input = $("subscriber-input");
+  input.dir = input.value ? "auto" : "rtl";
+  if (inlineQuery(input.value) === null) hideInline();
   else inlineSoon();
 });
 
+// As Telegram shows inline mode: the bot's results above the input; tapping one sends its message
+// "via @bot" into the chat (here, the subscriber's chat with the bot).
 async function runInline(offset) {
   const query = inlineQuery($("subscriber-input").value);
   if (query === null) return;
   const box = $("inline-results");
-  const { results, next_offset: next } = await api("/api/inline", { query, offset });
+  const { query_id: queryId, results, next_offset: next } = await api("/api/inline", { query, offset });
   if (inlineQuery($("subscriber-input").value) !== query) return; // typed on meanwhile
-  if (!offset) box.replaceChildren(textDiv("note", "نتیجه‌های جستجوی درون‌خطی (در هر گفتگویی با ‎@ربات)"));
+  if (!offset) box.replaceChildren(textDiv("note", "نتیجه‌های جستجوی درون‌خطی؛ یکی را بزنید تا در گفتگو فرستاده شود"));
   box.querySelector(".more")?.remove();
   for (const result of results) {
     const item = document.createElement("div");
     item.className = "result";
     item.dataset.id = result.id;
     item.append(textDiv("title", result.title), textDiv("description", result.description));
-    item.addEventListener("click", () => {
-      box.querySelector(".preview")?.remove();
-      const preview = document.createElement("div");
-      preview.className = "preview msg";
-      const body = document.createElement("div");
-      body.className = "body";
-      body.append(formatted(result.text, result.entities));
-      preview.append(textDiv("note", "پیامی که با انتخاب این نتیجه فرستاده می‌شود:"), body);
-      item.after(preview);
+    item.addEventListener("click", async () => {
+      state.stuck.subscriber = true;
+      await api("/api/inline-choose", { query_id: queryId, result_id: result.id });
+      setSubscriberInput("");
+      hideInline();
     });
     box.append(item);
   }
@@ -483,10 +809,111 @@ for (const button of document.querySelectorAll(".time-jump")) {
 
 $("time-speed").addEventListener("change", () => api("/api/time", { speed: Number($("time-speed").value) }));
 
-$("time-next").addEventListener("click", async () => {
+async function publishNext() {
   const { jumped_to: when } = await api("/api/time", { next: true });
   toast(when ? `ساعت جلو رفت تا ${when}` : "پستی در صف انتشار نیست");
-});
+}
+
+$("time-next").addEventListener("click", publishNext);
+
+// ------------------------------------------------------------------ the guided tour
+
+const lastMessage = (pane, test) => [...(state.chats[pane] || [])].reverse().find(test);
+const buttonWith = (pane, mark) => {
+  for (const message of [...(state.chats[pane] || [])].reverse()) {
+    for (const row of message.buttons) for (const button of row) if (button.text.includes(mark)) return [message, button];
+  }
+  return null;
+};
+
+// Each step is one click that does what a person would, and says what to look at.
+const TOUR = [
+  {
+    fa: "نمونهٔ خراب را بفرستید",
+    en: "Send the damaged sample",
+    hint: ["ربات پیش‌نویس را درست می‌کند و پیش‌نمایش را با دکمه‌ها پس می‌دهد.",
+      "The bot repairs the draft and answers with a preview and buttons."],
+    run: async () => {
+      const response = await fetch("/api/example");
+      setComposer((await response.json()).text);
+      $("editor-form").requestSubmit();
+    },
+  },
+  {
+    fa: "با فارسی زمان‌بندی کنید: «نیم ساعت دیگر»",
+    en: "Schedule in typed Persian",
+    hint: ["«⌨️ انتخاب زمان» زده و «نیم ساعت دیگر» نوشته شد؛ ربات زمان را می‌فهمد.",
+      "Presses ⌨️ Pick a time and types «in half an hour»; the bot understands it."],
+    run: async () => {
+      const found = buttonWith("editor", "⌨️");
+      if (!found) { toast("اول گام ۱ (first step 1)"); return; }
+      await api("/api/press", { pane: "editor", message_id: found[0].id, data: found[1].callback_data });
+      await sendText("editor", "نیم ساعت دیگر");
+    },
+  },
+  {
+    fa: "بگذارید زمان بگذرد ⏭",
+    en: "Let time pass",
+    hint: ["ساعت سندباکس تا نوبت بعدی جلو رفت؛ پست در کانال (وسط) آمد.",
+      "The sandbox clock jumps to the next slot; the post appears in the channel (middle)."],
+    run: publishNext,
+  },
+  {
+    fa: "با پاسخ اصلاح کنید",
+    en: "Correct by reply",
+    hint: ["پاسخ به پیام «✅ منتشر شد» با متن تازه؛ ربات می‌پرسد که پست کانال هم اصلاح شود یا نه.",
+      "A reply to the ✅ published message with new text; the bot offers to correct the channel post."],
+    run: () => {
+      const notice = lastMessage("editor", (m) => m.outgoing && (m.text || "").startsWith("✅"));
+      const post = (state.chats.channel || []).at(-1);
+      if (!notice || !post) { toast("اول پستی منتشر کنید (publish a post first)"); return; }
+      setMode("reply", notice);
+      const text = post.text ?? post.caption ?? "";
+      setComposer(`${text.split("\n")[0]} (اصلاح‌شده)\n${text.split("\n").slice(1).join("\n")}`.trim());
+    },
+  },
+  {
+    fa: "به‌عنوان مشترک جستجو کنید",
+    en: "Search as a subscriber",
+    hint: ["مشترک (چپ) «/search انتقال آب» را می‌فرستد؛ نتیجه به پست کانال پیوند دارد. درون‌خطی هم امتحان کنید.",
+      "The subscriber (left) sends /search; results link to the channel post. Try inline mode too."],
+    run: () => sendText("subscriber", "/search انتقال آب"),
+  },
+];
+
+function renderTour() {
+  const list = $("tour-steps");
+  list.replaceChildren(
+    ...TOUR.map((step, i) => {
+      const item = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = step.fa;
+      button.addEventListener("click", async () => {
+        $("tour-hint").replaceChildren(textDiv("fa", step.hint[0]), textDiv("en", step.hint[1]));
+        item.classList.add("done");
+        await step.run();
+      });
+      const english = document.createElement("bdi");
+      english.className = "en";
+      english.dir = "ltr";
+      english.textContent = step.en;
+      item.dataset.step = String(i + 1);
+      item.append(button, " ", english);
+      return item;
+    }),
+  );
+}
+
+function showTour(shown) {
+  $("tour").hidden = !shown;
+  localStorage.setItem("newsdesk-tour", shown ? "open" : "closed");
+}
+
+$("tour-open").addEventListener("click", () => showTour($("tour").hidden));
+$("tour-close").addEventListener("click", () => showTour(false));
+renderTour();
+showTour(localStorage.getItem("newsdesk-tour") !== "closed");
 
 // ------------------------------------------------------------------ toast
 
