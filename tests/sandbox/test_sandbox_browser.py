@@ -203,7 +203,7 @@ def test_entities_render_as_telegram_shows_them(browser: WebDriver, sandbox_url:
         """const box = document.createElement("div");
         box.className = "body"; box.id = "rendered";
         box.append(formatted(arguments[0], arguments[1]));
-        document.getElementById("chat-channel").append(box);
+        document.body.append(box);  // not in a pane: a redraw would drop it
         return box.innerHTML;""",
         text,
         entities,
@@ -320,7 +320,7 @@ def test_persian_and_emoji_are_drawn_with_the_fonts_the_page_ships(
         """for (const [id, text] of [["probe-fa", "میز خبر تهران"], ["probe-emoji", "📰🔹🆔"]]) {
           const probe = document.createElement("div");
           probe.id = id; probe.className = "body"; probe.textContent = text;
-          document.getElementById("chat-channel").append(probe);
+          document.body.append(probe);
         }"""
     )
     loaded = browser.execute_async_script(
@@ -365,7 +365,7 @@ def test_mixed_direction_labels_read_in_their_own_order(browser: WebDriver, sand
     shown = browser.execute_script(
         """const box = document.createElement("div");
         box.className = "body"; box.append(formatted(arguments[0], arguments[1]));
-        document.getElementById("chat-subscriber").append(box);
+        document.body.append(box);
         const code = box.querySelector("code"), command = box.querySelector(".command");
         return [code.dir, getComputedStyle(code).direction, command.tagName, command.textContent];""",
         "نمونه: #انتخابات_مجلس و /help",

@@ -20,6 +20,7 @@ from bot.botapi.html_check import utf16_len
 from tests.sandbox.test_sandbox_browser import browser, button, click, messages, sandbox_url, wait  # noqa: F401
 
 PUBLISH_NOW = msg.text("btn_now", msg.FA)
+CORRECT = msg.text("btn_correct", msg.FA)
 
 
 def type_in_composer(driver: WebDriver, text: str) -> WebElement:
@@ -197,6 +198,8 @@ def test_a_photo_in_reply_to_the_published_notice_corrects_the_post(
     assert not browser.find_element(By.ID, "editor-reply").get_attribute("hidden")
     type_in_composer(browser, "آتش‌سوزی انبار در قم مهار شد\nآتش انبار کالا در قم پس از دو ساعت مهار شد.")
     send_sample(browser, "photo-1.jpg")  # a new file (its own file id) with the new caption
+    # The photo is replaced; the caption is a proposed correction, applied with ✏️.
+    click(browser, lambda d: button(d, "editor", CORRECT), "the proposed correction's button")
 
     def corrected(d: WebDriver) -> WebElement | None:
         node = d.find_element(By.CSS_SELECTOR, f"#chat-channel .msg[data-id='{post_id}']")

@@ -865,11 +865,11 @@ const TOUR = [
       "A reply to the ✅ published message with new text; the bot offers to correct the channel post."],
     run: () => {
       const notice = lastMessage("editor", (m) => m.outgoing && (m.text || "").startsWith("✅"));
-      const post = (state.chats.channel || []).at(-1);
-      if (!notice || !post) { toast("اول پستی منتشر کنید (publish a post first)"); return; }
+      // The editor's own draft, amended (the bot signs and repairs it as before).
+      const draft = lastMessage("editor", (m) => !m.outgoing && (m.text || "").includes("\n"));
+      if (!notice || !draft) { toast("اول پستی منتشر کنید (publish a post first)"); return; }
       setMode("reply", notice);
-      const text = post.text ?? post.caption ?? "";
-      setComposer(`${text.split("\n")[0]} (اصلاح‌شده)\n${text.split("\n").slice(1).join("\n")}`.trim());
+      setComposer(`${draft.text}\nبه‌روزرسانی: ساعت ۱۸ نشست خبری برگزار می‌شود.`);
     },
   },
   {
