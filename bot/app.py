@@ -2,8 +2,10 @@
 
 How it runs: `cmd_run` reads the settings (a missing BOT_TOKEN, CHANNEL_ID or EDITOR_IDS is a
 one-line error and exit status 2), opens the database, builds the Application with
-`build_application` and runs it with long polling, or as a webhook server when WEBHOOK_URL is
-set. The Bot API address comes from TELEGRAM_API_URL (a local Bot API server or the test server).
+`build_application` and runs it with long polling, or on our own webhook server (bot.webhook) when
+WEBHOOK_URL is set, whose port is bound first of all. The Bot API address comes from
+TELEGRAM_API_URL (a local Bot API server or the test server). Every secret the run holds (the token,
+the webhook secret read or made) is masked in every log line.
 
 At start-up the scheduler re-arms every pending post from the database and tells editors about
 posts that were missed or left half-published by a crash; the command menu is set, but a server
@@ -18,12 +20,13 @@ import asyncio
 import functools
 import logging
 import secrets
+import signal
+import socket
 import sys
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
@@ -41,6 +44,7 @@ from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
 from bot.publishing.scheduler import Scheduler
 from bot.text.analyze import analyze
 from bot.text.changes import Change
+from bot.webhook import listen, webhook
 from handlers import editor, subscriber
 from handlers.common import SERVICES_KEY, Services
 from handlers.notices import EditorNotices
@@ -75,33 +79,53 @@ HANDLED_UPDATES: tuple[str, ...] = (
 def cmd_run(args: argparse.Namespace) -> int:
     """Run the bot until SIGTERM/SIGINT; settings problems raise ConfigError (exit 2)."""
     settings = load_settings(for_run=True)
-    configure_logging(settings.log_level, hidden=(settings.bot_token, settings.webhook_secret))
-    loop = asyncio.new_event_loop()
-    asyncio.set_event_loop(loop)  # PTB's run_* use the current loop; the database must share it
-    db = loop.run_until_complete(_open_for_run(settings))
-    application = build_application(settings, db)
-    loop.run_until_complete(_reach_bot_api(application, settings))
-    log.info("newsdesk starting (%s)", "webhook" if settings.webhook_url else "polling")
-    if settings.webhook_url:
-        application.run_webhook(**webhook_options(settings))
-    else:
-        application.run_polling(allowed_updates=list(HANDLED_UPDATES))
+    secret = webhook_secret(settings)
+    configure_logging(settings.log_level, hidden=secrets_of(settings, secret))
+    # First: a busy webhook port is refused before the database is opened or Telegram is called.
+    listening = listen(settings) if secret is not None else None
+    try:
+        asyncio.run(_run(settings, secret, listening))
+    finally:
+        if listening is not None:
+            listening.close()
     return 0
 
 
-def webhook_options(settings: Settings) -> dict[str, object]:
-    """How `run_webhook` listens: on the path of WEBHOOK_URL (never on the token, which would then sit in
-    every proxy's access log), registered as WEBHOOK_URL itself, guarded by the secret header (a random
-    one when WEBHOOK_SECRET is unset), for the handled update kinds only."""
-    assert settings.webhook_url is not None
-    return {
-        "listen": settings.webhook_listen,
-        "port": settings.webhook_port,
-        "url_path": urlsplit(settings.webhook_url).path.strip("/"),
-        "webhook_url": settings.webhook_url,
-        "secret_token": settings.webhook_secret or secrets.token_urlsafe(32),
-        "allowed_updates": list(HANDLED_UPDATES),
-    }
+def webhook_secret(settings: Settings) -> str | None:
+    """The secret Telegram sends back with each webhook call: WEBHOOK_SECRET, or one made for this run
+    (None when polling)."""
+    if settings.webhook_url is None:
+        return None
+    return settings.webhook_secret or secrets.token_urlsafe(32)
+
+
+def secrets_of(settings: Settings, webhook_secret: str | None) -> tuple[str, ...]:
+    """Every secret this run holds, for the log mask: the token (and its secret half alone, as a URL
+    or an error may show it) and the webhook secret, whether read from the settings or made."""
+    token = settings.bot_token or ""
+    return tuple(s for s in (token, token.partition(":")[2], webhook_secret) if s)
+
+
+async def _run(settings: Settings, secret: str | None, listening: socket.socket | None) -> None:
+    """The bot's whole life in one event loop: open, reach Telegram, serve until a stop signal."""
+    db = await _open_for_run(settings)
+    application = build_application(settings, db)
+    await _reach_bot_api(application, settings)
+    log.info("newsdesk starting (%s)", "webhook" if listening is not None else "polling")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    if listening is not None:
+        assert secret is not None
+        serving = webhook(
+            application, settings, secret=secret, listening=listening, allowed_updates=list(HANDLED_UPDATES)
+        )
+    else:
+        serving = polling(application)
+    async with serving:
+        await stop.wait()
+        log.info("newsdesk stopping")
 
 
 async def _open_for_run(settings: Settings) -> Database:

@@ -19,6 +19,8 @@ from bot.core.inputs import UsageError
 from bot.core.source import CreditMode
 
 _CHANNEL_RE = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,})$")
+WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
+"""What Telegram's setWebhook accepts as `secret_token`."""
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 _HHMM_RE = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -123,7 +125,7 @@ class Settings(BaseSettings):
             return (_parse_hhmm(start), _parse_hhmm(end))
         return value
 
-    @field_validator("sandbox_port")
+    @field_validator("sandbox_port", "webhook_port")
     @classmethod
     def _check_port(cls, value: int) -> int:
         if not 1 <= value <= 65535:
@@ -149,6 +151,15 @@ class Settings(BaseSettings):
             raise ValueError(f"must be one of {', '.join(LOG_LEVELS)}")
         return value.strip().upper()
 
+    @field_validator("webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: str | None) -> str | None:
+        # Telegram's setWebhook takes 1-256 characters A-Z a-z 0-9 _ - (checked here: Telegram's own
+        # refusal came as a traceback after the database was opened).
+        if value is not None and not WEBHOOK_SECRET_RE.fullmatch(value):
+            raise ValueError("must be 1 to 256 characters, each A-Z, a-z, 0-9, _ or -")
+        return value
+
     @field_validator("webhook_url")
     @classmethod
     def _check_webhook_url(cls, value: str | None) -> str | None:
@@ -162,6 +173,20 @@ class Settings(BaseSettings):
         return ZoneInfo(self.timezone)
 
 
+def _undecodable(path: Path) -> str:
+    """Where a settings file stops being UTF-8: its line and the setting on it."""
+    for number, line in enumerate(path.read_bytes().split(b"\n"), start=1):
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError as error:
+            name = line.partition(b"=")[0].strip().decode("ascii", "replace")
+            setting = f" ({name})" if b"=" in line and name.isidentifier() else ""
+            return (
+                f"{path}: line {number}{setting} is not UTF-8 (byte {line[error.start : error.start + 1]!r})"
+            )
+    return f"{path}: not UTF-8"
+
+
 _REQUIRED_FOR_RUN = {
     "BOT_TOKEN": ("bot_token", "the token from @BotFather"),
     "CHANNEL_ID": ("channel_id", "the channel's @handle or -100… id"),
@@ -173,6 +198,8 @@ def load_settings(*, for_run: bool = False, env_file: str | Path | None = ".env"
     """Read and check the settings; `for_run` also requires what the bot needs to start."""
     try:
         settings = Settings(_env_file=env_file)  # type: ignore[call-arg]
+    except UnicodeDecodeError as exc:  # pydantic-settings reads .env as UTF-8
+        raise ConfigError(_undecodable(Path(env_file or ".env"))) from exc
     except ValidationError as exc:
         problems = [
             f"{'.'.join(str(p) for p in err['loc']).upper()}: {err['msg'].removeprefix('Value error, ')}"

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-import asyncio
 import re
+import socket
 from pathlib import Path
 
 import pytest
@@ -45,13 +45,11 @@ def _fenced(text: str, language: str) -> str:
 
 
 def test_webhook_section_and_proxy_examples_match_run_webhook(botapi, tmp_path, monkeypatch) -> None:
-    """docs/deployment.md's webhook settings, run through `newsdesk run` as written: the kwargs it passes
-    to `run_webhook` are the address and path the nginx and Caddy examples forward to, unchanged."""
-    from telegram.ext import Application
-
+    """docs/deployment.md's webhook settings, run through `newsdesk run` as written: the address it
+    listens on, the path it serves (bot.webhook) and the secret are what the nginx and Caddy examples
+    forward to, unchanged."""
     from bot import app
-    from handlers.common import SERVICES_KEY
-    from storage.database import Database
+    from bot.webhook import served_path
 
     section = (REPO / "docs/deployment.md").read_text(encoding="utf-8").split("## 3.")[1].split("## 4.")[0]
     documented = dict(line.split("=", 1) for line in _fenced(section, "ini").split())
@@ -61,22 +59,21 @@ def test_webhook_section_and_proxy_examples_match_run_webhook(botapi, tmp_path, 
         monkeypatch.setenv(name, environment[name])
     for name, value in documented.items():
         monkeypatch.setenv(name, value)
-    # The search process the bot opens is beside the point here: searches in a thread.
-    monkeypatch.setattr(app, "open_database", lambda settings: Database.open(settings.database_path))
     monkeypatch.setattr(app, "configure_logging", lambda *args, **kwargs: None)  # pytest's handlers stay
     captured: dict[str, object] = {}
 
-    def run_webhook(application: Application, **kwargs: object) -> None:
-        captured.update(kwargs)
-        asyncio.get_event_loop().run_until_complete(application.bot_data[SERVICES_KEY].db.close())
-        asyncio.get_event_loop().run_until_complete(application.bot.shutdown())
+    def listen(settings) -> socket.socket:  # the documented port may be taken on this machine
+        captured.update(listen=settings.webhook_listen, port=settings.webhook_port)
+        return socket.socket()
 
-    monkeypatch.setattr(Application, "run_webhook", run_webhook)
-    try:
-        assert app.cmd_run(argparse.Namespace()) == 0
-    finally:
-        asyncio.get_event_loop().close()
-        asyncio.set_event_loop(None)
+    async def run(settings, secret, listening) -> None:
+        assert listening is not None
+        captured.update(url_path=served_path(settings.webhook_url).strip("/"),
+                        webhook_url=settings.webhook_url, secret_token=secret)  # fmt: skip
+
+    monkeypatch.setattr(app, "listen", listen)
+    monkeypatch.setattr(app, "_run", run)
+    assert app.cmd_run(argparse.Namespace()) == 0
 
     path = "/" + str(captured["url_path"])
     upstream = f"{captured['listen']}:{captured['port']}"

@@ -379,3 +379,112 @@ def test_run_with_a_refused_token_or_no_bot_api_says_so(botapi: BotApiServer, tm
     assert unreachable.returncode == 2 and "TELEGRAM_API_URL" in unreachable.stderr
     for done in (refused, unreachable):
         assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_bad_webhook_settings_and_a_busy_port_are_one_line_each(botapi: BotApiServer, tmp_path: Path) -> None:
+    port = _free_port()
+    env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3") | {
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/hook",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+    }
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", port))
+        busy.listen(1)
+        cases = [
+            ({}, "WEBHOOK_PORT"),  # the port is taken by `busy`
+            ({"WEBHOOK_PORT": "99999"}, "WEBHOOK_PORT"),  # wrapped to another port before
+            ({"WEBHOOK_PORT": "0"}, "WEBHOOK_PORT"),
+            ({"WEBHOOK_SECRET": "with a space"}, "WEBHOOK_SECRET"),
+            ({"WEBHOOK_SECRET": "x" * 300}, "WEBHOOK_SECRET"),
+            ({"WEBHOOK_SECRET": "ümlaut"}, "WEBHOOK_SECRET"),
+        ]
+        for change, name in cases:
+            done = _run_once(env | change, tmp_path)
+            assert done.returncode == 2, (change, done.stderr)
+            assert name in done.stderr and "Traceback" not in done.stderr, done.stderr
+            assert len(done.stderr.strip().splitlines()) == 1, done.stderr
+    assert not (tmp_path / "newsdesk.sqlite3").exists()  # refused before the database was made
+    assert botapi.webhook.get("url") is None
+
+
+@pytest.mark.parametrize("command", [["run"], ["format", "-"], ["search", "بودجه"]])
+def test_a_settings_file_that_is_not_utf8_is_named_in_one_line(tmp_path: Path, command: list[str]) -> None:
+    (tmp_path / ".env").write_bytes(b"LOG_LEVEL=INFO\nSIGNATURE=\xd8\xff\xfe news\n")
+    env = {k: v for k, v in os.environ.items() if k not in ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS")}
+    done = subprocess.run(
+        [str(NEWSDESK), *command], env=env, cwd=tmp_path, input="خبر\nمتن", capture_output=True,
+        text=True, timeout=60,
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert ".env: line 2 (SIGNATURE) is not UTF-8" in done.stderr
+    assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_webhook_refuses_malformed_bodies_with_400_and_one_line_each(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3") | {
+        "WEBHOOK_URL": url, "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": "s3cret",
+    }  # fmt: skip
+    log = tmp_path / "bot.log"
+    bot = _start(env, log)
+    statuses = []
+    try:
+        botapi.wait_for_sync(lambda: botapi.webhook.get("url"), timeout=30)
+        bodies = [
+            (b'{"update_id": 1, "message": ', "s3cret"),  # cut short
+            (b'{"update_id": 2, "message": {"text": "\xff\xfe"}}', "s3cret"),  # not UTF-8
+            (b"[1, 2, 3]", "s3cret"),  # JSON, not an update
+            (b'{"update_id": 3}', "wrong"),  # the secret is wrong
+            (b'{"update_id": 4}', ""),  # no secret
+        ]
+        for body, secret in bodies:
+            headers = {"Content-Type": "application/json"} | (
+                {"X-Telegram-Bot-Api-Secret-Token": secret} if secret else {}
+            )
+            with pytest.raises(urllib.error.HTTPError) as refused:
+                urllib.request.urlopen(urllib.request.Request(url, data=body, headers=headers), timeout=10)
+            statuses.append(refused.value.code)
+        sent = botapi.user_sends_text(EDITOR_ID, "خبر پس از درخواست‌های خراب\nمتن کوتاه خبر.")
+        assert "پیش‌نمایش" in botapi.wait_for_bot_message_sync(EDITOR_ID, after=sent, timeout=30).text
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(timeout=30) == 0
+    assert statuses == [400, 400, 400, 403, 403]
+    text = log.read_text(encoding="utf-8")
+    assert "Traceback" not in text
+    assert len([line for line in text.splitlines() if "refused a request" in line]) == 5
+
+
+def test_a_webhook_secret_made_at_start_is_masked_in_every_debug_line(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    port = _free_port()
+    url = f"http://127.0.0.1:{port}/hook"
+    env = bot_environment(botapi, tmp_path / "newsdesk.sqlite3") | {
+        "WEBHOOK_URL": url, "WEBHOOK_LISTEN": "127.0.0.1", "WEBHOOK_PORT": str(port), "LOG_LEVEL": "DEBUG",
+    }  # fmt: skip
+    env.pop("WEBHOOK_SECRET", None)
+    log = tmp_path / "bot.log"
+    bot = _start(env, log)
+    try:
+        secret = botapi.wait_for_sync(lambda: botapi.webhook.get("secret_token"), timeout=30)
+        sent = botapi.user_sends_text(EDITOR_ID, "خبر از راه وب‌هوک\nمتن کوتاه خبر.")
+        botapi.wait_for_bot_message_sync(EDITOR_ID, after=sent, timeout=30)
+        with pytest.raises(urllib.error.HTTPError):  # a forger's try is logged, with no secret in it
+            request = urllib.request.Request(
+                url, data=b"{}", headers={"X-Telegram-Bot-Api-Secret-Token": "x"}
+            )
+            urllib.request.urlopen(request, timeout=10)
+    finally:
+        bot.send_signal(signal.SIGTERM)
+        assert bot.wait(timeout=30) == 0
+    lines = log.read_text(encoding="utf-8").splitlines()
+    assert len(secret) >= 32 and sum("setWebhook" in line for line in lines) >= 1
+    secrets_held = (secret, botapi.token, botapi.token.split(":")[1])
+    leaked = [line for line in lines if any(held in line for held in secrets_held)]
+    assert not leaked, leaked[:3]
