@@ -145,11 +145,7 @@ async def document_received(
     document = message.document
     text = None
     if (document.file_size or 0) <= MAX_FILE_BYTES:  # a .txt or text/plain (the handler's filter)
-        data = bytes(await (await document.get_file()).download_as_bytearray())
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = None
+        text = media.file_text(bytes(await (await document.get_file()).download_as_bytearray()))
     if text is None or len(text) > MAX_DRAFT_CHARS:
         await message.reply_text(msg.text("draft_bad_file", ctx.lang, limit=MAX_DRAFT_CHARS))
         return

@@ -25,7 +25,7 @@ from bot.config import Settings
 from bot.core.media import MediaItem, MediaKind
 from bot.core.source import Source, channel_post_url
 from bot.desk.service import EditorMessage
-from bot.text.markup import from_telegram_html
+from bot.text.markup import disarm, from_telegram_html
 from handlers.common import services
 
 ALBUM_QUIET_SECONDS = 1.5  # Telegram delivers an album's updates within a moment of each other
@@ -40,8 +40,16 @@ def draft_text(message: Message) -> str:
     (`bot.text.markup`) when it has any; Telegram's own links, tags and mentions are plain text."""
     entities = message.entities or message.caption_entities
     if not any(entity.type in _FORMATTING for entity in entities):
-        return message.text or message.caption or ""
+        return disarm(message.text or message.caption or "")  # the desk's markers cannot be forged
     return from_telegram_html(message.text_html if message.text is not None else message.caption_html)
+
+
+def file_text(data: bytes) -> str | None:
+    """A `.txt` draft file's text (None when it is not UTF-8), disarmed like a typed draft."""
+    try:
+        return disarm(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
 
 
 def editor_message(message: Message, context: ContextTypes.DEFAULT_TYPE) -> EditorMessage:

@@ -8,6 +8,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO
 
+from bot.text.markup import disarm
+
 MAX_DRAFT_CHARS = 100_000
 
 
@@ -41,7 +43,7 @@ def open_binary(name: str) -> tuple[BinaryIO, int]:
 
 
 def read_text(source: str | None, *, max_chars: int = MAX_DRAFT_CHARS, allow_blank: bool = False) -> str:
-    """Read UTF-8 text from a file path, or from stdin when `source` is None or '-'."""
+    """Read UTF-8 text from a file path, or from stdin when `source` is None or '-', disarmed."""
     name = "stdin" if source in (None, "-") else source
     # Read no more than the cap can hold (4 UTF-8 bytes a character, a BOM, one byte over): a 200 MB
     # file is refused after 400 KB, not read whole first.
@@ -62,4 +64,4 @@ def read_text(source: str | None, *, max_chars: int = MAX_DRAFT_CHARS, allow_bla
         raise UsageError(f"{name}: {len(text):,} characters, more than the {max_chars:,} allowed")
     if not allow_blank and not text.strip():
         raise UsageError(f"{name}: the draft is blank")
-    return text
+    return disarm(text)  # the desk's own markers (bot.text.markup) cannot come from outside

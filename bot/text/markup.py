@@ -18,6 +18,10 @@ import re
 from html.parser import HTMLParser
 from urllib.parse import quote, unquote
 
+RESERVED_RE = re.compile("[\ue000-\ue01f]")
+"""The desk's own block of private-use characters: these formatting markers, and the masks and
+stand-ins of `bot.text.protect` and `bot.text.normalize`. A text from outside that carried one would
+forge a tag (a marker is written back as raw HTML), so every incoming text is `disarm`ed first."""
 MARK_OPEN = "\ue010"
 MARK_CLOSE = "\ue011"
 MARKER_RE = re.compile(f"{MARK_OPEN}[^{MARK_CLOSE}\\s]*{MARK_CLOSE}")
@@ -99,19 +103,25 @@ def _closing(opening: str) -> str:
 
 
 def from_telegram_html(text_html: str) -> str:
-    """A formatted message's HTML as a draft's text with formatting markers."""
+    """A formatted message's HTML as a draft's text with formatting markers (only its own: any reserved
+    character already in the HTML, in a text or an attribute, is taken out first)."""
     reader = _Reader()
-    reader.feed(text_html)
+    reader.feed(disarm(text_html))
     reader.close()
     if reader.whole is not None:  # an unclosed code span: its raw text stays
         reader.out.append(html.unescape("".join(reader.whole)))
     return "".join(reader.out)
 
 
-def unmarked(text: str) -> str:
-    """`text` with any marker character taken out: a value from outside (a channel's name) can then
-    never open or close a tag of the post."""
-    return text.replace(MARK_OPEN, "").replace(MARK_CLOSE, "")
+def disarm(text: str) -> str:
+    """`text` with every character of the desk's reserved block taken out (`RESERVED_RE`): what comes
+    from outside — a draft, a caption, a link's URL, a forwarded post, a file, a channel's name — can
+    then never open or close a tag of the post, nor pass for a mask of the clean-up. Applied where
+    text enters: `bot.core.inputs.read_text` (the command line) and `handlers.media` (Telegram)."""
+    return RESERVED_RE.sub("", text)
+
+
+unmarked = disarm  # a value from outside put into a post (bot.publishing.credit)
 
 
 def linked(text: str, url: str) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -225,3 +226,25 @@ async def test_a_forwarded_text_for_a_waiting_photo_credits_its_channel(
         (photo,) = await _publish(desk, article_id, choose)
         assert photo.photo.file_id == holder[0].photo.file_id
         assert photo.html.endswith(f"سخن گفت.\n\n{credit}\n\n{SIGNATURE}")
+
+
+async def test_a_forward_carrying_the_desks_markers_plants_no_link(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    # The probe's case: a forwarded post whose text, hidden link and channel title hold the desk's
+    # private-use formatting markers, written as a phishing link; they must stay inert characters.
+    bait = "\ue010%3Ca%20href%3D%22https%3A%2F%2Fphish.example%2Flogin%22%3E\ue011"
+    source = Chat(-1007770009, "channel", title=f"کانال{bait}", username="other_news")
+    text = f"خبر فوری\n{bait}برای دیدن خبر اینجا بزنید\ue010%3C%2Fa%3E\ue011 و متن."
+    link = {"type": "text_link", "offset": 9, "length": 5, "url": f"https://example.com/{bait}"}
+    entities = [{"type": "bold", "offset": 0, "length": 4}, link]
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as desk:
+        server = desk.server
+        article_id, shown, choose = await _preview(
+            desk, lambda: server.user_forwards(EDITOR_ID, text, entities=entities, from_channel=source)
+        )
+        posted = await _publish(desk, article_id, choose)
+    for _, found in _checked(posted) + _checked(shown):
+        hosts = {urlsplit(e["url"]).hostname for e in found if "url" in e}
+        assert hosts <= {"example.com", "t.me"}, found
+    assert not any("\ue010" in (m.html or "") for m in [*posted, *shown])
