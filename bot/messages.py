@@ -200,18 +200,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Telegram did not answer after several attempts.",
     ),
     "uncertain": (
-        "❓ پست #{article_id} هنگام توقف ربات در حال انتشار بود و معلوم نیست به کانال رسیده یا نه. "
-        "کانال را نگاه کنید و انتخاب کنید:",
-        "❓ Post #{article_id} was being published when the bot stopped; it may or may not be in the "
-        "channel. Check the channel and choose:",
+        "❓ پست #{article_id} در حال انتشار بود که ربات متوقف شد یا پاسخ تلگرام نرسید، و معلوم نیست به "
+        "کانال رسیده یا نه. کانال را نگاه کنید و انتخاب کنید:",
+        "❓ Post #{article_id} was being published when the bot stopped or Telegram's answer was lost; "
+        "it may or may not be in the channel. Check the channel and choose:",
     ),
     "uncertain_part": (
-        "❓ پست #{article_id} ({parts} پیام) هنگام توقف ربات در حال انتشار بود: {done} پیام نخستش در کانال "
-        "است و معلوم نیست پیام {part} رسیده یا نه. کانال را نگاه کنید و انتخاب کنید (ادامه از همان‌جا "
-        "منتشر می‌شود، نه از اول):",
-        "❓ Post #{article_id} ({parts} messages) was being published when the bot stopped: its first "
-        "{done} are in the channel; message {part} may or may not be. Check the channel and choose "
-        "(publishing resumes from there, not from the start):",
+        "❓ پست #{article_id} ({parts} پیام) در حال انتشار بود که ربات متوقف شد یا پاسخ تلگرام نرسید: "
+        "{done} پیام نخستش در کانال است و معلوم نیست پیام {part} رسیده یا نه. کانال را نگاه کنید و "
+        "انتخاب کنید (ادامه از همان‌جا منتشر می‌شود، نه از اول):",
+        "❓ Post #{article_id} ({parts} messages) was being published when the bot stopped or Telegram's "
+        "answer was lost: its first {done} are in the channel; message {part} may or may not be. Check "
+        "the channel and choose (publishing resumes from there, not from the start):",
     ),
     "missed": (
         "⏰ پست #{article_id} برای {when} زمان‌بندی شده بود و ربات در آن زمان خاموش بود "
@@ -271,6 +271,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "from the channel yourself.",
     ),
     "deleted": ("🗑 پست #{article_id} حذف شد.", "🗑 Post #{article_id} is deleted."),
+    "edit_uncertain": (
+        "❓ تلگرام به اصلاح پست #{article_id} پاسخ روشنی نداد و معلوم نیست در کانال اعمال شده یا نه. "
+        "کانال را نگاه کنید و اگر لازم بود دوباره اصلاح کنید.",
+        "❓ Telegram gave no clear answer to the correction of post #{article_id}; it may or may not "
+        "be applied in the channel. Check the channel and correct it again if needed.",
+    ),
+    "delete_uncertain": (
+        "❓ تلگرام به حذف پست #{article_id} پاسخ روشنی نداد و معلوم نیست از کانال حذف شده یا نه. کانال "
+        "را نگاه کنید و اگر لازم بود دوباره حذف کنید.",
+        "❓ Telegram gave no clear answer to the deletion of post #{article_id}; it may or may not be "
+        "gone from the channel. Check the channel and delete it again if needed.",
+    ),
     "delete_failed": (
         "حذف پست #{article_id} از کانال ممکن نشد: {reason} (تلگرام فقط پیام‌های کمتر از ۴۸ ساعت را "
         "حذف می‌کند، مگر ربات اجازهٔ حذف داشته باشد.)",

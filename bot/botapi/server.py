@@ -58,7 +58,9 @@ Driving the simulated world (all helpers are thread-safe and return the stored r
     set_rate_limits(channel_per_minute=20, global_per_second=30) ; set_rate_limits(None) (default)
     inject_fault(kind, times=1, method=None, chat_id=None, ...) -> Fault
         "retry_after"  429 with parameters.retry_after (`retry_after=`)   -> telegram.error.RetryAfter
-        "server_error" `status=` 500 / 502 / 503                          -> NetworkError
+        "server_error" `status=` 500 / 502 / 503 / 504                    -> NetworkError
+                       `apply=True`: the call takes effect, then the error is answered
+                       (done but answered 504: the message is in the channel)
         "timeout"      hang `hang_seconds=` (30) then 504                  -> TimedOut
                        `apply=True`: the call takes effect, only the answer is lost
         "delay"        wait `hang_seconds=` then answer normally (a slow but successful call)
@@ -133,7 +135,9 @@ from bot.botapi.world import (
 )
 
 log = logging.getLogger(__name__)
-_STATUS_TEXT = {500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable"}
+_STATUS_TEXT = {
+    500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+}  # fmt: skip
 POLL_SECONDS = 0.02  # how often wait_for looks again
 
 
@@ -348,6 +352,8 @@ class BotApiServer(BotApiMethods):
             return 429, too_many_requests(fault.retry_after).payload()
         if fault.kind == "server_error":
             status = fault.status or 500
+            if fault.apply:  # Telegram performed the call, then its gateway answered an error
+                await self._dispatch(method, params)
             return status, ApiError(status, fault.description or _STATUS_TEXT.get(status, "Error")).payload()
         if fault.kind == "forbidden":
             detail = fault.description or "bot is not a member of the channel chat"

@@ -298,7 +298,9 @@ class Fault:
     status: int | None = None
     description: str | None = None
     hang_seconds: float = 30.0
-    apply: bool = False  # "timeout": perform the call, then lose the answer; "delay": perform, then wait
+    apply: bool = (
+        False  # "timeout"/"server_error": perform the call, then lose the answer; "delay": perform, then wait
+    )
     used: int = 0
 
     def matches(self, method: str, chat_id: int | None) -> bool:

@@ -369,12 +369,15 @@ def _(answer: Corrected, ctx: ViewContext) -> list[Outgoing]:
         RevisionOutcome.UNKNOWN_IDS: "edit_unknown_ids",
         RevisionOutcome.GONE: "edit_gone",
         RevisionOutcome.FAILED: "edit_failed",
+        RevisionOutcome.UNCERTAIN: "edit_uncertain",
     }
     return [Outgoing(msg.text(keys[answer.outcome], ctx.lang, new=new, old=old, **values))]
 
 
 @render.register
 def _(answer: Deleted, ctx: ViewContext) -> list[Outgoing]:
+    if answer.outcome is RemovalOutcome.UNCERTAIN:
+        return [Outgoing(msg.text("delete_uncertain", ctx.lang, article_id=answer.article_id))]
     if answer.outcome is RemovalOutcome.FAILED:
         reason = html.escape(answer.detail)
         return [Outgoing(msg.text("delete_failed", ctx.lang, article_id=answer.article_id, reason=reason))]
@@ -467,7 +470,7 @@ def missed_notice(article: Article, late_minutes: int, ctx: ViewContext) -> Outg
 
 
 def uncertain_notice(article: Article, ctx: ViewContext) -> Outgoing:
-    """A post that was being sent when the bot stopped."""
+    """A post that was being sent when the bot stopped or Telegram's answer was lost."""
     done, parts = parts_covered(article.parts, article.channel_message_ids), len(article.parts)
     if parts > 1:
         text = msg.text(

@@ -4,10 +4,14 @@
 `Publisher.publish(article_id)` claims the row (`scheduled → publishing`, atomic, so a post is
 never sent by two paths), sends its stored messages — the exact HTML the editor previewed — and
 marks it `published` with the channel message ids, which also indexes it for search in the same
-transaction. Flood limits (`RetryAfter`) are waited out; errors that prove nothing was posted
-(Telegram answered 5xx, or the connection was never made) are retried with backoff. A request that
-left but got no answer (read timeout, dropped connection) may have been posted: it is not repeated
-but reported to the editor as uncertain, exactly like a crash mid-send. A permanent refusal (403
+transaction. Flood limits (`RetryAfter`) are waited out; only a request that never left (the
+connection was never made) is retried with backoff. A request that left and got no clear answer —
+a 5xx (Telegram may have performed it and answered 504), a read timeout, a dropped connection — may
+have been posted: it is not repeated but put to the editor as uncertain, exactly like a crash
+mid-send. The other writes (corrections of a text, a caption or a file, deletions) can be checked
+by repeating them: an edit Telegram already applied answers "message is not modified", a deletion
+already done "message to delete not found", so a doubtful one is repeated until Telegram says which;
+if it never does, the editor is told that it is unknown, not that it failed. A permanent refusal (403
 bot not admin, 400 bad request) or retries running out marks the post `failed`, deletes any part
 already sent, and tells the editor why; the post stays recoverable.
 
@@ -31,6 +35,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import logging
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -67,6 +72,8 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
+_NOT_MODIFIED = "message is not modified"  # an edit repeated after Telegram had applied it
+_ALREADY_GONE = "message to delete not found"  # a deletion repeated after Telegram had done it
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a post's links stay links, not a preview card
 
@@ -102,6 +109,10 @@ class UncertainDelivery(Exception):
     """A message request left but no answer came back: it may or may not be in the channel."""
 
 
+class UnknownOutcome(Exception):
+    """A repeatable write (an edit, a deletion) that Telegram never confirmed nor refused."""
+
+
 class PublishError(Exception):
     """Telegram refused a message for good, or never answered."""
 
@@ -121,6 +132,7 @@ class RevisionOutcome(StrEnum):
     UNKNOWN_IDS = "unknown_ids"  # a part was confirmed by eye: its message cannot be edited
     GONE = "gone"  # the channel message no longer exists
     FAILED = "failed"
+    UNCERTAIN = "uncertain"  # Telegram never said whether it applied the change
     REFUSED = "refused"  # cancelled, deleted or missing
 
 
@@ -138,6 +150,7 @@ class RemovalOutcome(StrEnum):
 
     DELETED = "deleted"
     FAILED = "failed"
+    UNCERTAIN = "uncertain"  # Telegram never said whether the messages are gone
     REFUSED = "refused"
 
 
@@ -175,10 +188,10 @@ def utc_now() -> datetime:
 def may_have_arrived(error: NetworkError) -> bool:
     """Whether a failed request may still have been performed by Telegram.
 
-    No httpx cause means Telegram answered (5xx): nothing was done. A connection that was never
-    made, or a pool timeout, sent nothing either. Anything else left and got no answer."""
-    cause = error.__cause__
-    return cause is not None and not isinstance(cause, _NEVER_SENT)
+    Only a connection that was never made, or a pool timeout, sent nothing. A 5xx answer (no httpx
+    cause) proves nothing: Telegram may have performed the call and lost its answer (504 after the
+    message was posted), and a timeout or a dropped connection left without an answer."""
+    return not isinstance(error.__cause__, _NEVER_SENT)
 
 
 def retry_seconds(error: RetryAfter) -> float:
@@ -417,13 +430,21 @@ class Publisher:
                 if old.html == new.html:
                     continue
                 if new.media:  # a caption (an album's is on its first item)
-                    await self.bot.edit_message_caption(
-                        self.channel_id, message_id, caption=new.html, parse_mode=ParseMode.HTML
-                    )
+                    await self._repeatable(
+                        functools.partial(
+                            self.bot.edit_message_caption,
+                            self.channel_id, message_id, caption=new.html, parse_mode=ParseMode.HTML,
+                        ),
+                        done_when=_NOT_MODIFIED,
+                    )  # fmt: skip
                 else:
-                    await self.bot.edit_message_text(
-                        new.html, self.channel_id, message_id, parse_mode=ParseMode.HTML,
-                        link_preview_options=NO_PREVIEW,
+                    await self._repeatable(
+                        functools.partial(
+                            self.bot.edit_message_text,
+                            new.html, self.channel_id, message_id, parse_mode=ParseMode.HTML,
+                            link_preview_options=NO_PREVIEW,
+                        ),
+                        done_when=_NOT_MODIFIED,
                     )  # fmt: skip
             surplus = article.channel_message_ids[len(article.channel_message_ids) - sum(
                 p.message_count for p in old_parts[kept:]
@@ -434,6 +455,8 @@ class Publisher:
             if "not found" in error.message.lower():  # deleted in the channel by hand
                 return Revision(RevisionOutcome.GONE, article)
             return Revision(RevisionOutcome.FAILED, article, error.message)
+        except UnknownOutcome as error:
+            return Revision(RevisionOutcome.UNCERTAIN, article, str(error))
         except TelegramError as error:
             return Revision(RevisionOutcome.FAILED, article, str(error))
         await self.db.update_published_content(article.id, post.title, post.body, post.messages, message_ids)
@@ -466,11 +489,16 @@ class Publisher:
                     continue
                 try:
                     shown = input_media(item, caption if place == 0 else "")
-                    await self.bot.edit_message_media(shown, self.channel_id, ids[place])
+                    await self._repeatable(
+                        functools.partial(self.bot.edit_message_media, shown, self.channel_id, ids[place]),
+                        done_when=_NOT_MODIFIED,
+                    )
                 except BadRequest as error:
                     if "not found" in error.message.lower():
                         return Revision(RevisionOutcome.GONE, article)
                     return Revision(RevisionOutcome.FAILED, article, error.message)
+                except UnknownOutcome as error:
+                    return Revision(RevisionOutcome.UNCERTAIN, article, str(error))
                 except TelegramError as error:
                     return Revision(RevisionOutcome.FAILED, article, str(error))
                 now[place] = item
@@ -487,10 +515,15 @@ class Publisher:
                 if message_id <= 0:
                     continue
                 try:
-                    await self.bot.delete_message(self.channel_id, message_id)
+                    await self._repeatable(
+                        functools.partial(self.bot.delete_message, self.channel_id, message_id),
+                        done_when=_ALREADY_GONE,
+                    )
                 except BadRequest as error:
                     if "not found" not in error.message.lower():  # already gone is what we wanted
                         return Removal(RemovalOutcome.FAILED, article, error.message)
+                except UnknownOutcome as error:
+                    return Removal(RemovalOutcome.UNCERTAIN, article, str(error))
                 except TelegramError as error:
                     return Removal(RemovalOutcome.FAILED, article, str(error))
             await self.db.mark_deleted(article_id)
@@ -546,6 +579,36 @@ class Publisher:
         if article is None or article.status is not PostStatus.PUBLISHING or self.is_sending(article_id):
             return None
         return article
+
+    async def _repeatable(self, call: Callable[[], Awaitable[object]], *, done_when: str) -> None:
+        """A channel write that may be repeated (an edit, a deletion): a request with no clear answer is
+        sent again until Telegram answers; `done_when` in its refusal (e.g. "message is not modified")
+        after a doubtful try means the earlier try was applied. Flood waits are waited out, refusals
+        raised; `UnknownOutcome` if Telegram never answers clearly within the retry policy."""
+        attempt = flood_waits = 0
+        doubtful = False
+        while True:
+            try:
+                await call()
+                return
+            except RetryAfter as error:
+                flood_waits += 1
+                if flood_waits > self.retry.max_flood_waits:
+                    raise
+                await self.sleep(retry_seconds(error))
+            except BadRequest as error:  # a NetworkError too: caught first
+                if doubtful and done_when in error.message.lower():
+                    return
+                raise
+            except NetworkError as error:
+                doubtful = doubtful or may_have_arrived(error)
+                attempt += 1
+                if attempt >= self.retry.max_attempts:
+                    if doubtful:
+                        raise UnknownOutcome(str(error)) from error
+                    raise
+                log.info("channel write unanswered (%s), repeated (%d)", error, attempt)
+                await self.sleep(self.retry.backoff(attempt))
 
     async def take_back(self, message_ids: Sequence[int]) -> None:
         """Delete parts of a post that went out before it failed or was dropped (best effort)."""

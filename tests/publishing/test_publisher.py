@@ -14,9 +14,10 @@ import pytest
 from telegram.ext import ExtBot
 
 from bot.botapi.server import BotApiServer
+from bot.core.media import MediaItem, MediaKind
 from bot.core.post import Article
 from bot.publishing.formatter import prepare_post
-from bot.publishing.publisher import FailureReason, Outcome, Publisher
+from bot.publishing.publisher import FailureReason, Outcome, Publisher, RemovalOutcome, RevisionOutcome
 from bot.publishing.retry import RetryPolicy
 from storage.database import Database
 
@@ -148,32 +149,119 @@ async def test_retry_after_is_honoured(
     assert [c.status for c in botapi.calls("sendMessage")] == [429, 429, 200]
 
 
-async def test_server_errors_are_retried_with_backoff(
+@pytest.mark.parametrize("status", [500, 502, 503, 504])
+async def test_a_5xx_answer_is_uncertain_never_repeated(
     publisher: Publisher,
     db: Database,
     botapi: BotApiServer,
+    notices: Notices,
     sleeps: Sleeps,
+    status: int,
 ) -> None:
-    botapi.inject_fault("server_error", times=1, method="sendMessage", status=502)
-    botapi.inject_fault("server_error", times=1, method="sendMessage", status=500)
+    # Telegram may have performed the call before its gateway answered: the editor is asked.
+    botapi.inject_fault("server_error", times=1, method="sendMessage", status=status)
     article_id = await scheduled_post(db)
-    assert await publisher.publish(article_id) is Outcome.PUBLISHED
-    assert sleeps.seconds == [1.0, 2.0]
-    assert len(botapi.channel_posts()) == 1
+    assert await publisher.publish(article_id) is Outcome.UNCERTAIN
+    assert len(botapi.calls("sendMessage")) == 1 and sleeps.seconds == []
+    assert notices.uncertain_calls == [article_id]
+    assert (await db.get(article_id)).status == "publishing"
 
 
-async def test_gateway_timeout_is_retried(
+async def test_a_gateway_timeout_after_a_hang_is_uncertain(
     publisher: Publisher,
     db: Database,
     botapi: BotApiServer,
-    sleeps: Sleeps,
+    notices: Notices,
 ) -> None:
-    # The server hangs, then answers 504 (within the client's read timeout): nothing was posted.
+    # The server hangs, then answers 504 (within the client's read timeout): maybe performed.
     botapi.inject_fault("timeout", times=1, method="sendMessage", hang_seconds=0.3)
     article_id = await scheduled_post(db)
+    assert await publisher.publish(article_id) is Outcome.UNCERTAIN
+    assert len(botapi.calls("sendMessage")) == 1
+    assert notices.uncertain_calls == [article_id]
+
+
+async def media_post(db: Database, botapi: BotApiServer, kinds: list[str]) -> int:
+    """A post of one file or an album, with a caption, due now."""
+    media = [
+        MediaItem(MediaKind(kind), botapi.add_file(kind, f"{i}".encode()).file_id)
+        for i, kind in enumerate(kinds)
+    ]
+    article_id = await db.create_draft("تیتر", "متن", ["<b>تیتر</b>"], editor_id=1001, media=media)
+    assert await db.schedule(article_id, datetime.now(UTC) - timedelta(seconds=1))
+    return article_id
+
+
+@pytest.mark.parametrize(
+    ("method", "kinds"),
+    [
+        ("sendMessage", []),
+        ("sendPhoto", ["photo"]),
+        ("sendVideo", ["video"]),
+        ("sendMediaGroup", ["photo", "photo"]),
+    ],
+)
+async def test_a_send_done_but_answered_504_goes_out_once_and_the_editor_is_asked(
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    notices: Notices,
+    method: str,
+    kinds: list[str],
+) -> None:
+    # The probe's case: Telegram performed the send, then answered 504. Before, it was sent again.
+    botapi.inject_fault("server_error", method=method.lower(), status=504, apply=True)
+    article_id = await media_post(db, botapi, kinds) if kinds else await scheduled_post(db)
+    assert await publisher.publish(article_id) is Outcome.UNCERTAIN
+    assert len(botapi.calls(method)) == 1
+    assert len(botapi.channel_posts()) == max(len(kinds), 1)  # in the channel once, not twice
+    assert notices.uncertain_calls == [article_id] and notices.published_calls == []
+    # The editor sees it in the channel and says so: recorded, nothing sent again.
+    assert await publisher.confirm_uncertain_part(article_id)
+    assert (await db.get(article_id)).status == "published"
+    assert len(botapi.channel_posts()) == max(len(kinds), 1)
+
+
+async def test_corrections_and_deletions_done_but_answered_504_are_confirmed_by_repeating(
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+    sleeps: Sleeps,
+) -> None:
+    text_id = await scheduled_post(db)
+    photo_id = await media_post(db, botapi, ["photo"])
+    for article_id in (text_id, photo_id):
+        assert await publisher.publish(article_id) is Outcome.PUBLISHED
+    new = prepare_post("تیتر تازه\nمتن اصلاح‌شده درباره شهرداری.", bullet="🔹", signature="")
+    for article_id, method in ((text_id, "editmessagetext"), (photo_id, "editmessagecaption")):
+        botapi.inject_fault("server_error", method=method, status=504, apply=True)
+        revision = await publisher.revise(article_id, new)
+        assert revision.outcome is RevisionOutcome.CORRECTED, revision
+        assert (await db.get(article_id)).html == new.messages  # the archive says what the channel shows
+    assert "اصلاح‌شده" in botapi.channel_posts()[0].text and "اصلاح‌شده" in botapi.channel_posts()[1].caption
+    other = MediaItem(MediaKind.PHOTO, botapi.add_file("photo", b"new").file_id)
+    botapi.inject_fault("server_error", method="editmessagemedia", status=504, apply=True)
+    assert (await publisher.replace_media(photo_id, [other])).outcome is RevisionOutcome.CORRECTED
+    assert (await db.get(photo_id)).media == (other,)
+    botapi.inject_fault("server_error", method="deletemessage", status=504, apply=True)
+    assert (await publisher.delete(text_id)).outcome is RemovalOutcome.DELETED
+    assert (await db.get(text_id)).deleted
+    assert len(sleeps.seconds) == 4  # each write was repeated once to learn that it was done
+
+
+async def test_a_correction_telegram_never_answers_is_uncertain_not_failed(
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+) -> None:
+    article_id = await scheduled_post(db)
     assert await publisher.publish(article_id) is Outcome.PUBLISHED
-    assert len(botapi.channel_posts()) == 1
-    assert len(sleeps.seconds) == 1
+    botapi.inject_fault("server_error", times=10, method="editmessagetext", status=502)
+    new = prepare_post("تیتر تازه\nمتن اصلاح‌شده.", bullet="🔹", signature="")
+    assert (await publisher.revise(article_id, new)).outcome is RevisionOutcome.UNCERTAIN
+    botapi.inject_fault("server_error", times=10, method="deletemessage", status=502)
+    assert (await publisher.delete(article_id)).outcome is RemovalOutcome.UNCERTAIN
+    assert not (await db.get(article_id)).deleted
 
 
 async def test_unanswered_request_is_uncertain_not_repeated(
@@ -236,21 +324,6 @@ async def test_bad_request_fails(
     assert await publisher.publish(article_id) is Outcome.FAILED
     assert notices.failed_calls[0][1] is FailureReason.BAD_REQUEST
     assert "parse entities" in notices.failed_calls[0][2]
-
-
-async def test_retries_run_out(
-    publisher: Publisher,
-    db: Database,
-    botapi: BotApiServer,
-    notices: Notices,
-    sleeps: Sleeps,
-) -> None:
-    botapi.inject_fault("server_error", times=10, method="sendMessage", status=503)
-    article_id = await scheduled_post(db)
-    assert await publisher.publish(article_id) is Outcome.FAILED
-    assert notices.failed_calls[0][1] is FailureReason.NETWORK
-    assert sleeps.seconds == [1.0, 2.0, 4.0]
-    assert (await db.get(article_id)).status == "failed"
 
 
 async def test_parts_sent_before_a_refusal_are_taken_back(
