@@ -57,7 +57,9 @@ class Connection:
     parts of `storage.database.Database` share. `Database` composes it with those parts; the search
     part (`storage.search_index.SearchArchive`) supplies `reindex_search` and `_finish_writes`."""
 
-    def __init__(self, conn: aiosqlite.Connection, path: Path, search_in: SearchIn = "thread") -> None:
+    def __init__(
+        self, conn: aiosqlite.Connection, path: Path, search_in: SearchIn = "thread", file_mode: str = ""
+    ) -> None:
         self._conn = conn
         self._lock = asyncio.Lock()
         self._index = SearchIndex(conn)
@@ -67,7 +69,8 @@ class Connection:
         # the event loop's thread holds while it handles other updates; for a program that does one
         # thing at a time (the command line) in the caller, sparing the hop.
         self._path = path
-        self._reader_key = (path, next(_reader_numbers))  # each Database its own reading connection
+        # Each Database its own reading connection, opened as the main one was (see `_open_file`).
+        self._reader_key: ReaderKey = (path, next(_reader_numbers), file_mode)
         self._search_in = search_in
         self._searcher = self._new_searcher()
         self._reindexing: asyncio.Task | None = None  # the search index being built for a new analyzer
@@ -79,15 +82,18 @@ class Connection:
     # --- lifecycle -------------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, path: str | Path, *, search_in: SearchIn = "thread") -> _Opener:
+    def open(cls, path: str | Path, *, search_in: SearchIn = "thread", reading: bool = False) -> _Opener:
         """Open (creating if needed) the database at `path`: `db = await Database.open(p)` or
         `async with Database.open(p) as db:`. Applies migrations; creates the parent directory.
         `search_in`: where searches run — "thread", "process" (started at once, in the background)
-        or "caller" (blocking the event loop: only for programs with nothing else to do)."""
-        return _Opener(cls, Path(path), search_in)
+        or "caller" (blocking the event loop: only for programs with nothing else to do).
+        `reading`: only to search an existing archive (`newsdesk search`): no write lock is taken, so
+        under WAL a writer in another process never holds it up; an archive that needs upgrading is
+        opened for writing after all."""
+        return _Opener(cls, Path(path), search_in, reading)
 
     @classmethod
-    async def _connect(cls, path: Path, search_in: SearchIn = "thread") -> Self:
+    async def _connect(cls, path: Path, search_in: SearchIn = "thread", reading: bool = False) -> Self:
         if str(path) == ":memory:" or str(path).startswith("file:"):
             raise DatabaseUnusable("needs a database file, not an in-memory one (searches open it twice)")
         _check_newsdesk_file(path)
@@ -98,30 +104,32 @@ class Connection:
         # A file this process may not write (its mode, a read-only mount, an immutable flag) is opened
         # read-only: it can be searched, and nothing at all is written to it.
         read_only = path.exists() and not os.access(path, os.W_OK)
+        reading = reading and path.exists()
         try:
-            if read_only:
-                conn = await aiosqlite.connect(
-                    f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None
-                )
-            else:
-                conn = await aiosqlite.connect(path, isolation_level=None)
+            conn, file_mode = await _open_file(path, read_only)
         except sqlite3.Error as exc:
-            raise DatabaseUnusable(sqlite_problem(exc)) from None
+            raise DatabaseUnusable(sqlite_problem(exc, path)) from None
         try:
             # Foreign keys stay off while migrating: rebuilding a table (migration 5) must not cascade.
             await conn.execute("PRAGMA busy_timeout = 5000")
             await conn.execute("PRAGMA foreign_keys = OFF")
-            writable = not read_only and await _writable(conn)
+            writable = not read_only and not reading and await _writable(conn)
             if writable:
                 await conn.execute("PRAGMA journal_mode = WAL")
                 await conn.execute("PRAGMA synchronous = NORMAL")
+            else:
+                await conn.execute("PRAGMA query_only = ON")
             await conn.execute("PRAGMA cache_size = -65536")  # 64 MB: big imports touch large indexes
         except sqlite3.Error as exc:
             await conn.close()
-            raise DatabaseUnusable(sqlite_problem(exc)) from None
-        db = cls(conn, path, search_in)
+            raise DatabaseUnusable(sqlite_problem(exc, path)) from None
+        db = cls(conn, path, search_in, file_mode)
         db.read_only = not writable
         try:
+            if reading and not read_only and await db._needs_upgrade():
+                await conn.close()
+                db._searcher.shutdown(wait=False)
+                return await cls._connect(path, search_in)  # upgraded first: that one write waits its turn
             await db._migrate(writable)
             await conn.execute("PRAGMA foreign_keys = ON")
             db._warm_searcher()
@@ -130,9 +138,14 @@ class Connection:
             db._searcher.shutdown(wait=False, cancel_futures=True)
             await conn.close()
             if isinstance(exc, sqlite3.Error):
-                raise DatabaseUnusable(sqlite_problem(exc)) from None
+                raise DatabaseUnusable(sqlite_problem(exc, path)) from None
             raise
         return db
+
+    async def _needs_upgrade(self) -> bool:
+        """Whether the schema or the search index's documents wait for a write (see `_migrate`)."""
+        (version,) = (await self._conn.execute_fetchall("PRAGMA user_version"))[0]
+        return version < len(MIGRATIONS) or await self._index.docs_pending()
 
     async def close(self) -> None:
         """Write the pending search log and close the connections (waits for a running statement or
@@ -219,7 +232,7 @@ class Connection:
 # --- the search side: one read-only connection per database file in the thread or process that searches
 
 
-type ReaderKey = tuple[Path, int]
+type ReaderKey = tuple[Path, int, str]  # the file, a number per Database, how it is opened (`_open_file`)
 _readers: dict[ReaderKey, sqlite3.Connection] = {}
 _reader_numbers = count()
 
@@ -228,7 +241,9 @@ def reader_for(key: ReaderKey) -> sqlite3.Connection:
     """The reading connection of `key` in this thread or process (opened on first use)."""
     conn = _readers.get(key)
     if conn is None:
-        conn = _readers[key] = sqlite3.connect(key[0], check_same_thread=False)
+        path, _, file_mode = key
+        target = f"{path.resolve().as_uri()}?{file_mode}" if file_mode else path
+        conn = _readers[key] = sqlite3.connect(target, uri=bool(file_mode), check_same_thread=False)
         conn.execute("PRAGMA busy_timeout = 5000")
         conn.execute("PRAGMA cache_size = -65536")
         conn.execute("PRAGMA query_only = ON")
@@ -240,6 +255,34 @@ def close_reader(key: ReaderKey) -> None:
     conn = _readers.pop(key, None)
     if conn is not None:
         conn.close()
+
+
+async def _open_file(path: Path, read_only: bool) -> tuple[aiosqlite.Connection, str]:
+    """The connection to `path` and how it was opened: "" as usual, "mode=ro" for a file this process
+    may not write, "immutable=1" on a read-only file system where SQLite cannot make the WAL's shared
+    memory file beside it (nobody can write there: nothing changes under the reader), and only when no
+    WAL content waits beside it (that would be passed over)."""
+    if not read_only:
+        return await aiosqlite.connect(path, isolation_level=None), ""
+    uri = path.resolve().as_uri()
+    conn = await aiosqlite.connect(f"{uri}?mode=ro", uri=True, isolation_level=None)
+    try:
+        await conn.execute("SELECT count(*) FROM sqlite_master")  # the WAL's files are met here
+        return conn, "mode=ro"
+    except sqlite3.OperationalError:
+        await conn.close()
+        if not _read_only_folder(path):
+            raise
+    return await aiosqlite.connect(f"{uri}?immutable=1", uri=True, isolation_level=None), "immutable=1"
+
+
+def _read_only_folder(path: Path) -> bool:
+    """Whether `path`'s folder is on a read-only file system (or not writable to us) and `path` has no
+    WAL content beside it."""
+    wal = Path(f"{path}-wal")
+    if wal.exists() and wal.stat().st_size > 0:
+        return False
+    return not os.access(path.parent, os.W_OK) or bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY)
 
 
 # --- what can go wrong with the file
@@ -267,18 +310,29 @@ def _check_newsdesk_file(path: Path) -> None:
     if header != b"SQLite format 3\x00":
         raise DatabaseUnusable("not a newsdesk database (not an SQLite file); left untouched")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=5)
         try:
-            (version,) = conn.execute("PRAGMA user_version").fetchone()
-            tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        finally:
-            conn.close()
+            version, tables = _schema(path, "mode=ro")
+        except sqlite3.OperationalError:
+            if not _read_only_folder(path):
+                raise
+            version, tables = _schema(path, "immutable=1")  # see `_open_file`
     except sqlite3.Error as exc:
-        raise DatabaseUnusable(sqlite_problem(exc)) from None
+        raise DatabaseUnusable(sqlite_problem(exc, path)) from None
     if version > len(MIGRATIONS):
         raise DatabaseUnusable(_newer_schema(version))
     if (version == 0 and tables) or (version > 0 and "articles" not in tables):
         raise DatabaseUnusable("not a newsdesk database (an SQLite file with other tables); left untouched")
+
+
+def _schema(path: Path, file_mode: str) -> tuple[int, set[str]]:
+    """The schema version and the tables of the database at `path`, read without writing anything."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?{file_mode}", uri=True, timeout=5)
+    try:
+        (version,) = conn.execute("PRAGMA user_version").fetchone()
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    finally:
+        conn.close()
+    return version, tables
 
 
 async def _writable(conn: aiosqlite.Connection) -> bool:
@@ -293,20 +347,37 @@ async def _writable(conn: aiosqlite.Connection) -> bool:
     return True
 
 
-def sqlite_problem(exc: sqlite3.Error) -> str:
-    """One line saying what went wrong with the database file."""
+DISK_FULL = "the disk is full: free some space (nothing written was lost: a transaction cut short is undone)"
+
+
+def sqlite_problem(exc: sqlite3.Error, path: Path | None = None) -> str:
+    """One line saying what went wrong with the database file (at `path`, if known: a disk I/O error
+    on a full disk is said to be the full disk)."""
     text = str(exc)
     if "locked" in text or "busy" in text:
         return "locked by another program for more than 5 seconds; try again when it is done"
     if "readonly" in text or "read-only" in text:
         return "read-only: newsdesk cannot write to it"
-    if "full" in text:
-        return "the disk is full (nothing was lost: the last transaction was rolled back)"
-    if "not a database" in text or "malformed" in text:
+    if "full" in text or ("disk I/O error" in text and path is not None and _disk_full(path)):
+        return DISK_FULL
+    if "disk I/O error" in text:
+        return "the disk or its file system failed to read or write it (disk I/O error): check the disk"
+    if "malformed" in text or "vtable constructor failed" in text or "corrupt" in text:
+        return f"corrupted: SQLite finds the file damaged ({text}); restore it from a backup"
+    if "not a database" in text:
         return f"not a newsdesk database, or a damaged one ({text})"
     if "unable to open" in text:
         return "cannot open it (is the folder there and writable?)"
     return text
+
+
+def _disk_full(path: Path) -> bool:
+    """Whether the file system holding `path` has (next to) no room left for us."""
+    try:
+        stats = os.statvfs(path.parent)
+    except OSError:
+        return False
+    return stats.f_bavail * stats.f_frsize < 64 * 1024
 
 
 def _statements(script: str) -> list[str]:
@@ -317,14 +388,14 @@ def _statements(script: str) -> list[str]:
 class _Opener:
     """Makes `Database.open(path)` work both awaited and as an async context manager."""
 
-    def __init__(self, cls: type[Connection], path: Path, search_in: SearchIn) -> None:
-        self._cls, self._path, self._search_in, self._db = cls, path, search_in, None
+    def __init__(self, cls: type[Connection], path: Path, search_in: SearchIn, reading: bool) -> None:
+        self._cls, self._path, self._search_in, self._reading, self._db = cls, path, search_in, reading, None
 
     def __await__(self):
-        return self._cls._connect(self._path, self._search_in).__await__()
+        return self._cls._connect(self._path, self._search_in, self._reading).__await__()
 
     async def __aenter__(self):
-        self._db = await self._cls._connect(self._path, self._search_in)
+        self._db = await self._cls._connect(self._path, self._search_in, self._reading)
         return self._db
 
     async def __aexit__(self, *exc: object) -> None:

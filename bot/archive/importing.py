@@ -67,7 +67,7 @@ async def import_file(
                     on_merge()
                 await db.merge_search_index()
         except (sqlite3.Error, DatabaseUnusable) as exc:  # batches committed so far stay: a re-run goes on
-            problem = exc if isinstance(exc, DatabaseUnusable) else sqlite_problem(exc)
+            problem = exc if isinstance(exc, DatabaseUnusable) else sqlite_problem(exc, db_path)
             raise DatabaseUnusable(f"{db_path}: {problem}") from None
         finally:
             if pool is not None:
