@@ -21,13 +21,14 @@ from storage.connection import (
 )
 from storage.desk_state import DeskState
 from storage.posts import Posts
-from storage.search_index import ImportCounts, ImportRecord, SearchArchive, SearchHit, SearchResult
+from storage.search_index import ImportCounts, ImportRecord, PostKey, SearchArchive, SearchHit, SearchResult
 
 __all__ = [
     "Database",
     "DatabaseUnusable",
     "ImportCounts",
     "ImportRecord",
+    "PostKey",
     "SearchHit",
     "SearchIn",
     "SearchResult",

@@ -287,6 +287,25 @@ class SearchArchive(Connection):
         """Which of these records' (channel, id) keys are already archived (see `import_articles`)."""
         return await self._archived(self._conn, records)
 
+    async def archived_texts(self, keys: Sequence[PostKey]) -> dict[PostKey, tuple[str, str]]:
+        """The (title, body) of the imported posts archived under these (channel, id) keys, so an import
+        can tell a repeated record from another text under the same id. The bot's own posts are left
+        out: an export holds each part of a long one, never its text as archived."""
+        by_channel: dict[str, list[str]] = {}
+        for channel, external_id in keys:
+            by_channel.setdefault(channel, []).append(external_id)
+        found: dict[PostKey, tuple[str, str]] = {}
+        for channel, ids in by_channel.items():
+            for i in range(0, len(ids), 500):
+                chunk = ids[i : i + 500]
+                rows = await self._conn.execute_fetchall(
+                    "SELECT external_id, title, body FROM articles WHERE source = 'import'"
+                    f" AND channel IN (?, '') AND external_id IN ({','.join('?' * len(chunk))})",
+                    (channel, *chunk),
+                )
+                found.update(((channel, r[0]), (r[1] or "", r[2] or "")) for r in rows)
+        return found
+
     async def import_articles(
         self, records: Sequence[ImportRecord], *, analyzed: AnalyzedBatch | None = None
     ) -> ImportCounts:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import suppress
@@ -22,17 +23,25 @@ from typing import TextIO
 from bot.archive.importers import Archive, ImportItem, Malformed, Skipped
 from bot.archive.search import open_database
 from bot.core.workers import worker_pool
-from storage.database import Database, DatabaseUnusable, ImportCounts, ImportRecord, sqlite_problem
+from storage.database import (
+    Database,
+    DatabaseUnusable,
+    ImportCounts,
+    ImportRecord,
+    PostKey,
+    sqlite_problem,
+)
 from storage.search import AnalyzedBatch, index_texts_batch
 
-type Counts = dict[str, int]  # imported, duplicates (already archived), skipped, malformed
+# imported, duplicates (already archived), skipped, malformed, conflicts (an archived id, another text)
+type Counts = dict[str, int]
 IMPORT_BATCH = 5000
 WORKER_MIN_BYTES = 8 << 20
 
 
 def new_counts() -> Counts:
     """Counts of an import that has read nothing yet."""
-    return dict.fromkeys(("imported", "duplicates", "skipped", "malformed"), 0)
+    return dict.fromkeys(("imported", "duplicates", "skipped", "malformed", "conflicts"), 0)
 
 
 async def import_file(
@@ -85,10 +94,18 @@ async def import_archive(
     counts: Counts | None = None,
 ) -> Counts:
     """Import every record of `source` (an opened archive file, or records already made) into `db`, a
-    transaction per batch. Each malformed record goes to `report` (one line: where, why) and to
+    transaction per batch. Each malformed record, and each record whose id is archived with another
+    text (the archived one is kept), goes to `report` (one line: where or which, why) and to
     `on_problem(number, line)`. Returns the counts `import_status` reads."""
     counts = new_counts() if counts is None else counts
-    pipeline = _ImportPipeline(db, pool, counts)
+
+    def tell(line: str) -> None:
+        if report is not None:
+            report.write(line + "\n")
+        if on_problem is not None:
+            on_problem(counts["malformed"] + counts["conflicts"], line)
+
+    pipeline = _ImportPipeline(db, pool, counts, tell)
     try:
         if isinstance(source, Archive):
             own = await db.own_channel() or ""
@@ -107,11 +124,7 @@ async def import_archive(
                 counts["skipped"] += 1
             elif isinstance(item, Malformed):
                 counts["malformed"] += 1
-                line = f"{item.where}: {item.reason}"
-                if report is not None:
-                    report.write(line + "\n")
-                if on_problem is not None:
-                    on_problem(counts["malformed"], line)
+                tell(f"{item.where}: {item.reason}")
         await pipeline.push(batch)
         await pipeline.finish()
     except BaseException:
@@ -121,9 +134,9 @@ async def import_archive(
 
 
 def import_status(counts: Counts) -> int:
-    """The exit status of an import: 0 all imported or cleanly skipped, 1 some records malformed,
-    2 nothing usable."""
-    if not counts["malformed"]:
+    """The exit status of an import: 0 all imported or cleanly skipped, 1 some records malformed (or
+    not imported for another text under an archived id), 2 nothing usable."""
+    if not counts["malformed"] and not counts["conflicts"]:
         return 0
     return 1 if counts["imported"] + counts["duplicates"] + counts["skipped"] else 2
 
@@ -132,16 +145,34 @@ class _ImportPipeline:
     """Batches go: duplicate check → analysis (worker process, or inline) → one transaction each.
     While one batch's transaction runs in the connection's thread, the next one is analyzed."""
 
-    def __init__(self, db: Database, pool: ProcessPoolExecutor | None, counts: Counts) -> None:
-        self._db, self._pool, self._counts = db, pool, counts
+    def __init__(
+        self, db: Database, pool: ProcessPoolExecutor | None, counts: Counts, tell: Callable[[str], None]
+    ) -> None:
+        self._db, self._pool, self._counts, self._tell = db, pool, counts, tell
         self._analyzing: tuple[list[ImportRecord], asyncio.Future | None] | None = None
         self._inserting: asyncio.Task | None = None
+        # The texts of the batches not yet surely committed (being analyzed or written): a record
+        # repeating one of them is not yet "archived" to the database.
+        self._recent: deque[dict[PostKey, tuple[str, str]]] = deque(maxlen=3)
 
     async def push(self, batch: list[ImportRecord]) -> None:
         """Start analyzing `batch`; store the batch analyzed before it."""
         archived = await self._db.archived_posts(batch)
-        fresh = [r for r in batch if (r.channel, r.external_id) not in archived]
-        self._counts["duplicates"] += len(batch) - len(fresh)
+        fresh: list[ImportRecord] = []
+        repeated: list[tuple[ImportRecord, tuple[str, str] | None]] = []
+        texts: dict[PostKey, tuple[str, str]] = {}
+        for record in batch:
+            key = (record.channel, record.external_id)
+            earlier = texts.get(key) or next((r[key] for r in self._recent if key in r), None)
+            if earlier is not None or key in archived:
+                repeated.append((record, earlier))
+            else:
+                texts[key] = (record.title, record.body)
+                fresh.append(record)
+        self._recent.append(texts)
+        self._counts["duplicates"] += len(repeated)
+        if repeated:
+            await self._tell_other_texts(repeated)
         future = None
         if self._pool is not None and fresh:
             loop = asyncio.get_running_loop()
@@ -149,6 +180,18 @@ class _ImportPipeline:
         previous, self._analyzing = self._analyzing, (fresh, future)
         if previous is not None:
             await self._store(*previous)
+
+    async def _tell_other_texts(self, repeated: list[tuple[ImportRecord, tuple[str, str] | None]]) -> None:
+        """Records whose id is archived (or came earlier in this import) under another text: told, not
+        kept silently; the first text stays (an id names one post, and a re-run must add nothing)."""
+        unknown = [(r.channel, r.external_id) for r, earlier in repeated if earlier is None]
+        archived = await self._db.archived_texts(unknown) if unknown else {}
+        for record, earlier in repeated:
+            text = earlier or archived.get((record.channel, record.external_id))
+            if text is not None and text != (record.title, record.body):
+                self._counts["conflicts"] += 1
+                self._tell(f"id {record.external_id}: archived already with another text; the archived"
+                           " one is kept, this one is not imported")  # fmt: skip
 
     async def finish(self) -> None:
         """Store whatever is still being analyzed or written."""

@@ -100,12 +100,18 @@ def cmd_import(args: argparse.Namespace) -> int:
         f"imported {counts['imported']:,}, skipped {counts['duplicates'] + counts['skipped']:,}"
         f" (already archived {counts['duplicates']:,}, service or empty {counts['skipped']:,}),"
         f" malformed {counts['malformed']:,}"
+        + (f", another text under an archived id {counts['conflicts']:,}" if counts["conflicts"] else "")
     )
-    if counts["malformed"]:
-        shown = min(counts["malformed"], MAX_REPORTED_PROBLEMS)
+    problems = counts["malformed"] + counts["conflicts"]
+    if problems:
+        shown = min(problems, MAX_REPORTED_PROBLEMS)
         where = f"listed in {args.report}" if args.report else "--report FILE lists them all"
-        print(f"newsdesk import: {name}: {counts['malformed']:,} malformed records (the first {shown} above;"
-              f" {where})", file=sys.stderr)  # fmt: skip
+        what = " and ".join(
+            text for n, text in ((counts["malformed"], f"{counts['malformed']:,} malformed records"),
+                                 (counts["conflicts"], f"{counts['conflicts']:,} not imported for another"
+                                                       " text under an archived id")) if n
+        )  # fmt: skip
+        print(f"newsdesk import: {name}: {what} (the first {shown} above; {where})", file=sys.stderr)
     return import_status(counts)
 
 

@@ -184,7 +184,7 @@ async def _run(db: Database, data: bytes, capsys) -> Outcome | None:
     counts = await import_archive(db, archive, report=report)
     capsys.readouterr()
     problems = report.getvalue().splitlines()
-    assert len(problems) == counts["malformed"]  # each one reported, with where it is and why
+    assert len(problems) == counts["malformed"] and not counts["conflicts"]  # each one reported: where, why
     assert all(re.fullmatch(r".*\bline [\d,]+, column [\d,]+\)?: .+", line) for line in problems), problems
     rows = await db._conn.execute_fetchall(
         "SELECT external_id FROM articles WHERE channel = ?", (archive.channel,)

@@ -222,3 +222,22 @@ def test_ctrl_c_during_an_import_says_what_was_kept_and_how_to_go_on(tmp_path):
     done = subprocess.run(command, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     assert done.stdout.startswith(f"imported {30_000 - imported:,}, skipped {imported:,}")
+
+
+def test_a_repeated_id_with_another_text_is_told_not_kept_silently(tmp_path, capsys):
+    """The same id twice with two texts (in one export, or an edited post exported again): the first
+    text stays archived and the other is reported (it was counted "already archived" without a word)."""
+    edited = _message(7) | {"text": "خبر شماره ۷ ویرایش شده\nمتن تازه"}
+    messages = [_message(i) for i in range(1, 11)] + [edited, _message(3)]  # 3: the same text again
+    status, out, err, db = _import(tmp_path, _export(messages), capsys, "--report", str(tmp_path / "r.txt"))
+    assert status == 1, err
+    assert out.startswith("imported 10, skipped 2 (already archived 2,")
+    assert out.rstrip().endswith("another text under an archived id 1")
+    assert "id 7: archived already with another text" in err
+    assert (tmp_path / "r.txt").read_text().startswith("id 7: archived already with another text")
+    conn = sqlite3.connect(db)
+    assert conn.execute("SELECT title FROM articles WHERE external_id = '7'").fetchone() == ("خبر شماره 7",)
+    conn.close()
+    # Exported again after the edit: the archived text differs from the file's, and is told again.
+    status, out, err, _ = _import(tmp_path, _export([edited]), capsys)
+    assert status == 1 and out.startswith("imported 0, skipped 1") and "id 7: archived already" in err
