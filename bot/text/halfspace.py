@@ -23,8 +23,10 @@ ZWNJ = "\u200c"
 NON_JOINING = frozenset("اآأإٱدذرزژوؤةء")
 """Letters that never join the next letter: no half-space belongs after them."""
 
-ARABIC_LETTERS = "\u0621-\u063a\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
-"""Arabic-script letters, for regular-expression character classes."""
+ARABIC_LETTERS = "\u0620-\u063f\u0641-\u064a\u066e\u066f\u0671-\u06d3\u06d5\u06ee\u06ef\u06fa-\u06fc\u06ff"
+"""Arabic-script letters, for regular-expression character classes. It holds ؠ and ػ–ؿ too: hazm maps
+them to ی and ک, and a letter left out made a line look un-Persian before hazm ran and Persian after
+(`ؠ.…` → `ی.…` → `ی …`: the clean-up was not idempotent)."""
 
 _REPEAT_RE = re.compile(f"([{ARABIC_LETTERS}])\\1{{2,}}")
 

@@ -72,7 +72,9 @@ _LOOSE_JOINERS_RE = re.compile(f"[{ZWNJ}{TATWEEL}]+")
 _ARABIC_LETTER_RE = re.compile(_AR)
 _NOT_SPACE_RE = re.compile("[^ ]")
 _SOFT_HYPHEN_RE = re.compile(f"(?<={_AR}){SOFT_HYPHEN}+(?={_AR})")
-_DOTS_RE = re.compile(r"[.…](?: ?[.…])+")
+# Any number of spaces between the dots: with one at most, `.  …` became `. …` here and `…` on a
+# second run, once the spaces were made one (the clean-up was not idempotent).
+_DOTS_RE = re.compile(r"[.…](?: *[.…])+")
 _EZAFE_RE = re.compile(f"(?<={_AR})(?:ه ?ء|ۀ)(?!{_AR})|(?<={_AR}{{2}})ة(?![{ARABIC_LETTERS}{ZWNJ}])")
 _LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 _LATIN_NEIGHBOUR_RE = re.compile(f"[A-Za-z{LATIN_MASK}]")
@@ -258,7 +260,7 @@ def _last_before(text: str, start: int, skipped: str, low: int = 0) -> str:
 
 def _dots(text: str) -> str:
     """Four or more dots, or dots with spaces between them, next to Persian text: one ellipsis."""
-    if ".." not in text and ". ." not in text and "…" not in text:
+    if ".." not in text and ". ." not in text and ".  " not in text and "…" not in text:
         return text
 
     persian_side = _PersianSide(text)

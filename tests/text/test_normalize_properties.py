@@ -214,6 +214,11 @@ _QUOTES = str.maketrans(dict.fromkeys('"“”'))
 @example("0.۰.0")
 @example("ؠ\u200c#0")
 @example("ؠ0.ـ0")
+@example("ؠ.…")
+@example("ؠ.  …")
+@example("ی.  …")
+@example("خبر .  .  . ادامه")
+@example("ػ , ؠ")
 def test_idempotent(text: str) -> None:
     """Running the clean-up again changes nothing. Straight quotes are left out: hazm pairs them
     greedily, so `""x""` becomes `"«x»"` and then `««x»»`."""
