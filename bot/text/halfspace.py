@@ -284,17 +284,45 @@ def join_pair(left: str, right: str) -> str | None:
 
 @lru_cache(maxsize=131072)
 def _join(left: str, right: str) -> str | None:
-    """`join_pair`, else `join_extra`: one cached answer per pair of neighbours."""
-    return join_pair(left, right) or join_extra(left, right)
+    """`join_pair`, else `join_extra`: one cached answer per pair of neighbours; a suffix written glued
+    by the copy editor (`گر`) is glued whichever answered (`پژوهش گر` → `پژوهشگر`)."""
+    joined = join_pair(left, right) or join_extra(left, right)
+    if joined is not None and right in lexicon.GLUED_SUFFIXES:
+        return _glued_suffix_spelling(joined) or joined
+    return joined
+
+
+@lru_cache(maxsize=65536)
+def _participle(word: str) -> bool:
+    """A past participle (`دیده`, `ندیده`, `دیده‌اند`): past stem + ه, perhaps negated, perhaps with its
+    copula."""
+    word = word.split(ZWNJ, 1)[0]
+    if not word.endswith("ه") or len(word) < 3:
+        return False
+    stem = word[:-1]
+    return stem in lexicon.past_stems() or (stem.startswith("ن") and stem[1:] in lexicon.past_stems())
+
+
+def _verb_phrase(right: str, following: str | None) -> bool:
+    """`آسیب دیده است`, `آسیب دیده‌اند`: the participle is the verb, so `آسیب دیده` is no adjective."""
+    if not _participle(right):
+        return False
+    return (ZWNJ in right and right.endswith(_COPULA_ENDINGS)) or following in _AUXILIARIES
 
 
 def join_tokens(tokens: list[str]) -> list[str]:
     """Fix each word, then merge neighbours left to right (`سرمایه گذاری های` → one word)."""
     result: list[str] = []
-    for token in tokens:
+    ham = "هم" in tokens  # one scan in C: the hot loop below tests it per pair
+    for index, token in enumerate(tokens):
         token = fix_token(token)
         if result:
             joined = _join(result[-1], token)
+            if joined is not None and _participle(token):  # checked only for a pair that would join
+                following = tokens[index + 1] if index + 1 < len(tokens) else None
+                joined = None if _verb_phrase(token, following) else joined
+            if ham and joined is None and result[-1] == "هم":
+                joined = _ham(result[-2] if len(result) > 1 else None, token, tokens)
             if joined is not None:
                 result[-1] = joined
                 # `در می آید`: `می آید` is joined first, then the preverb before it
@@ -307,13 +335,48 @@ def join_tokens(tokens: list[str]) -> list[str]:
     return result
 
 
+_HAM_OPENERS = frozenset(["و", "در", "از", "به", "برای", "این", "آن", "یک", "هر", "بدون", "همین", "همان"])
+"""Words after which `هم` opens a compound (`و هم چنین`, `برای هم کاری`) rather than meaning "also"
+(`او هم خون داد`) or "each other" (`با هم کار کردند`)."""
+
+
+def _ham(before: str | None, word: str, tokens: list[str]) -> str | None:
+    """`هم خون` → `هم‌خون`, `هم چنین` → `همچنین`: `هم` and the next word as the compound the lexicon
+    attests, when `هم` opens its phrase (the run's first word, or after `_HAM_OPENERS`) and the run has
+    no second `هم` (`هم کار و هم زندگی` is "both … and")."""
+    if (before is not None and before not in _HAM_OPENERS) or tokens.count("هم") > 1:
+        return None
+    head, _, tail = word.partition(ZWNJ)
+    glued = "هم" + ("ا" + head[1:] if head.startswith("آ") else head)
+    spaced = "هم" + ZWNJ + head
+    glued_count, spaced_count = lexicon.word_count(glued), lexicon.word_count(spaced)
+    if max(glued_count, spaced_count) < 0 or not _is_persian_word(head) or head in FUNCTION_WORDS:
+        return None
+    joined = spaced if spaced_count > glued_count else glued
+    return joined + ZWNJ + tail if tail else joined
+
+
 # ── The copy editor's layer: forms the search analyzer does not need (it stays on `fix_word` and
 # `join_pair`, whose answers decide its index terms), but a clean text does. ──
 
 _ADJECTIVE_SUFFIXES = ("ترین", "تری", "تر")
-_PRONOUN_ENDINGS = ("تان", "شان", "مان")
-_FUTURE_RE = re.compile("(ن?خواه(?:یم|ید|ند|م|ی|د))(.+)")
+_PRONOUN_ENDINGS = ("تان", "شان", "مان", "تون", "شون", "مون")
+_FREE_PRONOUN_ENDINGS = ("تان", "مان", "تون", "شون", "مون")
+"""Clitics never written as words of their own, so joined to any noun before them (`کتاب مان` →
+`کتابمان`); `شان` is also the noun "dignity" (`در شان او`) and joins only after ه or های."""
+_FUTURE_RE = re.compile("(بر|در|باز|فرا|فرو|وا)?(ن?خواه(?:یم|ید|ند|م|ی|د))(.+)")
 _DEMONSTRATIVES = ("آن", "این")
+_PLACE_PARTS = ("جا", "جایی", "جاست", "جاها")
+_PLACE_DEMONSTRATIVES = ("این", "آن", "همین", "همان")
+_GLUED_PREFIXES = {"سانتی": (), "میلی": (), "وب": ("سایت",)}
+"""Loan prefixes of units and web words (with the words they take, if only some), written with a
+half-space (`سانتی‌متر`, `میلی‌گرم`, `وب‌سایت`) where the lexicon attests that spelling a hundred times
+more often than the glued one (`وبگاه`, `وبلاگ` are written glued)."""
+_AUXILIARIES = frozenset(
+    ["است", "بود", "بودند", "بودیم", "بوده", "باشد", "باشند", "باشیم", "هست", "هستند", "اند", "ایم", "اید"]
+)
+"""Words after a past participle that make it a verb (`آسیب دیده است`), not an adjective."""
+_COPULA_ENDINGS = ("اند", "ایم", "اید", "ام", "ای", "است")
 
 
 @lru_cache(maxsize=1)
@@ -328,12 +391,27 @@ def _glued_compounds() -> dict[str, str]:
     return found
 
 
+_ADJECTIVE_ENDINGS = ("ناک", "مند", "انه", "وار", "آمیز", "پذیر", "گین")
+"""Endings that make an adjective of a noun (`خطرناک`, `قدرتمند`, `عاقلانه`, `موفقیت‌آمیز`)."""
+
+
 def _is_adjective(word: str) -> bool:
-    """An attested adjective, or a relational adjective in ی on an attested noun (`آبی`, `منطقی`)."""
+    """An attested adjective, a relational adjective in ی on an attested noun (`آبی`, `منطقی`), an
+    adjective by its derivational ending (`خطرناک`, `عاقلانه`), or a spoken one whose written form
+    is an adjective (`گرون` for `گران`, `آسون` for `آسان`)."""
     if word in FUNCTION_WORDS or len(word) < 2:
         return False
     if lexicon.word_tags(word) & _ADJECTIVE_TAGS and lexicon.word_count(word) > 0:
         return True
+    if word.endswith("ون") and len(word) >= 4 and lexicon.word_count(word) <= 0:
+        written = word[:-2] + "ان"
+        if lexicon.word_tags(written) & _ADJECTIVE_TAGS:  # `ارزان` is listed without a count
+            return True
+    if word.endswith(_ADJECTIVE_ENDINGS) and len(word) >= 5:
+        ending = next(e for e in _ADJECTIVE_ENDINGS if word.endswith(e))
+        base = word[: -len(ending)].removesuffix(ZWNJ)
+        if lexicon.word_count(base) > 0 and lexicon.word_tags(base) & _NOUN_TAGS:
+            return True
     stem = word[:-1]
     return word.endswith("ی") and len(stem) >= 2 and _stem(stem, _ATTESTED_NOUN_TAGS, attested=True) == stem
 
@@ -357,14 +435,72 @@ def _preverb_verb(preverb: str, verb: str) -> str | None:
     return None
 
 
+def _glued_suffix_spelling(word: str) -> str | None:
+    """`تحلیل‌گر` → `تحلیلگر`: a suffix of `lexicon.GLUED_SUFFIXES` after a half-space is glued, except
+    after a silent ه (`معامله‌گر`)."""
+    stem, _, suffix = word.rpartition(ZWNJ)
+    if suffix in lexicon.GLUED_SUFFIXES and stem and ZWNJ not in stem and not stem.endswith("ه"):
+        return stem + suffix
+    return None
+
+
+def _loan_prefix(word: str) -> str | None:
+    """`سانتیمتر` → `سانتی‌متر`, `وبسایت` → `وب‌سایت`: where the half-spaced spelling is the lexicon's."""
+    for prefix, rests in _GLUED_PREFIXES.items():
+        rest = word[len(prefix) :]
+        if rests and not rest.startswith(rests):
+            continue
+        if word.startswith(prefix) and len(rest) >= 2 and rest[0] != ZWNJ:
+            spaced = prefix + ZWNJ + rest
+            if lexicon.word_count(spaced) > max(lexicon.word_count(word), 0) * 100:
+                return spaced
+    return None
+
+
+def _glued_part(word: str) -> str | None:
+    """`سرخپوشان` → `سرخ‌پوشان`, `مردمپسند` → `مردم‌پسند`: a noun or adjective glued to a second part of
+    `lexicon.SUFFIX_PARTS` that the lexicon does not list glued."""
+    if ZWNJ in word:  # already written with its half-space (`جوان‌پسند`)
+        return None
+    for at in range(2, len(word) - 2):
+        left, right = word[:at], word[at:]
+        part = right in lexicon.SUFFIX_PARTS and joins_next(left) and left not in FUNCTION_WORDS
+        if part and _stem(left, _ATTESTED_NOUN_TAGS, attested=False) == left:
+            return left + ZWNJ + right
+    return None
+
+
+def _future(word: str) -> str | None:
+    """`خواهدگشت` → `خواهد گشت`, `برنخواهدگشت` → `برنخواهد گشت`: the future typed glued, with or without
+    its preverb (which stays on the auxiliary: `برخواهد گشت`)."""
+    future = _FUTURE_RE.fullmatch(word)
+    if not future:
+        return None
+    preverb, auxiliary, stem = future.group(1) or "", future.group(2), future.group(3)
+    if stem not in lexicon.past_stems():
+        return None
+    if preverb and stem not in lexicon.preverb_stems()[preverb]:
+        return None
+    return f"{preverb}{auxiliary} {stem}"
+
+
 @lru_cache(maxsize=131072)
 def fix_token(word: str) -> str:
     """`fix_word` and, where it has no answer, the forms a copy editor fixes too: phrases typed glued
     (`باتوجه`), our compounds (`بهشمار`), preverbs (`برمیگردد`), spoken verbs (`میشه`), the future
-    typed glued (`خواهدگشت`), comparatives on relational adjectives (`آبیتر`)."""
+    typed glued (`خواهدگشت`, `برنخواهدگشت`), comparatives on relational adjectives (`آبیتر`), loan
+    prefixes (`سانتیمتر`), glued second parts (`سرخپوشان`), and `گر`/`مند` glued (`تحلیل‌گر`)."""
     if word in lexicon.SPLITS:
         return lexicon.SPLITS[word]
+    if ZWNJ in word and (glued := _glued_suffix_spelling(word)):
+        return glued
+    if (loan := _loan_prefix(word)) is not None:
+        return loan
     fixed = fix_word(word)
+    if fixed != word and ZWNJ in fixed:  # `وبسایتهای` → `وبسایت‌های` → `وب‌سایت‌های`
+        head, _, tail = fixed.partition(ZWNJ)
+        if (loan := _loan_prefix(head)) is not None:
+            return loan + ZWNJ + tail
     if fixed != word or not _is_persian_word(word) or lexicon.word_count(word) > 0:
         return fixed
     if word in _glued_compounds():
@@ -376,9 +512,10 @@ def fix_token(word: str) -> str:
         rest = word[len(prefix) :]
         if word.startswith(prefix) and rest[:1] != ZWNJ and lexicon.is_colloquial_verb_form(rest):
             return prefix + ZWNJ + rest
-    future = _FUTURE_RE.fullmatch(word)
-    if future and future.group(2) in lexicon.past_stems():
-        return f"{future.group(1)} {future.group(2)}"
+    if (future := _future(word)) is not None:
+        return future
+    if lexicon.word_count(word) < 0 and (part := _glued_part(word)) is not None:
+        return part
     # A listed joined comparative may be a word of its own (`لوستر` is no `لوس‌تر`).
     for suffix in _ADJECTIVE_SUFFIXES if lexicon.word_count(word) < 0 else ():
         stem = word[: -len(suffix)]
@@ -397,9 +534,27 @@ def join_extra(left: str, right: str) -> str | None:
     if compound:
         return compound
     if right in lexicon.SUFFIX_PARTS and left not in FUNCTION_WORDS:
-        return _attach(left, right) if _stem(left, _ATTESTED_NOUN_TAGS, attested=True) == left else None
+        # a tagged dictionary entry is enough (`جوان` has no corpus count in words.dat)
+        if _stem(left, _ATTESTED_NOUN_TAGS, attested=False) == left:
+            return _attach(left, right)
+        # `کننده`, `دهنده` end nothing but a compound: a listed first part is enough (`تامین کننده`).
+        bound = right.startswith(("کنند", "دهند")) and len(left) >= 3
+        return _attach(left, right) if bound and lexicon.word_count(left) >= 0 else None
+    if right in lexicon.GLUED_SUFFIXES and left not in FUNCTION_WORDS and len(left) >= 2:
+        # `گران` is also the adjective "expensive" (`قیمت گران`): only after a noun the lexicon
+        # knows in گر (`پژوهش گران`).
+        agent = max(lexicon.word_count(left + "گر"), lexicon.word_count(left + ZWNJ + "گر"))
+        if right.startswith("گرا") and agent <= 0:
+            return None
+        if left.endswith("ه"):
+            return left + ZWNJ + right if _stem(left, _ATTESTED_NOUN_TAGS, attested=True) == left else None
+        return left + right if _stem(left, _ATTESTED_NOUN_TAGS, attested=True) == left else None
+    if (name := _family_name(left, right)) is not None:
+        return name
     if left in _DEMONSTRATIVES and right == "ها":
         return left + ZWNJ + right
+    if left in _PLACE_DEMONSTRATIVES and right in _PLACE_PARTS:
+        return _place(left, right)
     if right in _ADJECTIVE_SUFFIXES:
         return _with_adjective_suffix(left, right) if _is_adjective(left) else None
     if right in _PRONOUN_ENDINGS:
@@ -407,6 +562,9 @@ def join_extra(left: str, right: str) -> str | None:
             return left + right
         if left.endswith("ه") and len(left) >= 3 and left not in FUNCTION_WORDS:
             return left + ZWNJ + right
+        free = right in _FREE_PRONOUN_ENDINGS and left not in FUNCTION_WORDS and len(left) >= 2
+        if free and lexicon.word_count(left) > 0 and "N" in lexicon.word_tags(left):
+            return left + right
         return None
     if left in lexicon.PREVERBS:
         return _preverb_verb(left, right)
@@ -415,11 +573,36 @@ def join_extra(left: str, right: str) -> str | None:
     return None
 
 
+def _family_name(left: str, right: str) -> str | None:
+    """`عباس زاده` → `عباس‌زاده`, `حسن پور` → `حسن‌پور`, `رضا نژاد` → `رضانژاد`: a family name's second
+    part joined to its first, the same way for every name of a draft."""
+    if left in FUNCTION_WORDS or len(left) < 2:
+        return None
+    if right in lexicon.NAME_PARTS or (
+        right in lexicon.NAME_PARTS_AFTER_NAMES and left in lexicon.GIVEN_NAMES
+    ):
+        return _attach(left, right)
+    return None
+
+
+def _place(left: str, right: str) -> str:
+    """`این جا` → `اینجا`, `از آن جایی که` → `از آنجایی که`: the spelling the lexicon attests most
+    (glued for all four: `همینجا`, `همانجا`), glued if it attests none."""
+    glued, spaced = left + right, left + ZWNJ + right
+    return spaced if lexicon.word_count(spaced) > lexicon.word_count(glued) else glued
+
+
 _NO_EZAFE_AFTER = frozenset(
     ["که", "را", "و", "با", "در", "از", "به", "برای", "تا", "است", "بود", "شد", "نیز"]
 )
 """Words that cannot follow an ezafe: before them `جلسهای` is `جلسه‌ای`, never `جلسه‌های`."""
 _SENTENCE_MARKS = frozenset(".،؛:!؟?")
+_INDEFINITE_BEFORE = frozenset(["یک", "هر", "چنین", "چنان", "چه", "هیچ"])
+"""Words after which `جلسهای` is `جلسه‌ای` (`یک جلسه‌ای`, `هر خانه‌ای`), never a plural."""
+_DEFINITE_BEFORE = frozenset(
+    ["این", "آن", "همین", "همان", "همه", "تمام", "تمامی", "برخی", "بعضی", "سایر", "کلیه"]
+)
+"""Words after which the indefinite ای cannot stand (`این جلسه‌ای` is no phrase): `جلسهای` is a plural."""
 _QUESTION_WORDS = frozenset(["که", "چه", "چرا", "چطور", "کجا", "چقدر"])
 _SECOND_PERSON = frozenset(["تو", "آیا", "خودت"])
 
@@ -431,6 +614,19 @@ def _heh_ye(word: str) -> str | None:
     if joined and _stem(stem, _ATTESTED_NOUN_TAGS, attested=True) == stem:
         return stem + ZWNJ + "ای"
     return None
+
+
+def _plural(word: str) -> str | None:
+    """`جلسهای` → `جلسه‌های` when the indefinite reading is ruled out and one plural reading is left
+    whose stem the lexicon attests (`گلهای`: `گل‌های` or `گله‌های`, both attested: left alone)."""
+    if ZWNJ in word or not word.endswith("های") or lexicon.word_count(word) > 0:
+        return None
+    plain = word[:-3]
+    found = set()
+    for stem in (plain, plain + "ه"):
+        if len(stem) >= 2 and _stem(stem, _ATTESTED_NOUN_TAGS, attested=True) == stem:
+            found.add(_attach(stem, "های"))
+    return found.pop() if len(found) == 1 else None
 
 
 def _mi_verb(word: str) -> str | None:
@@ -453,8 +649,11 @@ def in_context(tokens: list[str], following: str) -> list[str]:
         before = tokens[index - 1] if index else None
         after = tokens[index + 1] if index + 1 < len(tokens) else None
         fixed = token
-        if heh_ye and (after in _NO_EZAFE_AFTER or (after is None and following in _SENTENCE_MARKS)):
+        no_ezafe = after in _NO_EZAFE_AFTER or (after is None and following in _SENTENCE_MARKS)
+        if heh_ye and (no_ezafe or before in _INDEFINITE_BEFORE):
             fixed = _heh_ye(token) or token
+        elif heh_ye and before in _DEFINITE_BEFORE:
+            fixed = _plural(token) or token
         asked = after in _QUESTION_WORDS or (after is None and following in ("؟", "?"))
         if mi and (before in _SECOND_PERSON or (before is None and asked)):
             fixed = _mi_verb(fixed) or fixed
@@ -462,3 +661,29 @@ def in_context(tokens: list[str], following: str) -> list[str]:
             out = list(out) if out is tokens else out
             out[index] = fixed
     return out
+
+
+_INFLECTIONS = frozenset(
+    [*PLURAL_SUFFIXES, *COMPARATIVE_SUFFIXES, *SPACED_AFTER_HEH, *_ADJECTIVE_SUFFIXES, *_PRONOUN_ENDINGS]
+)
+
+
+@lru_cache(maxsize=65536)
+def compound_parts(word: str) -> tuple[str, str] | None:
+    """The two words of a compound written with one half-space (`رضایت‌نامه` → `رضایت`, `نامه`), or
+    None when the half-space stands before an inflection (`کتاب‌ها`), after `می` or `هم`, or beside a
+    function word: those are written by rule, not by the draft's example."""
+    left, _, right = word.partition(ZWNJ)
+    if not right or ZWNJ in right or len(left) < 2 or len(right) < 2:
+        return None
+    if left in VERB_PREFIXES or left == "هم" or left in FUNCTION_WORDS or right in FUNCTION_WORDS:
+        return None
+    if right in _INFLECTIONS or _verb_part(right) or not _is_persian_word(word):
+        return None
+    return left, right
+
+
+def keeps_apart(right: str, following: str | None) -> bool:
+    """True when `right` must stay a word of its own although the draft writes `left‌right` elsewhere:
+    it is the verb of a verb phrase (`آسیب دیده است`)."""
+    return _verb_phrase(right, following) or _verb_part(right)

@@ -116,6 +116,7 @@ _COMPOUNDS_TEXT = """
 کم|برخوردار کم|درآمد کم|سابقه کم|نظیر کم|توجهی کم|رنگ کم|فروغ کم|بضاعت
 به|زودی به|شمار به|شدت به|سرعت به|تدریج به|ویژه به|خصوص به|تازگی به|راحتی به|موقع
 کار+آفرین کار+آفرینی کار+آفرینان طنز+آمیز
+نیم|سکه ربع|سکه نیم|سکه‌های ربع|سکه‌های
 """
 COMPOUNDS: dict[tuple[str, ...], str] = {}
 """Compounds as a copy editor writes them, keyed by their parts (`('کم', 'برخوردار')` → `کم‌برخوردار`).
@@ -134,9 +135,37 @@ _SPLITS_TEXT = """
 SPLITS: dict[str, str] = {entry.replace("+", ""): entry.replace("+", " ") for entry in _SPLITS_TEXT.split()}
 """Phrases typed glued that are written apart (`باتوجه` → `با توجه`)."""
 
-SUFFIX_PARTS = frozenset(["آمیز", "آمیزی", "پذیر", "پذیری", "ناپذیر", "ناپذیری", "انگیز", "انگیزی"])
-"""Second parts that are never a word of their own: a noun before them forms one word with them
-(`موفقیت آمیز` → `موفقیت‌آمیز`, `آسیب پذیر` → `آسیب‌پذیر`, `هیجان انگیز` → `هیجان‌انگیز`)."""
+_SUFFIX_PARTS_TEXT = """
+آمیز آمیزی پذیر پذیری ناپذیر ناپذیری انگیز انگیزی پسند پسندی کننده کنندگان کنندگی دهنده دهندگان
+آور آوری نشین نشینان نشینی پوش پوشان
+"""
+SUFFIX_PARTS = frozenset(_SUFFIX_PARTS_TEXT.split())
+"""Second parts that are never a word of their own in news prose: a noun or adjective before them
+forms one word with them (`موفقیت آمیز` → `موفقیت‌آمیز`, `مصرف کننده` → `مصرف‌کننده`, `شگفت آور` →
+`شگفت‌آور`, `سرخ پوشان` → `سرخ‌پوشان`; after a letter that does not join, glued: `بازارپسند`).
+`پسند` and `کننده` stand alone only after a preposition (`به پسند مردم`), never taken as a first part."""
+
+GLUED_SUFFIXES = frozenset(["گر", "گران", "گری", "گرانه", "مند", "مندان", "مندی", "ناک", "وار", "کده"])
+"""Suffixes written glued to their noun (`پژوهش گر` → `پژوهشگر`, `ستم گر` → `ستمگر`, `قدرت مند` →
+`قدرتمند`, `خطر ناک` → `خطرناک`), with a half-space after a silent ه (`معامله‌گر`, `علاقه‌مند`), as
+the Academy's دستور خط writes suffixes; one rule, so a draft never holds `تحلیلگر` beside `تحلیل‌گر`."""
+
+NAME_PARTS = frozenset(["پور", "وند"])
+"""Parts of family names that are no word of their own: joined to any word before them
+(`عباس پور` → `عباس‌پور`)."""
+NAME_PARTS_AFTER_NAMES = frozenset(["زاده", "نژاد", "نیا", "فر", "راد", "منش", "دوست"])
+"""Parts of family names that are words too (`زاده تهران`, `نژاد`): joined only after a given name
+(`عباس زاده` → `عباس‌زاده`, `علی نژاد` → `علی‌نژاد`, `رضا زاده` → `رضازاده`)."""
+_GIVEN_NAMES_TEXT = """
+حسن حسین علی عباس محمد احمد محمود رضا قاسم کاظم جعفر تقی نقی قلی اکبر اصغر مهدی هادی یوسف ابراهیم
+اسماعیل موسی عیسی یحیی ملک شاه میر آقا حاجی مصطفی مرتضی مجتبی صادق باقر جواد امیر نصر فتح ولی نبی
+کریم رحیم رحمان سلیمان داوود یعقوب اسحاق ایوب زکی نوری جمال کمال حمید مجید سعید فرید وحید رشید نجف
+رسول کریمی طاهر ناصر منصور مسعود بهرام خسرو فریدون جمشید بیژن کیوان شهاب غلام حبیب عزیز نظر خلیل
+یزدان ایزد قربان رمضان شعبان رجب صفر محرم حیدر اسد شیر شریف لطف فضل نور مراد
+"""
+GIVEN_NAMES = frozenset(_GIVEN_NAMES_TEXT.split())
+"""Given names that open family names (`حسن‌زاده`, `رضانژاد`, `علی‌نیا`): a second name part after
+them is part of the family name, not a word of its own."""
 
 PREVERBS = ("بر", "در", "باز", "فرا", "فرو", "وا")
 _PREVERB_STEMS_TEXT = {
@@ -166,8 +195,18 @@ def preverb_stems() -> dict[str, frozenset[str]]:
     return table
 
 
-_COLLOQUIAL_STEMS = {"ش": "شو", "ر": "رو", "گ": "گو", "تون": "توان", "دون": "دان", "خوا": "خواه"}
-"""Spoken present stems (`می‌شه`, `می‌ره`, `می‌گه`, `می‌تونه`, `می‌دونه`, `می‌خواد`)."""
+_COLLOQUIAL_STEMS = {
+    "ش": "شو", "ر": "رو", "گ": "گو", "تون": "توان", "دون": "دان", "خوا": "خواه", "شین": "نشین",
+    "ذار": "گذار", "د": "ده",
+}  # fmt: skip
+"""Spoken present stems (`می‌شه`, `می‌ره`, `می‌گه`, `می‌تونه`, `می‌دونه`, `می‌خواد`, `می‌شینم`,
+`می‌ذارم`, `می‌دن`). Stems in آ are left out: spoken `میاد`, `میارن` are written glued by convention,
+and splitting them needs the آ back (`می‌آد`)."""
+_COLLOQUIAL_PAST_STEMS = frozenset(["تونست", "دونست", "خواست", "شد", "گفت", "رفت", "کرد", "داشت"])
+"""Past stems whose spoken forms follow `می` (`نمی‌دونستم`, `می‌گفتن`): spoken ones, and common ones
+for the spoken plural ending ن (`می‌گفتن` for `می‌گفتند`)."""
+_COLLOQUIAL_EXCLUDED = frozenset(["ان"])
+"""`میان` is the word "between", never read as spoken `می‌آن`."""
 
 
 def verb_stems(word: str) -> set[str]:
@@ -191,14 +230,21 @@ def verb_stems(word: str) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def is_colloquial_verb_form(word: str) -> bool:
-    """A spoken present form after `می`: stem + `ه` (3rd singular) or `ن` (3rd plural), or a spoken
-    stem with any ending (`شه`, `کنه`, `کنن`, `تونه`, `خواد`)."""
+    """A spoken form after `می`: present stem + `ه` (3rd singular), `ن` (3rd plural) or `ین`, a spoken
+    stem with any ending (`شه`, `کنه`, `کنن`, `تونه`, `خواد`, `شینم`), or a spoken past (`دونستم`,
+    `گفتن`)."""
+    if word in _COLLOQUIAL_EXCLUDED:
+        return False
     for ending in ("ه", "ن", "د", "م", "ی", "یم", "ین"):
         stem = word[: -len(ending)]
         if not word.endswith(ending) or not stem:
             continue
         if stem in _COLLOQUIAL_STEMS:
-            return True
+            return stem != "د" or ending != "د"  # `میدد` is no word
         if ending in ("ه", "ن", "ین") and stem in present_stems() and stem[-1] not in "اوی":
             return True
+    for ending in ("م", "ی", "", "یم", "ین", "ن"):
+        stem = word[: len(word) - len(ending)] if ending else word
+        if word.endswith(ending) and stem in _COLLOQUIAL_PAST_STEMS:
+            return bool(ending) or stem in ("تونست", "دونست")
     return False

@@ -52,9 +52,15 @@ _WORD_RUN_RE = re.compile(f"{_WORD}(?: {_WORD})*")
 # Each pattern starts with the character it is about, and each pass runs only when that character
 # is present: a regex pass over a seed-sized draft costs ~0.1 ms here, a substring test ~3 µs.
 _SPACES_RE = re.compile(r"  +")
-_LATIN_COMMA_RE = re.compile(f"(?:(?<={_AR})|(?<={_AR}[»)\\]}}])) *[,;](?![0-9])")
+_MARKS = "\u064b-\u0652\u0670"  # diacritics that may end a word (`واقعاً`)
+_LATIN_COMMA_RE = re.compile(
+    f"(?:(?<=[{ARABIC_LETTERS}{_MARKS}])|(?<={_AR}[»)\\]}}])) *[,;](?![0-9])"
+    # spaced on both sides between a number or link and Persian text: no thousands separator
+    f"|(?<=[{MASK}{LATIN_MASK}]) +[,;] +(?={_AR})"
+)
 _SPACE_BEFORE_PUNCT_RE = re.compile(
-    f"(?<=\\S) +(?=[،؛؟])|(?<=[{ARABIC_LETTERS}{MASK}»)]) +(?=[.:!](?:[ \\n{ARABIC_LETTERS}«]|$))",
+    # A quotation or bracket may close right after the mark: `… است .»` → `… است.»`.
+    f"(?<=\\S) +(?=[،؛؟])|(?<=[{ARABIC_LETTERS}{_MARKS}{MASK}»)]) +(?=[.:!](?:[ \\n{ARABIC_LETTERS}«»)]|$))",
     re.MULTILINE,
 )
 _SPACE_AFTER_PUNCT_RE = re.compile(
@@ -125,6 +131,29 @@ def _hazm_tables() -> tuple[re.Pattern[str], re.Pattern[str], dict[str, str]]:
         "[" + re.escape("".join(letters)) + classes + re.escape(ligatures) + '"]|\\.\\.\\.'
     )
     return changes_re, translate_re, letters
+
+
+@cache
+def _tag_letters() -> tuple[re.Pattern[str], dict[str, str]]:
+    """hazm's letter mapping, letters only (no digits, quotes or marks): what a hashtag may change."""
+    _, _, letters = _hazm_tables()
+    mapping = {src: dst for src, dst in letters.items() if src.isalpha() and dst.isalpha()}
+    return re.compile("[" + re.escape("".join(mapping)) + "]"), mapping
+
+
+def _hashtag_letters(spans: list[Span]) -> list[Span]:
+    """A hashtag's Arabic letters become the Persian ones the body gets (`#فريدونشهر` →
+    `#فریدونشهر`), nothing else: a tag is never split or joined, so the channel's tags stay one tag
+    (and the search analyzer folds letters, so posts tagged the old way are found by the new tag)."""
+    pattern, mapping = _tag_letters()
+    if not any(span.kind == "hashtag" and pattern.search(span.text) for span in spans):
+        return spans
+    return [
+        Span(span.kind, pattern.sub(lambda m: mapping[m.group()], span.text))
+        if span.kind == "hashtag"
+        else span
+        for span in spans
+    ]
 
 
 def _apply_hazm(text: str) -> str:
@@ -359,7 +388,8 @@ def _half_space_tidy(text: str) -> str:
 
 
 def _latin_commas(text: str) -> str:
-    """A Latin comma or semicolon after Persian text (or its closing quote or bracket) is Persian."""
+    """A Latin comma or semicolon after Persian text (or its closing quote or bracket) is Persian, and
+    so is one spaced on both sides between a number and Persian text (`۲۰ , تهران`)."""
     if "," not in text and ";" not in text:
         return text
     return _LATIN_COMMA_RE.sub(lambda m: m.group().strip(" ").translate(_TO_PERSIAN_PUNCT), text)
@@ -406,8 +436,47 @@ def _fix_run(match: re.Match[str]) -> str:
     return " ".join(halfspace.in_context(tokens, following))
 
 
+_WORD_EDGES = "«»()[]{}.،؛:!؟?\"'…–-" + MASK + LATIN_MASK
+
+
 def _half_spaces(text: str) -> str:
-    return _WORD_RUN_RE.sub(_fix_run, text)
+    """Half-spaces run by run, then one spelling per compound the draft itself writes with a
+    half-space (`_consistent_compounds`). The compounds our rules make need no such pass: a rule
+    answers the same for the same two words wherever they stand."""
+    typed = {word.strip(_WORD_EDGES) for word in text.split() if ZWNJ in word} if ZWNJ in text else ()
+    text = _WORD_RUN_RE.sub(_fix_run, text)
+    return _consistent_compounds(text, typed) if typed else text
+
+
+def _consistent_compounds(text: str, half_spaced: set[str] | tuple[()]) -> str:
+    """One spelling per compound in a draft: where the draft writes `A‌B`, the same two words written
+    apart elsewhere are joined too (`رضایت‌نامه` … `رضایت نامه`), unless the
+    second is the verb of its phrase (`آسیب‌دیده` … `آسیب دیده است` stays). `half_spaced` holds the
+    draft's words typed with a half-space."""
+    compounds = {}
+    # A substring test per compound before any pattern is built: most drafts write each compound one
+    # way (a pattern built for every draft cost more than the rest of this step).
+    for word in half_spaced:
+        parts = halfspace.compound_parts(word)
+        if parts is not None and f"{parts[0]} {parts[1]}" in text:
+            compounds[parts] = word
+    if not compounds:
+        return text
+    firsts = {left for left, _ in compounds}
+    pattern = re.compile(
+        f"(?<![{ARABIC_LETTERS}{ZWNJ}])("
+        + "|".join(sorted((re.escape(left) for left in firsts), key=len, reverse=True))
+        + f") ({_AR}+)(?![{ARABIC_LETTERS}{ZWNJ}])(?=(?: ({_AR}+))?)"
+    )
+
+    def fix(match: re.Match[str]) -> str:
+        left, right, following = match.group(1), match.group(2), match.group(3)
+        joined = compounds.get((left, right))
+        if joined is None or halfspace.keeps_apart(right, following):
+            return match.group()
+        return joined
+
+    return pattern.sub(fix, text)
 
 
 _MASKED_STEPS: tuple[tuple[Rule, Callable[[str], str]], ...] = (
@@ -541,8 +610,10 @@ def normalize_text(text: str) -> str:
     for _, step in _RAW_STEPS:
         text = step(text)
     masked, spans = _mask(text)
-    for _, step in _MASKED_STEPS:
+    for rule, step in _MASKED_STEPS:
         masked = step(masked)
+        if rule is Rule.LETTERS and spans:
+            spans = _hashtag_letters(spans)
     return _restore(masked.replace(LATIN_MASK, MASK), spans)
 
 
@@ -557,6 +628,8 @@ def normalize_explained(text: str) -> tuple[str, list[Change]]:
     masked, spans = _mask(tracker.text)
     for rule, step in _MASKED_STEPS:
         masked = step(masked)
+        if rule is Rule.LETTERS and spans:
+            spans = _hashtag_letters(spans)
         tracker.step(rule, _unmask(masked, spans))
     tracker.step(Rule.DIGITS, _restore(masked.replace(LATIN_MASK, MASK), spans))
     return tracker.text, sorted(tracker.changes, key=lambda change: change.start)
