@@ -82,6 +82,14 @@ def select_text(driver: WebDriver, part: str) -> None:
     )
 
 
+def at_bottom(driver: WebDriver, pane: str) -> bool:
+    return driver.execute_script(
+        "const box = document.getElementById(arguments[0]);"
+        "return box.scrollHeight - box.scrollTop - box.clientHeight < 2;",
+        f"chat-{pane}",
+    )
+
+
 def state(url: str) -> dict:
     return httpx.get(f"{url}api/state").json()
 
@@ -106,6 +114,9 @@ def test_an_album_of_three_photos_is_published_as_one_album(browser: WebDriver, 
     # The editor's album shows as one message too.
     mine = browser.find_elements(By.CSS_SELECTOR, "#chat-editor .msg.mine .album")
     assert len(mine[-1].find_elements(By.CSS_SELECTOR, "img.media")) == 3
+    # Once the pictures have loaded, both panes still show their newest message.
+    for pane in ("editor", "channel"):
+        wait(browser, lambda d, pane=pane: at_bottom(d, pane), f"the {pane} pane showing its newest message")
 
 
 def test_a_video_is_published_with_a_player(browser: WebDriver, sandbox_url: str) -> None:
@@ -283,3 +294,45 @@ def test_an_inline_search_lists_results_and_sends_one_via_the_bot(
     assert "via @newsdesk_sandbox_bot" in sent.find_element(By.CSS_SELECTOR, ".via").text
     assert "mine" in sent.get_attribute("class")  # sent by the subscriber, as Telegram shows it
     assert browser.find_element(By.ID, "inline-results").get_attribute("hidden")
+
+
+def test_a_hashtag_tap_searches_it_as_the_subscriber(browser: WebDriver, sandbox_url: str) -> None:
+    browser.get(sandbox_url)
+    wait(browser, lambda d: len(messages(d, "channel")) >= 30, "the seed archive")
+    tag = browser.find_elements(By.CSS_SELECTOR, "#chat-channel .msg .body .hashtag")[-1]
+    text = tag.text
+    before = len(messages(browser, "subscriber"))
+    tag.click()
+
+    def answered(d: WebDriver) -> list[str] | None:
+        shown = [m.text for m in messages(d, "subscriber")[before:]]
+        return shown if len(shown) >= 2 and any(text[1:] in m for m in shown[1:]) else None
+
+    shown = wait(browser, answered, "the subscriber's search for the tag, answered")
+    assert shown[0].startswith(f"/search {text}")
+    wait(browser, lambda d: at_bottom(d, "subscriber"), "the answer in view")
+
+
+def test_the_tour_is_one_click_a_step_and_can_be_closed(browser: WebDriver, sandbox_url: str) -> None:
+    browser.get(sandbox_url)
+    browser.execute_script("localStorage.removeItem('newsdesk-tour')")
+    browser.get(sandbox_url)  # a first visit: the tour is open
+    tour = browser.find_element(By.ID, "tour")
+    assert tour.is_displayed()
+    steps = browser.find_elements(By.CSS_SELECTOR, "#tour-steps li")
+    assert len(steps) == 5 and all(s.find_element(By.CSS_SELECTOR, "bdi.en").text for s in steps)
+    before = len(messages(browser, "editor"))
+    steps[0].find_element(By.TAG_NAME, "button").click()  # the damaged sample, sent
+    wait(
+        browser,
+        lambda d: any(m.text.startswith("?") for m in messages(d, "editor")[before:]),
+        "the damaged sample in the editor's chat",
+    )
+    hint = browser.find_element(By.ID, "tour-hint").text
+    assert "پیش‌نمایش" in hint and "preview" in hint  # Persian with English
+    browser.find_element(By.ID, "tour-close").click()
+    assert not tour.is_displayed()
+    browser.get(sandbox_url)  # closed stays closed
+    assert not browser.find_element(By.ID, "tour").is_displayed()
+    browser.find_element(By.ID, "tour-open").click()
+    assert browser.find_element(By.ID, "tour").is_displayed()
