@@ -34,8 +34,8 @@ from bot import messages as msg
 from bot.core.inputs import MAX_DRAFT_CHARS
 from bot.core.media import Part
 from bot.desk import callbacks, view
+from bot.desk.answers import Answer, EditorMessage
 from bot.desk.callbacks import Action
-from bot.desk.service import Answer, EditorMessage
 from bot.publishing.publisher import send_part
 from handlers import media, subscriber
 from handlers.common import SERVICES_KEY, is_editor, lang_of, services

@@ -24,7 +24,7 @@ from telegram.ext import Application, ContextTypes
 from bot.config import Settings
 from bot.core.media import MediaItem, MediaKind
 from bot.core.source import Source, channel_post_url
-from bot.desk.service import EditorMessage
+from bot.desk.answers import EditorMessage
 from bot.text.markup import disarm, from_telegram_html
 from handlers.common import services
 

@@ -23,15 +23,35 @@ import logging
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Protocol
 
 from bot.config import Settings
-from bot.core.media import MediaItem, replaced_media
+from bot.core.media import MediaItem
 from bot.core.post import Article
-from bot.core.source import Source
 from bot.core.status import EDITABLE, PostStatus
+from bot.desk.answers import (
+    Answer,
+    AskDelete,
+    Asked,
+    AskMakeDraft,
+    Card,
+    Changes,
+    Deleted,
+    Done,
+    DoneKind,
+    EditorMessage,
+    Listing,
+    Note,
+    Prepare,
+    Preview,
+    Refusal,
+    Refused,
+    Scheduled,
+    SpacedOut,
+    TimeRefused,
+    Wait,
+)
 from bot.desk.callbacks import Action, Button
+from bot.desk.live import LivePosts, corrected_answer
 from bot.desk.pending import PendingNotices
 from bot.desk.timeparse import (
     Assumption,
@@ -42,12 +62,11 @@ from bot.desk.timeparse import (
     tomorrow_morning,
     tonight,
 )
-from bot.publishing.credit import credit_line
-from bot.publishing.formatter import FormattingTimeout, PreparedPost
-from bot.publishing.publisher import Outcome, Publisher, RemovalOutcome, RevisionOutcome, message_ids_known
+from bot.publishing.formatter import FormattingTimeout
+from bot.publishing.publisher import Outcome, Publisher, RemovalOutcome, RevisionOutcome
 from bot.publishing.scheduler import Scheduler
 from bot.publishing.slots import is_quiet, next_free_slot
-from bot.text.changes import Change, WordDiff, word_diff
+from bot.text.changes import Change
 from bot.text.markup import strip_markup
 from storage.database import Database
 
@@ -58,221 +77,11 @@ SHORT_DRAFT_WORDS = 4  # fewer words than this on one line: ask before making it
 SPACING = timedelta(minutes=10)  # "space them out": posts that shared a minute go this far apart
 PAGE_SIZE = 8
 SLOT_HORIZON = timedelta(days=400)  # how far "next free slot" looks for a free posting slot
-NO_WORD_CHANGES = WordDiff((), ())
 CANCEL_WORDS = frozenset({"لغو", "انصراف", "بیخیال", "cancel", "/cancel", "stop"})
 
 
-class Wait(StrEnum):
-    """What an editor's next message is awaited as."""
-
-    TIME = "time"
-    EDIT = "edit"
-
-
-class Note(StrEnum):
-    """A one-line remark the view adds to an answer."""
-
-    WAIT_ENDED = "wait_ended"  # the message was not the awaited answer: the wait is over
-    UPDATED = "updated"  # an edit of the editor's message updated the draft
-    STILL_SCHEDULED = "still_scheduled"  # …and the post keeps its time
-    NEEDS_TEXT = "needs_text"  # media without a text: the next message is its text, or publish it as it is
-    NEEDS_TEXT_SIGNED = "needs_text_signed"  # …as it is: with only the signature (and credit) as its caption
-
-
-class Refusal(StrEnum):
-    """Why the desk did not do what was asked."""
-
-    NOT_FOUND = "not_found"
-    WRONG_STATE = "wrong_state"
-    EMPTY = "empty"
-    NO_FREE_SLOT = "no_free_slot"
-    TONIGHT_PASSED = "tonight_passed"
-    STALE_BUTTON = "stale_button"
-    NOTHING_TO_CANCEL = "nothing_to_cancel"
-    TOO_COMPLEX = "too_complex"  # formatting did not finish within its time limit
-    DELETE_USAGE = "delete_usage"
-    NO_MEDIA = "no_media"  # a new photo for a post that has none (a text message cannot become one)
-    MEDIA_MISMATCH = "media_mismatch"  # new files that do not say which of the post's they replace
-
-
-class DoneKind(StrEnum):
-    """What was done (the view says it in the editor's words)."""
-
-    PUBLISHED = "published"
-    DISCARDED = "discarded"
-    CANCELLED = "cancelled"
-    MARKED_PUBLISHED = "marked_published"
-    WAIT_STOPPED = "wait_stopped"
-    KEPT = "kept"
-    DISMISSED = "dismissed"
-
-
-# ——— answers ———
-
-
-@dataclass(frozen=True, slots=True)
-class Preview:
-    """The post exactly as the channel will get it, with its choices."""
-
-    article: Article
-    notes: tuple[Note, ...] = ()
-    clashes: tuple[Article, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Scheduled:
-    """The post will go out at `when` (UTC)."""
-
-    article: Article
-    when: datetime
-    quiet: bool
-    assumption: Assumption | None = None
-    typed: str = ""  # what the editor typed, when the time was typed
-    clashes: tuple[Article, ...] = ()
-    notes: tuple[Note, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Refused:
-    """Not done, and why."""
-
-    reason: Refusal
-    article_id: int = 0
-    article: Article | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class TimeRefused:
-    """A typed time that cannot be used; the wait goes on."""
-
-    error: TimeParseError
-
-
-@dataclass(frozen=True, slots=True)
-class Done:
-    """Something finished; `article_id` 0 when it concerns no post."""
-
-    outcome: DoneKind
-    article_id: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Asked:
-    """The desk waits for the editor's next message (a time, or a corrected text), or a yes/no."""
-
-    wait: Wait
-    article_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class AskMakeDraft:
-    """A message too short to be a post: make it a draft? (`message_id`: the editor's message.)"""
-
-    message_id: int
-    notes: tuple[Note, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class AskCorrect:
-    """A new text for a published post (a reply to its notice, or an edit of its draft): correct the
-    channel post with it? Nothing reaches the channel before ✅. `words`: what the text takes out and
-    puts in; `short`: the reply is too short to be a post (a note, or really the correction?)."""
-
-    article: Article
-    messages: list[str]
-    words: WordDiff = NO_WORD_CHANGES
-    short: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class AskDelete:
-    """Delete this published post from the channel?"""
-
-    article_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class Corrected:
-    """The outcome of correcting a published post (or of an edit applied after its send)."""
-
-    outcome: RevisionOutcome
-    article_id: int
-    detail: str = ""
-    parts: tuple[int, int] = (0, 0)  # new, old: when they differ
-
-
-@dataclass(frozen=True, slots=True)
-class Deleted:
-    """The outcome of deleting a published post."""
-
-    outcome: RemovalOutcome
-    article_id: int
-    detail: str = ""
-    unknown: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class Listing:
-    """A page of /queue or /drafts; `clashes`: ids of posts that share their minute with another."""
-
-    kind: Action  # QUEUE_PAGE or DRAFTS_PAGE
-    articles: tuple[Article, ...]
-    page: int
-    pages: int
-    total: int
-    clashes: frozenset[int] = frozenset()
-
-
-@dataclass(frozen=True, slots=True)
-class Card:
-    """One post from /queue or /drafts, with the choices its state allows."""
-
-    article: Article
-    clashes: tuple[Article, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Changes:
-    """What the clean-up changed in a draft's text (`source`), each with its rule and place."""
-
-    article_id: int
-    source: str
-    changes: tuple[Change, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class SpacedOut:
-    """Posts moved apart: (post, new time) each."""
-
-    moves: tuple[tuple[int, datetime], ...]
-
-
-Answer = (
-    Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
-    | Corrected | Deleted | Listing | Card | SpacedOut | Changes
-)  # fmt: skip
-
-
-@dataclass(frozen=True, slots=True)
-class EditorMessage:
-    """Who wrote, where, and which message (for edits and replies); `source`: where a forwarded
-    message came from (bot.core.source), None for the editor's own or one never credited."""
-
-    user_id: int
-    chat_id: int
-    message_id: int
-    reply_to_message_id: int | None = None
-    source: Source | None = None
-
-
-class Prepare(Protocol):
-    """The draft formatter (bounded, off the loop): a text and its source credit line → the post."""
-
-    def __call__(self, text: str, *, credit: str = "") -> Awaitable[PreparedPost]: ...
-
-
 @dataclass
-class Desk:
+class Desk(LivePosts):
     """The editor workflow over the database, the publisher and the schedule."""
 
     db: Database
@@ -360,25 +169,6 @@ class Desk:
             notes = (*notes, Note.NEEDS_TEXT_SIGNED if post.messages else Note.NEEDS_TEXT)
         return Preview(await self._get(article_id), notes)
 
-    async def _replace_media(self, article: Article, text: str, media: Sequence[MediaItem]) -> Answer:
-        """New files in reply to a published post's notice (`bot.core.media.replaced_media`: one file for
-        one, an album's items in order, or one item by its number sent as the caption). A caption that
-        is no item number is the post's corrected text: the files are replaced, then the text."""
-        if not article.media:
-            return Refused(Refusal.NO_MEDIA, article.id)
-        typed = normalize_typed(strip_markup(text)).lstrip("#")
-        place = int(typed) if typed.isascii() and typed.isdigit() else None
-        replaced = replaced_media(article.media, media, place)
-        if replaced is None:
-            return Refused(Refusal.MEDIA_MISMATCH, article.id, article)
-        revision = await self.publisher.replace_media(article.id, replaced)
-        if revision.outcome is RevisionOutcome.REFUSED:
-            return await self._refused(article.id)
-        done = revision.outcome in (RevisionOutcome.CORRECTED, RevisionOutcome.UNCHANGED)
-        if done and place is None and text.strip():  # the caption is a new text: proposed, as a reply's
-            return await self._propose_correction(await self._get(article.id), text)
-        return Corrected(revision.outcome, article.id, revision.detail)
-
     async def take_edit(self, message: EditorMessage, text: str) -> Answer:
         """The editor edited a message in Telegram: the draft made from it follows the new text."""
         article = await self.db.find_by_source(message.chat_id, message.message_id)
@@ -423,22 +213,7 @@ class Desk:
             return Preview(article, notes, await self._clashes(article))
         if revision.outcome is RevisionOutcome.REFUSED:
             return await self._refused(article_id)
-        return _corrected(revision.outcome, article_id, revision.detail, post, revision.article)
-
-    async def _propose_correction(self, article: Article, text: str, *, short: bool = False) -> Answer:
-        """A new text for a published post, held until the editor presses ✅ (`_apply_held_correction`):
-        the preview shows the post exactly as it would stand and which words change."""
-        if article.deleted:
-            return await self._refused(article.id)
-        if not message_ids_known(article):  # said now, not after the editor confirmed
-            return Corrected(RevisionOutcome.UNKNOWN_IDS, article.id)
-        post = await self._ready(text, article.id)
-        if isinstance(post, Refused):
-            return post
-        if post.messages == article.html:
-            return Corrected(RevisionOutcome.UNCHANGED, article.id)
-        await self.db.hold_correction(article.id, post.title, post.body, post.messages)
-        return AskCorrect(article, post.messages, word_diff(article.body, post.body), short)
+        return corrected_answer(revision.outcome, article_id, revision.detail, post, revision.article)
 
     # ——— buttons ———
 
@@ -561,17 +336,6 @@ class Desk:
         await self.scheduler.wake()
         return Done(DoneKind.DISCARDED if action is Action.DISCARD else DoneKind.CANCELLED, article_id)
 
-    async def _apply_held_correction(self, article_id: int) -> Answer:
-        held = await self.db.take_correction(article_id)
-        if held is None:
-            return Refused(Refusal.STALE_BUTTON, article_id)
-        title, body, messages = held
-        post = PreparedPost(title=title, body=body, messages=messages)
-        revision = await self.publisher.revise(article_id, post)
-        if revision.outcome is RevisionOutcome.REFUSED:
-            return await self._refused(article_id)
-        return _corrected(revision.outcome, article_id, revision.detail, post, revision.article)
-
     # ——— lists ———
 
     async def queue(self, page: int = 0) -> Listing:
@@ -597,46 +361,7 @@ class Desk:
         await self.scheduler.wake()
         return SpacedOut(tuple(done))
 
-    async def delete_request(self, message: EditorMessage, typed: str) -> Answer:
-        """/delete, replying to a "published" notice or with a post number: ask first."""
-        article = await self._replied_post(message)
-        number = normalize_typed(typed).lstrip("#")
-        if article is None and number.isascii() and number.isdigit() and len(number) <= 18:
-            article = await self.db.get(int(number))
-        if article is None or article.status is not PostStatus.PUBLISHED or article.deleted:
-            return Refused(Refusal.DELETE_USAGE)
-        return AskDelete(article.id)
-
     # ——— helpers ———
-
-    async def _replied_post(self, message: EditorMessage) -> Article | None:
-        """The post whose "published" notice (any editor's copy) `message` replies to, if any. A reply
-        can outrun the record of a notice still on its way to this chat: then it is looked up again
-        once that notice is recorded (`bot.desk.pending`)."""
-        if message.reply_to_message_id is None:
-            return None
-        article = await self.db.find_by_notice(message.chat_id, message.reply_to_message_id)
-        if article is None:
-            await self.pending_notices.settled(message.chat_id)
-            article = await self.db.find_by_notice(message.chat_id, message.reply_to_message_id)
-        return article
-
-    async def _ready(
-        self, text: str, article_id: int = 0, *, source: Source | None = None, empty_ok: bool = False
-    ) -> PreparedPost | Refused:
-        """The draft formatted, or why it cannot be a post (empty, or too complex to format in time);
-        `empty_ok`: a post with media may have no text. The source credit (SOURCE_CREDIT) is the one
-        of `source` for a new draft, and the post's own for a new text of post `article_id`: an edit
-        keeps it."""
-        if article_id:
-            article = await self.db.get(article_id)
-            source = article.forward_source if article is not None else None
-        try:
-            post = await self.prepare(text, credit=credit_line(source, self.settings.source_credit))
-        except FormattingTimeout:
-            log.warning("a draft of %d characters took too long to format", len(text))
-            return Refused(Refusal.TOO_COMPLEX, article_id)
-        return post if post.has_content or empty_ok else Refused(Refusal.EMPTY, article_id)
 
     async def _changes(self, article_id: int) -> Answer:
         article = await self.db.get(article_id)
@@ -655,26 +380,10 @@ class Desk:
         article = await self.db.get(article_id)
         return article is not None and not article.deleted and article.status is not PostStatus.PUBLISHED
 
-    async def _get(self, article_id: int) -> Article:
-        article = await self.db.get(article_id)
-        assert article is not None  # written just now
-        return article
-
-    async def _refused(self, article_id: int) -> Refused:
-        article = await self.db.get(article_id)
-        return Refused(Refusal.NOT_FOUND if article is None else Refusal.WRONG_STATE, article_id, article)
-
     async def _clashes(self, article: Article) -> tuple[Article, ...]:
         if article.status is not PostStatus.SCHEDULED or article.scheduled_at is None:
             return ()
         return tuple(same_minute(article, await self.db.list_scheduled()))
-
-
-def _corrected(
-    outcome: RevisionOutcome, article_id: int, detail: str, post: PreparedPost, before: Article | None
-) -> Corrected:
-    parts = (len(post.messages), len(before.html) if before else 0)
-    return Corrected(outcome, article_id, detail, parts)
 
 
 def _is_cancel(text: str) -> bool:

@@ -22,8 +22,7 @@ from bot.archive.view import post_url
 from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered
 from bot.core.post import Article
 from bot.core.status import PostStatus
-from bot.desk.callbacks import Action, Button
-from bot.desk.service import (
+from bot.desk.answers import (
     Answer,
     AskCorrect,
     AskDelete,
@@ -44,6 +43,7 @@ from bot.desk.service import (
     TimeRefused,
     Wait,
 )
+from bot.desk.callbacks import Action, Button
 from bot.desk.timeparse import TimeParseReason
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.text.changes import Change, line_and_column

@@ -15,15 +15,11 @@ from bot.config import Settings
 from bot.core.media import MediaItem, MediaKind
 from bot.core.source import CreditMode, Source
 from bot.core.status import PostStatus
-from bot.desk.callbacks import Action, Button
-from bot.desk.pending import PendingNotices
-from bot.desk.service import (
-    WAIT_EXPIRES,
+from bot.desk.answers import (
     AskCorrect,
     Asked,
     AskMakeDraft,
     Changes,
-    Desk,
     Done,
     DoneKind,
     EditorMessage,
@@ -36,9 +32,10 @@ from bot.desk.service import (
     SpacedOut,
     TimeRefused,
     Wait,
-    clashing_ids,
-    spread,
 )
+from bot.desk.callbacks import Action, Button
+from bot.desk.pending import PendingNotices
+from bot.desk.service import WAIT_EXPIRES, Desk, clashing_ids, spread
 from bot.desk.timeparse import Assumption, TimeParseReason
 from bot.publishing.formatter import FormattingTimeout, PreparedPost, prepare_post
 from bot.publishing.publisher import Publisher
