@@ -1,5 +1,8 @@
 """The export reader under damage: 1,200 damaged Telegram Desktop exports (truncated, a byte changed, a
-bad value in one field), in the indented layout Telegram Desktop writes and in a compact one.
+bad value in one field), and 800 more damaged at depth, in messages holding nested objects with ids of
+their own (closing brackets lost, damage inside a nested object, the list's end damaged, an
+interrupted export followed by a whole one), in the indented layout Telegram Desktop writes and in a
+compact one.
 
 For each: no exception; every message the damage did not touch is imported exactly once; the damaged
 one is imported or reported; the exit status follows the counts (README.md); a second run adds nothing.
