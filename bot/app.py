@@ -23,6 +23,7 @@ import secrets
 import signal
 import socket
 import sys
+import threading
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
@@ -31,7 +32,7 @@ from datetime import datetime
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
 from telegram.error import InvalidToken, TelegramError
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes, Defaults
+from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import messages as msg
 from bot.config import Settings, load_settings
@@ -40,7 +41,7 @@ from bot.desk.pending import PendingNotices
 from bot.desk.service import Desk
 from bot.publishing.formatter import Formatter, PreparedPost
 from bot.publishing.publisher import NO_PREVIEW, Publisher, utc_now
-from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
+from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy, WireRateLimiter
 from bot.publishing.scheduler import Scheduler
 from bot.text.analyze import analyze
 from bot.text.changes import Change
@@ -126,6 +127,9 @@ async def _run(settings: Settings, secret: str | None, listening: socket.socket 
     async with serving:
         await stop.wait()
         log.info("newsdesk stopping")
+        # Before PTB's stop, which waits for every handler and job: a publication in a long flood wait
+        # is cut off after the grace (it resumes at the next start), so the stop ends within 10 s.
+        application.bot_data[SERVICES_KEY].publisher.interrupt_after(DEFAULT_RETRY.stop_grace_seconds)
 
 
 async def _open_for_run(settings: Settings) -> Database:
@@ -194,15 +198,14 @@ class _Lifecycle:
     async def start(self, application: Application) -> None:
         """Set the editors' command menu and re-arm the schedule; load the text tools meanwhile."""
         svc: Services = application.bot_data[SERVICES_KEY]
-        loop = asyncio.get_running_loop()
         # Both measured in issue 19 (2-core machine, idle): the formatting process's first draft takes
         # 3.3–4.8 s cold and 0.03–0.07 s warmed; this process's analyzer, which indexes a post as it
         # is published (inside the write transaction), takes 1.5 s cold. In a worker thread, so
         # polling and re-arming need not wait for them.
-        self.warm_ups = [
-            self.formatter.warm_up(bullet=svc.settings.bullet, signature=svc.settings.signature),
-            loop.run_in_executor(None, analyze, WARM_UP_TEXT),
-        ]
+        self.warm_ups = [self.formatter.warm_up(bullet=svc.settings.bullet, signature=svc.settings.signature)]
+        # The analyzer's in a daemon thread: a thread cannot be cancelled, and on a loaded machine it
+        # took 9 s, which a SIGTERM right after the start (ending within 10 s) must not wait for.
+        threading.Thread(target=analyze, args=(WARM_UP_TEXT,), name="warm-up", daemon=True).start()
         await _set_editor_commands(application, svc.settings)
         await _learn_own_channel(application, svc)
         await svc.scheduler.rearm()
@@ -212,14 +215,15 @@ class _Lifecycle:
         await application.bot_data[SERVICES_KEY].publisher.drain()
 
     async def shutdown(self, application: Application) -> None:
-        """Wait for the warm-ups (a thread cannot be cancelled; they take seconds at most), close the
-        formatting process (if it is ours) and the database."""
+        """Stop the formatting process (if it is ours) and its warm-up, and close the database."""
         warm_ups, self.warm_ups = self.warm_ups, []
+        if self.owns_formatter:  # stopped now: a draft's preview or the warm-up is not waited for
+            self.formatter.kill()
+        for warm_up in warm_ups:
+            warm_up.cancel()
         for outcome in await asyncio.gather(*warm_ups, return_exceptions=True):
-            if isinstance(outcome, BaseException):  # only slower first drafts or publications follow
-                log.warning("a warm-up failed: %r", outcome)
-        if self.owns_formatter:
-            await self.formatter.close()
+            if isinstance(outcome, Exception):  # only slower first drafts would have followed
+                log.debug("a warm-up ended early: %r", outcome)
         await application.bot_data[SERVICES_KEY].db.close()
         log.info("newsdesk stopped")
 
@@ -299,7 +303,7 @@ def build_application(
         .defaults(Defaults(tzinfo=settings.tz, link_preview_options=NO_PREVIEW))
         .concurrent_updates(True)
         .rate_limiter(
-            AIORateLimiter(
+            WireRateLimiter(
                 group_max_rate=settings.channel_posts_per_minute,
                 group_time_period=60,
                 max_retries=retry.rate_limiter_retries,

@@ -25,7 +25,7 @@ from typing import Literal, Self
 
 import aiosqlite
 
-from bot.core.workers import worker_pool
+from bot.core.workers import stop_pool, worker_pool
 from bot.text.query import parse_query
 from storage.migrations import MIGRATIONS
 from storage.search import SearchIndex
@@ -157,7 +157,10 @@ class Connection:
             loop = asyncio.get_running_loop()
             with suppress(RuntimeError):  # closed before
                 await loop.run_in_executor(self._searcher, close_reader, self._reader_key)
-        self._searcher.shutdown(wait=True)
+        if self._search_in == "process":  # it only reads: a search or its warm-up is not waited for
+            stop_pool(self._searcher)
+        else:
+            self._searcher.shutdown(wait=True)
         await self._conn.close()
 
     def _new_searcher(self) -> Executor:

@@ -18,6 +18,7 @@ from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
 from bot.config import Settings
 from bot.publishing.formatter import Formatter
+from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
 from bot.sandbox.clock import MovableClock
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID
@@ -90,11 +91,14 @@ def desk_settings(server: BotApiServer, database_path: Path, **overrides: object
 
 
 @asynccontextmanager
-async def running_desk(server: BotApiServer, database_path: Path, **overrides: object) -> AsyncIterator[Desk]:
-    """Start the bot (post_init included, as `run_polling` would) and stop it at the end."""
+async def running_desk(
+    server: BotApiServer, database_path: Path, *, retry: RetryPolicy = DEFAULT_RETRY, **overrides: object
+) -> AsyncIterator[Desk]:
+    """Start the bot (post_init included, as `run_polling` would) and stop it at the end. Its clock
+    (`Desk.clock`) moved with `advance` alone is a wall-clock jump: the bot's timers are not told."""
     settings = desk_settings(server, database_path, **overrides)
     db = await open_database(settings)  # as `newsdesk run` does: searches in a process of their own
     clock = MovableClock()
-    application = build_application(settings, db, clock=clock, formatter=SHARED_FORMATTER)
+    application = build_application(settings, db, clock=clock, formatter=SHARED_FORMATTER, retry=retry)
     async with polling(application, poll_timeout=1):
         yield Desk(server, application, db, clock, settings)

@@ -12,7 +12,7 @@ import multiprocessing
 import os
 import signal
 import threading
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor
 from multiprocessing.connection import wait
 
 
@@ -34,3 +34,14 @@ def _watch_parent() -> None:
 def _exit_when_gone(sentinel: int) -> None:
     wait([sentinel])
     os._exit(0)
+
+
+def stop_pool(pool: Executor) -> None:
+    """Stop a pool now, whatever its workers are doing: for work that may be dropped (a search, a
+    draft being formatted, a warm-up loading lexicons — seconds for a cold process on a loaded machine,
+    which a stop must not wait for). ProcessPoolExecutor can only wait for a running task; killing its
+    processes is the one way to stop one (Python 3.14 adds terminate_workers())."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.kill()

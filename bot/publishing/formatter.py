@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 
-from bot.core.workers import worker_pool
+from bot.core.workers import stop_pool, worker_pool
 from bot.text.changes import Change
 from bot.text.draft import drop_closing_lines, explain_draft, parse_draft
 from bot.text.markup import strip_markup
@@ -104,13 +104,8 @@ class Formatter:
     def kill(self) -> None:
         """Stop the worker process now, whatever it is doing."""
         pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        # ProcessPoolExecutor can only wait for a running task; killing its process is the one way
-        # to stop a runaway one (Python 3.14 adds terminate_workers() for this).
-        for process in list(getattr(pool, "_processes", {}).values()):
-            process.kill()
-        pool.shutdown(wait=False, cancel_futures=True)
+        if pool is not None:
+            stop_pool(pool)
 
     async def close(self) -> None:
         """Stop the process once the draft it is formatting (if any) is done; queued ones are dropped.

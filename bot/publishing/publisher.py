@@ -37,6 +37,7 @@ import asyncio
 import contextlib
 import functools
 import logging
+import sqlite3
 import warnings
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -65,7 +66,7 @@ from bot.core.media import MediaItem, MediaKind, Part, message_total, parts_cove
 from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.publishing.formatter import PreparedPost
-from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
+from bot.publishing.retry import DEFAULT_RETRY, ON_WIRE, RetryPolicy, Wire
 from bot.publishing.slots import is_quiet
 from storage.database import Database
 
@@ -85,6 +86,7 @@ class Outcome(StrEnum):
     FAILED = "failed"
     UNCERTAIN = "uncertain"  # sent, but no answer: left in `publishing` and put to the editor
     SKIPPED = "skipped"  # not due or no longer scheduled: someone else already handled it
+    INTERRUPTED = "interrupted"  # cut off by a stop before its request left: it resumes at the next start
 
 
 class FailureReason(StrEnum):
@@ -245,6 +247,61 @@ async def send_part(bot: Bot, chat_id: str | int, part: Part, **options: object)
     return [await send(chat_id, item.file_id, **caption, **options)]  # type: ignore[operator]
 
 
+async def repeat_until_answered(
+    call: Callable[[], Awaitable[object]],
+    *,
+    done_when: str,
+    retry: RetryPolicy,
+    sleep: Callable[[float], Awaitable[None]],
+) -> None:
+    """A channel write that may be repeated (an edit, a deletion): a request with no clear answer is
+    sent again until Telegram answers; `done_when` in its refusal (e.g. "message is not modified")
+    after a doubtful try means the earlier try was applied. Flood waits are waited out, refusals
+    raised; `UnknownOutcome` if Telegram never answers clearly within the retry policy."""
+    attempt = flood_waits = 0
+    doubtful = False
+    while True:
+        try:
+            await call()
+            return
+        except RetryAfter as error:
+            flood_waits += 1
+            if flood_waits > retry.max_flood_waits:
+                raise
+            await sleep(retry_seconds(error))
+        except BadRequest as error:  # a NetworkError too: caught first
+            if doubtful and done_when in error.message.lower():
+                return
+            raise
+        except NetworkError as error:
+            doubtful = doubtful or may_have_arrived(error)
+            attempt += 1
+            if attempt >= retry.max_attempts:
+                if doubtful:
+                    raise UnknownOutcome(str(error)) from error
+                raise
+            log.info("channel write unanswered (%s), repeated (%d)", error, attempt)
+            await sleep(retry.backoff(attempt))
+
+
+async def until_recorded(
+    write: Callable[[], Awaitable[bool]], *, sleep: Callable[[float], Awaitable[None]]
+) -> bool:
+    """Record what Telegram confirmed, whatever it takes: the post is in the channel, so a database
+    locked by another program is waited out (failing here told the editor it did not work, and left
+    the row to be asked about with "send" offered: a duplicate)."""
+    wait = 1.0
+    while True:
+        try:
+            return await write()
+        except sqlite3.OperationalError as error:
+            if not {"locked", "busy"} & set(str(error).lower().split()):
+                raise
+            log.warning("database locked while recording a sent post; again in %g s", wait)
+            await sleep(wait)
+            wait = min(wait * 2, 30.0)
+
+
 class Publisher:
     """Sends scheduled posts to the channel, exactly once, and records the outcome."""
 
@@ -273,7 +330,10 @@ class Publisher:
         self._one_at_a_time = asyncio.Lock()
         self._in_flight: set[asyncio.Task[Outcome]] = set()
         self._closing = False
+        self._interrupted = False
+        self._cutting: asyncio.Task[None] | None = None
         self._sending: int | None = None
+        self._wire: Wire | None = None  # the send in progress: may its request be with Telegram?
         self._post_locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, its holder and waiters
 
     async def publish(self, article_id: int, *, due_by: datetime | None = None) -> Outcome:
@@ -284,11 +344,37 @@ class Publisher:
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         # Shielded: a cancelled caller (a stopping job queue) must not cut a publication in half.
-        return await asyncio.shield(task)
+        try:
+            return await asyncio.shield(task)
+        except asyncio.CancelledError:
+            if task.cancelled() and self._interrupted:  # cut off by `interrupt_after`, not our caller
+                return Outcome.INTERRUPTED
+            raise
 
     def is_sending(self, article_id: int) -> bool:
         """Whether this process is sending the post right now (so `publishing` is not a leftover)."""
         return self._sending == article_id
+
+    def interrupt_after(self, seconds: float) -> None:
+        """A stop: refuse new publications, and cut off those still running after `seconds` (a flood
+        wait may last minutes; systemd and our docs give a stop 10 s). A post cut off before its
+        request left goes back to `scheduled` and resumes at the next start; one whose request may
+        be with Telegram stays `publishing`, put to the editor at the next start."""
+        self._closing = True
+        self._cutting = asyncio.get_running_loop().create_task(self._cut_off(seconds))
+
+    async def _cut_off(self, grace: float) -> None:
+        """After `grace`, cancel the publication in flight once it is only waiting (the rate limiter,
+        a flood wait: `Wire.left` false); never while Telegram has its request or it is recorded."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        while self._in_flight:
+            if loop.time() >= deadline and self._wire is not None and not self._wire.left:
+                self._interrupted = True
+                for task in self._in_flight:
+                    task.cancel()
+                return
+            await asyncio.sleep(0.05)
 
     async def drain(self) -> None:
         """Refuse new publications and wait for those in flight to finish."""
@@ -337,11 +423,15 @@ class Publisher:
         # Parts recorded by an earlier attempt that was cut off are in the channel: resume after them.
         sent = list(article.channel_message_ids)
         parts = article.parts
+        self._wire = Wire(left=False)  # nothing of this post is with Telegram unrecorded
         try:
             for part in parts[parts_covered(parts, sent) :]:
                 messages = await self._send(part, silent=silent)
                 sent.extend(message.message_id for message in messages)  # an album: all its ids at once
-                await self.db.record_sent_parts(article_id, sent)
+                await until_recorded(
+                    functools.partial(self.db.record_sent_parts, article_id, list(sent)), sleep=self.sleep
+                )
+                self._wire = Wire()  # between parts and while marking it published: not to be cut
         except PublishError as error:
             log.warning("post %s failed: %s", article_id, error)
             await self.take_back(sent)
@@ -352,8 +442,14 @@ class Publisher:
         except UncertainDelivery as error:
             log.warning("post %s may or may not be in the channel: %s", article_id, error)
             return Outcome.UNCERTAIN, await self.db.get(article_id) or article, sent
+        except asyncio.CancelledError:  # cut off by a stop while only waiting (`_cut_off`)
+            await self.db.revert_to_scheduled(article_id)  # its recorded parts stay recorded
+            log.warning("post %s cut off by the stop before it left: resumes at the next start", article_id)
+            raise
         known = [message_id for message_id in sent if message_id > 0]
-        await self.db.mark_published(article_id, known, self.clock())
+        await until_recorded(
+            functools.partial(self.db.mark_published, article_id, known, self.clock()), sleep=self.sleep
+        )
         log.info("post %s published as messages %s", article_id, sent)
         return Outcome.PUBLISHED, article, known
 
@@ -362,9 +458,12 @@ class Publisher:
         when it cannot go."""
         attempt = flood_waits = 0
         while True:
+            self._wire = Wire()
+            wire_token = ON_WIRE.set(self._wire)  # bot.publishing.retry.WireRateLimiter says when it left
             try:
                 return await send_part(self.bot, self.channel_id, part, disable_notification=silent)
             except RetryAfter as error:
+                self._wire.left = False  # answered: nothing was done
                 flood_waits += 1
                 if flood_waits > self.retry.max_flood_waits:
                     raise PublishError(FailureReason.NETWORK, str(error)) from error
@@ -383,6 +482,8 @@ class Publisher:
                 await self.sleep(self.retry.backoff(attempt))
             except TelegramError as error:
                 raise PublishError(FailureReason.BAD_REQUEST, str(error)) from error
+            finally:
+                ON_WIRE.reset(wire_token)
 
     # --- the other channel writes: every one goes through here, one post at a time ---
 
@@ -430,21 +531,21 @@ class Publisher:
                 if old.html == new.html:
                     continue
                 if new.media:  # a caption (an album's is on its first item)
-                    await self._repeatable(
+                    await repeat_until_answered(
                         functools.partial(
                             self.bot.edit_message_caption,
                             self.channel_id, message_id, caption=new.html, parse_mode=ParseMode.HTML,
                         ),
-                        done_when=_NOT_MODIFIED,
+                        done_when=_NOT_MODIFIED, retry=self.retry, sleep=self.sleep,
                     )  # fmt: skip
                 else:
-                    await self._repeatable(
+                    await repeat_until_answered(
                         functools.partial(
                             self.bot.edit_message_text,
                             new.html, self.channel_id, message_id, parse_mode=ParseMode.HTML,
                             link_preview_options=NO_PREVIEW,
                         ),
-                        done_when=_NOT_MODIFIED,
+                        done_when=_NOT_MODIFIED, retry=self.retry, sleep=self.sleep,
                     )  # fmt: skip
             surplus = article.channel_message_ids[len(article.channel_message_ids) - sum(
                 p.message_count for p in old_parts[kept:]
@@ -489,9 +590,11 @@ class Publisher:
                     continue
                 try:
                     shown = input_media(item, caption if place == 0 else "")
-                    await self._repeatable(
+                    await repeat_until_answered(
                         functools.partial(self.bot.edit_message_media, shown, self.channel_id, ids[place]),
                         done_when=_NOT_MODIFIED,
+                        retry=self.retry,
+                        sleep=self.sleep,
                     )
                 except BadRequest as error:
                     if "not found" in error.message.lower():
@@ -515,9 +618,11 @@ class Publisher:
                 if message_id <= 0:
                     continue
                 try:
-                    await self._repeatable(
+                    await repeat_until_answered(
                         functools.partial(self.bot.delete_message, self.channel_id, message_id),
                         done_when=_ALREADY_GONE,
+                        retry=self.retry,
+                        sleep=self.sleep,
                     )
                 except BadRequest as error:
                     if "not found" not in error.message.lower():  # already gone is what we wanted
@@ -579,36 +684,6 @@ class Publisher:
         if article is None or article.status is not PostStatus.PUBLISHING or self.is_sending(article_id):
             return None
         return article
-
-    async def _repeatable(self, call: Callable[[], Awaitable[object]], *, done_when: str) -> None:
-        """A channel write that may be repeated (an edit, a deletion): a request with no clear answer is
-        sent again until Telegram answers; `done_when` in its refusal (e.g. "message is not modified")
-        after a doubtful try means the earlier try was applied. Flood waits are waited out, refusals
-        raised; `UnknownOutcome` if Telegram never answers clearly within the retry policy."""
-        attempt = flood_waits = 0
-        doubtful = False
-        while True:
-            try:
-                await call()
-                return
-            except RetryAfter as error:
-                flood_waits += 1
-                if flood_waits > self.retry.max_flood_waits:
-                    raise
-                await self.sleep(retry_seconds(error))
-            except BadRequest as error:  # a NetworkError too: caught first
-                if doubtful and done_when in error.message.lower():
-                    return
-                raise
-            except NetworkError as error:
-                doubtful = doubtful or may_have_arrived(error)
-                attempt += 1
-                if attempt >= self.retry.max_attempts:
-                    if doubtful:
-                        raise UnknownOutcome(str(error)) from error
-                    raise
-                log.info("channel write unanswered (%s), repeated (%d)", error, attempt)
-                await self.sleep(self.retry.backoff(attempt))
 
     async def take_back(self, message_ids: Sequence[int]) -> None:
         """Delete parts of a post that went out before it failed or was dropped (best effort)."""

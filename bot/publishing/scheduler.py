@@ -78,6 +78,7 @@ class Scheduler:
         self.grace = timedelta(minutes=grace_minutes)
         self.clock = clock
         self.retry_seconds = retry.schedule_retry_seconds
+        self.recheck_seconds = retry.schedule_recheck_seconds
         # Posts due before this were missed by more than the grace period at start-up: the editor
         # decides about them (a new time moves them above it).
         self.floor = clock() - self.grace
@@ -120,8 +121,11 @@ class Scheduler:
             job.schedule_removal()
         if upcoming is None:
             return None
-        # A delay on our clock, so the timer fires when *our* clock reaches the post's time.
-        delay = max((upcoming - self.clock()).total_seconds(), not_sooner_than)
+        # A delay on our clock, so the timer fires when *our* clock reaches the post's time; but at
+        # least once a minute: the timer waits in monotonic seconds, and a wall clock that jumps
+        # forward (NTP after a suspend, a VM restored) made a post 10 minutes late.
+        delay = (upcoming - self.clock()).total_seconds()
+        delay = max(min(delay, self.recheck_seconds), not_sooner_than)
         self.job_queue.run_once(self._fire, when=delay, name=TIMER, job_kwargs={"misfire_grace_time": None})
         return upcoming
 

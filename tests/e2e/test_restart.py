@@ -18,6 +18,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import time
 import urllib.error
 import urllib.request
 from collections import Counter
@@ -363,6 +364,40 @@ def test_sigterm_lets_the_publication_in_flight_finish(botapi: BotApiServer, tmp
     assert Counter(asyncio.run(_statuses(database)).values()) == {"published": 1}
 
 
+def test_sigterm_in_a_120_s_flood_wait_ends_within_10_s_and_the_post_resumes(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    database = tmp_path / "newsdesk.sqlite3"
+    log = tmp_path / "bot.log"
+    env = bot_environment(botapi, database) | {"CHANNEL_POSTS_PER_MINUTE": "0", "QUIET_HOURS": ""}
+    botapi.user_sends_text(EDITOR_ID, "سلام")
+    asyncio.run(_schedule_one(database))
+    # Telegram asks for 120 s before the post may go out (PTB's limiter waits it out inside the call).
+    flood = botapi.inject_fault(
+        "retry_after", method="sendMessage", chat_id=botapi.channel.id, retry_after=120
+    )
+    bot = _start(env, log)
+    try:
+        botapi.wait_for_sync(lambda: flood.used, timeout=30)
+    finally:
+        asked = time.monotonic()
+        bot.send_signal(signal.SIGTERM)
+        exit_code = bot.wait(timeout=150)
+        took = time.monotonic() - asked
+    assert exit_code == 0 and took < 10, took  # 119 s before
+    assert botapi.channel_posts() == []
+    assert Counter(asyncio.run(_statuses(database)).values()) == {"scheduled": 1}  # not left half-sent
+    bot = _start(env, log)  # the next start sends it, once
+    try:
+        botapi.wait_for_sync(lambda: _channel_numbers(botapi) == [1], timeout=30)
+    finally:
+        bot.send_signal(signal.SIGTERM)  # lets the publication in flight finish its bookkeeping
+        assert bot.wait(timeout=30) == 0
+    assert _channel_numbers(botapi) == [1]
+    assert Counter(asyncio.run(_statuses(database)).values()) == {"published": 1}
+    assert not [m for m in botapi.bot_messages(EDITOR_ID) if "معلوم نیست" in (m.text or "")]
+
+
 async def _schedule_one(path: Path) -> None:
     async with Database.open(path) as db:
         title = "خبر آزمایشی 1"
@@ -488,3 +523,4 @@ def test_a_webhook_secret_made_at_start_is_masked_in_every_debug_line(
     secrets_held = (secret, botapi.token, botapi.token.split(":")[1])
     leaked = [line for line in lines if any(held in line for held in secrets_held)]
     assert not leaked, leaked[:3]
+
