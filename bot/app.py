@@ -27,7 +27,7 @@ import threading
 from collections.abc import AsyncIterator, Callable, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from telegram import BotCommand, BotCommandScopeChat, Update
 from telegram.constants import ChatType
@@ -62,7 +62,14 @@ async def open_database(settings: Settings) -> Database:
     # The search process's answers reach the event loop through the executor's own thread, which must
     # take the interpreter lock from a busy loop: let it ask every 1 ms instead of CPython's 5 ms.
     sys.setswitchinterval(0.001)
-    return await Database.open(settings.database_path, search_in="process")
+    db = await Database.open(settings.database_path, search_in="process")
+    db.search_log_retention = timedelta(days=settings.search_log_days)  # SEARCH_LOG_DAYS
+    try:
+        await db.prune_search_log()
+    except BaseException:
+        await db.close()
+        raise
+    return db
 
 
 # The update kinds the handlers registered in `build_application` take (handlers/editor.py and

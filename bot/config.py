@@ -62,6 +62,8 @@ class Settings(BaseSettings):
     webhook_port: int = 8443
     webhook_secret: str | None = None
     log_level: str = "INFO"
+    # Days a subscriber's search stays in the search log (for tuning search); 0: searches are not kept.
+    search_log_days: int = 30
     sandbox_port: int = 8080
 
     @field_validator("bot_token", "channel_id", "webhook_url", "webhook_secret", mode="before")
@@ -132,7 +134,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a TCP port, 1 to 65535")
         return value
 
-    @field_validator("misfire_grace_minutes", "channel_posts_per_minute")
+    @field_validator("misfire_grace_minutes", "channel_posts_per_minute", "search_log_days")
     @classmethod
     def _check_grace(cls, value: int) -> int:
         if value < 0:

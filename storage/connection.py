@@ -101,6 +101,10 @@ class Connection:
             path.parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise DatabaseUnusable(f"cannot create {path.parent} ({exc.strerror or exc})") from None
+        try:
+            _create_private(path)
+        except OSError as exc:
+            raise DatabaseUnusable(f"cannot create it ({exc.strerror or exc})") from None
         # A file this process may not write (its mode, a read-only mount, an immutable flag) is opened
         # read-only: it can be searched, and nothing at all is written to it.
         read_only = path.exists() and not os.access(path, os.W_OK)
@@ -251,6 +255,13 @@ def reader_for(key: ReaderKey) -> sqlite3.Connection:
         conn.execute("PRAGMA cache_size = -65536")
         conn.execute("PRAGMA query_only = ON")
     return conn
+
+
+def _create_private(path: Path) -> None:
+    """Make a new database file readable by its owner only (0600, whatever the umask): it holds
+    subscribers' ids and queries. SQLite gives its -wal and -shm files the database file's mode."""
+    with suppress(FileExistsError):  # an existing file keeps the mode its owner gave it
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
 
 
 def close_reader(key: ReaderKey) -> None:

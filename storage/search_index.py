@@ -12,12 +12,13 @@ import asyncio
 import json
 import logging
 import sqlite3
+import time
 from collections import Counter
 from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import batched, chain
 
 import aiosqlite
@@ -48,6 +49,7 @@ REINDEX_WORKER_MIN = 20_000  # a re-index of fewer articles is not worth startin
 type PostKey = tuple[str, str]  # (channel key, message id): what identifies an archived post
 SEARCH_LOG_SECONDS = 2.0
 SEARCH_LOG_BATCH = 500
+SEARCH_LOG_PRUNE_SECONDS = 3600.0  # the old searches' deletion scans the log: once an hour is enough
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +113,11 @@ class SearchArchive(Connection):
         self._search_log: list[tuple] = []
         self._search_log_writer: asyncio.Task | None = None  # the timer that writes what waits
         self._search_log_flushes: set[asyncio.Task] = set()  # batches being written now
+        # How long a search stays in the log (SEARCH_LOG_DAYS; None: kept for ever, as the command
+        # line's searches of a copy); 0 days: searches are not logged at all. Older ones are deleted
+        # as the log is written, at most once per SEARCH_LOG_PRUNE_SECONDS.
+        self.search_log_retention: timedelta | None = None
+        self._search_log_pruned_at = float("-inf")
 
     async def _finish_writes(self) -> None:
         """At close: the writes still to come (the search log) are done, the re-index stopped."""
@@ -221,6 +228,8 @@ class SearchArchive(Connection):
         Entries are written together at most SEARCH_LOG_SECONDS later (at once when SEARCH_LOG_BATCH
         are waiting, and at close): a transaction per search cost a busy bot 1.6 ms of CPU per
         search. A crash loses at most those seconds of the log, never anything else."""
+        if self.search_log_retention is not None and not self.search_log_retention:
+            return  # SEARCH_LOG_DAYS=0: subscribers' queries are not kept
         self._search_log.append((db_now(), user_id, kind, query[:200], results, int(partial), ms))
         loop = asyncio.get_running_loop()
         if len(self._search_log) == SEARCH_LOG_BATCH:
@@ -243,6 +252,20 @@ class SearchArchive(Connection):
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     entries,
                 )
+                await self._prune_search_log(conn)
+
+    async def prune_search_log(self) -> None:
+        """Delete the searches older than the retention (at start; then as the log is written)."""
+        async with self._transaction() as conn:
+            await self._prune_search_log(conn)
+
+    async def _prune_search_log(self, conn: aiosqlite.Connection) -> None:
+        now = time.monotonic()
+        if self.search_log_retention is None or now - self._search_log_pruned_at < SEARCH_LOG_PRUNE_SECONDS:
+            return
+        self._search_log_pruned_at = now
+        oldest = to_db_time(datetime.now(UTC) - self.search_log_retention)
+        await conn.execute("DELETE FROM search_log WHERE at < ?", (oldest,))
 
     # --- import ------------------------------------------------------------------------------------
 

@@ -524,3 +524,35 @@ def test_a_webhook_secret_made_at_start_is_masked_in_every_debug_line(
     leaked = [line for line in lines if any(held in line for held in secrets_held)]
     assert not leaked, leaked[:3]
 
+
+def test_the_database_its_wal_and_an_import_are_private_whatever_the_umask(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    database = tmp_path / "data" / "newsdesk.sqlite3"
+    env = bot_environment(botapi, database)
+    old_umask = os.umask(0o022)  # the usual umask: a file made without care is world-readable
+    try:
+        bot = _start(env, tmp_path / "bot.log")
+        try:
+            sent = botapi.user_sends_text(EDITOR_ID, "خبر آزمایشی\nمتن کوتاه خبر درباره بودجه.")
+            botapi.wait_for_bot_message_sync(EDITOR_ID, after=sent, timeout=30)
+            files = [
+                database,
+                database.with_name(database.name + "-wal"),
+                database.with_name(database.name + "-shm"),
+            ]
+            modes = {f.name: oct(f.stat().st_mode & 0o777) for f in files}
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            assert bot.wait(timeout=30) == 0
+        imported = tmp_path / "imported.sqlite3"
+        export = Path(__file__).parent.parent / "data" / "telegram_export.json"
+        done = subprocess.run(
+            [str(NEWSDESK), "import", str(export), "--db", str(imported)], env=env, cwd=tmp_path,
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        assert done.returncode in (0, 1), done.stderr  # 1: the test export holds malformed messages
+    finally:
+        os.umask(old_umask)
+    assert set(modes.values()) == {"0o600"}, modes  # 0o644 before
+    assert oct(imported.stat().st_mode & 0o777) == "0o600"
