@@ -575,6 +575,11 @@ composer.addEventListener("keydown", (event) => {
   }
 });
 
+// An emptied composer is empty again (a left-over <br> would hide its placeholder).
+composer.addEventListener("input", () => {
+  if (!composer.textContent && !composer.querySelector("img")) composer.replaceChildren();
+});
+
 // Pasted text comes in as plain text (Telegram keeps only its own formatting).
 composer.addEventListener("paste", (event) => {
   event.preventDefault();
