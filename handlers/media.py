@@ -22,8 +22,9 @@ from telegram import (
 from telegram.ext import Application, ContextTypes
 
 from bot.config import Settings
+from bot.core.links import public_post_link
 from bot.core.media import MediaItem, MediaKind
-from bot.core.source import Source, channel_post_url
+from bot.core.source import Source
 from bot.desk.answers import EditorMessage
 from bot.text.markup import disarm, from_telegram_html
 from handlers.common import services
@@ -74,7 +75,7 @@ def forward_source(origin: MessageOrigin | None, settings: Settings, *, bot_id: 
         chat, own = origin.chat, (settings.channel_id or "").lower()
         if own in (str(chat.id), f"@{chat.username or ''}".lower()):
             return None
-        return Source(chat.title or chat.username or "", channel_post_url(chat.username, origin.message_id))
+        return Source(chat.title or chat.username or "", public_post_link(chat.username, origin.message_id))
     if isinstance(origin, MessageOriginChat):
         return Source(origin.sender_chat.title or origin.sender_chat.username or "")
     if isinstance(origin, MessageOriginUser):

@@ -95,3 +95,85 @@ def test_no_class_is_over_400_lines() -> None:
     }
     assert long.keys() == LONG_CLASSES_TO_SPLIT.keys(), long
     assert all(long[name] <= lines for name, lines in LONG_CLASSES_TO_SPLIT.items()), long
+
+
+# — one home per fact (issue 19): a second copy of each fails here —
+
+PROJECT_SOURCES = sorted(
+    path
+    for folder in ("bot", "handlers", "storage")
+    for path in (ROOT / folder).rglob("*.py")
+    if ".venv" not in path.parts
+)
+
+
+def _strings(source: str) -> list[tuple[ast.Constant, bool]]:
+    """Every string constant of the code, docstrings and other bare string statements left out, and
+    whether it is a piece of something built (an f-string, a `+`, a `%` or a `.format`)."""
+    tree = ast.parse(source)
+    bare = {id(node.value) for node in ast.walk(tree) if isinstance(node, ast.Expr)}
+    built: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            built.update(id(part) for part in node.values)
+        elif isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add | ast.Mod):
+            built.update(id(side) for side in (node.left, node.right))
+        elif isinstance(node, ast.Attribute) and node.attr == "format":
+            built.add(id(node.value))
+    return [
+        (node, id(node) in built)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in bare
+    ]
+
+
+def _relative(path: Path) -> str:
+    return path.relative_to(ROOT).as_posix()
+
+
+UTF16_CODEC = re.compile(r"utf[-_]?16", re.IGNORECASE)
+BEYOND_BMP = re.compile(r">\s*0xffff\b|>=\s*0x10000\b", re.IGNORECASE)
+
+
+def _utf16_counts(source: str) -> list[str]:
+    """Ways of counting UTF-16 units in code: an encode to UTF-16, a test of a character beyond the
+    Basic Multilingual Plane, a function named for the count."""
+    found = [node.value for node, _ in _strings(source) if UTF16_CODEC.search(node.value)]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Compare) and BEYOND_BMP.search(
+            segment := ast.get_source_segment(source, node) or ""
+        ):
+            found.append(segment)
+        elif isinstance(node, ast.FunctionDef) and re.search(r"utf16|visible_len", node.name):
+            found.append(f"def {node.name}")
+    return found
+
+
+def test_the_utf16_count_has_one_home() -> None:
+    assert _utf16_counts('n = len(s.encode("utf-16-le")) // 2')
+    assert _utf16_counts("n = sum(2 if ord(c) > 0xFFFF else 1 for c in s)")
+    assert _utf16_counts("def _visible_len(html): ...")
+    assert not _utf16_counts('"""Counted in UTF-16 units."""\nn = utf16_len(s)')
+    copies = {_relative(p): c for p in PROJECT_SOURCES if (c := _utf16_counts(p.read_text(encoding="utf-8")))}
+    assert list(copies) == ["bot/text/limits.py"], copies
+
+
+def _tme_builders(source: str) -> list[str]:
+    """t.me addresses written in code: a string holding `https://t.me/`, or a piece of a string built
+    around `t.me/` (recognising a bare `t.me/` prefix in a tuple is no builder)."""
+    return [
+        node.value
+        for node, built in _strings(source)
+        if "://t.me/" in node.value or (built and "t.me/" in node.value)
+    ]
+
+
+def test_tme_links_are_built_in_one_place() -> None:
+    assert _tme_builders('url = f"https://t.me/{handle}/{message_id}"')
+    assert _tme_builders('url = "t.me/" + handle')
+    assert _tme_builders('base = "https://t.me/c/"')
+    assert not _tme_builders('"""Links look like https://t.me/<handle>/<id>."""\nprefixes = ("t.me/",)')
+    builders = {
+        _relative(p): b for p in PROJECT_SOURCES if (b := _tme_builders(p.read_text(encoding="utf-8")))
+    }
+    assert list(builders) == ["bot/core/links.py"], builders

@@ -30,6 +30,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import BinaryIO
 
+from bot.core.links import post_link
 from bot.core.media import MediaKind
 from storage.database import ImportRecord
 
@@ -215,7 +216,7 @@ class Archive:
         assert self.channel is not None
         links = _Links(handles or {})
         return _messages(
-            self._text, self._start, _List(self.channel, links.base(self.channel, self.private)), links
+            self._text, self._start, _List(self.channel, links.channel(self.channel, self.private)), links
         )
 
 
@@ -382,16 +383,16 @@ def _parse_time(value: object) -> datetime | None:
 
 @dataclass(frozen=True, slots=True)
 class _Links:
-    """How a message of a channel links to its post: by the channel's @handle when the bot knows it,
-    by `t.me/c/…` for a private channel, else no link."""
+    """How a message of a channel links to its post (`bot.core.links.post_link`): by the channel's
+    @handle when the bot knows it, by its -100… id for a private channel, else no link."""
 
     handles: Mapping[str, str]
 
-    def base(self, channel: str, private: bool) -> str | None:
+    def channel(self, channel: str, private: bool) -> str | None:
         handle = self.handles.get(channel)
         if handle:
-            return f"https://t.me/{handle}/"
-        return f"https://t.me/c/{channel.removeprefix('-100')}/" if private else None
+            return f"@{handle}"
+        return channel if private else None
 
 
 @dataclass(slots=True)
@@ -399,7 +400,7 @@ class _List:
     """The message list being read: whose channel, and how its posts link."""
 
     channel: str
-    link_base: str | None
+    link_channel: str | None  # the channel as its posts' links name it (`_Links.channel`)
     number: int = 0  # messages (or what stood in their place) met so far
 
 
@@ -465,7 +466,7 @@ def _messages(text: _Text, pos: int, export: _List, links: _Links) -> Iterator[I
                 return
             export, pos = _switch(export, found)
             continue
-        yield _telegram_record(message, where, export.channel, export.link_base)
+        yield _telegram_record(message, where, export.channel, export.link_channel)
         if char == ",":
             pos += 1
         elif char == "{" and _next_export(text, pos, export, links) is None:
@@ -560,8 +561,8 @@ def _new_list(header: Mapping[str, object], previous: _List, links: _Links) -> _
     names none (a damaged header of the same channel's export, most likely)."""
     channel = _export_channel(header)
     if channel is None:
-        return _List(previous.channel, previous.link_base, previous.number)
-    return _List(channel, links.base(channel, header.get("type") == "private_channel"), previous.number)
+        return _List(previous.channel, previous.link_channel, previous.number)
+    return _List(channel, links.channel(channel, header.get("type") == "private_channel"), previous.number)
 
 
 def _export_header(text: _Text, pos: int) -> tuple[dict[str, object], int] | None:
@@ -605,7 +606,7 @@ def _number(value: object) -> int | None:
     return None
 
 
-def _telegram_record(message: object, where: str, channel: str, link_base: str | None) -> ImportItem:
+def _telegram_record(message: object, where: str, channel: str, link_channel: str | None) -> ImportItem:
     if not isinstance(message, dict):
         return Malformed(where, "not a JSON object")
     message_id = _number(message.get("id"))  # Telegram writes a number; other tools a string of digits
@@ -631,7 +632,7 @@ def _telegram_record(message: object, where: str, channel: str, link_base: str |
     title, body = split_title(text) if text.strip() else (export_file_name(message), "")
     if not _is_utf8(title):
         return Malformed(where, "a file name that is not valid UTF-8 (a broken byte or a lone surrogate)")
-    url = f"{link_base}{message_id}" if link_base else None
+    url = post_link(link_channel, message_id) if link_channel else None
     return ImportRecord(str(message_id), title, body, published, url, channel=channel, media_kind=media)
 
 

@@ -43,8 +43,9 @@ from telegram import (
 from telegram.constants import MessageLimit, ParseMode
 
 from bot import messages as msg
+from bot.core.links import post_link, start_link
 from bot.core.media import marked_title
-from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
+from bot.text.limits import MAX_MESSAGE_UTF16, visible_len
 
 if TYPE_CHECKING:
     from bot.core.post import Article
@@ -61,16 +62,6 @@ _ASCII_PAYLOAD = re.compile(r"^[A-Za-z0-9_-]+$")
 # `&#39;` entities and URL fragments (`/page#top`) out.
 # Snippets may already carry <b>…</b> around matched words inside a tag (`#<b>نفت</b>_ایران`).
 _HASHTAG = re.compile(r"(?<![^\s(\[«>])#((?:</?b>)?\w(?:[\w\u200c]|</?b>)*)")
-
-
-def post_url(channel_id: str, message_id: int) -> str:
-    """The public link of a channel post: t.me/<handle>/<id>, or t.me/c/<internal id>/<id> for a -100… id."""
-    channel_id = channel_id.strip()
-    if channel_id.startswith("@"):
-        return f"https://t.me/{channel_id[1:]}/{message_id}"
-    if channel_id.startswith("-100"):
-        return f"https://t.me/c/{channel_id[4:]}/{message_id}"
-    raise ValueError(f"not a channel @handle or -100… id: {channel_id!r}")
 
 
 def search_start_payload(words: str) -> str:
@@ -131,7 +122,7 @@ def hashtag_search_url(bot_username: str, tag: str) -> str:
     payload = search_start_payload(tag)
     if words_from_start_payload(payload) != tag:
         payload = search_start_payload(hashtag_words(tag))
-    return f"https://t.me/{bot_username.lstrip('@')}?start={payload}"
+    return start_link(bot_username, payload)
 
 
 def link_hashtags(escaped_html_text: str, bot_username: str | None) -> str:
@@ -239,7 +230,6 @@ TITLE_MAX_CHARS = 150
 SNIPPET_MAX_CHARS = 450
 LATEST_SNIPPET_WORDS = 30  # as many words as the archive's search snippets hold
 DESCRIPTION_MAX_CHARS = 160
-_TAG = re.compile(r"<[^>]*>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,7 +248,7 @@ class ResultCard:
 def article_url(channel_id: str | None, channel_message_ids: list[int], url: str | None) -> str | None:
     """Where a result links: our channel post when we know its message id, else the archived URL."""
     if channel_id and channel_message_ids:
-        return post_url(channel_id, channel_message_ids[0])
+        return post_link(channel_id, channel_message_ids[0])
     if url and url.startswith(("https://", "http://")):
         return url
     return None
@@ -309,11 +299,6 @@ def _shown_title(card: ResultCard, lang: str) -> str:
 def _short(text: str, limit: int) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def visible_len(html_text: str) -> int:
-    """Length of Telegram HTML after entity parsing (tags dropped, entities one character), in UTF-16."""
-    return utf16_len(html.unescape(_TAG.sub("", html_text)))
 
 
 def render_card(
@@ -452,7 +437,7 @@ def inline_no_results(
     it is the bot's no-results reply with a link that runs the search in the bot."""
     shown = _short(query, 60)
     kind = "inline_only_excluded" if only_excluded else "inline_none"
-    url = f"https://t.me/{bot_username.lstrip('@')}?start={search_start_payload(query)}"
+    url = start_link(bot_username, search_start_payload(query))
     reply = render_no_results(query, truncated=truncated, lang=lang, only_excluded=only_excluded)
     link = msg.text("inline_search_in_bot", lang, url=html.escape(url))
     return InlineQueryResultArticle(

@@ -18,8 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-MAX_TEXT_UTF16 = 4096
-MAX_CAPTION_UTF16 = 1024
+from telegram.constants import MessageLimit
+
+from bot.text.limits import utf16_len
+
+# Telegram's limits as PTB declares them, not the bot's own constants: a wrong limit in the bot must
+# still meet Telegram's refusal here.
+MAX_TEXT_UTF16 = MessageLimit.MAX_TEXT_LENGTH
+MAX_CAPTION_UTF16 = MessageLimit.CAPTION_LENGTH
 
 # tag -> entity type (span, a, pre, code, blockquote and tg-emoji are refined below)
 _TAG_ENTITY = {
@@ -48,11 +54,6 @@ _ENTITY_REF = re.compile(r"&(?:#[xX]([0-9A-Fa-f]+)|#([0-9]+)|([A-Za-z]+))(;?)")
 
 class HtmlParseError(ValueError):
     """The text is not valid Telegram HTML; str(error) is Telegram's wording."""
-
-
-def utf16_len(text: str) -> int:
-    """Length of `text` in UTF-16 code units, the unit of every Telegram length limit."""
-    return len(text.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass

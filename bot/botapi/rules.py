@@ -10,21 +10,30 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from telegram.constants import (
+    BotCommandLimit,
+    InlineKeyboardButtonLimit,
+    InlineKeyboardMarkupLimit,
+    InlineQueryLimit,
+    InlineQueryResultLimit,
+)
+
 from bot.botapi.html_check import (
     MAX_CAPTION_UTF16,
     MAX_TEXT_UTF16,
     HtmlParseError,
     parse_html,
     strip_message_text,
-    utf16_len,
 )
+from bot.text.limits import utf16_len
 
-MAX_CALLBACK_DATA_BYTES = 64
-MAX_INLINE_RESULTS = 50
-MAX_INLINE_ID_BYTES = 64
-MAX_NEXT_OFFSET_BYTES = 64
-MAX_KEYBOARD_BUTTONS = 100
-MAX_COMMANDS = 100
+# As PTB declares Telegram's limits (not the bot's constants, which these checks must catch out).
+MAX_CALLBACK_DATA_BYTES = InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
+MAX_INLINE_RESULTS = InlineQueryLimit.RESULTS
+MAX_INLINE_ID_BYTES = InlineQueryResultLimit.MAX_ID_LENGTH
+MAX_NEXT_OFFSET_BYTES = InlineQueryLimit.MAX_OFFSET_LENGTH
+MAX_KEYBOARD_BUTTONS = InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER
+MAX_COMMANDS = BotCommandLimit.MAX_COMMAND_NUMBER
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _BUTTON_ACTIONS = (
     "url",
@@ -206,7 +215,7 @@ def check_commands(commands: list[dict]) -> list[dict]:
         description = str(entry.get("description", "")).strip()
         if not _COMMAND_NAME.fullmatch(name):
             raise bad_request("BOT_COMMAND_INVALID")
-        if not 1 <= len(description) <= 256:
+        if not 1 <= len(description) <= BotCommandLimit.MAX_DESCRIPTION:
             raise bad_request("BOT_COMMAND_DESCRIPTION_INVALID")
         cleaned.append({"command": name, "description": description})
     return cleaned

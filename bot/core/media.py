@@ -21,8 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.text.limits import MAX_CAPTION_UTF16
-from bot.text.render import split_html
+from bot.text.limits import MAX_CAPTION_UTF16, visible_len
 
 
 class MediaKind(StrEnum):
@@ -67,8 +66,8 @@ class Part:
 
 def caption_fits(messages: Sequence[str]) -> bool:
     """Whether the post's text can be a caption: one message of at most 1,024 UTF-16 units once
-    its tags are parsed (measured by the same splitter that cuts long posts)."""
-    return len(messages) == 1 and len(split_html(messages[0], MAX_CAPTION_UTF16)) == 1
+    its tags are parsed."""
+    return len(messages) == 1 and visible_len(messages[0]) <= MAX_CAPTION_UTF16
 
 
 def layout(media: Sequence[MediaItem], messages: Sequence[str]) -> Layout:

@@ -34,11 +34,6 @@ class Source:
     url: str | None = None
 
 
-def channel_post_url(username: str | None, message_id: int) -> str | None:
-    """The public link of a channel post (None for a private channel: it has no public link)."""
-    return f"https://t.me/{username}/{message_id}" if username else None
-
-
 def source_to_json(source: Source | None) -> str | None:
     """As stored in the `forward_source` column (None: not forwarded, or not credited)."""
     if source is None:

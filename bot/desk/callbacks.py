@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from bot.text.limits import MAX_CALLBACK_DATA_BYTES
+from telegram.constants import InlineKeyboardButtonLimit
 
 PREFIX = "p"
 MAX_REF = 2**63 - 1  # SQLite's largest rowid
@@ -60,7 +60,7 @@ class Button:
     def encode(self) -> str:
         """The callback data for Telegram."""
         data = f"{PREFIX}:{self.ref}:{self.action}"
-        assert len(data.encode()) <= MAX_CALLBACK_DATA_BYTES and 0 <= self.ref <= MAX_REF
+        assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA and 0 <= self.ref <= MAX_REF
         return data
 
 

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import messages as msg
-from bot.archive.view import post_url
+from bot.core.links import post_link
 from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered
 from bot.core.post import Article
 from bot.core.status import PostStatus
@@ -447,7 +447,7 @@ def _(answer: SpacedOut, ctx: ViewContext) -> list[Outgoing]:
 
 def published_notice(article: Article, message_ids: Sequence[int], ctx: ViewContext) -> Outgoing:
     """The post is in the channel: how many messages, and a link to the first."""
-    link = post_url(ctx.channel_id, message_ids[0]) if message_ids else ""
+    link = post_link(ctx.channel_id, message_ids[0]) if message_ids else ""
     text = msg.text("published", ctx.lang, article_id=article.id, parts=message_total(article.parts))
     if link:
         text += "\n" + msg.text("published_link", ctx.lang, url=html.escape(link))

@@ -15,9 +15,10 @@ from importlib.resources import files
 
 from bot.archive.importers import open_archive
 from bot.archive.importing import import_archive
-from bot.botapi.html_check import utf16_len
 from bot.botapi.rules import detect_entities
 from bot.botapi.server import BotApiServer
+from bot.core.links import public_post_link
+from bot.text.limits import utf16_len
 from storage.database import Database, ImportRecord
 
 NEWEST_AGE = timedelta(hours=1)
@@ -51,7 +52,7 @@ async def seed(server: BotApiServer, db: Database, now: datetime) -> int:
         post = server.add_channel_history(
             text, date=published.timestamp(), entities=[title, *detect_entities(text)]
         )
-        url = f"https://t.me/{server.channel.username}/{post.message_id}"
+        url = public_post_link(server.channel.username, post.message_id)
         # The channel's key is its Bot API id, as the bot records its own channel
         # (bot.archive.importers.channel_key).
         archived.append(replace(record, published_at=published, url=url, channel=str(server.channel.id)))

@@ -19,7 +19,7 @@ from typing import Literal
 
 from bot.text.analyze import analyze
 from bot.text.changes import Change, Rule, change_to_json
-from bot.text.markup import MARKER_RE, split_at, strip_markup, visible_len
+from bot.text.markup import MARKER_RE, split_at, strip_markup, visible_chars
 from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE, persian_number
 
 BlockKind = Literal["lead", "bullet", "paragraph", "closing", "byline", "footer"]
@@ -286,10 +286,10 @@ def _drop_final_stop(headline: str) -> str:
 def _split_headline(first: str) -> tuple[str | None, str]:
     """A long first line gives its first sentence as the headline if that is short enough, else no
     headline; what is left is the lead."""
-    if visible_len(first) <= _HEADLINE_MAX_CHARS:  # the editor's formatting markers do not count
+    if visible_chars(first) <= _HEADLINE_MAX_CHARS:  # the editor's formatting markers do not count
         return first, ""
-    end = _SENTENCE_END_RE.search(first, 0, _HEADLINE_MAX_CHARS + 1 + len(first) - visible_len(first))
-    if end is None or visible_len(first[: end.end()]) > _HEADLINE_MAX_CHARS:
+    end = _SENTENCE_END_RE.search(first, 0, _HEADLINE_MAX_CHARS + 1 + len(first) - visible_chars(first))
+    if end is None or visible_chars(first[: end.end()]) > _HEADLINE_MAX_CHARS:
         return None, first
     headline, lead = split_at(first, end.end())  # a bold or a link across the cut: closed, reopened
     return _drop_final_stop(headline), lead.strip()

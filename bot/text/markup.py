@@ -157,8 +157,9 @@ def strip_markup(text: str) -> str:
 _WHOLE_OPENINGS = tuple(f"<{tag}" for tag in _WHOLE_TAGS)
 
 
-def visible_len(text: str) -> int:
-    """The length of the text as it will show (markers count as their visible text)."""
+def visible_chars(text: str) -> int:
+    """The characters (code points, not Telegram's UTF-16 units) of the text as it will show: markers
+    count as their visible text."""
     return len(strip_markup(text))
 
 

@@ -15,15 +15,14 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from html import escape, unescape
+from html import escape
 from html.parser import HTMLParser
-from itertools import accumulate
 
 from bot.text.draft import Draft, drop_closing_lines
-from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
+from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len, utf16_offsets, visible_len
 from bot.text.markup import to_html, without_bold
 
-__all__ = ["render_html", "render_post", "split_html", "utf16_len"]
+__all__ = ["render_html", "render_post", "split_html"]
 
 # Tried only where a run of stops begins: from every stop of a long run it was quadratic (minutes).
 # A list number opening a line (`۱. `) is no sentence end: a long item must not be cut after it.
@@ -104,18 +103,13 @@ def render_post(
     """
     draft = drop_closing_lines(draft, signature, credit)
     end = to_html("\n\n".join(_closing_lines(signature, credit)))
-    room = limit - _visible_len(end) - 2  # the blank line before them
+    room = limit - visible_len(end) - 2  # the blank line before them
     if not end or room < 1:
         return split_html(render_html(draft, bullet=bullet, signature=signature, credit=credit), limit)
     messages = split_html(render_html(draft, bullet=bullet), limit)
     tail = split_html(messages.pop(), room) if messages else []
     closing = f"{tail.pop()}\n\n" if tail else ""
     return [*messages, *tail, closing + end]
-
-
-def _visible_len(html: str) -> int:
-    """The UTF-16 length Telegram counts for our own HTML (tags removed, an entity one character)."""
-    return utf16_len(unescape(_TAG.sub("", html)))
 
 
 class _TextWithTags(HTMLParser):
@@ -249,7 +243,7 @@ def split_html(html: str, limit: int = MAX_MESSAGE_UTF16) -> list[str]:
     text = "".join(data for _, data, _ in parser.runs)
     units = None
     if utf16_len(text) != len(text):
-        units = [0, *accumulate(2 if ord(ch) > 0xFFFF else 1 for ch in text)]
+        units = utf16_offsets(text)
     messages: list[str] = []
     start = 0
     while True:

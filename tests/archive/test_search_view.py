@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from telegram.constants import InlineKeyboardButtonLimit, InlineQueryLimit
 
 from bot import messages as msg
 from bot.archive.view import (
@@ -32,7 +33,6 @@ from bot.archive.view import (
     page_callback_data,
     page_keyboard,
     parse_inline_offset,
-    post_url,
     query_key,
     render_card,
     render_no_results,
@@ -45,25 +45,11 @@ from bot.botapi.html_check import parse_html
 from bot.core.post import Article
 from bot.messages import fa_digits
 from bot.text.analyze import Snippet, hashtag_term
-from bot.text.limits import (
-    MAX_CALLBACK_DATA_BYTES,
-    MAX_INLINE_RESULTS,
-    MAX_MESSAGE_UTF16,
-    MAX_NEXT_OFFSET_BYTES,
-    utf8_len,
-    utf16_len,
-)
+from bot.text.limits import MAX_MESSAGE_UTF16, utf8_len, utf16_len
 from bot.text.query import parse_query
 from storage.database import SearchHit
 
 _START_PARAM = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
-
-
-def test_post_url_public_and_private_channel():
-    assert post_url("@news_channel", 42) == "https://t.me/news_channel/42"
-    assert post_url("-1001234567890", 7) == "https://t.me/c/1234567890/7"
-    with pytest.raises(ValueError):
-        post_url("news_channel", 1)
 
 
 @pytest.mark.parametrize(
@@ -145,7 +131,7 @@ def test_link_hashtags_with_bold_matches_inside():
 def test_page_callback_data_is_short_for_any_query():
     query = "پروژه‌های عمرانی شهرداری‌های استان تهران " * 50
     data = page_callback_data(query_key(query), 12)
-    assert utf8_len(data) <= MAX_CALLBACK_DATA_BYTES
+    assert utf8_len(data) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
     assert PageCallback.parse(data) == PageCallback(query_key(query), 12)
     newest = PageCallback(query_key(query), MAX_PAGES, Order.NEWEST)
     assert utf8_len(newest.data()) <= 24
@@ -327,11 +313,11 @@ def test_inline_offsets():
     assert parse_inline_offset("50") == 50
     for forged in ("-5", "abc", "۵۰", "99999999999999999999"):
         assert parse_inline_offset(forged) == 0
-    assert INLINE_PAGE_SIZE <= MAX_INLINE_RESULTS
+    assert INLINE_PAGE_SIZE <= InlineQueryLimit.RESULTS
     assert next_inline_offset(0, True) == str(INLINE_PAGE_SIZE)
     assert next_inline_offset(0, False) is None
     assert next_inline_offset(INLINE_MAX_OFFSET, True) is None
-    assert utf8_len(next_inline_offset(950, True)) <= MAX_NEXT_OFFSET_BYTES
+    assert utf8_len(next_inline_offset(950, True)) <= InlineQueryLimit.MAX_OFFSET_LENGTH
 
 
 def test_inline_results_are_valid_articles():

@@ -34,9 +34,10 @@ from telegram import (
 from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import Application, CommandHandler, ContextTypes
 
-from bot.botapi.html_check import HtmlParseError, parse_html, utf16_len
+from bot.botapi.html_check import HtmlParseError, parse_html
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import Chat
+from bot.text.limits import utf16_len
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
 
 PERSIAN_LETTER = "ب"  # two bytes in UTF-8, one UTF-16 unit

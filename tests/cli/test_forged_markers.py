@@ -21,7 +21,8 @@ from telegram import Chat, Message, MessageEntity, MessageOriginChannel
 
 from bot.botapi.html_check import parse_html
 from bot.cli import main
-from bot.core.source import CreditMode, Source, channel_post_url
+from bot.core.links import public_post_link
+from bot.core.source import CreditMode, Source
 from bot.publishing.credit import credit_line
 from bot.publishing.formatter import prepare_post
 from bot.text.markup import MARK_CLOSE, MARK_OPEN, RESERVED_RE
@@ -104,7 +105,7 @@ def post_from(message: Message) -> list[str]:
     """What the desk makes of the message: its draft text, credited to the forwarded channel."""
     origin = message.forward_origin
     assert isinstance(origin, MessageOriginChannel)
-    source = Source(origin.chat.title or "", channel_post_url(origin.chat.username, origin.message_id))
+    source = Source(origin.chat.title or "", public_post_link(origin.chat.username, origin.message_id))
     credit = credit_line(source, CreditMode.LINK)
     return prepare_post(draft_text(message), bullet="🔹", signature="🆔 @news_test", credit=credit).messages
 

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from hypothesis import given
 from hypothesis import strategies as st
+from telegram.constants import InlineKeyboardButtonLimit
 
 from bot.desk.callbacks import MAX_REF, Action, Button, parse
-from bot.text.limits import MAX_CALLBACK_DATA_BYTES, utf8_len
+from bot.text.limits import utf8_len
 
 
 @given(st.sampled_from(list(Action)), st.integers(min_value=0, max_value=MAX_REF))
 def test_every_button_round_trips_within_telegrams_64_bytes(action: Action, ref: int) -> None:
     data = Button(action, ref).encode()
-    assert 1 <= utf8_len(data) <= MAX_CALLBACK_DATA_BYTES
+    assert 1 <= utf8_len(data) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA
     assert parse(data) == Button(action, ref)
 
 

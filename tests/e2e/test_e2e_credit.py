@@ -14,10 +14,11 @@ from urllib.parse import urlsplit
 import pytest
 
 from bot import messages as msg
-from bot.botapi.html_check import MAX_CAPTION_UTF16, MAX_TEXT_UTF16, parse_html, utf16_len
+from bot.botapi.html_check import MAX_CAPTION_UTF16, MAX_TEXT_UTF16, parse_html
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import Chat, StoredMessage
 from bot.core.source import CreditMode
+from bot.text.limits import utf16_len
 from tests.botapi.fixtures import EDITOR_ID
 from tests.desk_harness import Desk, running_desk
 from tests.e2e.test_e2e_editor import _choose_message, recorded_notice

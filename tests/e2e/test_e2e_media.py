@@ -11,10 +11,11 @@ from pathlib import Path
 import pytest
 
 from bot import messages as msg
-from bot.botapi.html_check import MAX_CAPTION_UTF16, parse_html, utf16_len
+from bot.botapi.html_check import MAX_CAPTION_UTF16, parse_html
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
 from bot.cli import main
+from bot.text.limits import utf16_len
 from tests.botapi.fixtures import EDITOR_ID, SUBSCRIBER_ID
 from tests.desk_harness import Desk, running_desk
 from tests.e2e.test_e2e_editor import _choose_message, recorded_notice, wait_status

@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from telegram.constants import InlineKeyboardButtonLimit
 
 from bot import messages as msg
 from bot.archive.ratelimit import SEARCHES_PER_WINDOW
@@ -17,7 +18,7 @@ from bot.archive.view import INLINE_PAGE_SIZE, search_start_payload, words_from_
 from bot.botapi.html_check import parse_html
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
-from bot.text.limits import MAX_CALLBACK_DATA_BYTES, utf8_len
+from bot.text.limits import utf8_len
 from storage.database import ImportRecord
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
 from tests.desk_harness import Desk, running_desk
@@ -226,7 +227,7 @@ async def test_callback_data_stays_short_for_a_long_persian_query(desk: Desk) ->
     answer = await say(desk, SUBSCRIBER_ID, long_query)
     assert msg.text("search_truncated", "fa") in answer.html
     data = button_data(answer)
-    assert data and all(utf8_len(d) <= MAX_CALLBACK_DATA_BYTES for d in data)
+    assert data and all(utf8_len(d) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA for d in data)
     second = await press(desk, SUBSCRIBER_ID, answer, data[0])
     assert "— ۶ تا ۱۰ از " in second.text
 

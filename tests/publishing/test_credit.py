@@ -22,8 +22,9 @@ from telegram import (
 from bot import messages as msg
 from bot.botapi.html_check import parse_html
 from bot.config import ConfigError, Settings, load_settings
+from bot.core.links import public_post_link
 from bot.core.media import Layout, MediaItem, MediaKind, layout, plan_parts
-from bot.core.source import CreditMode, Source, channel_post_url, source_from_json, source_to_json
+from bot.core.source import CreditMode, Source, source_from_json, source_to_json
 from bot.publishing.credit import credit_line
 from bot.publishing.formatter import prepare_post
 from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, utf16_len
@@ -118,7 +119,7 @@ NAME_CHARS = st.sampled_from([*_LETTERS, MARK_OPEN, MARK_CLOSE])  # markers: a n
 def test_any_name_is_escaped_kept_exact_and_counted(
     name: str, username: str, message_id: int, body_words: int, mode: CreditMode
 ) -> None:
-    source = Source(name, channel_post_url(username, message_id))
+    source = Source(name, public_post_link(username, message_id))
     text = ("تیتر\n" + "خبر " * body_words) if body_words else ""
     post = prepare_post(text, bullet="🔹", signature=SIGNATURE, credit=credit(source, mode))
     shown = " ".join(name.replace(MARK_OPEN, "").replace(MARK_CLOSE, "").split())

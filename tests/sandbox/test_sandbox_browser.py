@@ -19,7 +19,7 @@ import httpx
 import pytest
 
 from bot import messages as msg
-from bot.botapi.html_check import utf16_len
+from bot.text.limits import utf16_len
 from tests.sandbox_process import running_sandbox
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from bot.text.draft import Block, Draft, parse_draft
-from bot.text.limits import MAX_MESSAGE_UTF16
-from bot.text.render import render_html, render_post, split_html, utf16_len
+from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
+from bot.text.render import render_html, render_post, split_html
 
 
 def visible(message: str) -> str:

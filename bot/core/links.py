@@ -1,0 +1,33 @@
+"""Telegram's public links, the one place a `https://t.me/` address is written.
+
+A channel post's link: `https://t.me/<handle>/<id>` for a public channel, `https://t.me/c/<internal
+id>/<id>` for a channel known by its `-100…` Bot API id (it opens for the channel's members only).
+A deep link to the bot: `https://t.me/<bot>?start=<payload>`, which the reader's client turns into
+`/start <payload>`.
+"""
+
+from __future__ import annotations
+
+_TME = "https://t.me/"
+_PRIVATE_PREFIX = "-100"  # a channel's Bot API id is its internal id behind this prefix
+
+
+def post_link(channel: str, message_id: int) -> str:
+    """The link of message `message_id` in `channel`, a `@handle` or a `-100…` id."""
+    channel = channel.strip()
+    if channel.startswith("@"):
+        return f"{_TME}{channel[1:]}/{message_id}"
+    if channel.startswith(_PRIVATE_PREFIX):
+        return f"{_TME}c/{channel.removeprefix(_PRIVATE_PREFIX)}/{message_id}"
+    raise ValueError(f"not a channel @handle or -100… id: {channel!r}")
+
+
+def public_post_link(username: str | None, message_id: int) -> str | None:
+    """The public link of a post in a channel with `username` (no @); None for a channel without one
+    (a private channel's posts have no link anyone can open)."""
+    return post_link(f"@{username}", message_id) if username else None
+
+
+def start_link(bot_username: str, payload: str) -> str:
+    """The deep link that opens the bot and sends it `/start <payload>`."""
+    return f"{_TME}{bot_username.lstrip('@')}?start={payload}"
