@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
+from bot.text.letters import TO_PERSIAN_DIGITS
+
 FA = "fa"
 EN = "en"
-
-_FA_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 
 
 def language_for(language_code: str | None) -> str:
@@ -28,7 +28,7 @@ def language_for(language_code: str | None) -> str:
 
 def fa_digits(value: object) -> str:
     """`value` as text with Persian digits."""
-    return str(value).translate(_FA_DIGITS)
+    return str(value).translate(TO_PERSIAN_DIGITS)
 
 
 def number(value: int, lang: str) -> str:
@@ -38,7 +38,7 @@ def number(value: int, lang: str) -> str:
 
 def count(value: int, lang: str) -> str:
     """A count with its thousands grouped, in the reader's digits (`۱٬۲۵۰`, `1,250`)."""
-    return f"{value:,}".replace(",", "٬").translate(_FA_DIGITS) if lang == FA else f"{value:,}"
+    return f"{value:,}".replace(",", "٬").translate(TO_PERSIAN_DIGITS) if lang == FA else f"{value:,}"
 
 
 def when(moment: datetime, tz: ZoneInfo, lang: str) -> str:

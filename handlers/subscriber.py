@@ -128,7 +128,9 @@ async def _search_page(
     """The HTML and keyboard of one page of results for `query` (or the no-results reply)."""
     svc = services(context)
     newest = order is Order.NEWEST
-    result = await svc.db.search(query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, newest=newest)
+    result = await svc.db.search(
+        query, PAGE_SIZE + 1, (page - 1) * PAGE_SIZE, newest=newest, tz=svc.settings.tz
+    )
     if not result.hits:
         no_results = render_no_results(
             query, truncated=result.truncated, lang=lang, only_excluded=result.only_excluded
@@ -257,7 +259,7 @@ async def inline_search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> N
         cards = [card_from_article(a, svc.settings.channel_id) for a in articles]
         has_more, cache_time, result = len(articles) > INLINE_PAGE_SIZE, INLINE_LATEST_CACHE_SECONDS, None
     else:
-        result = await svc.db.search(query, INLINE_PAGE_SIZE + 1, offset)
+        result = await svc.db.search(query, INLINE_PAGE_SIZE + 1, offset, tz=svc.settings.tz)
         hits = result.hits if not (result.partial and offset) else []  # the fallback has one page
         cards = [card_from_hit(hit, svc.settings.channel_id) for hit in hits]
         has_more, cache_time = len(hits) > INLINE_PAGE_SIZE and not result.partial, INLINE_CACHE_SECONDS

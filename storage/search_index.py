@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import suppress
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 from itertools import batched, chain
 
 import aiosqlite
@@ -27,7 +27,7 @@ from tqdm import tqdm
 from bot.core.media import MediaItem, MediaKind, media_to_json
 from bot.core.workers import worker_pool
 from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet, may_hold_phrases
-from bot.text.query import SEARCH_TZ, parse_query
+from bot.text.query import parse_query
 from storage.connection import Connection, ReaderKey, db_now, from_db_time, reader_for, to_db_time
 from storage.search import (
     REINDEX_BATCH,
@@ -137,14 +137,15 @@ class SearchArchive(Connection):
 
     async def search(
         self, query: str, limit: int = 10, offset: int = 0, *, now: datetime | None = None,
-        newest: bool = False,
+        newest: bool = False, tz: tzinfo = UTC,
     ) -> SearchResult:  # fmt: skip
         """Search published articles with the query language of `bot.text.query`: every word must
         match (the last one also as a prefix); when no article holds them all, those holding the most
         come back with `partial=True`. `newest`: newest first instead of the most relevant. Any string
-        is safe to pass. `now` anchors the recency boost and `امروز` (default: the current time)."""
+        is safe to pass. `now` anchors the recency boost and `امروز` (default: the current time); `tz`
+        (the TIMEZONE setting) is where typed dates' days run."""
         now_epoch = (now or datetime.now(UTC)).timestamp()
-        args = (self._reader_key, query, max(0, limit), max(0, offset), now_epoch, newest)
+        args = (self._reader_key, query, max(0, limit), max(0, offset), now_epoch, newest, tz)
         if self._search_in == "caller":
             return _search(*args)
         loop = asyncio.get_running_loop()
@@ -402,12 +403,13 @@ class SearchArchive(Connection):
 
 
 def _search(
-    key: ReaderKey, query: str, limit: int, offset: int, now_epoch: float, newest: bool = False
-) -> SearchResult:
+    key: ReaderKey, query: str, limit: int, offset: int, now_epoch: float, newest: bool = False,
+    tz: tzinfo = UTC,
+) -> SearchResult:  # fmt: skip
     """The whole search, where the searcher runs: rank, fetch the hits, keep those holding the exact
     phrases asked for, cut their snippets."""
     reader = reader_for(key)
-    parsed = parse_query(query, today=datetime.fromtimestamp(now_epoch, SEARCH_TZ).date())
+    parsed = parse_query(query, tz=tz, today=datetime.fromtimestamp(now_epoch, tz).date())
     searcher = SearchReader(reader)
     if parsed.phrases:  # checked on the text: ranked deeper, then paged among those that hold them
         ranked = searcher.rank(parsed, PHRASE_TITLES, 0, now_epoch, newest=newest)

@@ -177,3 +177,49 @@ def test_tme_links_are_built_in_one_place() -> None:
         _relative(p): b for p in PROJECT_SOURCES if (b := _tme_builders(p.read_text(encoding="utf-8")))
     }
     assert list(builders) == ["bot/core/links.py"], builders
+
+
+DIGIT_RUNS = ("۰۱۲۳۴۵۶۷۸۹", "٠١٢٣٤٥٦٧٨٩")
+ARABIC_FOR_PERSIAN = {"ي", "ى", "ك"}
+
+
+def _digit_and_letter_tables(source: str) -> list[str]:
+    """Tables of digits (a string holding all ten Persian or Arabic-Indic digits in order) and folds
+    of the Arabic letters typed for Persian ones (a dict with `ي` or `ك` as a key)."""
+    found = [node.value for node, _ in _strings(source) if any(run in node.value for run in DIGIT_RUNS)]
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Dict):
+            keys = {key.value for key in node.keys if isinstance(key, ast.Constant)}
+            found += sorted(keys & ARABIC_FOR_PERSIAN)
+    return found
+
+
+def test_digits_and_arabic_letters_have_one_table() -> None:
+    assert _digit_and_letter_tables('DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")')
+    assert _digit_and_letter_tables('FOLD = str.maketrans({"ي": "ی", "ك": "ک"})')
+    assert not _digit_and_letter_tables('PERSIAN_DIGIT = re.compile("[۰-۹]")\n"""«۱۴۰۵/۰۹/۱۰»"""')
+    copies = {
+        _relative(p): c
+        for p in PROJECT_SOURCES
+        if (c := _digit_and_letter_tables(p.read_text(encoding="utf-8")))
+    }
+    assert list(copies) == ["bot/text/letters.py"], copies
+
+
+def _zone_makers(source: str) -> list[str]:
+    """Calls that make a time zone (`ZoneInfo(...)`)."""
+    return [
+        ast.unparse(node)
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Call)
+        and (getattr(node.func, "id", None) == "ZoneInfo" or getattr(node.func, "attr", None) == "ZoneInfo")
+    ]
+
+
+def test_only_the_settings_make_a_time_zone() -> None:
+    """The TIMEZONE setting is the one zone: search dates, typed times and shown dates all take it."""
+    assert _zone_makers('SEARCH_TZ = ZoneInfo("Asia/Tehran")')
+    assert _zone_makers('tz = zoneinfo.ZoneInfo("UTC")')
+    assert not _zone_makers("def when(moment: datetime, tz: ZoneInfo) -> str: ...")
+    makers = {_relative(p): m for p in PROJECT_SOURCES if (m := _zone_makers(p.read_text(encoding="utf-8")))}
+    assert list(makers) == ["bot/config.py"], makers

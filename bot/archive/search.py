@@ -14,6 +14,7 @@ import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
+from datetime import UTC, tzinfo
 from pathlib import Path
 
 from bot.text.query import parse_query
@@ -37,14 +38,16 @@ async def _open_existing(db_path: Path) -> Database:
     return await open_database(db_path, search_in="caller", reading=True)  # one search at a time: no hop
 
 
-async def search_once(db_path: Path, query: str, limit: int, *, newest: bool = False) -> SearchResult:
-    """One search of the archive at `db_path`."""
+async def search_once(
+    db_path: Path, query: str, limit: int, *, newest: bool = False, tz: tzinfo = UTC
+) -> SearchResult:
+    """One search of the archive at `db_path`; `tz` (the TIMEZONE setting): where typed dates' days run."""
     async with await _open_existing(db_path) as db, _told(db_path):
-        return await db.search(query, limit, newest=newest)
+        return await db.search(query, limit, newest=newest, tz=tz)
 
 
 async def search_each(
-    db_path: Path, queries: Iterable[str], limit: int, *, newest: bool = False
+    db_path: Path, queries: Iterable[str], limit: int, *, newest: bool = False, tz: tzinfo = UTC
 ) -> AsyncIterator[tuple[str, float, SearchResult]]:
     """(query, milliseconds the search itself took, result) for each query, the index opened once."""
     async with await _open_existing(db_path) as db:
@@ -52,7 +55,7 @@ async def search_each(
         for query in queries:
             started = time.perf_counter()
             async with _told(db_path):
-                result = await db.search(query, limit, newest=newest)
+                result = await db.search(query, limit, newest=newest, tz=tz)
             yield query, (time.perf_counter() - started) * 1000, result
 
 

@@ -18,6 +18,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from datetime import tzinfo
 from functools import partial
 from pathlib import Path
 from typing import BinaryIO, TextIO
@@ -46,6 +47,13 @@ def database_path(args: argparse.Namespace) -> Path:
     from bot.config import load_settings
 
     return load_settings().database_path
+
+
+def search_zone() -> tzinfo:
+    """The TIMEZONE setting (environment or .env): where the days of typed search dates run."""
+    from bot.config import load_settings
+
+    return load_settings().tz
 
 
 # --- import ----------------------------------------------------------------------------------------
@@ -200,9 +208,9 @@ def _search(args: argparse.Namespace, db_path: Path) -> int:
                 queries = [line.rstrip("\r\n") for line in stream.read().decode("utf-8-sig").splitlines()]
             except UnicodeDecodeError:
                 raise UsageError(f"{args.batch}: not UTF-8 text") from None
-        asyncio.run(_print_batch(db_path, queries, args.limit, args.newest))
+        asyncio.run(_print_batch(db_path, queries, args.limit, args.newest, search_zone()))
         return 0
-    result = asyncio.run(search_once(db_path, args.query, args.limit, newest=args.newest))
+    result = asyncio.run(search_once(db_path, args.query, args.limit, newest=args.newest, tz=search_zone()))
     if result.only_excluded:
         raise UsageError(f"{ONLY_EXCLUDED}: {args.query!r}")
     if args.json:
@@ -222,8 +230,8 @@ def _search(args: argparse.Namespace, db_path: Path) -> int:
     return 0
 
 
-async def _print_batch(db_path: Path, queries: list[str], limit: int, newest: bool) -> None:
-    async for query, ms, result in search_each(db_path, queries, limit, newest=newest):
+async def _print_batch(db_path: Path, queries: list[str], limit: int, newest: bool, tz: tzinfo) -> None:
+    async for query, ms, result in search_each(db_path, queries, limit, newest=newest, tz=tz):
         line = {"query": query, "ms": round(ms, 3), "results": [_hit_json(h) for h in result.hits]}
         if result.only_excluded:
             line["problem"] = ONLY_EXCLUDED

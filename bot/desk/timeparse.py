@@ -44,8 +44,10 @@ from zoneinfo import ZoneInfo
 
 import jdatetime
 
-from bot.text.jalali import DIGITS as _DIGITS
 from bot.text.jalali import MONTHS as _MONTHS
+from bot.text.jalali import jalali_date, typed_date
+from bot.text.letters import ALEF_FORMS, ARABIC_LETTERS
+from bot.text.letters import TO_ASCII_DIGITS as _DIGITS
 
 TONIGHT = time(21, 0)
 TOMORROW_MORNING = time(8, 0)
@@ -53,8 +55,8 @@ MAX_AHEAD = timedelta(days=366)
 MAX_TYPED_CHARS = 100  # a time is a few words; a longer text is not one (and stays cheap to read)
 MAX_TIME_WORDS = 8  # «۱۰ آذر ۱۴۰۵ ساعت ۲ بعد از ظهر» is 8 tokens
 
-_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": " ", "：": ":", "٫": ":", "＋": "+"})
-_FOLD = str.maketrans({"آ": "ا", "أ": "ا", "إ": "ا"})  # «اذر» for «آذر»: the hat is often left out
+_LETTERS = str.maketrans(ARABIC_LETTERS | {"\u200c": " ", "：": ":", "٫": ":", "＋": "+"})
+_FOLD = str.maketrans(ALEF_FORMS)  # «اذر» for «آذر»: the hat is often left out
 # Linear: a digit run may carry separated digit runs (each must start with a separator), or a run
 # of letters, or one other character. No nested quantifier can backtrack.
 _TOKEN = re.compile(r"[0-9]+(?:[:./\-][0-9]+)*|[^\W\d_]+|\S")
@@ -634,23 +636,20 @@ def _at(day: date, hours: int, minute: int, tz: ZoneInfo) -> datetime:
 
 
 def _calendar_date(year: int, month: int, day: int) -> date:
-    """A numeric date: Jalali for years 1300–1499, Gregorian for 1900–2199."""
-    try:
-        if 1300 <= year < 1500:
-            return jdatetime.date(year, month, day).togregorian()
-        if 1900 <= year < 2200:
-            return date(year, month, day)
-    except ValueError:
-        pass
-    raise _Refused(TimeParseReason.NO_SUCH_DATE)
+    """A numeric date, by the one year rule (`bot.text.jalali.typed_date`)."""
+    day_named = typed_date(year, month, day)
+    if day_named is None:
+        raise _Refused(TimeParseReason.NO_SUCH_DATE)
+    return day_named
 
 
 def _day_month(day: int, month: int, year: int | None, *, today: date) -> tuple[date, Assumption | None]:
     """«۱۰ آذر [۱۴۰۵]»; without a year, the next such day (today included)."""
     if year is not None:
-        if not 1300 <= year < 1500:
-            raise _Refused(TimeParseReason.NO_SUCH_DATE)  # a Jalali month with a Gregorian year
-        return _calendar_date(year, month, day), None
+        day_named = jalali_date(year, month, day)
+        if day_named is None:  # no such day, or a Jalali month with a Gregorian year
+            raise _Refused(TimeParseReason.NO_SUCH_DATE)
+        return day_named, None
     jalali_today = jdatetime.date.fromgregorian(date=today)
     if (month, day) >= (jalali_today.month, jalali_today.day):
         return _calendar_date(jalali_today.year, month, day), None

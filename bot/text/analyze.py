@@ -27,6 +27,7 @@ from operator import itemgetter, not_, sub
 from pathlib import Path
 
 from bot.text.halfspace import fix_word, join_pair
+from bot.text.letters import ALEF_FORMS, ARABIC_LETTERS, TO_ASCII_DIGITS
 from bot.text.lexicon import word_count, word_tags
 from bot.text.lexicon import words as lexicon_words
 
@@ -36,11 +37,10 @@ ANALYZER_VERSION = 4  # 4: numbers in one form; compounds apart with a glued suf
 ZWNJ = "\u200c"
 MAX_TERM_CHARS = 48
 
-_DIGITS = "۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"
 _NORMALIZE = str.maketrans(
     {
-        "ي": "ی", "ى": "ی", "ې": "ی", "ێ": "ی", "ۍ": "ی", "ك": "ک", "ڪ": "ک", "ە": "ه", "ہ": "ه",
-        **{d: str(i % 10) for i, d in enumerate(_DIGITS)},
+        **ARABIC_LETTERS, "ې": "ی", "ێ": "ی", "ۍ": "ی", "ڪ": "ک", "ە": "ه", "ہ": "ه",
+        **{chr(digit): chr(ascii_digit) for digit, ascii_digit in TO_ASCII_DIGITS.items()},
         # Diacritics (harakat, tanwin, shadda, sukun, superscript alef), tatweel, bidi/format marks.
         **dict.fromkeys([chr(c) for c in range(0x064B, 0x0660)], None),
         "\u0670": None, "\u0640": None, "\u200d": None, "\u200e": None, "\u200f": None,
@@ -49,7 +49,7 @@ _NORMALIZE = str.maketrans(
         **dict.fromkeys([chr(c) for c in range(0x2066, 0x206A)], None),
     }
 )  # fmt: skip
-_FOLD = str.maketrans({"ة": "ه", "ۀ": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ؤ": "و", "ئ": "ی"})
+_FOLD = str.maketrans({"ة": "ه", "ۀ": "ه", **ALEF_FORMS, "ٱ": "ا", "ؤ": "و", "ئ": "ی"})
 
 
 def _compatibility_letters() -> dict[int, str]:

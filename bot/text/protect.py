@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from bot.text.letters import TO_PERSIAN_DIGITS
 from bot.text.markup import MARKER_RE
 
 MASK = "\ue000"
@@ -78,8 +79,8 @@ _SCANNER = re.compile(
     re.IGNORECASE,
 )
 
-_TO_PERSIAN = str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩.,%", "۰۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹٫٬٪")
-_TO_PERSIAN_TIME = str.maketrans("0123456789٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹۰۱۲۳۴۵۶۷۸۹")
+_TO_PERSIAN = TO_PERSIAN_DIGITS | str.maketrans(".,%", "٫٬٪")
+_TO_PERSIAN_TIME = TO_PERSIAN_DIGITS
 
 
 @dataclass(frozen=True, slots=True)

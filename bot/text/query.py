@@ -6,8 +6,9 @@ The query language, in Persian and Latin marks (documented in /help, `bot.messag
 - `-واژه`: leave out posts with that word (a query of such words alone is not searched: the reader
   is told it needs a word to search for, or a date);
 - `#هشتگ`: posts carrying that hashtag;
-- dates, in Iran's time (Asia/Tehran): `از:۱۴۰۵/۹/۱`, `تا:۱۴۰۵/۹/۳۰` (also `from:` / `to:`, Jalali or
-  Gregorian), `امروز`, `دیروز`, `هفته گذشته`, `ماه گذشته`, `آذر ۱۴۰۵`, `۱ آذر ۱۴۰۵`.
+- dates, in the desk's time zone (the TIMEZONE setting, passed in): `از:۱۴۰۵/۹/۱`, `تا:۱۴۰۵/۹/۳۰`
+  (also `from:` / `to:`, Jalali or Gregorian by the one year rule of `bot.text.jalali`), `امروز`,
+  `دیروز`, `هفته گذشته`, `ماه گذشته`, `آذر ۱۴۰۵`, `۱ آذر ۱۴۰۵`.
 Syntax that does not parse (an unclosed quote, a date that does not exist, a lone `-`) is read as
 plain words, never as an error. Every word goes through the same analyzer as the articles
 (`bot.text.analyze`), so FTS5 never sees the user's characters: only analyzed terms, each one quoted.
@@ -19,19 +20,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
-
-import jdatetime
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 
 from bot.text.analyze import analyze, hashtag_term
-from bot.text.jalali import DIGITS as _DIGITS
-from bot.text.jalali import month_days, month_number
+from bot.text.jalali import jalali_date, month_days, month_number, typed_date
+from bot.text.letters import TO_ASCII_DIGITS as _DIGITS
 
 MAX_QUERY_CHARS = 200
 MAX_TERMS = 8
 MIN_PREFIX_CHARS = 2
-SEARCH_TZ = ZoneInfo("Asia/Tehran")
 
 # A quoted phrase: «…», "…" or “…” (an unclosed quote is left to the plain words).
 _PHRASE = re.compile(r"«([^«»]*)»|\"([^\"]*)\"|“([^“”]*)”")
@@ -50,9 +47,10 @@ class ParsedQuery:
 
     `terms`: analyzed terms that must all match (words, the words of phrases, hashtag terms); `prefix`:
     the last one also matches as a prefix. `phrases`: term runs that must stand together in a post;
-    `excluded`: terms no hit may hold; `since`/`until`: Jalali-typed dates as Gregorian dates in
-    SEARCH_TZ, inclusive. `marked`: words to mark in snippets besides the terms (a hashtag's words).
-    `date_words`: the typed words read as dates (kept to show what was understood)."""
+    `excluded`: terms no hit may hold; `since`/`until`: typed dates as Gregorian dates, inclusive,
+    whose days run midnight to midnight in `tz`. `marked`: words to mark in snippets besides the terms
+    (a hashtag's words). `date_words`: the typed words read as dates (kept to show what was
+    understood)."""
 
     terms: tuple[str, ...]
     prefix: bool
@@ -63,6 +61,7 @@ class ParsedQuery:
     until: date | None = None
     marked: tuple[str, ...] = ()
     date_words: tuple[str, ...] = field(default=())
+    tz: tzinfo = field(default=UTC, compare=False)
 
     @property
     def empty(self) -> bool:
@@ -82,21 +81,21 @@ class ParsedQuery:
         return self.since is not None or self.until is not None
 
     def epoch_range(self) -> tuple[int | None, int | None]:
-        """[start, end) of the date limits as epoch seconds: days run midnight to midnight in SEARCH_TZ."""
-        start = _midnight(self.since) if self.since is not None else None
-        end = _midnight(self.until + timedelta(days=1)) if self.until is not None else None
+        """[start, end) of the date limits as epoch seconds: days run midnight to midnight in `tz`."""
+        start = self._midnight(self.since) if self.since is not None else None
+        end = self._midnight(self.until + timedelta(days=1)) if self.until is not None else None
         return start, end
 
+    def _midnight(self, day: date) -> int:
+        return int(datetime.combine(day, time(0), self.tz).timestamp())
 
-def _midnight(day: date) -> int:
-    return int(datetime.combine(day, time(0), SEARCH_TZ).timestamp())
 
-
-def parse_query(text: str, *, today: date | None = None) -> ParsedQuery:
+def parse_query(text: str, *, tz: tzinfo = UTC, today: date | None = None) -> ParsedQuery:
     """Parse a user's query: at most MAX_QUERY_CHARS characters and MAX_TERMS terms that must match.
-    `today` (in SEARCH_TZ; default: now) anchors `امروز`, `دیروز`, `هفته گذشته`."""
+    `tz`: the desk's time zone (the TIMEZONE setting), where dates' days run; `today` (in `tz`;
+    default: now) anchors `امروز`, `دیروز`, `هفته گذشته`."""
     if today is None:
-        today = datetime.now(SEARCH_TZ).date()
+        today = datetime.now(tz).date()
     truncated = len(text) > MAX_QUERY_CHARS
     if truncated:
         text = text[:MAX_QUERY_CHARS]
@@ -123,7 +122,7 @@ def parse_query(text: str, *, today: date | None = None) -> ParsedQuery:
     phrases = tuple(p for p in dict.fromkeys(parts.phrases) if set(p) <= set(terms))
     return ParsedQuery(
         tuple(terms), prefix, truncated, tuple(excluded), phrases, parts.since, parts.until,
-        tuple(dict.fromkeys(parts.marked)), tuple(parts.date_words),
+        tuple(dict.fromkeys(parts.marked)), tuple(parts.date_words), tz,
     )  # fmt: skip
 
 
@@ -222,13 +221,12 @@ class _Parts:
         if month is None or not (words[1].isdigit() and len(words[1]) == 4):
             return 0
         year = int(words[1])
-        try:
-            if day_number is not None:
-                first = last = jdatetime.date(year, month, day_number).togregorian()
-            else:
-                first = jdatetime.date(year, month, 1).togregorian()
-                last = jdatetime.date(year, month, month_days(year, month)).togregorian()
-        except ValueError:
+        if day_number is not None:
+            first = last = jalali_date(year, month, day_number)
+        else:
+            first = jalali_date(year, month, 1)
+            last = jalali_date(year, month, month_days(year, month)) if first is not None else None
+        if first is None or last is None:
             return 0
         self._limit(first, last)
         return 3 if day_number is not None else 2
@@ -246,17 +244,14 @@ def _period_word(token: str) -> str:
 
 
 def _typed_date(value: str) -> date | None:
-    """A typed date (`1405/9/1`, `1405-09-01`, `2026/11/22`, `1/9/1405`): Jalali for years before
-    1700, Gregorian after; None when it is not a date."""
+    """A typed date (`1405/9/1`, `1405-09-01`, `2026/11/22`, `1/9/1405`), Jalali or Gregorian by the
+    one year rule (`bot.text.jalali.typed_date`); None when it is not a date."""
     match = _DATE.fullmatch(value)
     if match is None:
         return None
     a, b, c = (int(g) for g in match.groups())
     year, month, day = (a, b, c) if a > 31 else (c, b, a)
-    try:
-        return jdatetime.date(year, month, day).togregorian() if year < 1700 else date(year, month, day)
-    except ValueError:
-        return None
+    return typed_date(year, month, day)
 
 
 def _quote(term: str) -> str:

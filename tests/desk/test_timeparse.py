@@ -111,6 +111,11 @@ def test_day_boundary_in_tehran_not_utc() -> None:
         ("۱۴۰۵/۰۷/۳۱ ۰۸:۰۰", TimeParseReason.NO_SUCH_DATE),
         ("2026-02-30 08:00", TimeParseReason.NO_SUCH_DATE),
         ("0999-01-01 08:00", TimeParseReason.NO_SUCH_DATE),
+        # The one year rule (bot.text.jalali.typed_date), as search reads it too: 1300–1499 Jalali,
+        # 1900–2199 Gregorian, any other year no date.
+        ("۱۵۵۰/۰۱/۰۱ ۰۸:۰۰", TimeParseReason.NO_SUCH_DATE),
+        ("1899-12-31 08:00", TimeParseReason.NO_SUCH_DATE),
+        ("۱۰ آذر ۱۵۵۰ ۹:۰۰", TimeParseReason.NO_SUCH_DATE),
         ("09:00", TimeParseReason.PAST),
         ("۰۹:۵۹", TimeParseReason.PAST),
         ("۱۴۰۵/۰۹/۰۴ ۲۳:۵۹", TimeParseReason.PAST),

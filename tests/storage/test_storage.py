@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -451,6 +452,7 @@ async def test_search_with_no_room_for_hits(db):
 # --- the query language and partial matches ------------------------------------------------------
 
 TEHRAN_NOON = datetime(2026, 11, 30, 8, 30, tzinfo=UTC)  # 12:00 on 9 Azar 1405 in Tehran
+TEHRAN = ZoneInfo("Asia/Tehran")  # the TIMEZONE setting's default
 
 
 async def _archive(db: Database, *articles: tuple[str, str, str, datetime]) -> None:
@@ -458,7 +460,8 @@ async def _archive(db: Database, *articles: tuple[str, str, str, datetime]) -> N
 
 
 async def _found(db: Database, query: str, **kwargs) -> list[str | None]:
-    return [hit.external_id for hit in (await db.search(query, limit=20, now=TEHRAN_NOON, **kwargs)).hits]
+    result = await db.search(query, limit=20, now=TEHRAN_NOON, tz=TEHRAN, **kwargs)
+    return [hit.external_id for hit in result.hits]
 
 
 async def test_exact_phrases_words_left_out_and_hashtags(db):
@@ -513,7 +516,8 @@ async def test_dates_narrow_the_search_in_tehran_days(db):
     assert sorted(await _found(db, "زلزله تا:2026/11/29")) == ["1404", "aban", "week", "yesterday"]
     assert await _found(db, "امروز") == ["today"]  # dates alone: the newest posts of those days
     assert await _found(db, "هفته گذشته -امروز") == ["yesterday", "week"]
-    no_date = await db.search("زلزله از:۱۴۰۵/۱۳/۱", now=TEHRAN_NOON)  # no such date: words, as typed
+    # no such date: words, as typed
+    no_date = await db.search("زلزله از:۱۴۰۵/۱۳/۱", now=TEHRAN_NOON, tz=TEHRAN)
     assert no_date.partial and len(no_date.hits) == 5 and no_date.matched_terms == ("زلزله",)
 
 

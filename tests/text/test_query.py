@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import re
 import sqlite3
-from datetime import date
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 from hypothesis import given, settings
@@ -112,10 +113,30 @@ def test_dates(text, since, until):
     assert parsed.terms == ("زلزله",) and parsed.dated
 
 
-def test_dates_are_days_in_tehran():
-    start, end = parse_query("امروز", today=TODAY).epoch_range()
+def test_dates_are_days_in_the_zone_passed_in():
+    start, end = parse_query("امروز", tz=ZoneInfo("Asia/Tehran"), today=TODAY).epoch_range()
     assert end - start == 86_400
     assert start == 1_795_984_200  # 2026-11-30 00:00 +03:30
+    start, _ = parse_query("امروز", tz=ZoneInfo("Europe/Berlin"), today=TODAY).epoch_range()
+    assert start == datetime(2026, 11, 29, 23, tzinfo=UTC).timestamp()  # 00:00 +01:00
+    # `today` defaults to the day it is in that zone, not in Tehran's
+    assert parse_query("امروز", tz=UTC).since == datetime.now(UTC).date()
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "از:۱۵۵۰/۱/۱",  # Jalali years are 1300–1499 (scheduling refuses «۱۵۵۰/۰۱/۰۱» too)
+        "from:1550-01-01",
+        "to:1899/12/31",  # Gregorian years are 1900–2199
+        "تا:۱/۱/۲۲۰۰",
+        "آذر ۱۵۵۰",  # a month's name takes a Jalali year only
+        "۱۰ آذر ۲۰۲۶",
+    ],
+)
+def test_a_year_outside_the_one_year_rule_is_no_date(text):
+    parsed = parse_query(f"زلزله {text}", today=TODAY)
+    assert not parsed.dated and parsed.date_words == ()
 
 
 @pytest.mark.parametrize(
