@@ -103,17 +103,17 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "done_discarded": ("پیش‌نویس #{article_id} دور ریخته شد.", "Draft #{article_id} discarded."),
     "ask_edit": (
-        "متن اصلاح‌شدهٔ پست #{article_id} را بفرستید (یا /cancel). تا ۱۰ دقیقه منتظر می‌مانم.",
-        "Send the corrected text of post #{article_id} (or /cancel). I'll wait 10 minutes.",
+        "متن اصلاح‌شدهٔ پست #{article_id} را بفرستید (یا /cancel). تا {minutes} دقیقه منتظر می‌مانم.",
+        "Send the corrected text of post #{article_id} (or /cancel). I'll wait {minutes} minutes.",
     ),
     "ask_time": (
         "زمان انتشار پست #{article_id} را بنویسید، مثلاً: <code>۱۴:۳۰</code> ، <code>فردا ۸:۳۰</code> ، "
         "<code>نیم ساعت دیگر</code> ، <code>ساعت ۲ بعدازظهر</code> ، <code>امشب</code> ، "
-        "<code>شنبه ساعت ۹</code> یا <code>۱۰ آذر ساعت ۹</code>. برای انصراف: /cancel (تا ۱۰ دقیقه منتظر "
-        "می‌مانم).",
+        "<code>شنبه ساعت ۹</code> یا <code>۱۰ آذر ساعت ۹</code>. برای انصراف: /cancel (تا {minutes} دقیقه "
+        "منتظر می‌مانم).",
         "Type when to publish post #{article_id}, e.g. <code>14:30</code>, <code>tomorrow 8:30</code>, "
         "<code>in 30 min</code>, <code>2 pm</code>, <code>tonight</code>, <code>saturday 9:00</code> or "
-        "<code>2026-12-01 08:00</code>. To stop: /cancel (I'll wait 10 minutes).",
+        "<code>2026-12-01 08:00</code>. To stop: /cancel (I'll wait {minutes} minutes).",
     ),
     # — typed times —
     "time_unreadable": (
@@ -341,8 +341,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "clash_flag": (" ⚠️ هم‌دقیقه", " ⚠️ same minute"),
     "spaced_out": (
-        "پست‌های هم‌دقیقه با فاصلهٔ ۱۰ دقیقه چیده شدند:",
-        "Posts that shared a minute now go out 10 minutes apart:",
+        "پست‌های هم‌دقیقه با فاصلهٔ {minutes} دقیقه چیده شدند:",
+        "Posts that shared a minute now go out {minutes} minutes apart:",
     ),
     "done_published": ("انجام شد: پست #{article_id} منتشر شد.", "Done: post #{article_id} is published."),
     "done_wait_stopped": (
@@ -355,8 +355,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     "done_dismissed": ("باشد.", "All right."),
     "ask_make_draft": (
-        "این پیام برای یک پست خیلی کوتاه است (کمتر از ۴ واژه در یک خط). پیش‌نویس شود؟",
-        "This message is very short for a post (under 4 words on one line). Make it a draft?",
+        "این پیام برای یک پست خیلی کوتاه است (کمتر از {words} واژه در یک خط). پیش‌نویس شود؟",
+        "This message is very short for a post (under {words} words on one line). Make it a draft?",
     ),
     "ask_correct_intro": (
         "پست #{article_id} منتشر شده است. با این اصلاح در کانال چنین می‌شود:",
@@ -416,7 +416,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<code>فردا صبح</code> ، <code>شنبه ساعت ۹</code> ، <code>۱۰ آذر ساعت ۹</code>.\n"
         "• پیام فرستاده‌تان را در تلگرام ویرایش کنید: پیش‌نویس (و پست زمان‌بندی‌شده) به‌روز می‌شود؛ "
         "برای پست منتشرشده می‌پرسم که در کانال هم اصلاح شود یا نه.\n"
-        "• پیامی کمتر از ۴ واژه در یک خط پیش‌نویس نمی‌شود مگر تأیید کنید.\n"
+        "• پیامی کمتر از {words} واژه در یک خط پیش‌نویس نمی‌شود مگر تأیید کنید.\n"
         "• /drafts پیش‌نویس‌ها · /queue صف انتشار · /delete حذف پست منتشرشده · /cancel پایان انتظار\n"
         "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید: پست اصلاح‌شده و "
         "واژه‌های حذف و افزوده را نشان می‌دهم و تا تأیید نکنید کانال دست نمی‌خورد؛ عکس تازه (یا ویدیو، "
@@ -430,7 +430,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "<code>+2h</code>, <code>2026-12-01 08:00</code>.\n"
         "• Edit your sent message in Telegram: the draft (and a scheduled post) follows; for a published "
         "post I ask whether to correct the channel too.\n"
-        "• A message under 4 words on one line becomes a draft only if you say so.\n"
+        "• A message under {words} words on one line becomes a draft only if you say so.\n"
         "• /drafts drafts · /queue scheduled posts · /delete delete a published post · /cancel stop a wait\n"
         "• To correct a published post, reply to its “published” message with the new text: I show the "
         "corrected post and the words taken out and put in, and the channel changes only when you confirm; "
@@ -470,7 +470,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_yes_delete": ("بله، حذف کن", "Yes, delete"),
     "btn_no": ("نه", "No"),
     "btn_changes": ("🔍 چه تغییر کرد؟", "🔍 What changed?"),
-    "btn_space_out": ("↔️ فاصله بده (۱۰ دقیقه)", "↔️ Space them out (10 min)"),
+    "btn_space_out": ("↔️ فاصله بده ({minutes} دقیقه)", "↔️ Space them out ({minutes} min)"),
     "btn_open": ("{warn}پست #{article_id}", "{warn}Post #{article_id}"),
     "btn_stop_waiting": ("✖️ منصرف شدم", "✖️ Never mind"),
     "btn_make_draft": ("📝 پیش‌نویس شود", "📝 Make it a draft"),
@@ -531,7 +531,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         '• An exact phrase in quotes: <code>"weather forecast"</code> or <code>«پیش بینی هوا»</code>\n'
         "• Leave a word out with a minus: <code>oil -petrol</code> (beside a word or a date to search for)\n"
         "• A hashtag: <code>#election</code>\n"
-        "• Dates (Iran time, Jalali or Gregorian): <code>quake from:1405/9/1 to:1405/9/30</code>, "
+        "• Dates (the desk's time, Jalali or Gregorian): <code>quake from:1405/9/1 to:1405/9/30</code>, "
         "<code>today</code>, <code>yesterday</code>, <code>last week</code>, <code>آذر ۱۴۰۵</code>\n"
         "• The “🕒 Newest first” button sorts the results by date.\n"
         "• Anything that does not read this way is searched as plain words.\n\n"
@@ -657,12 +657,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "media_audio": ("فایل صوتی", "audio file"),
     "media_document": ("فایل", "file"),
     "layout_caption": (
-        "متن، زیرنویس همین {kind} می‌شود (تا ۱۰۲۴ نویسه جا دارد).",
-        "The text goes as the {kind}'s caption (it fits Telegram's 1,024 characters).",
+        "متن، زیرنویس همین {kind} می‌شود (تا {limit} نویسه جا دارد).",
+        "The text goes as the {kind}'s caption (it fits Telegram's {limit:,} characters).",
     ),
     "layout_separate": (
-        "متن جدا و پس از {kind} می‌رود، چون از ۱۰۲۴ نویسهٔ مجاز زیرنویس تلگرام بلندتر است.",
-        "The text goes as a separate message after the {kind}, because it is longer than the 1,024 "
+        "متن جدا و پس از {kind} می‌رود، چون از {limit} نویسهٔ مجاز زیرنویس تلگرام بلندتر است.",
+        "The text goes as a separate message after the {kind}, because it is longer than the {limit:,} "
         "characters Telegram allows in a caption.",
     ),
     "layout_media_only": (

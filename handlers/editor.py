@@ -36,6 +36,7 @@ from bot.core.media import Part
 from bot.desk import callbacks, view
 from bot.desk.answers import Answer, EditorMessage
 from bot.desk.callbacks import Action
+from bot.desk.service import SHORT_DRAFT_WORDS
 from bot.publishing.publisher import send_part
 from handlers import media, subscriber
 from handlers.common import SERVICES_KEY, is_editor, lang_of, services
@@ -244,7 +245,8 @@ async def editor_help(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx: v
         await subscriber.start(update, context)
         return
     assert update.effective_message is not None
-    await update.effective_message.reply_html(msg.text("editor_help", ctx.lang, bot=context.bot.username))
+    help_text = msg.text("editor_help", ctx.lang, bot=context.bot.username, words=SHORT_DRAFT_WORDS)
+    await update.effective_message.reply_html(help_text)
 
 
 async def not_for_the_desk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -223,3 +223,39 @@ def test_only_the_settings_make_a_time_zone() -> None:
     assert not _zone_makers("def when(moment: datetime, tz: ZoneInfo) -> str: ...")
     makers = {_relative(p): m for p in PROJECT_SOURCES if (m := _zone_makers(p.read_text(encoding="utf-8")))}
     assert list(makers) == ["bot/config.py"], makers
+
+
+_EXAMPLE = re.compile(r"<code>.*?</code>", re.S)  # typed examples (times, dates, commands): not owned
+_FIELD = re.compile(r"\{[^{}]*\}")
+_DIGITS = re.compile(r"[0-9۰-۹٠-٩]+")
+
+# Digits a message may hold outside its examples, because the code owns no such number; why, each.
+MESSAGE_DIGITS_ALLOWED: dict[str, set[str]] = {
+    "draft_bad_file": {"8"},  # UTF-8, the name of the encoding
+    "delete_failed": {"۴۸", "48"},  # Telegram's 48 hours for deleting a channel post: Telegram's rule
+    "btn_hour": {"1"},  # the button's meaning itself (Action.IN_AN_HOUR); «یک ساعت» in Persian
+    "latest_usage": {"۱", "1"},  # "a number from 1 to {max}": the fewest posts there can be, no setting
+    "editor_help": {"۲", "2"},  # "(e.g. 2)": an example of an album item's place
+    "refused_media_mismatch_album": {"۲", "2"},  # the same example
+}
+
+
+def _written_numbers(template: str) -> set[str]:
+    """The digit runs a message template holds outside its examples and its {values}."""
+    return set(_DIGITS.findall(_FIELD.sub("", _EXAMPLE.sub("", template))))
+
+
+def test_numbers_the_code_owns_are_values_in_the_texts() -> None:
+    from bot.messages import TEXTS
+
+    assert _written_numbers("تا ۱۰ دقیقه منتظر می‌مانم") == {"۱۰"}
+    assert _written_numbers("I'll wait 10 minutes") == {"10"}
+    assert not _written_numbers("مثلاً <code>۱۴:۳۰</code>، تا {minutes} دقیقه ({limit:,})")
+    written = {
+        key: numbers - MESSAGE_DIGITS_ALLOWED.get(key, set())
+        for key, texts in TEXTS.items()
+        if (numbers := set().union(*map(_written_numbers, texts)))
+    }
+    assert not {key: numbers for key, numbers in written.items() if numbers}, written
+    stale = {key for key, numbers in MESSAGE_DIGITS_ALLOWED.items() if written.get(key) is None}
+    assert not stale, f"allowed digits no text holds any more: {stale}"

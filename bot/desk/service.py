@@ -72,9 +72,11 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-WAIT_EXPIRES = timedelta(minutes=10)
+WAIT_MINUTES = 10  # how long the desk waits for a typed time or a corrected text (the texts say it)
+WAIT_EXPIRES = timedelta(minutes=WAIT_MINUTES)
 SHORT_DRAFT_WORDS = 4  # fewer words than this on one line: ask before making it a draft
-SPACING = timedelta(minutes=10)  # "space them out": posts that shared a minute go this far apart
+SPACING_MINUTES = 10  # "space them out": posts that shared a minute go this far apart
+SPACING = timedelta(minutes=SPACING_MINUTES)
 PAGE_SIZE = 8
 SLOT_HORIZON = timedelta(days=400)  # how far "next free slot" looks for a free posting slot
 CANCEL_WORDS = frozenset({"لغو", "انصراف", "بیخیال", "cancel", "/cancel", "stop"})

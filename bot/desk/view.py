@@ -44,10 +44,11 @@ from bot.desk.answers import (
     Wait,
 )
 from bot.desk.callbacks import Action, Button
+from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES, WAIT_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.text.changes import Change, line_and_column
-from bot.text.limits import MAX_MESSAGE_UTF16, utf16_len
+from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, utf16_len
 
 TITLE_CHARS = 70  # a post's title in /queue and /drafts
 MAX_CHANGES_SHOWN = 40  # the "what changed" list: the rest is counted, not listed
@@ -91,10 +92,15 @@ def _shorten(text: str, limit: int = TITLE_CHARS) -> str:
 # ——— keyboards ———
 
 
+def _label_values(article_id: int) -> dict[str, int]:
+    """What a button's label may name: the post, and the spacing «space them out» applies."""
+    return {"article_id": article_id, "minutes": SPACING_MINUTES}
+
+
 def _keyboard(ctx: ViewContext, ref: int, *rows: Sequence[tuple[str, Action]]) -> InlineKeyboardMarkup:
     """Rows of buttons (label key, action), all about the same post."""
     return InlineKeyboardMarkup(
-        [[_button(label, ctx, action, ref, article_id=ref) for label, action in row] for row in rows]
+        [[_button(label, ctx, action, ref, **_label_values(ref)) for label, action in row] for row in rows]
     )
 
 
@@ -225,7 +231,10 @@ def preview_messages(
     shape = layout(article.media, article.html)
     if shape is not Layout.TEXT:  # how the text goes with the media, and why
         intro += "\n" + msg.text(
-            f"layout_{shape}", ctx.lang, kind=msg.text(f"media_{article.media[0].kind}", ctx.lang)
+            f"layout_{shape}",
+            ctx.lang,
+            kind=msg.text(f"media_{article.media[0].kind}", ctx.lang),
+            limit=MAX_CAPTION_UTF16,
         )
     choose = msg.text(f"card_{article.status}", ctx.lang, article_id=article.id)
     if article.status is PostStatus.SCHEDULED and article.scheduled_at is not None:
@@ -300,7 +309,7 @@ def _(answer: Done, ctx: ViewContext) -> list[Outgoing]:
 def _(answer: Asked, ctx: ViewContext) -> list[Outgoing]:
     key = "ask_time" if answer.wait is Wait.TIME else "ask_edit"
     stop = InlineKeyboardMarkup([[_button("btn_stop_waiting", ctx, Action.STOP_WAITING, answer.article_id)]])
-    return [Outgoing(msg.text(key, ctx.lang, article_id=answer.article_id), stop)]
+    return [Outgoing(msg.text(key, ctx.lang, article_id=answer.article_id, minutes=WAIT_MINUTES), stop)]
 
 
 @render.register
@@ -309,7 +318,7 @@ def _(answer: AskMakeDraft, ctx: ViewContext) -> list[Outgoing]:
         ctx, ("btn_make_draft", Action.MAKE_DRAFT, answer.message_id), ("btn_no", Action.DISMISS, 0)
     )
     # A reply to the short message: the "make it a draft" button takes its text from there.
-    text = _notes(answer.notes, ctx) + msg.text("ask_make_draft", ctx.lang)
+    text = _notes(answer.notes, ctx) + msg.text("ask_make_draft", ctx.lang, words=SHORT_DRAFT_WORDS)
     return [Outgoing(text, keyboard, reply_to=answer.message_id)]
 
 
@@ -435,7 +444,7 @@ def _change_line(change: Change, source: str, ctx: ViewContext) -> str:
 
 @render.register
 def _(answer: SpacedOut, ctx: ViewContext) -> list[Outgoing]:
-    lines = [msg.text("spaced_out", ctx.lang)]
+    lines = [msg.text("spaced_out", ctx.lang, minutes=SPACING_MINUTES)]
     lines += [
         f"#{msg.number(article_id, ctx.lang)} · {_when(when, ctx)}" for article_id, when in answer.moves
     ]

@@ -78,9 +78,14 @@ async def _photo_preview(desk: Desk, caption: str | None):
     return holder[0], *result
 
 
+def _layout(shape: str) -> str:
+    """How the preview says a photo's text goes with it."""
+    return msg.text(f"layout_{shape}", msg.FA, kind=msg.text("media_photo", msg.FA), limit=MAX_CAPTION_UTF16)
+
+
 async def test_photo_with_caption(desk: Desk) -> None:
     sent, article_id, shown, choose = await _photo_preview(desk, CAPTION)
-    assert msg.text("layout_caption", msg.FA, kind=msg.text("media_photo", msg.FA)) in shown[0].text
+    assert _layout("caption") in shown[0].text
     posted = await _publish(desk, article_id, choose)
     (photo,) = posted
     assert photo.photo.file_id == sent.photo.file_id
@@ -193,14 +198,14 @@ async def test_a_text_over_a_caption_goes_after_the_photo_and_the_preview_says_w
     await desk.editor_says(LONG_TEXT)  # the photo's text: far over a caption's 1,024
     choose = await _choose_message(desk, before)
     shown = [m for m in desk.server.bot_messages(EDITOR_ID) if before < m.message_id < choose.message_id]
-    assert msg.text("layout_separate", msg.FA, kind=msg.text("media_photo", msg.FA)) in shown[0].text
+    assert _layout("separate") in shown[0].text
     posted = await _publish(desk, article_id, choose)
     assert posted[0].photo.file_id == sent.photo.file_id and posted[0].caption is None
     assert all(m.text for m in posted[1:]) and "۱۴" in posted[-1].text
     _same_as_preview(shown, posted)
     # Just under the limit as typed, over it once formatted (the headline, the signature): separate too.
     sent, article_id, shown, choose = await _photo_preview(desk, "عنوان\n" + "ب" * 1010)
-    assert msg.text("layout_separate", msg.FA, kind=msg.text("media_photo", msg.FA)) in shown[0].text
+    assert _layout("separate") in shown[0].text
     posted = await _publish(desk, article_id, choose)
     assert posted[0].caption is None and len(posted) == 2
 
