@@ -21,6 +21,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.botapi.rules import (
+    MAX_CALLBACK_ANSWER_CHARS,
+    MAX_DELETED_AT_ONCE,
+    MAX_SECRET_TOKEN_CHARS,
     ApiError,
     bad_request,
     check_commands,
@@ -366,7 +369,7 @@ class BotApiMethods:
         # plain http is refused like Telegram does, except to this machine, where tests listen
         if url and not url.startswith(("https://", "http://127.0.0.1:", "http://localhost:")):
             raise bad_request("bad webhook: An HTTPS URL must be provided for webhook")
-        if secret is not None and not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", secret):
+        if secret is not None and not re.fullmatch(rf"[A-Za-z0-9_-]{{1,{MAX_SECRET_TOKEN_CHARS}}}", secret):
             raise bad_request("secret token contains unallowed characters")
         self.webhook = {"url": url, "secret_token": secret} if url else {}
         if params.bool("drop_pending_updates"):
@@ -640,7 +643,7 @@ class BotApiMethods:
     def _api_deleteMessages(self, params: Params) -> bool:
         chat = self._resolve_chat(params.required("chat_id"))
         ids = params.json("message_ids", [])
-        if not 1 <= len(ids) <= 100:
+        if not 1 <= len(ids) <= MAX_DELETED_AT_ONCE:
             raise bad_request("MESSAGE_IDS_INVALID")
         found = [m for m in (self._messages.get(chat.id, {}).get(int(i)) for i in ids) if m and not m.deleted]
         for message in found:
@@ -697,7 +700,7 @@ class BotApiMethods:
     def _api_answerCallbackQuery(self, params: Params) -> bool:
         query = self._answerable(self._callback_queries, params.str("callback_query_id", ""))
         text = params.str("text") or ""
-        if len(text) > 200:
+        if len(text) > MAX_CALLBACK_ANSWER_CHARS:
             raise bad_request("MESSAGE_TOO_LONG")
         query.answer = params.logged()
         return True

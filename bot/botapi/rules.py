@@ -12,10 +12,14 @@ from typing import Any
 
 from telegram.constants import (
     BotCommandLimit,
+    BulkRequestLimit,
+    CallbackQueryLimit,
     InlineKeyboardButtonLimit,
     InlineKeyboardMarkupLimit,
     InlineQueryLimit,
     InlineQueryResultLimit,
+    MessageLimit,
+    WebhookLimit,
 )
 
 from bot.botapi.html_check import (
@@ -34,6 +38,10 @@ MAX_INLINE_ID_BYTES = InlineQueryResultLimit.MAX_ID_LENGTH
 MAX_NEXT_OFFSET_BYTES = InlineQueryLimit.MAX_OFFSET_LENGTH
 MAX_KEYBOARD_BUTTONS = InlineKeyboardMarkupLimit.TOTAL_BUTTON_NUMBER
 MAX_COMMANDS = BotCommandLimit.MAX_COMMAND_NUMBER
+MAX_DELETED_AT_ONCE = BulkRequestLimit.MAX_LIMIT  # deleteMessages
+MAX_CALLBACK_ANSWER_CHARS = CallbackQueryLimit.ANSWER_CALLBACK_QUERY_TEXT_LENGTH
+MAX_SECRET_TOKEN_CHARS = WebhookLimit.MAX_SECRET_TOKEN_LENGTH
+MAX_START_PAYLOAD_CHARS = MessageLimit.DEEP_LINK_LENGTH
 _COMMAND_NAME = re.compile(r"[a-z0-9_]{1,32}")
 _BUTTON_ACTIONS = (
     "url",

@@ -114,6 +114,7 @@ from bot.botapi.methods import (
     default_admin_rights,
 )
 from bot.botapi.rules import (
+    MAX_START_PAYLOAD_CHARS,
     ApiError,
     bad_request,
     detect_entities,
@@ -635,7 +636,7 @@ class BotApiServer(BotApiMethods):
         if match is None or match[1].lower() != (self.bot_user.username or "").lower():
             raise ValueError(f"{url!r} is not a link to @{self.bot_user.username}")
         payload = match[2] or ""
-        valid = re.fullmatch(r"[A-Za-z0-9_-]{1,64}", payload) is not None
+        valid = re.fullmatch(rf"[A-Za-z0-9_-]{{1,{MAX_START_PAYLOAD_CHARS}}}", payload) is not None
         return self.user_sends_text(user_id, f"/start {payload}" if valid else "/start")
 
     def user_forwards(
