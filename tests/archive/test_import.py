@@ -483,3 +483,24 @@ def test_an_export_keeps_each_posts_media_kind(tmp_path: Path) -> None:
         ("3", "سند خبری از نمایشگاه", "document"), ("4", "متن خبری از نمایشگاه", None), ("5", "", "photo"),
         ("6", "گزارش نمایشگاه.pdf", "document"), ("7", "clip 1.mp4", "video"),
     ]  # fmt: skip
+
+
+def test_cli_search_dates_are_days_of_the_timezone_setting(tmp_path, capsys, monkeypatch):
+    """22:00 UTC on 29 Nov 2026 is 30 Nov in Tehran: `newsdesk search` reads dates in TIMEZONE."""
+    archive = tmp_path / "archive.jsonl"
+    record = {
+        "id": "late",
+        "title": "زلزله شبانه",
+        "body": "متن",
+        "published_at": "2026-11-29T22:00:00+00:00",
+    }
+    archive.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    db = str(tmp_path / "archive.sqlite3")
+    assert main(["import", str(archive), "--db", db]) == 0
+    capsys.readouterr()
+    found = {}
+    for zone in ("UTC", "Asia/Tehran"):
+        monkeypatch.setenv("TIMEZONE", zone)
+        assert main(["search", "زلزله از:2026/11/30", "--json", "--db", db]) == 0
+        found[zone] = [hit["id"] for hit in json.loads(capsys.readouterr().out)]
+    assert found == {"UTC": [], "Asia/Tehran": ["late"]}
