@@ -50,7 +50,8 @@ def database_path(args: argparse.Namespace) -> Path:
 
 
 def search_zone() -> tzinfo:
-    """The TIMEZONE setting (environment or .env): where the days of typed search dates run."""
+    """The TIMEZONE setting (environment or .env): where the days of typed search dates run and in
+    which dates are shown."""
     from bot.config import load_settings
 
     return load_settings().tz
@@ -201,6 +202,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def _search(args: argparse.Namespace, db_path: Path) -> int:
+    tz = search_zone()
     if args.batch is not None:
         stream, _ = open_binary(args.batch)
         with stream:
@@ -208,17 +210,15 @@ def _search(args: argparse.Namespace, db_path: Path) -> int:
                 queries = [line.rstrip("\r\n") for line in stream.read().decode("utf-8-sig").splitlines()]
             except UnicodeDecodeError:
                 raise UsageError(f"{args.batch}: not UTF-8 text") from None
-        asyncio.run(_print_batch(db_path, queries, args.limit, args.newest, search_zone()))
+        asyncio.run(_print_batch(db_path, queries, args.limit, args.newest, tz))
         return 0
-    result = asyncio.run(search_once(db_path, args.query, args.limit, newest=args.newest, tz=search_zone()))
+    result = asyncio.run(search_once(db_path, args.query, args.limit, newest=args.newest, tz=tz))
     if result.only_excluded:
         raise UsageError(f"{ONLY_EXCLUDED}: {args.query!r}")
     if args.json:
         print(json.dumps([_hit_json(h) for h in result.hits], ensure_ascii=False, indent=2))
     else:
-        from bot.config import load_settings
-
-        _print_text(result, load_settings().tz)
+        _print_text(result, tz)
     if result.truncated:
         print("newsdesk search: the query was too long; only its beginning was searched", file=sys.stderr)
     if result.partial and result.hits:
