@@ -335,9 +335,9 @@ def join_tokens(tokens: list[str]) -> list[str]:
     return result
 
 
-_HAM_OPENERS = frozenset(["و", "در", "از", "به", "برای", "این", "آن", "یک", "هر", "بدون", "همین", "همان"])
+_HAM_OPENERS = frozenset(["و", "در", "از", "به", "برای", "یک", "هر", "بدون"])
 """Words after which `هم` opens a compound (`و هم چنین`, `برای هم کاری`) rather than meaning "also"
-(`او هم خون داد`) or "each other" (`با هم کار کردند`)."""
+(`او هم خون داد`, `این هم راه حل است`) or "each other" (`با هم کار کردند`)."""
 
 
 def _ham(before: str | None, word: str, tokens: list[str]) -> str | None:
