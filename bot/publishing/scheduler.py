@@ -79,6 +79,8 @@ class Scheduler:
         self.clock = clock
         self.retry_seconds = retry.schedule_retry_seconds
         self.recheck_seconds = retry.schedule_recheck_seconds
+        # The next scheduled post's time (our clock) as last armed: the timer may fire sooner, to recheck.
+        self.upcoming: datetime | None = None
         # Posts due before this were missed by more than the grace period at start-up: the editor
         # decides about them (a new time moves them above it).
         self.floor = clock() - self.grace
@@ -117,6 +119,7 @@ class Scheduler:
     async def wake(self, *, not_sooner_than: float = 0.0) -> datetime | None:
         """Set the timer for the next scheduled post (after any change to the schedule)."""
         upcoming = await self.db.next_scheduled_at(self.floor)
+        self.upcoming = upcoming
         for job in self.job_queue.get_jobs_by_name(TIMER):
             job.schedule_removal()
         if upcoming is None:

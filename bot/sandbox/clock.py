@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from telegram.ext import Application
 
 from bot.botapi.server import BotApiServer
-from bot.publishing.scheduler import TIMER
+from bot.publishing.scheduler import TIMER, Scheduler
 
 TICK_SECONDS = 0.5  # how often a fast clock moves: at ×60 the shown minute changes every second
 MAX_SPEED = 3600  # an hour a second
@@ -51,10 +51,13 @@ class MovableClock:
 class TimeMachine:
     """Moves the sandbox forward in time: bot clock, emulator clock and the bot's pending jobs."""
 
-    def __init__(self, clock: MovableClock, server: BotApiServer, application: Application) -> None:
+    def __init__(
+        self, clock: MovableClock, server: BotApiServer, application: Application, scheduler: Scheduler
+    ) -> None:
         self.clock = clock
         self.server = server
         self.application = application
+        self.scheduler = scheduler
         self.speed = 1  # how many seconds pass on the sandbox's clock per real second
         self._running: asyncio.Task | None = None
 
@@ -105,12 +108,12 @@ class TimeMachine:
         return tuple(sorted(job.next_t for job in self.application.job_queue.jobs() if job.next_t))
 
     def next_publication(self) -> datetime | None:
-        """When (on the bot's clock) the scheduler's timer next fires: the next scheduled post."""
+        """The next scheduled post's time (the bot's clock), as the scheduler last armed its timer
+        (which fires at that time, or sooner to recheck: see `Scheduler.wake`)."""
         assert self.application.job_queue is not None
-        due = [job.next_t for job in self.application.job_queue.get_jobs_by_name(TIMER) if job.next_t]
-        if not due:
+        if not self.application.job_queue.get_jobs_by_name(TIMER):
             return None
-        return self.clock() + (min(due) - datetime.now(UTC))
+        return self.scheduler.upcoming
 
     def publish_next_now(self) -> datetime | None:
         """Jump to the next scheduled post's time, so it goes out now; its time, or None if none."""

@@ -28,6 +28,7 @@ from bot.core.inputs import UsageError
 from bot.sandbox.clock import MovableClock, TimeMachine
 from bot.sandbox.seed import seed
 from bot.sandbox.web import Cast, SandboxPage
+from handlers.common import SERVICES_KEY
 
 log = logging.getLogger(__name__)
 
@@ -100,7 +101,8 @@ async def _serve(settings: Settings, database: Path, listening: socket.socket, r
             raise
         application = build_application(sandbox_settings, db, clock=clock)
         async with polling(application):
-            time_machine = TimeMachine(clock, server, application)
+            scheduler = application.bot_data[SERVICES_KEY].scheduler
+            time_machine = TimeMachine(clock, server, application, scheduler)
             page = SandboxPage(server, time_machine, Cast(EDITOR_ID, SUBSCRIBER_ID), settings.tz)
             runner = web.AppRunner(page.app(), access_log=None)
             await runner.setup()
