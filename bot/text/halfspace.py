@@ -310,6 +310,12 @@ def _verb_phrase(right: str, following: str | None) -> bool:
     return (ZWNJ in right and right.endswith(_COPULA_ENDINGS)) or following in _AUXILIARIES
 
 
+def _opens_name(part: str, following: str | None) -> bool:
+    """`مسعود پور احمد`: before a given name, `پور` opens the family name (`پوراحمد`), so it is not
+    the end of the word before it."""
+    return part in lexicon.NAME_PARTS and following in lexicon.GIVEN_NAMES
+
+
 def join_tokens(tokens: list[str]) -> list[str]:
     """Fix each word, then merge neighbours left to right (`سرمایه گذاری های` → one word)."""
     result: list[str] = []
@@ -318,9 +324,11 @@ def join_tokens(tokens: list[str]) -> list[str]:
         token = fix_token(token)
         if result:
             joined = _join(result[-1], token)
-            if joined is not None and _participle(token):  # checked only for a pair that would join
+            if joined is not None and (_participle(token) or token in lexicon.NAME_PARTS):
+                # checked only for a pair that would join
                 following = tokens[index + 1] if index + 1 < len(tokens) else None
-                joined = None if _verb_phrase(token, following) else joined
+                if _verb_phrase(token, following) or _opens_name(token, following):
+                    joined = None
             if ham and joined is None and result[-1] == "هم":
                 joined = _ham(result[-2] if len(result) > 1 else None, token, tokens)
             if joined is not None:
