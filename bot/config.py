@@ -57,6 +57,9 @@ class Settings(BaseSettings):
     # A forwarded post credits where it came from (bot.core.source); on by default: a post republished from
     # another channel must name it, and a link to the original lets readers check it.
     source_credit: CreditMode = CreditMode.LINK
+    # A headline opening with one of these rings subscribers even inside QUIET_HOURS (the editor can still
+    # choose 🔕): urgent news at night must not go out silent by default.
+    urgent_words: Annotated[tuple[str, ...], NoDecode] = ("فوری", "خبر فوری", "عاجل", "breaking")
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -125,6 +128,13 @@ class Settings(BaseSettings):
             if not sep:
                 raise ValueError("must be a range like 23:00-07:00, or empty")
             return (_parse_hhmm(start), _parse_hhmm(end))
+        return value
+
+    @field_validator("urgent_words", mode="before")
+    @classmethod
+    def _parse_urgent_words(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(word.strip() for word in value.split(",") if word.strip())
         return value
 
     @field_validator("sandbox_port", "webhook_port")

@@ -362,6 +362,17 @@ TEXTS: dict[str, tuple[str, str]] = {
         "پست #{article_id} منتشر شده است. با این اصلاح در کانال چنین می‌شود:",
         "Post #{article_id} is already published. With this correction it would read:",
     ),
+    "ring_loud": (
+        "🔔 با صدا منتشر می‌شود (خبر فوری یا انتخاب شما)، حتی در ساعت سکوت.",
+        "🔔 Goes out with a notification (urgent, or your choice), even in quiet hours.",
+    ),
+    "ring_silent": ("🔕 بی‌صدا منتشر می‌شود (انتخاب شما).", "🔕 Goes out silently (your choice)."),
+    "ring_quiet": (
+        "🔕 در ساعت سکوت بی‌صدا منتشر می‌شود؛ برای خبر فوری «🔔 با صدا» را بزنید.",
+        "🔕 Goes out silently in quiet hours; for urgent news press “🔔 With sound”.",
+    ),
+    "btn_ring": ("🔔 با صدا", "🔔 With sound"),
+    "btn_silent": ("🔕 بی‌صدا", "🔕 Silently"),
     "ask_correct_short": (
         "⚠️ این پاسخ برای یک پست خیلی کوتاه است: یادداشت بود یا اصلاح پست؟ تا «اصلاح در کانال» را نزنید، "
         "کانال دست نمی‌خورد.",

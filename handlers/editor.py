@@ -68,8 +68,10 @@ def editors_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYP
         elif chat is None or chat.type != ChatType.PRIVATE:
             refusal = msg.text("private_only", lang)
         if refusal is None:
-            settings = services(context).settings
-            await handler(update, context, view.ViewContext(lang, settings.tz, str(settings.channel_id)))
+            svc = services(context)
+            s = svc.settings
+            ctx = view.ViewContext(lang, s.tz, str(s.channel_id), now=svc.clock(), quiet_hours=s.quiet_hours)
+            await handler(update, context, ctx)
         elif update.callback_query is not None:
             await update.callback_query.answer(refusal, show_alert=True)
         elif update.effective_message is not None:

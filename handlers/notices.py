@@ -59,7 +59,8 @@ class EditorNotices:
         chat's mark is lifted (a reply to it corrects the post)."""
         for chat_id in self._chats(article):
             lang = await self.db.language_of(chat_id) or msg.FA
-            ctx = view.ViewContext(lang, self.settings.tz, str(self.settings.channel_id))
+            s = self.settings
+            ctx = view.ViewContext(lang, s.tz, str(s.channel_id), quiet_hours=s.quiet_hours)
             outgoing = compose(ctx)
             async with self.pending.sending(chat_id):
                 sent = await self._send_one(article, chat_id, outgoing)

@@ -184,4 +184,9 @@ MIGRATIONS: tuple[str, ...] = (
         WHERE editor_chat_id IS NOT NULL AND confirmation_message_id IS NOT NULL;
     DROP INDEX articles_by_confirmation;
     """,
+    # 11: whether a post rings its subscribers: 1 (🔔, an urgent headline or the editor's choice), 0 (🔕),
+    # NULL: as QUIET_HOURS decide at its time.
+    """
+    ALTER TABLE articles ADD COLUMN ring INTEGER;
+    """,
 )

@@ -46,6 +46,7 @@ _COLUMN_NAMES = (
     "source_text",
     "media",
     "forward_source",
+    "ring",
 )
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 
@@ -61,6 +62,7 @@ def article_from_row(row: Sequence) -> Article:
     values["deleted"] = bool(values["deleted"])
     values["media"] = media_from_json(values["media"])
     values["forward_source"] = source_from_json(values["forward_source"])
+    values["ring"] = None if values["ring"] is None else bool(values["ring"])
     return Article(**values)
 
 
@@ -81,19 +83,24 @@ class Posts(Connection):
         source_text: str | None = None,
         media: Sequence[MediaItem] = (),
         forward_source: Source | None = None,
+        ring: bool | None = None,
     ) -> int:
         """Store a new draft (source 'bot', status 'draft') and return its id."""
         now = db_now()
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO articles (source, title, body, html, status, created_at, updated_at,"
-                " editor_id, editor_chat_id, source_message_id, source_text, media, forward_source)"
-                " VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " editor_id, editor_chat_id, source_message_id, source_text, media, forward_source, ring)"
+                " VALUES ('bot', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (title, body, json.dumps(list(html), ensure_ascii=False), PostStatus.DRAFT, now, now,
                  editor_id, editor_chat_id, source_message_id, source_text,
-                 media_to_json(media), source_to_json(forward_source)),
+                 media_to_json(media), source_to_json(forward_source), ring),
             )  # fmt: skip
             return cursor.lastrowid  # type: ignore[return-value]
+
+    async def set_ring(self, article_id: int, ring: bool | None) -> bool:
+        """Whether a post not yet sent rings its subscribers (🔔 True, 🔕 False, None: QUIET_HOURS)."""
+        return await self._update(article_id, "ring = ?", (ring,), sql_in(EDITABLE))
 
     async def update_draft(
         self, article_id: int, title: str, body: str, html: Sequence[str], *, source_text: str | None = None

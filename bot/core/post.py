@@ -40,6 +40,9 @@ class Article:
     source_text: str | None = None  # the editor's text as sent, before the clean-up
     media: tuple[MediaItem, ...] = ()  # its photo, video, file… or album (bot.core.media)
     forward_source: Source | None = None  # where a forwarded draft came from: its credit (bot.core.source)
+    ring: bool | None = (
+        None  # 🔔 True / 🔕 False as the editor (or an urgent headline) chose; None: QUIET_HOURS
+    )
     # `parts`, once worked out (a slot: `cached_property` needs a __dict__). Not an __init__ argument, so
     # `dataclasses.replace` with another text starts without it and lays the new text out.
     _parts: list[Part] | None = field(default=None, init=False, repr=False, compare=False)

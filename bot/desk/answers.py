@@ -207,9 +207,17 @@ class SpacedOut:
     moves: tuple[tuple[int, datetime], ...]
 
 
+@dataclass(frozen=True, slots=True)
+class RingChosen:
+    """The editor switched a post between 🔔 and 🔕: its choices again, as they now stand."""
+
+    article: Article
+    clashes: tuple[Article, ...] = ()
+
+
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
-    | Corrected | Deleted | Listing | Card | SpacedOut | Changes
+    | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen
 )  # fmt: skip
 
 

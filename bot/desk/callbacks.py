@@ -46,6 +46,7 @@ class Action(StrEnum):
     SPACE_OUT = "sp"  # move posts that share a minute apart
     STOP_WAITING = "cw"  # stop waiting for a typed time or a corrected text
     CHANGES = "chg"  # what the clean-up changed in the draft
+    RING = "ring"  # switch a post not yet sent between 🔔 (notify subscribers) and 🔕
     QUEUE_PAGE = "qp"
     DRAFTS_PAGE = "dp"
 

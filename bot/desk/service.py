@@ -45,6 +45,7 @@ from bot.desk.answers import (
     Preview,
     Refusal,
     Refused,
+    RingChosen,
     Scheduled,
     SpacedOut,
     TimeRefused,
@@ -62,10 +63,10 @@ from bot.desk.timeparse import (
     tomorrow_morning,
     tonight,
 )
-from bot.publishing.formatter import FormattingTimeout
+from bot.publishing.formatter import FormattingTimeout, PreparedPost
 from bot.publishing.publisher import Outcome, Publisher, RemovalOutcome, RevisionOutcome
 from bot.publishing.scheduler import Scheduler
-from bot.publishing.slots import is_quiet, next_free_slot
+from bot.publishing.slots import is_quiet, is_urgent, next_free_slot, rings
 from bot.text.changes import Change
 from bot.text.markup import strip_markup
 from storage.database import Database
@@ -164,7 +165,7 @@ class Desk(LivePosts):
         article_id = await self.db.create_draft(
             post.title, post.body, post.messages, editor_id=message.user_id, editor_chat_id=message.chat_id,
             source_message_id=message.message_id, source_text=text, media=media,
-            forward_source=message.source,
+            forward_source=message.source, ring=self._urgent(post),
         )  # fmt: skip
         if not post.has_content:
             await self.db.await_input(message.user_id, Wait.EDIT.value, article_id, since=self.clock())
@@ -198,8 +199,14 @@ class Desk(LivePosts):
         article_id = await self.db.create_draft(
             post.title, post.body, post.messages, editor_id=message.user_id, editor_chat_id=message.chat_id,
             source_message_id=message.message_id, source_text=text, forward_source=message.source,
+            ring=self._urgent(post),
         )  # fmt: skip
         return Preview(await self._get(article_id), notes)
+
+    def _urgent(self, post: PreparedPost) -> bool | None:
+        """🔔 for a draft whose headline opens with an urgent word (URGENT_WORDS), else None: quiet
+        hours decide, and the editor can switch it either way."""
+        return True if is_urgent(post.title, self.settings.urgent_words) else None
 
     async def _revise(self, article_id: int, text: str, notes: tuple[Note, ...]) -> Answer:
         """A new text for a post: before its send it is updated (and keeps its time); during its send
@@ -273,7 +280,22 @@ class Desk(LivePosts):
                 return await self.drafts(ref)
             case Action.CHANGES:
                 return await self._changes(ref)
+            case Action.RING:
+                return await self._switch_ring(ref)
         return Refused(Refusal.STALE_BUTTON, ref)  # MAKE_DRAFT needs the replied message: the handler
+
+    async def _switch_ring(self, article_id: int) -> Answer:
+        """🔔 ⇄ 🔕 for a post not yet sent: the opposite of what it would do at its time (or now)."""
+        article = await self.db.get(article_id)
+        if article is None or article.deleted or article.status not in EDITABLE:
+            return await self._refused(article_id)
+        when = article.scheduled_at if article.status is PostStatus.SCHEDULED else None
+        s = self.settings
+        loud = rings(article.ring, when or self.clock(), s.quiet_hours, s.tz)
+        if not await self.db.set_ring(article_id, not loud):
+            return await self._refused(article_id)
+        article = await self._get(article_id)
+        return RingChosen(article, await self._clashes(article))
 
     async def publish_now(self, article_id: int) -> Answer:
         """Publish at once; the "published" notice (or the failure notice) follows."""

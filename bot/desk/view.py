@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, time
 from functools import singledispatch
 from zoneinfo import ZoneInfo
 
@@ -21,7 +21,7 @@ from bot import messages as msg
 from bot.core.links import post_link
 from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered
 from bot.core.post import Article
-from bot.core.status import PostStatus
+from bot.core.status import EDITABLE, PostStatus
 from bot.desk.answers import (
     Answer,
     AskCorrect,
@@ -38,6 +38,7 @@ from bot.desk.answers import (
     Preview,
     Refusal,
     Refused,
+    RingChosen,
     Scheduled,
     SpacedOut,
     TimeRefused,
@@ -47,6 +48,7 @@ from bot.desk.callbacks import Action, Button
 from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES, WAIT_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
+from bot.publishing.slots import rings
 from bot.text.changes import Change, line_and_column
 from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, utf16_len
 
@@ -72,6 +74,35 @@ class ViewContext:
     lang: str
     tz: ZoneInfo
     channel_id: str
+    now: datetime | None = None  # the desk's clock: whether a post published now would ring
+    quiet_hours: tuple[time, time] | None = None
+
+
+def loud(article: Article, ctx: ViewContext) -> bool:
+    """Whether the post rings its subscribers: at its time when scheduled, when it went out when
+    published, else now (`bot.publishing.slots.rings`)."""
+    when = article.scheduled_at if article.status is PostStatus.SCHEDULED else None
+    if article.status is PostStatus.PUBLISHED:
+        when = article.published_at
+    moment = when or ctx.now or datetime.now(UTC)
+    return rings(article.ring, moment, ctx.quiet_hours, ctx.tz)
+
+
+def _ring_line(article: Article, ctx: ViewContext) -> str:
+    """How the post goes out, said when it is not the plain case (loud outside quiet hours)."""
+    is_loud = loud(article, ctx)
+    if article.ring is None and is_loud:
+        return ""
+    key = "ring_loud" if is_loud else ("ring_silent" if article.ring is False else "ring_quiet")
+    return "\n" + msg.text(key, ctx.lang)
+
+
+def _with_ring_button(keyboard: InlineKeyboardMarkup | None, article: Article, ctx: ViewContext):
+    """A post not yet sent can be switched between 🔔 and 🔕 from under its preview or card."""
+    if keyboard is None or article.deleted or article.status not in EDITABLE:
+        return keyboard
+    label = "btn_silent" if loud(article, ctx) else "btn_ring"
+    return InlineKeyboardMarkup([*keyboard.inline_keyboard, [_button(label, ctx, Action.RING, article.id)]])
 
 
 def _button(label_key: str, ctx: ViewContext, action: Action, ref: int = 0, **values: object):
@@ -158,7 +189,11 @@ def published_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarku
 
 
 def card_keyboard(article: Article, ctx: ViewContext, *, clash: bool = False) -> InlineKeyboardMarkup | None:
-    """The choices a post's state allows."""
+    """The choices a post's state allows (and 🔔 / 🔕 while it is not sent)."""
+    return _with_ring_button(_state_keyboard(article, ctx, clash=clash), article, ctx)
+
+
+def _state_keyboard(article: Article, ctx: ViewContext, *, clash: bool) -> InlineKeyboardMarkup | None:
     if article.deleted:
         return None
     match article.status:
@@ -179,6 +214,8 @@ def _listing_keyboard(listing: Listing, ctx: ViewContext) -> InlineKeyboardMarku
     rows = []
     for article in listing.articles:
         warn = "⚠️ " if article.id in listing.clashes else ""
+        if article.ring is not None or not loud(article, ctx):  # the plain case (loud) goes unmarked
+            warn += "🔔 " if loud(article, ctx) else "🔕 "
         rows.append([_button("btn_open", ctx, Action.OPEN, article.id, article_id=article.id, warn=warn)])
     paging = []
     if listing.page > 0:
@@ -201,7 +238,9 @@ def _yes_no(
 
 def in_place(answer: Answer) -> bool:
     """Whether a button's answer replaces the message the button was on (else: new messages)."""
-    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes)
+    return not isinstance(
+        answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes
+    )  # RingChosen: in place
 
 
 @singledispatch
@@ -241,7 +280,7 @@ def preview_messages(
         choose = msg.text(
             "card_scheduled_at", ctx.lang, article_id=article.id, when=_when(article.scheduled_at, ctx)
         )
-    choose += _clash_line(clashes, ctx)
+    choose += _ring_line(article, ctx) + _clash_line(clashes, ctx)
     keyboard = card_keyboard(article, ctx, clash=bool(clashes))
     return [
         Outgoing(html.escape(intro)),
@@ -253,6 +292,11 @@ def preview_messages(
 @render.register
 def _(answer: Preview, ctx: ViewContext) -> list[Outgoing]:
     return preview_messages(answer.article, ctx, _notes(answer.notes, ctx), clashes=answer.clashes)
+
+
+@render.register
+def _(answer: RingChosen, ctx: ViewContext) -> list[Outgoing]:
+    return preview_messages(answer.article, ctx, clashes=answer.clashes)[-1:]  # the choices, in place
 
 
 @render.register
@@ -458,6 +502,7 @@ def published_notice(article: Article, message_ids: Sequence[int], ctx: ViewCont
     """The post is in the channel: how many messages, and a link to the first."""
     link = post_link(ctx.channel_id, message_ids[0]) if message_ids else ""
     text = msg.text("published", ctx.lang, article_id=article.id, parts=message_total(article.parts))
+    text += _ring_line(article, ctx)
     if link:
         text += "\n" + msg.text("published_link", ctx.lang, url=html.escape(link))
     return Outgoing(text, published_keyboard(article.id, ctx))

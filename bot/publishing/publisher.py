@@ -67,7 +67,7 @@ from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.retry import DEFAULT_RETRY, ON_WIRE, RetryPolicy, Wire
-from bot.publishing.slots import is_quiet
+from bot.publishing.slots import rings
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -419,7 +419,7 @@ class Publisher:
     async def _send_claimed(self, article_id: int) -> tuple[Outcome, Article, list[int]]:
         article = await self.db.get(article_id)
         assert article is not None  # claimed just now
-        silent = self.tz is not None and is_quiet(self.clock(), self.quiet_hours, self.tz)
+        silent = not rings(article.ring, self.clock(), self.quiet_hours if self.tz else None, self.tz or UTC)
         # Parts recorded by an earlier attempt that was cut off are in the channel: resume after them.
         sent = list(article.channel_message_ids)
         parts = article.parts

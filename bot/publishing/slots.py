@@ -12,6 +12,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.desk.timeparse import at_local
+from bot.text.analyze import analyze
 
 MIN_LEAD = timedelta(minutes=1)  # a slot this close is too late to still be picked
 _SEARCH_DAYS = 400
@@ -53,6 +54,23 @@ def is_quiet(moment: datetime, quiet_hours: tuple[time, time] | None, tz: ZoneIn
     if start < end:
         return start <= clock < end
     return clock >= start or clock < end
+
+
+def rings(ring: bool | None, moment: datetime, quiet_hours: tuple[time, time] | None, tz: ZoneInfo) -> bool:
+    """Whether a post going out at `moment` notifies subscribers: as chosen (🔔 / 🔕), else loud
+    outside QUIET_HOURS and silent inside them."""
+    return ring if ring is not None else not is_quiet(moment, quiet_hours, tz)
+
+
+def is_urgent(headline: str, urgent_words: Iterable[str]) -> bool:
+    """Whether a headline opens with one of URGENT_WORDS («فوری | …», «🔴 خبر فوری: …», «Breaking: …»),
+    compared on the archive's analyzed terms, so letters, emoji and punctuation around it do not count."""
+    terms = tuple(analyze(headline))
+    for word in urgent_words:
+        wanted = tuple(analyze(word))
+        if wanted and terms[: len(wanted)] == wanted:
+            return True
+    return False
 
 
 def misfire_decision(due: datetime, now: datetime, grace_minutes: int) -> Misfire:

@@ -4,7 +4,9 @@ when it changes how many messages the post takes, and across a restart."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -14,9 +16,10 @@ from bot.text.draft import parse_draft
 from bot.text.render import render_post
 from tests.botapi.fixtures import EDITOR_ID
 from tests.desk_harness import Desk, running_desk
-from tests.e2e.test_e2e_editor import _with_button, recorded_notice, send_draft
+from tests.e2e.test_e2e_editor import _with_button, recorded_notice, send_draft, wait_article
 
 SIGNATURE = "🆔 @news_test"
+TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 def _paragraphs(count: int, topic: str) -> str:
@@ -166,3 +169,59 @@ async def test_a_channel_post_sent_back_as_a_new_draft_previews_signed_once(desk
     _, preview, _ = await send_draft(desk, post.text)
     assert [part.count("@news_test") for part in preview] == [1]
     assert preview == rendered("قیمت نان\nقیمت نان در تهران از فردا ده درصد گران می‌شود.")
+
+
+def _to_tehran(desk: Desk, hour: int, minute: int) -> None:
+    """Move the desk's clock forward to the next `hour:minute` in Tehran (quiet hours: 23:00–07:00)."""
+    now = desk.clock()
+    local = now.astimezone(TEHRAN)
+    target = local.replace(hour=hour, minute=minute, second=0, microsecond=0)
+    if target <= local:
+        target += timedelta(days=1)
+    desk.clock.advance(target - local)
+
+
+async def test_an_urgent_draft_at_half_past_eleven_at_night_rings(desk: Desk) -> None:
+    _to_tehran(desk, 23, 30)
+    article_id, _, choose = await send_draft(desk, "فوری | انفجار در پالایشگاه\nانفجاری در پالایشگاه رخ داد.")
+    assert msg.text("ring_loud", msg.FA) in choose.text  # the preview says it rings
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    notice = await recorded_notice(desk, article_id)
+    [post] = desk.server.channel_posts()
+    assert post.disable_notification is False
+    assert msg.text("ring_loud", msg.FA) in notice.text  # the notice says it rang
+
+
+async def test_publish_now_in_quiet_hours_is_silent_unless_the_editor_rings(desk: Desk) -> None:
+    _to_tehran(desk, 23, 1)
+    article_id, _, choose = await send_draft(desk, "نرخ ارز\nنرخ ارز در بازار تهران ثابت ماند.")
+    assert msg.text("ring_quiet", msg.FA) in choose.text
+    buttons = [b["callback_data"] for b in choose.buttons]
+    assert f"p:{article_id}:ring" in buttons
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:ring")
+    rang = await desk.server.wait_for(
+        lambda: (m := desk.server.message(EDITOR_ID, choose.message_id)) and "🔔" in m.text and m
+    )
+    assert [b["callback_data"] for b in rang.buttons] == buttons  # the same message keeps its buttons
+    desk.server.user_presses_button(EDITOR_ID, rang, f"p:{article_id}:ring")  # and back to 🔕
+    await desk.server.wait_for(
+        lambda: msg.text("ring_silent", msg.FA) in desk.server.message(EDITOR_ID, choose.message_id).text
+    )
+    desk.server.user_presses_button(EDITOR_ID, rang, f"p:{article_id}:now")
+    await recorded_notice(desk, article_id)
+    [post] = desk.server.channel_posts()
+    assert post.disable_notification is True
+
+
+async def test_a_scheduled_post_can_be_marked_to_ring_and_queue_says_so(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, "گزارش شبانه\nگزارش شبانهٔ بازار که فردا صبح منتشر می‌شود.")
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:tn")  # tonight 21:00: not quiet
+    await wait_article(desk, article_id, lambda a: a.status == "scheduled")
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:ring")  # 🔔 ⇄ 🔕: now 🔕
+    await wait_article(desk, article_id, lambda a: a.ring is False)
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:ring")
+    await wait_article(desk, article_id, lambda a: a.ring is True)
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("/queue")
+    listing = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert any("🔔" in b["text"] and f"p:{article_id}:open" == b["callback_data"] for b in listing.buttons)
