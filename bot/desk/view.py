@@ -316,7 +316,8 @@ def _(answer: Scheduled, ctx: ViewContext) -> list[Outgoing]:
         typed, when = html.escape(answer.typed.strip()), _when(answer.when, ctx)
         text += "\n" + msg.text(f"time_assumed_{answer.assumption}", ctx.lang, typed=typed, when=when)
     text += _clash_line(answer.clashes, ctx)
-    return [Outgoing(text, scheduled_keyboard(answer.article.id, ctx, clash=bool(answer.clashes)))]
+    keyboard = scheduled_keyboard(answer.article.id, ctx, clash=bool(answer.clashes))
+    return [Outgoing(text, _with_ring_button(keyboard, answer.article, ctx))]
 
 
 @render.register

@@ -6,13 +6,14 @@ in the editors' time zone, so they stay put when the offset of that zone changes
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from bot.desk.timeparse import at_local
-from bot.text.analyze import analyze
+from bot.text.analyze import fold_letters
 
 MIN_LEAD = timedelta(minutes=1)  # a slot this close is too late to still be picked
 _SEARCH_DAYS = 400
@@ -64,13 +65,16 @@ def rings(ring: bool | None, moment: datetime, quiet_hours: tuple[time, time] | 
 
 def is_urgent(headline: str, urgent_words: Iterable[str]) -> bool:
     """Whether a headline opens with one of URGENT_WORDS («فوری | …», «🔴 خبر فوری: …», «Breaking: …»),
-    compared on the archive's analyzed terms, so letters, emoji and punctuation around it do not count."""
-    terms = tuple(analyze(headline))
-    for word in urgent_words:
-        wanted = tuple(analyze(word))
-        if wanted and terms[: len(wanted)] == wanted:
+    word by word with letters folded as the index folds them, so emoji and punctuation do not count."""
+    words = _WORDS.findall(fold_letters(headline))
+    for phrase in urgent_words:
+        wanted = _WORDS.findall(fold_letters(phrase))
+        if wanted and words[: len(wanted)] == wanted:
             return True
     return False
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def misfire_decision(due: datetime, now: datetime, grace_minutes: int) -> Misfire:

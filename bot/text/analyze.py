@@ -227,6 +227,12 @@ def _plurals_of() -> dict[str, tuple[str, ...]]:
 
 
 @lru_cache(maxsize=1 << 18)
+def fold_letters(text: str) -> str:
+    """`text` with the letters and digits folded as the index folds them (ي → ی, ۴ → 4, أ → ا…),
+    diacritics and format marks dropped, lower case; cheap: no lexicon."""
+    return text.translate(_NORMALIZE).translate(_FOLD).lower()
+
+
 def term(word: str) -> str | None:
     """The index term of one normalized word (see `words()`), or None for a pure inflection part."""
     base = _base_term(word)

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from bot.text.analyze import analyze
+from bot.text.analyze import fold_letters
 from bot.text.changes import Change, Rule, change_to_json
 from bot.text.markup import MARKER_RE, split_at, strip_markup, visible_chars
 from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE, persian_number
@@ -349,15 +349,13 @@ def foreign_signature(draft: Draft, signature: str) -> Block | None:
 
 def _same_line(line: str, own: str) -> bool:
     """Whether a draft's line says what one of the desk's own lines says, however it came back
-    (copied from the channel: letters folded by the clean-up, emoji variation marks lost)."""
-    if len(line) > 2 * len(own) + 20:  # not a closing line (and a long paragraph is not analyzed)
-        return False
-    terms = tuple(analyze(strip_markup(line)))
-    if terms:
-        return terms == tuple(analyze(strip_markup(own)))
-    return "".join(strip_markup(line).split()).replace("\ufe0f", "") == "".join(own.split()).replace(
-        "\ufe0f", ""
-    )
+    (copied from the channel: letters folded by the clean-up, emoji or their variation marks lost):
+    the same words once letters are folded as the index folds them (cheap: no lexicon)."""
+    words = _WORDS.findall(fold_letters(strip_markup(line)).replace("\u200c", ""))
+    return bool(words) and words == _WORDS.findall(fold_letters(strip_markup(own)).replace("\u200c", ""))
+
+
+_WORDS = re.compile(r"\w+")
 
 
 def drop_closing_lines(draft: Draft, signature: str, credit: str = "") -> Draft:

@@ -4,7 +4,7 @@ when it changes how many messages the post takes, and across a restart."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -37,6 +37,15 @@ def rendered(text: str) -> list[str]:
 @pytest.fixture
 async def desk(botapi: BotApiServer, tmp_path: Path):
     async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as running:
+        yield running
+
+
+@pytest.fixture
+async def night_desk(botapi: BotApiServer, tmp_path: Path):
+    """A desk with the default quiet hours, 23:00–07:00 in Tehran."""
+    async with running_desk(
+        botapi, tmp_path / "newsdesk.sqlite3", quiet_hours=(time(23), time(7))
+    ) as running:
         yield running
 
 
@@ -181,7 +190,8 @@ def _to_tehran(desk: Desk, hour: int, minute: int) -> None:
     desk.clock.advance(target - local)
 
 
-async def test_an_urgent_draft_at_half_past_eleven_at_night_rings(desk: Desk) -> None:
+async def test_an_urgent_draft_at_half_past_eleven_at_night_rings(night_desk: Desk) -> None:
+    desk = night_desk
     _to_tehran(desk, 23, 30)
     article_id, _, choose = await send_draft(desk, "فوری | انفجار در پالایشگاه\nانفجاری در پالایشگاه رخ داد.")
     assert msg.text("ring_loud", msg.FA) in choose.text  # the preview says it rings
@@ -192,7 +202,8 @@ async def test_an_urgent_draft_at_half_past_eleven_at_night_rings(desk: Desk) ->
     assert msg.text("ring_loud", msg.FA) in notice.text  # the notice says it rang
 
 
-async def test_publish_now_in_quiet_hours_is_silent_unless_the_editor_rings(desk: Desk) -> None:
+async def test_publish_now_in_quiet_hours_is_silent_unless_the_editor_rings(night_desk: Desk) -> None:
+    desk = night_desk
     _to_tehran(desk, 23, 1)
     article_id, _, choose = await send_draft(desk, "نرخ ارز\nنرخ ارز در بازار تهران ثابت ماند.")
     assert msg.text("ring_quiet", msg.FA) in choose.text
@@ -200,12 +211,13 @@ async def test_publish_now_in_quiet_hours_is_silent_unless_the_editor_rings(desk
     assert f"p:{article_id}:ring" in buttons
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:ring")
     rang = await desk.server.wait_for(
-        lambda: (m := desk.server.message(EDITOR_ID, choose.message_id)) and "🔔" in m.text and m
+        lambda: (m := desk.server.message(EDITOR_ID, choose.message_id)) and "🔔" in m.text and m, timeout=15
     )
     assert [b["callback_data"] for b in rang.buttons] == buttons  # the same message keeps its buttons
     desk.server.user_presses_button(EDITOR_ID, rang, f"p:{article_id}:ring")  # and back to 🔕
     await desk.server.wait_for(
-        lambda: msg.text("ring_silent", msg.FA) in desk.server.message(EDITOR_ID, choose.message_id).text
+        lambda: msg.text("ring_silent", msg.FA) in desk.server.message(EDITOR_ID, choose.message_id).text,
+        timeout=15,
     )
     desk.server.user_presses_button(EDITOR_ID, rang, f"p:{article_id}:now")
     await recorded_notice(desk, article_id)
@@ -213,7 +225,8 @@ async def test_publish_now_in_quiet_hours_is_silent_unless_the_editor_rings(desk
     assert post.disable_notification is True
 
 
-async def test_a_scheduled_post_can_be_marked_to_ring_and_queue_says_so(desk: Desk) -> None:
+async def test_a_scheduled_post_can_be_marked_to_ring_and_queue_says_so(night_desk: Desk) -> None:
+    desk = night_desk
     article_id, _, choose = await send_draft(desk, "گزارش شبانه\nگزارش شبانهٔ بازار که فردا صبح منتشر می‌شود.")
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:tn")  # tonight 21:00: not quiet
     await wait_article(desk, article_id, lambda a: a.status == "scheduled")
