@@ -381,6 +381,10 @@ class Publisher:
         self._closing = True
         if self._in_flight:
             await asyncio.gather(*self._in_flight, return_exceptions=True)
+        cutting, self._cutting = self._cutting, None
+        if cutting is not None:  # nothing left to cut off: the watch ends with the publications
+            cutting.cancel()
+            await asyncio.gather(cutting, return_exceptions=True)
 
     @contextlib.asynccontextmanager
     async def _post(self, article_id: int) -> AsyncIterator[None]:
