@@ -3,7 +3,7 @@
 See bot/botapi/server.py. The pytest fixtures around it live in tests/botapi/fixtures.py.
 """
 
-from bot.botapi.methods import DEFAULT_TOKEN
 from bot.botapi.server import BotApiServer
+from bot.botapi.state import DEFAULT_TOKEN
 
 __all__ = ["DEFAULT_TOKEN", "BotApiServer"]
