@@ -19,7 +19,7 @@ from datetime import UTC, datetime, timedelta
 from telegram.ext import Application
 
 from bot.botapi.server import BotApiServer
-from bot.publishing.scheduler import TIMER, Scheduler
+from bot.publishing.scheduler import Scheduler
 
 TICK_SECONDS = 0.5  # how often a fast clock moves: at ×60 the shown minute changes every second
 MAX_SPEED = 3600  # an hour a second
@@ -109,10 +109,8 @@ class TimeMachine:
 
     def next_publication(self) -> datetime | None:
         """The next scheduled post's time (the bot's clock), as the scheduler last armed its timer
-        (which fires at that time, or sooner to recheck: see `Scheduler.wake`)."""
-        assert self.application.job_queue is not None
-        if not self.application.job_queue.get_jobs_by_name(TIMER):
-            return None
+        (which fires at that time, or sooner to recheck: see `Scheduler.wake`). Not the timer's own
+        presence: between a recheck's firing and its next timer there is none."""
         return self.scheduler.upcoming
 
     def publish_next_now(self) -> datetime | None:
