@@ -49,20 +49,21 @@ from bot.webhook import listen, webhook
 from handlers import editor, subscriber
 from handlers.common import SERVICES_KEY, Services
 from handlers.notices import EditorNotices
-from storage.database import Database, DatabaseUnusable
+from storage.database import Database, DatabaseUnusable, SearchIn
 
 log = logging.getLogger(__name__)
 
 WARM_UP_TEXT = "?سازمان همیاری شهرداریها\n?برنامهریزی پروژههای مهمترین شهرستانها"
 
 
-async def open_database(settings: Settings) -> Database:
+async def open_database(settings: Settings, *, search_in: SearchIn = "process") -> Database:
     """The bot's database: searches in a process of their own, so subscribers' searches never wait
-    for the interpreter lock the event loop holds while it handles other updates."""
+    for the interpreter lock the event loop holds while it handles other updates (`search_in`: for
+    tests whose bot never searches, "thread" spares starting that process)."""
     # The search process's answers reach the event loop through the executor's own thread, which must
     # take the interpreter lock from a busy loop: let it ask every 1 ms instead of CPython's 5 ms.
     sys.setswitchinterval(0.001)
-    db = await Database.open(settings.database_path, search_in="process")
+    db = await Database.open(settings.database_path, search_in=search_in)
     db.search_log_retention = timedelta(days=settings.search_log_days)  # SEARCH_LOG_DAYS
     try:
         await db.prune_search_log()

@@ -2,6 +2,9 @@
 
 `running_desk(server, tmp_path)` builds the Application with the one builder (bot.app), a real
 SQLite file and a movable clock, starts polling over real HTTP, and stops it cleanly afterwards.
+Its searches run in a thread unless `search_in="process"`, as `newsdesk run`'s do: a search process
+costs about 1.5 s of CPU per bot started (its imports and the analyzer's lexicon) and only a test that
+searches can tell the difference, so those ask for it (the `searches` marker, `search_in_for`).
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import pytest
 from telegram.ext import Application
 
 from bot.app import build_application, open_database, polling
@@ -20,7 +24,7 @@ from bot.config import Settings
 from bot.publishing.formatter import Formatter
 from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
 from bot.sandbox.clock import MovableClock
-from storage.database import Database
+from storage.database import Database, SearchIn
 from tests.botapi.fixtures import EDITOR_ID
 
 # One formatting process for every bot a test process starts, as the formatter was one per process
@@ -90,14 +94,25 @@ def desk_settings(server: BotApiServer, database_path: Path, **overrides: object
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 
+def search_in_for(request: pytest.FixtureRequest) -> SearchIn:
+    """Where the bot of a test searches: in a process of its own (as `newsdesk run`'s bot does) for a
+    test marked `searches`, else in a thread."""
+    return "process" if request.node.get_closest_marker("searches") else "thread"
+
+
 @asynccontextmanager
 async def running_desk(
-    server: BotApiServer, database_path: Path, *, retry: RetryPolicy = DEFAULT_RETRY, **overrides: object
+    server: BotApiServer,
+    database_path: Path,
+    *,
+    retry: RetryPolicy = DEFAULT_RETRY,
+    search_in: SearchIn = "thread",
+    **overrides: object,
 ) -> AsyncIterator[Desk]:
     """Start the bot (post_init included, as `run_polling` would) and stop it at the end. Its clock
     (`Desk.clock`) moved with `advance` alone is a wall-clock jump: the bot's timers are not told."""
     settings = desk_settings(server, database_path, **overrides)
-    db = await open_database(settings)  # as `newsdesk run` does: searches in a process of their own
+    db = await open_database(settings, search_in=search_in)
     clock = MovableClock()
     application = build_application(settings, db, clock=clock, formatter=SHARED_FORMATTER, retry=retry)
     async with polling(application, poll_timeout=1):

@@ -50,7 +50,7 @@ async def desk(botapi: BotApiServer, archive_path: Path, tmp_path: Path):
     shutil.copyfile(archive_path, database)  # the bot writes its search log; leave the shared one alone
     for i in range(len(QUERIES)):
         botapi.add_user(FIRST_USER + i, f"مشترک {i}", "fa")
-    async with running_desk(botapi, database) as running:
+    async with running_desk(botapi, database, search_in="process") as running:
         yield running
 
 

@@ -168,7 +168,7 @@ async def test_media_alone_a_long_text_and_an_album_carry_the_credit_at_their_en
 
 async def test_edits_and_corrections_keep_the_credit(botapi: BotApiServer, tmp_path: Path) -> None:
     credit = _expected(CreditMode.LINK, PUBLIC.title, f"https://t.me/other_news/{POST_ID}")
-    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as desk:
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3", search_in="process") as desk:
         article_id, _, choose = await _preview(desk, lambda: _forward(desk, PUBLIC, photo=True))
         # ✏️ edit, then a new text: the preview still credits the channel.
         before = desk.last_id(EDITOR_ID)

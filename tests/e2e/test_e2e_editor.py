@@ -20,15 +20,17 @@ from bot.text.draft import parse_draft
 from bot.text.render import render_post
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID, ENGLISH_SUBSCRIBER_ID, SUBSCRIBER_ID
-from tests.desk_harness import Desk, running_desk
+from tests.desk_harness import Desk, running_desk, search_in_for
 
 SEED = (Path(__file__).parent.parent / "data" / "seed-draft.txt").read_text(encoding="utf-8")
 TEHRAN = ZoneInfo("Asia/Tehran")
 
 
 @pytest.fixture
-async def desk(botapi: BotApiServer, tmp_path: Path):
-    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as running:
+async def desk(botapi: BotApiServer, tmp_path: Path, request: pytest.FixtureRequest):
+    async with running_desk(
+        botapi, tmp_path / "newsdesk.sqlite3", search_in=search_in_for(request)
+    ) as running:
         yield running
 
 
@@ -92,6 +94,7 @@ def set_bot_time_before_minute(desk: Desk, seconds_before: float) -> datetime:
     return target
 
 
+@pytest.mark.searches
 async def test_seed_preview_schedule_publish_and_search(desk: Desk) -> None:
     article_id, previews, choose = await send_draft(desk, SEED)
 
@@ -173,6 +176,7 @@ def _current_text(desk: Desk, message) -> str:
     return desk.server.message(message.chat.id, message.message_id).text or ""
 
 
+@pytest.mark.searches  # the subscriber's «سلام» is a search
 async def test_non_editor_cannot_publish_schedule_or_read_the_queue(desk: Desk) -> None:
     article_id, _, choose = await send_draft(desk, "خبر محرمانه\nمتنی که هنوز نباید منتشر شود.")
     # A subscriber forges the editor's callback data, on their own chat and on the editor's preview.
@@ -339,6 +343,7 @@ async def test_edit_draft_then_discard(desk: Desk) -> None:
     await wait_status(desk, article_id, "cancelled")
 
 
+@pytest.mark.searches
 async def test_correcting_and_deleting_a_published_post(desk: Desk) -> None:
     article_id, _, choose = await send_draft(desk, "خبر نخست\nجلسه شورای شهر درباره بودجه برگزار شد.")
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")

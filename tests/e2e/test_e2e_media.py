@@ -17,7 +17,7 @@ from bot.botapi.world import StoredMessage
 from bot.cli import main
 from bot.text.limits import utf16_len
 from tests.botapi.fixtures import EDITOR_ID, SUBSCRIBER_ID
-from tests.desk_harness import Desk, running_desk
+from tests.desk_harness import Desk, running_desk, search_in_for
 from tests.e2e.test_e2e_editor import _choose_message, recorded_notice, wait_status
 
 CAPTION = "خبر تصویری\nوزیر امروز از نمایشگاه کتاب تهران بازدید کرد و دربارهٔ بازار نشر سخن گفت."
@@ -28,8 +28,10 @@ LONG_TEXT = "گزارش بلند\n" + "\n\n".join(
 
 
 @pytest.fixture
-async def desk(botapi: BotApiServer, tmp_path: Path):
-    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as running:
+async def desk(botapi: BotApiServer, tmp_path: Path, request: pytest.FixtureRequest):
+    async with running_desk(
+        botapi, tmp_path / "newsdesk.sqlite3", search_in=search_in_for(request)
+    ) as running:
         yield running
 
 
@@ -287,6 +289,7 @@ async def test_an_albums_items_are_replaced_in_order_or_one_by_its_place(desk: D
     assert [item.file_id for item in (await desk.db.get(article_id)).media] == channel_files()
 
 
+@pytest.mark.searches
 async def test_a_media_post_is_found_by_its_caption_and_marked(desk: Desk, capsys) -> None:
     _, article_id, _, choose = await _photo_preview(desk, CAPTION)
     (photo,) = await _publish(desk, article_id, choose)

@@ -49,7 +49,7 @@ def archive() -> list[ImportRecord]:
 
 @pytest.fixture
 async def desk(botapi: BotApiServer, tmp_path: Path):
-    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as running:
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3", search_in="process") as running:
         await running.db.import_articles(archive())
         yield running
 

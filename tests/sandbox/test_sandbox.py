@@ -36,7 +36,6 @@ class Page:
 
     def __init__(self, url: str) -> None:
         self.client = httpx.Client(base_url=url, timeout=30)
-        self.etag = ""
 
     def post(self, path: str, body: dict[str, Any]) -> dict[str, Any]:
         response = self.client.post(path, json=body)
@@ -44,30 +43,43 @@ class Page:
         return response.json()
 
     def wait(self, predicate: Callable[[State], Any], what: str, timeout: float = 30.0) -> Any:
-        """Long-poll the state until `predicate` holds; its value."""
+        """The state as it is now if `predicate` holds for it, else long-poll each change until it does;
+        the predicate's value. (Asked with the ETag of an earlier answer, a state that had not changed
+        since was held up to LONG_POLL_SECONDS, until the bot's next getUpdates: ~10 s a test.)"""
         deadline = time.monotonic() + timeout
+        params: dict[str, str] = {}
         while time.monotonic() < deadline:
-            response = self.client.get("/api/state", params={"after": self.etag})
-            self.etag = response.headers["ETag"]
+            response = self.client.get("/api/state", params=params)
             found = predicate(response.json())
             if found:
                 return found
+            params = {"after": response.headers["ETag"]}
         raise AssertionError(f"no {what} within {timeout} s")
 
 
+@pytest.fixture(scope="module")
+def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """One sandbox for the tests of this module (each start costs ~5 s of CPU): each test acts on what
+    it sent itself, and leaves no post scheduled and the clock at real speed."""
+    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as url:
+        yield url
+
+
 @pytest.fixture
-def page(tmp_path: Path) -> Iterator[Page]:
-    with running_sandbox(tmp_path) as url:
-        page = Page(url)
-        yield page
-        page.client.close()
+def page(sandbox_url: str) -> Iterator[Page]:
+    page = Page(sandbox_url)
+    yield page
+    page.client.close()
 
 
-def with_button(label: str) -> Callable[[State], tuple[int, str] | None]:
-    """The editor's last message carrying a button with this label: (message id, callback data)."""
+def with_button(label: str, after: int = 0) -> Callable[[State], tuple[int, str] | None]:
+    """The editor's last message after message id `after` carrying a button with this label:
+    (message id, callback data)."""
 
     def find(state: State) -> tuple[int, str] | None:
         for message in reversed(state["chats"]["editor"]):
+            if message["id"] <= after:
+                break
             for row in message["buttons"]:
                 for button in row:
                     if button["text"] == label:
@@ -113,8 +125,8 @@ def test_the_archive_starts_with_the_seed_posts_and_is_searchable(page: Page) ->
 def _scheduled_in_an_hour(page: Page) -> tuple[int, State]:
     """The editor sends DRAFT and presses "in an hour": the channel's post count before, and the state."""
     seeded = len(page.wait(lambda s: s, "state")["chats"]["channel"])
-    page.post("/api/send", {"pane": "editor", "text": DRAFT})
-    message_id, data = page.wait(with_button(msg.text("btn_hour", msg.FA)), "the scheduling buttons")
+    sent = page.post("/api/send", {"pane": "editor", "text": DRAFT})["message_id"]
+    message_id, data = page.wait(with_button(msg.text("btn_hour", msg.FA), sent), "the scheduling buttons")
     page.post("/api/press", {"pane": "editor", "message_id": message_id, "data": data})
     return seeded, page.wait(lambda s: s["next_publication"] and s, "a scheduled post")
 
@@ -209,7 +221,7 @@ def test_the_editor_edits_a_sent_draft_and_the_bot_follows(page: Page) -> None:
 def test_a_post_forwarded_from_another_channel_carries_its_credit(page: Page) -> None:
     seeded = len(page.wait(lambda s: s, "state")["chats"]["channel"])
     sent = page.post("/api/send", {"pane": "editor", "text": DRAFT, "forward": True})["message_id"]
-    message_id, data = page.wait(with_button(msg.text("btn_now", msg.FA)), "the preview's buttons")
+    message_id, data = page.wait(with_button(msg.text("btn_now", msg.FA), sent), "the preview's buttons")
     state = page.wait(lambda s: s, "state")
     mine = next(m for m in state["chats"]["editor"] if m["id"] == sent)
     assert mine["forwarded"] == "خبرگزاری نمونه"  # shown as Telegram shows a forward
@@ -279,14 +291,13 @@ def test_run_without_a_token_starts_the_sandbox_and_says_how_to_go_live(tmp_path
     assert refused.returncode == 2 and "BOT_TOKEN" in refused.stderr
 
 
-def test_the_sandbox_never_takes_the_bots_database_or_a_busy_port(tmp_path: Path) -> None:
+def test_the_sandbox_never_takes_the_bots_database_or_a_busy_port(tmp_path: Path, sandbox_url: str) -> None:
     bots = tmp_path / "bot.sqlite3"
     refused = _sandbox_command(tmp_path, "sandbox", "--db", str(bots), DATABASE_PATH=str(bots))
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "DATABASE_PATH" in refused.stderr
-    with running_sandbox(tmp_path) as url:
-        port = url.rsplit(":", 1)[1].strip("/")
-        other = tmp_path / "other.sqlite3"
-        busy = _sandbox_command(tmp_path, "sandbox", "--port", port, "--db", str(other))
+    port = sandbox_url.rsplit(":", 1)[1].strip("/")  # the port of the module's running sandbox
+    other = tmp_path / "other.sqlite3"
+    busy = _sandbox_command(tmp_path, "sandbox", "--port", port, "--db", str(other))
     assert busy.returncode == 2 and f"port {port} is in use" in busy.stderr
     assert busy.stderr.count("\n") == 1 and "Traceback" not in busy.stderr  # one line, nothing logged
     assert not other.exists()  # refused at once: no database made, no emulator or bot started
