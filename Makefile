@@ -6,7 +6,7 @@ PYTHON ?= $(shell if python3.12 -c '' 2>/dev/null; then echo python3.12; \
 	else echo python3; fi)
 VENV := .venv
 
-.PHONY: run test lint bench
+.PHONY: run test test-fast lint bench
 
 # What the bot needs to run; the dev tools come on top for tests (a fresh `make run` skips them: it
 # reaches the sandbox's URL ~15 s sooner).
@@ -23,8 +23,17 @@ $(VENV)/.installed: $(VENV)/.installed-run
 run: $(VENV)/.installed-run
 	$(VENV)/bin/newsdesk run --sandbox-without-token
 
+# On every core (pytest-xdist), a file's tests on one worker: a module's shared sandbox, browser or
+# archive is made once (xdist 3.8's loadgroup does not group under pytest 9). The slow and e2e files go
+# first (tests/conftest.py) so the short ones fill the ends. Figures: benchmarks/README.md, "Test suite".
+PYTEST_PARALLEL := -n auto --dist loadfile
+
 test: lint
-	$(VENV)/bin/pytest -q
+	$(VENV)/bin/pytest -q $(PYTEST_PARALLEL)
+
+# The unit and table tests only (no e2e, nothing slow): well under a minute.
+test-fast: $(VENV)/.installed
+	$(VENV)/bin/pytest -q $(PYTEST_PARALLEL) -m "not e2e and not slow"
 
 # ruff, and vulture for dead code ([tool.vulture] in pyproject.toml, tests/vulture_whitelist.py).
 lint: $(VENV)/.installed

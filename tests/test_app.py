@@ -7,13 +7,11 @@ import multiprocessing
 from bot.app import _Lifecycle, build_application, polling
 from bot.publishing.formatter import Formatter
 from storage.database import Database
-from tests.botapi.fixtures import EDITOR_ID
 from tests.desk_harness import desk_settings
 
 
 async def test_the_bot_awaits_its_warm_ups_and_closes_its_formatter_at_shutdown(botapi_inprocess, tmp_path):
-    server = botapi_inprocess
-    settings = desk_settings(server, tmp_path / "newsdesk.sqlite3")
+    settings = desk_settings(botapi_inprocess, tmp_path / "newsdesk.sqlite3")
     before = set(multiprocessing.active_children())
     application = build_application(settings, await Database.open(settings.database_path))
     lifecycle = application.post_shutdown.__self__  # type: ignore[union-attr]
@@ -21,8 +19,6 @@ async def test_the_bot_awaits_its_warm_ups_and_closes_its_formatter_at_shutdown(
     async with polling(application, poll_timeout=1):
         warm_ups = list(lifecycle.warm_ups)
         assert len(warm_ups) == 2  # the formatting process's first draft, this process's analyzer
-        sent = server.user_sends_text(EDITOR_ID, "خبر\nمتن خبر")
-        await server.wait_for_bot_message(EDITOR_ID, after=sent, timeout=20)  # formatted in the process
         started = set(multiprocessing.active_children()) - before  # the database searches in a thread
         assert len(started) == 1 and lifecycle.formatter.running
     assert all(future.done() and not future.cancelled() for future in warm_ups) and not lifecycle.warm_ups

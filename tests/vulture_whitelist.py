@@ -12,7 +12,6 @@ from bot.config import Settings
 from bot.sandbox.web import Pane
 from bot.text.markup import _Reader as _MarkupReader
 from bot.text.render import _TextWithTags
-from tests import conftest
 from tests.cli.test_hostile_input import _Endless
 from tests.text.test_format_properties import _TelegramHtml
 
@@ -25,4 +24,3 @@ _Endless.readable, _Endless.readinto  # io.BufferedReader reads an io.RawIOBase 
 User.last_name  # the emulator's user, sent to the bot by getattr in User.to_api (Telegram's field)
 Pane.SUBSCRIBER  # a sandbox pane, made from the page's request body: Pane("subscriber")
 Settings.model_config  # pydantic-settings reads the class attribute
-conftest.pytest_plugins  # pytest reads the conftest module's attribute
