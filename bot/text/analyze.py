@@ -233,6 +233,7 @@ def fold_letters(text: str) -> str:
     return text.translate(_NORMALIZE).translate(_FOLD).lower()
 
 
+@lru_cache(maxsize=1 << 18)
 def term(word: str) -> str | None:
     """The index term of one normalized word (see `words()`), or None for a pure inflection part."""
     base = _base_term(word)
