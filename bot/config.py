@@ -60,6 +60,8 @@ class Settings(BaseSettings):
     # A headline opening with one of these rings subscribers even inside QUIET_HOURS (the editor can still
     # choose 🔕): urgent news at night must not go out silent by default.
     urgent_words: Annotated[tuple[str, ...], NoDecode] = ("فوری", "خبر فوری", "عاجل", "breaking")
+    # A post of more messages than this asks once more before "publish now" floods the channel with it.
+    flood_messages: int = 3
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443

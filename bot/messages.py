@@ -362,6 +362,18 @@ TEXTS: dict[str, tuple[str, str]] = {
         "پست #{article_id} منتشر شده است. با این اصلاح در کانال چنین می‌شود:",
         "Post #{article_id} is already published. With this correction it would read:",
     ),
+    "flood_warning": (
+        "⚠️ این پست {messages} پیام است (بیش از {limit})؛ پیش از انتشار فوری دوباره می‌پرسم.",
+        "⚠️ This post is {messages} messages (over {limit}); publishing it now asks once more.",
+    ),
+    "ask_flood": (
+        "پست #{article_id} {messages} پیام است و همه پشت سر هم به کانال می‌رود. همهٔ {messages} پیام "
+        "منتشر شود، یا اول کوتاهش می‌کنید؟",
+        "Post #{article_id} is {messages} messages, all sent to the channel one after another. Publish all "
+        "{messages}, or shorten it first?",
+    ),
+    "btn_publish_all": ("🚀 بله، هر {messages} پیام", "🚀 Yes, all {messages}"),
+    "btn_shorten": ("✏️ کوتاهش می‌کنم", "✏️ I'll shorten it"),
     "ring_loud": (
         "🔔 با صدا منتشر می‌شود (خبر فوری یا انتخاب شما)، حتی در ساعت سکوت.",
         "🔔 Goes out with a notification (urgent, or your choice), even in quiet hours.",

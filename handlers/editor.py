@@ -70,7 +70,9 @@ def editors_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYP
         if refusal is None:
             svc = services(context)
             s = svc.settings
-            ctx = view.ViewContext(lang, s.tz, str(s.channel_id), now=svc.clock(), quiet_hours=s.quiet_hours)
+            ctx = view.ViewContext(
+                lang, s.tz, str(s.channel_id), svc.clock(), s.quiet_hours, s.flood_messages
+            )
             await handler(update, context, ctx)
         elif update.callback_query is not None:
             await update.callback_query.answer(refusal, show_alert=True)

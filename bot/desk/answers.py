@@ -208,6 +208,14 @@ class SpacedOut:
 
 
 @dataclass(frozen=True, slots=True)
+class AskFlood:
+    """Publish now a post of `messages` messages, over FLOOD_MESSAGES? (or shorten it first)"""
+
+    article_id: int
+    messages: int
+
+
+@dataclass(frozen=True, slots=True)
 class RingChosen:
     """The editor switched a post between 🔔 and 🔕: its choices again, as they now stand."""
 
@@ -217,7 +225,7 @@ class RingChosen:
 
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
-    | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen
+    | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood
 )  # fmt: skip
 
 

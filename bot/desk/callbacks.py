@@ -25,6 +25,7 @@ class Action(StrEnum):
     """What an editor's button asks for."""
 
     PUBLISH_NOW = "now"
+    PUBLISH_ALL = "all"  # publish now a post of more than FLOOD_MESSAGES messages: asked once more
     NEXT_SLOT = "slot"
     IN_AN_HOUR = "h1"
     TONIGHT = "tn"

@@ -25,13 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.config import Settings
-from bot.core.media import MediaItem
+from bot.core.media import MediaItem, message_total
 from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.desk.answers import (
     Answer,
     AskDelete,
     Asked,
+    AskFlood,
     AskMakeDraft,
     Card,
     Changes,
@@ -231,6 +232,12 @@ class Desk(LivePosts):
         ref, action = button.ref, button.action
         match action:
             case Action.PUBLISH_NOW:
+                article = await self.db.get(ref)
+                total = message_total(article.parts) if article is not None else 0
+                if total > self.settings.flood_messages > 0 and article.status in EDITABLE:
+                    return AskFlood(ref, total)  # one tap would flood the channel: asked once more
+                return await self.publish_now(ref)
+            case Action.PUBLISH_ALL:
                 return await self.publish_now(ref)
             case Action.NEXT_SLOT | Action.IN_AN_HOUR | Action.TONIGHT | Action.TOMORROW_MORNING:
                 return await self._schedule_preset(ref, action)

@@ -27,6 +27,7 @@ from bot.desk.answers import (
     AskCorrect,
     AskDelete,
     Asked,
+    AskFlood,
     AskMakeDraft,
     Card,
     Changes,
@@ -76,6 +77,7 @@ class ViewContext:
     channel_id: str
     now: datetime | None = None  # the desk's clock: whether a post published now would ring
     quiet_hours: tuple[time, time] | None = None
+    flood_messages: int = 0  # FLOOD_MESSAGES: a longer post is flagged under its preview (0: never)
 
 
 def loud(article: Article, ctx: ViewContext) -> bool:
@@ -95,6 +97,14 @@ def _ring_line(article: Article, ctx: ViewContext) -> str:
         return ""
     key = "ring_loud" if is_loud else ("ring_silent" if article.ring is False else "ring_quiet")
     return "\n" + msg.text(key, ctx.lang)
+
+
+def _flood_line(article: Article, ctx: ViewContext) -> str:
+    """A post of more messages than FLOOD_MESSAGES says so under its preview (publishing asks again)."""
+    total = message_total(article.parts)
+    if article.status not in EDITABLE or ctx.flood_messages <= 0 or total <= ctx.flood_messages:
+        return ""
+    return "\n" + msg.text("flood_warning", ctx.lang, messages=total, limit=ctx.flood_messages)
 
 
 def _with_ring_button(keyboard: InlineKeyboardMarkup | None, article: Article, ctx: ViewContext):
@@ -238,9 +248,7 @@ def _yes_no(
 
 def in_place(answer: Answer) -> bool:
     """Whether a button's answer replaces the message the button was on (else: new messages)."""
-    return not isinstance(
-        answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes
-    )  # RingChosen: in place
+    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes | AskFlood)
 
 
 @singledispatch
@@ -280,7 +288,7 @@ def preview_messages(
         choose = msg.text(
             "card_scheduled_at", ctx.lang, article_id=article.id, when=_when(article.scheduled_at, ctx)
         )
-    choose += _ring_line(article, ctx) + _clash_line(clashes, ctx)
+    choose += _ring_line(article, ctx) + _flood_line(article, ctx) + _clash_line(clashes, ctx)
     keyboard = card_keyboard(article, ctx, clash=bool(clashes))
     return [
         Outgoing(html.escape(intro)),
@@ -292,6 +300,20 @@ def preview_messages(
 @render.register
 def _(answer: Preview, ctx: ViewContext) -> list[Outgoing]:
     return preview_messages(answer.article, ctx, _notes(answer.notes, ctx), clashes=answer.clashes)
+
+
+@render.register
+def _(answer: AskFlood, ctx: ViewContext) -> list[Outgoing]:
+    ref, count = answer.article_id, answer.messages
+    keyboard = InlineKeyboardMarkup(
+        [
+            [
+                _button("btn_publish_all", ctx, Action.PUBLISH_ALL, ref, messages=count),
+                _button("btn_shorten", ctx, Action.EDIT, ref),
+            ]
+        ]
+    )
+    return [Outgoing(msg.text("ask_flood", ctx.lang, article_id=ref, messages=count), keyboard)]
 
 
 @render.register

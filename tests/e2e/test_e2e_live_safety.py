@@ -238,3 +238,22 @@ async def test_a_scheduled_post_can_be_marked_to_ring_and_queue_says_so(night_de
     await desk.editor_says("/queue")
     listing = await desk.wait_bot_message(EDITOR_ID, after=before)
     assert any("🔔" in b["text"] and f"p:{article_id}:open" == b["callback_data"] for b in listing.buttons)
+
+
+async def test_a_twenty_message_post_needs_a_second_confirmation(desk: Desk) -> None:
+    long_text = "گزارش بسیار بلند\n" + _paragraphs(600, "بودجه")
+    expected = rendered(long_text)
+    assert len(expected) >= 20
+    article_id, preview, choose = await send_draft(desk, long_text)
+    assert len(preview) == len(expected)
+    assert msg.text("flood_warning", msg.FA, messages=len(expected), limit=3) in choose.text
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    ask = await desk.wait_bot_message(
+        EDITOR_ID, _with_button(f"p:{article_id}:all"), after=before, timeout=15
+    )
+    assert [b["callback_data"] for b in ask.buttons] == [f"p:{article_id}:all", f"p:{article_id}:edit"]
+    assert desk.server.channel_posts() == []  # one tap did not flood the channel
+    desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:all")
+    await wait_article(desk, article_id, lambda a: a.status == "published", timeout=60)
+    assert [m.html for m in desk.server.channel_posts()] == expected
