@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from bot.config import Settings
-from bot.core.media import MediaItem, message_total
+from bot.core.media import MediaItem
 from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.desk.answers import (
@@ -233,7 +233,7 @@ class Desk(LivePosts):
         match action:
             case Action.PUBLISH_NOW:
                 article = await self.db.get(ref)
-                total = message_total(article.parts) if article is not None else 0
+                total = len(article.parts) if article is not None else 0  # an album shows as one
                 if total > self.settings.flood_messages > 0 and article.status in EDITABLE:
                     return AskFlood(ref, total)  # one tap would flood the channel: asked once more
                 return await self.publish_now(ref)

@@ -101,7 +101,7 @@ def _ring_line(article: Article, ctx: ViewContext) -> str:
 
 def _flood_line(article: Article, ctx: ViewContext) -> str:
     """A post of more messages than FLOOD_MESSAGES says so under its preview (publishing asks again)."""
-    total = message_total(article.parts)
+    total = len(article.parts)  # an album is one post to read, however many files it holds
     if article.status not in EDITABLE or ctx.flood_messages <= 0 or total <= ctx.flood_messages:
         return ""
     return "\n" + msg.text("flood_warning", ctx.lang, messages=total, limit=ctx.flood_messages)

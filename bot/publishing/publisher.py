@@ -302,6 +302,27 @@ async def until_recorded(
             wait = min(wait * 2, 30.0)
 
 
+async def edit_in_place(
+    bot: Bot,
+    channel_id: str | int,
+    message_id: int,
+    part: Part,
+    retry: RetryPolicy,
+    sleep: Callable[[float], Awaitable[None]],
+) -> None:
+    """A channel message's new text, or its caption (an album's is on its first item); repeated until
+    Telegram answers, a repeat after an applied edit answering "message is not modified"."""
+    if part.media:
+        edit = functools.partial(bot.edit_message_caption, channel_id, message_id, caption=part.html)
+    else:
+        edit = functools.partial(
+            bot.edit_message_text, part.html, channel_id, message_id, link_preview_options=NO_PREVIEW
+        )
+    await repeat_until_answered(
+        functools.partial(edit, parse_mode=ParseMode.HTML), done_when=_NOT_MODIFIED, retry=retry, sleep=sleep
+    )
+
+
 class Publisher:
     """Sends scheduled posts to the channel, exactly once, and records the outcome."""
 
@@ -521,7 +542,8 @@ class Publisher:
             return Revision(RevisionOutcome.UNCHANGED, article)
         first_ids = _first_ids(old_parts, article.channel_message_ids)
         kept = min(len(old_parts), len(new_parts))
-        message_ids = list(article.channel_message_ids[: sum(p.message_count for p in old_parts[:kept])])
+        kept_ids = sum(part.message_count for part in old_parts[:kept])
+        message_ids = list(article.channel_message_ids[:kept_ids])
         try:
             for extra in new_parts[kept:]:  # first the new messages: a failure leaves the old post whole
                 sent = await send_part(
@@ -529,32 +551,11 @@ class Publisher:
                     disable_notification=True,
                 )  # fmt: skip
                 message_ids.extend(message.message_id for message in sent)
-            for message_id, old, new in zip(
-                first_ids[:kept], old_parts[:kept], new_parts[:kept], strict=True
-            ):
-                if old.html == new.html:
-                    continue
-                if new.media:  # a caption (an album's is on its first item)
-                    await repeat_until_answered(
-                        functools.partial(
-                            self.bot.edit_message_caption,
-                            self.channel_id, message_id, caption=new.html, parse_mode=ParseMode.HTML,
-                        ),
-                        done_when=_NOT_MODIFIED, retry=self.retry, sleep=self.sleep,
-                    )  # fmt: skip
-                else:
-                    await repeat_until_answered(
-                        functools.partial(
-                            self.bot.edit_message_text,
-                            new.html, self.channel_id, message_id, parse_mode=ParseMode.HTML,
-                            link_preview_options=NO_PREVIEW,
-                        ),
-                        done_when=_NOT_MODIFIED, retry=self.retry, sleep=self.sleep,
-                    )  # fmt: skip
-            surplus = article.channel_message_ids[len(article.channel_message_ids) - sum(
-                p.message_count for p in old_parts[kept:]
-            ):] if len(old_parts) > kept else []  # fmt: skip
-            for message_id in surplus:
+            edits = zip(first_ids[:kept], old_parts[:kept], new_parts[:kept], strict=True)
+            for message_id, old, new in edits:
+                if old.html != new.html:
+                    await edit_in_place(self.bot, self.channel_id, message_id, new, self.retry, self.sleep)
+            for message_id in article.channel_message_ids[kept_ids:]:  # the surplus messages
                 await self.bot.delete_message(self.channel_id, message_id)
         except BadRequest as error:
             if "not found" in error.message.lower():  # deleted in the channel by hand
