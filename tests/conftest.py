@@ -36,6 +36,9 @@ SLOW = (
     "tests/archive/test_search_parity.py",  # `newsdesk search` and a search process
     "tests/archive/test_import_fuzz.py",  # 1,200 damaged exports: ~20 s
     "tests/archive/test_import.py::test_cli_import_analyzes_big_files_in_a_worker_process",
+    "tests/archive/test_import_recovery.py::test_ctrl_c_during_an_import_says_what_was_kept_and_how_to_go_on",
+    "tests/archive/test_search_errors.py::test_an_archive_locked_exclusively_is_one_line_after_waiting",
+    "tests/archive/test_search_errors.py::test_an_archive_on_a_read_only_file_system_is_searched",
     "tests/archive/test_import.py::test_cli_import_twice_adds_nothing",
     "tests/archive/test_import.py::test_posts_the_bot_published_are_recognized_in_its_channels_export",
     "tests/publishing/test_formatting.py::test_formatting_time_grows_linearly_for_any_repeated_character",
