@@ -355,7 +355,7 @@ def _same_line(line: str, own: str) -> bool:
     return bool(words) and words == _WORDS.findall(fold_letters(strip_markup(own)).replace("\u200c", ""))
 
 
-_WORDS = re.compile(r"\w+")
+_WORDS = re.compile(r"[@#]?\w+")  # a handle is not a hashtag, nor a plain word
 
 
 def drop_closing_lines(draft: Draft, signature: str, credit: str = "") -> Draft:

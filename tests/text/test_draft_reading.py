@@ -186,8 +186,8 @@ FORWARDED: list[str] = [
 
 # Footers that stay: our own handle, tags, links, a handle inside a sentence, or no signature set.
 FORWARD_NEIGHBOURS: list[tuple[str, str]] = [
-    ("🆔 @mychannel", SIGNATURE),
-    ("@MyChannel", SIGNATURE),
+    ("#mychannel", SIGNATURE),
+    ("کانال ما @mychannel را دنبال کنید", SIGNATURE),
     ("#خبر #اقتصاد", SIGNATURE),
     ("https://t.me/other_channel", SIGNATURE),
     ("@other_channel #خبر", SIGNATURE),
@@ -199,7 +199,7 @@ FORWARD_NEIGHBOURS: list[tuple[str, str]] = [
     ("خبرنگار: @reporter_name", SIGNATURE),
     ("تماس با ما: news@example.com", SIGNATURE),
     ("🆔 @mychannel #خبر", SIGNATURE),
-    ("@news_channel", "🆔 @news_channel"),
+    ("mychannel", SIGNATURE),
     ("عضو شوید @other_channel", SIGNATURE),
     ("t.me/other_channel", SIGNATURE),
     ("#اخبار_ایران", SIGNATURE),
@@ -260,6 +260,21 @@ def test_a_forwarded_posts_signature_line_is_dropped(handle_line: str) -> None:
 def test_other_footers_stay(footer: str, signature: str) -> None:
     parsed = parse_draft(f"تیتر\nمتن خبر\n{footer}")
     assert footer in render_post(parsed, signature=signature)[0]
+
+
+OUR_OWN_LINES: list[tuple[str, str]] = [
+    ("🆔 @mychannel", SIGNATURE),
+    ("@MyChannel", SIGNATURE),
+    ("@news_channel", "🆔 @news_channel"),
+    ("🆔 @news_channel\u200c", "🆔\ufe0f @news_channel"),
+]
+
+
+@pytest.mark.parametrize(("footer", "signature"), OUR_OWN_LINES)
+def test_our_own_signature_or_handle_at_the_end_is_said_once(footer: str, signature: str) -> None:
+    """A channel post pasted back ends with our own signature: the post adds it, so it is not doubled."""
+    [message] = render_post(parse_draft(f"تیتر\nمتن خبر\n{footer}"), signature=signature)
+    assert message.endswith(f"متن خبر\n\n{signature}") and message.count("@") == 1
 
 
 def test_only_the_last_line_is_a_signature_line() -> None:
