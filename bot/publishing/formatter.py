@@ -2,7 +2,7 @@
 
 Why: `prepare_post` is pure Python (regular expressions, the normalizer, the splitter); run on the
 event loop, a 100,000-character draft holds every subscriber's search for as long as it takes. The
-patterns are linear now (tests/publishing/test_formatting.py checks that 10× the text costs at most 15× the
+patterns are linear now (tests/publishing/test_formatting.py checks that 10× the text costs at most 30× the
 time), but a draft is untrusted input, so the limit stays as a safety net.
 
 How: one worker process (`Formatter`, made by `bot.core.workers.worker_pool`: it ends with the bot if

@@ -211,7 +211,12 @@ async def test_publish_now_in_quiet_hours_is_silent_unless_the_editor_rings(nigh
     assert f"p:{article_id}:ring" in buttons
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:ring")
     rang = await desk.server.wait_for(
-        lambda: (m := desk.server.message(EDITOR_ID, choose.message_id)) and "🔔" in m.text and m, timeout=15
+        lambda: (
+            (m := desk.server.message(EDITOR_ID, choose.message_id))
+            and msg.text("ring_loud", msg.FA) in m.text
+            and m
+        ),
+        timeout=15,
     )
     assert [b["callback_data"] for b in rang.buttons] == buttons  # the same message keeps its buttons
     desk.server.user_presses_button(EDITOR_ID, rang, f"p:{article_id}:ring")  # and back to 🔕
