@@ -35,26 +35,35 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY_BYTES = 1024 * 1024  # an update is a few KB; Telegram's largest are far below this
 
 
-def listen(settings: Settings) -> socket.socket:
-    """The webhook's socket, bound and listening; UsageError naming the setting if it cannot be had.
-    Address reuse as aiohttp sets it: a port in TIME_WAIT counts as free, one in use does not."""
-    host, port = settings.webhook_listen, settings.webhook_port
-    try:
-        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
-    except socket.gaierror as error:
-        raise UsageError(f"WEBHOOK_LISTEN={host}: not an address to listen on ({error.strerror})") from None
+def bound_socket(host: str, port: int, family: int = socket.AF_INET) -> socket.socket:
+    """A TCP socket bound to host:port, listening and non-blocking, for an aiohttp site to serve on;
+    OSError if the port cannot be had. Address reuse as aiohttp sets it: a port in TIME_WAIT counts
+    as free, one in use does not. The webhook and the sandbox's page both listen through here."""
     listening = socket.socket(family, socket.SOCK_STREAM)
     try:
         listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listening.bind((host, port))
         listening.listen(128)
-    except OSError as error:
+    except OSError:
         listening.close()
+        raise
+    listening.setblocking(False)
+    return listening
+
+
+def listen(settings: Settings) -> socket.socket:
+    """The webhook's socket, bound and listening; UsageError naming the setting if it cannot be had."""
+    host, port = settings.webhook_listen, settings.webhook_port
+    try:
+        family = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0][0]
+    except socket.gaierror as error:
+        raise UsageError(f"WEBHOOK_LISTEN={host}: not an address to listen on ({error.strerror})") from None
+    try:
+        return bound_socket(host, port, family)
+    except OSError as error:
         if error.errno == errno.EADDRINUSE:
             raise UsageError(f"WEBHOOK_PORT={port}: the port is in use on {host}") from None
         raise UsageError(f"WEBHOOK_PORT={port}: cannot listen on {host} ({error.strerror})") from None
-    listening.setblocking(False)
-    return listening
 
 
 def served_path(webhook_url: str) -> str:

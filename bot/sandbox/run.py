@@ -28,6 +28,7 @@ from bot.core.inputs import UsageError
 from bot.sandbox.clock import MovableClock, TimeMachine
 from bot.sandbox.seed import seed
 from bot.sandbox.web import Cast, SandboxPage
+from bot.webhook import bound_socket
 from handlers.common import SERVICES_KEY
 
 log = logging.getLogger(__name__)
@@ -60,19 +61,13 @@ def cmd_sandbox(args: argparse.Namespace, *, reason: str | None = None) -> int:
 
 def _listen(port: int) -> socket.socket:
     """The page's socket, bound to HOST:port and listening (its owner closes it); UsageError if the
-    port cannot be had. Address reuse as aiohttp sets it: a port in TIME_WAIT counts as free."""
-    listening = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    port cannot be had."""
     try:
-        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        listening.bind((HOST, port))
-        listening.listen(128)
+        return bound_socket(HOST, port)
     except OSError as error:
-        listening.close()
         if error.errno == errno.EADDRINUSE:
             raise UsageError(f"port {port} is in use; pick another with --port or SANDBOX_PORT") from None
         raise UsageError(f"cannot listen on {HOST}:{port}: {error.strerror}") from None
-    listening.setblocking(False)
-    return listening
 
 
 async def _serve(settings: Settings, database: Path, listening: socket.socket, reason: str | None) -> None:
