@@ -296,9 +296,9 @@ def build_application(
 ) -> Application:
     """The bot: Telegram client, rate limiter, schedule, publisher and every handler.
 
-    `clock` is the bot's idea of now (tests run it ahead to let time pass). `formatter`: the process
-    that formats drafts; by default one of the bot's own, closed at shutdown. One passed in stays open
-    (its owner closes it: tests share one between the bots they start)."""
+    `clock` is the bot's idea of now, the database's too (tests run it ahead to let time pass).
+    `formatter`: the process that formats drafts; by default one of the bot's own, closed at shutdown.
+    One passed in stays open (its owner closes it: tests share one between the bots they start)."""
     assert settings.bot_token is not None and settings.channel_id is not None
     lifecycle = _Lifecycle(formatter or Formatter(), owns_formatter=formatter is None)
     builder: ApplicationBuilder = (
@@ -323,6 +323,7 @@ def build_application(
     )
     application = builder.build()
     assert application.job_queue is not None
+    db.clock = clock  # what storage records (a draft's last change…) is on the bot's clock too
     pending_notices = PendingNotices()  # the notices mark what they send; the desk waits for it
     notices = EditorNotices(application.bot, db, settings, pending_notices)
     publisher = Publisher(

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sqlite3
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from concurrent.futures import Executor, ThreadPoolExecutor
 from contextlib import asynccontextmanager, suppress
 from datetime import UTC, datetime
@@ -47,9 +47,9 @@ def from_db_time(text: str | None) -> datetime | None:
     return datetime.fromisoformat(text).astimezone(UTC) if text else None
 
 
-def db_now() -> str:
-    """The current time as stored."""
-    return to_db_time(datetime.now(UTC))
+def system_now() -> datetime:
+    """The machine's clock: the database's until the wiring gives it the bot's (`Connection.clock`)."""
+    return datetime.now(UTC)
 
 
 class Connection:
@@ -78,6 +78,13 @@ class Connection:
         # published or a channel learned drops them (storage.posts, storage.desk_state).
         self._bot_parts: dict[str, frozenset[str]] = {}
         self.read_only = False  # opened from a file newsdesk may not write: it can only be searched
+        # The bot's idea of now (bot.app sets it): every time stored here, which the desk shows
+        # (/drafts lists posts by their last change), is on the clock the rest of the bot runs on.
+        self.clock: Callable[[], datetime] = system_now
+
+    def _now(self) -> str:
+        """The current moment on `clock`, as stored."""
+        return to_db_time(self.clock())
 
     # --- lifecycle -------------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ from typing import Literal
 
 import aiosqlite
 
-from storage.connection import Connection, db_now, from_db_time, to_db_time
+from storage.connection import Connection, from_db_time, to_db_time
 
 
 async def own_channel_of(conn: aiosqlite.Connection) -> str | None:
@@ -34,7 +34,7 @@ class DeskState(Connection):
     ) -> None:
         """Remember that `user_id`'s next message is a typed time or a corrected text for a post
         (`since`: the moment the wait began, on the caller's clock; default now)."""
-        began = to_db_time(since) if since is not None else db_now()
+        began = to_db_time(since) if since is not None else self._now()
         async with self._transaction() as conn:
             await conn.execute(
                 "INSERT OR REPLACE INTO editor_waits (user_id, kind, article_id, since) VALUES (?, ?, ?, ?)",
@@ -62,7 +62,7 @@ class DeskState(Connection):
             await conn.execute(
                 "INSERT OR REPLACE INTO pending_corrections (article_id, title, body, html, since)"
                 " VALUES (?, ?, ?, ?, ?)",
-                (article_id, title, body, json.dumps(list(html), ensure_ascii=False), db_now()),
+                (article_id, title, body, json.dumps(list(html), ensure_ascii=False), self._now()),
             )
 
     async def take_correction(self, article_id: int) -> tuple[str, str, list[str]] | None:

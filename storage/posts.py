@@ -16,7 +16,7 @@ from bot.core.media import MediaItem, media_from_json, media_to_json
 from bot.core.post import Article
 from bot.core.source import Source, source_from_json, source_to_json
 from bot.core.status import EDITABLE, PENDING, SCHEDULABLE, PostStatus
-from storage.connection import Connection, db_now, from_db_time, to_db_time
+from storage.connection import Connection, from_db_time, to_db_time
 from storage.desk_state import own_channel_of
 from storage.search import IndexEntry, search_key
 from storage.states import LIVE, LIVE_ROW, sql_in
@@ -86,7 +86,7 @@ class Posts(Connection):
         ring: bool | None = None,
     ) -> int:
         """Store a new draft (source 'bot', status 'draft') and return its id."""
-        now = db_now()
+        now = self._now()
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 "INSERT INTO articles (source, title, body, html, status, created_at, updated_at,"
@@ -166,7 +166,13 @@ class Posts(Connection):
                 cursor = await conn.execute(
                     "UPDATE articles SET status = ?, updated_at = ?"
                     " WHERE id = ? AND deleted = 0 AND status = ? AND scheduled_at <= ?",
-                    (PostStatus.PUBLISHING, db_now(), article_id, PostStatus.SCHEDULED, to_db_time(due_by)),
+                    (
+                        PostStatus.PUBLISHING,
+                        self._now(),
+                        article_id,
+                        PostStatus.SCHEDULED,
+                        to_db_time(due_by),
+                    ),
                 )
                 return cursor.rowcount == 1
         return await self._update(article_id, "status = ?", (PostStatus.PUBLISHING,), sql_in(EDITABLE))
@@ -202,7 +208,7 @@ class Posts(Connection):
                 " external_id = COALESCE(external_id, ?), url = COALESCE(?, url), search_key = ?,"
                 " channel = COALESCE(channel, ?), failure_reason = NULL, updated_at = ? WHERE id = ?",
                 (to_db_time(published_at), json.dumps(ids), str(ids[0]) if ids else None, url, key,
-                 channel, db_now(), article_id),
+                 channel, self._now(), article_id),
             )  # fmt: skip
             self._bot_parts.pop(channel or "", None)
             await self._index.add([IndexEntry.build(key, title, body)])
@@ -255,7 +261,7 @@ class Posts(Connection):
             await conn.execute(
                 "UPDATE articles SET title = ?, body = ?, html = ?,"
                 " channel_message_ids = COALESCE(?, channel_message_ids), updated_at = ? WHERE id = ?",
-                (title, body, json.dumps(list(html), ensure_ascii=False), ids, db_now(), article_id),
+                (title, body, json.dumps(list(html), ensure_ascii=False), ids, self._now(), article_id),
             )
             if key is not None:
                 await self._index.remove([IndexEntry.build(key, old_title, old_body)])
@@ -273,7 +279,7 @@ class Posts(Connection):
             key, title, body = rows[0]
             await conn.execute(
                 "UPDATE articles SET deleted = 1, search_key = NULL, updated_at = ? WHERE id = ?",
-                (db_now(), article_id),
+                (self._now(), article_id),
             )
             if key is not None:
                 await self._index.remove([IndexEntry.build(key, title, body)])
@@ -283,7 +289,7 @@ class Posts(Connection):
         async with self._transaction() as conn:
             cursor = await conn.execute(
                 f"UPDATE articles SET {sets}, updated_at = ? WHERE id = ? AND deleted = 0 AND ({condition})",
-                (*params, db_now(), article_id),
+                (*params, self._now(), article_id),
             )
             return cursor.rowcount == 1
 

@@ -28,7 +28,7 @@ from bot.core.media import MediaItem, MediaKind, media_to_json
 from bot.core.workers import worker_pool
 from bot.text.analyze import ANALYZER_VERSION, Snippet, analyze, make_snippet, may_hold_phrases
 from bot.text.query import parse_query
-from storage.connection import Connection, ReaderKey, db_now, from_db_time, reader_for, to_db_time
+from storage.connection import Connection, ReaderKey, from_db_time, reader_for, to_db_time
 from storage.search import (
     REINDEX_BATCH,
     AnalyzedBatch,
@@ -144,7 +144,7 @@ class SearchArchive(Connection):
         come back with `partial=True`. `newest`: newest first instead of the most relevant. Any string
         is safe to pass. `now` anchors the recency boost and `امروز` (default: the current time); `tz`
         (the TIMEZONE setting) is where typed dates' days run."""
-        now_epoch = (now or datetime.now(UTC)).timestamp()
+        now_epoch = (now or self.clock()).timestamp()
         args = (self._reader_key, query, max(0, limit), max(0, offset), now_epoch, newest, tz)
         if self._search_in == "caller":
             return _search(*args)
@@ -231,7 +231,7 @@ class SearchArchive(Connection):
         search. A crash loses at most those seconds of the log, never anything else."""
         if self.search_log_retention is not None and not self.search_log_retention:
             return  # SEARCH_LOG_DAYS=0: subscribers' queries are not kept
-        self._search_log.append((db_now(), user_id, kind, query[:200], results, int(partial), ms))
+        self._search_log.append((self._now(), user_id, kind, query[:200], results, int(partial), ms))
         loop = asyncio.get_running_loop()
         if len(self._search_log) == SEARCH_LOG_BATCH:
             self._search_log_flushes.add(task := loop.create_task(self._flush_search_log()))
@@ -265,7 +265,7 @@ class SearchArchive(Connection):
         if self.search_log_retention is None or now - self._search_log_pruned_at < SEARCH_LOG_PRUNE_SECONDS:
             return
         self._search_log_pruned_at = now
-        oldest = to_db_time(datetime.now(UTC) - self.search_log_retention)
+        oldest = to_db_time(self.clock() - self.search_log_retention)
         await conn.execute("DELETE FROM search_log WHERE at < ?", (oldest,))
 
     # --- import ------------------------------------------------------------------------------------
@@ -365,7 +365,7 @@ class SearchArchive(Connection):
             for key in existing:
                 df.subtract(analyzed_entries[key].terms)
             (last_id,) = (await conn.execute_fetchall("SELECT COALESCE(max(id), 0) FROM articles"))[0]
-            now = db_now()
+            now = self._now()
             rows_out, entries = [], []
             for number, record in enumerate(fresh, start=last_id + 1):
                 key = search_key(int(record.published_at.timestamp()), number)

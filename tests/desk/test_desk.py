@@ -91,6 +91,7 @@ def desk(db: Database, clock: Clock) -> Desk:
         return explain_draft(text, signature="🆔 @news_test")[1]
 
     publisher = Publisher(None, db, channel_id="@news_test", notices=None, clock=clock)  # type: ignore[arg-type]
+    db.clock = clock  # as bot.app wires it: what storage records is on the desk's clock
     return Desk(db, publisher, Wakes(), settings, clock, prepare, explain)  # type: ignore[arg-type]
 
 

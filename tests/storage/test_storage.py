@@ -555,3 +555,16 @@ async def test_nothing_found_only_when_no_word_but_stop_words_matches(db, monkey
     assert result.partial and {hit.external_id for hit in result.hits} == {"x", "y"}
     assert not (await db.search("کهکشان زرافه از در این", now=TEHRAN_NOON)).hits  # stop words only
     assert (await db.search("از در", now=TEHRAN_NOON)).hits  # asked for alone, they are words
+
+
+async def test_stored_times_come_from_the_database_clock_not_the_machine(db):
+    """The desk shows stored times (/drafts: a post's last change): they follow the bot's clock, which
+    the sandbox and tests run far from the machine's."""
+    far = datetime(2031, 3, 20, 9, 15, tzinfo=UTC)
+    db.clock = lambda: far
+    article_id = await db.create_draft("عنوان", "متن", ["<b>عنوان</b>"])
+    created = await db.get(article_id)
+    assert created.created_at == created.updated_at == far
+    db.clock = lambda: far + timedelta(days=3)
+    assert await db.cancel(article_id)
+    assert (await db.get(article_id)).updated_at == far + timedelta(days=3)
