@@ -68,7 +68,7 @@ class LivePosts:
             return Refused(Refusal.STALE_BUTTON, article_id)
         title, body, messages = held
         post = PreparedPost(title=title, body=body, messages=messages)
-        revision = await self.publisher.revise(article_id, post)
+        revision = await self.publisher.correct(article_id, post)
         if revision.outcome is RevisionOutcome.REFUSED:
             return await self._refused(article_id)
         return corrected_answer(revision.outcome, article_id, revision.detail, post, revision.article)

@@ -210,12 +210,14 @@ class Desk(LivePosts):
         return True if is_urgent(post.title, self.settings.urgent_words) else None
 
     async def _revise(self, article_id: int, text: str, notes: tuple[Note, ...]) -> Answer:
-        """A new text for a post: before its send it is updated (and keeps its time); during its send
-        the edit waits and corrects the channel post; after it, see `take_edit`."""
+        """A new text for a post: before its send it is updated (and keeps its time); one that went
+        out meanwhile (its send was under way) gets it as a proposed correction, as after its send."""
         post = await self._ready(text, article_id)
         if isinstance(post, Refused):
             return post
         revision = await self.publisher.revise(article_id, post)
+        if revision.outcome is RevisionOutcome.LIVE:
+            return await self._propose_correction(await self._get(article_id), text)
         if revision.outcome is RevisionOutcome.UPDATED:
             article = await self._get(article_id)
             if article.status is PostStatus.SCHEDULED:

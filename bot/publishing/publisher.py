@@ -23,8 +23,9 @@ crash can leave is about one part: the first unrecorded one. At start-up (bot.pu
 left in `publishing` with every part recorded is completed; otherwise the editor is asked about
 that part, and a retry resumes after the recorded parts instead of repeating them.
 
-The Publisher is the one door to the channel: besides sending, it corrects a published post
-(`revise`), deletes one (`delete`) and acts on the editor's answer about an uncertain part
+The Publisher is the one door to the channel: besides sending, it gives a post not yet out a new
+text (`revise`, which never touches one already out), corrects a published post once the editor
+confirmed it (`correct`), deletes one (`delete`) and acts on the editor's answer about an uncertain part
 (`confirm_uncertain_part`, `send_uncertain_anyway`, `drop_uncertain`). Every one of these holds the
 post's own lock, as a send does, so a correction or a deletion never reaches the channel while the
 same post is still being sent: it waits, then applies to the post as it is. Retries follow the one
@@ -128,6 +129,7 @@ class RevisionOutcome(StrEnum):
     """How giving a post a new text ended."""
 
     UPDATED = "updated"  # not yet sent: the new text goes out
+    LIVE = "live"  # already in the channel (maybe since a moment): only a confirmed correction changes it
     CORRECTED = "corrected"  # published: edited in the channel and the archive
     UNCHANGED = "unchanged"
     PARTS_DIFFER = "parts_differ"  # the new text needs another number of messages
@@ -513,8 +515,8 @@ class Publisher:
     # --- the other channel writes: every one goes through here, one post at a time ---
 
     async def revise(self, article_id: int, post: PreparedPost) -> Revision:
-        """Give a post a new text: a post not yet sent gets it for its send; a published one is
-        corrected in the channel. A post being sent right now is waited for, then corrected."""
+        """Give a post not yet sent a new text for its send. A post being sent right now is waited
+        for; one in the channel by then is left as it is (`LIVE`): only `correct` changes it."""
         async with self._post(article_id):
             article = await self.db.get(article_id)
             if article is None or article.deleted:
@@ -524,7 +526,14 @@ class Publisher:
                     article_id, post.title, post.body, post.messages, source_text=post.source_text
                 )
                 return Revision(RevisionOutcome.UPDATED if ok else RevisionOutcome.REFUSED, article)
-            if article.status is not PostStatus.PUBLISHED:
+            live = article.status is PostStatus.PUBLISHED
+            return Revision(RevisionOutcome.LIVE if live else RevisionOutcome.REFUSED, article)
+
+    async def correct(self, article_id: int, post: PreparedPost) -> Revision:
+        """Correct a published post in the channel with a new text the editor confirmed."""
+        async with self._post(article_id):
+            article = await self.db.get(article_id)
+            if article is None or article.deleted or article.status is not PostStatus.PUBLISHED:
                 return Revision(RevisionOutcome.REFUSED, article)
             return await self._correct_published(article, post)
 

@@ -429,35 +429,6 @@ async def test_typed_time_phrases_schedule_and_echo_the_jalali_time(
         assert abs(article.scheduled_at - expected) < timedelta(seconds=15)
 
 
-# ——— one door to the channel ———
-
-
-async def test_a_correction_racing_the_send_ends_corrected_once(desk: Desk) -> None:
-    before = desk.last_id(EDITOR_ID)
-    sent = await desk.editor_says("خبر مسابقه\nمتن نخست خبر مسابقه.")
-    choose = await _choose_message(desk, before)
-    article_id = int(choose.buttons[0]["callback_data"].split(":")[1])
-    slow = desk.server.inject_fault(
-        "delay", method="sendMessage", chat_id=desk.server.channel.id, hang_seconds=1.5
-    )
-    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
-    await desk.server.wait_for(lambda: slow.used)  # the send is on its way, slowly
-    assert (await desk.db.get(article_id)).status == "publishing"
-    desk.server.user_edits_text(EDITOR_ID, sent, "خبر مسابقه\nمتن اصلاح‌شدهٔ خبر مسابقه.")
-    await desk.wait_bot_message(EDITOR_ID, lambda m: "اصلاح شد" in (m.text or ""), timeout=15)
-    [post] = desk.server.channel_posts()
-    assert [post.html] == rendered("خبر مسابقه\nمتن اصلاح‌شدهٔ خبر مسابقه.")
-    assert len(desk.server.calls("sendMessage")) >= 1
-    channel_sends = [
-        c
-        for c in desk.server.calls("sendMessage")
-        if str(c.params.get("chat_id")) in ("@news_test", str(desk.server.channel.id))
-    ]
-    assert len(channel_sends) == 1  # sent once, then edited: never posted twice
-    article = await desk.db.get(article_id)
-    assert article.html == [post.html]
-
-
 async def test_english_subscriber_is_not_an_editor(desk: Desk) -> None:
     before = desk.last_id(ENGLISH_SUBSCRIBER_ID)
     desk.server.user_sends_text(ENGLISH_SUBSCRIBER_ID, "/drafts")

@@ -16,7 +16,13 @@ from bot.text.draft import parse_draft
 from bot.text.render import render_post
 from tests.botapi.fixtures import EDITOR_ID
 from tests.desk_harness import Desk, running_desk
-from tests.e2e.test_e2e_editor import _with_button, recorded_notice, send_draft, wait_article
+from tests.e2e.test_e2e_editor import (
+    _choose_message,
+    _with_button,
+    recorded_notice,
+    send_draft,
+    wait_article,
+)
 
 SIGNATURE = "🆔 @news_test"
 TEHRAN = ZoneInfo("Asia/Tehran")
@@ -152,6 +158,44 @@ async def test_a_correction_awaiting_its_confirmation_survives_a_restart_unappli
         desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:fix")
         await desk.server.wait_for(lambda: not desk.server.message(EDITOR_ID, ask.message_id).buttons)
         assert [desk.server.message(post.chat.id, post.message_id).html] == rendered(corrected)
+
+
+async def test_an_edit_of_the_draft_during_its_send_is_only_proposed(desk: Desk) -> None:
+    """The editor edits the message a post was made from while the post is on its way: the post goes
+    out as previewed, and the edit waits for ✅ like a reply would (it used to correct the channel)."""
+    original = "خبر مسابقه\nمتن نخست خبر مسابقه."
+    before = desk.last_id(EDITOR_ID)
+    sent = await desk.editor_says(original)
+    choose = await _choose_message(desk, before)
+    article_id = int(choose.buttons[0]["callback_data"].split(":")[1])
+    slow = desk.server.inject_fault(
+        "delay", method="sendMessage", chat_id=desk.server.channel.id, hang_seconds=1.5
+    )
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    await desk.server.wait_for(lambda: slow.used)  # the send is on its way, slowly
+    assert (await desk.db.get(article_id)).status == "publishing"
+    before = desk.last_id(EDITOR_ID)
+    edited = "خبر مسابقه\nمتن اصلاح‌شدهٔ خبر مسابقه."
+    desk.server.user_edits_text(EDITOR_ID, sent, edited)
+    fix = _with_button(f"p:{article_id}:fix")
+    ask = await desk.wait_bot_message(EDITOR_ID, fix, after=before, timeout=15)
+    assert "اصلاح‌شدهٔ" in ask.text  # the words it puts in
+    [post] = desk.server.channel_posts()
+    assert [post.html] == rendered(original) and _channel_writes(desk) == 0  # out as previewed, untouched
+    assert (await desk.db.get(article_id)).html == rendered(original)
+    # Edited again once it is out: proposed again (the newer proposal is the one ✅ applies).
+    before = desk.last_id(EDITOR_ID)
+    again = "خبر مسابقه\nمتن دوباره اصلاح‌شدهٔ خبر مسابقه."
+    desk.server.user_edits_text(EDITOR_ID, sent, again)
+    await desk.wait_bot_message(EDITOR_ID, fix, after=before, timeout=15)
+    assert _channel_writes(desk) == 0
+    done = await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+    assert done.text == msg.text("edited", msg.FA, article_id=article_id)
+    assert [desk.server.message(post.chat.id, post.message_id).html] == rendered(again)
+    channel = ("@news_test", str(desk.server.channel.id))
+    sends = [c for c in desk.server.calls("sendMessage") if str(c.params.get("chat_id")) in channel]
+    assert len(sends) == 1 and _channel_writes(desk) == 1  # sent once, edited once
+    assert (await desk.db.get(article_id)).html == rendered(again)
 
 
 async def test_a_pasted_back_correction_is_signed_and_credited_once(desk: Desk) -> None:

@@ -235,7 +235,7 @@ async def test_corrections_and_deletions_done_but_answered_504_are_confirmed_by_
     new = prepare_post("تیتر تازه\nمتن اصلاح‌شده درباره شهرداری.", bullet="🔹", signature="")
     for article_id, method in ((text_id, "editmessagetext"), (photo_id, "editmessagecaption")):
         botapi.inject_fault("server_error", method=method, status=504, apply=True)
-        revision = await publisher.revise(article_id, new)
+        revision = await publisher.correct(article_id, new)
         assert revision.outcome is RevisionOutcome.CORRECTED, revision
         assert (await db.get(article_id)).html == new.messages  # the archive says what the channel shows
     assert "اصلاح‌شده" in botapi.channel_posts()[0].text and "اصلاح‌شده" in botapi.channel_posts()[1].caption
@@ -258,7 +258,8 @@ async def test_a_correction_telegram_never_answers_is_uncertain_not_failed(
     assert await publisher.publish(article_id) is Outcome.PUBLISHED
     botapi.inject_fault("server_error", times=10, method="editmessagetext", status=502)
     new = prepare_post("تیتر تازه\nمتن اصلاح‌شده.", bullet="🔹", signature="")
-    assert (await publisher.revise(article_id, new)).outcome is RevisionOutcome.UNCERTAIN
+    assert (await publisher.revise(article_id, new)).outcome is RevisionOutcome.LIVE  # never unasked
+    assert (await publisher.correct(article_id, new)).outcome is RevisionOutcome.UNCERTAIN
     botapi.inject_fault("server_error", times=10, method="deletemessage", status=502)
     assert (await publisher.delete(article_id)).outcome is RemovalOutcome.UNCERTAIN
     assert not (await db.get(article_id)).deleted
