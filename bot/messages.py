@@ -398,6 +398,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "واژه‌ها همان است؛ فقط قالب یا نشانه‌گذاری تغییر می‌کند.",
         "The words stay the same; only the formatting or punctuation changes.",
     ),
+    "correct_file": (
+        "🖼 {kind} پست با فایل تازه جایگزین می‌شود.",
+        "🖼 The post's {kind} is replaced by the new file.",
+    ),
+    "correct_album_files": (
+        "🖼 در آلبوم {count} فایلی پست، این‌ها با فایل تازه جایگزین می‌شود: {places}",
+        "🖼 In the post's album of {count} files, these are replaced by the new files: {places}",
+    ),
+    "correct_text_kept": ("متن پست همان می‌ماند.", "The post's text stays as it is."),
     "correct_more_parts": (
         "پست از {old} پیام به {new} پیام می‌رسد: {extra} پیام تازه در پاسخ به پست فرستاده می‌شود.",
         "The post goes from {old} to {new} messages: {extra} new message(s) go out as replies to the post.",
@@ -443,7 +452,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• /drafts پیش‌نویس‌ها · /queue صف انتشار · /delete حذف پست منتشرشده · /cancel پایان انتظار\n"
         "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید: پست اصلاح‌شده و "
         "واژه‌های حذف و افزوده را نشان می‌دهم و تا تأیید نکنید کانال دست نمی‌خورد؛ عکس تازه (یا ویدیو، "
-        "فایل) در پاسخ، جای عکس پست را می‌گیرد و زیرنویسش، اگر باشد، متن اصلاح‌شده می‌شود. در آلبوم: همهٔ "
+        "فایل) در پاسخ هم همین‌طور: پس از تأیید جای عکس پست را می‌گیرد و زیرنویسش، اگر باشد، متن "
+        "اصلاح‌شده می‌شود. در آلبوم: همهٔ "
         "فایل‌ها به همان ترتیب، یا یک فایل با شمارهٔ جایش (مثلاً ۲) به‌عنوان زیرنویس.\n"
         "• جستجو در بایگانی: هر واژه‌ای در گفتگو با @{bot} در حالت درون‌خطی، یا /search.",
         "🗞 <b>The editor desk</b>\n\n"
@@ -457,8 +467,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• /drafts drafts · /queue scheduled posts · /delete delete a published post · /cancel stop a wait\n"
         "• To correct a published post, reply to its “published” message with the new text: I show the "
         "corrected post and the words taken out and put in, and the channel changes only when you confirm; "
-        "a new photo "
-        "(or video, file) in reply replaces the post's, and its caption, if any, is the corrected text. In "
+        "likewise a new photo (or video, file) in reply: once confirmed it replaces the post's, and its "
+        "caption, if any, is the corrected text. In "
         "an album: all its files again in the same order, or one file whose caption is its place (e.g. 2).\n"
         "• Search the archive: @{bot} words in any chat, or /search.",
     ),

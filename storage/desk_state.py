@@ -1,20 +1,21 @@
 """What the desk remembers of its editors between messages, and the channels it knows.
 
 An editor's next message may be awaited as a typed time or a corrected text (`editor_waits`); a
-corrected text of a published post waits for the editor's yes (`pending_corrections`); each editor's
-Telegram language (`editor_languages`); the channels by their Bot API id, with their public @handle and
-which one the bot publishes to (`channels`).
+proposed correction of a published post (a new text, new files) waits for the editor's yes
+(`pending_corrections`); each editor's Telegram language (`editor_languages`); the channels by their
+Bot API id, with their public @handle and which one the bot publishes to (`channels`).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from datetime import datetime
 from typing import Literal
 
 import aiosqlite
 
+from bot.core.media import media_from_json, media_to_json
+from bot.core.post import HeldCorrection
 from storage.connection import Connection, from_db_time, to_db_time
 
 
@@ -56,26 +57,31 @@ class DeskState(Connection):
         async with self._transaction() as conn:
             await conn.execute("DELETE FROM editor_waits WHERE user_id = ?", (user_id,))
 
-    async def hold_correction(self, article_id: int, title: str, body: str, html: Sequence[str]) -> None:
-        """Keep a corrected text of a published post until the editor says whether to apply it."""
+    async def hold_correction(self, article_id: int, held: HeldCorrection) -> None:
+        """Keep a proposed correction of a published post (its text, and its files if they change)
+        until the editor says whether to apply it; it replaces one held before."""
+        media = None if held.media is None else media_to_json(held.media)
         async with self._transaction() as conn:
             await conn.execute(
-                "INSERT OR REPLACE INTO pending_corrections (article_id, title, body, html, since)"
-                " VALUES (?, ?, ?, ?, ?)",
-                (article_id, title, body, json.dumps(list(html), ensure_ascii=False), self._now()),
-            )
+                "INSERT OR REPLACE INTO pending_corrections (article_id, title, body, html, media, since)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (article_id, held.title, held.body, json.dumps(list(held.messages), ensure_ascii=False),
+                 media, self._now()),
+            )  # fmt: skip
 
-    async def take_correction(self, article_id: int) -> tuple[str, str, list[str]] | None:
-        """The held correction of a post (title, body, html), removed from the waiting list."""
+    async def take_correction(self, article_id: int) -> HeldCorrection | None:
+        """The held correction of a post, removed from the waiting list (taken once: a double tap on
+        ✅ finds nothing the second time)."""
         async with self._transaction() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT title, body, html FROM pending_corrections WHERE article_id = ?", (article_id,)
+                "SELECT title, body, html, media FROM pending_corrections WHERE article_id = ?", (article_id,)
             )
             await conn.execute("DELETE FROM pending_corrections WHERE article_id = ?", (article_id,))
         if not rows:
             return None
-        title, body, html = rows[0]
-        return title, body, json.loads(html)
+        title, body, html, media = rows[0]
+        files = None if media is None else media_from_json(media)
+        return HeldCorrection(title, body, json.loads(html), files)
 
     async def remember_language(self, user_id: int, lang: str) -> None:
         """Record the language an editor's Telegram is set to."""

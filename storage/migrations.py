@@ -189,4 +189,9 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE articles ADD COLUMN ring INTEGER;
     """,
+    # 12: a proposed correction may bring files (a photo, a video, a file or an album in reply to the
+    # "published" notice): the post's whole media after it, as `articles.media` holds it; NULL: they stay.
+    """
+    ALTER TABLE pending_corrections ADD COLUMN media TEXT;
+    """,
 )

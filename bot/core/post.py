@@ -54,3 +54,14 @@ class Article:
         if self._parts is None:
             object.__setattr__(self, "_parts", plan_parts(self.media, self.html))
         return self._parts  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class HeldCorrection:
+    """A published post as an editor proposed to correct it, held until they confirm it or keep the
+    post as it is: its new text, and its files when a file or an album came with the correction."""
+
+    title: str
+    body: str
+    messages: list[str]
+    media: tuple[MediaItem, ...] | None = None  # the post's files after it (all of them); None: they stay

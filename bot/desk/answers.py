@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bot.core.media import MediaItem
 from bot.core.post import Article
 from bot.core.source import Source
 from bot.desk.callbacks import Action
@@ -134,14 +135,16 @@ class AskMakeDraft:
 
 @dataclass(frozen=True, slots=True)
 class AskCorrect:
-    """A new text for a published post (a reply to its notice, or an edit of its draft): correct the
-    channel post with it? Nothing reaches the channel before ✅. `words`: what the text takes out and
-    puts in; `short`: the reply is too short to be a post (a note, or really the correction?)."""
+    """A new text or new files for a published post (a reply to its notice, or an edit of its draft):
+    correct the channel post with them? Nothing reaches the channel before ✅. `messages` and `media`:
+    the post as it would stand; `words`: what the text takes out and puts in; `short`: the reply is
+    too short to be a post (a note, or really the correction?)."""
 
     article: Article
     messages: list[str]
     words: WordDiff = NO_WORD_CHANGES
     short: bool = False
+    media: tuple[MediaItem, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

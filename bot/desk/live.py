@@ -1,9 +1,9 @@
 """What the desk does to posts already in the channel, and the helpers every desk action shares.
 
-A new text for a published post (a reply to its "published" notice, or an edit of the message it was
-made from) is only proposed: it is held in the database and shown exactly as it would stand, with the
-words it changes, and reaches the channel on ✅ alone. New files in reply replace the post's media;
-/delete asks first. `Desk` (bot.desk.service) is built on this class.
+A new text or new files for a published post (a reply to its "published" notice with a text, a file
+or an album, or an edit of the message it was made from) are only proposed: held in the database and
+shown exactly as the post would stand, with what changes (files, words, messages), they reach the
+channel on ✅ alone. /delete asks first. `Desk` (bot.desk.service) is built on this class.
 """
 
 from __future__ import annotations
@@ -13,10 +13,11 @@ from collections.abc import Sequence
 
 from bot.config import Settings
 from bot.core.media import MediaItem, replaced_media
-from bot.core.post import Article
+from bot.core.post import Article, HeldCorrection
 from bot.core.source import Source
 from bot.core.status import PostStatus
 from bot.desk.answers import (
+    NO_WORD_CHANGES,
     Answer,
     AskCorrect,
     AskDelete,
@@ -35,6 +36,7 @@ from bot.text.changes import word_diff
 from bot.text.markup import strip_markup
 from storage.database import Database
 
+type Files = tuple[MediaItem, ...]
 log = logging.getLogger("bot.desk.service")  # one logger for the desk
 
 
@@ -57,26 +59,15 @@ class LivePosts:
         post = await self._ready(text, article.id)
         if isinstance(post, Refused):
             return post
-        if post.messages == article.html:
-            return Corrected(RevisionOutcome.UNCHANGED, article.id)
-        await self.db.hold_correction(article.id, post.title, post.body, post.messages)
-        return AskCorrect(article, post.messages, word_diff(article.body, post.body), short)
+        return await self._hold(article, post, None, short=short)
 
-    async def _apply_held_correction(self, article_id: int) -> Answer:
-        held = await self.db.take_correction(article_id)
-        if held is None:
-            return Refused(Refusal.STALE_BUTTON, article_id)
-        title, body, messages = held
-        post = PreparedPost(title=title, body=body, messages=messages)
-        revision = await self.publisher.correct(article_id, post)
-        if revision.outcome is RevisionOutcome.REFUSED:
-            return await self._refused(article_id)
-        return corrected_answer(revision.outcome, article_id, revision.detail, post, revision.article)
-
-    async def _replace_media(self, article: Article, text: str, media: Sequence[MediaItem]) -> Answer:
+    async def _propose_media(self, article: Article, text: str, media: Sequence[MediaItem]) -> Answer:
         """New files in reply to a published post's notice (`bot.core.media.replaced_media`: one file for
-        one, an album's items in order, or one item by its number sent as the caption). A caption that
-        is no item number is the post's corrected text: the files are replaced, then the text."""
+        one, an album's items in order, or one item by its number sent as the caption), held like a
+        new text: a caption that is no item number is the post's corrected text too. Nothing reaches
+        the channel before ✅."""
+        if article.deleted:
+            return await self._refused(article.id)
         if not article.media:
             return Refused(Refusal.NO_MEDIA, article.id)
         typed = normalize_typed(strip_markup(text)).lstrip("#")
@@ -84,13 +75,50 @@ class LivePosts:
         replaced = replaced_media(article.media, media, place)
         if replaced is None:
             return Refused(Refusal.MEDIA_MISMATCH, article.id, article)
-        revision = await self.publisher.replace_media(article.id, replaced)
+        if not message_ids_known(article):
+            return Corrected(RevisionOutcome.UNKNOWN_IDS, article.id)
+        post = PreparedPost(title=article.title, body=article.body, messages=article.html)  # the text stays
+        if place is None and text.strip():
+            ready = await self._ready(text, article.id)
+            if isinstance(ready, Refused):
+                return ready
+            post = ready
+        return await self._hold(article, post, replaced)
+
+    async def _hold(
+        self, article: Article, post: PreparedPost, media: Files | None, *, short: bool = False
+    ) -> Answer:
+        """Hold a proposed correction (a new text, new files: `media`, None when they stay) and show
+        the post as it would stand; one that changes nothing is said so, not held."""
+        files = article.media if media is None else media
+        if post.messages == article.html and files == article.media:
+            return Corrected(RevisionOutcome.UNCHANGED, article.id)
+        await self.db.hold_correction(article.id, HeldCorrection(post.title, post.body, post.messages, media))
+        words = word_diff(article.body, post.body) if post.messages != article.html else NO_WORD_CHANGES
+        return AskCorrect(article, post.messages, words, short, files)
+
+    async def _apply_held_correction(self, article_id: int) -> Answer:
+        """✅: the held correction reaches the channel, once (taken from the database first, so a double
+        tap or a restart finds it applied or still held, never applied twice): its files, then its text."""
+        held = await self.db.take_correction(article_id)
+        if held is None:
+            return Refused(Refusal.STALE_BUTTON, article_id)
+        files_replaced = False
+        if held.media is not None:
+            swap = await self.publisher.replace_media(article_id, held.media)
+            if swap.outcome is RevisionOutcome.REFUSED:
+                return await self._refused(article_id)
+            if swap.outcome not in (RevisionOutcome.CORRECTED, RevisionOutcome.UNCHANGED):
+                return Corrected(swap.outcome, article_id, swap.detail)
+            files_replaced = swap.outcome is RevisionOutcome.CORRECTED
+        post = PreparedPost(title=held.title, body=held.body, messages=held.messages)
+        revision = await self.publisher.correct(article_id, post)
         if revision.outcome is RevisionOutcome.REFUSED:
-            return await self._refused(article.id)
-        done = revision.outcome in (RevisionOutcome.CORRECTED, RevisionOutcome.UNCHANGED)
-        if done and place is None and text.strip():  # the caption is a new text: proposed, as a reply's
-            return await self._propose_correction(await self._get(article.id), text)
-        return Corrected(revision.outcome, article.id, revision.detail)
+            return await self._refused(article_id)
+        outcome = revision.outcome
+        if files_replaced and outcome is RevisionOutcome.UNCHANGED:  # the files were the correction
+            outcome = RevisionOutcome.CORRECTED
+        return corrected_answer(outcome, article_id, revision.detail, post, revision.article)
 
     async def delete_request(self, message: EditorMessage, typed: str) -> Answer:
         """/delete, replying to a "published" notice or with a post number: ask first."""

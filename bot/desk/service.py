@@ -151,11 +151,11 @@ class Desk(LivePosts):
     async def take_media(self, message: EditorMessage, text: str, media: Sequence[MediaItem]) -> Answer:
         """A photo, video, animation, audio, file or a gathered album, with its caption (or none;
         forwarded too): a new draft; without a text, the desk waits for it (or it goes out as it is).
-        In reply to a "published" notice, new files replace the post's media in the channel (and a
-        caption its text)."""
+        In reply to a "published" notice, new files (and a caption, the post's text) are a proposed
+        correction of the post, as a text is."""
         article = await self._replied_post(message)
         if article is not None and article.status is PostStatus.PUBLISHED:
-            return await self._replace_media(article, text, media)
+            return await self._propose_media(article, text, media)
         notes: tuple[Note, ...] = ()
         if await self.db.awaited_input(message.user_id) is not None:  # media answers no awaited question
             await self.db.stop_awaiting_input(message.user_id)

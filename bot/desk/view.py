@@ -19,7 +19,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import messages as msg
 from bot.core.links import post_link
-from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered
+from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered, plan_parts
 from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.desk.answers import (
@@ -391,21 +391,43 @@ def _(answer: AskMakeDraft, ctx: ViewContext) -> list[Outgoing]:
 
 @render.register
 def _(answer: AskCorrect, ctx: ViewContext) -> list[Outgoing]:
-    article_id = answer.article.id
-    intro = msg.text("ask_correct_intro", ctx.lang, article_id=article_id)
+    article = answer.article
+    intro = msg.text("ask_correct_intro", ctx.lang, article_id=article.id)
     if answer.short:
         intro = msg.text("ask_correct_short", ctx.lang) + "\n\n" + intro
     keyboard = _yes_no(
-        ctx, ("btn_correct", Action.CORRECT, article_id), ("btn_keep", Action.KEEP, article_id)
+        ctx, ("btn_correct", Action.CORRECT, article.id), ("btn_keep", Action.KEEP, article.id)
     )
-    lines = _word_changes(answer, ctx)
-    new, old = len(answer.messages), len(answer.article.html)
+    lines = _file_changes(answer, ctx)
+    if answer.messages != article.html:
+        lines += _word_changes(answer, ctx)
+    elif lines:  # only files change: the text is said to stay
+        lines.append(msg.text("correct_text_kept", ctx.lang))
+    parts = plan_parts(answer.media, answer.messages)
+    new, old = message_total(parts), message_total(article.parts)  # channel messages, an album's each
     if new != old:
         key = "correct_more_parts" if new > old else "correct_fewer_parts"
         lines.append(msg.text(key, ctx.lang, new=new, old=old, extra=abs(new - old)))
-    lines.append(msg.text("ask_correct", ctx.lang, article_id=article_id))
-    question = "\n".join(lines)
-    return [Outgoing(intro), *(Outgoing(part) for part in answer.messages), Outgoing(question, keyboard)]
+    lines.append(msg.text("ask_correct", ctx.lang, article_id=article.id))
+    shown = [Outgoing(part.html, media=part.media) for part in parts]  # as the channel would show it
+    return [Outgoing(intro), *shown, Outgoing("\n".join(lines), keyboard)]
+
+
+def _file_changes(answer: AskCorrect, ctx: ViewContext) -> list[str]:
+    """Which of the post's files a proposed correction replaces (none: no line)."""
+    before = answer.article.media
+    places = [
+        place
+        for place, (old, new) in enumerate(zip(before, answer.media, strict=True), start=1)
+        if old != new
+    ]
+    if not places:
+        return []
+    if len(before) == 1:
+        return [msg.text("correct_file", ctx.lang, kind=msg.text(f"media_{before[0].kind}", ctx.lang))]
+    separator = "، " if ctx.lang == msg.FA else ", "
+    shown = separator.join(msg.number(place, ctx.lang) for place in places)
+    return [msg.text("correct_album_files", ctx.lang, places=shown, count=len(before))]
 
 
 def _word_changes(answer: AskCorrect, ctx: ViewContext) -> list[str]:

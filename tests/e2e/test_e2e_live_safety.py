@@ -198,6 +198,102 @@ async def test_an_edit_of_the_draft_during_its_send_is_only_proposed(desk: Desk)
     assert (await desk.db.get(article_id)).html == rendered(again)
 
 
+CAPTION = "خبر تصویری\nوزیر امروز از نمایشگاه کتاب تهران بازدید کرد."
+
+
+async def _published_media(desk: Desk, send) -> tuple[int, object, list]:
+    """The editor sends a file or an album (`send`), publishes it now; its id, notice, channel posts."""
+    before = desk.last_id(EDITOR_ID)
+    send()
+    choose = await _choose_message(desk, before)
+    article_id = int(choose.buttons[0]["callback_data"].split(":")[1])
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    notice = await recorded_notice(desk, article_id)
+    return article_id, notice, desk.server.channel_posts()
+
+
+def _channel_file_edits(desk: Desk) -> int:
+    channel = ("@news_test", str(desk.server.channel.id))
+    return sum(str(call.params.get("chat_id")) in channel for call in desk.server.calls("editMessageMedia"))
+
+
+async def test_a_photo_in_reply_changes_nothing_until_confirmed_then_replaces_once(desk: Desk) -> None:
+    article_id, notice, [post] = await _published_media(
+        desk, lambda: desk.server.user_sends_media(EDITOR_ID, "photo", b"old jpeg", caption=CAPTION)
+    )
+    old_file = post.media.file_id
+    before = desk.last_id(EDITOR_ID)
+    corrected = CAPTION.replace("بازدید کرد", "بازدید و با ناشران گفتگو کرد")
+    new = desk.server.user_sends_media(EDITOR_ID, "photo", b"new jpeg", caption=corrected, reply_to=notice)
+    ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+    # The post as it would stand: the new photo with the corrected caption; what changes, said.
+    mine = desk.server.bot_messages(EDITOR_ID)
+    [intro, shown] = [m for m in mine if before < m.message_id < ask.message_id]
+    assert msg.text("ask_correct_intro", msg.FA, article_id=article_id) == intro.text
+    assert shown.media.file_id == new.media.file_id and [shown.html] == rendered(corrected)
+    assert msg.text("correct_file", msg.FA, kind=msg.text("media_photo", msg.FA)) in ask.text
+    assert "➕" in ask.text and "ناشران" in ask.text
+    # Nothing reached the channel, nor the archive.
+    assert _channel_writes(desk) == 0
+    assert desk.server.message(post.chat.id, post.message_id).media.file_id == old_file
+    assert (await desk.db.get(article_id)).media[0].file_id == old_file
+    done = await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+    assert done.text == msg.text("edited", msg.FA, article_id=article_id)
+    now = desk.server.message(post.chat.id, post.message_id)
+    assert now.media.file_id == new.media.file_id and [now.html] == rendered(corrected)
+    assert _channel_file_edits(desk) == 1
+    # ✅ pressed again (an old button): refused, nothing replaced twice.
+    again = desk.server.user_sends_callback(EDITOR_ID, f"p:{article_id}:fix", ask)
+    stale = msg.text("refused_stale_button", msg.FA, article_id=article_id)
+
+    def refused() -> bool:  # said in place of the question, or as the button's alert
+        shown = desk.server.message(EDITOR_ID, ask.message_id).text
+        return stale in (shown, (again.answer or {}).get("text"))
+
+    await desk.server.wait_for(refused)
+    assert _channel_file_edits(desk) == 1
+    article = await desk.db.get(article_id)
+    assert article.media[0].file_id == new.media.file_id and "ناشران" in article.body
+
+
+async def test_an_album_in_reply_is_proposed_kept_or_confirmed_once(desk: Desk) -> None:
+    items = [("photo", b"a"), ("video", b"b"), ("photo", b"c")]
+    article_id, notice, posted = await _published_media(
+        desk, lambda: desk.server.user_sends_album(EDITOR_ID, items, caption=CAPTION)
+    )
+    original = [m.media.file_id for m in posted]
+    caption_html = posted[0].html
+
+    async def propose(content: bytes) -> tuple[list, object, int]:
+        before = desk.last_id(EDITOR_ID)
+        sent = desk.server.user_sends_album(
+            EDITOR_ID, [("photo", content + b"1"), ("video", content + b"2"), ("photo", content + b"3")],
+            reply_to=notice,
+        )  # fmt: skip
+        ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+        return sent, ask, before
+
+    sent, ask, before = await propose(b"kept")
+    shown = [m for m in desk.server.bot_messages(EDITOR_ID) if before < m.message_id < ask.message_id][1:]
+    assert [m.media.file_id for m in shown] == [m.media.file_id for m in sent]  # the album as it would stand
+    assert len({m.media_group_id for m in shown}) == 1 and shown[0].html == caption_html
+    places = msg.text("correct_album_files", msg.FA, places="۱، ۲، ۳", count=3)
+    assert places in ask.text and msg.text("correct_text_kept", msg.FA) in ask.text and "➖" not in ask.text
+    assert _channel_writes(desk) == 0
+    # ✖️ keeps the post: the channel stays as it was.
+    desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:keep")
+    await desk.server.wait_for(lambda: not desk.server.message(EDITOR_ID, ask.message_id).buttons)
+    assert [desk.server.message(m.chat.id, m.message_id).media.file_id for m in posted] == original
+    assert _channel_writes(desk) == 0
+    # Another album, confirmed: each item replaced once, the caption kept on the first.
+    sent, ask, before = await propose(b"new")
+    await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+    now = [desk.server.message(m.chat.id, m.message_id) for m in posted]
+    assert [m.media.file_id for m in now] == [m.media.file_id for m in sent]
+    assert now[0].html == caption_html and _channel_file_edits(desk) == 3
+    assert [item.file_id for item in (await desk.db.get(article_id)).media] == [m.media.file_id for m in sent]
+
+
 async def test_a_pasted_back_correction_is_signed_and_credited_once(desk: Desk) -> None:
     text = "بازدید وزیر\nوزیر فرهنگ امروز از نمایشگاه کتاب بازدید کرد."
     article_id, notice = await _published(desk, text)

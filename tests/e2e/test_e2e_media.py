@@ -155,7 +155,7 @@ async def test_a_reply_with_a_new_file_of_its_kind_replaces_the_posts_file(desk:
     notice = await recorded_notice(desk, article_id)
     before = desk.last_id(EDITOR_ID)
     new = desk.server.user_sends_media(EDITOR_ID, kind, b"new", reply_to=notice)
-    answer = await desk.wait_bot_message(EDITOR_ID, after=before)
+    answer = await desk.confirm_correction(EDITOR_ID, article_id, after=before)  # proposed, then ✅
     assert answer.text == msg.text("edited", msg.FA, article_id=article_id), answer.text
     now = desk.server.message(post.chat.id, post.message_id)
     assert now.media_kind == kind and now.media.file_id == new.media.file_id
@@ -225,7 +225,7 @@ async def test_the_caption_is_corrected_and_a_new_photo_replaces_the_old(desk: D
     assert "وزیر فرهنگ" in now.caption and desk.server.calls("editMessageCaption")
     before = desk.last_id(EDITOR_ID)
     new = desk.server.user_sends_media(EDITOR_ID, "photo", b"better jpeg", reply_to=notice)
-    await desk.wait_bot_message(EDITOR_ID, after=before)
+    await desk.confirm_correction(EDITOR_ID, article_id, after=before)
     now = desk.server.message(photo.chat.id, photo.message_id)
     assert now.photo.file_id == new.photo.file_id and "وزیر فرهنگ" in now.caption
     assert (await desk.db.get(article_id)).media[0].file_id == new.photo.file_id
@@ -254,9 +254,11 @@ async def test_an_albums_items_are_replaced_in_order_or_one_by_its_place(desk: D
     def channel_files() -> list[str]:
         return [desk.server.message(m.chat.id, m.message_id).media.file_id for m in posted]
 
-    async def reply(send) -> StoredMessage:
+    async def reply(send, *, confirm: bool = False) -> StoredMessage:
         before = desk.last_id(EDITOR_ID)
         send()
+        if confirm:  # new files are proposed; the channel changes on ✅
+            return await desk.confirm_correction(EDITOR_ID, article_id, after=before)
         return await desk.wait_bot_message(EDITOR_ID, after=before)
 
     original = [m.media.file_id for m in holder[0]]
@@ -270,7 +272,8 @@ async def test_an_albums_items_are_replaced_in_order_or_one_by_its_place(desk: D
     answer = await reply(
         lambda: second.append(
             desk.server.user_sends_media(EDITOR_ID, "photo", b"second", caption="۲", reply_to=notice)
-        )
+        ),
+        confirm=True,
     )
     assert answer.text == msg.text("edited", msg.FA, article_id=article_id)
     assert channel_files() == [original[0], second[0].media.file_id, original[2]]
@@ -279,7 +282,8 @@ async def test_an_albums_items_are_replaced_in_order_or_one_by_its_place(desk: D
     again: list[list[StoredMessage]] = []
     new_items = [("video", b"1"), ("photo", b"2"), ("photo", b"3")]
     answer = await reply(
-        lambda: again.append(desk.server.user_sends_album(EDITOR_ID, new_items, reply_to=notice))
+        lambda: again.append(desk.server.user_sends_album(EDITOR_ID, new_items, reply_to=notice)),
+        confirm=True,
     )
     assert answer.text == msg.text("edited", msg.FA, article_id=article_id)
     assert channel_files() == [m.media.file_id for m in again[0]]

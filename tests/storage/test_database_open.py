@@ -221,3 +221,28 @@ async def test_migration_10_keeps_the_published_notices_recorded_before_it(tmp_p
         assert await db.find_by_notice(1001, 17) is None  # a message id is only meant in its own chat
         await db.record_notice(3, 1001, 50)  # the author's copy of a notice sent again
         assert (await db.find_by_notice(1001, 42)).id == 3 and (await db.find_by_notice(1001, 50)).id == 3
+
+
+async def test_a_correction_held_before_files_could_be_is_read_as_a_text_one(tmp_path):
+    """The migration that gave held corrections their files: one held by an older newsdesk (a text)
+    survives it, its files staying as they are (`media` None)."""
+    files = "pending_corrections ADD COLUMN media"
+    version = next(i for i, script in enumerate(MIGRATIONS) if files in script)  # the schema before it
+    path = tmp_path / "before_files.sqlite3"
+    conn = _database_at(path, version)
+    now = "2026-11-30T08:00:00+00:00"
+    conn.execute(
+        "INSERT INTO articles (id, source, title, status, created_at, updated_at)"
+        " VALUES (3, 'bot', 'خبر', 'published', ?, ?)",
+        (now, now),
+    )
+    conn.execute(
+        "INSERT INTO pending_corrections (article_id, title, body, html, since)"
+        " VALUES (3, 'خبر', 'متن تازه', '[\"<b>خبر</b>\"]', ?)",
+        (now,),
+    )
+    conn.close()
+    async with Database.open(path) as db:
+        held = await db.take_correction(3)
+    assert held is not None and held.body == "متن تازه" and held.messages == ["<b>خبر</b>"]
+    assert held.media is None

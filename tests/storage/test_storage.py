@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from bot.core.media import MediaItem, MediaKind
+from bot.core.post import HeldCorrection
 from bot.text.analyze import ANALYZER_VERSION
 from storage.database import Database, DatabaseUnusable, ImportRecord
 from storage.migrations import MIGRATIONS
@@ -149,6 +151,18 @@ async def test_edit_published_reindexes(db):
     assert not (await db.search("زلزله")).hits
     assert [h.article_id for h in (await db.search("سیل گیلان")).hits] == [article_id]
     assert (await db.get(article_id)).html == ["<b>سیل</b>"]
+
+
+async def test_a_held_correction_keeps_its_files_and_is_taken_once(db):
+    article_id = await _published(db, "خبر تصویری", "متن")
+    photo = (MediaItem(MediaKind.PHOTO, "new-file"),)
+    await db.hold_correction(article_id, HeldCorrection("خبر تصویری", "متن تازه", ["<b>تازه</b>"], photo))
+    assert await db.take_correction(article_id) == HeldCorrection(
+        "خبر تصویری", "متن تازه", ["<b>تازه</b>"], photo
+    )
+    assert await db.take_correction(article_id) is None  # a second ✅ finds nothing
+    await db.hold_correction(article_id, HeldCorrection("خبر", "متن", ["<b>خبر</b>"]))  # a text alone
+    assert (await db.take_correction(article_id)).media is None  # None: the files stay
 
 
 async def test_deleted_posts_leave_search_and_latest(db):
