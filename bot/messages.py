@@ -344,6 +344,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "پست‌های هم‌دقیقه با فاصلهٔ {minutes} دقیقه چیده شدند:",
         "Posts that shared a minute now go out {minutes} minutes apart:",
     ),
+    "refused_no_clash": (
+        "پست #{article_id} دیگر با پست دیگری هم‌دقیقه نیست؛ چیزی برای فاصله دادن نماند.",
+        "Post #{article_id} no longer shares its minute with another; there is nothing to space out.",
+    ),
     "done_published": ("انجام شد: پست #{article_id} منتشر شد.", "Done: post #{article_id} is published."),
     "done_wait_stopped": (
         "باشد؛ دیگر منتظر پاسخ نیستم. پست #{article_id} دست‌نخورده ماند.",

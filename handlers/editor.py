@@ -17,9 +17,8 @@ import functools
 import logging
 from collections.abc import Awaitable, Callable
 
-from telegram import Message, ReplyParameters, Update
-from telegram.constants import ChatType, ParseMode
-from telegram.error import BadRequest
+from telegram import Message, Update
+from telegram.constants import ChatType
 from telegram.ext import (
     Application,
     CallbackQueryHandler,
@@ -32,14 +31,13 @@ from telegram.ext import (
 
 from bot import messages as msg
 from bot.core.inputs import MAX_DRAFT_CHARS
-from bot.core.media import Part
 from bot.desk import callbacks, view
-from bot.desk.answers import Answer, EditorMessage
+from bot.desk.answers import EditorMessage
 from bot.desk.callbacks import Action
 from bot.desk.service import SHORT_DRAFT_WORDS
-from bot.publishing.publisher import send_part
-from handlers import media, subscriber
+from handlers import media, showing, subscriber
 from handlers.common import SERVICES_KEY, is_editor, lang_of, services
+from handlers.showing import show
 
 log = logging.getLogger(__name__)
 
@@ -82,23 +80,6 @@ def editors_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYP
     return gated
 
 
-async def _show(message: Message, answer: Answer, ctx: view.ViewContext) -> None:
-    """Send the answer's messages into the editor's chat."""
-    for outgoing in view.render(answer, ctx):
-        reply = (
-            ReplyParameters(outgoing.reply_to, allow_sending_without_reply=True)
-            if outgoing.reply_to
-            else None
-        )
-        if outgoing.media:  # a post's media part, sent as the channel will get it
-            part = Part(outgoing.text, outgoing.media)
-            await send_part(message.get_bot(), message.chat_id, part, reply_markup=outgoing.keyboard)
-            continue
-        await message.chat.send_message(
-            outgoing.text, parse_mode=ParseMode.HTML, reply_markup=outgoing.keyboard, reply_parameters=reply
-        )
-
-
 async def remember_editor_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Record an editor's Telegram language (when it changes), for the notices sent unasked."""
     user = update.effective_user
@@ -121,7 +102,7 @@ async def text_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx:
         await message.reply_text(msg.text("draft_too_long", ctx.lang, limit=MAX_DRAFT_CHARS))
         return
     said = media.editor_message(message, context)
-    await _show(message, await services(context).desk.take_text(said, text), ctx)
+    await show(message, await services(context).desk.take_text(said, text), ctx)
 
 
 @editors_only
@@ -137,7 +118,7 @@ async def edit_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx:
         await message.reply_text(msg.text("draft_too_long", ctx.lang, limit=MAX_DRAFT_CHARS))
         return
     said = media.editor_message(message, context)
-    await _show(message, await services(context).desk.take_edit(said, text), ctx)
+    await show(message, await services(context).desk.take_edit(said, text), ctx)
 
 
 @editors_only
@@ -155,7 +136,7 @@ async def document_received(
         await message.reply_text(msg.text("draft_bad_file", ctx.lang, limit=MAX_DRAFT_CHARS))
         return
     answer = await services(context).desk.take_text(media.editor_message(message, context), text, asked=True)
-    await _show(message, answer, ctx)
+    await show(message, answer, ctx)
 
 
 @editors_only
@@ -169,7 +150,7 @@ async def media_received(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
         items = [item for m in messages if (item := media.media_item(m)) is not None]
         text = next((media.draft_text(m) for m in messages if m.caption), "")
         said = media.editor_message(messages[0], context)  # an album's parts share their origin
-        await _show(messages[0], await desk.take_media(said, text, items), ctx)
+        await show(messages[0], await desk.take_media(said, text, items), ctx)
 
     if message.media_group_id is None:
         await take([message])
@@ -187,7 +168,6 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
     if button is None or message is None:
         await query.answer(msg.text("refused_stale_button", ctx.lang), show_alert=True)
         return
-    await query.answer()
     desk = services(context).desk
     if button.action is Action.MAKE_DRAFT:  # the short message this question replied to
         replied = message.reply_to_message
@@ -195,33 +175,25 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
         source = EditorMessage(query.from_user.id, message.chat_id, button.ref)
         if replied is not None and replied.from_user is not None:  # the editor's message: its origin too
             source = media.editor_message(replied, context)
-        answer = await desk.take_text(source, text, asked=True)
+        decision = desk.take_text(source, text, asked=True)
     else:
-        answer = await desk.press(query.from_user.id, button)
-    shown = view.render(answer, ctx)
-    if view.in_place(answer) and len(shown) == 1:
-        try:
-            await query.edit_message_text(
-                shown[0].text, parse_mode=ParseMode.HTML, reply_markup=shown[0].keyboard
-            )
-        except BadRequest as error:  # e.g. "message is not modified" after a double tap
-            log.debug("could not edit the button message: %s", error)
-        return
-    await _show(message, answer, ctx)
+        decision = desk.press(query.from_user.id, button)
+    answer, alerted = await showing.decide_for_button(query, decision, ctx)
+    await showing.show_for_button(query, message, answer, ctx, alerted=alerted)
 
 
 @editors_only
 async def queue_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx: view.ViewContext) -> None:
     """`/queue`: the scheduled posts; each opens with edit, reschedule and cancel."""
     assert update.effective_message is not None
-    await _show(update.effective_message, await services(context).desk.queue(), ctx)
+    await show(update.effective_message, await services(context).desk.queue(), ctx)
 
 
 @editors_only
 async def drafts_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx: view.ViewContext) -> None:
     """`/drafts`: drafts and failed posts not yet scheduled."""
     assert update.effective_message is not None
-    await _show(update.effective_message, await services(context).desk.drafts(), ctx)
+    await show(update.effective_message, await services(context).desk.drafts(), ctx)
 
 
 @editors_only
@@ -231,7 +203,7 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
     assert message is not None
     typed = context.args[0] if context.args else ""
     said = media.editor_message(message, context)
-    await _show(message, await services(context).desk.delete_request(said, typed), ctx)
+    await show(message, await services(context).desk.delete_request(said, typed), ctx)
 
 
 @editors_only
@@ -239,7 +211,7 @@ async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
     """`/cancel`: stop waiting for a typed time or a corrected text."""
     message = update.effective_message
     assert message is not None and message.from_user is not None
-    await _show(message, await services(context).desk.cancel_wait(message.from_user.id), ctx)
+    await show(message, await services(context).desk.cancel_wait(message.from_user.id), ctx)
 
 
 @editors_only

@@ -54,6 +54,7 @@ class Refusal(StrEnum):
     DELETE_USAGE = "delete_usage"
     NO_MEDIA = "no_media"  # a new photo for a post that has none (a text message cannot become one)
     MEDIA_MISMATCH = "media_mismatch"  # new files that do not say which of the post's they replace
+    NO_CLASH = "no_clash"  # "space them out", but no other post shares the minute (any more)
 
 
 class DoneKind(StrEnum):

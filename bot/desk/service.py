@@ -387,6 +387,8 @@ class Desk(LivePosts):
         if article is None:
             return await self._refused(article_id)
         moves = spread(article, scheduled)
+        if not moves:  # spaced out already (a second tap, or from another message)
+            return Refused(Refusal.NO_CLASH, article_id)
         done = []
         for moved_id, when in moves:
             if await self.db.schedule(moved_id, when):

@@ -51,7 +51,7 @@ from bot.desk.timeparse import TimeParseReason
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.publishing.slots import rings
 from bot.text.changes import Change, line_and_column
-from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, utf16_len
+from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, utf16_len, visible_text
 
 TITLE_CHARS = 70  # a post's title in /queue and /drafts
 MAX_CHANGES_SHOWN = 40  # the "what changed" list: the rest is counted, not listed
@@ -66,6 +66,7 @@ class Outgoing:
     keyboard: InlineKeyboardMarkup | None = None
     reply_to: int | None = None  # the editor's message this answers, when it must stay tied to it
     media: tuple[MediaItem, ...] = ()  # a post's file or album, with `text` as its caption
+    keeps_buttons: bool = False  # shown in place of a button's message: its other buttons stay
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,6 +250,14 @@ def _yes_no(
 def in_place(answer: Answer) -> bool:
     """Whether a button's answer replaces the message the button was on (else: new messages)."""
     return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes | AskFlood)
+
+
+def alert(answer: Answer, ctx: ViewContext) -> str | None:
+    """For a refusal, its plain text: a button's refusal is an alert over the message the button was on,
+    which stays as it was (the notice of a deleted post keeps its link, a card its other choices)."""
+    if not isinstance(answer, Refused):
+        return None
+    return "\n".join(visible_text(outgoing.text) for outgoing in render(answer, ctx))
 
 
 @singledispatch
@@ -537,7 +546,7 @@ def _(answer: SpacedOut, ctx: ViewContext) -> list[Outgoing]:
     lines += [
         f"#{msg.number(article_id, ctx.lang)} · {_when(when, ctx)}" for article_id, when in answer.moves
     ]
-    return [Outgoing("\n".join(lines))]
+    return [Outgoing("\n".join(lines), keeps_buttons=True)]  # the post's other choices still hold
 
 
 # ——— notices sent unasked ———

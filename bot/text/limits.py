@@ -51,10 +51,16 @@ def utf16_offsets(text: str) -> list[int]:
 _TAG = re.compile(r"<[^>]*>")
 
 
+def visible_text(html: str) -> str:
+    """The text a reader sees of HTML we wrote ourselves: tags removed, entities such as `&amp;` read
+    (for places that take no markup, e.g. a button's alert)."""
+    return unescape(_TAG.sub("", html))
+
+
 def visible_len(html: str) -> int:
     """The UTF-16 length Telegram counts for HTML we wrote ourselves: tags removed, an entity such as
     `&amp;` one character. (Telegram's own parser, with its errors, is `bot.botapi.html_check`.)"""
-    return utf16_len(unescape(_TAG.sub("", html)))
+    return utf16_len(visible_text(html))
 
 
 def utf8_len(text: str) -> int:
