@@ -102,6 +102,35 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{article_id} can no longer do that (current state: {status}).",
     ),
     "done_discarded": ("پیش‌نویس #{article_id} دور ریخته شد.", "Draft #{article_id} discarded."),
+    # — editor desk: undo and restore (bot.desk.undo) —
+    "undo_offer": (
+        "↩️ تا {seconds} ثانیه برمی‌گردد؛ پس از آن در /drafts تا {days} روز.",
+        "↩️ brings it back for {seconds} seconds; after that, /drafts does for {days} days.",
+    ),
+    "btn_undo": ("↩️ برگردان", "↩️ Undo"),
+    "btn_restore": ("↩️ بازگردانی #{article_id}", "↩️ Restore #{article_id}"),
+    "refused_undo_expired": (
+        "مهلت {seconds} ثانیه‌ای برگرداندن پست #{article_id} گذشته است؛ "
+        "در /drafts تا {days} روز با ↩️ برمی‌گردد.",
+        "The {seconds} seconds to undo post #{article_id} are over; "
+        "↩️ in /drafts brings it back for {days} days.",
+    ),
+    "restored_scheduled": (
+        "↩️ پست #{article_id} به صف برگشت.",
+        "↩️ Post #{article_id} is back in the queue.",
+    ),
+    "restored_draft": ("↩️ پیش‌نویس #{article_id} برگشت.", "↩️ Draft #{article_id} is back."),
+    "restored_time_passed": (
+        "↩️ پست #{article_id} برگشت، ولی زمانش ({when}) گذشته است: پیش‌نویس شد تا زمان تازه‌ای بدهید.",
+        "↩️ Post #{article_id} is back, but its time ({when}) has passed: "
+        "it is a draft until you give it a new one.",
+    ),
+    "drafts_flag_discarded": ("\n🗑 دور ریخته شده", "\n🗑 discarded"),
+    "drafts_flag_cancelled": ("\n❌ لغو شده (زمانش {when} بود)", "\n❌ cancelled (it was due {when})"),
+    "drafts_kept_note": (
+        "لغوشده‌ها و دورریخته‌های {days} روز گذشته هم اینجا هستند؛ ↩️ برشان می‌گرداند.",
+        "Posts cancelled or discarded in the last {days} days are here too; ↩️ brings them back.",
+    ),
     "ask_edit": (
         "متن اصلاح‌شدهٔ پست #{article_id} را بفرستید (یا /cancel). تا {minutes} دقیقه منتظر می‌مانم.",
         "Send the corrected text of post #{article_id} (or /cancel). I'll wait {minutes} minutes.",
@@ -334,7 +363,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{article_id} is being published (or it is unknown whether it arrived).",
     ),
     "card_published": ("پست #{article_id} منتشر شده است.", "Post #{article_id} is published."),
-    "card_cancelled": ("پست #{article_id} لغو شده است.", "Post #{article_id} is cancelled."),
+    "card_cancelled": (
+        "پست #{article_id} لغو شده است؛ ↩️ برش می‌گرداند.",
+        "Post #{article_id} is cancelled; ↩️ brings it back.",
+    ),
     "clash_warning": (
         "⚠️ هم‌دقیقه با {others}: چند پست در یک دقیقه پشت هم به کانال می‌روند.",
         "⚠️ Same minute as {others}: several posts would go out back to back.",
@@ -454,6 +486,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "برای پست منتشرشده می‌پرسم که در کانال هم اصلاح شود یا نه.\n"
         "• پیامی کمتر از {words} واژه در یک خط پیش‌نویس نمی‌شود مگر تأیید کنید.\n"
         "• /drafts پیش‌نویس‌ها · /queue صف انتشار · /delete حذف پست منتشرشده · /cancel پایان انتظار\n"
+        "• دور ریختن و لغو را تا {seconds} ثانیه ↩️ برمی‌گرداند، و تا {days} روز ↩️ در /drafts.\n"
         "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید: پست اصلاح‌شده و "
         "واژه‌های حذف و افزوده را نشان می‌دهم و تا تأیید نکنید کانال دست نمی‌خورد؛ عکس تازه (یا ویدیو، "
         "فایل) در پاسخ هم همین‌طور: پس از تأیید جای عکس پست را می‌گیرد و زیرنویسش، اگر باشد، متن "
@@ -469,6 +502,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "post I ask whether to correct the channel too.\n"
         "• A message under {words} words on one line becomes a draft only if you say so.\n"
         "• /drafts drafts · /queue scheduled posts · /delete delete a published post · /cancel stop a wait\n"
+        "• Discard and cancel are undone by ↩️ for {seconds} seconds, and by ↩️ in /drafts for {days} days.\n"
         "• To correct a published post, reply to its “published” message with the new text: I show the "
         "corrected post and the words taken out and put in, and the channel changes only when you confirm; "
         "likewise a new photo (or video, file) in reply: once confirmed it replaces the post's, and its "

@@ -34,7 +34,6 @@ from bot.core.inputs import MAX_DRAFT_CHARS
 from bot.desk import callbacks, view
 from bot.desk.answers import EditorMessage
 from bot.desk.callbacks import Action
-from bot.desk.service import SHORT_DRAFT_WORDS
 from handlers import media, showing, subscriber
 from handlers.common import SERVICES_KEY, is_editor, lang_of, services
 from handlers.showing import show
@@ -221,8 +220,7 @@ async def editor_help(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx: v
         await subscriber.start(update, context)
         return
     assert update.effective_message is not None
-    help_text = msg.text("editor_help", ctx.lang, bot=context.bot.username, words=SHORT_DRAFT_WORDS)
-    await update.effective_message.reply_html(help_text)
+    await update.effective_message.reply_html(view.editor_help(context.bot.username, ctx))
 
 
 async def not_for_the_desk(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -194,4 +194,10 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE pending_corrections ADD COLUMN media TEXT;
     """,
+    # 13: when a post was cancelled (or discarded, as a draft), on the bot's clock: its ↩️ works for a
+    # minute after, /drafts lists it for a week after. Posts cancelled before have their last change.
+    """
+    ALTER TABLE articles ADD COLUMN cancelled_at TEXT;
+    UPDATE articles SET cancelled_at = updated_at WHERE status = 'cancelled';
+    """,
 )

@@ -15,7 +15,7 @@ from datetime import datetime
 from bot.core.media import MediaItem, media_from_json, media_to_json
 from bot.core.post import Article
 from bot.core.source import Source, source_from_json, source_to_json
-from bot.core.status import EDITABLE, PENDING, SCHEDULABLE, PostStatus
+from bot.core.status import EDITABLE, PENDING, PostStatus
 from storage.connection import Connection, from_db_time, to_db_time
 from storage.desk_state import own_channel_of
 from storage.search import IndexEntry, search_key
@@ -47,6 +47,7 @@ _COLUMN_NAMES = (
     "media",
     "forward_source",
     "ring",
+    "cancelled_at",
 )
 _COLUMNS = ", ".join(_COLUMN_NAMES)
 
@@ -54,7 +55,7 @@ _COLUMNS = ", ".join(_COLUMN_NAMES)
 def article_from_row(row: Sequence) -> Article:
     """An `Article` from a row selected with `_COLUMNS`, reading each column by name."""
     values = dict(zip(_COLUMN_NAMES, row, strict=True))
-    times = ("scheduled_at", "published_at", "created_at", "updated_at")
+    times = ("scheduled_at", "published_at", "created_at", "updated_at", "cancelled_at")
     values.update({name: from_db_time(values[name]) for name in times})
     values["html"] = json.loads(values["html"]) if values["html"] else []
     values["channel_message_ids"] = json.loads(values["channel_message_ids"] or "[]")
@@ -140,19 +141,36 @@ class Posts(Connection):
             )
 
     async def schedule(self, article_id: int, when: datetime) -> bool:
-        """Set the publication time of a draft (or move a scheduled, failed or cancelled post) to `when`.
+        """Set the publication time of a draft (or move a scheduled or failed post) to `when`.
 
-        Returns False if the article is publishing, published, deleted or missing."""
+        Returns False if the article is cancelled, publishing, published, deleted or missing."""
         return await self._update(
             article_id,
             "status = ?, scheduled_at = ?, failure_reason = NULL",
             (PostStatus.SCHEDULED, to_db_time(when)),
-            sql_in(SCHEDULABLE),
+            sql_in(EDITABLE),
         )
 
     async def cancel(self, article_id: int) -> bool:
-        """Cancel a draft, scheduled or failed post. False if it is publishing or already published."""
-        return await self._update(article_id, "status = ?", (PostStatus.CANCELLED,), sql_in(EDITABLE))
+        """Cancel a draft (discard it), a scheduled or a failed post, keeping it (and its time) to be
+        restored. False if it is publishing, already published or already cancelled."""
+        now = self._now()
+        return await self._update(
+            article_id, "status = ?, cancelled_at = ?", (PostStatus.CANCELLED, now), sql_in(EDITABLE)
+        )
+
+    async def restore(self, article_id: int, now: datetime) -> bool:
+        """A cancelled post back: in the queue at its time if that is after `now`, else a draft (its
+        time, and a failure's reason, forgotten). False if it is not cancelled (any more)."""
+        ahead, queued, draft = to_db_time(now), PostStatus.SCHEDULED, PostStatus.DRAFT
+        return await self._update(
+            article_id,
+            f"status = CASE WHEN scheduled_at > ? THEN '{queued}' ELSE '{draft}' END,"
+            " scheduled_at = CASE WHEN scheduled_at > ? THEN scheduled_at END, cancelled_at = NULL,"
+            " failure_reason = NULL",
+            (ahead, ahead),
+            sql_in({PostStatus.CANCELLED}),
+        )
 
     async def claim_for_publishing(self, article_id: int, *, due_by: datetime | None = None) -> bool:
         """Atomically move a draft/scheduled/failed post to 'publishing'.
@@ -324,6 +342,14 @@ class Posts(Connection):
         """Drafts and failed posts (neither scheduled nor sent), newest first (for /drafts)."""
         return await self._select(
             f"{sql_in({PostStatus.DRAFT, PostStatus.FAILED})} AND deleted = 0 ORDER BY id DESC"
+        )
+
+    async def list_cancelled(self, since: datetime) -> list[Article]:
+        """Posts cancelled or discarded at or after `since`, the latest first (for /drafts, to restore)."""
+        return await self._select(
+            f"{sql_in({PostStatus.CANCELLED})} AND deleted = 0 AND cancelled_at >= ?"
+            " ORDER BY cancelled_at DESC, id DESC",
+            (to_db_time(since),),
         )
 
     async def list_scheduled(self) -> list[Article]:

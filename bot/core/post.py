@@ -43,6 +43,7 @@ class Article:
     ring: bool | None = (
         None  # 🔔 True / 🔕 False as the editor (or an urgent headline) chose; None: QUIET_HOURS
     )
+    cancelled_at: datetime | None = None  # when it was cancelled or discarded (bot.desk.undo), if it is
     # `parts`, once worked out (a slot: `cached_property` needs a __dict__). Not an __init__ argument, so
     # `dataclasses.replace` with another text starts without it and lays the new text out.
     _parts: list[Part] | None = field(default=None, init=False, repr=False, compare=False)

@@ -55,6 +55,7 @@ class Refusal(StrEnum):
     NO_MEDIA = "no_media"  # a new photo for a post that has none (a text message cannot become one)
     MEDIA_MISMATCH = "media_mismatch"  # new files that do not say which of the post's they replace
     NO_CLASH = "no_clash"  # "space them out", but no other post shares the minute (any more)
+    UNDO_EXPIRED = "undo_expired"  # the ↩️ under a cancel's answer, pressed after its minute
 
 
 class DoneKind(StrEnum):
@@ -116,6 +117,27 @@ class Done:
 
     outcome: DoneKind
     article_id: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Cancelled:
+    """A post cancelled, or a draft discarded (`outcome`): kept, and the answer's ↩️ brings it back for
+    a minute (then /drafts does, for a week: bot.desk.undo)."""
+
+    outcome: DoneKind  # DISCARDED or CANCELLED
+    article_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Restored:
+    """A cancelled post back, in the queue at its time or as a draft; `undo`: by the ↩️ under the cancel's
+    answer (shown in its place), else from /drafts; `time_passed`: its time, gone by while it was
+    cancelled, so it is a draft now."""
+
+    article: Article
+    undo: bool
+    time_passed: datetime | None = None
+    clashes: tuple[Article, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +251,8 @@ class RingChosen:
 
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
-    | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood
+    | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood | Cancelled
+    | Restored
 )  # fmt: skip
 
 

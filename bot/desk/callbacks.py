@@ -34,6 +34,8 @@ class Action(StrEnum):
     EDIT = "edit"
     DISCARD = "del"  # a draft
     CANCEL = "can"  # a scheduled or failed post
+    UNDO = "undo"  # the ↩️ under a cancel's or discard's answer, for a minute (bot.desk.undo)
+    RESTORE = "rst"  # the ↩️ of a cancelled or discarded post in /drafts
     OPEN = "open"  # a /queue or /drafts entry: the post with its choices
     SEND_ANYWAY = "send"  # an uncertain post
     ALREADY_SENT = "sent"

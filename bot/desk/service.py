@@ -64,6 +64,7 @@ from bot.desk.timeparse import (
     tomorrow_morning,
     tonight,
 )
+from bot.desk.undo import Undoing
 from bot.publishing.formatter import FormattingTimeout, PreparedPost
 from bot.publishing.publisher import Outcome, Publisher, RemovalOutcome, RevisionOutcome
 from bot.publishing.scheduler import Scheduler
@@ -85,7 +86,7 @@ CANCEL_WORDS = frozenset({"لغو", "انصراف", "بیخیال", "cancel", "/
 
 
 @dataclass
-class Desk(LivePosts):
+class Desk(LivePosts, Undoing):
     """The editor workflow over the database, the publisher and the schedule."""
 
     db: Database
@@ -247,6 +248,8 @@ class Desk(LivePosts):
                 return await self._ask(user_id, ref, Wait.TIME if action is Action.PICK_TIME else Wait.EDIT)
             case Action.DISCARD | Action.CANCEL:
                 return await self._cancel(ref, action)
+            case Action.UNDO | Action.RESTORE:
+                return await self._restore(ref, undo=action is Action.UNDO)
             case Action.OPEN:
                 article = await self.db.get(ref)
                 if article is None:
@@ -357,17 +360,10 @@ class Desk(LivePosts):
 
     async def _ask(self, user_id: int, article_id: int, wait: Wait) -> Answer:
         article = await self.db.get(article_id)
-        allowed = EDITABLE if wait is Wait.EDIT else EDITABLE | {PostStatus.CANCELLED}
-        if article is None or article.deleted or article.status not in allowed:
+        if article is None or article.deleted or article.status not in EDITABLE:
             return await self._refused(article_id)
         await self.db.await_input(user_id, wait.value, article_id, since=self.clock())  # type: ignore[arg-type]
         return Asked(wait, article_id)
-
-    async def _cancel(self, article_id: int, action: Action) -> Answer:
-        if not await self.db.cancel(article_id):
-            return await self._refused(article_id)
-        await self.scheduler.wake()
-        return Done(DoneKind.DISCARDED if action is Action.DISCARD else DoneKind.CANCELLED, article_id)
 
     # ——— lists ———
 
@@ -377,8 +373,10 @@ class Desk(LivePosts):
         return _page(Action.QUEUE_PAGE, scheduled, page, clashing_ids(scheduled))
 
     async def drafts(self, page: int = 0) -> Listing:
-        """/drafts: drafts and failed posts, newest first."""
-        return _page(Action.DRAFTS_PAGE, await self.db.list_drafts(), page, frozenset())
+        """/drafts: drafts and failed posts, newest first; then what was cancelled or discarded lately,
+        to restore (bot.desk.undo)."""
+        listed = [*await self.db.list_drafts(), *await self.cancelled_lately()]
+        return _page(Action.DRAFTS_PAGE, listed, page, frozenset())
 
     async def space_out(self, article_id: int) -> Answer:
         """Move the posts that share `article_id`'s minute apart, SPACING each, into free minutes."""
@@ -400,6 +398,8 @@ class Desk(LivePosts):
 
     async def _changes(self, article_id: int) -> Answer:
         article = await self.db.get(article_id)
+        if article is not None and article.status is PostStatus.CANCELLED:  # restored first, if at all
+            return await self._refused(article_id)
         if article is None or article.source_text is None:
             return Refused(Refusal.NOT_FOUND if article is None else Refusal.STALE_BUTTON, article_id)
         source = strip_markup(article.source_text)  # the words the editor sent, without formatting markers

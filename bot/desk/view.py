@@ -29,6 +29,7 @@ from bot.desk.answers import (
     Asked,
     AskFlood,
     AskMakeDraft,
+    Cancelled,
     Card,
     Changes,
     Corrected,
@@ -39,6 +40,7 @@ from bot.desk.answers import (
     Preview,
     Refusal,
     Refused,
+    Restored,
     RingChosen,
     Scheduled,
     SpacedOut,
@@ -48,6 +50,7 @@ from bot.desk.answers import (
 from bot.desk.callbacks import Action, Button
 from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES, WAIT_MINUTES
 from bot.desk.timeparse import TimeParseReason
+from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.publishing.slots import rings
 from bot.text.changes import Change, line_and_column
@@ -199,6 +202,11 @@ def published_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarku
     return _keyboard(ctx, article_id, [("btn_delete", Action.ASK_DELETE)])
 
 
+def restore_keyboard(article_id: int, ctx: ViewContext) -> InlineKeyboardMarkup:
+    """The button of a cancelled or discarded post: ↩️ brings it back (bot.desk.undo)."""
+    return _keyboard(ctx, article_id, [("btn_restore", Action.RESTORE)])
+
+
 def card_keyboard(article: Article, ctx: ViewContext, *, clash: bool = False) -> InlineKeyboardMarkup | None:
     """The choices a post's state allows (and 🔔 / 🔕 while it is not sent)."""
     return _with_ring_button(_state_keyboard(article, ctx, clash=clash), article, ctx)
@@ -218,12 +226,20 @@ def _state_keyboard(article: Article, ctx: ViewContext, *, clash: bool) -> Inlin
             return uncertain_keyboard(article.id, ctx)
         case PostStatus.PUBLISHED:
             return published_keyboard(article.id, ctx)
+        case PostStatus.CANCELLED:
+            return restore_keyboard(article.id, ctx)
     return None
 
 
 def _listing_keyboard(listing: Listing, ctx: ViewContext) -> InlineKeyboardMarkup | None:
     rows = []
     for article in listing.articles:
+        if article.status is PostStatus.CANCELLED:  # its content, or straight back
+            opened = _button("btn_open", ctx, Action.OPEN, article.id, article_id=article.id, warn="")
+            rows.append(
+                [opened, _button("btn_restore", ctx, Action.RESTORE, article.id, article_id=article.id)]
+            )
+            continue
         warn = "⚠️ " if article.id in listing.clashes else ""
         if article.ring is not None or not loud(article, ctx):  # the plain case (loud) goes unmarked
             warn += "🔔 " if loud(article, ctx) else "🔕 "
@@ -249,6 +265,8 @@ def _yes_no(
 
 def in_place(answer: Answer) -> bool:
     """Whether a button's answer replaces the message the button was on (else: new messages)."""
+    if isinstance(answer, Restored):  # ↩️ under the cancel's answer: in its place; from /drafts: anew
+        return answer.undo
     return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes | AskFlood)
 
 
@@ -360,6 +378,9 @@ def _(answer: Refused, ctx: ViewContext) -> list[Outgoing]:
     if answer.reason is Refusal.MEDIA_MISMATCH and article is not None:
         key = "refused_media_mismatch_" + ("one" if len(article.media) == 1 else "album")
         return [Outgoing(msg.text(key, ctx.lang, article_id=article.id, count=len(article.media)))]
+    if answer.reason is Refusal.UNDO_EXPIRED:
+        values = {"article_id": answer.article_id, "seconds": UNDO_SECONDS, "days": KEPT_DAYS}
+        return [Outgoing(msg.text("refused_undo_expired", ctx.lang, **values))]
     if answer.reason in (Refusal.NO_FREE_SLOT, Refusal.TONIGHT_PASSED) and article is not None:
         return [Outgoing(msg.text(f"refused_{answer.reason}", ctx.lang), card_keyboard(article, ctx))]
     return [Outgoing(msg.text(f"refused_{answer.reason}", ctx.lang, article_id=answer.article_id))]
@@ -379,6 +400,30 @@ def _(answer: TimeRefused, ctx: ViewContext) -> list[Outgoing]:
 @render.register
 def _(answer: Done, ctx: ViewContext) -> list[Outgoing]:
     return [Outgoing(msg.text(f"done_{answer.outcome}", ctx.lang, article_id=answer.article_id))]
+
+
+@render.register
+def _(answer: Cancelled, ctx: ViewContext) -> list[Outgoing]:
+    done = msg.text(f"done_{answer.outcome}", ctx.lang, article_id=answer.article_id)
+    offer = msg.text("undo_offer", ctx.lang, seconds=UNDO_SECONDS, days=KEPT_DAYS)
+    undo = InlineKeyboardMarkup([[_button("btn_undo", ctx, Action.UNDO, answer.article_id)]])
+    return [Outgoing(f"{done}\n{offer}", undo)]
+
+
+@render.register
+def _(answer: Restored, ctx: ViewContext) -> list[Outgoing]:
+    article = answer.article
+    if answer.time_passed is not None:
+        when = _when(answer.time_passed, ctx)
+        head = msg.text("restored_time_passed", ctx.lang, article_id=article.id, when=when)
+    else:
+        key = "restored_scheduled" if article.status is PostStatus.SCHEDULED else "restored_draft"
+        head = msg.text(key, ctx.lang, article_id=article.id)
+    shown = preview_messages(article, ctx, head + "\n", clashes=answer.clashes)
+    if not answer.undo:  # from /drafts: the post itself, with its choices
+        return shown
+    choices = shown[-1]  # in place of the cancel's answer, just above the post's preview
+    return [Outgoing(f"{html.escape(head)}\n{choices.text}", choices.keyboard)]
 
 
 @render.register
@@ -506,13 +551,25 @@ def _(answer: Listing, ctx: ViewContext) -> list[Outgoing]:
         msg.text("queue_page", ctx.lang, page=answer.page + 1, pages=answer.pages) if answer.pages > 1 else ""
     )
     lines = [msg.text(f"{name}_title", ctx.lang, count=answer.total, page=page_note)]
+    if any(article.status is PostStatus.CANCELLED for article in answer.articles):
+        lines[0] += "\n" + msg.text("drafts_kept_note", ctx.lang, days=KEPT_DAYS)
     for article in answer.articles:
         moment = article.scheduled_at if answer.kind is Action.QUEUE_PAGE else article.updated_at
         when = _when(moment, ctx) if moment else ""
         flag = msg.text("clash_flag", ctx.lang) if article.id in answer.clashes else ""
+        if article.status is PostStatus.CANCELLED:  # listed by when it was thrown away
+            when = _when(article.cancelled_at, ctx) if article.cancelled_at else when
+            flag = _cancelled_flag(article, ctx)
         title = html.escape(_shorten(article.title or article.body))
         lines.append(msg.text("queue_item", ctx.lang, article_id=article.id, when=when, title=title) + flag)
     return [Outgoing("\n\n".join(lines), _listing_keyboard(answer, ctx))]
+
+
+def _cancelled_flag(article: Article, ctx: ViewContext) -> str:
+    """A cancelled post in /drafts: a discarded draft, or a post cancelled from its time (which shows)."""
+    if article.scheduled_at is None:
+        return msg.text("drafts_flag_discarded", ctx.lang)
+    return msg.text("drafts_flag_cancelled", ctx.lang, when=_when(article.scheduled_at, ctx))
 
 
 @render.register
@@ -547,6 +604,12 @@ def _(answer: SpacedOut, ctx: ViewContext) -> list[Outgoing]:
         f"#{msg.number(article_id, ctx.lang)} · {_when(when, ctx)}" for article_id, when in answer.moves
     ]
     return [Outgoing("\n".join(lines), keeps_buttons=True)]  # the post's other choices still hold
+
+
+def editor_help(bot: str, ctx: ViewContext) -> str:
+    """/help for editors: the desk's commands and rules, with the numbers the desk applies."""
+    values = {"words": SHORT_DRAFT_WORDS, "seconds": UNDO_SECONDS, "days": KEPT_DAYS}
+    return msg.text("editor_help", ctx.lang, bot=bot, **values)
 
 
 # ——— notices sent unasked ———

@@ -114,12 +114,32 @@ async def test_failure_and_recovery(db):
     assert not await db.claim_for_publishing(article_id)
 
 
-async def test_cancel_and_reschedule(db):
+async def test_cancel_keeps_the_post_and_only_a_restore_brings_it_back(db):
+    db.clock = lambda: T0
     article_id = await db.create_draft("t", "b", [])
-    await db.schedule(article_id, T0)
+    await db.schedule(article_id, T0 + timedelta(hours=1))
     assert await db.cancel(article_id)
+    assert not await db.cancel(article_id)
+    cancelled = await db.get(article_id)
+    assert cancelled.status == "cancelled" and cancelled.cancelled_at == T0
+    assert cancelled.scheduled_at == T0 + timedelta(hours=1)  # kept, for a restore to its slot
+    # Nothing but a restore: not an old button's time, nor a claim, nor a new text.
     assert not await db.claim_for_publishing(article_id)
-    assert await db.schedule(article_id, T0 + timedelta(days=1))  # an editor may bring it back
+    assert not await db.schedule(article_id, T0 + timedelta(days=1))
+    assert not await db.update_draft(article_id, "t2", "b2", [])
+    assert [a.id for a in await db.list_cancelled(T0)] == [article_id]
+    assert await db.list_cancelled(T0 + timedelta(seconds=1)) == []
+    # Its slot still ahead: back in the queue at it.
+    assert await db.restore(article_id, T0 + timedelta(minutes=59))
+    back = await db.get(article_id)
+    assert back.status == "scheduled" and back.scheduled_at == T0 + timedelta(hours=1)
+    assert back.cancelled_at is None and not await db.restore(article_id, T0)
+    # Its slot gone by while it was cancelled: a draft, without the old time.
+    assert await db.cancel(article_id)
+    assert await db.restore(article_id, T0 + timedelta(hours=1))
+    back = await db.get(article_id)
+    assert back.status == "draft" and back.scheduled_at is None
+    assert [a.id for a in await db.list_drafts()] == [article_id]
 
 
 async def test_pending_due_and_taken_times(db):
