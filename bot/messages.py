@@ -712,6 +712,15 @@ TEXTS: dict[str, tuple[str, str]] = {
         "«?» به‌جای نشانهٔ فهرست حذف شد؛ شاید علامت پرسش بوده است، بررسی کنید",
         "A ? was taken for a lost bullet and removed; it may have been a question mark, please check",
     ),
+    "change_bullet": (
+        "«?» آغاز سطر (نشانهٔ فهرستی که در رمزگذاری از دست رفته) به نشانهٔ فهرست تبدیل شد",
+        "A ? opening the line (an emoji bullet lost to an encoding) made a bullet",
+    ),
+    "change_bullet_doubtful": (
+        "«?» آغاز سطر به نشانهٔ فهرست تبدیل شد؛ این سطر پرسشی است و شاید «?» علامت پرسش بوده، بررسی کنید",
+        "A ? opening the line was made a bullet; the line reads as a question and the ? may have been "
+        "its question mark, please check",
+    ),
     "change_question_mark": ("«?» به «؟» تبدیل شد", "? made ؟"),
     "change_foreign_signature": (
         "امضای کانال دیگر در پایان متن حذف شد",

@@ -30,6 +30,7 @@ class Rule(StrEnum):
     HALF_SPACE = "half_space"
     DIGITS = "digits"
     LOST_BULLET = "lost_bullet"
+    BULLET = "bullet"  # a line opening with `?` (an emoji bullet lost to an encoding) made a bullet
     QUESTION_MARK = "question_mark"
     FOREIGN_SIGNATURE = "foreign_signature"
 
@@ -39,7 +40,7 @@ class Change:
     """One change: its rule, where it is in the input (`start`..`end`), and the words before and after.
 
     `doubtful` marks a change the editor should check (a `?` taken for a lost bullet that may have been
-    a question mark)."""
+    a question mark: one before a word, or one opening a line that reads as a question)."""
 
     rule: Rule
     start: int

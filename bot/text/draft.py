@@ -21,6 +21,7 @@ from bot.text.analyze import fold_letters
 from bot.text.changes import Change, Rule, change_to_json
 from bot.text.markup import MARKER_RE, split_at, strip_markup, visible_chars
 from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE, persian_number
+from bot.text.questions import reads_as_question
 
 BlockKind = Literal["lead", "bullet", "paragraph", "closing", "byline", "footer"]
 Normalizer = Callable[[str], str]
@@ -37,6 +38,7 @@ _MARKER = re.compile(
     )\s*""",
     re.VERBOSE,
 )
+_FIRST_WORD = re.compile(r"\S*")
 _LEADING_FORMAT = re.compile(rf"(?:{MARKER_RE.pattern}\s*)*")
 # Invisible direction and byte-order marks that editors' tools leave around lines.
 _EDGE_JUNK = "\ufeff\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -81,6 +83,10 @@ class _Line:
     source: str  # the text as the draft has it, markup off, before its `?` were decided
     offset: int  # where `source` starts in the draft
     edits: list[_Edit]  # what deciding the `?` did to `source`
+    # The `?` that opened the line (a lost emoji) with the first word after the markup: where it is in
+    # the draft, the draft's text there and the word alone (what the post starts that line with).
+    opening: tuple[int, int, str, str] | None = None
+    kind: BlockKind | None = None  # what `_structure` made of the line (None: the headline, or dropped)
 
     @property
     def numbered(self) -> bool:
@@ -92,6 +98,15 @@ class _Line:
             Change(rule, self.offset + low, self.offset + high, self.source[low:high], new, doubtful)
             for low, high, new, rule, doubtful in self.edits
         ]
+
+    def opening_change(self) -> Change | None:
+        """The opening `?` as a change: a bullet when the line became one, else a dropped lost emoji
+        (the headline's, a byline's); doubtful when the line reads as a question, whose `?` it may
+        have been. The line stays a bullet all the same: the editor decides (docs/commands.md)."""
+        if self.opening is None:
+            return None
+        rule = Rule.BULLET if self.kind == "bullet" else Rule.LOST_BULLET
+        return Change(rule, *self.opening, doubtful=reads_as_question(self.text))
 
     def origin(self) -> list[int]:
         """For each position of `source` after the `?` decisions (and its end), the offset in the draft;
@@ -166,6 +181,7 @@ def _split_markup(line: str, offset: int = 0) -> _Line:
     rest = line[start:end]
     bullet = False
     label: str | None = None
+    lost: int | None = None  # where the first `?` standing for a lost emoji is in `rest`
     # The editor's formatting opening the line (bot.text.markup) stays, and the markup is read after it.
     lead = at = _LEADING_FORMAT.match(rest).end()  # type: ignore[union-attr]
     # Markers are stepped over, not cut off one by one (a copy each: quadratic on 🔹🔹🔹…).
@@ -175,13 +191,20 @@ def _split_markup(line: str, offset: int = 0) -> _Line:
             label = label or _label(digits, number.rstrip()[-1])
         else:
             bullet = True
+            if match.group("lost") and lost is None:
+                lost = match.start()
         at = match.end()
+    opening = None
+    if lost is not None and not lead:  # explain reads the words, with no formatting markers
+        word = _FIRST_WORD.match(rest, at).group()  # type: ignore[union-attr]
+        where = offset + start + lost
+        opening = (where, where + at - lost + len(word), rest[lost : at + len(word)], word)
     rest = rest[:lead] + rest[at:]
     if not lead:  # a line opening with formatting markers is never explained (explain reads the words)
         start += at
     edits = _question_mark_edits(rest)
     text = _apply_edits(rest, edits)[0] if edits else rest
-    return _Line(text, bullet, label, rest, offset + start, edits)
+    return _Line(text, bullet, label, rest, offset + start, edits, opening)
 
 
 def _is_footer(text: str) -> bool:
@@ -234,8 +257,9 @@ def parse_draft(text: str, *, normalize: Normalizer | None = None) -> Draft:
 def explain_draft(text: str, *, signature: str = "") -> tuple[Draft, list[Change]]:
     """The draft `parse_draft` reads and every change made to its text on the way, at offsets in
     `text`, in order: what the clean-up changed, which `?` were taken for lost bullets (those that may
-    have been question marks are `doubtful`), and, with a `signature`, another channel's signature
-    line that the post will not carry."""
+    have been question marks are `doubtful`), which lines opening with `?` became bullets (doubtful
+    when the line reads as a question), and, with a `signature`, another channel's signature line
+    that the post will not carry."""
     from bot.text.normalize import normalize_explained
 
     lines = _draft_lines(text)
@@ -262,6 +286,7 @@ def explain_draft(text: str, *, signature: str = "") -> tuple[Draft, list[Change
         ):
             line.text = cleaned
     draft = _structure([line for line in lines if line.text])
+    changes.extend(change for line in lines if (change := line.opening_change()) is not None)
     dropped = foreign_signature(draft, signature)
     if dropped is not None:
         at = len(text.rstrip())
@@ -328,6 +353,7 @@ def _structure(lines: list[_Line]) -> Draft:
             kind = "closing"
         else:
             kind = "lead" if index == 0 and not _is_footer(line.text) else "paragraph"
+        line.kind = kind
         blocks.append(Block(kind, line.text, label))
     return Draft(headline, tuple(blocks))
 

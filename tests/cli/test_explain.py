@@ -91,7 +91,12 @@ def test_explain_draft_of_the_seed_matches_parse_draft() -> None:
     assert draft == parse_draft(SEED)
     for change in changes:
         assert 0 <= change.start <= change.end <= len(SEED)
-    assert not any(c.rule == Rule.LOST_BULLET for c in changes)  # the line-opening `?` are markup
+    # The line-opening `?` are markup, listed: the headline's dropped, ten made bullets, none a question.
+    opening = [(c.rule, line_and_column(SEED, c.start), c.doubtful) for c in changes if "?" in c.before]
+    assert opening == [
+        (Rule.LOST_BULLET, (1, 1), False),
+        *[(Rule.BULLET, (n, 1), False) for n in range(3, 13)],
+    ]
 
 
 def test_explain_line_format() -> None:
@@ -106,7 +111,7 @@ def test_every_rule_has_a_persian_description() -> None:
     for rule in Rule:
         persian, english = messages.TEXTS[f"change_{rule}"]
         assert persian and english
-    assert messages.TEXTS["change_lost_bullet_doubtful"][0]
+    assert messages.TEXTS["change_lost_bullet_doubtful"][0] and messages.TEXTS["change_bullet_doubtful"][0]
     line = messages.text("change_line", "fa", line=2, what="x", before="a", after="b")
     assert line.startswith("سطر ۲:")
 
