@@ -469,7 +469,6 @@ TEXTS: dict[str, tuple[str, str]] = {
         "ویرایش خودکار در متن پست #{article_id} چیزی را تغییر نداد.",
         "The clean-up changed nothing in the text of post #{article_id}.",
     ),
-    "changes_more": ("… و {count} تغییر دیگر.", "… and {count} more."),
     "refused_too_complex": (
         "قالب‌بندی این متن بیش از حد طول کشید؛ آن را کوتاه‌تر یا در چند پست بفرستید.",
         "Formatting this text took too long; send it shorter, or as several posts.",
@@ -541,6 +540,8 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_yes_delete": ("بله، حذف کن", "Yes, delete"),
     "btn_no": ("نه", "No"),
     "btn_changes": ("🔍 چه تغییر کرد؟", "🔍 What changed?"),
+    "btn_changes_prev": ("◀️ قبلی", "◀️ Previous"),
+    "btn_changes_next": ("بعدی ▶️", "Next ▶️"),
     "btn_space_out": ("↔️ فاصله بده ({minutes} دقیقه)", "↔️ Space them out ({minutes} min)"),
     "btn_open": ("{warn}پست #{article_id}", "{warn}Post #{article_id}"),
     "btn_stop_waiting": ("✖️ منصرف شدم", "✖️ Never mind"),

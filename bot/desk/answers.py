@@ -219,11 +219,15 @@ class Card:
 
 @dataclass(frozen=True, slots=True)
 class Changes:
-    """What the clean-up changed in a draft's text (`source`), each with its rule and place."""
+    """What the clean-up changed in a draft's text (`source`), each with its rule and place; the view
+    shows them a page at a time (`page`, 0-based; `turned`: asked by a page button, which replaces the
+    page it was under)."""
 
     article_id: int
     source: str
     changes: tuple[Change, ...]
+    page: int = 0
+    turned: bool = False
 
 
 @dataclass(frozen=True, slots=True)

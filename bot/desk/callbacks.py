@@ -2,10 +2,11 @@
 
 Every inline button of the desk carries `p:<ref>:<action>`, where `ref` is a post number (or, for
 page buttons, a page number, or for "make this a draft", the editor's message id) and `action` one
-of `Action`. At most 1 + 1 + 19 + 1 + 4 = 26 ASCII bytes, far below Telegram's 64. Callback data
-comes from the client, so `parse` trusts nothing: only ASCII digits (Python's `\\d` would also take
-Arabic-Indic ones), a ref that fits SQLite's 64-bit integer, and a known action; anything else is
-`None`, which the desk answers as a stale button.
+of `Action`; a button that turns the page of a post's list (`PAGED`) adds `:<page>`. At most
+1 + 1 + 19 + 1 + 4 + 1 + 5 = 32 ASCII bytes, far below Telegram's 64. Callback data comes from the
+client, so `parse` trusts nothing: only ASCII digits (Python's `\\d` would also take Arabic-Indic
+ones), a ref that fits SQLite's 64-bit integer, a known action, and a page exactly where the action
+takes one; anything else is `None`, which the desk answers as a stale button.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from telegram.constants import InlineKeyboardButtonLimit
 
 PREFIX = "p"
 MAX_REF = 2**63 - 1  # SQLite's largest rowid
-_DATA = re.compile(rf"{PREFIX}:([0-9]{{1,19}}):([a-z0-9]{{1,4}})")
+# A draft of 512 KB holds at most about 260,000 changes (one in two characters): 13,000 pages of 20.
+MAX_PAGE = 99_999
+_DATA = re.compile(rf"{PREFIX}:([0-9]{{1,19}}):([a-z0-9]{{1,4}})(?::([0-9]{{1,5}}))?")
 
 
 class Action(StrEnum):
@@ -49,22 +52,32 @@ class Action(StrEnum):
     SPACE_OUT = "sp"  # move posts that share a minute apart
     STOP_WAITING = "cw"  # stop waiting for a typed time or a corrected text
     CHANGES = "chg"  # what the clean-up changed in the draft
+    CHANGES_PAGE = "chgp"  # another page of that list (the post in `ref`, the page in `page`)
     RING = "ring"  # switch a post not yet sent between 🔔 (notify subscribers) and 🔕
     QUEUE_PAGE = "qp"
     DRAFTS_PAGE = "dp"
 
 
+PAGED = frozenset({Action.CHANGES_PAGE})
+"""The actions whose button names a post and a page of something about it."""
+
+
 @dataclass(frozen=True, slots=True)
 class Button:
-    """One button's meaning: an action on a post (or a page, or a message)."""
+    """One button's meaning: an action on a post (or a page, or a message), and for a `PAGED` action
+    the page (0-based)."""
 
     action: Action
     ref: int = 0
+    page: int = 0
 
     def encode(self) -> str:
         """The callback data for Telegram."""
         data = f"{PREFIX}:{self.ref}:{self.action}"
+        if self.action in PAGED:
+            data += f":{self.page}"
         assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA and 0 <= self.ref <= MAX_REF
+        assert 0 <= self.page <= MAX_PAGE and (self.action in PAGED or not self.page)
         return data
 
 
@@ -78,4 +91,6 @@ def parse(data: str | None) -> Button | None:
         action = Action(match[2])
     except ValueError:
         return None
-    return Button(action, ref) if ref <= MAX_REF else None
+    if (match[3] is not None) != (action in PAGED) or ref > MAX_REF:
+        return None
+    return Button(action, ref, int(match[3] or 0))

@@ -292,6 +292,8 @@ class Desk(LivePosts, Undoing):
                 return await self.drafts(ref)
             case Action.CHANGES:
                 return await self._changes(ref)
+            case Action.CHANGES_PAGE:
+                return await self._changes(ref, button.page, turned=True)
             case Action.RING:
                 return await self._switch_ring(ref)
         return Refused(Refusal.STALE_BUTTON, ref)  # MAKE_DRAFT needs the replied message: the handler
@@ -396,7 +398,10 @@ class Desk(LivePosts, Undoing):
 
     # ——— helpers ———
 
-    async def _changes(self, article_id: int) -> Answer:
+    async def _changes(self, article_id: int, page: int = 0, *, turned: bool = False) -> Answer:
+        """The clean-up's changes, worked out afresh from the draft as stored now: a page asked after a
+        restart, or after the draft was edited, is a page of the draft as it stands, never one kept
+        from another text."""
         article = await self.db.get(article_id)
         if article is not None and article.status is PostStatus.CANCELLED:  # restored first, if at all
             return await self._refused(article_id)
@@ -407,7 +412,7 @@ class Desk(LivePosts, Undoing):
             changes = await self.explain(source)
         except FormattingTimeout:
             return Refused(Refusal.TOO_COMPLEX, article_id)
-        return Changes(article_id, source, tuple(changes))
+        return Changes(article_id, source, tuple(changes), page, turned)
 
     async def _still_editable(self, article_id: int) -> bool:
         """Whether an awaited text may still become the post's: not once it is out, or gone (a text

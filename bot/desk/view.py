@@ -53,11 +53,11 @@ from bot.desk.timeparse import TimeParseReason
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.publishing.slots import rings
-from bot.text.changes import Change, line_and_column
-from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, utf16_len, visible_text
+from bot.text.changes import Change, line_and_column, line_starts
+from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, visible_len, visible_text
 
 TITLE_CHARS = 70  # a post's title in /queue and /drafts
-MAX_CHANGES_SHOWN = 40  # the "what changed" list: the rest is counted, not listed
+CHANGES_PER_PAGE = 20  # the "what changed" list, a page at a time: 50 changes are 3 pages of a screen or so
 MAX_WORDS_SHOWN = 60  # a proposed correction's removed (and added) words: the rest is counted
 
 
@@ -267,7 +267,9 @@ def in_place(answer: Answer) -> bool:
     """Whether a button's answer replaces the message the button was on (else: new messages)."""
     if isinstance(answer, Restored):  # ↩️ under the cancel's answer: in its place; from /drafts: anew
         return answer.undo
-    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | Changes | AskFlood)
+    if isinstance(answer, Changes):
+        return answer.turned  # the first page comes under the preview, the others replace it
+    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | AskFlood)
 
 
 def alert(answer: Answer, ctx: ViewContext) -> str | None:
@@ -576,21 +578,49 @@ def _cancelled_flag(article: Article, ctx: ViewContext) -> str:
 def _(answer: Changes, ctx: ViewContext) -> list[Outgoing]:
     if not answer.changes:
         return [Outgoing(msg.text("changes_none", ctx.lang, article_id=answer.article_id))]
-    lines = [msg.text("changes_title", ctx.lang, article_id=answer.article_id, count=len(answer.changes))]
-    budget = MAX_MESSAGE_UTF16 - utf16_len(lines[0]) - 200  # room for the "and n more" line
-    for shown, change in enumerate(answer.changes):
-        line = _change_line(change, answer.source, ctx)
-        if utf16_len(line) + 2 > budget or shown == MAX_CHANGES_SHOWN:
-            lines.append(msg.text("changes_more", ctx.lang, count=len(answer.changes) - shown))
-            break
-        lines.append(line)
-        budget -= utf16_len(line) + 2
-    return [Outgoing("\n\n".join(lines))]
+    starts = line_starts(answer.source)
+    lines = [_change_line(change, answer.source, starts, ctx) for change in answer.changes]
+    # Room for the title with the widest page note it can have (as many pages as changes).
+    budget = MAX_MESSAGE_UTF16 - visible_len(_changes_title(answer, len(lines), len(lines), ctx))
+    bounds = pages([visible_len(line) + 2 for line in lines], budget, CHANGES_PER_PAGE)  # 2: "\n\n"
+    page = min(answer.page, len(bounds) - 1)  # the draft may have lost changes since the button was made
+    text = "\n\n".join([_changes_title(answer, page, len(bounds), ctx), *lines[bounds[page]]])
+    turns = []
+    if page > 0:
+        turns.append(_page_button("btn_changes_prev", ctx, answer.article_id, page - 1))
+    if page + 1 < len(bounds):
+        turns.append(_page_button("btn_changes_next", ctx, answer.article_id, page + 1))
+    return [Outgoing(text, InlineKeyboardMarkup([turns]) if turns else None)]
 
 
-def _change_line(change: Change, source: str, ctx: ViewContext) -> str:
+def _changes_title(answer: Changes, page: int, total: int, ctx: ViewContext) -> str:
+    title = msg.text("changes_title", ctx.lang, article_id=answer.article_id, count=len(answer.changes))
+    return title + (msg.text("queue_page", ctx.lang, page=page + 1, pages=total) if total > 1 else "")
+
+
+def _page_button(label_key: str, ctx: ViewContext, article_id: int, page: int) -> InlineKeyboardButton:
+    data = Button(Action.CHANGES_PAGE, article_id, page).encode()
+    return InlineKeyboardButton(msg.text(label_key, ctx.lang), callback_data=data)
+
+
+def pages(sizes: Sequence[int], budget: int, most: int) -> list[slice]:
+    """Consecutive items of these sizes cut into pages of at most `most` items whose sizes add up to
+    at most `budget`, each page as full as it can be; an item bigger than `budget` alone is a page of
+    its own (the caller keeps items smaller). No items: one empty page."""
+    found: list[slice] = []
+    start, used = 0, 0
+    for index, size in enumerate(sizes):
+        if index > start and (index - start == most or used + size > budget):
+            found.append(slice(start, index))
+            start, used = index, 0
+        used += size
+    found.append(slice(start, len(sizes)))
+    return found
+
+
+def _change_line(change: Change, source: str, starts: list[int], ctx: ViewContext) -> str:
     """One change as the editor reads it: where, what kind, and the words before and after."""
-    line, _ = line_and_column(source, change.start)
+    line, _ = line_and_column(source, change.start, starts)
     rule = f"{change.rule}_doubtful" if change.doubtful else change.rule
     what = ("⚠️ " if change.doubtful else "") + msg.text(f"change_{rule}", ctx.lang)
     before, after = html.escape(_shorten(change.before, 60)), html.escape(_shorten(change.after, 60))

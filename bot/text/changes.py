@@ -11,6 +11,7 @@ does not pay for any of this.
 from __future__ import annotations
 
 import difflib
+from bisect import bisect_right
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -220,15 +221,21 @@ class Tracker:
         self.changes.append(change)
 
 
-def line_and_column(text: str, offset: int) -> tuple[int, int]:
-    """1-based line and column of `offset` in `text`, lines counted as `str.splitlines` counts them."""
-    line, start = 1, 0
+def line_starts(text: str) -> list[int]:
+    """Where each line of `text` starts (and, last, where the text ends), lines counted as
+    `str.splitlines` counts them: worked out once for a list of changes, not once per change."""
+    starts = [0]
     for piece in text.splitlines(keepends=True):
-        if offset < start + len(piece):
-            break
-        start += len(piece)
-        line += 1
-    return line, offset - start + 1
+        starts.append(starts[-1] + len(piece))
+    return starts
+
+
+def line_and_column(text: str, offset: int, starts: list[int] | None = None) -> tuple[int, int]:
+    """1-based line and column of `offset` in `text`, lines counted as `str.splitlines` counts them
+    (`starts`: `line_starts(text)`, when it is known)."""
+    starts = line_starts(text) if starts is None else starts
+    line = bisect_right(starts, offset)
+    return line, offset - starts[line - 1] + 1
 
 
 def change_to_json(change: Change, text: str) -> dict[str, object]:

@@ -19,7 +19,14 @@ from tests.e2e.test_e2e_editor import _current_text, _with_button, recorded_noti
 
 # Buttons that name no post's state, or only show it: they are never stale (a card of a deleted post
 # says it is deleted; "no" dismisses whatever it is on). Every other action on a deleted post is.
-SHOWS_ONLY = {Action.OPEN, Action.CHANGES, Action.DISMISS, Action.QUEUE_PAGE, Action.DRAFTS_PAGE}
+SHOWS_ONLY = {
+    Action.OPEN,
+    Action.CHANGES,
+    Action.CHANGES_PAGE,
+    Action.DISMISS,
+    Action.QUEUE_PAGE,
+    Action.DRAFTS_PAGE,
+}
 
 
 @pytest.fixture
