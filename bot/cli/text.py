@@ -14,7 +14,7 @@ import sys
 
 from bot.config import load_settings
 from bot.core.inputs import UsageError, read_text
-from bot.text.changes import Change, line_and_column
+from bot.text.changes import Change, line_and_column, line_starts
 
 MESSAGE_SEPARATOR = "-----"
 
@@ -49,7 +49,8 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     text = read_text(args.file)
     if args.explain:
         _, changes = normalize_explained(text)
-        sys.stdout.write("".join(explain_line(change, text) + "\n" for change in changes))
+        starts = line_starts(text)
+        sys.stdout.write("".join(explain_line(change, text, starts) + "\n" for change in changes))
         return 0
     # Lines are what a file's line feeds make (str.splitlines also breaks at U+2028 or a form feed, and
     # turned one line into eight); a line's own separators go to the normalizer as they are.
@@ -62,10 +63,10 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     return 0
 
 
-def explain_line(change: Change, text: str) -> str:
+def explain_line(change: Change, text: str, starts: list[int] | None = None) -> str:
     """One change as `--explain` prints it: `line:col<TAB>rule<TAB>before → after` (`!` after the rule
-    when the editor should check it)."""
-    line, column = line_and_column(text, change.start)
+    when the editor should check it; `starts`: `line_starts(text)`, when it is known)."""
+    line, column = line_and_column(text, change.start, starts)
     flag = "!" if change.doubtful else ""
     return f"{line}:{column}\t{change.rule}{flag}\t{change.before} → {change.after}"
 

@@ -238,9 +238,10 @@ def line_and_column(text: str, offset: int, starts: list[int] | None = None) -> 
     return line, offset - starts[line - 1] + 1
 
 
-def change_to_json(change: Change, text: str) -> dict[str, object]:
-    """A change as `newsdesk format --json` lists it (positions in the input `text`)."""
-    line, column = line_and_column(text, change.start)
+def change_to_json(change: Change, text: str, starts: list[int] | None = None) -> dict[str, object]:
+    """A change as `newsdesk format --json` lists it (positions in the input `text`; `starts`:
+    `line_starts(text)`, when it is known)."""
+    line, column = line_and_column(text, change.start, starts)
     return {
         "rule": str(change.rule),
         "offset": change.start,

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from bot.text.analyze import fold_letters
-from bot.text.changes import Change, Rule, change_to_json
+from bot.text.changes import Change, Rule, change_to_json, line_starts
 from bot.text.markup import MARKER_RE, split_at, strip_markup, visible_chars
 from bot.text.protect import HANDLE_RE, HASHTAG_RE, URL_RE, persian_number
 from bot.text.questions import reads_as_question
@@ -416,7 +416,8 @@ def draft_to_json(
         "messages": list(messages),
     }
     if changes is not None:
-        found["changes"] = [change_to_json(change, source) for change in changes]
+        starts = line_starts(source)  # once: a line count per change took 21 s for 12,000 changes
+        found["changes"] = [change_to_json(change, source, starts) for change in changes]
     return found
 
 

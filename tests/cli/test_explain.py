@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.cli.text import explain_line
-from bot.text.changes import Rule, _opcodes, diff_regions, line_and_column
+from bot.text.changes import Rule, _opcodes, diff_regions, line_and_column, line_starts
 from bot.text.draft import explain_draft, parse_draft
 from bot.text.normalize import normalize_explained, normalize_text
 from tests.text.test_normalize_properties import any_text
@@ -140,3 +140,24 @@ def test_a_long_line_of_many_changes_gives_each_its_own_entry() -> None:
     brackets = [change for change in changes if change.rule == Rule.BRACKETS]
     assert len(brackets) == 20000
     assert all((c.before, c.after) == ("( ب )", "(ب)") for c in brackets)
+
+
+def _scanned(text: str, offset: int) -> tuple[int, int]:
+    """Line and column by walking the lines, as `line_and_column` once did for every change."""
+    line, start = 1, 0
+    for piece in text.splitlines(keepends=True):
+        if offset < start + len(piece):
+            break
+        start += len(piece)
+        line += 1
+    return line, offset - start + 1
+
+
+@given(st.text(alphabet="ab\n\r\x0b\x1c\u2028 ", max_size=40), st.data())
+def test_line_and_column_from_the_line_table_are_the_walks(text: str, data: st.DataObject) -> None:
+    offset = data.draw(st.integers(min_value=0, max_value=len(text)))
+    assert (
+        line_and_column(text, offset)
+        == line_and_column(text, offset, line_starts(text))
+        == _scanned(text, offset)
+    )
