@@ -260,6 +260,20 @@ async def test_what_changed_lists_the_clean_up_of_the_editors_text(desk: Desk) -
     assert any(change.before == "شهرداریها" and change.after == "شهرداری‌ها" for change in answer.changes)
 
 
+async def test_a_page_of_what_changed_is_of_the_draft_as_it_stands(desk: Desk) -> None:
+    """Nothing is kept between taps: a page button pressed after the draft was edited lists the
+    edited draft's changes (the page clamped by the view), never the old text's."""
+    message = said()
+    first = await desk.take_text(message, "خبر شهرداریها\nمتن پروژههای مهمترین شهرستانها.")
+    assert isinstance(first, Preview)
+    page = await desk.press(EDITOR, Button(Action.CHANGES_PAGE, first.article.id, 1))
+    assert isinstance(page, Changes) and (page.page, page.turned) == (1, True) and len(page.changes) == 4
+    await desk.take_edit(message, "خبر تازه\nمتن برنامهریزی شده.")
+    page = await desk.press(EDITOR, Button(Action.CHANGES_PAGE, first.article.id, 1))
+    assert isinstance(page, Changes) and page.source == "خبر تازه\nمتن برنامهریزی شده."
+    assert [change.before for change in page.changes] == ["برنامهریزی"]
+
+
 async def test_a_draft_too_complex_to_format_in_time_is_refused(desk: Desk, db: Database) -> None:
     async def too_slow(text: str, *, credit: str = "") -> PreparedPost:
         raise FormattingTimeout("formatting took longer than 10 s")
