@@ -1,10 +1,13 @@
 """Restarts: `newsdesk run` as a real OS process, SIGKILLed while a post is being sent, restarted.
 
-100 posts are due. The first run is killed while Telegram holds the answer to a send it has
-already performed; the second run is killed while a send is hanging that Telegram never performed.
-The third run finishes the queue; both half-sent posts are put to the editor, who looks at the
-channel and answers ("it is in the channel" / "publish it"). In the end: 100 published, 0
-duplicates, 0 lost — and the bot stops cleanly on SIGTERM.
+First, an editor publishes a post and replies to its "published" notice with a corrected text: the
+correction is shown and held for ✅, and the bot is killed before anyone confirms it. Then 100 posts
+are due. The first run is killed while Telegram holds the answer to a send it has already performed;
+the second run is killed while a send is hanging that Telegram never performed. The third run
+finishes the queue; both half-sent posts are put to the editor, who looks at the channel and answers
+("it is in the channel" / "publish it"). In the end: 100 published, 0 duplicates, 0 lost; the held
+correction was applied by none of the restarts, and by the ✅ pressed after them, once — and the bot
+stops cleanly on SIGTERM.
 """
 
 from __future__ import annotations
@@ -27,8 +30,10 @@ from pathlib import Path
 
 import pytest
 
+from bot import messages as msg
 from bot.app import HANDLED_UPDATES
 from bot.botapi.server import BotApiServer
+from bot.botapi.world import StoredMessage
 from bot.core.media import MediaItem, MediaKind, Part, parts_covered
 from storage.database import Database
 from tests.botapi.fixtures import EDITOR_ID, bot_environment
@@ -83,13 +88,59 @@ def _uncertain_notice(server: BotApiServer, article_id: int):
     return None
 
 
+def _bot_message_with(server: BotApiServer, action: str, *, after: int = 0) -> StoredMessage | None:
+    """The bot's latest message to the editor, after message id `after`, with a button for `action`
+    (callback data `p:<post>:<action>`)."""
+    for message in reversed(server.bot_messages(EDITOR_ID)):
+        data = [b.get("callback_data") or "" for b in message.buttons]
+        if message.message_id > after and any(d.startswith("p:") and d.endswith(f":{action}") for d in data):
+            return message
+    return None
+
+
+def _post_of(message: StoredMessage) -> int:
+    return int(message.buttons[0]["callback_data"].split(":")[1])
+
+
+def _channel_edits(server: BotApiServer) -> int:
+    channel = (str(server.channel.id), f"@{server.channel.username}")
+    return sum(str(call.params.get("chat_id")) in channel for call in server.calls("editMessageText"))
+
+
+HELD = "گزارش بودجه\nمتن نخست گزارش بودجهٔ شهرداری که هنوز اصلاح نشده است."
+CORRECTION = "متن اصلاح‌شدهٔ گزارش بودجهٔ شهرداری"
+
+
+def _hold_a_correction(server: BotApiServer) -> tuple[StoredMessage, StoredMessage]:
+    """The editor publishes a post now and replies to its notice with a corrected text: the bot shows
+    it and asks (✅ not pressed). The channel post and the question."""
+    sent = server.user_sends_text(EDITOR_ID, HELD)
+    choose = server.wait_for_sync(lambda: _bot_message_with(server, "now", after=sent.message_id), timeout=30)
+    article_id = _post_of(choose)
+    server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    notice = server.wait_for_sync(
+        lambda: _bot_message_with(server, "rm", after=choose.message_id), timeout=30
+    )
+    [post] = server.channel_posts()
+    reply = server.user_sends_text(EDITOR_ID, f"گزارش بودجه\n{CORRECTION}، پس از نشست شورا.", reply_to=notice)
+    ask = server.wait_for_sync(lambda: _bot_message_with(server, "fix", after=reply.message_id), timeout=30)
+    assert _post_of(ask) == article_id and _channel_edits(server) == 0
+    return post, ask
+
+
 def test_sigkill_mid_publishing_then_restart(botapi: BotApiServer, tmp_path: Path) -> None:
     database = tmp_path / "newsdesk.sqlite3"
     log = tmp_path / "bot.log"
     env = bot_environment(botapi, database) | {"CHANNEL_POSTS_PER_MINUTE": "0", "QUIET_HOURS": ""}
-    botapi.user_sends_text(EDITOR_ID, "سلام")  # the editor has talked to the bot, so it may write back
-    ids = asyncio.run(_schedule_posts(database))
     channel = botapi.channel.id
+    # Run 0: a correction of a published post is held for ✅ when the bot is killed.
+    bot = _start(env, log)
+    try:
+        held_post, ask = _hold_a_correction(botapi)
+    finally:
+        _kill(bot)
+    held_id = _post_of(ask)
+    ids = asyncio.run(_schedule_posts(database))
 
     # Run 1: the first batch goes out; then Telegram performs a send but its answer never comes.
     bot = _start(env, log)
@@ -131,9 +182,24 @@ def test_sigkill_mid_publishing_then_restart(botapi: BotApiServer, tmp_path: Pat
         botapi.wait_for_sync(lambda: len(set(_channel_numbers(botapi))) == POSTS, timeout=60)
 
         def all_published() -> bool:
-            return Counter(asyncio.run(_statuses(database)).values()) == {"published": POSTS}
+            return Counter(asyncio.run(_statuses(database)).values()) == {"published": POSTS + 1}
 
         botapi.wait_for_sync(all_published, timeout=30)
+        # No restart applied the held correction; ✅ pressed now applies it, once.
+        live = botapi.message(channel, held_post.message_id)
+        assert _channel_edits(botapi) == 0 and live.history == [] and CORRECTION not in live.text
+        botapi.user_presses_button(EDITOR_ID, ask, f"p:{held_id}:fix")
+        edited = msg.text("edited", msg.FA, article_id=held_id)
+        botapi.wait_for_sync(lambda: botapi.message(EDITOR_ID, ask.message_id).text == edited, timeout=30)
+        assert CORRECTION in botapi.message(channel, held_post.message_id).text
+        again = botapi.user_sends_callback(EDITOR_ID, f"p:{held_id}:fix", ask)  # an old button, tapped again
+        stale = msg.text("refused_stale_button", msg.FA)
+
+        def refused() -> bool:  # said in place of the question, or as the button's alert
+            return stale in (botapi.message(EDITOR_ID, ask.message_id).text, (again.answer or {}).get("text"))
+
+        botapi.wait_for_sync(refused, timeout=10)
+        assert _channel_edits(botapi) == 1
     finally:
         bot.send_signal(signal.SIGTERM)
         exit_code = bot.wait(timeout=30)
