@@ -294,6 +294,27 @@ async def test_an_album_in_reply_is_proposed_kept_or_confirmed_once(desk: Desk) 
     assert [item.file_id for item in (await desk.db.get(article_id)).media] == [m.media.file_id for m in sent]
 
 
+async def test_a_new_photo_awaiting_its_confirmation_survives_a_restart_unapplied(
+    botapi: BotApiServer, tmp_path: Path
+) -> None:
+    path = tmp_path / "newsdesk.sqlite3"
+    async with running_desk(botapi, path) as desk:
+        article_id, notice, [post] = await _published_media(
+            desk, lambda: desk.server.user_sends_media(EDITOR_ID, "photo", b"old jpeg", caption=CAPTION)
+        )
+        before = desk.last_id(EDITOR_ID)
+        new = desk.server.user_sends_media(EDITOR_ID, "photo", b"new jpeg", reply_to=notice)
+        ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+    async with running_desk(botapi, path) as desk:
+        assert desk.server.message(post.chat.id, post.message_id).media.file_id == post.media.file_id
+        assert _channel_writes(desk) == 0  # nothing applied by the restart
+        desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:fix")
+        await desk.server.wait_for(lambda: not desk.server.message(EDITOR_ID, ask.message_id).buttons)
+        now = desk.server.message(post.chat.id, post.message_id)
+        assert now.media.file_id == new.media.file_id and now.html == post.html  # the caption stays
+        assert _channel_file_edits(desk) == 1 and _channel_writes(desk) == 1
+
+
 async def test_a_pasted_back_correction_is_signed_and_credited_once(desk: Desk) -> None:
     text = "بازدید وزیر\nوزیر فرهنگ امروز از نمایشگاه کتاب بازدید کرد."
     article_id, notice = await _published(desk, text)
