@@ -300,6 +300,32 @@ TEXTS: dict[str, tuple[str, str]] = {
         "from the channel yourself.",
     ),
     "deleted": ("🗑 پست #{article_id} حذف شد.", "🗑 Post #{article_id} is deleted."),
+    "cannot_delete": (
+        "ربات نمی‌تواند پست #{article_id} را از کانال حذف کند: {reason}",
+        "The bot cannot delete post #{article_id} from the channel: {reason}",
+    ),
+    "cannot_delete_too_old": (
+        "بیش از {hours} ساعت از انتشارش گذشته است و تلگرام به ربات اجازه نمی‌دهد پیام کانال را پس از "
+        "{hours} ساعت حذف کند، مگر آنکه در کانال اجازهٔ «حذف پیام‌ها» داشته باشد.",
+        "it went out more than {hours} hours ago, and Telegram lets a bot delete a channel message only "
+        "within {hours} hours unless it holds the “delete messages” right in the channel.",
+    ),
+    "cannot_delete_not_admin": (
+        "ربات در کانال ادمین نیست.",
+        "the bot is not an admin of the channel.",
+    ),
+    "cannot_delete_no_right": (
+        "ربات در کانال نه اجازهٔ «ارسال پیام» دارد (که با آن پست‌های خودش را حذف کند) و نه اجازهٔ «حذف پیام‌ها».",
+        "the bot holds neither the “post messages” right in the channel (to delete its own posts) nor "
+        "the “delete messages” right.",
+    ),
+    "removal_offer": (
+        "به‌جای حذف، می‌توانم متن پست را با یادداشت کوتاه «{note}» جایگزین کنم؛ پیش از اعمال، پست را "
+        "همان‌طور که در کانال خواهد بود می‌بینید.",
+        "Instead, I can replace the post's text with a short removal note (“{note}”); you will see the "
+        "post as it would stand before anything changes.",
+    ),
+    "removal_note": ("این خبر حذف شد.", ""),  # the channel's language: always the Persian
     "edit_uncertain": (
         "❓ تلگرام به اصلاح پست #{article_id} پاسخ روشنی نداد و معلوم نیست در کانال اعمال شده یا نه. "
         "کانال را نگاه کنید و اگر لازم بود دوباره اصلاح کنید.",
@@ -539,6 +565,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_delete": ("🗑 حذف از کانال", "🗑 Delete from channel"),
     "btn_yes_delete": ("بله، حذف کن", "Yes, delete"),
     "btn_no": ("نه", "No"),
+    "btn_removal_note": ("✏️ جایگزینی با یادداشت حذف", "✏️ Replace with a removal note"),
     "btn_changes": ("🔍 چه تغییر کرد؟", "🔍 What changed?"),
     "btn_changes_prev": ("◀️ قبلی", "◀️ Previous"),
     "btn_changes_next": ("بعدی ▶️", "Next ▶️"),

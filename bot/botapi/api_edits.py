@@ -92,8 +92,8 @@ class EditMethods(MediaMethods):
         if params.has("inline_message_id"):
             raise bad_request("MESSAGE_ID_INVALID")
         chat = self._resolve_chat(params.required("chat_id"))
-        if chat.type == "channel":
-            self._check_channel_right(chat, "can_post_messages")
+        if chat.type == "channel":  # its own posts with the right to post, any post with the right to edit
+            self._check_channel_right(chat, "can_post_messages", "can_edit_messages")
         message = self._find_message(chat, params.int("message_id"), "message to edit not found")
         if not message.outgoing:
             raise bad_request("message can't be edited")

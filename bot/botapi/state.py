@@ -201,10 +201,11 @@ class WorldState:
         elif chat.type == "channel":
             self._check_channel_right(chat, "can_post_messages")
 
-    def _check_channel_right(self, chat: Chat, right: str) -> None:
+    def _check_channel_right(self, chat: Chat, *rights: str) -> None:
+        """The bot is an administrator of the channel holding one of `rights`."""
         if chat.bot_status == "left":
             raise forbidden("bot is not a member of the channel chat")
-        if chat.bot_status != "administrator" or not chat.bot_rights.get(right):
+        if chat.bot_status != "administrator" or not any(chat.bot_rights.get(right) for right in rights):
             raise bad_request("need administrator rights in the channel chat")
 
     def _check_rate(self, chat: Chat) -> None:

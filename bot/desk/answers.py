@@ -18,6 +18,7 @@ from bot.desk.callbacks import Action
 from bot.desk.timeparse import Assumption, TimeParseError
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
+from bot.publishing.rights import DeleteBlock
 from bot.text.changes import Change, WordDiff
 
 NO_WORD_CHANGES = WordDiff((), ())
@@ -178,6 +179,18 @@ class AskDelete:
 
 
 @dataclass(frozen=True, slots=True)
+class CannotDelete:
+    """Telegram would not let the bot delete this published post, and why (said before any "delete
+    it?"); `can_edit`: the bot may still turn it into a removal note; `asked`: the editor had already
+    confirmed (the answer takes the question's place)."""
+
+    article_id: int
+    reason: DeleteBlock
+    can_edit: bool
+    asked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
 class Corrected:
     """The outcome of correcting a published post (or of an edit applied after its send)."""
 
@@ -255,8 +268,8 @@ class RingChosen:
 
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
-    | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood | Cancelled
-    | Restored
+    | CannotDelete | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood
+    | Cancelled | Restored
 )  # fmt: skip
 
 

@@ -45,6 +45,7 @@ class Action(StrEnum):
     DROP = "drop"
     ASK_DELETE = "rm"  # a published post
     DELETE = "rmy"
+    REMOVAL_NOTE = "rmn"  # a post that cannot be deleted: propose turning it into a removal note
     DISMISS = "no"
     CORRECT = "fix"  # apply a held correction to the channel post
     KEEP = "keep"  # leave the channel post as it is

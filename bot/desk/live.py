@@ -3,7 +3,7 @@
 A new text or new files for a published post (a reply to its "published" notice with a text, a file
 or an album, or an edit of the message it was made from) are only proposed: held in the database and
 shown exactly as the post would stand, with what changes (files, words, messages), they reach the
-channel on ✅ alone. /delete asks first. `Desk` (bot.desk.service) is built on this class.
+channel on ✅ alone. Deleting is `bot.desk.removal`'s, built on this class as `Desk` is on that.
 """
 
 from __future__ import annotations
@@ -15,12 +15,10 @@ from bot.config import Settings
 from bot.core.media import MediaItem, replaced_media
 from bot.core.post import Article, HeldCorrection
 from bot.core.source import Source
-from bot.core.status import PostStatus
 from bot.desk.answers import (
     NO_WORD_CHANGES,
     Answer,
     AskCorrect,
-    AskDelete,
     Corrected,
     EditorMessage,
     Prepare,
@@ -119,16 +117,6 @@ class LivePosts:
         if files_replaced and outcome is RevisionOutcome.UNCHANGED:  # the files were the correction
             outcome = RevisionOutcome.CORRECTED
         return corrected_answer(outcome, article_id, revision.detail, post, revision.article)
-
-    async def delete_request(self, message: EditorMessage, typed: str) -> Answer:
-        """/delete, replying to a "published" notice or with a post number: ask first."""
-        article = await self._replied_post(message)
-        number = normalize_typed(typed).lstrip("#")
-        if article is None and number.isascii() and number.isdigit() and len(number) <= 18:
-            article = await self.db.get(int(number))
-        if article is None or article.status is not PostStatus.PUBLISHED or article.deleted:
-            return Refused(Refusal.DELETE_USAGE)
-        return AskDelete(article.id)
 
     async def _replied_post(self, message: EditorMessage) -> Article | None:
         """The post whose "published" notice (any editor's copy) `message` replies to, if any. A reply

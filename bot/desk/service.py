@@ -30,13 +30,11 @@ from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.desk.answers import (
     Answer,
-    AskDelete,
     Asked,
     AskFlood,
     AskMakeDraft,
     Card,
     Changes,
-    Deleted,
     Done,
     DoneKind,
     EditorMessage,
@@ -53,8 +51,9 @@ from bot.desk.answers import (
     Wait,
 )
 from bot.desk.callbacks import Action, Button
-from bot.desk.live import LivePosts, corrected_answer
+from bot.desk.live import corrected_answer
 from bot.desk.pending import PendingNotices
+from bot.desk.removal import Removals
 from bot.desk.timeparse import (
     Assumption,
     TimeParseError,
@@ -66,7 +65,7 @@ from bot.desk.timeparse import (
 )
 from bot.desk.undo import Undoing
 from bot.publishing.formatter import FormattingTimeout, PreparedPost
-from bot.publishing.publisher import Outcome, Publisher, RemovalOutcome, RevisionOutcome
+from bot.publishing.publisher import Outcome, Publisher, RevisionOutcome
 from bot.publishing.scheduler import Scheduler
 from bot.publishing.slots import is_quiet, is_urgent, next_free_slot, rings
 from bot.text.changes import Change
@@ -86,7 +85,7 @@ CANCEL_WORDS = frozenset({"لغو", "انصراف", "بیخیال", "cancel", "/
 
 
 @dataclass
-class Desk(LivePosts, Undoing):
+class Desk(Removals, Undoing):
     """The editor workflow over the database, the publisher and the schedule."""
 
     db: Database
@@ -265,15 +264,11 @@ class Desk(LivePosts, Undoing):
                 ok = await self.publisher.drop_uncertain(ref)
                 return Done(DoneKind.CANCELLED, ref) if ok else await self._refused(ref)
             case Action.ASK_DELETE:
-                article = await self.db.get(ref)
-                if article is None or article.status is not PostStatus.PUBLISHED or article.deleted:
-                    return await self._refused(ref)
-                return AskDelete(ref)
+                return await self.ask_delete(ref)
             case Action.DELETE:
-                removal = await self.publisher.delete(ref)
-                if removal.outcome is RemovalOutcome.REFUSED:
-                    return await self._refused(ref)
-                return Deleted(removal.outcome, ref, removal.detail, removal.unknown)
+                return await self.delete(ref)
+            case Action.REMOVAL_NOTE:
+                return await self.propose_removal_note(ref)
             case Action.DISMISS:
                 return Done(DoneKind.DISMISSED, ref)
             case Action.CORRECT:

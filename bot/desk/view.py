@@ -30,6 +30,7 @@ from bot.desk.answers import (
     AskFlood,
     AskMakeDraft,
     Cancelled,
+    CannotDelete,
     Card,
     Changes,
     Corrected,
@@ -52,6 +53,7 @@ from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES, WAIT_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
+from bot.publishing.rights import DELETE_WINDOW_HOURS
 from bot.publishing.slots import rings
 from bot.text.changes import Change, line_and_column, line_starts
 from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, visible_len, visible_text
@@ -269,6 +271,8 @@ def in_place(answer: Answer) -> bool:
         return answer.undo
     if isinstance(answer, Changes):
         return answer.turned  # the first page comes under the preview, the others replace it
+    if isinstance(answer, CannotDelete):  # in place of "delete it?", not of the notice under 🗑
+        return answer.asked
     return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | AskFlood)
 
 
@@ -510,6 +514,22 @@ def _(answer: AskDelete, ctx: ViewContext) -> list[Outgoing]:
         ("btn_no", Action.DISMISS, answer.article_id),
     )
     return [Outgoing(msg.text("delete_confirm", ctx.lang, article_id=answer.article_id), keyboard)]
+
+
+@render.register
+def _(answer: CannotDelete, ctx: ViewContext) -> list[Outgoing]:
+    reason = msg.text(f"cannot_delete_{answer.reason}", ctx.lang, hours=DELETE_WINDOW_HOURS)
+    text = msg.text("cannot_delete", ctx.lang, article_id=answer.article_id, reason=reason)
+    if not answer.can_edit:
+        return [Outgoing(text)]
+    note = html.escape(msg.text("removal_note", msg.FA))
+    text += "\n\n" + msg.text("removal_offer", ctx.lang, note=note)
+    keyboard = _yes_no(
+        ctx,
+        ("btn_removal_note", Action.REMOVAL_NOTE, answer.article_id),
+        ("btn_no", Action.DISMISS, answer.article_id),
+    )
+    return [Outgoing(text, keyboard)]
 
 
 @render.register
