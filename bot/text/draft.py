@@ -140,7 +140,9 @@ def _question_mark_edits(text: str) -> list[_Edit]:
         after_word = bool(after) and not after.isspace()
         persian_before = bool(before) and _is_persian(before)
         if match.group("run"):
-            edits.append((start + len(space), end, "", Rule.LOST_BULLET, persian_before and not space))
+            # Lost emojis between two words stood between them: a space keeps the words apart.
+            apart = " " if before and not before.isspace() and not space and after_word else ""
+            edits.append((start + len(space), end, apart, Rule.LOST_BULLET, persian_before and not space))
         elif (space or not before) and after_word:
             edits.append((start + len(space), end, "", Rule.LOST_BULLET, persian_before))
         elif persian_before:
