@@ -20,6 +20,7 @@ from bot.desk.answers import (
     Asked,
     AskMakeDraft,
     Changes,
+    Corrected,
     Done,
     DoneKind,
     EditorMessage,
@@ -38,7 +39,7 @@ from bot.desk.pending import PendingNotices
 from bot.desk.service import WAIT_EXPIRES, Desk, clashing_ids, spread
 from bot.desk.timeparse import Assumption, TimeParseReason
 from bot.publishing.formatter import FormattingTimeout, PreparedPost, prepare_post
-from bot.publishing.publisher import Publisher
+from bot.publishing.publisher import Publisher, RevisionOutcome
 from bot.text.changes import Change, Rule
 from bot.text.draft import explain_draft
 from storage.database import Database
@@ -330,3 +331,49 @@ async def test_make_it_a_draft_pressed_twice_makes_one_draft(desk: Desk, db: Dat
     again = await desk.take_text(message, "قیمت نان", asked=True)
     assert again == Refused(Refusal.STALE_BUTTON)
     assert (await db.get(1)) is not None and (await db.get(2)) is None
+
+
+async def _published_album(db: Database, media: list[MediaItem], ids: list[int], notice: int) -> int:
+    """A post of `media` published as channel messages `ids`, its notice message `notice`."""
+    article_id = await db.create_draft(
+        "خبر", "متن", ["<b>خبر</b>"], editor_id=EDITOR, editor_chat_id=EDITOR, media=media
+    )
+    assert await db.claim_for_publishing(article_id)
+    assert await db.mark_published(article_id, ids, NOON)
+    await db.record_notice(article_id, EDITOR, notice)
+    return article_id
+
+
+async def test_new_files_in_reply_are_held_as_the_post_would_stand(desk: Desk, db: Database) -> None:
+    album = [MediaItem(MediaKind.PHOTO, f"old-{i}") for i in range(3)]
+    article_id = await _published_album(db, album, [10, 11, 12], notice=500)
+    new = MediaItem(MediaKind.PHOTO, "new-2")
+    # One photo, no place named: refused with the rule; nothing held.
+    refused = await desk.take_media(said(reply_to=500), "", [new])
+    assert isinstance(refused, Refused) and refused.reason is Refusal.MEDIA_MISMATCH
+    assert await db.take_correction(article_id) is None
+    # One photo with its place («۲»): the post as it would stand, its text kept; held until ✅.
+    answer = await desk.take_media(said(reply_to=500), "۲", [new])
+    assert isinstance(answer, AskCorrect) and answer.media == (album[0], new, album[2])
+    assert answer.messages == ["<b>خبر</b>"] and not answer.words.removed and not answer.words.added
+    assert (await db.get(article_id)).media == tuple(album)  # nothing applied
+    held = await db.take_correction(article_id)
+    assert held is not None and held.media == (album[0], new, album[2]) and held.messages == ["<b>خبر</b>"]
+    # The same files again change nothing: said, not held.
+    same = await desk.take_media(said(reply_to=500), "", album)
+    assert isinstance(same, Corrected) and same.outcome is RevisionOutcome.UNCHANGED
+    assert await db.take_correction(article_id) is None
+
+
+async def test_new_files_for_a_post_that_cannot_take_them_are_refused_before_asking(
+    desk: Desk, db: Database
+) -> None:
+    text_post = await _published_album(db, [], [20], notice=600)
+    answer = await desk.take_media(said(reply_to=600), "", [MediaItem(MediaKind.PHOTO, "new")])
+    assert answer == Refused(Refusal.NO_MEDIA, text_post)
+    # A part confirmed by eye after a crash has no message id: it could not be edited after ✅.
+    photo = [MediaItem(MediaKind.PHOTO, "old")]
+    unknown = await _published_album(db, photo, [-1], notice=601)
+    answer = await desk.take_media(said(reply_to=601), "", [MediaItem(MediaKind.PHOTO, "new")])
+    assert answer == Corrected(RevisionOutcome.UNKNOWN_IDS, unknown)
+    assert await db.take_correction(unknown) is None
