@@ -20,7 +20,9 @@ Run it in one of two ways::
     with BotApiServer() as server:                # own thread and loop; survives a SIGKILLed bot
         env = {"TELEGRAM_API_URL": server.base_url, "BOT_TOKEN": server.token, ...}
 
-(`start()`/`stop()` and `await astart()`/`await astop()` do the same without `with`.) The
+(`start()`/`stop()` and `await astart()`/`await astop()` do the same without `with`; bot/botapi/serving.py.)
+`BotApiServer(network="bale")` is Bale's Bot API instead, a world of its own that refuses what Bale
+lacks (bot/botapi/dialect.py); Eitaa's Eitaayar is bot/botapi/eitaayar.py. The
 pytest fixtures in tests/botapi/fixtures.py wrap both. Updates go out by getUpdates (offset
 confirms for good, long-poll `timeout` returns as soon as an update arrives, a second poller ends
 the first with 409) or, after setWebhook, are POSTed to the webhook (https, or http to
@@ -97,16 +99,17 @@ import contextlib
 import inspect
 import json
 import logging
-import threading
 from collections.abc import Callable
 from typing import Any
 
 from aiohttp import ClientError, ClientSession, ClientTimeout, web
 
+from bot.botapi.dialect import NETWORKS, refusal
 from bot.botapi.faults import FaultInjection
 from bot.botapi.inspection import Inspection
 from bot.botapi.methods import METHOD_NAMES, BotApiMethods
 from bot.botapi.rules import ApiError, bad_request
+from bot.botapi.serving import Served
 from bot.botapi.state import DEFAULT_TOKEN, DEFAULT_UPDATE_TYPES, UPLOAD, Params
 from bot.botapi.user_media import UserMedia
 from bot.botapi.users import UserActions
@@ -115,7 +118,7 @@ from bot.botapi.world import ApiCall, Fault, StoredFile
 log = logging.getLogger(__name__)
 
 
-class BotApiServer(UserMedia, UserActions, FaultInjection, Inspection, BotApiMethods):
+class BotApiServer(UserMedia, UserActions, FaultInjection, Inspection, BotApiMethods, Served):
     """The Bot API over HTTP plus a simulated world; see the module docstring for the helper API."""
 
     def __init__(
@@ -126,12 +129,16 @@ class BotApiServer(UserMedia, UserActions, FaultInjection, Inspection, BotApiMet
         port: int = 0,
         strict_html: bool = True,
         query_timeout: float | None = None,
+        network: str = "telegram",
         **world: Any,
     ) -> None:
-        """`world` passes bot_username, channel_username, channel_id, channel_title on."""
+        """`world` passes bot_username, channel_username, channel_id, channel_title on; `network`
+        "bale" speaks Bale's dialect (bot/botapi/dialect.py) in a world of its own."""
+        if network not in NETWORKS:
+            raise ValueError(f"unknown network {network!r}")
+        self.network = network
         super().__init__(token, strict_html=strict_html, query_timeout=query_timeout, **world)
-        self.host = host
-        self.port = port
+        Served.__init__(self, host=host, port=port)
         self._poll_generation = 0
         self._calls: list[ApiCall] = []
         self.internal_errors: list[str] = []  # exceptions inside the server itself; should stay empty
@@ -139,14 +146,11 @@ class BotApiServer(UserMedia, UserActions, FaultInjection, Inspection, BotApiMet
         self._methods: dict[str, Callable[[Params], Any]] = {
             name.lower(): getattr(self, f"_api_{name}") for name in METHOD_NAMES
         }
-        self._loop: asyncio.AbstractEventLoop | None = None
         self._changed: asyncio.Future | None = None
         self._stopping: asyncio.Event | None = None
-        self._runner: web.AppRunner | None = None
-        self._thread: threading.Thread | None = None
         self._webhook_task: asyncio.Task | None = None
 
-    # ------------------------------------------------------------------ lifecycle
+    # ------------------------------------------------------------------ lifecycle (bot.botapi.serving)
 
     @property
     def base_url(self) -> str:
@@ -157,21 +161,12 @@ class BotApiServer(UserMedia, UserActions, FaultInjection, Inspection, BotApiMet
     def base_file_url(self) -> str:
         return f"http://{self.host}:{self.port}/file/bot"
 
-    async def astart(self) -> BotApiServer:
-        """Serve from the running event loop."""
-        self._loop = asyncio.get_running_loop()
-        self._changed = self._loop.create_future()
+    def _routes(self, app: web.Application) -> None:
+        self._changed = asyncio.get_running_loop().create_future()
         self._stopping = asyncio.Event()
-        app = web.Application(client_max_size=60 * 1024 * 1024)
         app.router.add_route("*", "/bot{token}/{method}", self._on_api_request)
         app.router.add_get("/file/bot{token}/{path:.+}", self._on_file_request)
         app.router.add_route("*", "/{tail:.*}", self._on_unknown_path)
-        self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, self.port)
-        await site.start()
-        self.port = self._runner.addresses[0][1]
-        return self
 
     async def astop(self) -> None:
         if self._runner is None:
@@ -181,53 +176,7 @@ class BotApiServer(UserMedia, UserActions, FaultInjection, Inspection, BotApiMet
         if self._webhook_task is not None:
             self._webhook_task.cancel()
             await asyncio.gather(self._webhook_task, return_exceptions=True)
-        await self._runner.cleanup()
-        self._runner = None
-
-    def start(self) -> BotApiServer:
-        """Serve from a background thread with its own event loop."""
-        ready = threading.Event()
-        failure: list[BaseException] = []
-
-        def serve() -> None:
-            loop = asyncio.new_event_loop()
-            asyncio.set_event_loop(loop)
-            try:
-                loop.run_until_complete(self.astart())
-            except BaseException as error:  # reported to the starting thread
-                failure.append(error)
-                ready.set()
-                return
-            ready.set()
-            loop.run_forever()
-            loop.run_until_complete(self.astop())
-            loop.close()
-
-        self._thread = threading.Thread(target=serve, name="botapi-server", daemon=True)
-        self._thread.start()
-        ready.wait()
-        if failure:
-            raise failure[0]
-        return self
-
-    def stop(self) -> None:
-        if self._thread is None:
-            return
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=10)
-        self._thread = None
-
-    def __enter__(self) -> BotApiServer:
-        return self.start()
-
-    def __exit__(self, *_exc_info: object) -> None:
-        self.stop()
-
-    async def __aenter__(self) -> BotApiServer:
-        return await self.astart()
-
-    async def __aexit__(self, *_exc_info: object) -> None:
-        await self.astop()
+        await super().astop()
 
     # ------------------------------------------------------------------ HTTP layer
 
@@ -297,6 +246,9 @@ class BotApiServer(UserMedia, UserActions, FaultInjection, Inspection, BotApiMet
         handler = self._methods.get(method.lower())
         if handler is None:
             return 404, ApiError(404, "Not Found").payload()
+        lacking = refusal(self.network, method, params)
+        if lacking is not None:
+            return lacking.error_code, lacking.payload()
         try:
             if inspect.iscoroutinefunction(handler):
                 result = await handler(params)
