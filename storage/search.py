@@ -28,13 +28,12 @@ import sqlite3
 from collections import Counter, defaultdict
 from collections.abc import AsyncIterable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache, partial
+from functools import partial
 from itertools import batched, chain, combinations
 
 import aiosqlite
 
-from bot.text.analyze import ANALYZER_VERSION, analyze, analyzed_terms, derived_terms
-from bot.text.lexicon import stopwords
+from bot.text.analyze import ANALYZER_VERSION, analyzed_terms, derived_terms, stop_terms
 from bot.text.query import ParsedQuery, fts_any, fts_match
 
 TITLE_WEIGHT = 3.0
@@ -361,12 +360,6 @@ class _Where:
         return sql, params
 
 
-@cache
-def _stop_terms() -> frozenset[str]:
-    """hazm's stop words as terms: alone they never make a partial match."""
-    return frozenset(t for word in stopwords() for t in analyze(word, for_query=True))
-
-
 class SearchReader:
     """Answers queries from the index with a plain (synchronous) sqlite3 connection: a whole search
     then runs in one hop to the thread that owns that connection, not a dozen hops through aiosqlite."""
@@ -564,7 +557,7 @@ class SearchReader:
         exactly; a common term's doclist is only walked together with the rare ones' (FTS5's AND
         skips through it), and articles holding common terms only come from their largest
         co-occurring subset, the CANDIDATES most recent of them."""
-        stop = _stop_terms()
+        stop = stop_terms()
         usable = [(i, g) for i, g in enumerate(groups) if g and query.terms[i] not in stop]
         if not usable:
             return Ranked([], True)

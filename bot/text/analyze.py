@@ -28,7 +28,7 @@ from pathlib import Path
 
 from bot.text.halfspace import fix_word, join_pair
 from bot.text.letters import ALEF_FORMS, ARABIC_LETTERS, TO_ASCII_DIGITS
-from bot.text.lexicon import word_count, word_tags
+from bot.text.lexicon import stopwords, word_count, word_tags
 from bot.text.lexicon import words as lexicon_words
 
 # Bump whenever `term()` can give a different answer for some word: the index is rebuilt at start-up.
@@ -566,6 +566,12 @@ def may_hold_phrases(text: str, phrases: Iterable[tuple[str, ...]]) -> bool:
 def analyze(text: str, *, for_query: bool = False) -> list[str]:
     """The index terms of `text`, in order (inflection-only words dropped); see `analyzed_terms`."""
     return list(analyzed_terms(text, for_query=for_query))
+
+
+@cache
+def stop_terms() -> frozenset[str]:
+    """hazm's stop words as terms: alone they never make a partial match, nor tell a story apart."""
+    return frozenset(t for word in stopwords() for t in analyze(word, for_query=True))
 
 
 @dataclass(frozen=True, slots=True)
