@@ -4,6 +4,7 @@
   lock), migrations, the searches' reading connection, times as stored;
 - `storage.posts`: posts and the publishing ledger (every state change, the queries that read posts);
 - `storage.desk_state`: what the desk remembers of its editors between messages, and the channels;
+- `storage.stories`: the published posts of the last days that may tell a draft's story (its duplicates);
 - `storage.search_index`: search, the index's re-build and merge, the search log, the import.
 
 `await Database.open(path)` (or `async with Database.open(path) as db`) opens it. Callers import what
@@ -22,6 +23,7 @@ from storage.connection import (
 from storage.desk_state import DeskState
 from storage.posts import Posts
 from storage.search_index import ImportCounts, ImportRecord, PostKey, SearchArchive, SearchHit, SearchResult
+from storage.stories import StoryCandidates
 
 __all__ = [
     "Database",
@@ -38,5 +40,5 @@ __all__ = [
 ]
 
 
-class Database(Posts, DeskState, SearchArchive):
+class Database(StoryCandidates, Posts, DeskState, SearchArchive):
     """The connection to newsdesk's SQLite file and every query newsdesk runs on it."""
