@@ -62,6 +62,10 @@ class Settings(BaseSettings):
     urgent_words: Annotated[tuple[str, ...], NoDecode] = ("فوری", "خبر فوری", "عاجل", "breaking")
     # A post of more messages than this asks once more before "publish now" floods the channel with it.
     flood_messages: int = 3
+    # A draft telling the same story as a post published in this many days (or one queued) is flagged, and
+    # publishing or scheduling it asks once more; 0: no duplicate guard. A channel repeats a story by
+    # mistake within a news cycle, and days of archive keep the lookup to a few index pages.
+    duplicate_days: int = 3
     webhook_url: str | None = None
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
@@ -146,7 +150,7 @@ class Settings(BaseSettings):
             raise ValueError("must be a TCP port, 1 to 65535")
         return value
 
-    @field_validator("misfire_grace_minutes", "channel_posts_per_minute", "search_log_days")
+    @field_validator("misfire_grace_minutes", "channel_posts_per_minute", "search_log_days", "duplicate_days")
     @classmethod
     def _check_grace(cls, value: int) -> int:
         if value < 0:

@@ -428,6 +428,21 @@ TEXTS: dict[str, tuple[str, str]] = {
         "⚠️ این پست {messages} پیام است (بیش از {limit})؛ پیش از انتشار فوری دوباره می‌پرسم.",
         "⚠️ This post is {messages} messages (over {limit}); publishing it now asks once more.",
     ),
+    "duplicate_published": (
+        "⚠️ همین خبر {when} در کانال منتشر شده است (پست #{article_id}): {title}",
+        "⚠️ This story was already published {when} (post #{article_id}): {title}",
+    ),
+    "duplicate_queued": (
+        "⚠️ همین خبر در صف است و {when} منتشر می‌شود: پست #{article_id} {title}",
+        "⚠️ This story is already queued, going out {when}: post #{article_id} {title}",
+    ),
+    "duplicate_title": ("«{title}»", "“{title}”"),
+    "duplicate_title_link": ('<a href="{url}">«{title}»</a>', '<a href="{url}">“{title}”</a>'),
+    "ask_duplicate": (
+        "{earlier}\nپست #{article_id} همان خبر را می‌گوید. با این حال «{choice}»؟",
+        "{earlier}\nPost #{article_id} tells the same story. “{choice}” all the same?",
+    ),
+    "btn_anyway": ("✅ بله: {choice}", "✅ Yes: {choice}"),
     "ask_flood": (
         "پست #{article_id} {messages} پیام است و همه پشت سر هم به کانال می‌رود. همهٔ {messages} پیام "
         "منتشر شود، یا اول کوتاهش می‌کنید؟",

@@ -21,6 +21,8 @@ NEWSDESK = Path(sys.executable).with_name("newsdesk")
 START_SECONDS = 60.0
 # Settings that would make it something else than a fresh sandbox
 _BOT_SETTINGS = ("BOT_TOKEN", "CHANNEL_ID", "EDITOR_IDS", "DATABASE_PATH", "TELEGRAM_API_URL", "WEBHOOK_URL")
+# For a sandbox whose tests send the same draft again and again (bot.desk.duplicates would ask each time)
+NO_DUPLICATE_GUARD = {"DUPLICATE_DAYS": "0"}
 
 
 def free_port() -> int:
@@ -58,13 +60,15 @@ def wait_for_line(process: subprocess.Popen, needle: str, timeout: float) -> tup
 
 
 @contextmanager
-def running_sandbox(directory: Path, *args: str) -> Iterator[str]:
-    """Start `newsdesk sandbox` in `directory` on a free port; yield the URL it prints."""
+def running_sandbox(directory: Path, *args: str, settings: dict[str, str] | None = None) -> Iterator[str]:
+    """Start `newsdesk sandbox` in `directory` on a free port (with these settings in its environment);
+    yield the URL it prints."""
     port = free_port()
     command = [str(NEWSDESK), "sandbox", "--port", str(port), *args]
     stderr = (directory / "sandbox.log").open("w")
+    env = clean_environment() | (settings or {})
     process = subprocess.Popen(
-        command, cwd=directory, env=clean_environment(), stdout=subprocess.PIPE, stderr=stderr, text=True
+        command, cwd=directory, env=env, stdout=subprocess.PIPE, stderr=stderr, text=True
     )
     try:
         line, _ = wait_for_line(process, "http://127.0.0.1:", START_SECONDS)

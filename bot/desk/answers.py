@@ -15,6 +15,7 @@ from bot.core.media import MediaItem
 from bot.core.post import Article
 from bot.core.source import Source
 from bot.desk.callbacks import Action
+from bot.desk.duplicates import Duplicate
 from bot.desk.timeparse import Assumption, TimeParseError
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
@@ -81,6 +82,7 @@ class Preview:
     article: Article
     notes: tuple[Note, ...] = ()
     clashes: tuple[Article, ...] = ()
+    duplicate: Duplicate | None = None  # an earlier post telling the same story (bot.desk.duplicates)
 
 
 @dataclass(frozen=True, slots=True)
@@ -228,6 +230,7 @@ class Card:
 
     article: Article
     clashes: tuple[Article, ...] = ()
+    duplicate: Duplicate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -259,17 +262,27 @@ class AskFlood:
 
 
 @dataclass(frozen=True, slots=True)
+class AskDuplicate:
+    """Publish or schedule (`action`) a post that tells the same story as `duplicate` after all?"""
+
+    article_id: int
+    action: Action  # the choice the editor made (PUBLISH_NOW, NEXT_SLOT, …), done on "yes"
+    duplicate: Duplicate
+
+
+@dataclass(frozen=True, slots=True)
 class RingChosen:
     """The editor switched a post between 🔔 and 🔕: its choices again, as they now stand."""
 
     article: Article
     clashes: tuple[Article, ...] = ()
+    duplicate: Duplicate | None = None
 
 
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
     | CannotDelete | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood
-    | Cancelled | Restored
+    | Cancelled | Restored | AskDuplicate
 )  # fmt: skip
 
 

@@ -57,6 +57,26 @@ class Action(StrEnum):
     RING = "ring"  # switch a post not yet sent between 🔔 (notify subscribers) and 🔕
     QUEUE_PAGE = "qp"
     DRAFTS_PAGE = "dp"
+    # The same choices, once the editor said yes to "this story was published or queued already: go on?"
+    NOW_ANYWAY = "dnow"
+    SLOT_ANYWAY = "dsl"
+    HOUR_ANYWAY = "dh1"
+    TONIGHT_ANYWAY = "dtn"
+    MORNING_ANYWAY = "dtm"
+    PICK_ANYWAY = "dpk"
+
+
+# The choices that publish or schedule a post, each with its "yes, all the same" after the duplicate
+# guard asked (bot.desk.duplicates).
+ANYWAY: dict[Action, Action] = {
+    Action.PUBLISH_NOW: Action.NOW_ANYWAY,
+    Action.NEXT_SLOT: Action.SLOT_ANYWAY,
+    Action.IN_AN_HOUR: Action.HOUR_ANYWAY,
+    Action.TONIGHT: Action.TONIGHT_ANYWAY,
+    Action.TOMORROW_MORNING: Action.MORNING_ANYWAY,
+    Action.PICK_TIME: Action.PICK_ANYWAY,
+}
+CONFIRMED: dict[Action, Action] = {anyway: action for action, anyway in ANYWAY.items()}
 
 
 PAGED = frozenset({Action.CHANGES_PAGE})

@@ -30,6 +30,7 @@ from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.desk.answers import (
     Answer,
+    AskDuplicate,
     Asked,
     AskFlood,
     AskMakeDraft,
@@ -50,7 +51,8 @@ from bot.desk.answers import (
     TimeRefused,
     Wait,
 )
-from bot.desk.callbacks import Action, Button
+from bot.desk.callbacks import ANYWAY, CONFIRMED, Action, Button
+from bot.desk.duplicates import Duplicate, DuplicateGuard
 from bot.desk.live import corrected_answer
 from bot.desk.pending import PendingNotices
 from bot.desk.removal import Removals
@@ -171,7 +173,8 @@ class Desk(Removals, Undoing):
         if not post.has_content:
             await self.db.await_input(message.user_id, Wait.EDIT.value, article_id, since=self.clock())
             notes = (*notes, Note.NEEDS_TEXT_SIGNED if post.messages else Note.NEEDS_TEXT)
-        return Preview(await self._get(article_id), notes)
+        article = await self._get(article_id)
+        return Preview(article, notes, duplicate=await self._duplicate(article))
 
     async def take_edit(self, message: EditorMessage, text: str) -> Answer:
         """The editor edited a message in Telegram: the draft made from it follows the new text."""
@@ -202,7 +205,8 @@ class Desk(Removals, Undoing):
             source_message_id=message.message_id, source_text=text, forward_source=message.source,
             ring=self._urgent(post),
         )  # fmt: skip
-        return Preview(await self._get(article_id), notes)
+        article = await self._get(article_id)
+        return Preview(article, notes, duplicate=await self._duplicate(article))
 
     def _urgent(self, post: PreparedPost) -> bool | None:
         """🔔 for a draft whose headline opens with an urgent word (URGENT_WORDS), else None: quiet
@@ -222,7 +226,7 @@ class Desk(Removals, Undoing):
             article = await self._get(article_id)
             if article.status is PostStatus.SCHEDULED:
                 notes = (*notes, Note.STILL_SCHEDULED)
-            return Preview(article, notes, await self._clashes(article))
+            return Preview(article, notes, await self._clashes(article), await self._duplicate(article))
         if revision.outcome is RevisionOutcome.REFUSED:
             return await self._refused(article_id)
         return corrected_answer(revision.outcome, article_id, revision.detail, post, revision.article)
@@ -232,6 +236,11 @@ class Desk(Removals, Undoing):
     async def press(self, user_id: int, button: Button) -> Answer:
         """An editor pressed one of the desk's buttons (already parsed and checked to be ours)."""
         ref, action = button.ref, button.action
+        if action in ANYWAY:  # publishing or scheduling a story told already asks once more
+            asked = await self._ask_if_duplicate(ref, action)
+            if asked is not None:
+                return asked
+        action = CONFIRMED.get(action, action)  # "yes, all the same": the choice itself
         match action:
             case Action.PUBLISH_NOW:
                 article = await self.db.get(ref)
@@ -253,7 +262,7 @@ class Desk(Removals, Undoing):
                 article = await self.db.get(ref)
                 if article is None:
                     return Refused(Refusal.NOT_FOUND, ref)
-                return Card(article, await self._clashes(article))
+                return Card(article, await self._clashes(article), await self._duplicate(article))
             case Action.SEND_ANYWAY:
                 ok = await self.publisher.send_uncertain_anyway(ref)
                 return Done(DoneKind.PUBLISHED, ref) if ok else await self._refused(ref)
@@ -304,7 +313,17 @@ class Desk(Removals, Undoing):
         if not await self.db.set_ring(article_id, not loud):
             return await self._refused(article_id)
         article = await self._get(article_id)
-        return RingChosen(article, await self._clashes(article))
+        return RingChosen(article, await self._clashes(article), await self._duplicate(article))
+
+    async def _duplicate(self, article: Article) -> Duplicate | None:
+        """The earlier post (published in DUPLICATE_DAYS, or queued) telling `article`'s story."""
+        s = self.settings
+        return await DuplicateGuard(self.db, s.channel_id, s.duplicate_days, self.clock).earlier(article)
+
+    async def _ask_if_duplicate(self, article_id: int, action: Action) -> AskDuplicate | None:
+        article = await self.db.get(article_id)
+        duplicate = await self._duplicate(article) if article is not None else None
+        return None if duplicate is None else AskDuplicate(article_id, action, duplicate)
 
     async def publish_now(self, article_id: int) -> Answer:
         """Publish at once; the "published" notice (or the failure notice) follows."""

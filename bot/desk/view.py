@@ -26,6 +26,7 @@ from bot.desk.answers import (
     Answer,
     AskCorrect,
     AskDelete,
+    AskDuplicate,
     Asked,
     AskFlood,
     AskMakeDraft,
@@ -48,7 +49,8 @@ from bot.desk.answers import (
     TimeRefused,
     Wait,
 )
-from bot.desk.callbacks import Action, Button
+from bot.desk.callbacks import ANYWAY, Action, Button
+from bot.desk.duplicates import Duplicate
 from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES, WAIT_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
@@ -111,6 +113,23 @@ def _flood_line(article: Article, ctx: ViewContext) -> str:
     if article.status not in EDITABLE or ctx.flood_messages <= 0 or total <= ctx.flood_messages:
         return ""
     return "\n" + msg.text("flood_warning", ctx.lang, messages=total, limit=ctx.flood_messages)
+
+
+def _duplicate_line(duplicate: Duplicate | None, ctx: ViewContext) -> str:
+    """The earlier post telling the same story: a link to it when published, its time when queued."""
+    return "" if duplicate is None else "\n" + _earlier(duplicate, ctx)
+
+
+def _earlier(duplicate: Duplicate, ctx: ViewContext) -> str:
+    title = html.escape(_shorten(duplicate.title, TITLE_CHARS))
+    if duplicate.link:
+        title = msg.text("duplicate_title_link", ctx.lang, url=html.escape(duplicate.link), title=title)
+    else:
+        title = msg.text("duplicate_title", ctx.lang, title=title)
+    moment = duplicate.due if duplicate.due is not None else duplicate.published_at
+    when = _when(moment, ctx) if moment is not None else ""
+    key = "duplicate_queued" if duplicate.due is not None else "duplicate_published"
+    return msg.text(key, ctx.lang, article_id=duplicate.article_id, title=title, when=when)
 
 
 def _with_ring_button(keyboard: InlineKeyboardMarkup | None, article: Article, ctx: ViewContext):
@@ -256,6 +275,17 @@ def _listing_keyboard(listing: Listing, ctx: ViewContext) -> InlineKeyboardMarku
     return InlineKeyboardMarkup(rows) if rows else None
 
 
+# The label of each choice the duplicate guard asks about again (as under the preview).
+_CHOICE_LABELS = {
+    Action.PUBLISH_NOW: "btn_now",
+    Action.NEXT_SLOT: "btn_slot",
+    Action.IN_AN_HOUR: "btn_hour",
+    Action.TONIGHT: "btn_tonight",
+    Action.TOMORROW_MORNING: "btn_morning",
+    Action.PICK_TIME: "btn_pick",
+}
+
+
 def _yes_no(
     ctx: ViewContext, yes: tuple[str, Action, int], no: tuple[str, Action, int]
 ) -> InlineKeyboardMarkup:
@@ -273,7 +303,7 @@ def in_place(answer: Answer) -> bool:
         return answer.turned  # the first page comes under the preview, the others replace it
     if isinstance(answer, CannotDelete):  # in place of "delete it?", not of the notice under 🗑
         return answer.asked
-    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | AskFlood)
+    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | AskFlood | AskDuplicate)
 
 
 def alert(answer: Answer, ctx: ViewContext) -> str | None:
@@ -302,7 +332,12 @@ def _clash_line(clashes: Sequence[Article], ctx: ViewContext) -> str:
 
 
 def preview_messages(
-    article: Article, ctx: ViewContext, head: str = "", *, clashes: Sequence[Article] = ()
+    article: Article,
+    ctx: ViewContext,
+    head: str = "",
+    *,
+    clashes: Sequence[Article] = (),
+    duplicate: Duplicate | None = None,
 ) -> list[Outgoing]:
     """The post exactly as the channel will get it, between an intro and the choices."""
     intro = head + msg.text(
@@ -322,6 +357,7 @@ def preview_messages(
             "card_scheduled_at", ctx.lang, article_id=article.id, when=_when(article.scheduled_at, ctx)
         )
     choose += _ring_line(article, ctx) + _flood_line(article, ctx) + _clash_line(clashes, ctx)
+    choose += _duplicate_line(duplicate, ctx)
     keyboard = card_keyboard(article, ctx, clash=bool(clashes))
     return [
         Outgoing(html.escape(intro)),
@@ -332,7 +368,8 @@ def preview_messages(
 
 @render.register
 def _(answer: Preview, ctx: ViewContext) -> list[Outgoing]:
-    return preview_messages(answer.article, ctx, _notes(answer.notes, ctx), clashes=answer.clashes)
+    notes = _notes(answer.notes, ctx)
+    return preview_messages(answer.article, ctx, notes, clashes=answer.clashes, duplicate=answer.duplicate)
 
 
 @render.register
@@ -350,15 +387,27 @@ def _(answer: AskFlood, ctx: ViewContext) -> list[Outgoing]:
 
 
 @render.register
+def _(answer: AskDuplicate, ctx: ViewContext) -> list[Outgoing]:
+    ref = answer.article_id
+    choice = msg.text(_CHOICE_LABELS[answer.action], ctx.lang, article_id=ref)
+    yes = _button("btn_anyway", ctx, ANYWAY[answer.action], ref, choice=choice)
+    keyboard = InlineKeyboardMarkup([[yes, _button("btn_no", ctx, Action.DISMISS, ref)]])
+    earlier = _earlier(answer.duplicate, ctx)
+    text = msg.text("ask_duplicate", ctx.lang, earlier=earlier, article_id=ref, choice=choice)
+    return [Outgoing(text, keyboard)]
+
+
+@render.register
 def _(answer: RingChosen, ctx: ViewContext) -> list[Outgoing]:
-    return preview_messages(answer.article, ctx, clashes=answer.clashes)[-1:]  # the choices, in place
+    choices = preview_messages(answer.article, ctx, clashes=answer.clashes, duplicate=answer.duplicate)
+    return choices[-1:]  # the choices, in place
 
 
 @render.register
 def _(answer: Card, ctx: ViewContext) -> list[Outgoing]:
     status_key = "deleted" if answer.article.deleted else answer.article.status
     head = msg.text("card_state", ctx.lang, status=msg.text(f"status_{status_key}", ctx.lang)) + "\n"
-    return preview_messages(answer.article, ctx, head, clashes=answer.clashes)
+    return preview_messages(answer.article, ctx, head, clashes=answer.clashes, duplicate=answer.duplicate)
 
 
 @render.register

@@ -92,7 +92,10 @@ async def _forward_and_publish(desk: Desk, source: object, *, photo: bool, text:
 async def test_each_origin_with_and_without_media_is_credited_as_set(
     botapi: BotApiServer, tmp_path: Path, mode: CreditMode
 ) -> None:
-    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3", source_credit=mode) as desk:
+    # The same text is published once per origin: DUPLICATE_DAYS=0, or the duplicate guard asks each time.
+    async with running_desk(
+        botapi, tmp_path / "newsdesk.sqlite3", source_credit=mode, duplicate_days=0
+    ) as desk:
         for kind, (source, name, link) in _origins(botapi).items():
             for photo in (False, True):
                 _, sent, posted = await _forward_and_publish(desk, source, photo=photo)
@@ -110,7 +113,8 @@ async def test_each_origin_with_and_without_media_is_credited_as_set(
 
 
 async def test_we_never_credit_ourselves(botapi: BotApiServer, tmp_path: Path) -> None:
-    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3") as desk:  # SOURCE_CREDIT=link, the default
+    # SOURCE_CREDIT=link, the default; DUPLICATE_DAYS=0: the same text is published from each source.
+    async with running_desk(botapi, tmp_path / "newsdesk.sqlite3", duplicate_days=0) as desk:
         assert desk.settings.source_credit is CreditMode.LINK
         editor = botapi.user(EDITOR_ID)
         for source in (botapi.channel, editor):  # our channel forwarded back; an editor's own message

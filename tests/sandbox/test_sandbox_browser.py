@@ -20,7 +20,7 @@ import pytest
 
 from bot import messages as msg
 from bot.text.limits import utf16_len
-from tests.sandbox_process import running_sandbox
+from tests.sandbox_process import NO_DUPLICATE_GUARD, running_sandbox
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -43,7 +43,7 @@ from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 @pytest.fixture(scope="module")
 def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    with running_sandbox(tmp_path_factory.mktemp("sandbox")) as url:
+    with running_sandbox(tmp_path_factory.mktemp("sandbox"), settings=NO_DUPLICATE_GUARD) as url:
         yield url
 
 
