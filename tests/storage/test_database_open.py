@@ -8,6 +8,7 @@ import io
 import sqlite3
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -246,3 +247,23 @@ async def test_a_correction_held_before_files_could_be_is_read_as_a_text_one(tmp
         held = await db.take_correction(3)
     assert held is not None and held.body == "متن تازه" and held.messages == ["<b>خبر</b>"]
     assert held.media is None
+
+
+async def test_posts_cancelled_before_undo_existed_are_listed_from_their_last_change(tmp_path):
+    """The migration that records when a post was cancelled: one cancelled by an older newsdesk takes its
+    last change as that moment, so /drafts lists it for a week from then and it can be restored."""
+    column = "articles ADD COLUMN cancelled_at"
+    version = next(i for i, script in enumerate(MIGRATIONS) if column in script)  # the schema before it
+    path = tmp_path / "before_undo.sqlite3"
+    conn = _database_at(path, version)
+    then = datetime(2026, 11, 30, 8, 0, tzinfo=UTC)
+    conn.execute(
+        "INSERT INTO articles (id, source, title, status, scheduled_at, created_at, updated_at)"
+        " VALUES (3, 'bot', 'لغوشده', 'cancelled', NULL, ?, ?), (4, 'bot', 'پیش‌نویس', 'draft', NULL, ?, ?)",
+        (then.isoformat(), then.isoformat(), then.isoformat(), then.isoformat()),
+    )
+    conn.close()
+    async with Database.open(path) as db:
+        assert (await db.get(3)).cancelled_at == then and (await db.get(4)).cancelled_at is None
+        assert [a.id for a in await db.list_cancelled(then - timedelta(days=7))] == [3]
+        assert await db.restore(3, then) and (await db.get(3)).status == "draft"
