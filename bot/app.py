@@ -39,6 +39,7 @@ from bot.config import Settings, load_settings
 from bot.core.inputs import UsageError
 from bot.desk.pending import PendingNotices
 from bot.desk.service import Desk
+from bot.desk.waits import Waits
 from bot.publishing.formatter import Formatter, PreparedPost
 from bot.publishing.publisher import NO_PREVIEW, Publisher, utc_now
 from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy, WireRateLimiter
@@ -217,6 +218,7 @@ class _Lifecycle:
         await _set_editor_commands(application, svc.settings)
         await _learn_own_channel(application, svc)
         await svc.scheduler.rearm()
+        await svc.desk.waits.rearm()
 
     async def stop(self, application: Application) -> None:
         """Let the publication in flight finish before the connection closes."""
@@ -345,11 +347,12 @@ def build_application(
         clock=clock,
         retry=retry,
     )
+    waits = Waits(db, clock, job_queue=application.job_queue, prompts=notices)
     desk = Desk(
         db, publisher, scheduler, settings, clock,
         functools.partial(prepare_draft, settings, lifecycle.formatter),
         functools.partial(explain_draft, settings, lifecycle.formatter),
-        pending_notices,
+        pending_notices, waits,
     )  # fmt: skip
     application.add_error_handler(_on_error)
     application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock)

@@ -361,6 +361,33 @@ TEXTS: dict[str, tuple[str, str]] = {
         "منتظر پاسخی از شما نبودم؛ چیزی برای لغو نیست.",
         "I wasn't waiting for anything from you; there is nothing to cancel.",
     ),
+    "wait_ended_time": (
+        "⌛ {minutes} دقیقه منتظر زمان انتشار پست #{article_id} ماندم و انتظار تمام شد؛ پست دست‌نخورده ماند. "
+        "برای زمان‌بندی، دوباره «{button}» را بزنید.",
+        "⌛ I waited {minutes} minutes for the publishing time of post #{article_id}; the wait is over and "
+        "the post is unchanged. To schedule it, press “{button}” again.",
+    ),
+    "wait_ended_edit": (
+        "⌛ {minutes} دقیقه منتظر متن اصلاح‌شدهٔ پست #{article_id} ماندم و انتظار تمام شد؛ پست دست‌نخورده "
+        "ماند. برای اصلاح، دوباره «{button}» را بزنید.",
+        "⌛ I waited {minutes} minutes for the corrected text of post #{article_id}; the wait is over and "
+        "the post is unchanged. To correct it, press “{button}” again.",
+    ),
+    "wait_late_time": (
+        "⌛ انتظار برای زمان انتشار پست #{article_id} پیش از این پیام تمام شده بود ({when})؛ پست "
+        "زمان‌بندی نشد.",
+        "⌛ The wait for the publishing time of post #{article_id} had ended before this message ({when}); "
+        "the post was not scheduled.",
+    ),
+    "wait_late_edit": (
+        "⌛ انتظار برای متن اصلاح‌شدهٔ پست #{article_id} پیش از این پیام تمام شده بود ({when})؛ پست اصلاح نشد.",
+        "⌛ The wait for the corrected text of post #{article_id} had ended before this message ({when}); "
+        "the post was not corrected.",
+    ),
+    "wait_late_taken": (
+        "پیام شما را همان‌طور که هست خواندم:",
+        "I read your message as it is:",
+    ),
     "note_wait_ended": (
         "ℹ️ این پیام پاسخ پرسش قبلی نبود؛ انتظار تمام شد و آن را پیام تازه گرفتم.",
         "ℹ️ This message was not an answer to my last question; I stopped waiting and took it as new.",

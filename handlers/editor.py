@@ -32,7 +32,7 @@ from telegram.ext import (
 from bot import messages as msg
 from bot.core.inputs import MAX_DRAFT_CHARS
 from bot.desk import callbacks, view
-from bot.desk.answers import EditorMessage
+from bot.desk.answers import Asked, EditorMessage
 from bot.desk.callbacks import Action
 from handlers import media, showing, subscriber
 from handlers.common import SERVICES_KEY, is_editor, lang_of, services
@@ -178,7 +178,10 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
     else:
         decision = desk.press(query.from_user.id, button)
     answer, alerted = await showing.decide_for_button(query, decision, ctx)
-    await showing.show_for_button(query, message, answer, ctx, alerted=alerted)
+    sent = await showing.show_for_button(query, message, answer, ctx, alerted=alerted)
+    if isinstance(answer, Asked) and sent:  # the wait's prompt: edited when the wait expires
+        user, prompt = query.from_user.id, sent[-1]
+        await desk.waits.prompt_shown(user, answer.article_id, prompt.chat_id, prompt.message_id)
 
 
 @editors_only

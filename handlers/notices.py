@@ -1,4 +1,4 @@
-"""Notices the desk sends editors unasked: published, failed, missed, uncertain.
+"""Notices the desk sends editors unasked: published, failed, missed, uncertain; a wait that ended.
 
 The publisher and the scheduler call these (`bot.publishing.publisher.EditorNotices`,
 `bot.publishing.scheduler.StartupNotices`). Who hears of a post is a setting (NOTIFY_EDITORS): its
@@ -24,8 +24,10 @@ from bot import messages as msg
 from bot.config import Settings
 from bot.core.post import Article
 from bot.desk import view
+from bot.desk.answers import Wait
 from bot.desk.pending import PendingNotices
 from storage.database import Database
+from storage.desk_state import EndedWait
 
 log = logging.getLogger(__name__)
 
@@ -90,6 +92,19 @@ class EditorNotices:
         """Ask what to do with a post missed by more than the grace period."""
         minutes = int(late.total_seconds() // 60)
         await self._send(article, lambda ctx: view.missed_notice(article, minutes, ctx))
+
+    async def wait_ended(self, ended: EndedWait) -> None:
+        """An editor's wait expired: its prompt says so and loses its ✖️ (bot.desk.waits)."""
+        assert ended.prompt_chat_id is not None and ended.prompt_message_id is not None
+        lang = await self.db.language_of(ended.prompt_chat_id) or msg.FA
+        ctx = view.ViewContext(lang, self.settings.tz, str(self.settings.channel_id))
+        outgoing = view.wait_ended_notice(Wait(ended.kind), ended.article_id, ctx)
+        try:  # no reply_markup: the prompt's buttons go
+            await self.bot.edit_message_text(
+                outgoing.text, ended.prompt_chat_id, ended.prompt_message_id, parse_mode=ParseMode.HTML
+            )
+        except TelegramError as error:  # e.g. the editor deleted the prompt
+            log.warning("could not end the wait shown in %s: %s", ended.prompt_chat_id, error)
 
     async def uncertain(self, article: Article) -> None:
         """Ask about a post that was being sent when the bot stopped."""

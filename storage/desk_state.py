@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 import aiosqlite
 
@@ -23,6 +23,17 @@ async def own_channel_of(conn: aiosqlite.Connection) -> str | None:
     """The key of the channel the bot publishes to, read on `conn` (inside a transaction too)."""
     rows = await conn.execute_fetchall("SELECT chat_id FROM channels WHERE own = 1")
     return rows[0][0] if rows else None
+
+
+class EndedWait(NamedTuple):
+    """A wait that expired unanswered: whose, what for, its prompt (None if none was recorded), when."""
+
+    user_id: int
+    kind: Literal["time", "edit"]
+    article_id: int
+    prompt_chat_id: int | None
+    prompt_message_id: int | None
+    ended_at: datetime
 
 
 class DeskState(Connection):
@@ -43,14 +54,61 @@ class DeskState(Connection):
             )
 
     async def awaited_input(self, user_id: int) -> tuple[Literal["time", "edit"], int, datetime] | None:
-        """What `user_id`'s next message is awaited as, for which post, and since when; None if nothing."""
+        """What `user_id`'s next message is awaited as, for which post, and since when; None if nothing
+        (or the wait has ended: `end_waits`)."""
         rows = await self._conn.execute_fetchall(
-            "SELECT kind, article_id, since FROM editor_waits WHERE user_id = ?", (user_id,)
+            "SELECT kind, article_id, since FROM editor_waits WHERE user_id = ? AND ended_at IS NULL",
+            (user_id,),
         )
         if not rows:
             return None
         kind, article_id, since = rows[0]
         return kind, article_id, from_db_time(since)  # type: ignore[return-value]
+
+    async def record_wait_prompt(self, user_id: int, article_id: int, chat_id: int, message_id: int) -> None:
+        """The message that asked for `user_id`'s awaited answer about post `article_id` (its prompt)."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "UPDATE editor_waits SET prompt_chat_id = ?, prompt_message_id = ?"
+                " WHERE user_id = ? AND article_id = ? AND ended_at IS NULL",
+                (chat_id, message_id, user_id, article_id),
+            )
+
+    async def end_waits(self, begun_before: datetime, now: datetime) -> list[EndedWait]:
+        """End every wait begun before `begun_before` (expired): each is kept, marked ended at `now`, so
+        the editor's next message is told so (`take_ended_wait`); the waits ended."""
+        async with self._transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT user_id, kind, article_id, prompt_chat_id, prompt_message_id FROM editor_waits"
+                " WHERE ended_at IS NULL AND since < ?",
+                (to_db_time(begun_before),),
+            )
+            await conn.execute(
+                "UPDATE editor_waits SET ended_at = ? WHERE ended_at IS NULL AND since < ?",
+                (to_db_time(now), to_db_time(begun_before)),
+            )
+        return [EndedWait(*row, now) for row in rows]  # type: ignore[arg-type]
+
+    async def first_wait_began(self) -> datetime | None:
+        """When the oldest wait still running began (it is the next to expire); None if none runs."""
+        rows = await self._conn.execute_fetchall("SELECT min(since) FROM editor_waits WHERE ended_at IS NULL")
+        return from_db_time(rows[0][0]) if rows else None
+
+    async def take_ended_wait(self, user_id: int) -> EndedWait | None:
+        """`user_id`'s wait that ended unanswered, forgotten as it is read; None if there is none."""
+        async with self._transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT user_id, kind, article_id, prompt_chat_id, prompt_message_id, ended_at"
+                " FROM editor_waits WHERE user_id = ? AND ended_at IS NOT NULL",
+                (user_id,),
+            )
+            await conn.execute(
+                "DELETE FROM editor_waits WHERE user_id = ? AND ended_at IS NOT NULL", (user_id,)
+            )
+        if not rows:
+            return None
+        *fields, ended_at = rows[0]
+        return EndedWait(*fields, from_db_time(ended_at))  # type: ignore[arg-type]
 
     async def stop_awaiting_input(self, user_id: int) -> None:
         """Forget what `user_id`'s next message was awaited as."""

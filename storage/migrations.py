@@ -200,4 +200,11 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE articles ADD COLUMN cancelled_at TEXT;
     UPDATE articles SET cancelled_at = updated_at WHERE status = 'cancelled';
     """,
+    # 14: a wait's prompt (the "type a time" message with its ✖️), edited when the wait expires; and when
+    # it expired (NULL: still waiting): the editor's next message is told so before it is taken.
+    """
+    ALTER TABLE editor_waits ADD COLUMN prompt_chat_id INTEGER;
+    ALTER TABLE editor_waits ADD COLUMN prompt_message_id INTEGER;
+    ALTER TABLE editor_waits ADD COLUMN ended_at TEXT;
+    """,
 )

@@ -4,8 +4,9 @@ read as they did when the numbers were typed into them."""
 from __future__ import annotations
 
 from bot import messages as msg
-from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES, WAIT_MINUTES
+from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
+from bot.desk.waits import WAIT_MINUTES
 from bot.text.limits import MAX_CAPTION_UTF16
 
 

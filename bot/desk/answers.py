@@ -152,6 +152,17 @@ class Asked:
 
 
 @dataclass(frozen=True, slots=True)
+class WaitEnded:
+    """A wait (`kind`, for post `article_id`) that expired unanswered at `ended_at`: said first to the
+    editor's next message, which is then taken for what it is (`then`; None: it only stopped the wait)."""
+
+    kind: Wait
+    article_id: int
+    ended_at: datetime
+    then: Answer | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class AskMakeDraft:
     """A message too short to be a post: make it a draft? (`message_id`: the editor's message.)"""
 
@@ -282,7 +293,7 @@ class RingChosen:
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
     | CannotDelete | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood
-    | Cancelled | Restored | AskDuplicate
+    | Cancelled | Restored | AskDuplicate | WaitEnded
 )  # fmt: skip
 
 

@@ -11,8 +11,9 @@ guarded transition there, so a stale button or a double tap is refused, not repe
 that touches the channel goes through the `Publisher` (one post at a time).
 
 What an editor's next message is awaited as (a typed time, a corrected text) is kept in the
-database for WAIT_EXPIRES. Within it, «لغو», «cancel» or /cancel ends the wait; a message that is
-not an answer (not time-like, for a time) ends it too and is taken for what it is, with a note.
+database for WAIT_EXPIRES; then bot.desk.waits ends it, and the next message is told so before it
+is taken for what it is. Within it, «لغو», «cancel» or /cancel ends the wait; a message that is not
+an answer (not time-like, for a time) ends it too and is taken for what it is, with a note.
 A message of fewer than SHORT_DRAFT_WORDS words on one line is not taken as a draft unasked: the
 desk asks (`AskMakeDraft`), so «سلام» or «قیمت نان» never become numbered drafts by accident.
 """
@@ -50,6 +51,7 @@ from bot.desk.answers import (
     SpacedOut,
     TimeRefused,
     Wait,
+    WaitEnded,
 )
 from bot.desk.callbacks import ANYWAY, CONFIRMED, Action, Button
 from bot.desk.duplicates import Duplicate, DuplicateGuard
@@ -66,6 +68,7 @@ from bot.desk.timeparse import (
     tonight,
 )
 from bot.desk.undo import Undoing
+from bot.desk.waits import Waits
 from bot.publishing.formatter import FormattingTimeout, PreparedPost
 from bot.publishing.publisher import Outcome, Publisher, RevisionOutcome
 from bot.publishing.scheduler import Scheduler
@@ -76,8 +79,6 @@ from storage.database import Database
 
 log = logging.getLogger(__name__)
 
-WAIT_MINUTES = 10  # how long the desk waits for a typed time or a corrected text (the texts say it)
-WAIT_EXPIRES = timedelta(minutes=WAIT_MINUTES)
 SHORT_DRAFT_WORDS = 4  # fewer words than this on one line: ask before making it a draft
 SPACING_MINUTES = 10  # "space them out": posts that shared a minute go this far apart
 SPACING = timedelta(minutes=SPACING_MINUTES)
@@ -98,9 +99,14 @@ class Desk(Removals, Undoing):
     prepare: Prepare
     explain: Callable[[str], Awaitable[list[Change]]]  # what the clean-up changes in a draft (likewise)
     pending_notices: PendingNotices = field(default_factory=PendingNotices)  # shared with the notices
+    waits: Waits = None  # type: ignore[assignment]  # ends waits at expiry (bot.desk.waits)
     # (chat, message) of short messages being made drafts: updates run concurrently, so a double tap
     # on "make it a draft" would otherwise make two before either is stored
     _drafting: set[tuple[int, int]] = field(default_factory=set, init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.waits is None:  # built without the app's timer (tests): waits end as messages come
+            self.waits = Waits(self.db, self.clock)
 
     # ——— messages ———
 
@@ -126,12 +132,10 @@ class Desk(Removals, Undoing):
         if article is not None and article.status is PostStatus.PUBLISHED:
             return await self._propose_correction(article, text, short=_too_short(text))
         notes: tuple[Note, ...] = ()
-        waiting = await self.db.awaited_input(message.user_id)
+        waiting = await self._awaited(message.user_id)
         if waiting is not None:
-            kind, article_id, since = waiting
-            if self.clock() - since > WAIT_EXPIRES:
-                await self.db.stop_awaiting_input(message.user_id)
-            elif _is_cancel(text):
+            kind, article_id, _ = waiting
+            if _is_cancel(text):
                 await self.db.stop_awaiting_input(message.user_id)
                 return Done(DoneKind.WAIT_STOPPED, article_id)
             elif kind == Wait.TIME and looks_like_time(text):
@@ -144,11 +148,21 @@ class Desk(Removals, Undoing):
             else:  # not an answer; or the post went out meanwhile (a photo published as it is)
                 await self.db.stop_awaiting_input(message.user_id)
                 notes = (Note.WAIT_ENDED,)
+        elif (late := await self.waits.late_for(message.user_id)) is not None:  # told, then taken
+            return WaitEnded(Wait(late.kind), late.article_id, late.ended_at, None if _is_cancel(text) else (
+                await self._take_text(message, text, asked=asked)
+            ))  # fmt: skip
         elif _is_cancel(text):
             return Refused(Refusal.NOTHING_TO_CANCEL)
         if not asked and _too_short(text):
             return AskMakeDraft(message.message_id, notes)
         return await self._new_draft(message, text, notes)
+
+    async def _awaited(self, user_id: int) -> tuple[str, int, datetime] | None:
+        """What `user_id`'s message is awaited as; a wait past its time ends first (its prompt says so),
+        whether or not the timer got there."""
+        await self.waits.end_expired()
+        return await self.db.awaited_input(user_id)
 
     async def take_media(self, message: EditorMessage, text: str, media: Sequence[MediaItem]) -> Answer:
         """A photo, video, animation, audio, file or a gathered album, with its caption (or none;
@@ -159,9 +173,12 @@ class Desk(Removals, Undoing):
         if article is not None and article.status is PostStatus.PUBLISHED:
             return await self._propose_media(article, text, media)
         notes: tuple[Note, ...] = ()
-        if await self.db.awaited_input(message.user_id) is not None:  # media answers no awaited question
+        if await self._awaited(message.user_id) is not None:  # media answers no awaited question
             await self.db.stop_awaiting_input(message.user_id)
             notes = (Note.WAIT_ENDED,)
+        elif (late := await self.waits.late_for(message.user_id)) is not None:
+            then = await self.take_media(message, text, media)
+            return WaitEnded(Wait(late.kind), late.article_id, late.ended_at, then)
         post = await self._ready(text, source=message.source, empty_ok=True)  # no text (yet): the media alone
         if isinstance(post, Refused):
             return post
@@ -188,13 +205,16 @@ class Desk(Removals, Undoing):
             await self.db.stop_awaiting_input(message.user_id)  # the edit gave the text asked for
         return await self._revise(article.id, text, (Note.UPDATED,))
 
-    async def cancel_wait(self, user_id: int) -> Answer:
-        """/cancel: stop waiting for a typed time or a corrected text."""
-        waiting = await self.db.awaited_input(user_id)
-        if waiting is None:
+    async def cancel_wait(self, user_id: int, article_id: int = 0) -> Answer:
+        """/cancel (or ✖️ under the prompt of post `article_id`'s wait): stop waiting for a typed time
+        or a corrected text. An old prompt's ✖️ does not end a newer wait."""
+        waiting = await self._awaited(user_id)
+        if waiting is not None and article_id in (0, waiting[1]):
+            await self.db.stop_awaiting_input(user_id)
+            return Done(DoneKind.WAIT_STOPPED, waiting[1])
+        if article_id or (late := await self.waits.late_for(user_id)) is None:
             return Refused(Refusal.NOTHING_TO_CANCEL)
-        await self.db.stop_awaiting_input(user_id)
-        return Done(DoneKind.WAIT_STOPPED, waiting[1])
+        return WaitEnded(Wait(late.kind), late.article_id, late.ended_at)  # /cancel after it expired
 
     async def _new_draft(self, message: EditorMessage, text: str, notes: tuple[Note, ...]) -> Answer:
         post = await self._ready(text, source=message.source)
@@ -289,7 +309,7 @@ class Desk(Removals, Undoing):
             case Action.SPACE_OUT:
                 return await self.space_out(ref)
             case Action.STOP_WAITING:
-                return await self.cancel_wait(user_id)
+                return await self.cancel_wait(user_id, ref)
             case Action.QUEUE_PAGE:
                 return await self.queue(ref)
             case Action.DRAFTS_PAGE:
@@ -379,6 +399,7 @@ class Desk(Removals, Undoing):
         if article is None or article.deleted or article.status not in EDITABLE:
             return await self._refused(article_id)
         await self.db.await_input(user_id, wait.value, article_id, since=self.clock())  # type: ignore[arg-type]
+        await self.waits.wake()
         return Asked(wait, article_id)
 
     # ——— lists ———

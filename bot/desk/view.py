@@ -48,12 +48,14 @@ from bot.desk.answers import (
     SpacedOut,
     TimeRefused,
     Wait,
+    WaitEnded,
 )
 from bot.desk.callbacks import ANYWAY, Action, Button
 from bot.desk.duplicates import Duplicate
-from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES, WAIT_MINUTES
+from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
+from bot.desk.waits import WAIT_MINUTES
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.publishing.rights import DELETE_WINDOW_HOURS
 from bot.publishing.slots import rings
@@ -303,7 +305,9 @@ def in_place(answer: Answer) -> bool:
         return answer.turned  # the first page comes under the preview, the others replace it
     if isinstance(answer, CannotDelete):  # in place of "delete it?", not of the notice under 🗑
         return answer.asked
-    return not isinstance(answer, Preview | Card | AskCorrect | Asked | AskDelete | AskFlood | AskDuplicate)
+    return not isinstance(
+        answer, Preview | Card | AskCorrect | Asked | AskDelete | AskFlood | AskDuplicate | WaitEnded
+    )
 
 
 def alert(answer: Answer, ctx: ViewContext) -> str | None:
@@ -486,6 +490,22 @@ def _(answer: Asked, ctx: ViewContext) -> list[Outgoing]:
     key = "ask_time" if answer.wait is Wait.TIME else "ask_edit"
     stop = InlineKeyboardMarkup([[_button("btn_stop_waiting", ctx, Action.STOP_WAITING, answer.article_id)]])
     return [Outgoing(msg.text(key, ctx.lang, article_id=answer.article_id, minutes=WAIT_MINUTES), stop)]
+
+
+@render.register
+def _(answer: WaitEnded, ctx: ViewContext) -> list[Outgoing]:
+    when = _when(answer.ended_at, ctx)
+    text = msg.text(f"wait_late_{answer.kind}", ctx.lang, article_id=answer.article_id, when=when)
+    if answer.then is None:
+        return [Outgoing(text)]
+    return [Outgoing(text + "\n" + msg.text("wait_late_taken", ctx.lang)), *render(answer.then, ctx)]
+
+
+def wait_ended_notice(kind: Wait, article_id: int, ctx: ViewContext) -> Outgoing:
+    """An expired wait's prompt as it is edited: the wait is over, and how to ask again (no buttons)."""
+    button = msg.text("btn_pick" if kind is Wait.TIME else "btn_edit", ctx.lang)
+    key = f"wait_ended_{kind}"
+    return Outgoing(msg.text(key, ctx.lang, article_id=article_id, minutes=WAIT_MINUTES, button=button))
 
 
 @render.register

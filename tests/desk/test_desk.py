@@ -33,11 +33,13 @@ from bot.desk.answers import (
     SpacedOut,
     TimeRefused,
     Wait,
+    WaitEnded,
 )
 from bot.desk.callbacks import Action, Button
 from bot.desk.pending import PendingNotices
-from bot.desk.service import WAIT_EXPIRES, Desk, clashing_ids, spread
+from bot.desk.service import Desk, clashing_ids, spread
 from bot.desk.timeparse import Assumption, TimeParseReason
+from bot.desk.waits import TELL_LATE_ANSWER, WAIT_EXPIRES
 from bot.publishing.formatter import FormattingTimeout, PreparedPost, prepare_post
 from bot.publishing.publisher import Publisher, RevisionOutcome
 from bot.text.changes import Change, Rule
@@ -153,8 +155,31 @@ async def test_cancel_words_and_expiry_end_the_wait(desk: Desk, db: Database, cl
     assert await desk.take_text(said(), "لغو") == Refused(Refusal.NOTHING_TO_CANCEL)
     await desk.press(EDITOR, Button(Action.PICK_TIME, preview.article.id))
     clock.now += WAIT_EXPIRES + timedelta(seconds=1)
-    assert isinstance(await desk.take_text(said(), "۱۸:۳۰"), AskMakeDraft)  # the wait is over
+    late = await desk.take_text(said(), "۱۸:۳۰")  # the wait is over: said, then the message as it is
+    assert isinstance(late, WaitEnded) and (late.kind, late.article_id) == (Wait.TIME, preview.article.id)
+    assert late.ended_at == clock.now and isinstance(late.then, AskMakeDraft)
     assert (await db.get(preview.article.id)).status is PostStatus.DRAFT
+    assert isinstance(await desk.take_text(said(), "۱۸:۳۰"), AskMakeDraft)  # said once
+    await desk.press(EDITOR, Button(Action.EDIT, preview.article.id))
+    clock.now += WAIT_EXPIRES + timedelta(seconds=1)
+    assert await desk.cancel_wait(EDITOR) == WaitEnded(Wait.EDIT, preview.article.id, clock.now)
+    await desk.press(EDITOR, Button(Action.PICK_TIME, preview.article.id))
+    clock.now += WAIT_EXPIRES + TELL_LATE_ANSWER + timedelta(seconds=1)
+    await desk.waits.end_expired()  # as the timer would, long before the next message
+    clock.now += TELL_LATE_ANSWER + timedelta(seconds=1)
+    assert isinstance(await desk.take_text(said(), "۱۸:۳۰"), AskMakeDraft)  # an hour on: no answer to it
+
+
+async def test_an_old_prompts_stop_button_leaves_a_newer_wait(desk: Desk, db: Database) -> None:
+    first, second = await new_draft(desk), await new_draft(desk, "خبر دوم میز\nمتن خبر دوم برای میز دبیری.")
+    await desk.press(EDITOR, Button(Action.PICK_TIME, first.article.id))
+    await desk.press(EDITOR, Button(Action.PICK_TIME, second.article.id))
+    assert await desk.press(EDITOR, Button(Action.STOP_WAITING, first.article.id)) == Refused(
+        Refusal.NOTHING_TO_CANCEL
+    )
+    assert (await db.awaited_input(EDITOR))[:2] == ("time", second.article.id)
+    stopped = await desk.press(EDITOR, Button(Action.STOP_WAITING, second.article.id))
+    assert stopped == Done(DoneKind.WAIT_STOPPED, second.article.id)
 
 
 async def test_an_awaited_correction_replaces_the_text_and_keeps_the_time(desk: Desk, db: Database) -> None:

@@ -96,9 +96,13 @@ async def test_the_wait_for_a_time_ends_with_cancel(desk: Desk, stop: str) -> No
 async def test_the_wait_expires_after_ten_minutes(desk: Desk) -> None:
     article_id, _, choose = await send_draft(desk, "خبر سوم\nمتن خبر سوم برای زمان‌بندی.")
     await _pick_time(desk, article_id, choose)
-    desk.clock.advance(timedelta(minutes=11))
-    answer = await _reply_to(desk, "۱۸:۳۰")  # too late to be the answer: a short message, not a time
-    assert "خیلی کوتاه" in answer.text
+    desk.clock.advance(timedelta(minutes=11))  # a jump of the bot's clock alone: its timer is not told
+    told = await _reply_to(desk, "۱۸:۳۰")  # too late to be the answer: said so, then a short message
+    assert "تمام شده بود" in told.text
+    answer = await desk.wait_bot_message(
+        EDITOR_ID, lambda m: "خیلی کوتاه" in (m.text or ""), after=told.message_id
+    )
+    assert answer.message_id > told.message_id
     assert (await desk.db.get(article_id)).status == "draft"
 
 
