@@ -12,7 +12,17 @@ import pytest
 
 from bot.config import Settings
 from bot.core.status import PostStatus
-from bot.desk.answers import AskDuplicate, Asked, Card, EditorMessage, Preview, RingChosen, Scheduled, Wait
+from bot.desk.answers import (
+    AskDuplicate,
+    Asked,
+    AskFlood,
+    Card,
+    EditorMessage,
+    Preview,
+    RingChosen,
+    Scheduled,
+    Wait,
+)
 from bot.desk.callbacks import ANYWAY, Action, Button
 from bot.desk.duplicates import Duplicate
 from bot.desk.service import Desk
@@ -146,3 +156,19 @@ async def test_an_older_post_or_a_guard_turned_off_asks_nothing(db: Database, cl
     preview = await _draft(off, DAM_REWORDED)
     assert preview.duplicate is None
     assert isinstance(await off.press(EDITOR, Button(Action.IN_AN_HOUR, preview.article.id)), Scheduled)
+
+
+async def test_a_long_duplicate_asks_about_the_story_then_about_the_flood(db: Database, clock: Clock) -> None:
+    await _published(db, QUAKE, NOON - timedelta(hours=2))
+    desk = _desk(db, clock, flood_messages=1)
+    body = QUAKE_REWORDED.partition("\n")[2]
+    long_text = (
+        QUAKE_REWORDED.partition("\n")[0] + "\n" + "\n\n".join([body] * 20)
+    )  # the same words, 2+ messages
+    preview = await _draft(desk, long_text)
+    ref, parts = preview.article.id, len(preview.article.parts)
+    assert parts > 1 and preview.duplicate is not None
+    assert isinstance(await desk.press(EDITOR, Button(Action.PUBLISH_NOW, ref)), AskDuplicate)
+    assert await desk.press(EDITOR, Button(Action.NOW_ANYWAY, ref)) == AskFlood(
+        ref, parts
+    )  # yes: the flood next
