@@ -16,6 +16,8 @@ How a query is answered (terms come from `bot.text.query.parse_query`):
 4. If no article holds every term, articles holding more of the terms rank above those holding
    fewer (`SearchReader._rank_partial`), and the answer is flagged `partial`; it is empty only when
    no term but stop words matches anywhere.
+5. How many articles match (a results page's total) is counted by the statement that ranks, up to
+   TOTAL_CAP; only "newest first" and a page filled by the word as typed count apart.
 The query language's filters narrow every one of these steps: a date range is a rowid range (keys
 start with the publication time), words to leave out are FTS5's NOT. "Newest first" skips scoring
 and walks the doclists backwards. Exact phrases are checked on the hits' text (storage.database).
@@ -50,9 +52,16 @@ PARTIAL_SCORED = 100  # partial matches ranked (by terms held, then bm25): a par
 # rows) and its newest taken from the end; only if it proves denser is it read backwards to its newest.
 SPARSE_EXPECTED = 200.0
 SPARSE_CAP = 2_000
-# Results are counted up to TOTAL_CAP (a page says "of more than 1,000" beyond): as deep as the page
-# buttons go (200 pages of 5), and a count's cost is then one bounded forward read of the match.
-TOTAL_CAP = 1_000
+# A query whose words, were they independent, would be held together by fewer articles than this (six
+# words of mixed frequencies, three rare ones) first reads which articles hold its rare words, as the
+# partial ranking does anyway: when none holds every word, the AND of them all, which would walk the
+# common words' doclists to find nothing, is not asked.
+PARTIAL_FIRST_EXPECTED = 0.1
+# Results are counted up to TOTAL_CAP (a page says "of more than 200" beyond): as deep as a broad
+# query is ranked (its CANDIDATES newest matches), and as far as the statement that ranks reads anyway,
+# so the count mostly costs nothing: FTS5's bm25 sees every match, a sparse AND is read forwards to its
+# end, a dense one's newest are read one past the cap.
+TOTAL_CAP = CANDIDATES
 MERGE_PAGES = 1_000  # index pages merged per transaction (~0.1–0.3 s of work: other writers get turns)
 _K1 = 1.2
 _B = 0.75
@@ -152,6 +161,13 @@ class Ranked:
     # `total_capped`, more than `total` (TOTAL_CAP).
     total: int | None = None
     total_capped: bool = False
+
+
+type Total = tuple[int, bool]  # how many articles match, up to TOTAL_CAP; whether there are more
+
+
+def _total(found: int) -> Total:
+    return (TOTAL_CAP, True) if found > TOTAL_CAP else (found, False)
 
 
 NEXT = "_next"  # suffix of the tables a new analyzer's index is built in, beside the live ones
@@ -438,34 +454,45 @@ class SearchReader:
         n_docs = max(self._doc_count(), 1)
         prefixes = (query.terms[-1],) if query.prefix else ()
         marked = frozenset(query.marked)
+        partial_answer = None
         if all(groups):
-            keys = self._rank_words_then_completions(
+            if not offset and _expected(groups, df, n_docs) < PARTIAL_FIRST_EXPECTED:
+                partial_answer = _PartialRanking(self, query, groups, df, n_docs, where)
+                if partial_answer.rules_out_all():
+                    return partial_answer.rank(limit, offset, now_epoch, newest)
+            keys, counted = self._rank_words_then_completions(
                 query, groups, df, n_docs, limit, offset, now_epoch, where, newest
             )
             if keys or offset:
                 # Exact phrases are checked on the hits' text: the words' count is not theirs.
-                total, capped = self._count(groups, df, where) if not query.phrases else (None, False)
+                total, capped = (None, False) if query.phrases else self._count(groups, df, where, counted)
                 return Ranked(keys, False, query.terms, prefixes, _all_terms(groups) | marked, total, capped)
-        return self._rank_partial(query, groups, df, n_docs, limit, offset, now_epoch, where, newest)
+        partial_answer = partial_answer or _PartialRanking(self, query, groups, df, n_docs, where)
+        return partial_answer.rank(limit, offset, now_epoch, newest)
 
-    def _count(self, groups: list[list[str]], df: dict[str, int], where: _Where) -> tuple[int, bool]:
+    def _count(
+        self, groups: list[list[str]], df: dict[str, int], where: _Where, counted: Total | None = None
+    ) -> Total:
         """How many articles hold a term of every group within `where`, counted up to TOTAL_CAP: (the
-        count, whether it stopped at the cap). One word alone, unfiltered, is its document frequency."""
+        count, whether it stopped at the cap). One word alone, unfiltered, is its document frequency;
+        otherwise the ranking's own count (`counted`) if it made one, else a bounded forward read."""
         if len(groups) == 1 and len(groups[0]) == 1 and where == _Where():
             return df[groups[0][0]], False
+        if counted is not None:
+            return counted
         rowids, rowid_params = where.rowid_sql()
         matches = f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} LIMIT ?"
         [(found,)] = self._fetch(
             f"SELECT count(*) FROM ({matches})",
             (fts_match(groups, where.excluded), *rowid_params, TOTAL_CAP + 1),
         )
-        return (TOTAL_CAP, True) if found > TOTAL_CAP else (found, False)
+        return _total(found)
 
-    def _count_dated(self, where: _Where) -> tuple[int, bool]:
+    def _count_dated(self, where: _Where) -> Total:
         """`_count` for a query of dates only: the indexed posts of those days, less those left out."""
         sql, params = self._dated_sql(where)
         [(found,)] = self._fetch(f"SELECT count(*) FROM ({sql} LIMIT ?)", [*params, TOTAL_CAP + 1])
-        return (TOTAL_CAP, True) if found > TOTAL_CAP else (found, False)
+        return _total(found)
 
     def _dated_sql(self, where: _Where) -> tuple[str, list]:
         """The keys of the indexed posts within the query's dates, without the words it leaves out."""
@@ -489,10 +516,11 @@ class SearchReader:
     def _rank_words_then_completions(
         self, query: ParsedQuery, groups: list[list[str]], df: dict[str, int], n_docs: int,
         limit: int, offset: int, now: float, where: _Where, newest: bool,
-    ) -> list[tuple[int, float]]:  # fmt: skip
+    ) -> tuple[list[tuple[int, float]], Total | None]:  # fmt: skip
         """Articles with the last word as typed (or a word derived from it: `تعطیلی` for `تعطیل`) rank
         above those with only a longer word it begins (`رشت` before `رشته`); completions fill the list
-        when the word itself is rare or unfinished."""
+        when the word itself is rare or unfinished. With the count of all `groups`' matches, when
+        the statements that ranked them made one."""
         last = query.terms[-1]
         rank = partial(self._rank_groups, df=df, n_docs=n_docs, now=now, where=where, newest=newest)
         as_typed = self._as_typed(last, df)
@@ -500,26 +528,31 @@ class SearchReader:
             return rank(groups, limit=limit, offset=offset)
         wanted = offset + limit
         exact_groups = [*groups[:-1], as_typed]
-        completions = None
+        completions, total = None, None
         if _expected(exact_groups, df, n_docs) < wanted:
             # Likely too few with the word as typed: the completions, which hold those too, are asked
             # first, and when there are none (a long query's words together), neither are they.
-            completions = rank(groups, limit=2 * wanted, offset=0)
+            completions, total = rank(groups, limit=2 * wanted, offset=0)
             if not completions:
-                return []
-        exact = rank(exact_groups, limit=wanted, offset=0)
+                return [], total
+        exact, exact_total = rank(exact_groups, limit=wanted, offset=0)
         if len(exact) >= wanted:
-            return exact[offset:]
+            if total is None and exact_total is not None and exact_total[1]:
+                total = exact_total  # the completions' matches hold these: more than the cap too
+            return exact[offset:], total
         if completions is None:
-            completions = rank(groups, limit=wanted + len(exact), offset=0)
+            completions, total = rank(groups, limit=wanted + len(exact), offset=0)
         seen = {key for key, _ in exact}
         merged = exact + [(key, score) for key, score in completions if key not in seen]
-        return merged[offset:wanted]
+        return merged[offset:wanted], total
 
     def _rank_groups(
         self, groups: list[list[str]], *, df: dict[str, int], n_docs: int, limit: int, offset: int,
         now: float, where: _Where, newest: bool = False,
-    ) -> list[tuple[int, float]]:  # fmt: skip
+    ) -> tuple[list[tuple[int, float]], Total | None]:  # fmt: skip
+        """A page of the articles holding a term of every group, and how many do (see TOTAL_CAP) when
+        the ranking's statement learns it: not for "newest first", which reads no further than the
+        page."""
         expression = fts_match(groups, where.excluded)
         rowids, rowid_params = where.rowid_sql()
         if newest:  # FTS5 walks its doclists backwards: no scoring at all
@@ -528,70 +561,172 @@ class SearchReader:
                 " ORDER BY rowid DESC LIMIT ? OFFSET ?",
                 (expression, *rowid_params, limit, offset),
             )
-            return [(key, score) for key, score in rows]
+            return [(key, score) for key, score in rows], None
         pool = max(RERANK_POOL, offset + limit)
         if sum(df[t] for g in groups for t in g) <= BM25_BUDGET:
+            # bm25 is computed for every match before the sort: counting them costs nothing more.
             rows = self._fetch(
-                "SELECT rowid, -bm25(search_index, ?, 1.0) AS s FROM search_index"
-                f" WHERE search_index MATCH ?{rowids} ORDER BY s DESC, rowid DESC LIMIT ?",
+                "SELECT rowid, s, count(*) OVER () FROM (SELECT rowid, -bm25(search_index, ?, 1.0) AS s"
+                f" FROM search_index WHERE search_index MATCH ?{rowids}) ORDER BY s DESC, rowid DESC LIMIT ?",
                 (TITLE_WEIGHT, expression, *rowid_params, pool),
             )
+            total = _total(rows[0][2] if rows else 0)
             # Only the first RERANK_POOL are reordered by recency, whatever the page: every page is then
             # cut from one and the same order, so paging never repeats or skips a hit.
-            scored, rest = [(key, relevance) for key, relevance in rows[:RERANK_POOL]], rows[RERANK_POOL:]
+            scored = [(key, relevance) for key, relevance, _ in rows[:RERANK_POOL]]
+            rest = [(key, relevance) for key, relevance, _ in rows[RERANK_POOL:]]
         else:
-            scored, rest = self._rank_recent(groups, df, n_docs, expression, where), []
+            (scored, total), rest = self._rank_recent(groups, df, n_docs, expression, where), []
         boosted = sorted(
             ((key, relevance * _recency_boost(key_epoch(key), now)) for key, relevance in scored),
             key=lambda kv: (-kv[1], -kv[0]),
         )
-        return (boosted + [(key, relevance) for key, relevance in rest])[offset : offset + limit]
+        return (boosted + rest)[offset : offset + limit], total
 
-    def _rank_partial(
-        self, query: ParsedQuery, groups: list[list[str]], df: dict[str, int], n_docs: int,
-        limit: int, offset: int, now: float, where: _Where, newest: bool,
-    ) -> Ranked:  # fmt: skip
-        """No article holds every term: articles holding more of them rank above those holding fewer
-        (then by the summed idf of what they hold, with the recency boost). Stop words alone never
-        make a hit. Which rare terms (document frequency ≤ RARE_DF) each article holds is read
-        exactly; a common term's doclist is only walked together with the rare ones' (FTS5's AND
-        skips through it), and articles holding common terms only come from their largest
-        co-occurring subset, the CANDIDATES most recent of them."""
-        stop = stop_terms()
-        usable = [(i, g) for i, g in enumerate(groups) if g and query.terms[i] not in stop]
-        if not usable:
-            return Ranked([], True)
-        idf = {i: max(_idf(df[t], n_docs) for t in g) for i, g in usable}
-        rare = [(i, g) for i, g in usable if sum(df[t] for t in g) <= RARE_DF]
-        common = sorted((u for u in usable if u not in rare), key=lambda u: -idf[u[0]])
+    def _rank_recent(
+        self, groups: list[list[str]], df: dict[str, int], n_docs: int, expression: str, where: _Where
+    ) -> tuple[list[tuple[int, float]], Total | None]:
+        """FTS5's bm25 formula over the CANDIDATES most recent matches only: their lengths and which of
+        them hold a term in the title come from `search_docs`, document frequencies from
+        `search_terms` (so no common word's doclist is read in full, nor walked twice). Every term
+        counts once in the body too: a matched term not in the title is in the body, and a title word
+        is nearly always repeated there — checking would walk each doclist once more. With how many
+        match, as far as the reads found out (up to TOTAL_CAP, which is CANDIDATES)."""
+        # Bit i of the mask says whether group i has a term among the title's (space-separated) terms.
+        tests = [" OR ".join(["instr(padded, ?)"] * len(group)) for group in groups]
+        mask = " | ".join(f"(({test}) << {i})" for i, test in enumerate(tests))
+        expected = _expected(groups, df, n_docs)
+        total: Total | None
+        if expected <= SPARSE_EXPECTED:  # found first (forwards), then their rows
+            keys, total = self._newest_keys(expression, where, CANDIDATES, expected)
+            if not keys:
+                return [], total
+            marks = ",".join("?" * len(keys))
+            source, source_params = f"SELECT key FROM search_docs WHERE key IN ({marks})", keys
+        else:  # the newest matches (one more, to count them to the cap), joined to their rows
+            rowids, rowid_params = where.rowid_sql()
+            source = (
+                f"SELECT rowid AS key FROM search_index WHERE search_index MATCH ?{rowids}"
+                " ORDER BY rowid DESC LIMIT ?"
+            )
+            source_params = [expression, *rowid_params, CANDIDATES + 1]
+        docs = self._fetch(
+            f"SELECT key, length, {mask} FROM (SELECT key, length, ' ' || title || ' ' AS padded"
+            f" FROM ({source}) JOIN search_docs USING (key))",
+            [*(f" {t} " for group in groups for t in group), *source_params],
+        )
+        if expected > SPARSE_EXPECTED:
+            total = _total(len(docs))
+            if len(docs) > CANDIDATES:  # the one read past the candidates only counted
+                oldest = min(key for key, _, _ in docs)
+                docs = [doc for doc in docs if doc[0] != oldest]
+        if not docs:
+            return [], total
+        average = self._average_length() or (sum(d[1] for d in docs) / len(docs) if docs else 1.0)
+        idfs = [max(_idf(df[t], n_docs) for t in group) for group in groups]
+        title_tf, body_tf = 1.0 + TITLE_WEIGHT, 1.0
+        scores = []
+        for key, length, mask in docs:
+            norm = _K1 * (1 - _B + _B * length / average)
+            score = 0.0
+            for i, idf in enumerate(idfs):
+                tf = title_tf if mask >> i & 1 else body_tf
+                score += idf * tf * (_K1 + 1) / (tf + norm)
+            scores.append((key, score))
+        return scores, total
+
+    def _newest_keys(
+        self, expression: str, where: _Where, limit: int, expected: float
+    ) -> tuple[list[int], Total | None]:
+        """The `limit` newest keys matching `expression`, newest first (see SPARSE_EXPECTED), and how
+        many match when the reads tell (every match read forwards, fewer than `limit` + 1 backwards,
+        or more than TOTAL_CAP either way)."""
         rowids, rowid_params = where.rowid_sql()
+        if expected <= SPARSE_EXPECTED:
+            rows = self._fetch(
+                f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} ORDER BY rowid LIMIT ?",
+                (expression, *rowid_params, SPARSE_CAP),
+            )
+            if len(rows) < SPARSE_CAP:
+                return [key for (key,) in reversed(rows[-limit:])], _total(len(rows))
+        rows = self._fetch(
+            f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} ORDER BY rowid DESC LIMIT ?",
+            (expression, *rowid_params, limit + 1),
+        )
+        found = len(rows) if expected > SPARSE_EXPECTED else SPARSE_CAP
+        total = _total(found) if found <= limit or found > TOTAL_CAP else None
+        return [key for (key,) in rows[:limit]], total
 
-        def keys_of(match_groups: list[list[str]], limit: int | None = None) -> list[int]:
-            expression = fts_match(match_groups, where.excluded)
-            if limit is None:  # every match, in any order: read forwards
-                rows = self._fetch(
-                    f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids}",
-                    (expression, *rowid_params),
-                )
-                return [key for (key,) in rows]
-            return self._newest_keys(expression, where, limit, _expected(match_groups, df, n_docs))
+    def _average_length(self) -> float:
+        """Mean indexed terms per article, from FTS5's averages record (row count, then per-column
+        totals, as varints)."""
+        rows = self._fetch("SELECT block FROM search_index_data WHERE id = 1")
+        numbers = _varints(rows[0][0]) if rows and rows[0][0] else []
+        return sum(numbers[1:]) / numbers[0] if len(numbers) > 1 and numbers[0] else 0.0
 
-        # Which groups each article holds, as a bit mask: bit i for group i.
-        held: dict[int, int] = defaultdict(int)
-        if rare:
-            any_rare = [t for _, g in rare for t in g]
-            for i, g in rare:
-                for key in keys_of([g]):
-                    held[key] |= 1 << i
-            for i, g in common:
-                for key in keys_of([any_rare, g]):
-                    held[key] |= 1 << i
+
+class _PartialRanking:
+    """The answer when no article holds every term: articles holding more of them rank above those
+    holding fewer (then by the summed idf of what they hold, with the recency boost). Stop words alone
+    never make a hit. Which rare terms (document frequency ≤ RARE_DF) each article holds is read
+    exactly, when made; a common term's doclist is only walked together with the rare ones' (FTS5's
+    AND skips through it), and articles holding common terms only come from their largest
+    co-occurring subset, the CANDIDATES most recent of them."""
+
+    def __init__(
+        self, reader: SearchReader, query: ParsedQuery, groups: list[list[str]], df: dict[str, int],
+        n_docs: int, where: _Where,
+    ) -> None:  # fmt: skip
+        self._reader, self._query, self._groups, self._df, self._n_docs = reader, query, groups, df, n_docs
+        self._where = where
+        stop = stop_terms()
+        self._usable = [(i, g) for i, g in enumerate(groups) if g and query.terms[i] not in stop]
+        self._idf = {i: max(_idf(df[t], n_docs) for t in g) for i, g in self._usable}
+        self._rare = [(i, g) for i, g in self._usable if sum(df[t] for t in g) <= RARE_DF]
+        self._common = sorted(
+            (u for u in self._usable if u not in self._rare), key=lambda u: -self._idf[u[0]]
+        )
+        # Which groups each article holds, as a bit mask: bit i for group i; exact for every article
+        # holding a rare term.
+        self._held: dict[int, int] = defaultdict(int)
+        if self._rare:
+            any_rare = [t for _, g in self._rare for t in g]
+            for i, g in self._rare:
+                for key in self._keys_of([g]):
+                    self._held[key] |= 1 << i
+            for i, g in self._common:
+                for key in self._keys_of([any_rare, g]):
+                    self._held[key] |= 1 << i
+
+    def rules_out_all(self) -> bool:
+        """Whether no article can hold every term: one that did would hold the rare ones, and none of
+        those holds every other group that is not a stop word's."""
+        every = sum(1 << i for i, _ in self._usable)
+        return bool(self._rare) and all(mask != every for mask in self._held.values())
+
+    def _keys_of(self, match_groups: list[list[str]], limit: int | None = None) -> list[int]:
+        expression = fts_match(match_groups, self._where.excluded)
+        if limit is None:  # every match, in any order: read forwards
+            rowids, rowid_params = self._where.rowid_sql()
+            rows = self._reader._fetch(
+                f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids}",
+                (expression, *rowid_params),
+            )
+            return [key for (key,) in rows]
+        expected = _expected(match_groups, self._df, self._n_docs)
+        return self._reader._newest_keys(expression, self._where, limit, expected)[0]
+
+    def rank(self, limit: int, offset: int, now: float, newest: bool) -> Ranked:
+        """A page of the partial answer (its terms: those its hits hold)."""
+        if not self._usable:
+            return Ranked([], True)
+        query, groups, idf, common, held = self._query, self._groups, self._idf, self._common, self._held
         best = max(map(int.bit_count, held.values()), default=0)
         for size in range(len(common), max(best, 1) - 1, -1):
             found = False
             for subset in combinations(common, size):
                 bits = sum(1 << i for i, _ in subset)
-                for key in keys_of([g for _, g in subset], CANDIDATES):
+                for key in self._keys_of([g for _, g in subset], CANDIDATES):
                     held[key] |= bits
                     found = True
             if found:
@@ -619,7 +754,7 @@ class SearchReader:
                     break
             # Scored with bm25's formula (title terms and lengths from search_docs) and the recency
             # boost; the number of groups held still comes first.
-            scored = self._bm25_of(order, held, groups, idf, now)
+            scored = self._bm25_of(order, now)
             ranked = sorted(scored, key=lambda kv: (-held[kv[0]].bit_count(), -kv[1], -kv[0]))
         page = ranked[offset : offset + limit]
         shown = sorted(set(chain.from_iterable(_bits(held[key]) for key, _ in page)))
@@ -629,18 +764,18 @@ class SearchReader:
             _all_terms(groups[i] for i in shown) | frozenset(query.marked),
         )  # fmt: skip
 
-    def _bm25_of(
-        self, keys: list[int], held: dict[int, int], groups: list[list[str]], idf: dict[int, float],
-        now: float,
-    ) -> list[tuple[int, float]]:  # fmt: skip
+    def _bm25_of(self, keys: list[int], now: float) -> list[tuple[int, float]]:
         """bm25 (binary term frequencies, the title weighted) of each key over the groups it holds,
         times the recency boost."""
+        held, groups, idf = self._held, self._groups, self._idf
         docs: dict[int, tuple[int, str]] = {}
         for chunk in batched(keys, 500):
             marks = ",".join("?" * len(chunk))
-            rows = self._fetch(f"SELECT key, length, title FROM search_docs WHERE key IN ({marks})", chunk)
+            rows = self._reader._fetch(
+                f"SELECT key, length, title FROM search_docs WHERE key IN ({marks})", chunk
+            )
             docs.update((key, (length, title)) for key, length, title in rows)
-        average = self._average_length() or 1.0
+        average = self._reader._average_length() or 1.0
         title_tf, body_tf = 1.0 + TITLE_WEIGHT, 1.0
         scores = []
         padded_groups = [[f" {t} " for t in group] for group in groups]
@@ -654,74 +789,6 @@ class SearchReader:
                 score += idf[i] * tf * (_K1 + 1) / (tf + norm)
             scores.append((key, score * _recency_boost(key_epoch(key), now)))
         return scores
-
-    def _rank_recent(
-        self, groups: list[list[str]], df: dict[str, int], n_docs: int, expression: str, where: _Where
-    ) -> list[tuple[int, float]]:
-        """FTS5's bm25 formula over the CANDIDATES most recent matches only: their lengths and which of
-        them hold a term in the title come from `search_docs`, document frequencies from
-        `search_terms` (so no common word's doclist is read in full, nor walked twice). Every term
-        counts once in the body too: a matched term not in the title is in the body, and a title word
-        is nearly always repeated there — checking would walk each doclist once more."""
-        # Bit i of the mask says whether group i has a term among the title's (space-separated) terms.
-        tests = [" OR ".join(["instr(padded, ?)"] * len(group)) for group in groups]
-        mask = " | ".join(f"(({test}) << {i})" for i, test in enumerate(tests))
-        expected = _expected(groups, df, n_docs)
-        if expected <= SPARSE_EXPECTED:  # found first (forwards), then their rows
-            keys = self._newest_keys(expression, where, CANDIDATES, expected)
-            if not keys:
-                return []
-            marks = ",".join("?" * len(keys))
-            source, source_params = f"SELECT key FROM search_docs WHERE key IN ({marks})", keys
-        else:  # the newest matches, joined to their rows in the same statement
-            rowids, rowid_params = where.rowid_sql()
-            source = (
-                f"SELECT rowid AS key FROM search_index WHERE search_index MATCH ?{rowids}"
-                " ORDER BY rowid DESC LIMIT ?"
-            )
-            source_params = [expression, *rowid_params, CANDIDATES]
-        docs = self._fetch(
-            f"SELECT key, length, {mask} FROM (SELECT key, length, ' ' || title || ' ' AS padded"
-            f" FROM ({source}) JOIN search_docs USING (key))",
-            [*(f" {t} " for group in groups for t in group), *source_params],
-        )
-        if not docs:
-            return []
-        average = self._average_length() or (sum(d[1] for d in docs) / len(docs) if docs else 1.0)
-        idfs = [max(_idf(df[t], n_docs) for t in group) for group in groups]
-        title_tf, body_tf = 1.0 + TITLE_WEIGHT, 1.0
-        scores = []
-        for key, length, mask in docs:
-            norm = _K1 * (1 - _B + _B * length / average)
-            score = 0.0
-            for i, idf in enumerate(idfs):
-                tf = title_tf if mask >> i & 1 else body_tf
-                score += idf * tf * (_K1 + 1) / (tf + norm)
-            scores.append((key, score))
-        return scores
-
-    def _newest_keys(self, expression: str, where: _Where, limit: int, expected: float) -> list[int]:
-        """The `limit` newest keys matching `expression`, newest first (see SPARSE_EXPECTED)."""
-        rowids, rowid_params = where.rowid_sql()
-        if expected <= SPARSE_EXPECTED:
-            rows = self._fetch(
-                f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} ORDER BY rowid LIMIT ?",
-                (expression, *rowid_params, SPARSE_CAP),
-            )
-            if len(rows) < SPARSE_CAP:
-                return [key for (key,) in reversed(rows[-limit:])]
-        rows = self._fetch(
-            f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} ORDER BY rowid DESC LIMIT ?",
-            (expression, *rowid_params, limit),
-        )
-        return [key for (key,) in rows]
-
-    def _average_length(self) -> float:
-        """Mean indexed terms per article, from FTS5's averages record (row count, then per-column
-        totals, as varints)."""
-        rows = self._fetch("SELECT block FROM search_index_data WHERE id = 1")
-        numbers = _varints(rows[0][0]) if rows and rows[0][0] else []
-        return sum(numbers[1:]) / numbers[0] if len(numbers) > 1 and numbers[0] else 0.0
 
 
 def _varints(blob: bytes) -> list[int]:

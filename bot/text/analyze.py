@@ -402,7 +402,8 @@ def _name_halves(whole: str) -> tuple[str, ...]:
     return ()
 
 
-def _halves(terms: frozenset[str]) -> list[str]:
+@lru_cache(maxsize=256)  # a search asks it once per hit, with the same terms
+def _halves(terms: frozenset[str]) -> tuple[str, ...]:
     """The letters of the parts of those `terms` that are compounds or names a text may write apart."""
     compound_parts = _compound_parts()
     halves = [half for t in terms for half in compound_parts.get(t, ())]
@@ -414,7 +415,7 @@ def _halves(terms: frozenset[str]) -> list[str]:
         for cut in range(1, min(_LONGEST_GLUED, len(t) - 2) + 1)
         for half in compound_parts.get(t[:-cut], ())
     ]
-    return halves + [half for t in terms for half in _name_halves(t)]
+    return (*halves, *(half for t in terms for half in _name_halves(t)))
 
 
 # Suffixes glued to a compound's second part written apart (`دانش آموزی`, `کتاب خانهها`), with what
