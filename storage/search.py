@@ -476,7 +476,7 @@ class SearchReader:
         """How many articles hold a term of every group within `where`, counted up to TOTAL_CAP: (the
         count, whether it stopped at the cap). One word alone, unfiltered, is its document frequency;
         otherwise the ranking's own count (`counted`) if it made one, else a bounded forward read."""
-        if len(groups) == 1 and len(groups[0]) == 1 and where == _Where():
+        if _df_is_total(groups, where):
             return df[groups[0][0]], False
         if counted is not None:
             return counted
@@ -564,13 +564,16 @@ class SearchReader:
             return [(key, score) for key, score in rows], None
         pool = max(RERANK_POOL, offset + limit)
         if sum(df[t] for g in groups for t in g) <= BM25_BUDGET:
-            # bm25 is computed for every match before the sort: counting them costs nothing more.
+            # bm25 is computed for every match before the sort: they are counted on the way (unless
+            # one word's document frequency says how many).
+            counting = not _df_is_total(groups, where)
             rows = self._fetch(
-                "SELECT rowid, s, count(*) OVER () FROM (SELECT rowid, -bm25(search_index, ?, 1.0) AS s"
-                f" FROM search_index WHERE search_index MATCH ?{rowids}) ORDER BY s DESC, rowid DESC LIMIT ?",
+                f"SELECT rowid, s, {'count(*) OVER ()' if counting else 'NULL'} FROM (SELECT rowid,"
+                f" -bm25(search_index, ?, 1.0) AS s FROM search_index WHERE search_index MATCH ?{rowids})"
+                " ORDER BY s DESC, rowid DESC LIMIT ?",
                 (TITLE_WEIGHT, expression, *rowid_params, pool),
             )
-            total = _total(rows[0][2] if rows else 0)
+            total = _total(rows[0][2] if rows else 0) if counting else None
             # Only the first RERANK_POOL are reordered by recency, whatever the page: every page is then
             # cut from one and the same order, so paging never repeats or skips a hit.
             scored = [(key, relevance) for key, relevance, _ in rows[:RERANK_POOL]]
@@ -809,6 +812,11 @@ def _expected(groups: Sequence[Sequence[str]], df: dict[str, int], n_docs: int) 
     for group in groups:
         expected *= min(1.0, sum(df.get(t, 0) for t in group) / max(n_docs, 1))
     return expected
+
+
+def _df_is_total(groups: Sequence[Sequence[str]], where: _Where) -> bool:
+    """Whether the query is one word alone, unfiltered: its document frequency is its count."""
+    return len(groups) == 1 and len(groups[0]) == 1 and where == _Where()
 
 
 def _bits(mask: int) -> list[int]:

@@ -362,7 +362,7 @@ def render_results_page(
 
 
 def result_range(first: int, last: int, total: int | None, capped: bool, lang: str) -> str:
-    """`۱ تا ۵ از ۲۳ نتیجه`, `… از بیش از ۱٬۰۰۰ نتیجه` when the count stopped at its cap, or only
+    """`۱ تا ۵ از ۲۳ نتیجه`, `… از بیش از ۲۰۰ نتیجه` when the count stopped at its cap, or only
     the range when the total is not known (a partial answer)."""
     first_text, last_text = msg.count(first, lang), msg.count(last, lang)
     if total is None:

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from benchmarks.synthetic_archive import articles
+from bot.text.query import parse_query
 from storage.database import Database, ImportRecord
 
 DISTRACTORS = 10_000
@@ -592,3 +593,19 @@ async def test_results_say_how_many_match(archive, archive_path):
     partial = await archive.search("پتروشیمی زیردریاییهایشانمان", now=NOW)
     assert partial.partial and partial.total is None
     conn.close()
+
+
+async def test_rare_words_held_together_are_answered_whole(archive, archive_path):
+    """Words whose frequencies promise no article holding them all (so the partial ranking's reads
+    come first) still find the one that does, whole and counted."""
+    from storage.search import PARTIAL_FIRST_EXPECTED, SearchReader, _expected
+
+    query = "رباتیک مسابقات دانشجویان "
+    conn = sqlite3.connect(archive_path)
+    reader = SearchReader(conn)
+    groups, df = reader._groups(parse_query(query))
+    assert _expected(groups, df, reader._doc_count()) < PARTIAL_FIRST_EXPECTED
+    conn.close()
+    result = await archive.search(query, now=NOW)
+    assert not result.partial and result.hits[0].external_id == "t04"
+    assert result.total is not None and result.total >= 1 and not result.total_capped
