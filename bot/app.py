@@ -40,7 +40,11 @@ from bot.core.inputs import UsageError
 from bot.desk.pending import PendingNotices
 from bot.desk.service import Desk
 from bot.desk.waits import Waits
+from bot.destinations import destinations
+from bot.publishing.channels import TelegramFiles
+from bot.publishing.copies import CopySender, Fanout
 from bot.publishing.formatter import Formatter, PreparedPost
+from bot.publishing.outlets import Outlets
 from bot.publishing.publisher import NO_PREVIEW, Publisher, utc_now
 from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy, WireRateLimiter
 from bot.publishing.scheduler import Scheduler
@@ -203,6 +207,7 @@ class _Lifecycle:
     formatter: Formatter
     owns_formatter: bool  # made for this Application (closed at shutdown), or lent by the caller
     warm_ups: list[asyncio.Future[object]] = field(default_factory=list)
+    copies: CopySender | None = None  # its clients open at the start and close at the stop
 
     async def start(self, application: Application) -> None:
         """Set the editors' command menu and re-arm the schedule; load the text tools meanwhile."""
@@ -217,12 +222,17 @@ class _Lifecycle:
         threading.Thread(target=analyze, args=(WARM_UP_TEXT,), name="warm-up", daemon=True).start()
         await _set_editor_commands(application, svc.settings)
         await _learn_own_channel(application, svc)
+        if self.copies is not None:
+            await self.copies.outlets.open()
+            await self.copies.resume()
         await svc.scheduler.rearm()
         await svc.desk.waits.rearm()
 
     async def stop(self, application: Application) -> None:
         """Let the publication in flight finish before the connection closes."""
         await application.bot_data[SERVICES_KEY].publisher.drain()
+        if self.copies is not None:  # after the publications in flight: their copies go out with them
+            await self.copies.outlets.close()
 
     async def shutdown(self, application: Application) -> None:
         """Stop the formatting process (if it is ours) and its warm-up, and close the database."""
@@ -328,11 +338,14 @@ def build_application(
     db.clock = clock  # what storage records (a draft's last change…) is on the bot's clock too
     pending_notices = PendingNotices()  # the notices mark what they send; the desk waits for it
     notices = EditorNotices(application.bot, db, settings, pending_notices)
+    copies = _copies(settings, application, db, notices, clock, retry)
+    lifecycle.copies = copies
+    told = Fanout(notices, copies) if copies is not None else notices  # once out, the post's copies go
     publisher = Publisher(
         application.bot,
         db,
         channel_id=settings.channel_id,
-        notices=notices,
+        notices=told,
         quiet_hours=settings.quiet_hours,
         tz=settings.tz,
         retry=retry,
@@ -342,7 +355,7 @@ def build_application(
         application.job_queue,
         db,
         publisher,
-        notices=notices,
+        notices=told,
         grace_minutes=settings.misfire_grace_minutes,
         clock=clock,
         retry=retry,
@@ -355,11 +368,30 @@ def build_application(
         pending_notices, waits,
     )  # fmt: skip
     application.add_error_handler(_on_error)
-    application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock)
+    application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock, copies)
     editor.register(application)
     subscriber.register(application)  # after the editor desk: editors' private text is a draft
     editor.register_last(application)
     return application
+
+
+def _copies(
+    settings: Settings,
+    application: Application,
+    db: Database,
+    notices: EditorNotices,
+    clock: Callable[[], datetime],
+    retry: RetryPolicy,
+) -> CopySender | None:
+    """The sender of the copies in the other destinations; None when the settings name none."""
+    mirrors = destinations(settings)
+    if not mirrors:
+        return None
+    outlets = Outlets(application.bot, mirrors, file_url_for)
+    return CopySender(
+        db, mirrors, outlets, TelegramFiles(application.bot), notices, signature=settings.signature,
+        retry=retry, clock=clock, quiet_hours=settings.quiet_hours, tz=settings.tz,
+    )  # fmt: skip
 
 
 @asynccontextmanager

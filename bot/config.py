@@ -17,6 +17,7 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from bot.core.inputs import UsageError
 from bot.core.source import CreditMode
+from bot.destinations import destinations
 
 _CHANNEL_RE = re.compile(r"^(@[A-Za-z][A-Za-z0-9_]{3,31}|-100\d{5,})$")
 WEBHOOK_SECRET_RE = re.compile(r"[A-Za-z0-9_-]{1,256}")
@@ -70,12 +71,23 @@ class Settings(BaseSettings):
     webhook_listen: str = "0.0.0.0"
     webhook_port: int = 8443
     webhook_secret: str | None = None
+    # The mirrors (bot/destinations.py): one Bale and one Eitaa channel by these, any number by the file.
+    bale_token: str | None = None
+    bale_channel_id: str | None = None
+    bale_api_url: str = "https://tapi.bale.ai/bot"
+    eitaa_token: str | None = None
+    eitaa_channel_id: str | None = None
+    eitaa_api_url: str = "https://eitaayar.ir/api"
+    destinations_file: Path | None = None
     log_level: str = "INFO"
     # Days a subscriber's search stays in the search log (for tuning search); 0: searches are not kept.
     search_log_days: int = 30
     sandbox_port: int = 8080
 
-    @field_validator("bot_token", "channel_id", "webhook_url", "webhook_secret", mode="before")
+    @field_validator(
+        "bot_token", "channel_id", "webhook_url", "webhook_secret", "bale_token", "bale_channel_id",
+        "eitaa_token", "eitaa_channel_id", "destinations_file", mode="before",
+    )  # fmt: skip
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         return None if isinstance(value, str) and not value.strip() else value
@@ -224,6 +236,10 @@ def load_settings(*, for_run: bool = False, env_file: str | Path | None = ".env"
             for err in exc.errors()
         ]
         raise ConfigError("bad settings — " + "; ".join(problems)) from None
+    try:
+        destinations(settings)
+    except ValueError as error:
+        raise ConfigError(f"bad settings — {error}") from None
     if for_run:
         missing = [
             f"{name} ({meaning})"

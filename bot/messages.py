@@ -529,6 +529,23 @@ TEXTS: dict[str, tuple[str, str]] = {
         "Post #{article_id} is no longer in the channel (deleted by hand?); nothing was corrected.",
     ),
     "published_link": ('<a href="{url}">دیدن پست در کانال</a>', '<a href="{url}">See it in the channel</a>'),
+    # The copies in the other destinations (bot/publishing/copies.py), one line each under a notice.
+    "copies_head": ("نسخه‌ها در کانال‌های دیگر:", "Copies in the other channels:"),
+    "copies_of": (
+        "نسخه‌های پست #{article_id} در کانال‌های دیگر:",
+        "The copies of post #{article_id} in the other channels:",
+    ),
+    "copy_sent": ("✅ {name}", "✅ {name}"),
+    "copy_link": (' — <a href="{url}">دیدن</a>', ' — <a href="{url}">see it</a>'),
+    "copy_failed": ("❌ {name}: نرفت ({detail})", "❌ {name}: not sent ({detail})"),
+    "copy_uncertain": (
+        "❔ {name}: معلوم نیست رسید یا نه ({detail}). اگر در آن کانال هست «رسیده است» را بزنید، "
+        "وگرنه «دوباره».",
+        "❔ {name}: unknown whether it arrived ({detail}). If it is in that channel press «It is there», "
+        "else «Again».",
+    ),
+    "btn_copy_retry": ("🔁 دوباره فرستادن نسخه‌ها", "🔁 Send the copies again"),
+    "btn_copy_there": ("✅ رسیده است", "✅ It is there"),
     "changes_title": (
         "🔍 ویرایش خودکار پست #{article_id}: {count} تغییر",
         "🔍 What the clean-up changed in post #{article_id}: {count} change(s)",

@@ -16,6 +16,7 @@ from telegram.ext import ContextTypes
 from bot.config import Settings
 from bot.desk.service import Desk
 from bot.messages import language_for
+from bot.publishing.copies import CopySender
 from bot.publishing.publisher import Publisher
 from bot.publishing.scheduler import Scheduler
 from storage.database import Database
@@ -33,6 +34,7 @@ class Services:
     scheduler: Scheduler
     desk: Desk
     clock: Callable[[], datetime]  # now, aware UTC
+    copies: CopySender | None = None  # the other destinations' copies; None: the primary channel only
 
 
 def services(context: ContextTypes.DEFAULT_TYPE) -> Services:

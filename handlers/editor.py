@@ -31,7 +31,7 @@ from telegram.ext import (
 
 from bot import messages as msg
 from bot.core.inputs import MAX_DRAFT_CHARS
-from bot.desk import callbacks, view
+from bot.desk import callbacks, copies, view
 from bot.desk.answers import Asked, EditorMessage
 from bot.desk.callbacks import Action
 from handlers import media, showing, subscriber
@@ -175,6 +175,8 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
         if replied is not None and replied.from_user is not None:  # the editor's message: its origin too
             source = media.editor_message(replied, context)
         decision = desk.take_text(source, text, asked=True)
+    elif button.action in copies.ACTIONS:  # the copies in other destinations: not the desk's own posts
+        decision = copies.press(services(context).copies, button)
     else:
         decision = desk.press(query.from_user.id, button)
     answer, alerted = await showing.decide_for_button(query, decision, ctx)

@@ -26,6 +26,7 @@ from bot.core.post import Article
 from bot.desk import view
 from bot.desk.answers import Wait
 from bot.desk.pending import PendingNotices
+from bot.publishing.copies import CopyOutcome
 from storage.database import Database
 from storage.desk_state import EndedWait
 
@@ -78,11 +79,19 @@ class EditorNotices:
             log.warning("could not tell editor %s about post %s: %s", chat_id, article.id, error)
             return None
 
-    async def published(self, article: Article, message_ids: Sequence[int]) -> None:
-        """Confirm a publication, with a link to the channel post."""
+    async def published(
+        self, article: Article, message_ids: Sequence[int], copies: Sequence[CopyOutcome] = ()
+    ) -> None:
+        """Confirm a publication, with a link to the channel post (and to each copy elsewhere)."""
         await self._send(
-            article, lambda ctx: view.published_notice(article, message_ids, ctx), replies_correct=True
+            article,
+            lambda ctx: view.published_notice(article, message_ids, ctx, copies),
+            replies_correct=True,
         )
+
+    async def copies_in_doubt(self, article: Article, copies: Sequence[CopyOutcome]) -> None:
+        """Where a post's copies stand when one of them failed or is in doubt (found at start-up)."""
+        await self._send(article, lambda ctx: view.copies_notice(article.id, copies, ctx))
 
     async def failed(self, article: Article, reason: str, detail: str) -> None:
         """Say why Telegram did not take the post, and offer to retry."""

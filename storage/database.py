@@ -5,6 +5,7 @@
 - `storage.posts`: posts and the publishing ledger (every state change, the queries that read posts);
 - `storage.desk_state`: what the desk remembers of its editors between messages, and the channels;
 - `storage.stories`: the published posts of the last days that may tell a draft's story (its duplicates);
+- `storage.copies`: the ledger of each post's copies in the other destinations;
 - `storage.search_index`: search, the index's re-build and merge, the search log, the import.
 
 `await Database.open(path)` (or `async with Database.open(path) as db`) opens it. Callers import what
@@ -20,12 +21,14 @@ from storage.connection import (
     sqlite_problem,
     to_db_time,
 )
+from storage.copies import Copies, CopyRow
 from storage.desk_state import DeskState
 from storage.posts import Posts
 from storage.search_index import ImportCounts, ImportRecord, PostKey, SearchArchive, SearchHit, SearchResult
 from storage.stories import StoryCandidates
 
 __all__ = [
+    "CopyRow",
     "Database",
     "DatabaseUnusable",
     "ImportCounts",
@@ -40,5 +43,5 @@ __all__ = [
 ]
 
 
-class Database(StoryCandidates, Posts, DeskState, SearchArchive):
+class Database(StoryCandidates, Posts, DeskState, Copies, SearchArchive):
     """The connection to newsdesk's SQLite file and every query newsdesk runs on it."""

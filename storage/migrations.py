@@ -207,4 +207,22 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE editor_waits ADD COLUMN prompt_message_id INTEGER;
     ALTER TABLE editor_waits ADD COLUMN ended_at TEXT;
     """,
+    # 15: the copies of a post in the other destinations (bot/destinations.py), one row per request of a
+    # copy (`part`), all `planned` at once, then each written before its request (`sending`) and after
+    # (`sent` with its message ids, `failed`, `uncertain`), so a crash completes a copy or asks, never
+    # sends it twice; and since when each destination is known (posts older than that are not copied).
+    """
+    CREATE TABLE copies (
+        article_id INTEGER NOT NULL,
+        destination TEXT NOT NULL,
+        part INTEGER NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('planned', 'sending', 'sent', 'failed', 'uncertain')),
+        message_ids TEXT,
+        detail TEXT,
+        at TEXT NOT NULL,
+        PRIMARY KEY (article_id, destination, part)
+    ) WITHOUT ROWID;
+    CREATE INDEX copies_by_state ON copies (state) WHERE state IN ('sending', 'uncertain', 'failed');
+    CREATE TABLE destinations_known (destination TEXT PRIMARY KEY, since TEXT NOT NULL) WITHOUT ROWID;
+    """,
 )

@@ -48,6 +48,7 @@ thread-safe and return the stored records):
         (one update per part, all with the same media_group_id, the caption on the first)
     user_edits_text(user_id, message, text, entities=) -> StoredMessage   (an edited_message update)
     user_edits_caption(user_id, message, caption, caption_entities=) -> StoredMessage   (a file's)
+    add_channel(chat_id, username, title) -> Chat   (another channel the bot is an admin of)
     add_group(chat_id, title) -> Chat ; user_sends_text_in_group(user_id, chat_id, text) -> StoredMessage
     user_presses_button(user_id, message, text_or_data) -> CallbackQueryRecord (.answer when answered)
     user_sends_callback(user_id, data, message=None) -> CallbackQueryRecord   (any, forged, data)

@@ -9,7 +9,7 @@ import re
 from typing import Any
 
 from bot.botapi.rules import MAX_START_PAYLOAD_CHARS, detect_entities, formatted_text, merge_entities
-from bot.botapi.state import WorldState
+from bot.botapi.state import WorldState, default_admin_rights
 from bot.botapi.world import CallbackQueryRecord, Chat, InlineQueryRecord, StoredMessage, User
 
 
@@ -107,6 +107,14 @@ class UserActions(WorldState):
         with self._lock:
             if chat_id not in self._chats:
                 self._chats[chat_id] = Chat(chat_id, "group", title=title)
+            return self._chats[chat_id]
+
+    def add_channel(self, chat_id: int, username: str | None, title: str = "کانال دوم") -> Chat:
+        """Another channel the bot posts to as an admin (a second destination on the same network)."""
+        with self._lock:
+            if chat_id not in self._chats:
+                self._chats[chat_id] = Chat(chat_id, "channel", title=title, username=username)
+                self._chats[chat_id].bot_rights = default_admin_rights()
             return self._chats[chat_id]
 
     def user_sends_text_in_group(self, user_id: int, chat_id: int, text: str) -> StoredMessage:

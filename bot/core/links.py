@@ -1,4 +1,4 @@
-"""Telegram's public links, the one place a `https://t.me/` address is written.
+"""Public links, the one place a `https://t.me/` (or Bale's, or Eitaa's) address is written.
 
 A channel post's link: `https://t.me/<handle>/<id>` for a public channel, `https://t.me/c/<internal
 id>/<id>` for a channel known by its `-100…` Bot API id (it opens for the channel's members only).
@@ -9,6 +9,8 @@ A deep link to the bot: `https://t.me/<bot>?start=<payload>`, which the reader's
 from __future__ import annotations
 
 _TME = "https://t.me/"
+_BALE = "https://ble.ir/"
+_EITAA = "https://eitaa.com/"
 _PRIVATE_PREFIX = "-100"  # a channel's Bot API id is its internal id behind this prefix
 
 
@@ -26,6 +28,18 @@ def public_post_link(username: str | None, message_id: int) -> str | None:
     """The public link of a post in a channel with `username` (no @); None for a channel without one
     (a private channel's posts have no link anyone can open)."""
     return post_link(f"@{username}", message_id) if username else None
+
+
+def copy_link(network: str, chat_id: str, message_id: int) -> str | None:
+    """A copy's public link on its network (`bot.networks.Network` values); None for a channel known
+    only by a number, whose posts have no public address. Bale's `ble.ir/<channel>/<id>` and Eitaa's
+    `eitaa.com/<channel>/<id>` are the forms their clients share (assumed: neither API documents it)."""
+    if network == "telegram":
+        return post_link(chat_id, message_id) if chat_id.startswith(("@", _PRIVATE_PREFIX)) else None
+    name = chat_id.removeprefix("@")
+    if not name or name.lstrip("-").isdigit():
+        return None
+    return f"{_BALE if network == 'bale' else _EITAA}{name}/{message_id}"
 
 
 def start_link(bot_username: str, payload: str) -> str:

@@ -17,6 +17,7 @@ from bot.core.source import Source
 from bot.desk.callbacks import Action
 from bot.desk.duplicates import Duplicate
 from bot.desk.timeparse import Assumption, TimeParseError
+from bot.publishing.copies import CopyOutcome
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.publishing.rights import DeleteBlock
@@ -224,6 +225,14 @@ class Deleted:
 
 
 @dataclass(frozen=True, slots=True)
+class CopiesAnswer:
+    """Where a post's copies in the other destinations stand after 🔁 or ✅."""
+
+    article_id: int
+    copies: tuple[CopyOutcome, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Listing:
     """A page of /queue or /drafts; `clashes`: ids of posts that share their minute with another."""
 
@@ -293,7 +302,7 @@ class RingChosen:
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
     | CannotDelete | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood
-    | Cancelled | Restored | AskDuplicate | WaitEnded
+    | Cancelled | Restored | AskDuplicate | WaitEnded | CopiesAnswer
 )  # fmt: skip
 
 

@@ -55,6 +55,8 @@ class Action(StrEnum):
     CHANGES = "chg"  # what the clean-up changed in the draft
     CHANGES_PAGE = "chgp"  # another page of that list (the post in `ref`, the page in `page`)
     RING = "ring"  # switch a post not yet sent between 🔔 (notify subscribers) and 🔕
+    COPY_RETRY = "cpr"  # send again a post's copies that failed or are in doubt (bot.publishing.copies)
+    COPY_THERE = "cpt"  # the copies in doubt are in their channels
     QUEUE_PAGE = "qp"
     DRAFTS_PAGE = "dp"
     # The same choices, once the editor said yes to "this story was published or queued already: go on?"

@@ -34,6 +34,7 @@ from bot.desk.answers import (
     CannotDelete,
     Card,
     Changes,
+    CopiesAnswer,
     Corrected,
     Deleted,
     Done,
@@ -56,6 +57,7 @@ from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
 from bot.desk.waits import WAIT_MINUTES
+from bot.publishing.copies import CopyOutcome
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.publishing.rights import DELETE_WINDOW_HOURS
 from bot.publishing.slots import rings
@@ -734,14 +736,61 @@ def editor_help(bot: str, ctx: ViewContext) -> str:
 # ——— notices sent unasked ———
 
 
-def published_notice(article: Article, message_ids: Sequence[int], ctx: ViewContext) -> Outgoing:
-    """The post is in the channel: how many messages, and a link to the first."""
+def published_notice(
+    article: Article, message_ids: Sequence[int], ctx: ViewContext, copies: Sequence[CopyOutcome] = ()
+) -> Outgoing:
+    """The post is in the channel: how many messages, and a link to the first; then each copy in the
+    other destinations, with its link or why it is missing (and 🔁 / ✅ for those not sent)."""
     link = post_link(ctx.channel_id, message_ids[0]) if message_ids else ""
     text = msg.text("published", ctx.lang, article_id=article.id, parts=message_total(article.parts))
     text += _ring_line(article, ctx)
     if link:
         text += "\n" + msg.text("published_link", ctx.lang, url=html.escape(link))
-    return Outgoing(text, published_keyboard(article.id, ctx))
+    if copies:
+        text += "\n\n" + msg.text("copies_head", ctx.lang) + "\n" + copy_lines(copies, ctx)
+    keyboard = published_keyboard(article.id, ctx)
+    return Outgoing(text, _with_copy_buttons(keyboard, article.id, copies, ctx))
+
+
+def copy_lines(copies: Sequence[CopyOutcome], ctx: ViewContext) -> str:
+    """One line per copy: ✅ with its link, ❌ with why, ❔ with what to do."""
+    lines = []
+    for copy in copies:
+        name = html.escape(copy.destination.name)
+        if copy.state == "sent":
+            line = msg.text("copy_sent", ctx.lang, name=name)
+            if copy.link:
+                line += msg.text("copy_link", ctx.lang, url=html.escape(copy.link))
+        else:
+            line = msg.text(
+                f"copy_{copy.state}", ctx.lang, name=name, detail=html.escape(_shorten(copy.detail))
+            )
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _with_copy_buttons(
+    keyboard: InlineKeyboardMarkup | None, article_id: int, copies: Sequence[CopyOutcome], ctx: ViewContext
+) -> InlineKeyboardMarkup | None:
+    """🔁 under a notice of copies that did not all go, and ✅ when one is in doubt."""
+    row = [("btn_copy_retry", Action.COPY_RETRY)] if any(c.state != "sent" for c in copies) else []
+    if any(c.state == "uncertain" for c in copies):
+        row.append(("btn_copy_there", Action.COPY_THERE))
+    if not row:
+        return keyboard
+    rows = list(keyboard.inline_keyboard) if keyboard is not None else []
+    return InlineKeyboardMarkup([*rows, *_keyboard(ctx, article_id, row).inline_keyboard])
+
+
+def copies_notice(article_id: int, copies: Sequence[CopyOutcome], ctx: ViewContext) -> Outgoing:
+    """Where the copies of a post stand (after 🔁 or ✅, or at start-up when one is in doubt)."""
+    text = msg.text("copies_of", ctx.lang, article_id=article_id) + "\n" + copy_lines(copies, ctx)
+    return Outgoing(text, _with_copy_buttons(None, article_id, copies, ctx))
+
+
+@render.register
+def _(answer: CopiesAnswer, ctx: ViewContext) -> list[Outgoing]:
+    return [copies_notice(answer.article_id, answer.copies, ctx)]
 
 
 def failed_notice(article: Article, reason: str, detail: str, ctx: ViewContext) -> Outgoing:

@@ -11,6 +11,7 @@ from telegram.ext import ExtBot
 
 from bot.botapi.eitaayar import EitaayarServer
 from bot.botapi.server import BotApiServer
+from bot.networks import CAPABILITIES, Network
 from tests.botapi.fixtures import local_request
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 64
@@ -38,6 +39,9 @@ async def eitaa() -> EitaayarServer:
 
 
 async def test_bale_takes_plain_text_and_refuses_parse_mode(bale: BotApiServer, bale_bot: ExtBot) -> None:
+    assert not CAPABILITIES[
+        Network.BALE
+    ].html  # what the bot believes (bot/networks.py), held to the emulator
     sent = await bale_bot.send_message("@news_bale", "خبر فوری\nمتن خبر")
     assert bale.channel_posts()[-1].text == "خبر فوری\nمتن خبر" and sent.message_id > 0
     with pytest.raises(BadRequest, match=r"(?i)parse_mode is not supported"):
@@ -51,6 +55,8 @@ async def test_bale_takes_plain_text_and_refuses_parse_mode(bale: BotApiServer, 
 
 
 async def test_bale_edits_deletes_and_takes_uploaded_albums(bale: BotApiServer, bale_bot: ExtBot) -> None:
+    bale_caps = CAPABILITIES[Network.BALE]
+    assert bale_caps.albums and bale_caps.edit and bale_caps.delete
     album = await bale_bot.send_media_group(
         "@news_bale", [InputMediaPhoto(PNG, caption="آلبوم"), InputMediaPhoto(PNG)]
     )
@@ -62,6 +68,7 @@ async def test_bale_edits_deletes_and_takes_uploaded_albums(bale: BotApiServer, 
 
 
 async def test_a_telegram_file_id_means_nothing_on_bale(bale_bot: ExtBot) -> None:
+    assert not CAPABILITIES[Network.BALE].own_file_ids
     telegram = BotApiServer()
     known = telegram.add_file("photo", PNG, "a.png")  # a file id of the Telegram world
     with pytest.raises(BadRequest):
@@ -69,6 +76,7 @@ async def test_a_telegram_file_id_means_nothing_on_bale(bale_bot: ExtBot) -> Non
 
 
 async def test_bale_has_no_inline_mode(bale: BotApiServer) -> None:
+    assert not CAPABILITIES[Network.BALE].inline
     async with httpx.AsyncClient() as client:
         answer = await client.post(
             f"{bale.base_url}{bale.token}/answerInlineQuery", json={"inline_query_id": "1", "results": []}
@@ -121,6 +129,8 @@ async def test_eitaayar_sends_messages_and_files(eitaa: EitaayarServer) -> None:
 
 
 async def test_eitaayar_refusals_and_faults(eitaa: EitaayarServer) -> None:
+    eitaa_caps = CAPABILITIES[Network.EITAA]
+    assert not (eitaa_caps.edit or eitaa_caps.delete or eitaa_caps.albums or eitaa_caps.html)
     api = f"{eitaa.base_url}/{eitaa.token}"
     async with httpx.AsyncClient() as client:
         wrong_token = await client.post(

@@ -32,6 +32,7 @@ import pytest
 
 from bot import messages as msg
 from bot.app import HANDLED_UPDATES
+from bot.botapi.eitaayar import EitaayarServer
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
 from bot.core.media import MediaItem, MediaKind, Part, parts_covered
@@ -622,3 +623,76 @@ def test_the_database_its_wal_and_an_import_are_private_whatever_the_umask(
         os.umask(old_umask)
     assert set(modes.values()) == {"0o600"}, modes  # 0o644 before
     assert oct(imported.stat().st_mode & 0o777) == "0o600"
+
+
+def test_sigkill_while_copying_an_album_to_bale_and_eitaa(botapi: BotApiServer, tmp_path: Path) -> None:
+    """Issue 21: a post with an album goes to Telegram, Bale and Eitaa. Bale performs the album but its
+    answer never comes, and the bot is killed. At the restart the Bale copy is put to the editor, who
+    sees it in the Bale channel and answers ✅: in the end every copy is there exactly once."""
+    database = tmp_path / "newsdesk.sqlite3"
+    log = tmp_path / "bot.log"
+    with (
+        BotApiServer("7001:" + "b" * 30, network="bale", channel_username="news_bale") as bale,
+        EitaayarServer() as eitaa,
+    ):
+        env = bot_environment(botapi, database) | {
+            "CHANNEL_POSTS_PER_MINUTE": "0", "QUIET_HOURS": "",
+            "BALE_TOKEN": bale.token, "BALE_CHANNEL_ID": "@news_bale", "BALE_API_URL": bale.base_url,
+            "EITAA_TOKEN": eitaa.token, "EITAA_CHANNEL_ID": "news_eitaa", "EITAA_API_URL": eitaa.base_url,
+        }  # fmt: skip
+        botapi.user_sends_text(EDITOR_ID, "سلام")
+        contents = [b"album-1", b"album-2", b"album-3"]
+
+        async def schedule() -> int:
+            async with Database.open(database) as db:
+                media = [MediaItem(MediaKind.PHOTO, botapi.add_file("photo", c).file_id) for c in contents]
+                article_id = await db.create_draft(
+                    "آلبوم", "آلبوم", ["<b>خبر آلبوم</b>"], editor_id=EDITOR_ID, editor_chat_id=EDITOR_ID,
+                    media=media,
+                )  # fmt: skip
+                assert await db.schedule(article_id, datetime.now(UTC) + timedelta(seconds=3))
+                return article_id
+
+        # Run 1: the post is due 3 s after the start (so the destinations are known before it). Bale
+        # performs the album, its answer never comes: killed.
+        performed = bale.inject_fault("timeout", method="sendMediaGroup", hang_seconds=60, apply=True)
+        bot = _start(env, log)
+        article_id = asyncio.run(schedule())
+        try:
+            bale.wait_for_sync(lambda: performed.used and len(bale.channel_posts()) == 3, timeout=30)
+            botapi.wait_for_sync(lambda: len(botapi.channel_posts()) == 3, timeout=30)
+        finally:
+            _kill(bot)
+
+        # Run 2: the Bale copy is in doubt: the editor is asked, sees it in the Bale channel, answers ✅.
+        before = botapi.bot_messages(EDITOR_ID)[-1].message_id
+        bot = _start(env, log)
+        try:
+            asked = botapi.wait_for_sync(lambda: _bot_message_with(botapi, "cpt", after=before), timeout=30)
+            assert "@news_bale (bale)" in asked.text and "❔" in asked.text
+            assert [
+                m.photo.content for m in bale.channel_posts()
+            ] == contents  # the editor looks: it is there
+            botapi.user_presses_button(EDITOR_ID, asked, f"p:{article_id}:cpt")
+
+            def states() -> set[tuple[str, str]]:
+                con = sqlite3.connect(database)
+                try:
+                    return set(
+                        con.execute(
+                            "SELECT destination, state FROM copies WHERE article_id = ?", (article_id,)
+                        )
+                    )
+                finally:
+                    con.close()
+
+            botapi.wait_for_sync(lambda: states() == {("bale", "sent"), ("eitaa", "sent")}, timeout=30)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            exit_code = bot.wait(timeout=30)
+        assert [m.photo.content for m in botapi.channel_posts() if m.photo] == contents  # each once
+        assert [m.photo.content for m in bale.channel_posts()] == contents
+        assert [p.content for p in eitaa.posts()] == contents  # one file a message, once each
+        assert eitaa.posts()[0].caption == "خبر آلبوم"
+        assert exit_code == 0
+        assert "Traceback" not in log.read_text(encoding="utf-8")

@@ -1,0 +1,333 @@
+"""A post's copies in the other destinations (bot/destinations.py), each exactly once.
+
+Once the post is in the primary channel, `CopySender.send_all` sends it to every destination it goes
+to, side by side: one destination down, refusing or slow never holds the others back. A copy is the
+primary post as that network can show it (`copy_parts`): the destination's own signature and footer,
+plain text where the network has no HTML, one file a request where it has no albums, files uploaded
+where Telegram's file ids mean nothing.
+
+The ledger (storage/copies.py) has a row per request of a copy: all `planned` first, `sending` before
+it leaves, `sent` with its ids once answered, so a crash can leave one request in doubt and no more.
+At the next start (`resume`) a request left `sending` becomes `uncertain` and is put to the editor
+(✅ it is there / 🔁 send it again), never repeated by itself; copies not begun or cut off halfway are
+sent then. A request that was
+refused, or never reached the network, is `failed`: the editor is told which copy and why, with 🔁.
+
+Every copy of one post is handled under that post's lock here (a retry pressed twice, the start-up's
+catch-up and a late notice never send one twice).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import html
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Literal, Protocol
+from zoneinfo import ZoneInfo
+
+from telegram import InputFile
+
+from bot.core.links import copy_link
+from bot.core.media import MediaItem, Part
+from bot.core.post import Article
+from bot.core.status import PostStatus
+from bot.destinations import Destination
+from bot.networks import CAPABILITIES
+from bot.publishing.channels import CopyChannel, CopyFailure, TelegramFiles
+from bot.publishing.outlets import Outlets
+from bot.publishing.retry import RetryPolicy
+from bot.publishing.slots import rings
+from bot.text.plain import plain_text
+from storage.database import CopyRow, Database
+
+log = logging.getLogger(__name__)
+
+CopyState = Literal["sent", "failed", "uncertain"]
+# A network not reached in 3 tries (1 + 2 s of backoff by default) is reported with 🔁 at once: the
+# editor's retry is the slow path, and a stop (10 s) must not wait on Bale while the post is out.
+COPY_ATTEMPTS = 3
+
+
+@dataclass(frozen=True, slots=True)
+class CopyOutcome:
+    """Where one copy of a post stands."""
+
+    destination: Destination
+    state: CopyState
+    message_ids: tuple[int, ...] = ()
+    detail: str = ""
+
+    @property
+    def link(self) -> str | None:
+        """The copy's public link (its first message), when the network has one for this channel."""
+        known = [message_id for message_id in self.message_ids if message_id > 0]
+        if self.state != "sent" or not known:
+            return None
+        return copy_link(self.destination.network, self.destination.chat_id, known[0])
+
+
+class CopyNotices(Protocol):
+    """What the copies tell editors; `handlers.notices.EditorNotices` implements it."""
+
+    async def copies_in_doubt(self, article: Article, outcomes: Sequence[CopyOutcome]) -> None: ...
+
+
+class FanoutNotices(CopyNotices, Protocol):
+    """Every notice of a post's publication, its copies' included (`handlers.notices.EditorNotices`)."""
+
+    async def published(
+        self, article: Article, message_ids: Sequence[int], copies: Sequence[CopyOutcome] = ()
+    ) -> None: ...
+
+    async def failed(self, article: Article, reason: str, detail: str) -> None: ...
+
+    async def uncertain(self, article: Article) -> None: ...
+
+    async def missed(self, article: Article, late: timedelta) -> None: ...
+
+
+def copy_parts(article: Article, destination: Destination, signature: str) -> list[Part]:
+    """The requests of the post's copy in `destination` (a plan from the post alone: the same every
+    time, so a part's number in the ledger always means the same request)."""
+    caps = CAPABILITIES[destination.network]
+    parts = list(article.parts)
+    if parts:
+        last = parts[-1]
+        parts[-1] = Part(_closing(last.html, destination, signature), last.media)
+    planned: list[Part] = []
+    for part in parts:
+        text = part.html if caps.html else plain_text(part.html)
+        if len(part.media) > 1 and not caps.albums:  # one file a request, the caption on the first
+            planned.extend(Part(text if i == 0 else "", (item,)) for i, item in enumerate(part.media))
+        else:
+            planned.append(Part(text, part.media))
+    return planned
+
+
+def _closing(text: str, destination: Destination, signature: str) -> str:
+    """The post's last message with the destination's signature in place of the primary's, and its footer."""
+    if destination.signature:
+        own = html.escape(" ".join(signature.split()), quote=False)
+        theirs = html.escape(" ".join(destination.signature.split()), quote=False)
+        if own and text.rstrip().endswith(own):
+            text = text.rstrip()[: -len(own)] + theirs
+        elif theirs not in text:
+            text = f"{text.rstrip()}\n\n{theirs}"
+    if destination.footer:
+        text = f"{text.rstrip()}\n{html.escape(' '.join(destination.footer.split()), quote=False)}"
+    return text
+
+
+class CopySender:
+    """Sends, retries and confirms the copies of posts (see the module docstring)."""
+
+    def __init__(
+        self,
+        db: Database,
+        destinations: Sequence[Destination],
+        outlets: Outlets,
+        files: TelegramFiles,
+        notices: CopyNotices,
+        *,
+        signature: str,
+        retry: RetryPolicy,
+        clock: Callable[[], datetime],
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        quiet_hours: tuple[time, time] | None = None,
+        tz: ZoneInfo = UTC,
+    ) -> None:
+        self.db = db
+        self.destinations = tuple(destinations)
+        self.outlets = outlets
+        self.notices = notices
+        self.files = files
+        self.signature = signature
+        self.retry = retry
+        self.clock = clock
+        self.sleep = sleep
+        self.quiet_hours = quiet_hours
+        self.tz = tz
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    @contextlib.asynccontextmanager
+    async def _post(self, article_id: int) -> AsyncIterator[None]:
+        lock = self._locks.setdefault(article_id, asyncio.Lock())
+        async with lock:
+            yield
+
+    def destination(self, key: str) -> Destination | None:
+        return next((d for d in self.destinations if d.key == key), None)
+
+    async def send_all(self, article: Article) -> list[CopyOutcome]:
+        """Send the post's copies not yet sent (none that is in doubt or failed: those wait for the
+        editor); where each copy stands afterwards."""
+        async with self._post(article.id):
+            return await self._send_all(article)
+
+    async def _send_all(self, article: Article) -> list[CopyOutcome]:
+        current = await self.db.get(article.id) or article
+        if current.status is not PostStatus.PUBLISHED or current.deleted:
+            return []
+        rows = await self.db.copy_rows(article.id)
+        going = [d for d in self.destinations if d.default_on]
+        silent = not rings(current.ring, self.clock(), self.quiet_hours, self.tz)
+        fetched: dict[str, asyncio.Task[InputFile]] = {}  # each file fetched once for every destination
+
+        async def fetch(item: MediaItem) -> InputFile:
+            if item.file_id not in fetched:
+                fetched[item.file_id] = asyncio.ensure_future(self.files.fetch(item))
+            return await asyncio.shield(fetched[item.file_id])
+
+        outcomes = await asyncio.gather(
+            *(
+                self._send_copy(current, d, [r for r in rows if r.destination == d.key], fetch, silent)
+                for d in going
+            )
+        )
+        for task in fetched.values():
+            if task.done() and not task.cancelled():
+                task.exception()  # a failed fetch was reported through its copy: not left unretrieved
+        return list(outcomes)
+
+    async def _send_copy(
+        self,
+        article: Article,
+        destination: Destination,
+        rows: list[CopyRow],
+        fetch: Callable[[MediaItem], Awaitable[InputFile]],
+        silent: bool,
+    ) -> CopyOutcome:
+        recorded = {row.part: row for row in rows}
+        sent: list[int] = []
+        channel = self.outlets.channels[destination.key]
+        parts = copy_parts(article, destination, self.signature)
+        if not recorded:
+            await self.db.plan_copy(article.id, destination.key, len(parts))
+        for number, part in enumerate(parts):
+            row = recorded.get(number)
+            if row is not None and row.state == "sent":
+                sent.extend(row.message_ids)
+                continue
+            if row is not None and row.state != "planned":  # in doubt or failed: the editor decides (🔁 / ✅)
+                state: CopyState = "failed" if row.state == "failed" else "uncertain"
+                return CopyOutcome(destination, state, tuple(sent), row.detail)
+            await self.db.record_copy(article.id, destination.key, number, "sending")
+            try:
+                ids = await self._attempt(channel, part, fetch, silent)
+            except CopyFailure as failure:
+                state = "uncertain" if failure.kind == "doubtful" else "failed"
+                await self.db.record_copy(article.id, destination.key, number, state, detail=failure.detail)
+                log.warning(
+                    "copy of post %s to %s %s: %s", article.id, destination.key, state, failure.detail
+                )
+                return CopyOutcome(destination, state, tuple(sent), failure.detail)
+            await self.db.record_copy(article.id, destination.key, number, "sent", ids)
+            sent.extend(ids)
+        return CopyOutcome(destination, "sent", tuple(sent))
+
+    async def _attempt(
+        self,
+        channel: CopyChannel,
+        part: Part,
+        fetch: Callable[[MediaItem], Awaitable[InputFile]],
+        silent: bool,
+    ) -> list[int]:
+        """One request, repeated while it surely did not leave (and flood waits waited out)."""
+        attempt = floods = 0
+        while True:
+            try:
+                return await channel.send(part, fetch, silent=silent)
+            except CopyFailure as failure:
+                if failure.kind == "flood" and floods < self.retry.max_flood_waits:
+                    floods += 1
+                    await self.sleep(failure.wait)
+                    continue
+                attempt += 1
+                if failure.kind != "unreached" or attempt >= min(self.retry.max_attempts, COPY_ATTEMPTS):
+                    raise
+                await self.sleep(self.retry.backoff(attempt))
+
+    async def send_again(self, article_id: int) -> list[CopyOutcome] | None:
+        """🔁: send again every copy request of the post that failed or is in doubt; None if none is."""
+        return await self._answer(article_id, ("failed", "uncertain"), None)
+
+    async def confirm(self, article_id: int) -> list[CopyOutcome] | None:
+        """✅: the editor sees the copies in doubt in their channels: recorded as sent (their ids are
+        unknown, so the links are missing), then the rest of those copies goes out."""
+        return await self._answer(article_id, ("uncertain",), "sent")
+
+    async def _answer(
+        self, article_id: int, states: tuple[str, ...], becomes: Literal["sent"] | None
+    ) -> list[CopyOutcome] | None:
+        async with self._post(article_id):
+            article = await self.db.get(article_id)
+            rows = [r for r in await self.db.copy_rows(article_id) if r.state in states]
+            if article is None or not rows:
+                return None
+            for row in rows:
+                if becomes is None:
+                    await self.db.forget_copy_parts(article_id, row.destination, [row.state])
+                else:
+                    await self.db.record_copy(article_id, row.destination, row.part, becomes, [-1])
+            return await self._send_all(article)
+
+    async def outcomes(self, article: Article) -> list[CopyOutcome]:
+        """Where each copy of the post stands, as recorded (nothing sent)."""
+        rows = await self.db.copy_rows(article.id)
+        found = []
+        for destination in self.destinations:
+            mine = [r for r in rows if r.destination == destination.key]
+            if not mine:
+                continue
+            worst = next((r for r in mine if r.state not in ("sent", "planned")), None)
+            ids = tuple(i for r in mine if r.state == "sent" for i in r.message_ids)
+            if worst is None:
+                found.append(CopyOutcome(destination, "sent", ids))
+            else:
+                state: CopyState = "failed" if worst.state == "failed" else "uncertain"
+                found.append(CopyOutcome(destination, state, ids, worst.detail))
+        return found
+
+    async def resume(self) -> None:
+        """At start-up: requests a stop left out become `uncertain`; copies not begun, or cut off
+        halfway, of posts published since each destination is known are sent (those in doubt wait);
+        the editor hears of every post whose copies did not all go."""
+        doubts = {row.article_id for row in await self.db.copies_left_sending()}
+        now, due = self.clock(), dict[int, None]()  # ordered, each post once
+        for destination in self.destinations:
+            since = await self.db.destination_known_since(destination.key, now)
+            due.update(dict.fromkeys(await self.db.posts_with_copy_to_send(destination.key, since)))
+        for article_id in [*due, *sorted(doubts - set(due))]:
+            article = await self.db.get(article_id)
+            if article is None:
+                continue
+            outcomes = await self.send_all(article) if article_id in due else await self.outcomes(article)
+            if any(outcome.state != "sent" for outcome in outcomes):
+                await self.notices.copies_in_doubt(article, outcomes)
+
+
+class Fanout:
+    """The publisher's and the scheduler's notices, with the copies in between: once a post is in the
+    primary channel its copies go out, then the editors hear of all of them in one "published"
+    notice. Everything else is passed on as it is."""
+
+    def __init__(self, notices: FanoutNotices, copies: CopySender) -> None:
+        self.notices = notices
+        self.copies = copies
+
+    async def published(self, article: Article, message_ids: Sequence[int]) -> None:
+        outcomes = await self.copies.send_all(article)
+        await self.notices.published(article, message_ids, outcomes)
+
+    async def failed(self, article: Article, reason: str, detail: str) -> None:
+        await self.notices.failed(article, reason, detail)
+
+    async def uncertain(self, article: Article) -> None:
+        await self.notices.uncertain(article)
+
+    async def missed(self, article: Article, late: timedelta) -> None:
+        await self.notices.missed(article, late)

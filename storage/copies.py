@@ -1,0 +1,125 @@
+"""The copies ledger: each request of a post's copy in another destination (bot/publishing/copies.py).
+
+A row per (post, destination, part): every request of a copy is `planned` at once (so a copy cut off
+halfway is finished at the next start), `sending` is written before the request leaves, then `sent`
+with the message ids it got, `failed` (refused, or the network never reached) with why, or `uncertain`
+(the request left and no clear answer came, or the bot stopped while it was out). The primary
+channel's ledger stays `articles.channel_message_ids`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from storage.connection import Connection, from_db_time, to_db_time
+
+CopyState = Literal["planned", "sending", "sent", "failed", "uncertain"]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyRow:
+    """One request of a copy, as the ledger holds it."""
+
+    article_id: int
+    destination: str
+    part: int
+    state: CopyState
+    message_ids: tuple[int, ...] = ()
+    detail: str = ""
+
+
+class Copies(Connection):
+    """The copies of posts in the other destinations."""
+
+    async def copy_rows(self, article_id: int) -> list[CopyRow]:
+        """Every recorded request of the post's copies, by destination then part."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT article_id, destination, part, state, message_ids, detail FROM copies"
+            " WHERE article_id = ? ORDER BY destination, part",
+            (article_id,),
+        )
+        return [_row(row) for row in rows]
+
+    async def record_copy(
+        self,
+        article_id: int,
+        destination: str,
+        part: int,
+        state: CopyState,
+        message_ids: Sequence[int] = (),
+        detail: str = "",
+    ) -> None:
+        """Write one request's state (replacing what was recorded of it)."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT OR REPLACE INTO copies"
+                " (article_id, destination, part, state, message_ids, detail, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (article_id, destination, part, state, json.dumps(list(message_ids)), detail, self._now()),
+            )
+
+    async def plan_copy(self, article_id: int, destination: str, parts: int) -> None:
+        """Record the `parts` requests of a copy as `planned`, all in one transaction."""
+        at = self._now()
+        async with self._transaction() as conn:
+            await conn.executemany(
+                "INSERT OR IGNORE INTO copies (article_id, destination, part, state, message_ids, detail, at)"
+                " VALUES (?, ?, ?, 'planned', '[]', '', ?)",
+                [(article_id, destination, part, at) for part in range(parts)],
+            )
+
+    async def forget_copy_parts(self, article_id: int, destination: str, states: Sequence[CopyState]) -> int:
+        """Drop the post's requests in `states` for `destination` (to send them again); how many."""
+        marks = ",".join("?" * len(states))
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                f"DELETE FROM copies WHERE article_id = ? AND destination = ? AND state IN ({marks})",
+                (article_id, destination, *states),
+            )
+            return cursor.rowcount
+
+    async def copies_left_sending(self) -> list[CopyRow]:
+        """Requests a stopped bot left out (`sending`), now `uncertain`: each is put to the editor."""
+        async with self._transaction() as conn:
+            rows = await conn.execute_fetchall(
+                "SELECT article_id, destination, part, state, message_ids, detail FROM copies"
+                " WHERE state = 'sending' ORDER BY article_id, destination, part"
+            )
+            await conn.execute("UPDATE copies SET state = 'uncertain' WHERE state = 'sending'")
+        return [_row(row) for row in rows]
+
+    async def destination_known_since(self, destination: str, now: datetime) -> datetime:
+        """Since when `destination` is known (recorded now, the first time): older posts are not copied."""
+        async with self._transaction() as conn:
+            await conn.execute(
+                "INSERT OR IGNORE INTO destinations_known (destination, since) VALUES (?, ?)",
+                (destination, to_db_time(now)),
+            )
+            rows = await conn.execute_fetchall(
+                "SELECT since FROM destinations_known WHERE destination = ?", (destination,)
+            )
+        since = from_db_time(rows[0][0])
+        assert since is not None
+        return since
+
+    async def posts_with_copy_to_send(self, destination: str, since: datetime) -> list[int]:
+        """Posts published by the bot since `since`, still up, whose copy in `destination` was never
+        begun or has requests still `planned`."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT id FROM articles WHERE source = 'bot' AND status = 'published' AND deleted = 0"
+            " AND published_at >= ? AND (id NOT IN (SELECT article_id FROM copies WHERE destination = ?)"
+            " OR id IN (SELECT article_id FROM copies WHERE destination = ? AND state = 'planned'))"
+            " ORDER BY published_at",
+            (to_db_time(since), destination, destination),
+        )
+        return [row[0] for row in rows]
+
+
+def _row(row: Sequence[object]) -> CopyRow:
+    article_id, destination, part, state, message_ids, detail = row
+    ids = tuple(json.loads(message_ids)) if isinstance(message_ids, str) else ()
+    return CopyRow(article_id, destination, part, state, ids, detail or "")  # type: ignore[arg-type]

@@ -1,0 +1,146 @@
+"""End to end: one desk, every channel (issue 21). The bot publishes to its Telegram channel and copies
+each post to a second Telegram channel, a Bale channel (the emulator's Bale dialect) and an Eitaa
+channel (the Eitaayar emulator), each over real HTTP, each copy recorded as it goes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import messages as msg
+from bot.botapi.eitaayar import EitaayarServer
+from bot.botapi.server import BotApiServer
+from bot.publishing.retry import RetryPolicy
+from bot.text.plain import plain_text
+from tests.botapi.fixtures import EDITOR_ID, assert_no_server_errors
+from tests.desk_harness import Desk, running_desk
+from tests.e2e.test_e2e_editor import send_draft, wait_status
+
+DRAFT = "نشست شورای شهر\n\nشورای شهر امروز درباره بودجه سال آینده گفتگو کرد و <تصمیم> گرفت.\n\n🆔 @news_test"
+QUICK = RetryPolicy(backoff_seconds=0.01, max_attempts=2)
+SPORT_ID = -1002000000002
+PNG = b"\x89PNG\r\n\x1a\n" + b"\1" * 80
+PNG2 = b"\x89PNG\r\n\x1a\n" + b"\2" * 80
+
+
+@pytest.fixture
+def bale() -> Iterator[BotApiServer]:
+    with BotApiServer("7001:" + "b" * 30, network="bale", channel_username="news_bale") as server:
+        yield server
+    assert_no_server_errors(server)
+
+
+@pytest.fixture
+def eitaa() -> Iterator[EitaayarServer]:
+    with EitaayarServer() as server:
+        yield server
+
+
+@pytest.fixture
+async def desk(botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, tmp_path: Path):
+    botapi.add_channel(SPORT_ID, "news_sport", "ورزشی")
+    listed = tmp_path / "destinations.toml"
+    listed.write_text(
+        '[[destination]]\nkey = "sport"\nnetwork = "telegram"\nchat_id = "@news_sport"\n'
+        'signature = "🆔 @news_sport"\nfooter = "#ورزش #خبر"\n',
+        encoding="utf-8",
+    )
+    async with running_desk(
+        botapi, tmp_path / "newsdesk.sqlite3", retry=QUICK, destinations_file=listed,
+        bale_token=bale.token, bale_channel_id="@news_bale", bale_api_url=bale.base_url,
+        eitaa_token=eitaa.token, eitaa_channel_id="news_eitaa", eitaa_api_url=eitaa.base_url,
+    ) as running:  # fmt: skip
+        yield running
+
+
+async def publish_now(desk: Desk, article_id: int, choose) -> object:
+    """Press «publish now» and wait for the "published" notice (sent once every copy went or failed)."""
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:now")
+    await wait_status(desk, article_id, "published")
+    head = msg.text("copies_head", msg.FA)
+    return await desk.wait_bot_message(EDITOR_ID, lambda m: head in (m.text or ""), after=before)
+
+
+async def test_one_draft_reaches_every_destination(
+    desk: Desk, bale: BotApiServer, eitaa: EitaayarServer
+) -> None:
+    article_id, previews, choose = await send_draft(desk, DRAFT)
+    notice = await publish_now(desk, article_id, choose)
+
+    (primary,) = desk.server.channel_posts()
+    assert [primary.html] == previews  # the primary exactly as previewed
+    (sport,) = desk.server.bot_messages(SPORT_ID)
+    sport_html = previews[0].replace("🆔 @news_test", "🆔 @news_sport") + "\n#ورزش #خبر"
+    assert sport.html == sport_html  # its own signature and hashtags
+    (on_bale,) = bale.channel_posts()
+    assert on_bale.text == plain_text(previews[0]) and on_bale.parse_mode is None  # Bale: no HTML
+    assert "<تصمیم>" in on_bale.text
+    (on_eitaa,) = eitaa.posts()
+    assert on_eitaa.text == plain_text(previews[0])
+
+    for url in (
+        f"https://t.me/news_test/{primary.message_id}",
+        f"https://t.me/news_sport/{sport.message_id}",
+        f"https://ble.ir/news_bale/{on_bale.message_id}",
+        f"https://eitaa.com/news_eitaa/{on_eitaa.message_id}",
+    ):
+        assert url in notice.html
+    assert not any(
+        b.get("callback_data", "").startswith("p:" + str(article_id) + ":cp") for b in notice.buttons
+    )
+    rows = await desk.db.copy_rows(article_id)
+    assert {(r.destination, r.state) for r in rows} == {
+        ("sport", "sent"),
+        ("bale", "sent"),
+        ("eitaa", "sent"),
+    }
+
+
+async def test_a_photo_album_reaches_bale_and_eitaa_as_uploads(
+    desk: Desk, bale: BotApiServer, eitaa: EitaayarServer
+) -> None:
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_sends_album(EDITOR_ID, [("photo", PNG), ("photo", PNG2)], caption=DRAFT)
+    choose = await desk.wait_bot_message(
+        EDITOR_ID, lambda m: any(b.get("callback_data", "").endswith(":now") for b in m.buttons), after=before
+    )
+    article_id = int(choose.buttons[0]["callback_data"].split(":")[1])
+    await publish_now(desk, article_id, choose)
+
+    album = bale.channel_posts()
+    assert [m.photo.content for m in album] == [PNG, PNG2]  # uploaded: Telegram's file ids mean nothing there
+    assert album[0].caption == plain_text(desk.server.channel_posts()[0].html or "") or album[0].caption
+    assert [m.media_group_id is not None for m in album] == [True, True]
+    first, second = eitaa.posts()  # Eitaa has no albums: one file a request, the caption on the first
+    assert (first.content, second.content) == (PNG, PNG2)
+    assert first.caption and "شورای شهر" in first.caption and second.caption is None
+    assert len(desk.server.bot_messages(SPORT_ID)) == 2  # the same bot: the album by its file ids
+
+
+async def test_a_bale_outage_leaves_the_others_published_then_retry_completes(
+    desk: Desk, bale: BotApiServer, eitaa: EitaayarServer
+) -> None:
+    bale.stop()  # Bale unreachable: the connection is refused
+    article_id, _, choose = await send_draft(desk, DRAFT)
+    notice = await publish_now(desk, article_id, choose)
+    assert len(desk.server.channel_posts()) == 1 and len(eitaa.posts()) == 1
+    assert len(desk.server.bot_messages(SPORT_ID)) == 1
+    assert "❌ @news_bale (bale)" in notice.text  # the editor is told which copy failed
+    retry = f"p:{article_id}:cpr"
+    assert any(b.get("callback_data") == retry for b in notice.buttons)
+
+    bale.start()
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, notice, retry)
+    answer = await desk.wait_bot_message(
+        EDITOR_ID, lambda m: "✅ @news_bale (bale)" in (m.text or ""), after=before - 1
+    )
+    assert len(bale.channel_posts()) == 1 and "https://ble.ir/news_bale/" in answer.html
+    assert len(eitaa.posts()) == 1 and len(desk.server.channel_posts()) == 1  # nothing else twice
+    assert not desk.server.message(EDITOR_ID, notice.message_id).buttons  # the notice now says all went
+    again = desk.server.user_sends_callback(EDITOR_ID, retry, notice)  # a tap of an older copy of it
+    await desk.server.wait_for(lambda: again.answer is not None)
+    assert len(bale.channel_posts()) == 1
