@@ -77,15 +77,20 @@ class DeskState(Connection):
     async def end_waits(self, begun_before: datetime, now: datetime) -> list[EndedWait]:
         """End every wait begun before `begun_before` (expired): each is kept, marked ended at `now`, so
         the editor's next message is told so (`take_ended_wait`); the waits ended."""
+        began = to_db_time(begun_before)
+        if not await self._conn.execute_fetchall(  # read first: most messages end no wait, so no write
+            "SELECT 1 FROM editor_waits WHERE ended_at IS NULL AND since < ? LIMIT 1", (began,)
+        ):
+            return []
         async with self._transaction() as conn:
             rows = await conn.execute_fetchall(
                 "SELECT user_id, kind, article_id, prompt_chat_id, prompt_message_id FROM editor_waits"
                 " WHERE ended_at IS NULL AND since < ?",
-                (to_db_time(begun_before),),
+                (began,),
             )
             await conn.execute(
                 "UPDATE editor_waits SET ended_at = ? WHERE ended_at IS NULL AND since < ?",
-                (to_db_time(now), to_db_time(begun_before)),
+                (to_db_time(now), began),
             )
         return [EndedWait(*row, now) for row in rows]  # type: ignore[arg-type]
 
@@ -96,6 +101,10 @@ class DeskState(Connection):
 
     async def take_ended_wait(self, user_id: int) -> EndedWait | None:
         """`user_id`'s wait that ended unanswered, forgotten as it is read; None if there is none."""
+        if not await self._conn.execute_fetchall(  # read first: an editor's message seldom follows one
+            "SELECT 1 FROM editor_waits WHERE user_id = ? AND ended_at IS NOT NULL", (user_id,)
+        ):
+            return None
         async with self._transaction() as conn:
             rows = await conn.execute_fetchall(
                 "SELECT user_id, kind, article_id, prompt_chat_id, prompt_message_id, ended_at"
