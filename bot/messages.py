@@ -285,6 +285,52 @@ TEXTS: dict[str, tuple[str, str]] = {
         "اصلاح پست #{article_id} در کانال ممکن نشد: {reason}",
         "Post #{article_id} could not be corrected in the channel: {reason}",
     ),
+    # — editor desk: a post's history (/history) —
+    "refused_history_usage": (
+        "پستی با این شماره یا پیوند نمی‌شناسم. /history را در پاسخ به پیام «منتشر شد» پست بفرستید، یا با "
+        "شمارهٔ پست (<code>/history 12</code>) یا پیوند آن در کانال.",
+        "I know no post by that number or link. Send /history as a reply to the post's “published” "
+        "message, or with its number (<code>/history 12</code>) or its link in the channel.",
+    ),
+    "history_title": ("📜 تاریخچهٔ پست #{article_id}: {title}", "📜 History of post #{article_id}: {title}"),
+    "history_page": (" ({first} تا {last} از {total})", " ({first} to {last} of {total})"),
+    "history_empty": (
+        "📜 پست #{article_id} ({title}) هنوز در کانال کاری نداشته است.",
+        "📜 Post #{article_id} ({title}) has not been in the channel yet.",
+    ),
+    "history_entry": ("🕓 {when} — {who}\n{what}", "🕓 {when} — {who}\n{what}"),
+    "history_by": ("{name} (شناسهٔ {user_id})", "{name} (id {user_id})"),
+    "history_editor": ("دبیر", "an editor"),
+    "history_by_schedule": ("خودکار، سر وقت زمان‌بندی", "automatically, at its scheduled time"),
+    "history_ring": ("🔔 با صدا", "🔔 ringing"),
+    "history_silent": ("🔕 بی‌صدا", "🔕 silently"),
+    "history_published": ("🚀 منتشر شد، {ring}: {sent} پیام", "🚀 Published {ring}: {sent} message(s)"),
+    "history_confirmed": (
+        "✔️ دبیر بخش نامطمئن را در کانال دید و فرستاده ثبت شد",
+        "✔️ The editor saw the doubtful part in the channel: recorded as sent",
+    ),
+    "history_uncertain": (
+        "❓ {sent} پیام فرستاده شد و پاسخ تلگرام برای آخری نرسید",
+        "❓ {sent} message(s) sent; Telegram never answered for the last one",
+    ),
+    "history_failed": (
+        "⛔️ انتشار ناموفق ماند؛ {deleted} پیامِ رفته پس گرفته شد",
+        "⛔️ Publishing failed; {deleted} message(s) already sent taken back",
+    ),
+    "history_dropped": (
+        "🗑 انتشار نیمه‌کاره کنار گذاشته شد؛ {deleted} پیام پس گرفته شد",
+        "🗑 The half-sent post was dropped; {deleted} message(s) taken back",
+    ),
+    "history_corrected": (
+        "✏️ اصلاح شد: {edited} پیام ویرایش، {sent} پیام افزوده و {deleted} پیام حذف شد",
+        "✏️ Corrected: {edited} message(s) edited, {sent} added, {deleted} removed",
+    ),
+    "history_media": ("🖼 فایل عوض شد (شمارهٔ {items})", "🖼 File replaced (item {items})"),
+    "history_deleted": (
+        "🗑 از کانال حذف شد: {deleted} پیام",
+        "🗑 Deleted from the channel: {deleted} message(s)",
+    ),
+    "history_incomplete": ("⚠️ نیمه‌کاره ماند: {reason}", "⚠️ Stopped midway: {reason}"),
     "refused_delete_usage": (
         "برای حذف، /delete را در پاسخ به پیام «منتشر شد» پست بفرستید، یا: <code>/delete 12</code>",
         "To delete, send /delete as a reply to the post's “published” message, or: <code>/delete 12</code>",
@@ -571,6 +617,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• پیامی کمتر از {words} واژه در یک خط پیش‌نویس نمی‌شود مگر تأیید کنید.\n"
         "• /drafts پیش‌نویس‌ها · /queue صف انتشار · /delete حذف پست منتشرشده · /cancel پایان انتظار\n"
         "• دور ریختن و لغو را تا {seconds} ثانیه ↩️ برمی‌گرداند، و تا {days} روز ↩️ در /drafts.\n"
+        "• /history تاریخچهٔ پست (در پاسخ به پیام «منتشر شد»، یا با شماره یا پیوند پست): هر انتشار، اصلاح، "
+        "تعویض فایل و حذف، با نام دبیر و زمانش.\n"
         "• برای اصلاح پست منتشرشده، متن تازه را در پاسخ به پیام «منتشر شد» بفرستید: پست اصلاح‌شده و "
         "واژه‌های حذف و افزوده را نشان می‌دهم و تا تأیید نکنید کانال دست نمی‌خورد؛ عکس تازه (یا ویدیو، "
         "فایل) در پاسخ هم همین‌طور: پس از تأیید جای عکس پست را می‌گیرد و زیرنویسش، اگر باشد، متن "
@@ -587,6 +635,8 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• A message under {words} words on one line becomes a draft only if you say so.\n"
         "• /drafts drafts · /queue scheduled posts · /delete delete a published post · /cancel stop a wait\n"
         "• Discard and cancel are undone by ↩️ for {seconds} seconds, and by ↩️ in /drafts for {days} days.\n"
+        "• /history a post's history (reply to its “published” message, or give its number or link): "
+        "every publication, correction, file replaced and deletion, with the editor and the time.\n"
         "• To correct a published post, reply to its “published” message with the new text: I show the "
         "corrected post and the words taken out and put in, and the channel changes only when you confirm; "
         "likewise a new photo (or video, file) in reply: once confirmed it replaces the post's, and its "
@@ -643,6 +693,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "cmd_drafts": ("پیش‌نویس‌ها", "Drafts"),
     "cmd_cancel": ("پایان انتظار برای پاسخ", "Stop waiting for an answer"),
     "cmd_delete": ("حذف پست منتشرشده", "Delete a published post"),
+    "cmd_history": ("تاریخچهٔ یک پست در کانال", "A post's history in the channel"),
     # ═══ subscriber side (handlers/subscriber.py, bot/archive/view.py) ═══
     "start_welcome": (
         "سلام {name}! 👋\nمن خبرهای بایگانی کانال را برایتان جستجو می‌کنم.\n\n"

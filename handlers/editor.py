@@ -45,8 +45,8 @@ TEXT_FILE = filters.Document.FileExtension("txt") | filters.Document.MimeType(
     "text/plain"
 )  # a draft as a file
 ALBUMS_KEY = "albums"  # bot_data: albums being gathered (handlers.media.Albums)
-EDITOR_LANGUAGES_KEY = "editor_languages"  # bot_data: the language last recorded for each editor
-EDITOR_COMMANDS = ("drafts", "queue", "delete", "cancel")  # the order of the editors' menu
+EDITOR_LANGUAGES_KEY = "editor_languages"  # bot_data: the language and name last recorded for each editor
+EDITOR_COMMANDS = ("drafts", "queue", "delete", "history", "cancel")  # the order of the editors' menu
 
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE, view.ViewContext], Awaitable[None]]
 
@@ -79,16 +79,18 @@ def editors_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYP
     return gated
 
 
-async def remember_editor_language(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Record an editor's Telegram language (when it changes), for the notices sent unasked."""
+async def remember_editor(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Record an editor's Telegram language and name (when they change): the notices sent unasked
+    speak their language, and a post's history names who acted (`/history`)."""
     user = update.effective_user
     if user is None or not is_editor(update, context):
         return
-    known: dict[int, str] = context.bot_data.setdefault(EDITOR_LANGUAGES_KEY, {})
-    lang = lang_of(update)
-    if known.get(user.id) != lang:
+    known: dict[int, tuple[str, str]] = context.bot_data.setdefault(EDITOR_LANGUAGES_KEY, {})
+    lang, name = seen = (lang_of(update), user.full_name)
+    if known.get(user.id) != seen:
         await services(context).db.remember_language(user.id, lang)
-        known[user.id] = lang
+        await services(context).db.remember_editor_name(user.id, name)
+        known[user.id] = seen
 
 
 @editors_only
@@ -211,6 +213,17 @@ async def delete_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
 
 
 @editors_only
+async def history_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx: view.ViewContext) -> None:
+    """`/history` (replying to a "published" notice, or with a post number or link): every act on the
+    post in the channel, with who and when."""
+    message = update.effective_message
+    assert message is not None
+    typed = " ".join(context.args or ())
+    said = media.editor_message(message, context)
+    await show(message, await services(context).desk.history_request(said, typed), ctx)
+
+
+@editors_only
 async def cancel_command(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx: view.ViewContext) -> None:
     """`/cancel`: stop waiting for a typed time or a corrected text."""
     message = update.effective_message
@@ -250,12 +263,13 @@ def register(application: Application) -> None:
     editor_ids = application.bot_data[SERVICES_KEY].settings.editor_ids
     editors = filters.User(user_id=editor_ids)
     editors_private = filters.ChatType.PRIVATE & editors
-    application.add_handler(TypeHandler(Update, remember_editor_language), group=-1)
+    application.add_handler(TypeHandler(Update, remember_editor), group=-1)
     application.add_handler(CommandHandler(("start", "help"), editor_help, filters=editors_private))
     commands = {
         "drafts": drafts_command,
         "queue": queue_command,
         "delete": delete_command,
+        "history": history_command,
         "cancel": cancel_command,
     }
     for name in EDITOR_COMMANDS:

@@ -6,6 +6,7 @@
 - `storage.desk_state`: what the desk remembers of its editors between messages, and the channels;
 - `storage.stories`: the published posts of the last days that may tell a draft's story (its duplicates);
 - `storage.copies`: the ledger of each post's copies in the other destinations;
+- `storage.history`: every post's history (each act that wrote to the channel) and the editors' names;
 - `storage.search_index`: search, the index's re-build and merge, the search log, the import.
 
 `await Database.open(path)` (or `async with Database.open(path) as db`) opens it. Callers import what
@@ -23,6 +24,7 @@ from storage.connection import (
 )
 from storage.copies import Copies, CopyRow
 from storage.desk_state import DeskState
+from storage.history import PostHistory
 from storage.posts import Posts
 from storage.search_index import ImportCounts, ImportRecord, PostKey, SearchArchive, SearchHit, SearchResult
 from storage.stories import StoryCandidates
@@ -43,5 +45,5 @@ __all__ = [
 ]
 
 
-class Database(StoryCandidates, Posts, DeskState, Copies, SearchArchive):
+class Database(StoryCandidates, Posts, DeskState, Copies, PostHistory, SearchArchive):
     """The connection to newsdesk's SQLite file and every query newsdesk runs on it."""

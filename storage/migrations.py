@@ -225,4 +225,22 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX copies_by_state ON copies (state) WHERE state IN ('sending', 'uncertain', 'failed');
     CREATE TABLE destinations_known (destination TEXT PRIMARY KEY, since TEXT NOT NULL) WITHOUT ROWID;
     """,
+    # 16: every post's history (bot.core.history): one row per act that wrote to the channel, with the
+    # editor who did it (NULL: the schedule), the app's time, the channel messages it sent, edited and
+    # deleted ({"sent": [...], "edited": [...], "deleted": [...]}) and what changed (JSON). The names the
+    # desk knows its editors by, so an entry says who acted in words.
+    """
+    CREATE TABLE post_history (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        at TEXT NOT NULL,
+        act TEXT NOT NULL,
+        editor_id INTEGER,
+        editor_name TEXT,
+        writes TEXT NOT NULL,
+        detail TEXT NOT NULL
+    );
+    CREATE INDEX post_history_by_post ON post_history (article_id, id);
+    CREATE TABLE editor_names (user_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+    """,
 )

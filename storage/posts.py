@@ -338,6 +338,16 @@ class Posts(Connection):
         )
         return article_from_row(rows[0]) if rows else None
 
+    async def find_by_channel_message(self, message_id: int) -> Article | None:
+        """The bot's post that holds channel message `message_id` (any of its messages, deleted too)."""
+        rows = await self._conn.execute_fetchall(
+            f"SELECT {_COLUMNS} FROM articles WHERE source = 'bot' AND channel_message_ids IS NOT NULL"
+            " AND EXISTS (SELECT 1 FROM json_each(channel_message_ids) WHERE value = ?)"
+            " ORDER BY id DESC LIMIT 1",
+            (message_id,),
+        )
+        return article_from_row(rows[0]) if rows else None
+
     async def list_drafts(self) -> list[Article]:
         """Drafts and failed posts (neither scheduled nor sent), newest first (for /drafts)."""
         return await self._select(

@@ -24,6 +24,18 @@ def post_link(channel: str, message_id: int) -> str:
     raise ValueError(f"not a channel @handle or -100… id: {channel!r}")
 
 
+def linked_message_id(link: str, channel: str) -> int | None:
+    """The message id of a post link (either form above, with or without `https://`) that opens a
+    message of `channel` (a `@handle` or a `-100…` id); None for any other text."""
+    link = link.strip().removeprefix("https://").removeprefix("http://").split("?", 1)[0].rstrip("/")
+    where, _, message_id = link.removeprefix(_TME.removeprefix("https://")).rpartition("/")
+    if not link.startswith("t.me/") or not message_id.isascii() or not message_id.isdigit():
+        return None
+    channel = channel.strip().lower()
+    own = channel[1:] if channel.startswith("@") else "c/" + channel.removeprefix(_PRIVATE_PREFIX)
+    return int(message_id) if where.lower() == own else None
+
+
 def public_post_link(username: str | None, message_id: int) -> str | None:
     """The public link of a post in a channel with `username` (no @); None for a channel without one
     (a private channel's posts have no link anyone can open)."""

@@ -11,6 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
 
+from bot.core.history import HistoryEntry
 from bot.core.media import MediaItem
 from bot.core.post import Article
 from bot.core.source import Source
@@ -59,6 +60,7 @@ class Refusal(StrEnum):
     MEDIA_MISMATCH = "media_mismatch"  # new files that do not say which of the post's they replace
     NO_CLASH = "no_clash"  # "space them out", but no other post shares the minute (any more)
     UNDO_EXPIRED = "undo_expired"  # the ↩️ under a cancel's answer, pressed after its minute
+    HISTORY_USAGE = "history_usage"  # /history of no post, or of one the desk does not know
 
 
 class DoneKind(StrEnum):
@@ -215,6 +217,15 @@ class Corrected:
 
 
 @dataclass(frozen=True, slots=True)
+class HistoryShown:
+    """A post's history (`bot.core.history`), oldest first; `page`: which page of it is shown."""
+
+    article: Article
+    entries: tuple[HistoryEntry, ...]
+    page: int = 0
+
+
+@dataclass(frozen=True, slots=True)
 class Deleted:
     """The outcome of deleting a published post."""
 
@@ -302,7 +313,7 @@ class RingChosen:
 Answer = (
     Preview | Scheduled | Refused | TimeRefused | Done | Asked | AskMakeDraft | AskCorrect | AskDelete
     | CannotDelete | Corrected | Deleted | Listing | Card | SpacedOut | Changes | RingChosen | AskFlood
-    | Cancelled | Restored | AskDuplicate | WaitEnded | CopiesAnswer
+    | Cancelled | Restored | AskDuplicate | WaitEnded | CopiesAnswer | HistoryShown
 )  # fmt: skip
 
 

@@ -54,6 +54,9 @@ class Action(StrEnum):
     STOP_WAITING = "cw"  # stop waiting for a typed time or a corrected text
     CHANGES = "chg"  # what the clean-up changed in the draft
     CHANGES_PAGE = "chgp"  # another page of that list (the post in `ref`, the page in `page`)
+    HISTORY_PAGE = (
+        "hp"  # another page of a post's history (`/history`; the post in `ref`, the page in `page`)
+    )
     RING = "ring"  # switch a post not yet sent between 🔔 (notify subscribers) and 🔕
     COPY_RETRY = "cpr"  # send again a post's copies that failed or are in doubt (bot.publishing.copies)
     COPY_THERE = "cpt"  # the copies in doubt are in their channels
@@ -81,7 +84,7 @@ ANYWAY: dict[Action, Action] = {
 CONFIRMED: dict[Action, Action] = {anyway: action for action, anyway in ANYWAY.items()}
 
 
-PAGED = frozenset({Action.CHANGES_PAGE})
+PAGED = frozenset({Action.CHANGES_PAGE, Action.HISTORY_PAGE})
 """The actions whose button names a post and a page of something about it."""
 
 

@@ -3,7 +3,8 @@
 A new text or new files for a published post (a reply to its "published" notice with a text, a file
 or an album, or an edit of the message it was made from) are only proposed: held in the database and
 shown exactly as the post would stand, with what changes (files, words, messages), they reach the
-channel on ✅ alone. Deleting is `bot.desk.removal`'s, built on this class as `Desk` is on that.
+channel on ✅ alone. /history shows every act on a post in the channel, with who and when. Deleting
+is `bot.desk.removal`'s, built on this class as `Desk` is on that.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import logging
 from collections.abc import Sequence
 
 from bot.config import Settings
+from bot.core.links import linked_message_id
 from bot.core.media import MediaItem, replaced_media
 from bot.core.post import Article, HeldCorrection
 from bot.core.source import Source
@@ -21,6 +23,7 @@ from bot.desk.answers import (
     AskCorrect,
     Corrected,
     EditorMessage,
+    HistoryShown,
     Prepare,
     Refusal,
     Refused,
@@ -95,7 +98,7 @@ class LivePosts:
         words = word_diff(article.body, post.body) if post.messages != article.html else NO_WORD_CHANGES
         return AskCorrect(article, post.messages, words, short, files)
 
-    async def _apply_held_correction(self, article_id: int) -> Answer:
+    async def _apply_held_correction(self, article_id: int, user_id: int) -> Answer:
         """✅: the held correction reaches the channel, once (taken from the database first, so a double
         tap or a restart finds it applied or still held, never applied twice): its files, then its text."""
         held = await self.db.take_correction(article_id)
@@ -103,20 +106,43 @@ class LivePosts:
             return Refused(Refusal.STALE_BUTTON, article_id)
         files_replaced = False
         if held.media is not None:
-            swap = await self.publisher.replace_media(article_id, held.media)
+            swap = await self.publisher.replace_media(article_id, held.media, by=user_id)
             if swap.outcome is RevisionOutcome.REFUSED:
                 return await self._refused(article_id)
             if swap.outcome not in (RevisionOutcome.CORRECTED, RevisionOutcome.UNCHANGED):
                 return Corrected(swap.outcome, article_id, swap.detail)
             files_replaced = swap.outcome is RevisionOutcome.CORRECTED
         post = PreparedPost(title=held.title, body=held.body, messages=held.messages)
-        revision = await self.publisher.correct(article_id, post)
+        revision = await self.publisher.correct(article_id, post, by=user_id)
         if revision.outcome is RevisionOutcome.REFUSED:
             return await self._refused(article_id)
         outcome = revision.outcome
         if files_replaced and outcome is RevisionOutcome.UNCHANGED:  # the files were the correction
             outcome = RevisionOutcome.CORRECTED
         return corrected_answer(outcome, article_id, revision.detail, post, revision.article)
+
+    async def history_request(self, message: EditorMessage, typed: str) -> Answer:
+        """/history: replying to a "published" notice, with a post number (as the desk shows it: 12,
+        #۱۲) or with the link of one of its channel messages; the post's history from its start."""
+        article = await self._replied_post(message)
+        typed = normalize_typed(typed)
+        number = typed.lstrip("#")
+        if article is None and number.isascii() and number.isdigit() and len(number) <= 18:
+            article = await self.db.get(int(number))
+        elif article is None and typed:
+            channels = {str(self.settings.channel_id or ""), await self.db.own_channel() or ""} - {""}
+            linked = {linked_message_id(typed, channel) for channel in channels} - {None}
+            article = await self.db.find_by_channel_message(linked.pop()) if linked else None
+        if article is None or article.source != "bot":
+            return Refused(Refusal.HISTORY_USAGE)
+        return HistoryShown(article, tuple(await self.db.history_of(article.id)))
+
+    async def _history_page(self, article_id: int, page: int) -> Answer:
+        """Another page of a post's history (its page buttons)."""
+        article = await self.db.get(article_id)
+        if article is None or article.source != "bot":
+            return Refused(Refusal.STALE_BUTTON, article_id)
+        return HistoryShown(article, tuple(await self.db.history_of(article_id)), page)
 
     async def _replied_post(self, message: EditorMessage) -> Article | None:
         """The post whose "published" notice (any editor's copy) `message` replies to, if any. A reply

@@ -59,15 +59,16 @@ class Removals(LivePosts):
             return await self._refused(article_id)
         return await self._ask_delete(article)
 
-    async def delete(self, article_id: int) -> Answer:
-        """✅ on "delete it?": the rule checked again, then the post deleted through the publisher."""
+    async def delete(self, article_id: int, user_id: int) -> Answer:
+        """✅ on "delete it?" (by editor `user_id`): the rule checked again, then the post deleted
+        through the publisher."""
         article = await self.db.get(article_id)
         if article is None or article.status is not PostStatus.PUBLISHED or article.deleted:
             return await self._refused(article_id)
         cannot = await self._cannot_delete(article, asked=True)
         if cannot is not None:
             return cannot
-        removal = await self.publisher.delete(article_id)
+        removal = await self.publisher.delete(article_id, by=user_id)
         if removal.outcome is RemovalOutcome.REFUSED:
             return await self._refused(article_id)
         if removal.outcome is RemovalOutcome.FAILED:  # the rights changed meanwhile? then say why

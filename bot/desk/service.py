@@ -267,9 +267,9 @@ class Desk(Removals, Undoing):
                 total = len(article.parts) if article is not None else 0  # an album shows as one
                 if total > self.settings.flood_messages > 0 and article.status in EDITABLE:
                     return AskFlood(ref, total)  # one tap would flood the channel: asked once more
-                return await self.publish_now(ref)
+                return await self.publish_now(ref, user_id)
             case Action.PUBLISH_ALL:
-                return await self.publish_now(ref)
+                return await self.publish_now(ref, user_id)
             case Action.NEXT_SLOT | Action.IN_AN_HOUR | Action.TONIGHT | Action.TOMORROW_MORNING:
                 return await self._schedule_preset(ref, action)
             case Action.PICK_TIME | Action.EDIT:
@@ -284,24 +284,24 @@ class Desk(Removals, Undoing):
                     return Refused(Refusal.NOT_FOUND, ref)
                 return Card(article, await self._clashes(article), await self._duplicate(article))
             case Action.SEND_ANYWAY:
-                ok = await self.publisher.send_uncertain_anyway(ref)
+                ok = await self.publisher.send_uncertain_anyway(ref, by=user_id)
                 return Done(DoneKind.PUBLISHED, ref) if ok else await self._refused(ref)
             case Action.ALREADY_SENT:
-                ok = await self.publisher.confirm_uncertain_part(ref)
+                ok = await self.publisher.confirm_uncertain_part(ref, by=user_id)
                 return Done(DoneKind.MARKED_PUBLISHED, ref) if ok else await self._refused(ref)
             case Action.DROP:
-                ok = await self.publisher.drop_uncertain(ref)
+                ok = await self.publisher.drop_uncertain(ref, by=user_id)
                 return Done(DoneKind.CANCELLED, ref) if ok else await self._refused(ref)
             case Action.ASK_DELETE:
                 return await self.ask_delete(ref)
             case Action.DELETE:
-                return await self.delete(ref)
+                return await self.delete(ref, user_id)
             case Action.REMOVAL_NOTE:
                 return await self.propose_removal_note(ref)
             case Action.DISMISS:
                 return Done(DoneKind.DISMISSED, ref)
             case Action.CORRECT:
-                return await self._apply_held_correction(ref)
+                return await self._apply_held_correction(ref, user_id)
             case Action.KEEP:
                 if await self.db.take_correction(ref) is None:
                     return Refused(Refusal.STALE_BUTTON, ref)
@@ -314,6 +314,8 @@ class Desk(Removals, Undoing):
                 return await self.queue(ref)
             case Action.DRAFTS_PAGE:
                 return await self.drafts(ref)
+            case Action.HISTORY_PAGE:
+                return await self._history_page(ref, button.page)
             case Action.CHANGES:
                 return await self._changes(ref)
             case Action.CHANGES_PAGE:
@@ -345,12 +347,13 @@ class Desk(Removals, Undoing):
         duplicate = await self._duplicate(article) if article is not None else None
         return None if duplicate is None else AskDuplicate(article_id, action, duplicate)
 
-    async def publish_now(self, article_id: int) -> Answer:
-        """Publish at once; the "published" notice (or the failure notice) follows."""
+    async def publish_now(self, article_id: int, user_id: int | None = None) -> Answer:
+        """Publish at once (asked by editor `user_id`); the "published" notice (or the failure notice)
+        follows."""
         now = self.clock()
         if not await self.db.schedule(article_id, now):
             return await self._refused(article_id)
-        outcome = await self.publisher.publish(article_id, due_by=now + timedelta(seconds=1))
+        outcome = await self.publisher.publish(article_id, due_by=now + timedelta(seconds=1), by=user_id)
         if outcome is Outcome.PUBLISHED:
             return Done(DoneKind.PUBLISHED, article_id)
         return await self._refused(article_id)

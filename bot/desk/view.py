@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import messages as msg
+from bot.core.history import HistoryEntry
 from bot.core.links import post_link
 from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered, plan_parts
 from bot.core.post import Article
@@ -38,6 +39,7 @@ from bot.desk.answers import (
     Corrected,
     Deleted,
     Done,
+    HistoryShown,
     Listing,
     Note,
     Preview,
@@ -67,6 +69,8 @@ from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, visible_len, v
 TITLE_CHARS = 70  # a post's title in /queue and /drafts
 CHANGES_PER_PAGE = 20  # the "what changed" list, a page at a time: 50 changes are 3 pages of a screen or so
 MAX_WORDS_SHOWN = 60  # a proposed correction's removed (and added) words: the rest is counted
+HISTORY_PAGE_SIZE = 5  # acts on one page of /history: 5 corrections of 20 words each stay under 4096
+HISTORY_WORDS_SHOWN = 20  # a correction's removed (and added) words in /history: the rest is counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -731,6 +735,58 @@ def editor_help(bot: str, ctx: ViewContext) -> str:
     """/help for editors: the desk's commands and rules, with the numbers the desk applies."""
     values = {"words": SHORT_DRAFT_WORDS, "seconds": UNDO_SECONDS, "days": KEPT_DAYS}
     return msg.text("editor_help", ctx.lang, bot=bot, **values)
+
+
+@render.register
+def _(answer: HistoryShown, ctx: ViewContext) -> list[Outgoing]:
+    article, entries = answer.article, answer.entries
+    title = html.escape(_shorten(article.title or article.body))
+    if not entries:
+        return [Outgoing(msg.text("history_empty", ctx.lang, article_id=article.id, title=title))]
+    pages = -(-len(entries) // HISTORY_PAGE_SIZE)
+    page = min(answer.page, pages - 1)  # an old button of a history that has shrunk: its last page
+    start = page * HISTORY_PAGE_SIZE
+    shown = entries[start : start + HISTORY_PAGE_SIZE]
+    head = msg.text("history_title", ctx.lang, article_id=article.id, title=title)
+    if pages > 1:
+        head += msg.text(
+            "history_page", ctx.lang, first=start + 1, last=start + len(shown), total=len(entries)
+        )
+    turns = [("btn_prev", page - 1)] if page > 0 else []
+    turns += [("btn_next", page + 1)] if page + 1 < pages else []
+    buttons = [
+        InlineKeyboardButton(
+            msg.text(label, ctx.lang), callback_data=Button(Action.HISTORY_PAGE, article.id, to).encode()
+        )
+        for label, to in turns
+    ]
+    text = "\n\n".join([head, *(_history_entry(entry, ctx) for entry in shown)])
+    return [Outgoing(text, InlineKeyboardMarkup([buttons]) if buttons else None)]
+
+
+def _history_entry(entry: HistoryEntry, ctx: ViewContext) -> str:
+    """One act: when, who, what it did in the channel and, for a correction, the words it changed."""
+    writes = entry.writes
+    if entry.editor_id is None:
+        who = msg.text("history_by_schedule", ctx.lang)
+    else:
+        name = html.escape(entry.editor_name or msg.text("history_editor", ctx.lang))
+        who = msg.text("history_by", ctx.lang, name=name, user_id=entry.editor_id)
+    counts = {"sent": len(writes.sent), "edited": len(writes.edited), "deleted": len(writes.deleted)}
+    ring = msg.text("history_ring" if entry.ring else "history_silent", ctx.lang)
+    items = ("، " if ctx.lang == msg.FA else ", ").join(msg.number(item, ctx.lang) for item in entry.items)
+    what = msg.text(f"history_{entry.act}", ctx.lang, ring=ring, items=items, **counts)
+    lines = [msg.text("history_entry", ctx.lang, when=_when(entry.at, ctx), who=who, what=what)]
+    for key, words in (("correct_removed", entry.removed), ("correct_added", entry.added)):
+        if words:
+            more = len(words) - HISTORY_WORDS_SHOWN
+            shown = html.escape(" ".join(words[:HISTORY_WORDS_SHOWN]))
+            if more > 0:
+                shown += " " + msg.text("correct_more_words", ctx.lang, count=more)
+            lines.append(msg.text(key, ctx.lang, words=shown))
+    if not entry.complete:
+        lines.append(msg.text("history_incomplete", ctx.lang, reason=html.escape(entry.reason)))
+    return "\n".join(lines)
 
 
 # ——— notices sent unasked ———

@@ -63,12 +63,15 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, NetworkError, RetryAfter, TelegramError
 from telegram.warnings import PTBDeprecationWarning
 
+from bot.core.history import Act, Writes
 from bot.core.media import MediaItem, MediaKind, Part, message_total, parts_covered, plan_parts
 from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
 from bot.publishing.formatter import PreparedPost
+from bot.publishing.history import History
 from bot.publishing.retry import DEFAULT_RETRY, ON_WIRE, RetryPolicy, Wire
 from bot.publishing.slots import rings
+from bot.publishing.uncertain import UncertainParts
 from storage.database import Database
 
 log = logging.getLogger(__name__)
@@ -325,8 +328,9 @@ async def edit_in_place(
     )
 
 
-class Publisher:
-    """Sends scheduled posts to the channel, exactly once, and records the outcome."""
+class Publisher(UncertainParts):
+    """Sends scheduled posts to the channel, exactly once, and records the outcome (and every act's
+    trace in the post's history, `bot.publishing.history`)."""
 
     def __init__(
         self,
@@ -358,12 +362,16 @@ class Publisher:
         self._sending: int | None = None
         self._wire: Wire | None = None  # the send in progress: may its request be with Telegram?
         self._post_locks: dict[int, tuple[asyncio.Lock, int]] = {}  # lock, its holder and waiters
+        self.history = History(db, clock, functools.partial(until_recorded, sleep=sleep))
 
-    async def publish(self, article_id: int, *, due_by: datetime | None = None) -> Outcome:
-        """Publish the post if it is still scheduled (and due by `due_by`, default now)."""
+    async def publish(
+        self, article_id: int, *, due_by: datetime | None = None, by: int | None = None
+    ) -> Outcome:
+        """Publish the post if it is still scheduled (and due by `due_by`, default now); `by`: the
+        editor who asked (None: the schedule), for the post's history, as in every act below."""
         if self._closing:
             return Outcome.SKIPPED
-        task = asyncio.get_running_loop().create_task(self._publish(article_id, due_by))
+        task = asyncio.get_running_loop().create_task(self._publish(article_id, due_by, by))
         self._in_flight.add(task)
         task.add_done_callback(self._in_flight.discard)
         # Shielded: a cancelled caller (a stopping job queue) must not cut a publication in half.
@@ -427,14 +435,14 @@ class Publisher:
             else:
                 self._post_locks[article_id] = (lock, users - 1)
 
-    async def _publish(self, article_id: int, due_by: datetime | None) -> Outcome:
+    async def _publish(self, article_id: int, due_by: datetime | None, by: int | None) -> Outcome:
         async with self._one_at_a_time, self._post(article_id):
             due_by = due_by or self.clock() + timedelta(seconds=1)
             if not await self.db.claim_for_publishing(article_id, due_by=due_by):
                 return Outcome.SKIPPED
             self._sending = article_id
             try:
-                outcome, article, sent = await self._send_claimed(article_id)
+                outcome, article, sent = await self._send_claimed(article_id, by)
             finally:
                 self._sending = None
         if outcome is Outcome.PUBLISHED:
@@ -443,7 +451,7 @@ class Publisher:
             await self._tell(self.notices.uncertain(article))
         return outcome
 
-    async def _send_claimed(self, article_id: int) -> tuple[Outcome, Article, list[int]]:
+    async def _send_claimed(self, article_id: int, by: int | None) -> tuple[Outcome, Article, list[int]]:
         article = await self.db.get(article_id)
         assert article is not None  # claimed just now
         silent = not rings(article.ring, self.clock(), self.quiet_hours if self.tz else None, self.tz or UTC)
@@ -461,13 +469,15 @@ class Publisher:
                 self._wire = Wire()  # between parts and while marking it published: not to be cut
         except PublishError as error:
             log.warning("post %s failed: %s", article_id, error)
-            await self.take_back(sent)
+            writes = Writes(sent=list(sent), deleted=await self.take_back(sent))
+            await self.history.record(article_id, Act.FAILED, by, writes, reason=str(error))
             await self.db.record_sent_parts(article_id, [])
             await self.db.mark_failed(article_id, f"{error.reason}: {error.detail}")
             await self._tell(self.notices.failed(article, error.reason, error.detail))
             return Outcome.FAILED, article, sent
         except UncertainDelivery as error:
             log.warning("post %s may or may not be in the channel: %s", article_id, error)
+            await self.history.record(article_id, Act.UNCERTAIN, by, Writes(sent), reason=str(error))
             return Outcome.UNCERTAIN, await self.db.get(article_id) or article, sent
         except asyncio.CancelledError:  # cut off by a stop while only waiting (`_cut_off`)
             await self.db.revert_to_scheduled(article_id)  # its recorded parts stay recorded
@@ -477,6 +487,7 @@ class Publisher:
         await until_recorded(
             functools.partial(self.db.mark_published, article_id, known, self.clock()), sleep=self.sleep
         )
+        await self.history.record(article_id, Act.PUBLISHED, by, Writes(known), ring=not silent)
         log.info("post %s published as messages %s", article_id, sent)
         return Outcome.PUBLISHED, article, known
 
@@ -529,15 +540,15 @@ class Publisher:
             live = article.status is PostStatus.PUBLISHED
             return Revision(RevisionOutcome.LIVE if live else RevisionOutcome.REFUSED, article)
 
-    async def correct(self, article_id: int, post: PreparedPost) -> Revision:
+    async def correct(self, article_id: int, post: PreparedPost, *, by: int | None = None) -> Revision:
         """Correct a published post in the channel with a new text the editor confirmed."""
         async with self._post(article_id):
             article = await self.db.get(article_id)
             if article is None or article.deleted or article.status is not PostStatus.PUBLISHED:
                 return Revision(RevisionOutcome.REFUSED, article)
-            return await self._correct_published(article, post)
+            return await self._correct_published(article, post, by)
 
-    async def _correct_published(self, article: Article, post: PreparedPost) -> Revision:
+    async def _correct_published(self, article: Article, post: PreparedPost, by: int | None) -> Revision:
         """Edit each changed message of a published post. A text that takes more messages sends the
         extra ones as replies to the post; one that takes fewer deletes the surplus messages. The
         media messages stay where they are (a text cannot add or remove a file)."""
@@ -554,18 +565,24 @@ class Publisher:
         kept_ids = sum(part.message_count for part in old_parts[:kept])
         message_ids = list(article.channel_message_ids[:kept_ids])
         try:
-            for extra in new_parts[kept:]:  # first the new messages: a failure leaves the old post whole
-                sent = await send_part(
-                    self.bot, self.channel_id, extra, reply_parameters=ReplyParameters(first_ids[0]),
-                    disable_notification=True,
-                )  # fmt: skip
-                message_ids.extend(message.message_id for message in sent)
-            edits = zip(first_ids[:kept], old_parts[:kept], new_parts[:kept], strict=True)
-            for message_id, old, new in edits:
-                if old.html != new.html:
-                    await edit_in_place(self.bot, self.channel_id, message_id, new, self.retry, self.sleep)
-            for message_id in article.channel_message_ids[kept_ids:]:  # the surplus messages
-                await self.bot.delete_message(self.channel_id, message_id)
+            async with self.history.correcting(article, post, by) as writes:
+                for extra in new_parts[kept:]:  # first the new messages: a failure leaves the old post whole
+                    sent = await send_part(
+                        self.bot, self.channel_id, extra, reply_parameters=ReplyParameters(first_ids[0]),
+                        disable_notification=True,
+                    )  # fmt: skip
+                    message_ids.extend(message.message_id for message in sent)
+                    writes.sent.extend(message.message_id for message in sent)
+                edits = zip(first_ids[:kept], old_parts[:kept], new_parts[:kept], strict=True)
+                for message_id, old, new in edits:
+                    if old.html != new.html:
+                        await edit_in_place(
+                            self.bot, self.channel_id, message_id, new, self.retry, self.sleep
+                        )
+                        writes.edited.append(message_id)
+                for message_id in article.channel_message_ids[kept_ids:]:  # the surplus messages
+                    await self.bot.delete_message(self.channel_id, message_id)
+                    writes.deleted.append(message_id)
         except BadRequest as error:
             if "not found" in error.message.lower():  # deleted in the channel by hand
                 return Revision(RevisionOutcome.GONE, article)
@@ -577,7 +594,9 @@ class Publisher:
         await self.db.update_published_content(article.id, post.title, post.body, post.messages, message_ids)
         return Revision(RevisionOutcome.CORRECTED, article)
 
-    async def replace_media(self, article_id: int, media: Sequence[MediaItem]) -> Revision:
+    async def replace_media(
+        self, article_id: int, media: Sequence[MediaItem], *, by: int | None = None
+    ) -> Revision:
         """New files for a post (`media`: the post's whole media after the change, as
         `bot.core.media.replaced_media` decides it): a draft's are replaced; in a published post each media
         message whose file changed is edited in the channel (editMessageMedia), the first keeping its
@@ -599,115 +618,66 @@ class Publisher:
                 return Revision(RevisionOutcome.UNCHANGED, article)
             caption = article.parts[0].html  # the media part comes first; its first item holds the caption
             now = list(article.media)
-            for place, item in enumerate(media):
-                if item == now[place]:
-                    continue
-                try:
-                    shown = input_media(item, caption if place == 0 else "")
-                    await repeat_until_answered(
-                        functools.partial(self.bot.edit_message_media, shown, self.channel_id, ids[place]),
-                        done_when=_NOT_MODIFIED,
-                        retry=self.retry,
-                        sleep=self.sleep,
-                    )
-                except BadRequest as error:
-                    if "not found" in error.message.lower():
-                        return Revision(RevisionOutcome.GONE, article)
-                    return Revision(RevisionOutcome.FAILED, article, error.message)
-                except UnknownOutcome as error:
-                    return Revision(RevisionOutcome.UNCERTAIN, article, str(error))
-                except TelegramError as error:
-                    return Revision(RevisionOutcome.FAILED, article, str(error))
-                now[place] = item
-                await self.db.set_media(article_id, now, published=True)
+            changed = tuple(place + 1 for place, item in enumerate(media) if item != now[place])
+            try:
+                async with self.history.act(article_id, Act.MEDIA, by, items=changed) as writes:
+                    for place, item in enumerate(media):
+                        if item == now[place]:
+                            continue
+                        shown = input_media(item, caption if place == 0 else "")
+                        await repeat_until_answered(
+                            functools.partial(
+                                self.bot.edit_message_media, shown, self.channel_id, ids[place]
+                            ),
+                            done_when=_NOT_MODIFIED,
+                            retry=self.retry,
+                            sleep=self.sleep,
+                        )
+                        now[place] = item
+                        await self.db.set_media(article_id, now, published=True)
+                        writes.edited.append(ids[place])
+            except BadRequest as error:
+                if "not found" in error.message.lower():
+                    return Revision(RevisionOutcome.GONE, article)
+                return Revision(RevisionOutcome.FAILED, article, error.message)
+            except UnknownOutcome as error:
+                return Revision(RevisionOutcome.UNCERTAIN, article, str(error))
+            except TelegramError as error:
+                return Revision(RevisionOutcome.FAILED, article, str(error))
             return Revision(RevisionOutcome.CORRECTED, article)
 
-    async def delete(self, article_id: int) -> Removal:
+    async def delete(self, article_id: int, *, by: int | None = None) -> Removal:
         """Delete a published post from the channel, then from the archive."""
         async with self._post(article_id):
             article = await self.db.get(article_id)
             if article is None or article.status is not PostStatus.PUBLISHED or article.deleted:
                 return Removal(RemovalOutcome.REFUSED, article)
-            for message_id in article.channel_message_ids:
-                if message_id <= 0:
-                    continue
-                try:
-                    await repeat_until_answered(
-                        functools.partial(self.bot.delete_message, self.channel_id, message_id),
-                        done_when=_ALREADY_GONE,
-                        retry=self.retry,
-                        sleep=self.sleep,
-                    )
-                except BadRequest as error:
-                    if "not found" not in error.message.lower():  # already gone is what we wanted
-                        return Removal(RemovalOutcome.FAILED, article, error.message)
-                except UnknownOutcome as error:
-                    return Removal(RemovalOutcome.UNCERTAIN, article, str(error))
-                except TelegramError as error:
-                    return Removal(RemovalOutcome.FAILED, article, str(error))
+            try:
+                async with self.history.act(article_id, Act.DELETED, by) as writes:
+                    for message_id in article.channel_message_ids:
+                        if message_id <= 0:
+                            continue
+                        try:
+                            await repeat_until_answered(
+                                functools.partial(self.bot.delete_message, self.channel_id, message_id),
+                                done_when=_ALREADY_GONE,
+                                retry=self.retry,
+                                sleep=self.sleep,
+                            )
+                        except BadRequest as error:
+                            if "not found" not in error.message.lower():  # already gone is what we wanted
+                                raise
+                        writes.deleted.append(message_id)
+            except BadRequest as error:
+                return Removal(RemovalOutcome.FAILED, article, error.message)
+            except UnknownOutcome as error:
+                return Removal(RemovalOutcome.UNCERTAIN, article, str(error))
+            except TelegramError as error:
+                return Removal(RemovalOutcome.FAILED, article, str(error))
             await self.db.mark_deleted(article_id)
             unknown = sum(1 for message_id in article.channel_message_ids if message_id <= 0)
             unknown += message_total(article.parts) - len(article.channel_message_ids)
             return Removal(RemovalOutcome.DELETED, article, unknown=unknown)
-
-    async def confirm_uncertain_part(self, article_id: int) -> bool:
-        """The editor saw the doubtful part in the channel: record it (its id is unknown, so a
-        placeholder below zero), then publish the parts after it, if any; False if not uncertain."""
-        async with self._post(article_id):
-            article = await self._uncertain(article_id)
-            if article is None:
-                return False
-            parts, recorded = article.parts, article.channel_message_ids
-            doubtful = parts[min(parts_covered(parts, recorded), len(parts) - 1)]
-            confirmed = [*recorded, *[-article_id] * doubtful.message_count]  # an album: each of its ids
-            if len(confirmed) >= message_total(parts):
-                known = [message_id for message_id in confirmed if message_id > 0]
-                return await self.db.mark_published(article_id, known, self.clock())
-            if not await self.db.record_sent_parts(article_id, confirmed):
-                return False
-            if not await self.db.revert_to_scheduled(article_id, self.clock()):
-                return False
-        await self.publish(article_id)
-        return True
-
-    async def send_uncertain_anyway(self, article_id: int) -> bool:
-        """The editor does not see the doubtful part: send it (and the rest) again."""
-        async with self._post(article_id):
-            if await self._uncertain(article_id) is None:
-                return False
-            if not await self.db.revert_to_scheduled(article_id, self.clock()):
-                return False
-        await self.publish(article_id)
-        return True
-
-    async def drop_uncertain(self, article_id: int) -> bool:
-        """The editor does not want the half-sent post: take back its confirmed parts and cancel it."""
-        async with self._post(article_id):
-            article = await self._uncertain(article_id)
-            if article is None:
-                return False
-            await self.take_back(article.channel_message_ids)
-            await self.db.record_sent_parts(article_id, [])
-            return await self.db.mark_failed(article_id, "dropped by the editor") and await self.db.cancel(
-                article_id
-            )
-
-    async def _uncertain(self, article_id: int) -> Article | None:
-        """The post, if it is left in `publishing` by a stop (not being sent by us right now)."""
-        article = await self.db.get(article_id)
-        if article is None or article.status is not PostStatus.PUBLISHING or self.is_sending(article_id):
-            return None
-        return article
-
-    async def take_back(self, message_ids: Sequence[int]) -> None:
-        """Delete parts of a post that went out before it failed or was dropped (best effort)."""
-        for message_id in message_ids:
-            if message_id <= 0:  # a part the editor confirmed by eye: its id is unknown
-                continue
-            try:
-                await self.bot.delete_message(self.channel_id, message_id)
-            except TelegramError as error:
-                log.warning("could not delete part %s of a failed post: %s", message_id, error)
 
     async def _tell(self, notice: Awaitable[None]) -> None:
         """Tell the editor; a notice that cannot be delivered must not undo a publication."""

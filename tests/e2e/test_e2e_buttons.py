@@ -26,6 +26,7 @@ SHOWS_ONLY = {
     Action.DISMISS,
     Action.QUEUE_PAGE,
     Action.DRAFTS_PAGE,
+    Action.HISTORY_PAGE,
 }
 
 
