@@ -71,8 +71,8 @@ class Removals(LivePosts):
         removal = await self.publisher.delete(article_id, by=user_id)
         if removal.outcome is RemovalOutcome.REFUSED:
             return await self._refused(article_id)
-        if removal.outcome is RemovalOutcome.FAILED:  # the rights changed meanwhile? then say why
-            cannot = await self._cannot_delete(article, asked=True)
+        if removal.outcome is RemovalOutcome.FAILED:  # the rights changed meanwhile, or the age? say why
+            cannot = await self._cannot_delete(article, asked=True, refused=removal.detail)
             if cannot is not None:
                 return cannot
         return Deleted(removal.outcome, article_id, removal.detail, removal.unknown)
@@ -95,9 +95,11 @@ class Removals(LivePosts):
     async def _ask_delete(self, article: Article) -> Answer:
         return await self._cannot_delete(article, asked=False) or AskDelete(article.id)
 
-    async def _cannot_delete(self, article: Article, *, asked: bool) -> CannotDelete | None:
+    async def _cannot_delete(
+        self, article: Article, *, asked: bool, refused: str = ""
+    ) -> CannotDelete | None:
         rights = await channel_rights(self.publisher.bot, self.publisher.channel_id)
-        block = delete_block(rights, article.published_at, self.clock())
+        block = delete_block(rights, article.published_at, self.clock(), refused=refused)
         if block is None:
             return None
         can_edit = rights is not None and rights.can_edit_own and message_ids_known(article)

@@ -22,6 +22,7 @@ log = logging.getLogger(__name__)
 
 DELETE_WINDOW_HOURS = 48  # how long a bot may delete its own channel post (the texts say it)
 DELETE_WINDOW = timedelta(hours=DELETE_WINDOW_HOURS)
+CANNOT_DELETE = "message can't be deleted"  # Telegram's refusal of a deletion it does not allow
 
 
 class DeleteBlock(StrEnum):
@@ -67,10 +68,19 @@ async def channel_rights(bot: Bot, channel_id: int | str) -> ChannelRights | Non
 
 
 def delete_block(
-    rights: ChannelRights | None, published_at: datetime | None, now: datetime
+    rights: ChannelRights | None, published_at: datetime | None, now: datetime, *, refused: str = ""
 ) -> DeleteBlock | None:
     """Why deleting a post published at `published_at` would be refused now; None if it would not be
-    (or the rights are unknown: then the deletion is tried, and its own answer tells)."""
+    (or the rights are unknown: then the deletion is tried, and its own answer tells). `refused`:
+    Telegram's answer to a deletion tried already; its "can't be deleted", where the rights allowed
+    it, is the age on Telegram's clock (a post imported, or a clock behind Telegram's)."""
+    block = _block(rights, published_at, now)
+    if block is None and CANNOT_DELETE in refused.lower():
+        return DeleteBlock.TOO_OLD
+    return block
+
+
+def _block(rights: ChannelRights | None, published_at: datetime | None, now: datetime) -> DeleteBlock | None:
     if rights is None:
         return None
     if not rights.admin:

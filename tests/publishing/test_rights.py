@@ -29,6 +29,14 @@ def test_the_48_hour_rule_and_the_rights(rights, age: timedelta, block: DeleteBl
     assert delete_block(rights, NOW - age, NOW) is block
 
 
+def test_telegrams_refusal_where_the_rights_allowed_it_is_the_age_on_its_clock() -> None:
+    refused = "Bad Request: message can't be deleted"
+    assert delete_block(POSTER, NOW - timedelta(hours=1), NOW, refused=refused) is DeleteBlock.TOO_OLD
+    assert delete_block(None, None, NOW, refused=refused) is DeleteBlock.TOO_OLD
+    assert delete_block(ChannelRights(admin=False), NOW, NOW, refused=refused) is DeleteBlock.NOT_ADMIN
+    assert delete_block(POSTER, NOW, NOW, refused="Bad Request: chat not found") is None
+
+
 def test_who_may_edit_its_own_posts() -> None:
     assert POSTER.can_edit_own and ChannelRights(admin=True, can_edit=True).can_edit_own
     assert not ChannelRights(admin=True).can_edit_own and not ChannelRights(admin=False).can_edit_own
