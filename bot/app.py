@@ -43,6 +43,7 @@ from bot.desk.waits import Waits
 from bot.destinations import destinations
 from bot.publishing.channels import TelegramFiles
 from bot.publishing.copies import CopySender, Fanout
+from bot.publishing.copy_edits import CopyFollower, MirroredPublisher
 from bot.publishing.formatter import Formatter, PreparedPost
 from bot.publishing.outlets import Outlets
 from bot.publishing.publisher import NO_PREVIEW, Publisher, utc_now
@@ -341,7 +342,8 @@ def build_application(
     copies = _copies(settings, application, db, notices, clock, retry)
     lifecycle.copies = copies
     told = Fanout(notices, copies) if copies is not None else notices  # once out, the post's copies go
-    publisher = Publisher(
+    mirrored = {"follower": CopyFollower(copies, eitaa_deletion=settings.eitaa_deletion)} if copies else {}
+    publisher = (MirroredPublisher if copies else Publisher)(
         application.bot,
         db,
         channel_id=settings.channel_id,
@@ -350,6 +352,7 @@ def build_application(
         tz=settings.tz,
         retry=retry,
         clock=clock,
+        **mirrored,
     )
     scheduler = Scheduler(
         application.job_queue,

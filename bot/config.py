@@ -79,6 +79,8 @@ class Settings(BaseSettings):
     eitaa_channel_id: str | None = None
     eitaa_api_url: str = "https://eitaayar.ir/api"
     destinations_file: Path | None = None
+    # Eitaa cannot delete: a deleted post's Eitaa copy gets a notice in reply, or only the editor is told.
+    eitaa_deletion: Literal["notice", "editor"] = "editor"
     log_level: str = "INFO"
     # Days a subscriber's search stays in the search log (for tuning search); 0: searches are not kept.
     search_log_days: int = 30

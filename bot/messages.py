@@ -590,6 +590,24 @@ TEXTS: dict[str, tuple[str, str]] = {
         "❔ {name}: unknown whether it arrived ({detail}). If it is in that channel press «It is there», "
         "else «Again».",
     ),
+    "copy_edited": ("✏️ {name}: اصلاح شد", "✏️ {name}: corrected"),
+    "copy_noted": (
+        "📝 {name}: آنجا ویرایش و حذف نمی‌شود؛ یادداشتی در پاسخ به نسخه فرستاده شد",
+        "📝 {name}: nothing can be edited or deleted there; a note went out in reply to the copy",
+    ),
+    "copy_deleted": ("🗑 {name}: حذف شد", "🗑 {name}: deleted"),
+    "copy_left": (
+        "⚠️ {name}: آنجا حذف نمی‌شود و نسخه مانده است؛ اگر لازم است دستی پاکش کنید",
+        "⚠️ {name}: nothing can be deleted there, the copy stays; remove it by hand if needed",
+    ),
+    "copy_unfollowed": ("❌ {name}: انجام نشد ({detail})", "❌ {name}: not done ({detail})"),
+    "copy_shape_changed": (
+        "متن تازه تعداد پیام‌ها را عوض می‌کند",
+        "the new text changes the number of messages",
+    ),
+    # Posted in a channel (read by its subscribers, in Persian): where a copy cannot be edited or deleted.
+    "copy_correction_note": ("✏️ اصلاحیه — متن درست این خبر:\n\n{text}", ""),
+    "copy_deletion_note": ("🗑 این خبر از سوی تحریریه حذف شده است.", ""),
     "btn_copy_retry": ("🔁 دوباره فرستادن نسخه‌ها", "🔁 Send the copies again"),
     "btn_copy_there": ("✅ رسیده است", "✅ It is there"),
     "changes_title": (

@@ -89,8 +89,9 @@ class EditorNotices:
             replies_correct=True,
         )
 
-    async def copies_in_doubt(self, article: Article, copies: Sequence[CopyOutcome]) -> None:
-        """Where a post's copies stand when one of them failed or is in doubt (found at start-up)."""
+    async def copies(self, article: Article, copies: Sequence[CopyOutcome]) -> None:
+        """Where a post's copies stand: one failed or is in doubt (found at start-up), or a correction or a
+        deletion of the post followed them."""
         await self._send(article, lambda ctx: view.copies_notice(article.id, copies, ctx))
 
     async def failed(self, article: Article, reason: str, detail: str) -> None:

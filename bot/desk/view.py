@@ -829,7 +829,11 @@ def _with_copy_buttons(
     keyboard: InlineKeyboardMarkup | None, article_id: int, copies: Sequence[CopyOutcome], ctx: ViewContext
 ) -> InlineKeyboardMarkup | None:
     """🔁 under a notice of copies that did not all go, and ✅ when one is in doubt."""
-    row = [("btn_copy_retry", Action.COPY_RETRY)] if any(c.state != "sent" for c in copies) else []
+    row = (
+        [("btn_copy_retry", Action.COPY_RETRY)]
+        if any(c.state in ("failed", "uncertain") for c in copies)
+        else []
+    )
     if any(c.state == "uncertain" for c in copies):
         row.append(("btn_copy_there", Action.COPY_THERE))
     if not row:

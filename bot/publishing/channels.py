@@ -15,7 +15,8 @@ Every failure is a `CopyFailure` of one kind, which decides what the sender does
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+import contextlib
+from collections.abc import Awaitable, Callable, Iterator
 from typing import Literal, Protocol
 
 import httpx
@@ -26,6 +27,7 @@ from telegram import (
     InputMediaDocument,
     InputMediaPhoto,
     InputMediaVideo,
+    ReplyParameters,
 )
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
@@ -33,7 +35,14 @@ from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 from bot.core.media import MediaItem, MediaKind, Part
 from bot.destinations import Destination
 from bot.networks import CAPABILITIES, Network
-from bot.publishing.publisher import NO_PREVIEW, may_have_arrived, retry_seconds, send_part
+from bot.publishing.publisher import (
+    ALREADY_GONE,
+    NO_PREVIEW,
+    NOT_MODIFIED,
+    may_have_arrived,
+    retry_seconds,
+    send_part,
+)
 
 FailureKind = Literal["unreached", "flood", "doubtful", "refused"]
 Fetch = Callable[[MediaItem], Awaitable[InputFile]]
@@ -50,9 +59,16 @@ class CopyFailure(Exception):
 
 
 class CopyChannel(Protocol):
-    """A destination's channel: one request of a copy, its message ids back."""
+    """A destination's channel: one request of a copy, its message ids back; a correction of one of its
+    messages in place, its deletion (where the network has them: bot/networks.py); a note in reply."""
 
     async def send(self, part: Part, fetch: Fetch, *, silent: bool) -> list[int]: ...
+
+    async def edit(self, message_id: int, part: Part) -> None: ...
+
+    async def delete(self, message_id: int) -> None: ...
+
+    async def note(self, text: str, reply_to: int) -> int: ...
 
 
 class TelegramFiles:
@@ -78,6 +94,21 @@ class TelegramFiles:
         return InputFile(bytes(data), filename=name)
 
 
+@contextlib.contextmanager
+def _failures() -> Iterator[None]:
+    """A Bot API error as the `CopyFailure` of its kind."""
+    try:
+        yield
+    except RetryAfter as error:
+        raise CopyFailure("flood", str(error), retry_seconds(error)) from error
+    except BadRequest as error:  # a NetworkError too: caught first, a clear no
+        raise CopyFailure("refused", error.message) from error
+    except NetworkError as error:
+        raise CopyFailure("doubtful" if may_have_arrived(error) else "unreached", str(error)) from error
+    except TelegramError as error:  # Forbidden, InvalidToken, ChatMigrated
+        raise CopyFailure("refused", str(error)) from error
+
+
 _ALBUM_ITEM = {
     MediaKind.PHOTO: InputMediaPhoto,
     MediaKind.VIDEO: InputMediaVideo,
@@ -97,19 +128,42 @@ class BotApiChannel:
         self.by_file_id = same_bot and CAPABILITIES[destination.network].own_file_ids
 
     async def send(self, part: Part, fetch: Fetch, *, silent: bool) -> list[int]:
-        try:
+        with _failures():
             if self.by_file_id:
                 sent = await send_part(self.bot, self.chat_id, part, disable_notification=silent)
                 return [message.message_id for message in sent]
             return await self._upload(part, fetch, silent)
-        except RetryAfter as error:
-            raise CopyFailure("flood", str(error), retry_seconds(error)) from error
-        except BadRequest as error:  # a NetworkError too: caught first, a clear no
-            raise CopyFailure("refused", error.message) from error
-        except NetworkError as error:
-            raise CopyFailure("doubtful" if may_have_arrived(error) else "unreached", str(error)) from error
-        except TelegramError as error:  # Forbidden, InvalidToken, ChatMigrated
-            raise CopyFailure("refused", str(error)) from error
+
+    async def edit(self, message_id: int, part: Part) -> None:
+        """The message's new text, or its caption (an album's is on its first item)."""
+        mode = {"parse_mode": ParseMode.HTML} if self.html else {}
+        with _failures():
+            try:
+                if part.media:
+                    await self.bot.edit_message_caption(self.chat_id, message_id, caption=part.html, **mode)
+                else:
+                    preview = {"link_preview_options": NO_PREVIEW} if self.html else {}
+                    await self.bot.edit_message_text(part.html, self.chat_id, message_id, **mode, **preview)
+            except BadRequest as error:
+                if NOT_MODIFIED not in error.message.lower():  # a repeat of an edit already made
+                    raise
+
+    async def delete(self, message_id: int) -> None:
+        with _failures():
+            try:
+                await self.bot.delete_message(self.chat_id, message_id)
+            except BadRequest as error:
+                if ALREADY_GONE not in error.message.lower():  # gone already: what was wanted
+                    raise
+
+    async def note(self, text: str, reply_to: int) -> int:
+        with _failures():
+            sent = await self.bot.send_message(
+                self.chat_id,
+                text,
+                reply_parameters=ReplyParameters(reply_to, allow_sending_without_reply=True),
+            )
+            return sent.message_id
 
     async def _upload(self, part: Part, fetch: Fetch, silent: bool) -> list[int]:
         mode = {"parse_mode": ParseMode.HTML} if self.html else {}
@@ -166,6 +220,17 @@ class EitaayarChannel:
         return [
             await self._call("sendFile", {**data, **({"caption": part.html} if part.html else {})}, upload)
         ]
+
+    async def edit(self, message_id: int, part: Part) -> None:
+        raise CopyFailure("refused", "Eitaayar cannot edit a message")  # bot/networks.py: edit=False
+
+    async def delete(self, message_id: int) -> None:
+        raise CopyFailure("refused", "Eitaayar cannot delete a message")
+
+    async def note(self, text: str, reply_to: int) -> int:
+        return await self._call(
+            "sendMessage", {"chat_id": self.chat_id, "text": text, "reply_to_message_id": str(reply_to)}
+        )
 
     async def _call(self, method: str, data: dict[str, str], files: dict | None = None) -> int:
         try:

@@ -46,7 +46,11 @@ from storage.database import CopyRow, Database
 
 log = logging.getLogger(__name__)
 
-CopyState = Literal["sent", "failed", "uncertain"]
+CopyState = Literal["sent", "failed", "uncertain", "edited", "noted", "deleted", "left", "unfollowed"]
+"""sent / failed / uncertain: a copy's publication (bot.publishing.copies); edited, noted (a correction
+note where nothing can be edited), deleted, left (Eitaa keeps it: EITAA_DELETION=editor), unfollowed
+(the correction or deletion did not reach it): what followed a correction or a deletion
+(bot.publishing.copy_edits)."""
 # A network not reached in 3 tries (1 + 2 s of backoff by default) is reported with 🔁 at once: the
 # editor's retry is the slow path, and a stop (10 s) must not wait on Bale while the post is out.
 COPY_ATTEMPTS = 3
@@ -73,7 +77,7 @@ class CopyOutcome:
 class CopyNotices(Protocol):
     """What the copies tell editors; `handlers.notices.EditorNotices` implements it."""
 
-    async def copies_in_doubt(self, article: Article, outcomes: Sequence[CopyOutcome]) -> None: ...
+    async def copies(self, article: Article, outcomes: Sequence[CopyOutcome]) -> None: ...
 
 
 class FanoutNotices(CopyNotices, Protocol):
@@ -154,7 +158,8 @@ class CopySender:
         self._locks: dict[int, asyncio.Lock] = {}
 
     @contextlib.asynccontextmanager
-    async def _post(self, article_id: int) -> AsyncIterator[None]:
+    async def holding(self, article_id: int) -> AsyncIterator[None]:
+        """The post's copies, held: its sends, retries and corrections never overlap."""
         lock = self._locks.setdefault(article_id, asyncio.Lock())
         async with lock:
             yield
@@ -165,7 +170,7 @@ class CopySender:
     async def send_all(self, article: Article) -> list[CopyOutcome]:
         """Send the post's copies not yet sent (none that is in doubt or failed: those wait for the
         editor); where each copy stands afterwards."""
-        async with self._post(article.id):
+        async with self.holding(article.id):
             return await self._send_all(article)
 
     async def _send_all(self, article: Article) -> list[CopyOutcome]:
@@ -263,7 +268,7 @@ class CopySender:
     async def _answer(
         self, article_id: int, states: tuple[str, ...], becomes: Literal["sent"] | None
     ) -> list[CopyOutcome] | None:
-        async with self._post(article_id):
+        async with self.holding(article_id):
             article = await self.db.get(article_id)
             rows = [r for r in await self.db.copy_rows(article_id) if r.state in states]
             if article is None or not rows:
@@ -307,7 +312,7 @@ class CopySender:
                 continue
             outcomes = await self.send_all(article) if article_id in due else await self.outcomes(article)
             if any(outcome.state != "sent" for outcome in outcomes):
-                await self.notices.copies_in_doubt(article, outcomes)
+                await self.notices.copies(article, outcomes)
 
 
 class Fanout:

@@ -77,8 +77,8 @@ from storage.database import Database
 log = logging.getLogger(__name__)
 
 _NEVER_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-_NOT_MODIFIED = "message is not modified"  # an edit repeated after Telegram had applied it
-_ALREADY_GONE = "message to delete not found"  # a deletion repeated after Telegram had done it
+NOT_MODIFIED = "message is not modified"  # an edit repeated after Telegram had applied it
+ALREADY_GONE = "message to delete not found"  # a deletion repeated after Telegram had done it
 
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)  # a post's links stay links, not a preview card
 
@@ -324,7 +324,7 @@ async def edit_in_place(
             bot.edit_message_text, part.html, channel_id, message_id, link_preview_options=NO_PREVIEW
         )
     await repeat_until_answered(
-        functools.partial(edit, parse_mode=ParseMode.HTML), done_when=_NOT_MODIFIED, retry=retry, sleep=sleep
+        functools.partial(edit, parse_mode=ParseMode.HTML), done_when=NOT_MODIFIED, retry=retry, sleep=sleep
     )
 
 
@@ -629,7 +629,7 @@ class Publisher(UncertainParts):
                             functools.partial(
                                 self.bot.edit_message_media, shown, self.channel_id, ids[place]
                             ),
-                            done_when=_NOT_MODIFIED,
+                            done_when=NOT_MODIFIED,
                             retry=self.retry,
                             sleep=self.sleep,
                         )
@@ -660,7 +660,7 @@ class Publisher(UncertainParts):
                         try:
                             await repeat_until_answered(
                                 functools.partial(self.bot.delete_message, self.channel_id, message_id),
-                                done_when=_ALREADY_GONE,
+                                done_when=ALREADY_GONE,
                                 retry=self.retry,
                                 sleep=self.sleep,
                             )

@@ -144,3 +144,43 @@ async def test_a_bale_outage_leaves_the_others_published_then_retry_completes(
     again = desk.server.user_sends_callback(EDITOR_ID, retry, notice)  # a tap of an older copy of it
     await desk.server.wait_for(lambda: again.answer is not None)
     assert len(bale.channel_posts()) == 1
+
+
+@pytest.mark.parametrize("eitaa_deletion", ["notice", "editor"])
+async def test_a_correction_and_a_deletion_follow_in_every_copy(
+    botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, tmp_path: Path, eitaa_deletion: str
+) -> None:
+    async with running_desk(
+        botapi, tmp_path / "newsdesk.sqlite3", retry=QUICK, eitaa_deletion=eitaa_deletion,
+        bale_token=bale.token, bale_channel_id="@news_bale", bale_api_url=bale.base_url,
+        eitaa_token=eitaa.token, eitaa_channel_id="news_eitaa", eitaa_api_url=eitaa.base_url,
+    ) as desk:  # fmt: skip
+        article_id, _, choose = await send_draft(desk, "خبر نخست\nجلسه شورای شهر درباره بودجه برگزار شد.")
+        notice = await publish_now(desk, article_id, choose)
+        (on_bale,), (on_eitaa,) = bale.channel_posts(), eitaa.posts()
+
+        before = desk.last_id(EDITOR_ID)
+        await desk.editor_says("خبر اصلاحی\nجلسه شورای شهر درباره پارک‌ها برگزار شد.", reply_to=notice)
+        await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+        told = await desk.wait_bot_message(
+            EDITOR_ID, lambda m: "✏️ @news_bale (bale)" in (m.text or ""), after=before
+        )
+        corrected = bale.message(bale.channel.id, on_bale.message_id)
+        assert corrected.history and "پارک‌ها" in corrected.text and len(bale.channel_posts()) == 1  # in place
+        assert "📝 news_eitaa (eitaa)" in told.text
+        _, note = eitaa.posts()  # Eitaa edits nothing: a correction note in reply to the copy
+        assert note.reply_to == on_eitaa.message_id and "اصلاحیه" in note.text and "پارک‌ها" in note.text
+
+        before = desk.last_id(EDITOR_ID)
+        await desk.editor_says("/delete", reply_to=notice)
+        ask = await desk.wait_bot_message(EDITOR_ID, after=before)
+        desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:rmy")
+        told = await desk.wait_bot_message(
+            EDITOR_ID, lambda m: "🗑 @news_bale (bale)" in (m.text or ""), after=before
+        )
+        assert not desk.server.channel_posts() and not bale.channel_posts()
+        if eitaa_deletion == "notice":
+            assert "📝 news_eitaa (eitaa)" in told.text
+            assert eitaa.posts()[-1].reply_to == on_eitaa.message_id and "حذف" in eitaa.posts()[-1].text
+        else:
+            assert "⚠️ news_eitaa (eitaa)" in told.text and len(eitaa.posts()) == 2  # only the editor is told

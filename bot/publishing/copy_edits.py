@@ -1,0 +1,135 @@
+"""A correction or a deletion of a published post follows in each of its copies (issue 21).
+
+`MirroredPublisher` is the publisher of a desk with other destinations: once the primary post is
+corrected or deleted, `CopyFollower` does the same to every complete copy, under the copies' own lock
+(bot/publishing/copies.py), and the editors hear how each went:
+- where the network edits (Telegram, Bale), each changed message of the copy is edited in place; a
+  correction that changes the copy's shape (more or fewer messages) cannot be followed there;
+- where it cannot (Eitaa), a short correction note («اصلاحیه») goes out in reply to the copy;
+- a deletion deletes the copy where the network deletes; on Eitaa the copy stays, and as
+  EITAA_DELETION says, a short notice goes out in reply to it (`notice`) or only the editor is told
+  (`editor`).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from typing import Any, Literal
+
+from bot import messages as msg
+from bot.core.post import Article
+from bot.networks import CAPABILITIES
+from bot.publishing.channels import CopyFailure
+from bot.publishing.copies import CopyOutcome, CopySender, copy_parts
+from bot.publishing.formatter import PreparedPost
+from bot.publishing.publisher import Publisher, Removal, RemovalOutcome, Revision, RevisionOutcome
+from bot.text.plain import plain_text
+
+log = logging.getLogger(__name__)
+
+NOTE_CHARS = 1000  # a correction note quotes at most this much of the new text: a note, not a second post
+
+
+class CopyFollower:
+    """Corrections and deletions of a post, followed in its copies."""
+
+    def __init__(self, copies: CopySender, *, eitaa_deletion: Literal["notice", "editor"]) -> None:
+        self.copies = copies
+        self.eitaa_deletion = eitaa_deletion
+
+    async def _sent_copies(self, article: Article) -> list[tuple[Any, list[tuple[int, ...]]]]:
+        """Each destination whose copy went out whole, with each request's message ids."""
+        rows = await self.copies.db.copy_rows(article.id)
+        found = []
+        for destination in self.copies.destinations:
+            mine = sorted((r for r in rows if r.destination == destination.key), key=lambda r: r.part)
+            if mine and all(r.state == "sent" for r in mine):
+                found.append((destination, [r.message_ids for r in mine]))
+        return found
+
+    async def correction(self, before: Article, after: Article) -> list[CopyOutcome]:
+        """Follow the post's correction (`before` → `after`) in every copy."""
+        outcomes = []
+        async with self.copies.holding(after.id):
+            for destination, ids in await self._sent_copies(after):
+                channel = self.copies.outlets.channels[destination.key]
+                old = copy_parts(before, destination, self.copies.signature)
+                new = copy_parts(after, destination, self.copies.signature)
+                try:
+                    if not CAPABILITIES[destination.network].edit:
+                        text = plain_text("\n\n".join(after.html))[:NOTE_CHARS]
+                        await channel.note(msg.text("copy_correction_note", msg.FA, text=text), ids[0][0])
+                        outcomes.append(CopyOutcome(destination, "noted", ids[0]))
+                        continue
+                    if len(old) != len(new) or [bool(p.media) for p in old] != [bool(p.media) for p in new]:
+                        detail = msg.text("copy_shape_changed", msg.FA)
+                        outcomes.append(CopyOutcome(destination, "unfollowed", detail=detail))
+                        continue
+                    if any(first <= 0 for first, *_ in ids):  # confirmed by eye: its id is unknown
+                        outcomes.append(CopyOutcome(destination, "unfollowed", detail="message id unknown"))
+                        continue
+                    for (first, *_), was, now in zip(ids, old, new, strict=True):
+                        if was.html != now.html:
+                            await channel.edit(first, now)
+                    outcomes.append(CopyOutcome(destination, "edited", ids[0]))
+                except CopyFailure as failure:
+                    log.warning(
+                        "correction of post %s not followed in %s: %s", after.id, destination.key, failure
+                    )
+                    outcomes.append(CopyOutcome(destination, "unfollowed", detail=failure.detail))
+        return outcomes
+
+    async def deletion(self, article: Article) -> list[CopyOutcome]:
+        """Follow the post's deletion in every copy (Eitaa's: a notice, or only the editor is told)."""
+        outcomes = []
+        async with self.copies.holding(article.id):
+            for destination, ids in await self._sent_copies(article):
+                channel = self.copies.outlets.channels[destination.key]
+                try:
+                    if not CAPABILITIES[destination.network].delete:
+                        if self.eitaa_deletion == "notice":
+                            await channel.note(msg.text("copy_deletion_note", msg.FA), ids[0][0])
+                            outcomes.append(CopyOutcome(destination, "noted", ids[0]))
+                        else:
+                            outcomes.append(CopyOutcome(destination, "left", ids[0]))
+                        continue
+                    for message_id in (i for part in ids for i in part if i > 0):
+                        await channel.delete(message_id)
+                    outcomes.append(CopyOutcome(destination, "deleted"))
+                except CopyFailure as failure:
+                    log.warning(
+                        "deletion of post %s not followed in %s: %s", article.id, destination.key, failure
+                    )
+                    outcomes.append(CopyOutcome(destination, "unfollowed", detail=failure.detail))
+        return outcomes
+
+
+class MirroredPublisher(Publisher):
+    """The publisher of a desk with other destinations: what it corrects or deletes in the channel
+    follows in each copy, and the editors are told how (`copies` notice)."""
+
+    def __init__(self, *args: Any, follower: CopyFollower, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.follower = follower
+
+    async def correct(self, article_id: int, post: PreparedPost, *, by: int | None = None) -> Revision:
+        revision = await super().correct(article_id, post, by=by)
+        after = await self.db.get(article_id)
+        if (
+            revision.outcome is RevisionOutcome.CORRECTED
+            and revision.article is not None
+            and after is not None
+        ):
+            await self._report(after, await self.follower.correction(revision.article, after))
+        return revision
+
+    async def delete(self, article_id: int, *, by: int | None = None) -> Removal:
+        removal = await super().delete(article_id, by=by)
+        if removal.outcome is RemovalOutcome.DELETED and removal.article is not None:
+            await self._report(removal.article, await self.follower.deletion(removal.article))
+        return removal
+
+    async def _report(self, article: Article, outcomes: Sequence[CopyOutcome]) -> None:
+        if outcomes:
+            await self.follower.copies.notices.copies(article, outcomes)
