@@ -72,6 +72,8 @@ async def decide_for_button(
         with contextlib.suppress(asyncio.CancelledError):
             await task
         raise
+    if task.exception() is not None:  # the error handler tells the editor; the spinner stops here
+        await query.answer()
     answer = task.result()
     alert = view.alert(answer, ctx)
     if alert is None:
