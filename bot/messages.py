@@ -330,6 +330,11 @@ TEXTS: dict[str, tuple[str, str]] = {
         "🗑 از کانال حذف شد: {deleted} پیام",
         "🗑 Deleted from the channel: {deleted} message(s)",
     ),
+    "history_copied": (
+        "📤 رونوشت در {destination} رفت: {sent} پیام",
+        "📤 Copied to {destination}: {sent} message(s)",
+    ),
+    "history_in_copy": ("↪️ در رونوشت {destination}", "↪️ In the copy in {destination}"),
     "history_incomplete": ("⚠️ نیمه‌کاره ماند: {reason}", "⚠️ Stopped midway: {reason}"),
     "refused_delete_usage": (
         "برای حذف، /delete را در پاسخ به پیام «منتشر شد» پست بفرستید، یا: <code>/delete 12</code>",

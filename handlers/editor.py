@@ -178,7 +178,7 @@ async def button_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE, ctx
             source = media.editor_message(replied, context)
         decision = desk.take_text(source, text, asked=True)
     elif button.action in copies.ACTIONS:  # the copies in other destinations: not the desk's own posts
-        decision = copies.press(services(context).copies, button)
+        decision = copies.press(services(context).copies, button, query.from_user.id)
     else:
         decision = desk.press(query.from_user.id, button)
     answer, alerted = await showing.decide_for_button(query, decision, ctx)

@@ -14,7 +14,9 @@ from collections.abc import Sequence
 from bot.core.history import Act, HistoryEntry, Writes
 from storage.connection import Connection, from_db_time, to_db_time
 
-_DEFAULTS = {"removed": (), "added": (), "ring": None, "items": (), "complete": True, "reason": ""}
+_DEFAULTS = {
+    "removed": (), "added": (), "ring": None, "items": (), "complete": True, "reason": "", "destination": "",
+}  # fmt: skip
 
 
 def _detail(entry: HistoryEntry) -> str:

@@ -24,6 +24,7 @@ class Act(StrEnum):
     CORRECTED = "corrected"  # a new text: messages edited, added (replies to the post) or removed
     MEDIA = "media"  # files of the post replaced
     DELETED = "deleted"  # removed from the channel
+    COPIED = "copied"  # its copy sent to another destination (bot/destinations.py, bot.publishing.copies)
 
 
 @dataclass(slots=True)
@@ -54,5 +55,6 @@ class HistoryEntry:
     items: tuple[int, ...] = ()  # replaced files: their places in the post, from 1
     complete: bool = True
     reason: str = ""  # why an act failed, as Telegram said it
+    destination: str = ""  # a copy's destination, as editors see it (`Destination.name`)
     editor_name: str | None = None  # filled by storage from the names it knows
     id: int = 0  # storage's row id; 0 before it is stored

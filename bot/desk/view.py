@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot import messages as msg
-from bot.core.history import HistoryEntry
+from bot.core.history import Act, HistoryEntry
 from bot.core.links import post_link
 from bot.core.media import Layout, MediaItem, layout, message_total, parts_covered, plan_parts
 from bot.core.post import Article
@@ -775,7 +775,8 @@ def _history_entry(entry: HistoryEntry, ctx: ViewContext) -> str:
     counts = {"sent": len(writes.sent), "edited": len(writes.edited), "deleted": len(writes.deleted)}
     ring = msg.text("history_ring" if entry.ring else "history_silent", ctx.lang)
     items = ("، " if ctx.lang == msg.FA else ", ").join(msg.number(item, ctx.lang) for item in entry.items)
-    what = msg.text(f"history_{entry.act}", ctx.lang, ring=ring, items=items, **counts)
+    where = html.escape(entry.destination)
+    what = msg.text(f"history_{entry.act}", ctx.lang, ring=ring, items=items, destination=where, **counts)
     lines = [msg.text("history_entry", ctx.lang, when=_when(entry.at, ctx), who=who, what=what)]
     for key, words in (("correct_removed", entry.removed), ("correct_added", entry.added)):
         if words:
@@ -784,6 +785,8 @@ def _history_entry(entry: HistoryEntry, ctx: ViewContext) -> str:
             if more > 0:
                 shown += " " + msg.text("correct_more_words", ctx.lang, count=more)
             lines.append(msg.text(key, ctx.lang, words=shown))
+    if entry.destination and entry.act is not Act.COPIED:  # a copy's correction or deletion
+        lines.append(msg.text("history_in_copy", ctx.lang, destination=where))
     if not entry.complete:
         lines.append(msg.text("history_incomplete", ctx.lang, reason=html.escape(entry.reason)))
     return "\n".join(lines)

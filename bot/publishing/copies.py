@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import html
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -31,6 +32,7 @@ from zoneinfo import ZoneInfo
 
 from telegram import InputFile
 
+from bot.core.history import Act
 from bot.core.links import copy_link
 from bot.core.media import MediaItem, Part
 from bot.core.post import Article
@@ -38,7 +40,9 @@ from bot.core.status import PostStatus
 from bot.destinations import Destination
 from bot.networks import CAPABILITIES
 from bot.publishing.channels import CopyChannel, CopyFailure, TelegramFiles
+from bot.publishing.history import History
 from bot.publishing.outlets import Outlets
+from bot.publishing.publisher import until_recorded
 from bot.publishing.retry import RetryPolicy
 from bot.publishing.slots import rings
 from bot.text.plain import plain_text
@@ -156,6 +160,9 @@ class CopySender:
         self.quiet_hours = quiet_hours
         self.tz = tz
         self._locks: dict[int, asyncio.Lock] = {}
+        self.history = History(
+            db, clock, functools.partial(until_recorded, sleep=sleep)
+        )  # every copy's trace
 
     @contextlib.asynccontextmanager
     async def holding(self, article_id: int) -> AsyncIterator[None]:
@@ -173,7 +180,7 @@ class CopySender:
         async with self.holding(article.id):
             return await self._send_all(article)
 
-    async def _send_all(self, article: Article) -> list[CopyOutcome]:
+    async def _send_all(self, article: Article, by: int | None = None) -> list[CopyOutcome]:
         current = await self.db.get(article.id) or article
         if current.status is not PostStatus.PUBLISHED or current.deleted:
             return []
@@ -189,7 +196,7 @@ class CopySender:
 
         outcomes = await asyncio.gather(
             *(
-                self._send_copy(current, d, [r for r in rows if r.destination == d.key], fetch, silent)
+                self._send_copy(current, d, [r for r in rows if r.destination == d.key], fetch, silent, by)
                 for d in going
             )
         )
@@ -205,33 +212,36 @@ class CopySender:
         rows: list[CopyRow],
         fetch: Callable[[MediaItem], Awaitable[InputFile]],
         silent: bool,
+        by: int | None,
     ) -> CopyOutcome:
+        """One destination's copy, request by request; what this call sent is in the post's history."""
         recorded = {row.part: row for row in rows}
         sent: list[int] = []
+        trace = functools.partial(self.history.act, article.id, Act.COPIED, by, destination=destination.name)
         channel = self.outlets.channels[destination.key]
         parts = copy_parts(article, destination, self.signature)
         if not recorded:
             await self.db.plan_copy(article.id, destination.key, len(parts))
-        for number, part in enumerate(parts):
-            row = recorded.get(number)
-            if row is not None and row.state == "sent":
-                sent.extend(row.message_ids)
-                continue
-            if row is not None and row.state != "planned":  # in doubt or failed: the editor decides (🔁 / ✅)
-                state: CopyState = "failed" if row.state == "failed" else "uncertain"
-                return CopyOutcome(destination, state, tuple(sent), row.detail)
-            await self.db.record_copy(article.id, destination.key, number, "sending")
-            try:
-                ids = await self._attempt(channel, part, fetch, silent)
-            except CopyFailure as failure:
-                state = "uncertain" if failure.kind == "doubtful" else "failed"
-                await self.db.record_copy(article.id, destination.key, number, state, detail=failure.detail)
-                log.warning(
-                    "copy of post %s to %s %s: %s", article.id, destination.key, state, failure.detail
-                )
-                return CopyOutcome(destination, state, tuple(sent), failure.detail)
-            await self.db.record_copy(article.id, destination.key, number, "sent", ids)
-            sent.extend(ids)
+        try:
+            async with trace() as writes:
+                for number, part in enumerate(parts):
+                    row = recorded.get(number)
+                    if row is not None and row.state == "sent":
+                        sent.extend(row.message_ids)
+                        continue
+                    if row is not None and row.state != "planned":  # in doubt or failed: the editor decides
+                        state: CopyState = "failed" if row.state == "failed" else "uncertain"
+                        return CopyOutcome(destination, state, tuple(sent), row.detail)
+                    await self.db.record_copy(article.id, destination.key, number, "sending")
+                    ids = await self._attempt(channel, part, fetch, silent)
+                    await self.db.record_copy(article.id, destination.key, number, "sent", ids)
+                    sent.extend(ids)
+                    writes.sent.extend(ids)
+        except CopyFailure as failure:  # its trace says what went out before (`History.act`)
+            state = "uncertain" if failure.kind == "doubtful" else "failed"
+            await self.db.record_copy(article.id, destination.key, number, state, detail=failure.detail)
+            log.warning("copy of post %s to %s %s: %s", article.id, destination.key, state, failure.detail)
+            return CopyOutcome(destination, state, tuple(sent), failure.detail)
         return CopyOutcome(destination, "sent", tuple(sent))
 
     async def _attempt(
@@ -256,17 +266,18 @@ class CopySender:
                     raise
                 await self.sleep(self.retry.backoff(attempt))
 
-    async def send_again(self, article_id: int) -> list[CopyOutcome] | None:
-        """🔁: send again every copy request of the post that failed or is in doubt; None if none is."""
-        return await self._answer(article_id, ("failed", "uncertain"), None)
+    async def send_again(self, article_id: int, by: int | None = None) -> list[CopyOutcome] | None:
+        """🔁 (pressed by editor `by`): send again every copy request of the post that failed or is in
+        doubt; None if none is."""
+        return await self._answer(article_id, ("failed", "uncertain"), None, by)
 
-    async def confirm(self, article_id: int) -> list[CopyOutcome] | None:
-        """✅: the editor sees the copies in doubt in their channels: recorded as sent (their ids are
-        unknown, so the links are missing), then the rest of those copies goes out."""
-        return await self._answer(article_id, ("uncertain",), "sent")
+    async def confirm(self, article_id: int, by: int | None = None) -> list[CopyOutcome] | None:
+        """✅ (pressed by editor `by`): the copies in doubt are in their channels: recorded as sent
+        (their ids are unknown, so the links are missing), then the rest of those copies goes out."""
+        return await self._answer(article_id, ("uncertain",), "sent", by)
 
     async def _answer(
-        self, article_id: int, states: tuple[str, ...], becomes: Literal["sent"] | None
+        self, article_id: int, states: tuple[str, ...], becomes: Literal["sent"] | None, by: int | None
     ) -> list[CopyOutcome] | None:
         async with self.holding(article_id):
             article = await self.db.get(article_id)
@@ -278,7 +289,7 @@ class CopySender:
                     await self.db.forget_copy_parts(article_id, row.destination, [row.state])
                 else:
                     await self.db.record_copy(article_id, row.destination, row.part, becomes, [-1])
-            return await self._send_all(article)
+            return await self._send_all(article, by)
 
     async def outcomes(self, article: Article) -> list[CopyOutcome]:
         """Where each copy of the post stands, as recorded (nothing sent)."""

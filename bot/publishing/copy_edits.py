@@ -18,9 +18,12 @@ from collections.abc import Sequence
 from typing import Any, Literal
 
 from bot import messages as msg
+from bot.core.history import Act, Writes
+from bot.core.media import Part
 from bot.core.post import Article
+from bot.destinations import Destination
 from bot.networks import CAPABILITIES
-from bot.publishing.channels import CopyFailure
+from bot.publishing.channels import CopyChannel, CopyFailure
 from bot.publishing.copies import CopyOutcome, CopySender, copy_parts
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.publisher import Publisher, Removal, RemovalOutcome, Revision, RevisionOutcome
@@ -48,31 +51,21 @@ class CopyFollower:
                 found.append((destination, [r.message_ids for r in mine]))
         return found
 
-    async def correction(self, before: Article, after: Article) -> list[CopyOutcome]:
-        """Follow the post's correction (`before` → `after`) in every copy."""
+    async def correction(self, before: Article, after: Article, by: int | None = None) -> list[CopyOutcome]:
+        """Follow the post's correction (`before` → `after`, by editor `by`) in every copy; each copy's
+        writes in the post's history (`History.act`)."""
         outcomes = []
         async with self.copies.holding(after.id):
             for destination, ids in await self._sent_copies(after):
                 channel = self.copies.outlets.channels[destination.key]
                 old = copy_parts(before, destination, self.copies.signature)
                 new = copy_parts(after, destination, self.copies.signature)
+                trace = self.copies.history.act(after.id, Act.CORRECTED, by, destination=destination.name)
                 try:
-                    if not CAPABILITIES[destination.network].edit:
-                        text = plain_text("\n\n".join(after.html))[:NOTE_CHARS]
-                        await channel.note(msg.text("copy_correction_note", msg.FA, text=text), ids[0][0])
-                        outcomes.append(CopyOutcome(destination, "noted", ids[0]))
-                        continue
-                    if len(old) != len(new) or [bool(p.media) for p in old] != [bool(p.media) for p in new]:
-                        detail = msg.text("copy_shape_changed", msg.FA)
-                        outcomes.append(CopyOutcome(destination, "unfollowed", detail=detail))
-                        continue
-                    if any(first <= 0 for first, *_ in ids):  # confirmed by eye: its id is unknown
-                        outcomes.append(CopyOutcome(destination, "unfollowed", detail="message id unknown"))
-                        continue
-                    for (first, *_), was, now in zip(ids, old, new, strict=True):
-                        if was.html != now.html:
-                            await channel.edit(first, now)
-                    outcomes.append(CopyOutcome(destination, "edited", ids[0]))
+                    async with trace as writes:
+                        outcomes.append(
+                            await self._correct_copy(channel, destination, ids, old, new, after, writes)
+                        )
                 except CopyFailure as failure:
                     log.warning(
                         "correction of post %s not followed in %s: %s", after.id, destination.key, failure
@@ -80,29 +73,58 @@ class CopyFollower:
                     outcomes.append(CopyOutcome(destination, "unfollowed", detail=failure.detail))
         return outcomes
 
-    async def deletion(self, article: Article) -> list[CopyOutcome]:
-        """Follow the post's deletion in every copy (Eitaa's: a notice, or only the editor is told)."""
+    async def _correct_copy(
+        self, channel: CopyChannel, destination: Destination, ids: list[tuple[int, ...]], old: list[Part],
+        new: list[Part], after: Article, writes: Writes,
+    ) -> CopyOutcome:  # fmt: skip
+        """One copy's part of a correction: a note where the network cannot edit, else its edits."""
+        if not CAPABILITIES[destination.network].edit:
+            text = plain_text("\n\n".join(after.html))[:NOTE_CHARS]
+            writes.sent.append(
+                await channel.note(msg.text("copy_correction_note", msg.FA, text=text), ids[0][0])
+            )
+            return CopyOutcome(destination, "noted", ids[0])
+        if len(old) != len(new) or [bool(p.media) for p in old] != [bool(p.media) for p in new]:
+            return CopyOutcome(destination, "unfollowed", detail=msg.text("copy_shape_changed", msg.FA))
+        if any(first <= 0 for first, *_ in ids):  # confirmed by eye: its id is unknown
+            return CopyOutcome(destination, "unfollowed", detail="message id unknown")
+        for (first, *_), was, now in zip(ids, old, new, strict=True):
+            if was.html != now.html:
+                await channel.edit(first, now)
+                writes.edited.append(first)
+        return CopyOutcome(destination, "edited", ids[0])
+
+    async def deletion(self, article: Article, by: int | None = None) -> list[CopyOutcome]:
+        """Follow the post's deletion (by editor `by`) in every copy (Eitaa's: a notice, or only the
+        editor is told); each copy's writes in the post's history (`History.act`)."""
         outcomes = []
         async with self.copies.holding(article.id):
             for destination, ids in await self._sent_copies(article):
                 channel = self.copies.outlets.channels[destination.key]
+                trace = self.copies.history.act(article.id, Act.DELETED, by, destination=destination.name)
                 try:
-                    if not CAPABILITIES[destination.network].delete:
-                        if self.eitaa_deletion == "notice":
-                            await channel.note(msg.text("copy_deletion_note", msg.FA), ids[0][0])
-                            outcomes.append(CopyOutcome(destination, "noted", ids[0]))
-                        else:
-                            outcomes.append(CopyOutcome(destination, "left", ids[0]))
-                        continue
-                    for message_id in (i for part in ids for i in part if i > 0):
-                        await channel.delete(message_id)
-                    outcomes.append(CopyOutcome(destination, "deleted"))
+                    async with trace as writes:
+                        outcomes.append(await self._delete_copy(channel, destination, ids, writes))
                 except CopyFailure as failure:
                     log.warning(
                         "deletion of post %s not followed in %s: %s", article.id, destination.key, failure
                     )
                     outcomes.append(CopyOutcome(destination, "unfollowed", detail=failure.detail))
         return outcomes
+
+    async def _delete_copy(
+        self, channel: CopyChannel, destination: Destination, ids: list[tuple[int, ...]], writes: Writes
+    ) -> CopyOutcome:
+        """One copy's part of a deletion: its messages deleted, or on Eitaa a notice (or nothing)."""
+        if not CAPABILITIES[destination.network].delete:
+            if self.eitaa_deletion == "notice":
+                writes.sent.append(await channel.note(msg.text("copy_deletion_note", msg.FA), ids[0][0]))
+                return CopyOutcome(destination, "noted", ids[0])
+            return CopyOutcome(destination, "left", ids[0])
+        for message_id in (i for part in ids for i in part if i > 0):
+            await channel.delete(message_id)
+            writes.deleted.append(message_id)
+        return CopyOutcome(destination, "deleted")
 
 
 class MirroredPublisher(Publisher):
@@ -121,13 +143,13 @@ class MirroredPublisher(Publisher):
             and revision.article is not None
             and after is not None
         ):
-            await self._report(after, await self.follower.correction(revision.article, after))
+            await self._report(after, await self.follower.correction(revision.article, after, by))
         return revision
 
     async def delete(self, article_id: int, *, by: int | None = None) -> Removal:
         removal = await super().delete(article_id, by=by)
         if removal.outcome is RemovalOutcome.DELETED and removal.article is not None:
-            await self._report(removal.article, await self.follower.deletion(removal.article))
+            await self._report(removal.article, await self.follower.deletion(removal.article, by))
         return removal
 
     async def _report(self, article: Article, outcomes: Sequence[CopyOutcome]) -> None:

@@ -12,6 +12,7 @@ import pytest
 from bot import messages as msg
 from bot.botapi.eitaayar import EitaayarServer
 from bot.botapi.server import BotApiServer
+from bot.core.history import Act, Writes
 from bot.publishing.retry import RetryPolicy
 from bot.text.plain import plain_text
 from tests.botapi.fixtures import EDITOR_ID, assert_no_server_errors
@@ -97,6 +98,19 @@ async def test_one_draft_reaches_every_destination(
         ("bale", "sent"),
         ("eitaa", "sent"),
     }
+    # Every copy is in the post's history beside the publication, with the messages it sent.
+    entries = await desk.db.history_of(article_id)
+    assert entries[0].act is Act.PUBLISHED and entries[0].writes.sent == [primary.message_id]
+    copied = {e.destination: e.writes.sent for e in entries if e.act is Act.COPIED}
+    assert copied == {
+        "@news_sport (telegram)": [sport.message_id],
+        "@news_bale (bale)": [on_bale.message_id],
+        "news_eitaa (eitaa)": [on_eitaa.message_id],
+    }
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says(f"/history {article_id}")
+    shown = await desk.wait_bot_message(EDITOR_ID, after=before)
+    assert msg.text("history_copied", msg.FA, destination="@news_bale (bale)", sent=1) in shown.text
 
 
 async def test_a_photo_album_reaches_bale_and_eitaa_as_uploads(
@@ -140,6 +154,9 @@ async def test_a_bale_outage_leaves_the_others_published_then_retry_completes(
     )
     assert len(bale.channel_posts()) == 1 and "https://ble.ir/news_bale/" in answer.html
     assert len(eitaa.posts()) == 1 and len(desk.server.channel_posts()) == 1  # nothing else twice
+    copies = [e for e in await desk.db.history_of(article_id) if e.act is Act.COPIED]
+    assert [(e.destination, e.editor_id) for e in copies][-1] == ("@news_bale (bale)", EDITOR_ID)  # the retry
+    assert "@news_bale (bale)" not in [e.destination for e in copies[:-1]]  # the refused try wrote nothing
     assert not desk.server.message(EDITOR_ID, notice.message_id).buttons  # the notice now says all went
     again = desk.server.user_sends_callback(EDITOR_ID, retry, notice)  # a tap of an older copy of it
     await desk.server.wait_for(lambda: again.answer is not None)
@@ -184,3 +201,13 @@ async def test_a_correction_and_a_deletion_follow_in_every_copy(
             assert eitaa.posts()[-1].reply_to == on_eitaa.message_id and "حذف" in eitaa.posts()[-1].text
         else:
             assert "⚠️ news_eitaa (eitaa)" in told.text and len(eitaa.posts()) == 2  # only the editor is told
+        # Each copy's correction and deletion is in the post's history, by the editor, with its writes.
+        entries = [
+            (e.act, e.destination, e.editor_id, e.writes) for e in await desk.db.history_of(article_id)
+        ]
+        bale_name, eitaa_name = "@news_bale (bale)", "news_eitaa (eitaa)"
+        assert (Act.CORRECTED, bale_name, EDITOR_ID, Writes(edited=[on_bale.message_id])) in entries
+        assert (Act.CORRECTED, eitaa_name, EDITOR_ID, Writes(sent=[note.message_id])) in entries
+        assert (Act.DELETED, bale_name, EDITOR_ID, Writes(deleted=[on_bale.message_id])) in entries
+        eitaa_notes = [w.sent for act, where, _, w in entries if act is Act.DELETED and where == eitaa_name]
+        assert eitaa_notes == ([[eitaa.posts()[-1].message_id]] if eitaa_deletion == "notice" else [])
