@@ -7,7 +7,13 @@ from __future__ import annotations
 import json
 import re
 
-from bot.botapi.rules import MAX_SECRET_TOKEN_CHARS, bad_request, check_commands
+from bot.botapi.rules import (
+    DEFAULT_WEBHOOK_CONNECTIONS,
+    MAX_SECRET_TOKEN_CHARS,
+    WEBHOOK_CONNECTIONS,
+    bad_request,
+    check_commands,
+)
 from bot.botapi.state import DEFAULT_UPDATE_TYPES, Params, WorldState
 
 
@@ -36,6 +42,8 @@ class UpdateMethods(WorldState):
             "has_custom_certificate": False,
             "pending_update_count": len(self._updates),
         }
+        if self.webhook:
+            info["max_connections"] = self.webhook_connections
         info.update({k: v for k, v in self.webhook.items() if k.startswith("last_error")})
         return info
 
@@ -54,6 +62,10 @@ class UpdateMethods(WorldState):
         if secret is not None and not re.fullmatch(rf"[A-Za-z0-9_-]{{1,{MAX_SECRET_TOKEN_CHARS}}}", secret):
             raise bad_request("secret token contains unallowed characters")
         self.webhook = {"url": url, "secret_token": secret} if url else {}
+        requested = params.int("max_connections")
+        low, high = WEBHOOK_CONNECTIONS  # out of range is brought within it, as Telegram's server does
+        within = DEFAULT_WEBHOOK_CONNECTIONS if requested is None else min(max(requested, low), high)
+        self.webhook_connections = within
         if params.bool("drop_pending_updates"):
             self._confirm(self._next_update_id)
         allowed = params.json("allowed_updates")

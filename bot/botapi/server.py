@@ -26,7 +26,8 @@ lacks (bot/botapi/dialect.py); Eitaa's Eitaayar is bot/botapi/eitaayar.py. The
 pytest fixtures in tests/botapi/fixtures.py wrap both. Updates go out by getUpdates (offset
 confirms for good, long-poll `timeout` returns as soon as an update arrives, a second poller ends
 the first with 409) or, after setWebhook, are POSTed to the webhook (https, or http to
-127.0.0.1/localhost) with X-Telegram-Bot-Api-Secret-Token, retried until it answers 2xx.
+127.0.0.1/localhost) with X-Telegram-Bot-Api-Secret-Token, retried until it answers 2xx: over up to
+setWebhook's `max_connections` (40) connections at once, one update of a chat at a time, as Telegram does.
 
 Driving the simulated world (bot/botapi/users.py, user_media.py and faults.py; all helpers are
 thread-safe and return the stored records):
@@ -332,27 +333,65 @@ class BotApiServer(UserMedia, UserActions, FaultInjection, Inspection, BotApiMet
         return True
 
     async def _deliver_to_webhook(self) -> None:
-        """POST queued updates one at a time, as Telegram does, until the webhook is deleted."""
+        """POST queued updates as Telegram's own Bot API server does, until the webhook is deleted:
+        over up to `max_connections` connections at once (40 unless setWebhook said otherwise), one
+        update of a chat at a time, the next only once the webhook took the one before (its
+        WebhookActor: one update in flight per queue), so each chat's updates arrive in order."""
+        sending: dict[object, asyncio.Task] = {}  # a chat (or a lone update) -> the POST of its update
         async with ClientSession(timeout=ClientTimeout(total=10)) as session:
-            while not self._stopping.is_set():
-                with self._lock:
-                    url, secret = self.webhook.get("url"), self.webhook.get("secret_token")
-                    update = self._updates[0] if self._updates else None
-                    changed = self._changed
-                if not url:
+            try:
+                while not self._stopping.is_set():
+                    with self._lock:
+                        url, secret = self.webhook.get("url"), self.webhook.get("secret_token")
+                        ready = self._next_for_webhook(set(sending), self.webhook_connections - len(sending))
+                        changed = self._changed
+                    if not url:
+                        return
+                    for queue, update in ready:
+                        sending[queue] = asyncio.create_task(self._deliver_one(session, url, secret, update))
+                    waited = [*sending.values(), asyncio.ensure_future(asyncio.shield(changed))]
+                    done, _ = await asyncio.wait(waited, timeout=1.0, return_when=asyncio.FIRST_COMPLETED)
+                    waited[-1].cancel()
+                    for queue in [queue for queue, task in sending.items() if task in done]:
+                        del sending[queue]
+            finally:
+                for task in sending.values():
+                    task.cancel()
+                await asyncio.gather(*sending.values(), return_exceptions=True)
+
+    def _next_for_webhook(self, busy: set[object], free: int) -> list[tuple[object, dict]]:
+        """Up to `free` updates to POST now: the first waiting one of each chat not in `busy`."""
+        ready: list[tuple[object, dict]] = []
+        taken = set(busy)
+        for update in self._updates:
+            if len(ready) >= free:
+                break
+            queue = _queue_of(update)
+            if queue not in taken:
+                taken.add(queue)
+                ready.append((queue, update))
+        return ready
+
+    async def _deliver_one(self, session: ClientSession, url: str, secret: str | None, update: dict) -> None:
+        """POST one update until the webhook takes it (every 0.5 s), or the webhook goes."""
+        while not self._stopping.is_set():
+            error = await _post_update(session, url, secret, update)
+            with self._lock:
+                if error is None:
+                    self._confirm_delivered(update["update_id"])
                     return
-                if update is None:
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(asyncio.shield(changed), 1.0)
-                    continue
-                error = await _post_update(session, url, secret, update)
-                with self._lock:
-                    if error is None:
-                        self._confirm(update["update_id"] + 1)
-                    else:
-                        self.webhook.update(last_error_date=int(self.clock.now()), last_error_message=error)
-                if error is not None:
-                    await self._sleep(0.5)
+                self.webhook.update(last_error_date=int(self.clock.now()), last_error_message=error)
+                if self.webhook.get("url") != url:
+                    return
+            await self._sleep(0.5)
+
+
+def _queue_of(update: dict) -> object:
+    """Whose updates must arrive one after another: the chat's (a button's message's chat), else the
+    sender's (an inline query); an update of neither is a queue of its own."""
+    payload = next(value for key, value in update.items() if key != "update_id")
+    chat = payload.get("chat") or (payload.get("message") or {}).get("chat") or payload.get("from") or {}
+    return chat.get("id", ("update", update["update_id"]))
 
 
 async def _post_update(session: ClientSession, url: str, secret: str | None, update: dict) -> str | None:

@@ -16,7 +16,7 @@ import time
 from collections import deque
 from typing import Any
 
-from bot.botapi.rules import ApiError, bad_request, forbidden, too_many_requests
+from bot.botapi.rules import DEFAULT_WEBHOOK_CONNECTIONS, ApiError, bad_request, forbidden, too_many_requests
 from bot.botapi.world import (
     CHANNEL_ADMIN_RIGHTS,
     CallbackQueryRecord,
@@ -143,6 +143,7 @@ class WorldState:
         self.channel = Chat(channel_id, "channel", title=channel_title, username=channel_username)
         self.channel.bot_rights = default_admin_rights()
         self.webhook: dict[str, Any] = {}
+        self.webhook_connections = DEFAULT_WEBHOOK_CONNECTIONS  # setWebhook's max_connections
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_TYPES
         self._lock = threading.RLock()
         self._users: dict[int, User] = {}
@@ -157,6 +158,7 @@ class WorldState:
         self._updates: list[dict[str, Any]] = []
         self._next_update_id = 500_000_001
         self._confirmed_below = 0
+        self._delivered_early: set[int] = set()  # POSTed to the webhook before an earlier update
         self._commands: dict[tuple[str, str], list[dict]] = {}
         self._rate_limits: dict[str, int] | None = None
         self._send_times: dict[int, deque[float]] = {}
@@ -307,6 +309,14 @@ class WorldState:
             offset = kept[0]["update_id"] if kept else self._next_update_id
         self._updates = [u for u in self._updates if u["update_id"] >= offset]
         self._confirmed_below = max(self._confirmed_below, offset)
+
+    def _confirm_delivered(self, update_id: int) -> None:
+        """Forget one update the webhook took; earlier ones of other chats may still be on their way."""
+        self._updates = [u for u in self._updates if u["update_id"] != update_id]
+        self._delivered_early.add(update_id)
+        floor = self._updates[0]["update_id"] if self._updates else self._next_update_id
+        self._confirmed_below = max(self._confirmed_below, floor)
+        self._delivered_early = {i for i in self._delivered_early if i >= self._confirmed_below}
 
     def enqueue_update(self, kind: str, payload: dict[str, Any]) -> int | None:
         """Queue an update of type `kind` for getUpdates; None if allowed_updates filters it out."""

@@ -785,6 +785,51 @@ async def test_webhook_receives_updates_with_secret_and_retries(tg_bot, botapi):
         await runner.cleanup()
 
 
+async def test_webhook_posts_over_max_connections_at_once_and_one_update_per_chat_at_a_time(tg_bot, botapi):
+    readers = [SUBSCRIBER_ID, ENGLISH_SUBSCRIBER_ID, EDITOR_ID, 4004]
+    botapi.add_user(4004, "خواننده دیگر")
+    in_flight: list[int] = []
+    most, twice, received = 0, [], []
+    release = asyncio.Event()
+
+    async def hook(request: web.Request) -> web.Response:
+        nonlocal most
+        message = (await request.json())["message"]
+        chat = message["chat"]["id"]
+        if chat in in_flight:
+            twice.append(message["text"])
+        in_flight.append(chat)
+        most = max(most, len(in_flight))
+        received.append(message["text"])
+        await release.wait()
+        in_flight.remove(chat)
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_post("/hook", hook)
+    runner = web.AppRunner(app)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    try:
+        botapi.user_sends_text(readers[0], "اول")
+        botapi.user_sends_text(readers[0], "دوم")  # the same chat: only once the first was taken
+        for reader in readers[1:]:
+            botapi.user_sends_text(reader, f"از {reader}")
+        await tg_bot.set_webhook(f"http://127.0.0.1:{runner.addresses[0][1]}/hook", max_connections=3)
+        assert (await tg_bot.get_webhook_info()).max_connections == 3
+        await botapi.wait_for(lambda: len(in_flight) == 3, timeout=10)
+        await asyncio.sleep(0.5)  # room for a fourth POST or a second one of a chat, were either sent
+        assert sorted(received) == sorted(["اول", f"از {readers[1]}", f"از {readers[2]}"])
+        release.set()
+        await botapi.wait_for(lambda: len(received) == 5 and not botapi.pending_updates(), timeout=10)
+        assert most == 3 and not twice and received.index("اول") < received.index("دوم")
+        await tg_bot.delete_webhook()
+    finally:
+        release.set()
+        await runner.cleanup()
+
+
 ECHO_BOT = """
 import os
 from telegram.ext import Application, MessageHandler, filters
