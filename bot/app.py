@@ -41,6 +41,7 @@ from bot.desk.pending import PendingNotices
 from bot.desk.service import Desk
 from bot.desk.waits import Waits
 from bot.destinations import destinations
+from bot.lanes import EditorsFirst
 from bot.publishing.channels import TelegramFiles
 from bot.publishing.copies import CopySender, Fanout
 from bot.publishing.copy_edits import CopyFollower, MirroredPublisher
@@ -322,7 +323,7 @@ def build_application(
         # Every message without link preview cards, as posts go to the channel: the editor's preview
         # then looks exactly like the post.
         .defaults(Defaults(tzinfo=settings.tz, link_preview_options=NO_PREVIEW))
-        .concurrent_updates(True)
+        .concurrent_updates(EditorsFirst(settings.editor_ids))  # bot.lanes: a burst never holds them up
         .rate_limiter(
             WireRateLimiter(
                 group_max_rate=settings.channel_posts_per_minute,

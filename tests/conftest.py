@@ -32,6 +32,7 @@ E2E = (
 SLOW_FOLDERS = ("tests/sandbox/",)
 SLOW = (
     "tests/e2e/test_restart.py",  # `newsdesk run` processes, killed and restarted
+    "tests/e2e/test_e2e_burst.py",  # 2,000 updates answered, 1,000 of them at 30 a second: ~1 min
     "tests/core/test_workers.py",  # a bot process and its search process, killed
     "tests/archive/test_search_parity.py",  # `newsdesk search` and a search process
     "tests/archive/test_import_fuzz.py",  # 1,200 damaged exports: ~20 s
@@ -60,6 +61,7 @@ SLOW = (
 # The longest files (on an idle 2-core machine), longest first: they start before any other.
 LONGEST_FIRST = (
     "tests/e2e/test_restart.py",
+    "tests/e2e/test_e2e_burst.py",
     "tests/sandbox/test_sandbox_browser.py",
     "tests/sandbox/test_sandbox_browser_desk.py",
     "tests/sandbox/test_sandbox.py",

@@ -1,7 +1,9 @@
 """The whole bot, in-process, against the Bot API test server: for the end-to-end editor tests.
 
 `running_desk(server, tmp_path)` builds the Application with the one builder (bot.app), a real
-SQLite file and a movable clock, starts polling over real HTTP, and stops it cleanly afterwards.
+SQLite file and a movable clock, starts polling over real HTTP (or, with `webhook=True`, serves our
+webhook on a free local port, which the server then POSTs every update to), and stops it cleanly
+afterwards.
 Its searches run in a thread unless `search_in="process"`, as `newsdesk run`'s do: a search process
 costs about 1.5 s of CPU per bot started (its imports and the analyzer's lexicon) and only a test that
 searches can tell the difference, so those ask for it (the `searches` marker, `search_in_for`).
@@ -10,20 +12,22 @@ searches can tell the difference, so those ask for it (the `searches` marker, `s
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from telegram.ext import Application
 
-from bot.app import build_application, open_database, polling
+from bot.app import HANDLED_UPDATES, build_application, open_database, polling
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
 from bot.config import Settings
 from bot.publishing.formatter import Formatter
 from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy
 from bot.sandbox.clock import MovableClock
+from bot.webhook import bound_socket
+from bot.webhook import webhook as webhook_serving
 from storage.database import Database, SearchIn
 from tests.botapi.fixtures import EDITOR_ID
 
@@ -107,13 +111,30 @@ async def running_desk(
     *,
     retry: RetryPolicy = DEFAULT_RETRY,
     search_in: SearchIn = "thread",
+    webhook: bool = False,
     **overrides: object,
 ) -> AsyncIterator[Desk]:
     """Start the bot (post_init included, as `run_polling` would) and stop it at the end. Its clock
-    (`Desk.clock`) moved with `advance` alone is a wall-clock jump: the bot's timers are not told."""
-    settings = desk_settings(server, database_path, **overrides)
-    db = await open_database(settings, search_in=search_in)
-    clock = MovableClock()
-    application = build_application(settings, db, clock=clock, formatter=SHARED_FORMATTER, retry=retry)
-    async with polling(application, poll_timeout=1):
-        yield Desk(server, application, db, clock, settings)
+    (`Desk.clock`) moved with `advance` alone is a wall-clock jump: the bot's timers are not told.
+    `webhook`: updates come as the server's POSTs to bot.webhook, as with `newsdesk run` and
+    WEBHOOK_URL set."""
+    with bound_socket("127.0.0.1", 0) if webhook else nullcontext() as listening:
+        if listening is not None:
+            port = listening.getsockname()[1]
+            hook = {"webhook_url": f"http://127.0.0.1:{port}/newsdesk/hook", "webhook_port": port,
+                    "webhook_listen": "127.0.0.1", "webhook_secret": "desk-harness"}  # fmt: skip
+            overrides = hook | overrides
+        settings = desk_settings(server, database_path, **overrides)
+        db = await open_database(settings, search_in=search_in)
+        clock = MovableClock()
+        application = build_application(settings, db, clock=clock, formatter=SHARED_FORMATTER, retry=retry)
+        if listening is None:
+            serving = polling(application, poll_timeout=1)
+        else:
+            assert settings.webhook_secret is not None
+            serving = webhook_serving(
+                application, settings, secret=settings.webhook_secret, listening=listening,
+                allowed_updates=list(HANDLED_UPDATES),
+            )  # fmt: skip
+        async with serving:
+            yield Desk(server, application, db, clock, settings)

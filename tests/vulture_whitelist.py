@@ -9,6 +9,7 @@ tests/test_dead_code.py imports this file, so a renamed or removed name fails th
 
 from bot.botapi.world import User
 from bot.config import Settings
+from bot.lanes import EditorsFirst
 from bot.sandbox.web import Pane
 from bot.text.markup import _Reader as _MarkupReader
 from bot.text.render import _TextWithTags
@@ -24,3 +25,4 @@ _Endless.readable, _Endless.readinto  # io.BufferedReader reads an io.RawIOBase 
 User.last_name  # the emulator's user, sent to the bot by getattr in User.to_api (Telegram's field)
 Pane.SUBSCRIBER  # a sandbox pane, made from the page's request body: Pane("subscriber")
 Settings.model_config  # pydantic-settings reads the class attribute
+EditorsFirst.do_process_update  # PTB's BaseUpdateProcessor.process_update calls it for every update

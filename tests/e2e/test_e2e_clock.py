@@ -1,6 +1,5 @@
-"""Clocks and crowds, end to end (the bot over HTTP against the emulator): a wall clock that jumps
-forward does not leave a scheduled post waiting for its old timer, and a burst of subscribers'
-updates does not hold up an editor's preview."""
+"""Clocks, end to end (the bot over HTTP against the emulator): a wall clock that jumps forward does
+not leave a scheduled post waiting for its old timer. (Crowds: tests/e2e/test_e2e_burst.py.)"""
 
 from __future__ import annotations
 
