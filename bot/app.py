@@ -35,6 +35,7 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import messages as msg
+from bot.bale import BaleBot
 from bot.config import Settings, load_settings
 from bot.core.inputs import UsageError
 from bot.desk.pending import PendingNotices
@@ -42,6 +43,7 @@ from bot.desk.service import Desk
 from bot.desk.waits import Waits
 from bot.destinations import destinations
 from bot.lanes import EditorsFirst
+from bot.networks import CAPABILITIES, Network
 from bot.publishing.channels import TelegramFiles
 from bot.publishing.copies import CopySender, Fanout
 from bot.publishing.copy_edits import CopyFollower, MirroredPublisher
@@ -210,6 +212,7 @@ class _Lifecycle:
     owns_formatter: bool  # made for this Application (closed at shutdown), or lent by the caller
     warm_ups: list[asyncio.Future[object]] = field(default_factory=list)
     copies: CopySender | None = None  # its clients open at the start and close at the stop
+    readers: list[Application] = field(default_factory=list)  # subscribers' bots on other networks
 
     async def start(self, application: Application) -> None:
         """Set the editors' command menu and re-arm the schedule; load the text tools meanwhile."""
@@ -227,17 +230,32 @@ class _Lifecycle:
         if self.copies is not None:
             await self.copies.outlets.open()
             await self.copies.resume()
+        for reader in self.readers:
+            try:
+                await reader.initialize()
+                await reader.start()
+                assert reader.updater is not None
+                await reader.updater.start_polling(allowed_updates=["message", "callback_query"])
+            except TelegramError as error:  # Bale down at our start must not stop the desk
+                log.warning("the subscribers' bot on another network did not start: %s", error)
         await svc.scheduler.rearm()
         await svc.desk.waits.rearm()
 
     async def stop(self, application: Application) -> None:
         """Let the publication in flight finish before the connection closes."""
         await application.bot_data[SERVICES_KEY].publisher.drain()
+        for reader in self.readers:
+            if reader.updater is not None and reader.updater.running:
+                await reader.updater.stop()
+            if reader.running:
+                await reader.stop()
         if self.copies is not None:  # after the publications in flight: their copies go out with them
             await self.copies.outlets.close()
 
     async def shutdown(self, application: Application) -> None:
         """Stop the formatting process (if it is ours) and its warm-up, and close the database."""
+        for reader in self.readers:
+            await reader.shutdown()
         warm_ups, self.warm_ups = self.warm_ups, []
         if self.owns_formatter:  # stopped now: a draft's preview or the warm-up is not waited for
             self.formatter.kill()
@@ -375,8 +393,29 @@ def build_application(
     application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock, copies)
     editor.register(application)
     subscriber.register(application)  # after the editor desk: editors' private text is a draft
+    lifecycle.readers = _readers_elsewhere(settings, application.bot_data[SERVICES_KEY])
     editor.register_last(application)
     return application
+
+
+def _readers_elsewhere(settings: Settings, svc: Services) -> list[Application]:
+    """A subscribers' bot for each Bale bot of the destinations: /search and /latest on the same
+    archive, through the same process, each result linking to the post's copy there (no inline mode:
+    Bale has none, bot/networks.py)."""
+    readers, tokens = [], set()
+    for destination in destinations(settings):
+        if destination.network is not Network.BALE or destination.token in tokens:
+            continue
+        tokens.add(destination.token)
+        bot = BaleBot(
+            destination.token, base_url=destination.api_url, base_file_url=file_url_for(destination.api_url)
+        )
+        reader = Application.builder().bot(bot).build()
+        reader.bot_data[SERVICES_KEY] = svc
+        reader.bot_data[subscriber.READERS_ON] = destination.key
+        subscriber.register(reader, inline=CAPABILITIES[destination.network].inline)
+        readers.append(reader)
+    return readers
 
 
 def _copies(

@@ -18,6 +18,7 @@ The menu (setMyCommands) is set once at start; a server that refuses it does not
 
 from __future__ import annotations
 
+import dataclasses
 import html
 import logging
 import time
@@ -54,6 +55,7 @@ from bot.archive.view import (
     Order,
     PageCallback,
     QueryStore,
+    ResultCard,
     card_from_article,
     card_from_hit,
     inline_no_results,
@@ -74,6 +76,7 @@ from storage.database import SearchResult
 log = logging.getLogger(__name__)
 
 SUBSCRIBER_KEY = "subscriber"
+READERS_ON = "readers_on"  # bot_data of a subscribers' bot on another network: its destination's key
 SUBSCRIBER_COMMANDS = ("search", "latest", "help")
 INLINE_QUERIES_PER_WINDOW = 90  # Telegram sends one inline query per pause in typing
 INLINE_CACHE_SECONDS = 60  # new posts show up in inline answers within a minute
@@ -122,6 +125,18 @@ def _log_search(context: ContextTypes.DEFAULT_TYPE, query: str, result: SearchRe
     )
 
 
+async def _on_readers_network(
+    context: ContextTypes.DEFAULT_TYPE, cards: list[ResultCard]
+) -> list[ResultCard]:
+    """On another network's bot (Bale: `READERS_ON`), each result links to the post's copy there (or
+    nowhere, when the post has no copy there)."""
+    where: str | None = context.bot_data.get(READERS_ON)
+    copies = services(context).copies
+    if where is None or copies is None:
+        return cards
+    return [dataclasses.replace(card, url=await copies.link_on(where, card.article_id)) for card in cards]
+
+
 async def _search_page(
     context: ContextTypes.DEFAULT_TYPE, query: str, page: int, lang: str, order: Order = Order.RELEVANCE
 ) -> tuple[str, InlineKeyboardMarkup | None, SearchResult]:
@@ -138,7 +153,9 @@ async def _search_page(
         return no_results, None, result
     # The partial fallback answers one page only: paging it would repeat the same best matches.
     has_next = len(result.hits) > PAGE_SIZE and not result.partial
-    cards = [card_from_hit(hit, svc.settings.channel_id) for hit in result.hits[:PAGE_SIZE]]
+    cards = await _on_readers_network(
+        context, [card_from_hit(hit, svc.settings.channel_id) for hit in result.hits[:PAGE_SIZE]]
+    )
     text = render_results_page(
         cards, query=query, page=page, partial=result.partial, truncated=result.truncated,
         lang=lang, tz=svc.settings.tz, bot_username=context.bot.username, order=order,
@@ -238,7 +255,9 @@ async def latest_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
     if await _refuse_if_limited(message, _state(context).searches.hit(user.id), lang):
         return
     svc = services(context)
-    cards = [card_from_article(a, svc.settings.channel_id) for a in await svc.db.latest(count)]
+    cards = await _on_readers_network(
+        context, [card_from_article(a, svc.settings.channel_id) for a in await svc.db.latest(count)]
+    )
     text = render_latest(cards, lang, svc.settings.tz, context.bot.username)
     await message.reply_html(text, link_preview_options=NO_PREVIEW)
 
@@ -295,8 +314,9 @@ async def set_subscriber_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
 # ——— wiring ———
 
 
-def register(application: Application) -> None:
-    """Add the subscriber side's handlers (after the editor desk, whose private-chat text comes first)."""
+def register(application: Application, *, inline: bool = True) -> None:
+    """Add the subscriber side's handlers (after the editor desk, whose private-chat text comes first);
+    `inline`: also inline mode (not on a network without it: bot/networks.py)."""
     svc: Services = application.bot_data[SERVICES_KEY]
     application.bot_data[SUBSCRIBER_KEY] = SubscriberState()
     subscribers_text = (
@@ -311,7 +331,8 @@ def register(application: Application) -> None:
     application.add_handler(CommandHandler("search", search_command))
     application.add_handler(CommandHandler("latest", latest_command))
     application.add_handler(CallbackQueryHandler(page_pressed, pattern=PAGE_CALLBACK_PATTERN))
-    application.add_handler(InlineQueryHandler(inline_search))
+    if inline:
+        application.add_handler(InlineQueryHandler(inline_search))
     application.add_handler(MessageHandler(subscribers_text, search_text))
     assert application.job_queue is not None
     application.job_queue.run_once(set_subscriber_commands, when=0, name="subscriber-commands")

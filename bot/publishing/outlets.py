@@ -14,6 +14,7 @@ from telegram import Bot
 from telegram.error import TelegramError
 from telegram.ext import ExtBot
 
+from bot.bale import BaleBot
 from bot.destinations import Destination
 from bot.networks import Network
 from bot.publishing.channels import BotApiChannel, CopyChannel, EitaayarChannel
@@ -42,7 +43,8 @@ class Outlets:
             else:
                 where = (destination.token, destination.api_url)
                 if where not in self._bots:
-                    self._bots[where] = ExtBot(
+                    bot_class = BaleBot if destination.network is Network.BALE else ExtBot
+                    self._bots[where] = bot_class(
                         destination.token,
                         base_url=destination.api_url,
                         base_file_url=file_url_for(destination.api_url),

@@ -211,3 +211,21 @@ async def test_a_correction_and_a_deletion_follow_in_every_copy(
         assert (Act.DELETED, bale_name, EDITOR_ID, Writes(deleted=[on_bale.message_id])) in entries
         eitaa_notes = [w.sent for act, where, _, w in entries if act is Act.DELETED and where == eitaa_name]
         assert eitaa_notes == ([[eitaa.posts()[-1].message_id]] if eitaa_deletion == "notice" else [])
+
+
+async def test_a_bale_subscriber_finds_the_post_and_its_bale_copy(
+    desk: Desk, bale: BotApiServer, eitaa: EitaayarServer
+) -> None:
+    article_id, _, choose = await send_draft(desk, DRAFT)
+    await publish_now(desk, article_id, choose)
+    (on_bale,) = bale.channel_posts()
+    reader = bale.add_user(9009, "خوانندهٔ بله", "fa")
+    asked = bale.user_sends_text(reader.id, "/search بودجه")
+    answer = await bale.wait_for_bot_message(reader.id, after=asked, timeout=15)
+    assert "نشست شورای شهر" in answer.text and answer.parse_mode is None  # plain text: Bale has no HTML
+    assert f"https://ble.ir/news_bale/{on_bale.message_id}" in answer.text  # the reader's own network
+    assert "t.me/" not in answer.text
+    latest = bale.user_sends_text(reader.id, "/latest")
+    answer = await bale.wait_for_bot_message(reader.id, after=latest, timeout=15)
+    assert f"https://ble.ir/news_bale/{on_bale.message_id}" in answer.text
+    assert not bale.calls("answerInlineQuery")
