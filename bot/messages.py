@@ -613,6 +613,16 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Posted in a channel (read by its subscribers, in Persian): where a copy cannot be edited or deleted.
     "copy_correction_note": ("✏️ اصلاحیه — متن درست این خبر:\n\n{text}", ""),
     "copy_deletion_note": ("🗑 این خبر از سوی تحریریه حذف شده است.", ""),
+    "elsewhere": ("📤 و رونوشت در:\n{where}", "📤 Also copied to:\n{where}"),
+    "elsewhere_plain": (" — متن ساده", " — plain text"),
+    "elsewhere_no_edit_notice": (
+        " — اصلاح: یادداشت اصلاحیه؛ حذف: اطلاعیهٔ حذف",
+        " — a correction: a correction note; a deletion: a deletion notice",
+    ),
+    "elsewhere_no_edit_editor": (
+        " — اصلاح: یادداشت اصلاحیه؛ حذف: نسخه می‌ماند و فقط به شما گفته می‌شود",
+        " — a correction: a correction note; a deletion: the copy stays, only you are told",
+    ),
     "btn_copy_retry": ("🔁 دوباره فرستادن نسخه‌ها", "🔁 Send the copies again"),
     "btn_copy_there": ("✅ رسیده است", "✅ It is there"),
     "changes_title": (

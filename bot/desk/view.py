@@ -59,6 +59,8 @@ from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
 from bot.desk.waits import WAIT_MINUTES
+from bot.destinations import Destination
+from bot.networks import CAPABILITIES
 from bot.publishing.copies import CopyOutcome
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.publishing.rights import DELETE_WINDOW_HOURS
@@ -94,6 +96,8 @@ class ViewContext:
     now: datetime | None = None  # the desk's clock: whether a post published now would ring
     quiet_hours: tuple[time, time] | None = None
     flood_messages: int = 0  # FLOOD_MESSAGES: a longer post is flagged under its preview (0: never)
+    elsewhere: tuple[Destination, ...] = ()  # the other destinations every post is copied to
+    eitaa_deletion: str = "editor"  # EITAA_DELETION: what a deletion does to a copy that cannot be deleted
 
 
 def loud(article: Article, ctx: ViewContext) -> bool:
@@ -341,6 +345,23 @@ def _clash_line(clashes: Sequence[Article], ctx: ViewContext) -> str:
     return "\n" + msg.text("clash_warning", ctx.lang, others=others)
 
 
+def _elsewhere_line(ctx: ViewContext) -> str:
+    """Where else the post goes, and how each copy differs there (plain text; on a network that edits
+    and deletes nothing, what a correction and a deletion will do)."""
+    if not ctx.elsewhere:
+        return ""
+    names = []
+    for destination in ctx.elsewhere:
+        caps = CAPABILITIES[destination.network]
+        name = html.escape(destination.name)
+        if not caps.html:
+            name += msg.text("elsewhere_plain", ctx.lang)
+        if not caps.edit:
+            name += msg.text(f"elsewhere_no_edit_{ctx.eitaa_deletion}", ctx.lang)
+        names.append(name)
+    return "\n" + msg.text("elsewhere", ctx.lang, where="\n".join(names))
+
+
 def preview_messages(
     article: Article,
     ctx: ViewContext,
@@ -367,7 +388,7 @@ def preview_messages(
             "card_scheduled_at", ctx.lang, article_id=article.id, when=_when(article.scheduled_at, ctx)
         )
     choose += _ring_line(article, ctx) + _flood_line(article, ctx) + _clash_line(clashes, ctx)
-    choose += _duplicate_line(duplicate, ctx)
+    choose += _duplicate_line(duplicate, ctx) + _elsewhere_line(ctx)
     keyboard = card_keyboard(article, ctx, clash=bool(clashes))
     return [
         Outgoing(html.escape(intro)),
@@ -648,6 +669,8 @@ def _(answer: Listing, ctx: ViewContext) -> list[Outgoing]:
         msg.text("queue_page", ctx.lang, page=answer.page + 1, pages=answer.pages) if answer.pages > 1 else ""
     )
     lines = [msg.text(f"{name}_title", ctx.lang, count=answer.total, page=page_note)]
+    if answer.kind is Action.QUEUE_PAGE:
+        lines[0] += _elsewhere_line(ctx)
     if any(article.status is PostStatus.CANCELLED for article in answer.articles):
         lines[0] += "\n" + msg.text("drafts_kept_note", ctx.lang, days=KEPT_DAYS)
     for article in answer.articles:

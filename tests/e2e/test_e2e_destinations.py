@@ -69,6 +69,9 @@ async def test_one_draft_reaches_every_destination(
     desk: Desk, bale: BotApiServer, eitaa: EitaayarServer
 ) -> None:
     article_id, previews, choose = await send_draft(desk, DRAFT)
+    # The preview says where else the post goes, and how each copy differs there.
+    assert "@news_sport (telegram)\n" in choose.text and "@news_bale (bale) — متن ساده\n" in choose.text
+    assert "news_eitaa (eitaa) — متن ساده — اصلاح: یادداشت اصلاحیه؛ حذف: نسخه می‌ماند" in choose.text
     notice = await publish_now(desk, article_id, choose)
 
     (primary,) = desk.server.channel_posts()
@@ -229,3 +232,13 @@ async def test_a_bale_subscriber_finds_the_post_and_its_bale_copy(
     answer = await bale.wait_for_bot_message(reader.id, after=latest, timeout=15)
     assert f"https://ble.ir/news_bale/{on_bale.message_id}" in answer.text
     assert not bale.calls("answerInlineQuery")
+
+
+async def test_the_queue_says_where_the_posts_go(desk: Desk) -> None:
+    article_id, _, choose = await send_draft(desk, DRAFT)
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:slot")
+    await wait_status(desk, article_id, "scheduled")
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("/queue")
+    listing = await desk.wait_bot_message(EDITOR_ID, lambda m: "📤" in (m.text or ""), after=before)
+    assert all(name in listing.text for name in ("@news_sport (telegram)", "@news_bale (bale)", "news_eitaa"))
