@@ -213,6 +213,7 @@ class _Lifecycle:
     warm_ups: list[asyncio.Future[object]] = field(default_factory=list)
     copies: CopySender | None = None  # its clients open at the start and close at the stop
     readers: list[Application] = field(default_factory=list)  # subscribers' bots on other networks
+    resuming: asyncio.Task[None] | None = None  # the copies left by the last run (CopySender.resume)
 
     async def start(self, application: Application) -> None:
         """Set the editors' command menu and re-arm the schedule; load the text tools meanwhile."""
@@ -229,7 +230,10 @@ class _Lifecycle:
         await _learn_own_channel(application, svc)
         if self.copies is not None:
             await self.copies.outlets.open()
-            await self.copies.resume()
+            # In a task of its own: copies left by the last run may wait on a network that is down
+            # (3 tries each), and the desk must answer meanwhile.
+            left = await self.copies.left_over()  # before any new copy is begun
+            self.resuming = asyncio.get_running_loop().create_task(self.copies.resume(left))
         for reader in self.readers:
             try:
                 await reader.initialize()
@@ -249,6 +253,9 @@ class _Lifecycle:
                 await reader.updater.stop()
             if reader.running:
                 await reader.stop()
+        if self.resuming is not None:  # a copy it cut off stays `sending`: asked at the next start
+            self.resuming.cancel()
+            await asyncio.gather(self.resuming, return_exceptions=True)
         if self.copies is not None:  # after the publications in flight: their copies go out with them
             await self.copies.outlets.close()
 

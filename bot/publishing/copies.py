@@ -300,37 +300,25 @@ class CopySender:
             return None
         return copy_link(destination.network, destination.chat_id, ids[0])
 
-    async def outcomes(self, article: Article) -> list[CopyOutcome]:
-        """Where each copy of the post stands, as recorded (nothing sent)."""
-        rows = await self.db.copy_rows(article.id)
-        found = []
-        for destination in self.destinations:
-            mine = [r for r in rows if r.destination == destination.key]
-            if not mine:
-                continue
-            worst = next((r for r in mine if r.state not in ("sent", "planned")), None)
-            ids = tuple(i for r in mine if r.state == "sent" for i in r.message_ids)
-            if worst is None:
-                found.append(CopyOutcome(destination, "sent", ids))
-            else:
-                state: CopyState = "failed" if worst.state == "failed" else "uncertain"
-                found.append(CopyOutcome(destination, state, ids, worst.detail))
-        return found
-
-    async def resume(self) -> None:
-        """At start-up: requests a stop left out become `uncertain`; copies not begun, or cut off
-        halfway, of posts published since each destination is known are sent (those in doubt wait);
-        the editor hears of every post whose copies did not all go."""
+    async def left_over(self) -> list[int]:
+        """At start-up, before anything is sent: requests a stop left out become `uncertain`; the posts
+        whose copies are in doubt, not begun or cut off halfway (published since each destination is
+        known), for `resume`."""
         doubts = {row.article_id for row in await self.db.copies_left_sending()}
         now, due = self.clock(), dict[int, None]()  # ordered, each post once
         for destination in self.destinations:
             since = await self.db.destination_known_since(destination.key, now)
             due.update(dict.fromkeys(await self.db.posts_with_copy_to_send(destination.key, since)))
-        for article_id in [*due, *sorted(doubts - set(due))]:
+        return [*due, *sorted(doubts - set(due))]
+
+    async def resume(self, left: Sequence[int]) -> None:
+        """The copies `left_over` found are sent (those in doubt wait for the editor); the editor hears
+        of every post whose copies did not all go."""
+        for article_id in left:
             article = await self.db.get(article_id)
             if article is None:
                 continue
-            outcomes = await self.send_all(article) if article_id in due else await self.outcomes(article)
+            outcomes = await self.send_all(article)  # sends what is planned; one in doubt waits
             if any(outcome.state != "sent" for outcome in outcomes):
                 await self.notices.copies(article, outcomes)
 
