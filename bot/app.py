@@ -394,7 +394,7 @@ def build_application(
         db, publisher, scheduler, settings, clock,
         functools.partial(prepare_draft, settings, lifecycle.formatter),
         functools.partial(explain_draft, settings, lifecycle.formatter),
-        pending_notices, waits,
+        pending_notices, waits, copies.destinations if copies else (),
     )  # fmt: skip
     application.add_error_handler(_on_error)
     application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock, copies)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,25 @@ class Destination:
     def name(self) -> str:
         """How editors see it: the channel on its network."""
         return f"{self.chat_id} ({self.network})"
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    """Whether one post goes to one mirror (the preview's toggle, bot.desk.routes)."""
+
+    destination: Destination
+    on: bool
+
+
+def routes(mirrors: Sequence[Destination], choices: Mapping[str, bool]) -> tuple[Route, ...]:
+    """Each mirror and whether the post goes there: as toggled under its preview (`choices`, by key),
+    else by the mirror's default."""
+    return tuple(Route(d, choices.get(d.key, d.default_on)) for d in mirrors)
+
+
+def going(mirrors: Sequence[Destination], choices: Mapping[str, bool]) -> tuple[Destination, ...]:
+    """The mirrors a post goes to (`routes` that are on)."""
+    return tuple(route.destination for route in routes(mirrors, choices) if route.on)
 
 
 def destinations(settings: Settings) -> tuple[Destination, ...]:

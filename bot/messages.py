@@ -586,6 +586,14 @@ TEXTS: dict[str, tuple[str, str]] = {
         "نسخه‌های پست #{article_id} در کانال‌های دیگر:",
         "The copies of post #{article_id} in the other channels:",
     ),
+    # Where a post goes, under its preview (bot.desk.routes): the primary channel, each mirror on or off.
+    "routes_head": ("📤 کجا منتشر می‌شود:", "📤 Where it goes:"),
+    "route_primary": ("✅ {name} — کانال اصلی", "✅ {name} — the main channel"),
+    "route_on": ("✅ {name}", "✅ {name}"),
+    "route_off": ("⬜ {name}: این بار نه", "⬜ {name}: not this time"),
+    "btn_route_on": ("✅ {name}", "✅ {name}"),
+    "btn_route_off": ("⬜ {name}", "⬜ {name}"),
+    "queue_routes": ("📤 {names}", "📤 {names}"),
     "copy_sent": ("✅ {name}", "✅ {name}"),
     "copy_link": (' — <a href="{url}">دیدن</a>', ' — <a href="{url}">see it</a>'),
     "copy_failed": ("❌ {name}: نرفت ({detail})", "❌ {name}: not sent ({detail})"),
@@ -613,7 +621,6 @@ TEXTS: dict[str, tuple[str, str]] = {
     # Posted in a channel (read by its subscribers, in Persian): where a copy cannot be edited or deleted.
     "copy_correction_note": ("✏️ اصلاحیه — متن درست این خبر:\n\n{text}", ""),
     "copy_deletion_note": ("🗑 این خبر از سوی تحریریه حذف شده است.", ""),
-    "elsewhere": ("📤 و رونوشت در:\n{where}", "📤 Also copied to:\n{where}"),
     "elsewhere_plain": (" — متن ساده", " — plain text"),
     "elsewhere_no_edit_notice": (
         " — اصلاح: یادداشت اصلاحیه؛ حذف: اطلاعیهٔ حذف",

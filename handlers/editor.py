@@ -67,11 +67,9 @@ def editors_only(handler: Handler) -> Callable[[Update, ContextTypes.DEFAULT_TYP
         if refusal is None:
             svc = services(context)
             s = svc.settings
-            elsewhere = svc.copies.destinations if svc.copies else ()
             ctx = view.ViewContext(
-                lang, s.tz, str(s.channel_id), svc.clock(), s.quiet_hours, s.flood_messages, elsewhere,
-                s.eitaa_deletion,
-            )  # fmt: skip
+                lang, s.tz, str(s.channel_id), svc.clock(), s.quiet_hours, s.flood_messages, s.eitaa_deletion
+            )
             await handler(update, context, ctx)
         elif update.callback_query is not None:
             await update.callback_query.answer(refusal, show_alert=True)

@@ -5,6 +5,9 @@ halfway is finished at the next start), `sending` is written before the request 
 with the message ids it got, `failed` (refused, or the network never reached) with why, or `uncertain`
 (the request left and no clear answer came, or the bot stopped while it was out). The primary
 channel's ledger stays `articles.channel_message_ids`.
+
+And where each post goes (`post_destinations`): the editor's toggles under its preview, one row per
+destination toggled; no row is the destination's default (bot.destinations.going).
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from bot.core.status import EDITABLE
 from storage.connection import Connection, from_db_time, to_db_time
+from storage.states import sql_in
 
 CopyState = Literal["planned", "sending", "sent", "failed", "uncertain"]
 
@@ -106,17 +111,44 @@ class Copies(Connection):
         assert since is not None
         return since
 
-    async def posts_with_copy_to_send(self, destination: str, since: datetime) -> list[int]:
-        """Posts published by the bot since `since`, still up, whose copy in `destination` was never
-        begun or has requests still `planned`."""
+    async def posts_with_copy_to_send(
+        self, destination: str, since: datetime, *, default_on: bool = True
+    ) -> list[int]:
+        """Posts published by the bot since `since`, still up, that go to `destination` (toggled so, or
+        by its default) and whose copy there was never begun or has requests still `planned`."""
         rows = await self._conn.execute_fetchall(
             "SELECT id FROM articles WHERE source = 'bot' AND status = 'published' AND deleted = 0"
             " AND published_at >= ? AND (id NOT IN (SELECT article_id FROM copies WHERE destination = ?)"
             " OR id IN (SELECT article_id FROM copies WHERE destination = ? AND state = 'planned'))"
+            " AND COALESCE((SELECT is_on FROM post_destinations WHERE article_id = articles.id"
+            " AND destination = ?), ?) = 1"
             " ORDER BY published_at",
-            (to_db_time(since), destination, destination),
+            (to_db_time(since), destination, destination, destination, int(default_on)),
         )
         return [row[0] for row in rows]
+
+    async def destination_choices(self, article_ids: Sequence[int]) -> dict[int, dict[str, bool]]:
+        """The destinations toggled under each post's preview (on or off); a post none was: absent."""
+        marks = ",".join("?" * len(article_ids))
+        rows = await self._conn.execute_fetchall(
+            f"SELECT article_id, destination, is_on FROM post_destinations WHERE article_id IN ({marks})",
+            tuple(article_ids),
+        )
+        found: dict[int, dict[str, bool]] = {}
+        for article_id, destination, is_on in rows:
+            found.setdefault(article_id, {})[destination] = bool(is_on)
+        return found
+
+    async def choose_destination(self, article_id: int, destination: str, on: bool) -> bool:
+        """Toggle a destination of a post not yet sent; False (nothing written) once it is past that
+        point: the check and the write are one transaction, so a post being published keeps its plan."""
+        async with self._transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT OR REPLACE INTO post_destinations (article_id, destination, is_on)"
+                f" SELECT id, ?, ? FROM articles WHERE id = ? AND deleted = 0 AND {sql_in(EDITABLE)}",
+                (destination, int(on), article_id),
+            )
+            return cursor.rowcount == 1
 
 
 def _row(row: Sequence[object]) -> CopyRow:

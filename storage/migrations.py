@@ -243,4 +243,14 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE INDEX post_history_by_post ON post_history (article_id, id);
     CREATE TABLE editor_names (user_id INTEGER PRIMARY KEY, name TEXT NOT NULL);
     """,
+    # 17: where each post goes besides the primary channel, as the editor toggled it under its preview
+    # (bot.desk.routes); no row: the destination's own default. `is_on`, as ON is an SQL keyword.
+    """
+    CREATE TABLE post_destinations (
+        article_id INTEGER NOT NULL REFERENCES articles (id) ON DELETE CASCADE,
+        destination TEXT NOT NULL,
+        is_on INTEGER NOT NULL CHECK (is_on IN (0, 1)),
+        PRIMARY KEY (article_id, destination)
+    ) WITHOUT ROWID;
+    """,
 )

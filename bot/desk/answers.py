@@ -6,7 +6,7 @@ Every call of `bot.desk.service.Desk` returns one of these (`Answer`); none of t
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from typing import Protocol
@@ -18,6 +18,7 @@ from bot.core.source import Source
 from bot.desk.callbacks import Action
 from bot.desk.duplicates import Duplicate
 from bot.desk.timeparse import Assumption, TimeParseError
+from bot.destinations import Route
 from bot.publishing.copies import CopyOutcome
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
@@ -86,6 +87,7 @@ class Preview:
     notes: tuple[Note, ...] = ()
     clashes: tuple[Article, ...] = ()
     duplicate: Duplicate | None = None  # an earlier post telling the same story (bot.desk.duplicates)
+    routes: tuple[Route, ...] = ()  # the mirrors, each on or off for this post (none configured: ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,6 +255,7 @@ class Listing:
     pages: int
     total: int
     clashes: frozenset[int] = frozenset()
+    routes: dict[int, tuple[Route, ...]] = field(default_factory=dict)  # /queue: where each post goes
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,6 +265,7 @@ class Card:
     article: Article
     clashes: tuple[Article, ...] = ()
     duplicate: Duplicate | None = None
+    routes: tuple[Route, ...] = ()  # the mirrors, each on or off for this post (none configured: ())
 
 
 @dataclass(frozen=True, slots=True)
@@ -303,11 +307,13 @@ class AskDuplicate:
 
 @dataclass(frozen=True, slots=True)
 class RingChosen:
-    """The editor switched a post between 🔔 and 🔕: its choices again, as they now stand."""
+    """The editor switched a post between 🔔 and 🔕, or a destination on or off: its choices again, as
+    they now stand."""
 
     article: Article
     clashes: tuple[Article, ...] = ()
     duplicate: Duplicate | None = None
+    routes: tuple[Route, ...] = ()  # the mirrors, each on or off for this post (none configured: ())
 
 
 Answer = (

@@ -2,11 +2,12 @@
 
 Every inline button of the desk carries `p:<ref>:<action>`, where `ref` is a post number (or, for
 page buttons, a page number, or for "make this a draft", the editor's message id) and `action` one
-of `Action`; a button that turns the page of a post's list (`PAGED`) adds `:<page>`. At most
-1 + 1 + 19 + 1 + 4 + 1 + 5 = 32 ASCII bytes, far below Telegram's 64. Callback data comes from the
+of `Action`; a button that turns the page of a post's list (`PAGED`) adds `:<page>`, one that names a
+destination (`KEYED`: a toggle under the preview) adds `:<key>` (bot.destinations.KEY_RE). At most
+1 + 1 + 19 + 1 + 4 + 1 + 16 = 43 ASCII bytes, below Telegram's 64. Callback data comes from the
 client, so `parse` trusts nothing: only ASCII digits (Python's `\\d` would also take Arabic-Indic
-ones), a ref that fits SQLite's 64-bit integer, a known action, and a page exactly where the action
-takes one; anything else is `None`, which the desk answers as a stale button.
+ones), a ref that fits SQLite's 64-bit integer, a known action, and a page (or a destination's key)
+exactly where the action takes one; anything else is `None`, which the desk answers as a stale button.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from enum import StrEnum
 
 from telegram.constants import InlineKeyboardButtonLimit
 
+from bot.destinations import KEY_RE
+
 PREFIX = "p"
 MAX_REF = 2**63 - 1  # SQLite's largest rowid
 # A draft of 512 KB holds at most about 260,000 changes (one in two characters): 13,000 pages of 20.
 MAX_PAGE = 99_999
-_DATA = re.compile(rf"{PREFIX}:([0-9]{{1,19}}):([a-z0-9]{{1,4}})(?::([0-9]{{1,5}}))?")
+_DATA = re.compile(rf"{PREFIX}:([0-9]{{1,19}}):([a-z0-9]{{1,4}})(?::([0-9]{{1,5}}|[a-z][a-z0-9_]{{0,15}}))?")
 
 
 class Action(StrEnum):
@@ -58,6 +61,7 @@ class Action(StrEnum):
         "hp"  # another page of a post's history (`/history`; the post in `ref`, the page in `page`)
     )
     RING = "ring"  # switch a post not yet sent between 🔔 (notify subscribers) and 🔕
+    ROUTE = "to"  # switch a destination of a post not yet sent on or off (the key in `key`)
     COPY_RETRY = "cpr"  # send again a post's copies that failed or are in doubt (bot.publishing.copies)
     COPY_THERE = "cpt"  # the copies in doubt are in their channels
     QUEUE_PAGE = "qp"
@@ -86,24 +90,30 @@ CONFIRMED: dict[Action, Action] = {anyway: action for action, anyway in ANYWAY.i
 
 PAGED = frozenset({Action.CHANGES_PAGE, Action.HISTORY_PAGE})
 """The actions whose button names a post and a page of something about it."""
+KEYED = frozenset({Action.ROUTE})
+"""The actions whose button names a post and one of its destinations (bot.desk.routes)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Button:
-    """One button's meaning: an action on a post (or a page, or a message), and for a `PAGED` action
-    the page (0-based)."""
+    """One button's meaning: an action on a post (or a page, or a message), for a `PAGED` action the
+    page (0-based), for a `KEYED` one the destination's key."""
 
     action: Action
     ref: int = 0
     page: int = 0
+    key: str = ""
 
     def encode(self) -> str:
         """The callback data for Telegram."""
         data = f"{PREFIX}:{self.ref}:{self.action}"
         if self.action in PAGED:
             data += f":{self.page}"
+        if self.action in KEYED:
+            data += f":{self.key}"
         assert len(data.encode()) <= InlineKeyboardButtonLimit.MAX_CALLBACK_DATA and 0 <= self.ref <= MAX_REF
         assert 0 <= self.page <= MAX_PAGE and (self.action in PAGED or not self.page)
+        assert (self.action in KEYED) == bool(KEY_RE.fullmatch(self.key))
         return data
 
 
@@ -117,6 +127,11 @@ def parse(data: str | None) -> Button | None:
         action = Action(match[2])
     except ValueError:
         return None
-    if (match[3] is not None) != (action in PAGED) or ref > MAX_REF:
+    extra = match[3]
+    if ref > MAX_REF or (extra is not None) != (action in PAGED or action in KEYED):
         return None
-    return Button(action, ref, int(match[3] or 0))
+    if action in KEYED:
+        return Button(action, ref, key=extra) if KEY_RE.fullmatch(extra) else None
+    if extra is not None and not extra.isdigit():
+        return None
+    return Button(action, ref, int(extra or 0))

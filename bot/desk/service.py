@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 from bot.config import Settings
@@ -58,6 +58,7 @@ from bot.desk.duplicates import Duplicate, DuplicateGuard
 from bot.desk.live import corrected_answer
 from bot.desk.pending import PendingNotices
 from bot.desk.removal import Removals
+from bot.desk.routes import Routing
 from bot.desk.timeparse import (
     Assumption,
     TimeParseError,
@@ -69,6 +70,7 @@ from bot.desk.timeparse import (
 )
 from bot.desk.undo import Undoing
 from bot.desk.waits import Waits
+from bot.destinations import Destination
 from bot.publishing.formatter import FormattingTimeout, PreparedPost
 from bot.publishing.publisher import Outcome, Publisher, RevisionOutcome
 from bot.publishing.scheduler import Scheduler
@@ -88,7 +90,7 @@ CANCEL_WORDS = frozenset({"لغو", "انصراف", "بیخیال", "cancel", "/
 
 
 @dataclass
-class Desk(Removals, Undoing):
+class Desk(Removals, Undoing, Routing):
     """The editor workflow over the database, the publisher and the schedule."""
 
     db: Database
@@ -100,6 +102,7 @@ class Desk(Removals, Undoing):
     explain: Callable[[str], Awaitable[list[Change]]]  # what the clean-up changes in a draft (likewise)
     pending_notices: PendingNotices = field(default_factory=PendingNotices)  # shared with the notices
     waits: Waits = None  # type: ignore[assignment]  # ends waits at expiry (bot.desk.waits)
+    mirrors: tuple[Destination, ...] = ()  # where posts go besides the primary channel (bot.desk.routes)
     # (chat, message) of short messages being made drafts: updates run concurrently, so a double tap
     # on "make it a draft" would otherwise make two before either is stored
     _drafting: set[tuple[int, int]] = field(default_factory=set, init=False, repr=False)
@@ -191,7 +194,7 @@ class Desk(Removals, Undoing):
             await self.db.await_input(message.user_id, Wait.EDIT.value, article_id, since=self.clock())
             notes = (*notes, Note.NEEDS_TEXT_SIGNED if post.messages else Note.NEEDS_TEXT)
         article = await self._get(article_id)
-        return Preview(article, notes, duplicate=await self._duplicate(article))
+        return Preview(article, notes, (), await self._duplicate(article), await self._routes(article.id))
 
     async def take_edit(self, message: EditorMessage, text: str) -> Answer:
         """The editor edited a message in Telegram: the draft made from it follows the new text."""
@@ -226,7 +229,7 @@ class Desk(Removals, Undoing):
             ring=self._urgent(post),
         )  # fmt: skip
         article = await self._get(article_id)
-        return Preview(article, notes, duplicate=await self._duplicate(article))
+        return Preview(article, notes, (), await self._duplicate(article), await self._routes(article.id))
 
     def _urgent(self, post: PreparedPost) -> bool | None:
         """🔔 for a draft whose headline opens with an urgent word (URGENT_WORDS), else None: quiet
@@ -246,7 +249,8 @@ class Desk(Removals, Undoing):
             article = await self._get(article_id)
             if article.status is PostStatus.SCHEDULED:
                 notes = (*notes, Note.STILL_SCHEDULED)
-            return Preview(article, notes, await self._clashes(article), await self._duplicate(article))
+            clashes, duplicate = await self._clashes(article), await self._duplicate(article)
+            return Preview(article, notes, clashes, duplicate, await self._routes(article.id))
         if revision.outcome is RevisionOutcome.REFUSED:
             return await self._refused(article_id)
         return corrected_answer(revision.outcome, article_id, revision.detail, post, revision.article)
@@ -282,7 +286,8 @@ class Desk(Removals, Undoing):
                 article = await self.db.get(ref)
                 if article is None:
                     return Refused(Refusal.NOT_FOUND, ref)
-                return Card(article, await self._clashes(article), await self._duplicate(article))
+                clashes, duplicate = await self._clashes(article), await self._duplicate(article)
+                return Card(article, clashes, duplicate, await self._routes(ref))
             case Action.SEND_ANYWAY:
                 ok = await self.publisher.send_uncertain_anyway(ref, by=user_id)
                 return Done(DoneKind.PUBLISHED, ref) if ok else await self._refused(ref)
@@ -322,6 +327,8 @@ class Desk(Removals, Undoing):
                 return await self._changes(ref, button.page, turned=True)
             case Action.RING:
                 return await self._switch_ring(ref)
+            case Action.ROUTE:
+                return await self._toggle_route(ref, button.key) or await self._choices(ref)
         return Refused(Refusal.STALE_BUTTON, ref)  # MAKE_DRAFT needs the replied message: the handler
 
     async def _switch_ring(self, article_id: int) -> Answer:
@@ -334,8 +341,13 @@ class Desk(Removals, Undoing):
         loud = rings(article.ring, when or self.clock(), s.quiet_hours, s.tz)
         if not await self.db.set_ring(article_id, not loud):
             return await self._refused(article_id)
+        return await self._choices(article_id)
+
+    async def _choices(self, article_id: int) -> RingChosen:
+        """The post's choices again, as they now stand (in place of those pressed)."""
         article = await self._get(article_id)
-        return RingChosen(article, await self._clashes(article), await self._duplicate(article))
+        clashes, duplicate = await self._clashes(article), await self._duplicate(article)
+        return RingChosen(article, clashes, duplicate, await self._routes(article_id))
 
     async def _duplicate(self, article: Article) -> Duplicate | None:
         """The earlier post (published in DUPLICATE_DAYS, or queued) telling `article`'s story."""
@@ -410,7 +422,8 @@ class Desk(Removals, Undoing):
     async def queue(self, page: int = 0) -> Listing:
         """/queue: scheduled posts, soonest first, a page at a time."""
         scheduled = await self.db.list_scheduled()
-        return _page(Action.QUEUE_PAGE, scheduled, page, clashing_ids(scheduled))
+        listing = _page(Action.QUEUE_PAGE, scheduled, page, clashing_ids(scheduled))
+        return replace(listing, routes=await self._routes_of([a.id for a in listing.articles]))
 
     async def drafts(self, page: int = 0) -> Listing:
         """/drafts: drafts and failed posts, newest first; then what was cancelled or discarded lately,

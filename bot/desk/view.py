@@ -59,7 +59,7 @@ from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
 from bot.desk.waits import WAIT_MINUTES
-from bot.destinations import Destination
+from bot.destinations import Route
 from bot.networks import CAPABILITIES
 from bot.publishing.copies import CopyOutcome
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
@@ -96,8 +96,7 @@ class ViewContext:
     now: datetime | None = None  # the desk's clock: whether a post published now would ring
     quiet_hours: tuple[time, time] | None = None
     flood_messages: int = 0  # FLOOD_MESSAGES: a longer post is flagged under its preview (0: never)
-    elsewhere: tuple[Destination, ...] = ()  # the other destinations every post is copied to
-    eitaa_deletion: str = "editor"  # EITAA_DELETION: what a deletion does to a copy that cannot be deleted
+    eitaa_deletion: str = "editor"  # EITAA_DELETION: said under the preview of a post that goes there
 
 
 def loud(article: Article, ctx: ViewContext) -> bool:
@@ -150,6 +149,58 @@ def _with_ring_button(keyboard: InlineKeyboardMarkup | None, article: Article, c
         return keyboard
     label = "btn_silent" if loud(article, ctx) else "btn_ring"
     return InlineKeyboardMarkup([*keyboard.inline_keyboard, [_button(label, ctx, Action.RING, article.id)]])
+
+
+def _routes_lines(routes: Sequence[Route], ctx: ViewContext) -> str:
+    """Where the post goes: the primary channel, then each mirror on or off (none configured: nothing),
+    and how each copy differs there (plain text; on a network that edits and deletes nothing, what a
+    correction and a deletion will do)."""
+    if not routes:
+        return ""
+    lines = [
+        msg.text("routes_head", ctx.lang),
+        msg.text("route_primary", ctx.lang, name=html.escape(ctx.channel_id)),
+    ]
+    for route in routes:
+        name = html.escape(route.destination.name)
+        if not route.on:
+            lines.append(msg.text("route_off", ctx.lang, name=name))
+            continue
+        caps = CAPABILITIES[route.destination.network]
+        if not caps.html:
+            name += msg.text("elsewhere_plain", ctx.lang)
+        if not caps.edit:
+            name += msg.text(f"elsewhere_no_edit_{ctx.eitaa_deletion}", ctx.lang)
+        lines.append(msg.text("route_on", ctx.lang, name=name))
+    return "\n\n" + "\n".join(lines)
+
+
+def _with_route_buttons(
+    keyboard: InlineKeyboardMarkup | None, article: Article, routes: Sequence[Route], ctx: ViewContext
+) -> InlineKeyboardMarkup | None:
+    """A toggle per mirror under the choices of a post not yet sent (on ⇄ off)."""
+    if keyboard is None or not routes or article.deleted or article.status not in EDITABLE:
+        return keyboard
+    toggles = [
+        [
+            InlineKeyboardButton(
+                msg.text(
+                    "btn_route_on" if route.on else "btn_route_off", ctx.lang, name=route.destination.name
+                ),
+                callback_data=Button(Action.ROUTE, article.id, key=route.destination.key).encode(),
+            )
+        ]
+        for route in routes
+    ]
+    return InlineKeyboardMarkup([*keyboard.inline_keyboard, *toggles])
+
+
+def _queue_routes(routes: Sequence[Route], ctx: ViewContext) -> str:
+    """A /queue entry's destinations (the primary, and each mirror it goes to); none configured: ""."""
+    if not routes:
+        return ""
+    names = [html.escape(ctx.channel_id), *(html.escape(r.destination.name) for r in routes if r.on)]
+    return "\n" + msg.text("queue_routes", ctx.lang, names="، ".join(names))
 
 
 def _button(label_key: str, ctx: ViewContext, action: Action, ref: int = 0, **values: object):
@@ -345,23 +396,6 @@ def _clash_line(clashes: Sequence[Article], ctx: ViewContext) -> str:
     return "\n" + msg.text("clash_warning", ctx.lang, others=others)
 
 
-def _elsewhere_line(ctx: ViewContext) -> str:
-    """Where else the post goes, and how each copy differs there (plain text; on a network that edits
-    and deletes nothing, what a correction and a deletion will do)."""
-    if not ctx.elsewhere:
-        return ""
-    names = []
-    for destination in ctx.elsewhere:
-        caps = CAPABILITIES[destination.network]
-        name = html.escape(destination.name)
-        if not caps.html:
-            name += msg.text("elsewhere_plain", ctx.lang)
-        if not caps.edit:
-            name += msg.text(f"elsewhere_no_edit_{ctx.eitaa_deletion}", ctx.lang)
-        names.append(name)
-    return "\n" + msg.text("elsewhere", ctx.lang, where="\n".join(names))
-
-
 def preview_messages(
     article: Article,
     ctx: ViewContext,
@@ -369,8 +403,10 @@ def preview_messages(
     *,
     clashes: Sequence[Article] = (),
     duplicate: Duplicate | None = None,
+    routes: Sequence[Route] = (),
 ) -> list[Outgoing]:
-    """The post exactly as the channel will get it, between an intro and the choices."""
+    """The post exactly as the channel will get it, between an intro and the choices (and where it
+    goes, when there are mirrors)."""
     intro = head + msg.text(
         "preview_intro", ctx.lang, article_id=article.id, parts=message_total(article.parts)
     )
@@ -388,8 +424,8 @@ def preview_messages(
             "card_scheduled_at", ctx.lang, article_id=article.id, when=_when(article.scheduled_at, ctx)
         )
     choose += _ring_line(article, ctx) + _flood_line(article, ctx) + _clash_line(clashes, ctx)
-    choose += _duplicate_line(duplicate, ctx) + _elsewhere_line(ctx)
-    keyboard = card_keyboard(article, ctx, clash=bool(clashes))
+    choose += _duplicate_line(duplicate, ctx) + _routes_lines(routes, ctx)
+    keyboard = _with_route_buttons(card_keyboard(article, ctx, clash=bool(clashes)), article, routes, ctx)
     return [
         Outgoing(html.escape(intro)),
         *(Outgoing(part.html, media=part.media) for part in article.parts),
@@ -400,7 +436,9 @@ def preview_messages(
 @render.register
 def _(answer: Preview, ctx: ViewContext) -> list[Outgoing]:
     notes = _notes(answer.notes, ctx)
-    return preview_messages(answer.article, ctx, notes, clashes=answer.clashes, duplicate=answer.duplicate)
+    return preview_messages(
+        answer.article, ctx, notes, clashes=answer.clashes, duplicate=answer.duplicate, routes=answer.routes
+    )
 
 
 @render.register
@@ -430,7 +468,9 @@ def _(answer: AskDuplicate, ctx: ViewContext) -> list[Outgoing]:
 
 @render.register
 def _(answer: RingChosen, ctx: ViewContext) -> list[Outgoing]:
-    choices = preview_messages(answer.article, ctx, clashes=answer.clashes, duplicate=answer.duplicate)
+    choices = preview_messages(
+        answer.article, ctx, clashes=answer.clashes, duplicate=answer.duplicate, routes=answer.routes
+    )
     return choices[-1:]  # the choices, in place
 
 
@@ -438,7 +478,9 @@ def _(answer: RingChosen, ctx: ViewContext) -> list[Outgoing]:
 def _(answer: Card, ctx: ViewContext) -> list[Outgoing]:
     status_key = "deleted" if answer.article.deleted else answer.article.status
     head = msg.text("card_state", ctx.lang, status=msg.text(f"status_{status_key}", ctx.lang)) + "\n"
-    return preview_messages(answer.article, ctx, head, clashes=answer.clashes, duplicate=answer.duplicate)
+    return preview_messages(
+        answer.article, ctx, head, clashes=answer.clashes, duplicate=answer.duplicate, routes=answer.routes
+    )
 
 
 @render.register
@@ -669,8 +711,6 @@ def _(answer: Listing, ctx: ViewContext) -> list[Outgoing]:
         msg.text("queue_page", ctx.lang, page=answer.page + 1, pages=answer.pages) if answer.pages > 1 else ""
     )
     lines = [msg.text(f"{name}_title", ctx.lang, count=answer.total, page=page_note)]
-    if answer.kind is Action.QUEUE_PAGE:
-        lines[0] += _elsewhere_line(ctx)
     if any(article.status is PostStatus.CANCELLED for article in answer.articles):
         lines[0] += "\n" + msg.text("drafts_kept_note", ctx.lang, days=KEPT_DAYS)
     for article in answer.articles:
@@ -681,7 +721,8 @@ def _(answer: Listing, ctx: ViewContext) -> list[Outgoing]:
             when = _when(article.cancelled_at, ctx) if article.cancelled_at else when
             flag = _cancelled_flag(article, ctx)
         title = html.escape(_shorten(article.title or article.body))
-        lines.append(msg.text("queue_item", ctx.lang, article_id=article.id, when=when, title=title) + flag)
+        item = msg.text("queue_item", ctx.lang, article_id=article.id, when=when, title=title) + flag
+        lines.append(item + _queue_routes(answer.routes.get(article.id, ()), ctx))
     return [Outgoing("\n\n".join(lines), _listing_keyboard(answer, ctx))]
 
 

@@ -37,7 +37,7 @@ from bot.core.links import copy_link
 from bot.core.media import MediaItem, Part
 from bot.core.post import Article
 from bot.core.status import PostStatus
-from bot.destinations import Destination
+from bot.destinations import Destination, going
 from bot.networks import CAPABILITIES
 from bot.publishing.channels import CopyChannel, CopyFailure, TelegramFiles
 from bot.publishing.history import History
@@ -185,7 +185,8 @@ class CopySender:
         if current.status is not PostStatus.PUBLISHED or current.deleted:
             return []
         rows = await self.db.copy_rows(article.id)
-        going = [d for d in self.destinations if d.default_on]
+        choices = (await self.db.destination_choices([article.id])).get(article.id, {})
+        to = going(self.destinations, choices)  # as the preview showed it (bot.desk.routes)
         silent = not rings(current.ring, self.clock(), self.quiet_hours, self.tz)
         fetched: dict[str, asyncio.Task[InputFile]] = {}  # each file fetched once for every destination
 
@@ -197,7 +198,7 @@ class CopySender:
         outcomes = await asyncio.gather(
             *(
                 self._send_copy(current, d, [r for r in rows if r.destination == d.key], fetch, silent, by)
-                for d in going
+                for d in to
             )
         )
         for task in fetched.values():
@@ -308,7 +309,13 @@ class CopySender:
         now, due = self.clock(), dict[int, None]()  # ordered, each post once
         for destination in self.destinations:
             since = await self.db.destination_known_since(destination.key, now)
-            due.update(dict.fromkeys(await self.db.posts_with_copy_to_send(destination.key, since)))
+            due.update(
+                dict.fromkeys(
+                    await self.db.posts_with_copy_to_send(
+                        destination.key, since, default_on=destination.default_on
+                    )
+                )
+            )
         return [*due, *sorted(doubts - set(due))]
 
     async def resume(self, left: Sequence[int]) -> None:

@@ -12,7 +12,7 @@ import pytest
 
 from bot import messages as msg
 from bot.botapi.server import BotApiServer
-from bot.desk.callbacks import Action, Button
+from bot.desk.callbacks import KEYED, Action, Button
 from tests.botapi.fixtures import EDITOR_ID
 from tests.desk_harness import Desk, running_desk
 from tests.e2e.test_e2e_editor import _current_text, _with_button, recorded_notice, send_draft, wait_article
@@ -67,7 +67,11 @@ async def test_a_stale_delete_on_a_deleted_posts_notice_alerts_and_leaves_the_no
     assert answer["show_alert"] and "حذف" in answer["text"]
     assert _as_it_stands(desk, notice) == seen  # text, link and 🗑 as they were
     # Every action that changes a post, on the notice of the deleted one: each an alert, nothing else.
-    stale = [Button(action, article_id).encode() for action in Action if action not in SHOWS_ONLY]
+    stale = [
+        Button(action, article_id, key="bale" if action in KEYED else "").encode()
+        for action in Action
+        if action not in SHOWS_ONLY
+    ]
     answers = await _alerts(desk, notice, stale)
     assert all(a.get("show_alert") and a.get("text") for a in answers), answers
     assert _as_it_stands(desk, notice) == seen and _as_it_stands(desk, ask)[3] == 1  # ask: its one edit

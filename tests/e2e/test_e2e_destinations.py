@@ -4,7 +4,8 @@ channel (the Eitaayar emulator), each over real HTTP, each copy recorded as it g
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 import pytest
@@ -39,8 +40,12 @@ def eitaa() -> Iterator[EitaayarServer]:
         yield server
 
 
-@pytest.fixture
-async def desk(botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, tmp_path: Path):
+@asynccontextmanager
+async def every_channel(
+    botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, tmp_path: Path
+) -> AsyncIterator[Desk]:
+    """The bot with its channel, a second Telegram channel, Bale and Eitaa (started again on the same
+    database by a second call)."""
     botapi.add_channel(SPORT_ID, "news_sport", "ورزشی")
     listed = tmp_path / "destinations.toml"
     listed.write_text(
@@ -53,6 +58,12 @@ async def desk(botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, 
         bale_token=bale.token, bale_channel_id="@news_bale", bale_api_url=bale.base_url,
         eitaa_token=eitaa.token, eitaa_channel_id="news_eitaa", eitaa_api_url=eitaa.base_url,
     ) as running:  # fmt: skip
+        yield running
+
+
+@pytest.fixture
+async def desk(botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, tmp_path: Path):
+    async with every_channel(botapi, bale, eitaa, tmp_path) as running:
         yield running
 
 
@@ -242,3 +253,104 @@ async def test_the_queue_says_where_the_posts_go(desk: Desk) -> None:
     await desk.editor_says("/queue")
     listing = await desk.wait_bot_message(EDITOR_ID, lambda m: "📤" in (m.text or ""), after=before)
     assert all(name in listing.text for name in ("@news_sport (telegram)", "@news_bale (bale)", "news_eitaa"))
+
+
+# — where a post goes, chosen under its preview (slice 4) —
+
+
+def _button_labels(message) -> dict[str, str]:
+    return {b["callback_data"]: b["text"] for b in message.buttons}
+
+
+async def _toggle(desk: Desk, choose, article_id: int, key: str, now_reads: str) -> object:
+    """Press a destination's toggle under the choices; the choices once they read `now_reads`."""
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:to:{key}")
+    return await desk.server.wait_for(
+        lambda: (m := desk.server.message(EDITOR_ID, choose.message_id)) and now_reads in (m.text or "") and m
+    )
+
+
+async def test_eitaa_turned_off_in_the_preview_gets_no_copy_the_others_do(
+    desk: Desk, bale: BotApiServer, eitaa: EitaayarServer
+) -> None:
+    article_id, previews, choose = await send_draft(desk, DRAFT)
+    assert "✅ @news_test — کانال اصلی" in choose.text  # where it goes, each destination by default on
+    for name in ("@news_sport (telegram)", "@news_bale (bale)", "news_eitaa (eitaa)"):
+        assert f"✅ {name}" in choose.text
+    assert "news_eitaa (eitaa) — متن ساده — اصلاح: یادداشت اصلاحیه" in choose.text  # how it differs there
+    toggles = {f"p:{article_id}:to:{key}" for key in ("sport", "bale", "eitaa")}
+    assert toggles <= set(_button_labels(choose))
+    assert _button_labels(choose)[f"p:{article_id}:to:eitaa"] == "✅ news_eitaa (eitaa)"
+
+    shown = await _toggle(desk, choose, article_id, "eitaa", "⬜ news_eitaa (eitaa)")
+    assert _button_labels(shown)[f"p:{article_id}:to:eitaa"] == "⬜ news_eitaa (eitaa)"
+    assert f"p:{article_id}:now" in _button_labels(shown)  # the other choices stay
+    going = [line for line in shown.text.splitlines() if line.startswith("✅ ")]
+    notice = await publish_now(desk, article_id, shown)
+
+    (primary,) = desk.server.channel_posts()
+    assert [primary.html] == previews
+    assert len(desk.server.bot_messages(SPORT_ID)) == 1 and len(bale.channel_posts()) == 1
+    assert eitaa.posts() == []  # turned off: no copy
+    rows = await desk.db.copy_rows(article_id)
+    assert {r.destination for r in rows} == {"sport", "bale"}
+    # Exactly as previewed: the preview's ✅ mirrors are the notice's copies.
+    copies = notice.text.split(msg.text("copies_head", msg.FA))[1].strip().splitlines()
+    sent = [line.split(" — ")[0] for line in copies]
+    assert sent == [line.split(" — ")[0] for line in going[1:]]
+    assert "eitaa" not in notice.text
+
+    # The post is out: an old copy of its toggles alerts and leaves the message as it was.
+    seen = desk.server.message(EDITOR_ID, choose.message_id)
+    record = desk.server.user_sends_callback(EDITOR_ID, f"p:{article_id}:to:eitaa", choose)
+    await desk.server.wait_for(lambda: record.answer is not None)
+    assert record.answer.get("show_alert") and msg.fa_digits(str(article_id)) in record.answer["text"]
+    after = desk.server.message(EDITOR_ID, choose.message_id)
+    assert (after.text, after.buttons, len(after.history)) == (seen.text, seen.buttons, len(seen.history))
+    assert eitaa.posts() == [] and (await desk.db.destination_choices([article_id]))[article_id] == {
+        "eitaa": False
+    }
+
+
+async def test_queue_says_where_each_post_goes(desk: Desk) -> None:
+    first, _, choose = await send_draft(desk, DRAFT)
+    shown = await _toggle(desk, choose, first, "bale", "⬜ @news_bale (bale)")
+    desk.server.user_presses_button(EDITOR_ID, shown, f"p:{first}:tm")
+    await wait_status(desk, first, "scheduled")
+    second, _, choose = await send_draft(desk, "خبر دوم\n\nمتن خبر دوم درباره پارک‌های شهر است.")
+    desk.server.user_presses_button(EDITOR_ID, choose, f"p:{second}:tm")
+    await wait_status(desk, second, "scheduled")
+
+    before = desk.last_id(EDITOR_ID)
+    await desk.editor_says("/queue")
+    listing = await desk.wait_bot_message(EDITOR_ID, lambda m: "📤" in (m.text or ""), after=before)
+    entries = listing.text.split("\n\n")[1:]
+    assert len(entries) == 2
+    everywhere = "📤 @news_test، @news_sport (telegram)، @news_bale (bale)، news_eitaa (eitaa)"
+    without_bale = "📤 @news_test، @news_sport (telegram)، news_eitaa (eitaa)"
+    by_id = {entry.split(" ")[0]: entry for entry in entries}
+    assert by_id[f"#{msg.fa_digits(first)}"].endswith(without_bale)
+    assert by_id[f"#{msg.fa_digits(second)}"].endswith(everywhere)
+
+
+async def test_the_toggles_survive_a_restart(
+    botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, tmp_path: Path
+) -> None:
+    async with every_channel(botapi, bale, eitaa, tmp_path) as desk:
+        article_id, _, choose = await send_draft(desk, DRAFT)
+        await _toggle(desk, choose, article_id, "eitaa", "⬜ news_eitaa (eitaa)")
+        await _toggle(desk, choose, article_id, "sport", "⬜ @news_sport (telegram)")
+        await _toggle(desk, choose, article_id, "sport", "✅ @news_sport (telegram)")  # on again
+
+    async with every_channel(botapi, bale, eitaa, tmp_path) as desk:
+        before = desk.last_id(EDITOR_ID)
+        await desk.editor_says("/drafts")
+        listing = await desk.wait_bot_message(EDITOR_ID, after=before)
+        desk.server.user_presses_button(EDITOR_ID, listing, f"p:{article_id}:open")  # its card, anew
+        card = await desk.wait_bot_message(
+            EDITOR_ID, lambda m: f"p:{article_id}:to:eitaa" in _button_labels(m), after=before
+        )
+        assert "⬜ news_eitaa (eitaa)" in card.text and "✅ @news_sport (telegram)" in card.text
+        await publish_now(desk, article_id, card)
+        assert len(desk.server.bot_messages(SPORT_ID)) == 1 and len(bale.channel_posts()) == 1
+        assert eitaa.posts() == []
