@@ -620,6 +620,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     ),
     # Posted in a channel (read by its subscribers, in Persian): where a copy cannot be edited or deleted.
     "copy_correction_note": ("✏️ اصلاحیه — متن درست این خبر:\n\n{text}", ""),
+    "copy_files_note": ("🖼 اصلاحیه — تصویر (پرونده) درست این خبر:", ""),
     "copy_deletion_note": ("🗑 این خبر از سوی تحریریه حذف شده است.", ""),
     "elsewhere_plain": (" — متن ساده", " — plain text"),
     "elsewhere_no_edit_notice": (

@@ -23,6 +23,7 @@ import httpx
 from telegram import (
     Bot,
     InputFile,
+    InputMediaAnimation,
     InputMediaAudio,
     InputMediaDocument,
     InputMediaPhoto,
@@ -39,6 +40,7 @@ from bot.publishing.publisher import (
     ALREADY_GONE,
     NO_PREVIEW,
     NOT_MODIFIED,
+    input_media,
     may_have_arrived,
     retry_seconds,
     send_part,
@@ -69,6 +71,8 @@ class CopyChannel(Protocol):
     async def delete(self, message_id: int) -> None: ...
 
     async def note(self, text: str, reply_to: int) -> int: ...
+
+    async def replace_file(self, message_id: int, item: MediaItem, caption: str, fetch: Fetch) -> None: ...
 
 
 class TelegramFiles:
@@ -115,6 +119,7 @@ _ALBUM_ITEM = {
     MediaKind.AUDIO: InputMediaAudio,
     MediaKind.DOCUMENT: InputMediaDocument,
 }
+_EDIT_ITEM = {**_ALBUM_ITEM, MediaKind.ANIMATION: InputMediaAnimation}  # a GIF post's new file
 
 
 class BotApiChannel:
@@ -146,6 +151,23 @@ class BotApiChannel:
                     await self.bot.edit_message_text(part.html, self.chat_id, message_id, **mode, **preview)
             except BadRequest as error:
                 if NOT_MODIFIED not in error.message.lower():  # a repeat of an edit already made
+                    raise
+
+    async def replace_file(self, message_id: int, item: MediaItem, caption: str, fetch: Fetch) -> None:
+        """The message's new file (editMessageMedia), keeping `caption`."""
+        mode = {"parse_mode": ParseMode.HTML} if self.html and caption else {}
+        with _failures():
+            if self.by_file_id:
+                media = input_media(item, caption)
+            else:
+                file = await fetch(item)
+                media = _EDIT_ITEM[item.kind](
+                    file.input_file_content, filename=file.filename, caption=caption or None, **mode
+                )
+            try:
+                await self.bot.edit_message_media(media, self.chat_id, message_id)
+            except BadRequest as error:
+                if NOT_MODIFIED not in error.message.lower():
                     raise
 
     async def delete(self, message_id: int) -> None:
@@ -226,6 +248,9 @@ class EitaayarChannel:
 
     async def delete(self, message_id: int) -> None:
         raise CopyFailure("refused", "Eitaayar cannot delete a message")
+
+    async def replace_file(self, message_id: int, item: MediaItem, caption: str, fetch: Fetch) -> None:
+        raise CopyFailure("refused", "Eitaayar cannot edit a message")
 
     async def note(self, text: str, reply_to: int) -> int:
         return await self._call(

@@ -1,11 +1,13 @@
-"""A correction or a deletion of a published post follows in each of its copies (issue 21).
+"""A correction, new files or a deletion of a published post follow in each of its copies (issue 21).
 
 `MirroredPublisher` is the publisher of a desk with other destinations: once the primary post is
 corrected or deleted, `CopyFollower` does the same to every complete copy, under the copies' own lock
 (bot/publishing/copies.py), and the editors hear how each went:
 - where the network edits (Telegram, Bale), each changed message of the copy is edited in place; a
-  correction that changes the copy's shape (more or fewer messages) cannot be followed there;
-- where it cannot (Eitaa), a short correction note («اصلاحیه») goes out in reply to the copy;
+  correction that changes the copy's shape (more or fewer messages) cannot be followed there; new
+  files replace the old in place (uploaded where Telegram's file ids mean nothing);
+- where it cannot (Eitaa), a short correction note («اصلاحیه») goes out in reply to the copy, and
+  new files go out after it, the first with a note;
 - a deletion deletes the copy where the network deletes; on Eitaa the copy stays, and as
   EITAA_DELETION says, a short notice goes out in reply to it (`notice`) or only the editor is told
   (`editor`).
@@ -19,7 +21,7 @@ from typing import Any, Literal
 
 from bot import messages as msg
 from bot.core.history import Act, Writes
-from bot.core.media import Part
+from bot.core.media import MediaItem, Part
 from bot.core.post import Article
 from bot.destinations import Destination
 from bot.networks import CAPABILITIES
@@ -94,6 +96,57 @@ class CopyFollower:
                 writes.edited.append(first)
         return CopyOutcome(destination, "edited", ids[0])
 
+    async def new_files(self, before: Article, after: Article, by: int | None = None) -> list[CopyOutcome]:
+        """Follow the post's new files (`before` → `after`): each replaced in place where the network
+        edits (uploaded where Telegram's file ids mean nothing), else sent after the copy with a note."""
+        pairs = zip(before.media, after.media, strict=True)
+        changed = [place for place, (was, now) in enumerate(pairs) if was != now]
+        outcomes: list[CopyOutcome] = []
+        if not changed:
+            return outcomes
+        async with self.copies.holding(after.id):
+            for destination, ids in await self._sent_copies(after):
+                channel = self.copies.outlets.channels[destination.key]
+                items = tuple(place + 1 for place in changed)
+                trace = self.copies.history.act(
+                    after.id, Act.MEDIA, by, destination=destination.name, items=items
+                )
+                try:
+                    async with trace as writes:
+                        outcomes.append(
+                            await self._swap_files(channel, destination, ids, after, changed, writes)
+                        )
+                except CopyFailure as failure:
+                    log.warning(
+                        "new files of post %s not followed in %s: %s", after.id, destination.key, failure
+                    )
+                    outcomes.append(CopyOutcome(destination, "unfollowed", detail=failure.detail))
+        return outcomes
+
+    async def _swap_files(
+        self, channel: CopyChannel, destination: Destination, ids: list[tuple[int, ...]], after: Article,
+        changed: list[int], writes: Writes,
+    ) -> CopyOutcome:  # fmt: skip
+        """One copy's part of new files: edited in place, or (Eitaa) sent after it, the first with a note."""
+        fetch = self.copies.files.fetch
+        if not CAPABILITIES[destination.network].edit:
+            for place in changed:
+                note = msg.text("copy_files_note", msg.FA) if place == changed[0] else ""
+                writes.sent.extend(await channel.send(Part(note, (after.media[place],)), fetch, silent=True))
+            return CopyOutcome(destination, "noted", ids[0])
+        parts = copy_parts(after, destination, self.copies.signature)
+        # The files come first (bot.core.media.plan_parts): each file's message, in order.
+        file_ids = [i for part, part_ids in zip(parts, ids, strict=True) if part.media for i in part_ids]
+        if any(file_ids[place] <= 0 for place in changed):  # confirmed by eye: its id is unknown
+            return CopyOutcome(destination, "unfollowed", detail="message id unknown")
+        caption = parts[0].html if parts[0].media else ""
+        for place in changed:
+            await channel.replace_file(
+                file_ids[place], after.media[place], caption if place == 0 else "", fetch
+            )
+            writes.edited.append(file_ids[place])
+        return CopyOutcome(destination, "edited", ids[0])
+
     async def deletion(self, article: Article, by: int | None = None) -> list[CopyOutcome]:
         """Follow the post's deletion (by editor `by`) in every copy (Eitaa's: a notice, or only the
         editor is told); each copy's writes in the post's history (`History.act`)."""
@@ -144,6 +197,15 @@ class MirroredPublisher(Publisher):
             and after is not None
         ):
             await self._report(after, await self.follower.correction(revision.article, after, by))
+        return revision
+
+    async def replace_media(
+        self, article_id: int, media: Sequence[MediaItem], *, by: int | None = None
+    ) -> Revision:
+        revision = await super().replace_media(article_id, media, by=by)
+        after = await self.db.get(article_id)
+        if revision.outcome is RevisionOutcome.CORRECTED and revision.article is not None and after:
+            await self._report(after, await self.follower.new_files(revision.article, after, by))
         return revision
 
     async def delete(self, article_id: int, *, by: int | None = None) -> Removal:

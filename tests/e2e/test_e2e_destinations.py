@@ -354,3 +354,29 @@ async def test_the_toggles_survive_a_restart(
         await publish_now(desk, article_id, card)
         assert len(desk.server.bot_messages(SPORT_ID)) == 1 and len(bale.channel_posts()) == 1
         assert eitaa.posts() == []
+
+
+async def test_a_new_photo_follows_in_every_copy(
+    desk: Desk, bale: BotApiServer, eitaa: EitaayarServer
+) -> None:
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_sends_media(EDITOR_ID, "photo", PNG, caption=DRAFT)
+    choose = await desk.wait_bot_message(
+        EDITOR_ID, lambda m: any(b.get("callback_data", "").endswith(":now") for b in m.buttons), after=before
+    )
+    article_id = int(choose.buttons[0]["callback_data"].split(":")[1])
+    notice = await publish_now(desk, article_id, choose)
+    (on_bale,), (sport,) = bale.channel_posts(), desk.server.bot_messages(SPORT_ID)
+
+    before = desk.last_id(EDITOR_ID)
+    new = desk.server.user_sends_media(EDITOR_ID, "photo", PNG2, reply_to=notice)
+    await desk.confirm_correction(EDITOR_ID, article_id, after=before)
+    told = await desk.wait_bot_message(
+        EDITOR_ID, lambda m: "✏️ @news_bale (bale)" in (m.text or ""), after=before
+    )
+    now = bale.message(bale.channel.id, on_bale.message_id)
+    assert now.photo.content == PNG2 and "شورای شهر" in now.caption  # uploaded in place, caption kept
+    assert desk.server.message(SPORT_ID, sport.message_id).photo.file_id == new.photo.file_id
+    assert "📝 news_eitaa (eitaa)" in told.text
+    _, swapped = eitaa.posts()  # Eitaa edits nothing: the new photo goes after the copy, with a note
+    assert swapped.content == PNG2 and "اصلاحیه" in swapped.caption
