@@ -37,6 +37,16 @@ def _parse_hhmm(value: str) -> time:
     return time(int(match[1]), int(match[2]))
 
 
+def parse_quiet_hours(value: str) -> tuple[time, time] | None:
+    """QUIET_HOURS (and a destination's own, bot.destinations): `23:00-07:00`, or empty for never."""
+    if not value.strip():
+        return None
+    start, sep, end = value.partition("-")
+    if not sep:
+        raise ValueError("must be a range like 23:00-07:00, or empty")
+    return (_parse_hhmm(start), _parse_hhmm(end))
+
+
 class Settings(BaseSettings):
     """Every setting of newsdesk; see `.env.example` for what each one means."""
 
@@ -141,14 +151,7 @@ class Settings(BaseSettings):
     @field_validator("quiet_hours", mode="before")
     @classmethod
     def _parse_quiet_hours(cls, value: object) -> object:
-        if isinstance(value, str):
-            if not value.strip():
-                return None
-            start, sep, end = value.partition("-")
-            if not sep:
-                raise ValueError("must be a range like 23:00-07:00, or empty")
-            return (_parse_hhmm(start), _parse_hhmm(end))
-        return value
+        return parse_quiet_hours(value) if isinstance(value, str) else value
 
     @field_validator("urgent_words", mode="before")
     @classmethod

@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import time
 from typing import TYPE_CHECKING
 
 from bot.networks import Network
@@ -25,7 +26,7 @@ KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,15}")  # goes into button data and the co
 _BOT_TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]{10,}")
 _BOT_CHAT_RE = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{3,}")
 _EITAA_CHAT_RE = re.compile(r"@?[A-Za-z][A-Za-z0-9_]{3,31}|\d{3,}")
-_FIELDS = {"key", "network", "chat_id", "token", "api_url", "signature", "footer", "default"}
+_FIELDS = {"key", "network", "chat_id", "token", "api_url", "signature", "footer", "default", "quiet_hours"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,10 @@ class Destination:
     signature: str = ""  # replaces SIGNATURE at the end of this copy; empty: the same as the primary's
     footer: str = ""  # a last line of this copy only (e.g. its hashtags)
     default_on: bool = True  # a new post goes there unless the editor turns it off in the preview
+    # This channel's own quiet hours (its copy goes out silently inside them; None: never quiet), when
+    # `own_quiet_hours`; else QUIET_HOURS. A post has one time, so a destination has no slots of its own.
+    quiet_hours: tuple[time, time] | None = None
+    own_quiet_hours: bool = False
 
     @property
     def name(self) -> str:
@@ -122,10 +127,22 @@ def _from_file(settings: Settings) -> list[Destination]:
                 str(entry.get("key", "")), network, str(entry.get("chat_id", "")),
                 str(entry.get("token", "")), str(entry.get("api_url") or default_url), where=where,
                 signature=str(entry.get("signature", "")), footer=str(entry.get("footer", "")),
-                default_on=entry.get("default", True),
+                default_on=entry.get("default", True), **_quiet_hours(entry, where),
             )
         )  # fmt: skip
     return found
+
+
+def _quiet_hours(entry: dict[str, object], where: str) -> dict[str, object]:
+    """A destination's own `quiet_hours = "00:00-08:00"` ("" never quiet); nothing when absent."""
+    if "quiet_hours" not in entry:
+        return {}
+    from bot.config import parse_quiet_hours  # here: bot.config reads this module as it loads
+
+    try:
+        return {"quiet_hours": parse_quiet_hours(str(entry["quiet_hours"])), "own_quiet_hours": True}
+    except ValueError as error:
+        raise ValueError(f"{where}: quiet_hours {error}") from None
 
 
 def _checked(

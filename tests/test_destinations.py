@@ -78,6 +78,10 @@ def test_a_bad_value_stops_the_bot_with_one_line(monkeypatch, env: dict[str, str
             "true or false",
         ),
         ("[[destination]\n", "is not TOML"),
+        (
+            "[[destination]]\nkey = 'a'\nnetwork = 'telegram'\nchat_id = '@abcd'\nquiet_hours = '9'\n",
+            "quiet_hours must",
+        ),
         ("[[destination]]\nkey = 'bale'\nnetwork = 'telegram'\nchat_id = '@abcd'\n", "key used twice: bale"),
     ],
 )

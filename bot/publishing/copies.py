@@ -187,7 +187,13 @@ class CopySender:
         rows = await self.db.copy_rows(article.id)
         choices = (await self.db.destination_choices([article.id])).get(article.id, {})
         to = going(self.destinations, choices)  # as the preview showed it (bot.desk.routes)
-        silent = not rings(current.ring, self.clock(), self.quiet_hours, self.tz)
+        now = self.clock()
+
+        def silent(d: Destination) -> bool:  # its own quiet hours, or QUIET_HOURS
+            return not rings(
+                current.ring, now, d.quiet_hours if d.own_quiet_hours else self.quiet_hours, self.tz
+            )
+
         fetched: dict[str, asyncio.Task[InputFile]] = {}  # each file fetched once for every destination
 
         async def fetch(item: MediaItem) -> InputFile:
@@ -197,7 +203,7 @@ class CopySender:
 
         outcomes = await asyncio.gather(
             *(
-                self._send_copy(current, d, [r for r in rows if r.destination == d.key], fetch, silent, by)
+                self._send_copy(current, d, [r for r in rows if r.destination == d.key], fetch, silent(d), by)
                 for d in to
             )
         )

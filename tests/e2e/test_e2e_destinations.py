@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
+from datetime import time
 from pathlib import Path
 
 import pytest
@@ -380,3 +381,26 @@ async def test_a_new_photo_follows_in_every_copy(
     assert "📝 news_eitaa (eitaa)" in told.text
     _, swapped = eitaa.posts()  # Eitaa edits nothing: the new photo goes after the copy, with a note
     assert swapped.content == PNG2 and "اصلاحیه" in swapped.caption
+
+
+async def test_a_destination_with_its_own_quiet_hours_rings_when_the_others_are_silent(
+    botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, tmp_path: Path
+) -> None:
+    botapi.add_channel(SPORT_ID, "news_sport", "ورزشی")
+    listed = tmp_path / "destinations.toml"
+    listed.write_text(
+        '[[destination]]\nkey = "sport"\nnetwork = "telegram"\nchat_id = "@news_sport"\nquiet_hours = ""\n',
+        encoding="utf-8",
+    )
+    all_day = (time(0, 0), time(23, 59, 59))  # QUIET_HOURS around the clock: the primary goes silent
+    async with running_desk(
+        botapi, tmp_path / "newsdesk.sqlite3", retry=QUICK, destinations_file=listed, quiet_hours=all_day,
+        bale_token=bale.token, bale_channel_id="@news_bale", bale_api_url=bale.base_url,
+    ) as desk:  # fmt: skip
+        article_id, _, choose = await send_draft(desk, DRAFT)
+        await publish_now(desk, article_id, choose)
+        (primary,), (sport,), (on_bale,) = (
+            desk.server.channel_posts(), desk.server.bot_messages(SPORT_ID), bale.channel_posts()
+        )  # fmt: skip
+        assert primary.disable_notification and on_bale.disable_notification  # QUIET_HOURS
+        assert not sport.disable_notification  # its own: never quiet
