@@ -11,6 +11,9 @@ At start-up the scheduler re-arms every pending post from the database and tells
 posts that were missed or left half-published by a crash; the command menu is set, but a server
 that refuses it does not stop the bot. SIGTERM or SIGINT stops polling, lets the publication in
 flight finish, then waits for the start-up's warm-ups, closes the formatting process and the database.
+
+With a Bale destination, Bale's subscribers are served by a second Application on Bale's bot
+(bot.subscriber_bots), started and stopped with this one.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from telegram.error import InvalidToken, TelegramError
 from telegram.ext import Application, ApplicationBuilder, ContextTypes, Defaults
 
 from bot import messages as msg
-from bot.bale import BaleBot
 from bot.config import Settings, load_settings
 from bot.core.inputs import UsageError
 from bot.desk.pending import PendingNotices
@@ -43,7 +45,6 @@ from bot.desk.service import Desk
 from bot.desk.waits import Waits
 from bot.destinations import destinations
 from bot.lanes import EditorsFirst
-from bot.networks import CAPABILITIES, Network
 from bot.publishing.channels import TelegramFiles
 from bot.publishing.copies import CopySender, Fanout
 from bot.publishing.copy_edits import CopyFollower, MirroredPublisher
@@ -52,6 +53,7 @@ from bot.publishing.outlets import Outlets
 from bot.publishing.publisher import NO_PREVIEW, Publisher, utc_now
 from bot.publishing.retry import DEFAULT_RETRY, RetryPolicy, WireRateLimiter
 from bot.publishing.scheduler import Scheduler
+from bot.subscriber_bots import SubscriberBot, subscriber_destinations
 from bot.text.analyze import analyze
 from bot.text.changes import Change
 from bot.webhook import listen, webhook
@@ -212,7 +214,7 @@ class _Lifecycle:
     owns_formatter: bool  # made for this Application (closed at shutdown), or lent by the caller
     warm_ups: list[asyncio.Future[object]] = field(default_factory=list)
     copies: CopySender | None = None  # its clients open at the start and close at the stop
-    readers: list[Application] = field(default_factory=list)  # subscribers' bots on other networks
+    readers: list[SubscriberBot] = field(default_factory=list)  # subscribers' bots on other networks
     resuming: asyncio.Task[None] | None = None  # the copies left by the last run (CopySender.resume)
 
     async def start(self, application: Application) -> None:
@@ -234,25 +236,18 @@ class _Lifecycle:
             # (3 tries each), and the desk must answer meanwhile.
             left = await self.copies.left_over()  # before any new copy is begun
             self.resuming = asyncio.get_running_loop().create_task(self.copies.resume(left))
-        for reader in self.readers:
-            try:
-                await reader.initialize()
-                await reader.start()
-                assert reader.updater is not None
-                await reader.updater.start_polling(allowed_updates=["message", "callback_query"])
-            except TelegramError as error:  # Bale down at our start must not stop the desk
-                log.warning("the subscribers' bot on another network did not start: %s", error)
         await svc.scheduler.rearm()
         await svc.desk.waits.rearm()
+        for reader in self.readers:  # in the background: Bale down at our start must not hold the desk
+            reader.start()
 
     async def stop(self, application: Application) -> None:
-        """Let the publication in flight finish before the connection closes."""
+        """Let the publication in flight finish before the connection closes; stop the other networks'
+        subscriber bots meanwhile (their searches answer before the database closes, at shutdown)."""
+        await asyncio.gather(self._drain(application), *(reader.stop() for reader in self.readers))
+
+    async def _drain(self, application: Application) -> None:
         await application.bot_data[SERVICES_KEY].publisher.drain()
-        for reader in self.readers:
-            if reader.updater is not None and reader.updater.running:
-                await reader.updater.stop()
-            if reader.running:
-                await reader.stop()
         if self.resuming is not None:  # a copy it cut off stays `sending`: asked at the next start
             self.resuming.cancel()
             await asyncio.gather(self.resuming, return_exceptions=True)
@@ -261,8 +256,6 @@ class _Lifecycle:
 
     async def shutdown(self, application: Application) -> None:
         """Stop the formatting process (if it is ours) and its warm-up, and close the database."""
-        for reader in self.readers:
-            await reader.shutdown()
         warm_ups, self.warm_ups = self.warm_ups, []
         if self.owns_formatter:  # stopped now: a draft's preview or the warm-up is not waited for
             self.formatter.kill()
@@ -397,32 +390,17 @@ def build_application(
         pending_notices, waits, copies.destinations if copies else (),
     )  # fmt: skip
     application.add_error_handler(_on_error)
-    application.bot_data[SERVICES_KEY] = Services(settings, db, publisher, scheduler, desk, clock, copies)
+    svc = Services(settings, db, publisher, scheduler, desk, clock, copies)
+    application.bot_data[SERVICES_KEY] = svc
     editor.register(application)
     subscriber.register(application)  # after the editor desk: editors' private text is a draft
-    lifecycle.readers = _readers_elsewhere(settings, application.bot_data[SERVICES_KEY])
     editor.register_last(application)
+    mirrors = destinations(settings)
+    lifecycle.readers = [
+        SubscriberBot(destination, mirrors, svc, _on_error, file_url_for)
+        for destination in subscriber_destinations(mirrors)
+    ]
     return application
-
-
-def _readers_elsewhere(settings: Settings, svc: Services) -> list[Application]:
-    """A subscribers' bot for each Bale bot of the destinations: /search and /latest on the same
-    archive, through the same process, each result linking to the post's copy there (no inline mode:
-    Bale has none, bot/networks.py)."""
-    readers, tokens = [], set()
-    for destination in destinations(settings):
-        if destination.network is not Network.BALE or destination.token in tokens:
-            continue
-        tokens.add(destination.token)
-        bot = BaleBot(
-            destination.token, base_url=destination.api_url, base_file_url=file_url_for(destination.api_url)
-        )
-        reader = Application.builder().bot(bot).build()
-        reader.bot_data[SERVICES_KEY] = svc
-        reader.bot_data[subscriber.READERS_ON] = destination.key
-        subscriber.register(reader, inline=CAPABILITIES[destination.network].inline)
-        readers.append(reader)
-    return readers
 
 
 def _copies(

@@ -740,13 +740,26 @@ TEXTS: dict[str, tuple[str, str]] = {
         "سلام {name}! 👋\nمن خبرهای بایگانی کانال را برایتان جستجو می‌کنم.\n\n"
         "• هر چه می‌خواهید بنویسید، مثلاً <code>قیمت دلار</code>\n"
         "• /latest تازه‌ترین خبرها\n"
-        "• در هر گفتگویی بنویسید <code>@{bot} واژه‌ها</code>\n"
+        "{inline}"
         "• /help راهنما",
         "Hello {name}! 👋\nI search the channel's news archive for you.\n\n"
         "• Just type what you are looking for, e.g. <code>oil price</code>\n"
         "• /latest the newest posts\n"
-        "• In any chat, type <code>@{bot} words</code>\n"
+        "{inline}"
         "• /help how it works",
+    ),
+    # the welcome's and the help's lines where inline mode or links exist (Telegram; not Bale)
+    "start_inline": (
+        "• در هر گفتگویی بنویسید <code>@{bot} واژه‌ها</code>\n",
+        "• In any chat, type <code>@{bot} words</code>\n",
+    ),
+    "help_hashtags": (
+        "• روی هشتگ خبرها بزنید تا خبرهای همان موضوع بیاید.\n",
+        "• Tap a hashtag in a post to see posts on that topic.\n",
+    ),
+    "help_inline": (
+        "• در هر گفتگویی <code>@{bot} واژه‌ها</code> بنویسید و خبر را بفرستید.\n",
+        "• In any chat, type <code>@{bot} words</code> and send the post.\n",
     ),
     "help": (
         "🔎 <b>جستجو در خبرهای کانال</b>\n\n"
@@ -767,8 +780,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• چیزی که این‌طور خوانده نشود، واژهٔ معمولی جستجو می‌شود.\n\n"
         "• با دکمه‌های «قبلی» و «بعدی» صفحه‌ها را ببینید.\n"
         "• <code>/latest</code> یا <code>/latest ۱۰</code> تازه‌ترین خبرها.\n"
-        "• روی هشتگ خبرها بزنید تا خبرهای همان موضوع بیاید.\n"
-        "• در هر گفتگویی <code>@{bot} واژه‌ها</code> بنویسید و خبر را بفرستید.\n"
+        "{hashtags}{inline}"
         "• تا {limit} جستجو در دقیقه.",
         "🔎 <b>Searching the channel's news</b>\n\n"
         "• Type words, or <code>/search oil price</code>: you get posts holding every word; the last "
@@ -787,8 +799,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         "• Anything that does not read this way is searched as plain words.\n\n"
         "• Use the “Previous” and “Next” buttons to page.\n"
         "• <code>/latest</code> or <code>/latest 10</code> for the newest posts.\n"
-        "• Tap a hashtag in a post to see posts on that topic.\n"
-        "• In any chat, type <code>@{bot} words</code> and send the post.\n"
+        "{hashtags}{inline}"
         "• Up to {limit} searches a minute.",
     ),
     "search_usage": (

@@ -28,19 +28,21 @@ class Capabilities:
     albums: bool  # several files in one request (else one file a request, the caption on the first)
     html: bool  # parse_mode HTML (else the copy goes as plain text: bot.text.plain)
     inline: bool  # inline mode for subscribers
+    updates: bool  # the bot receives messages (getUpdates): subscribers can search there
     own_file_ids: bool  # Telegram's file ids work there (else each file is fetched and uploaded)
 
 
 CAPABILITIES: dict[Network, Capabilities] = {
     Network.TELEGRAM: Capabilities(
-        edit=True, delete=True, albums=True, html=True, inline=True, own_file_ids=True,
+        edit=True, delete=True, albums=True, html=True, inline=True, updates=True, own_file_ids=True,
     ),
-    # docs.bale.ai lists no parse_mode and no answerInlineQuery; edits, deletions and albums it has.
+    # docs.bale.ai lists no parse_mode and no answerInlineQuery; edits, deletions, albums and
+    # getUpdates it has (its subscribers search through a bot of their own: bot/subscriber_bots.py).
     Network.BALE: Capabilities(
-        edit=True, delete=True, albums=True, html=False, inline=False, own_file_ids=False,
+        edit=True, delete=True, albums=True, html=False, inline=False, updates=True, own_file_ids=False,
     ),
-    # Eitaayar: getMe, sendMessage, sendFile; nothing else.
+    # Eitaayar: getMe, sendMessage, sendFile; nothing else (no updates: nobody can search there).
     Network.EITAA: Capabilities(
-        edit=False, delete=False, albums=False, html=False, inline=False, own_file_ids=False,
+        edit=False, delete=False, albums=False, html=False, inline=False, updates=False, own_file_ids=False,
     ),
 }  # fmt: skip

@@ -14,15 +14,19 @@ Plain text in a private chat is a search for subscribers only: for editors it is
 editor desk (registered first) takes it. Each user gets SEARCHES_PER_WINDOW searches a minute, inline
 queries (one per keystroke) a larger budget of their own; over it, a polite reply says when to retry.
 The menu (setMyCommands) is set once at start; a server that refuses it does not stop the bot.
+
+Readers on another network (Bale) are served by the same handlers on a second Application, the
+network's own bot (bot/subscriber_bots.py), told apart by its `Audience`: what the network can do
+(bot.networks) decides inline mode and what /start and /help offer, its bot sends the HTML as plain
+text where the network has none (bot.bale), and results link to the posts' copies there
+(bot.archive.copy_links), else to Telegram. The editors' desk is on Telegram only.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import html
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from telegram import (
     BotCommand,
@@ -45,6 +49,7 @@ from telegram.ext import (
 )
 
 from bot import messages as msg
+from bot.archive.copy_links import copy_links
 from bot.archive.ratelimit import SEARCHES_PER_WINDOW, RateDecision, SearchRateLimiter
 from bot.archive.view import (
     INLINE_PAGE_SIZE,
@@ -63,12 +68,16 @@ from bot.archive.view import (
     next_inline_offset,
     page_keyboard,
     parse_inline_offset,
+    render_help,
     render_latest,
     render_no_results,
     render_results_page,
+    render_welcome,
     search_start_payload,
     words_from_start_payload,
 )
+from bot.destinations import Destination
+from bot.networks import CAPABILITIES, Capabilities, Network
 from bot.text.query import MAX_QUERY_CHARS
 from handlers.common import SERVICES_KEY, Services, lang_of, services
 from storage.database import SearchResult
@@ -76,7 +85,6 @@ from storage.database import SearchResult
 log = logging.getLogger(__name__)
 
 SUBSCRIBER_KEY = "subscriber"
-READERS_ON = "readers_on"  # bot_data of a subscribers' bot on another network: its destination's key
 SUBSCRIBER_COMMANDS = ("search", "latest", "help")
 INLINE_QUERIES_PER_WINDOW = 90  # Telegram sends one inline query per pause in typing
 INLINE_CACHE_SECONDS = 60  # new posts show up in inline answers within a minute
@@ -84,9 +92,29 @@ INLINE_LATEST_CACHE_SECONDS = 30
 NO_PREVIEW = LinkPreviewOptions(is_disabled=True)
 
 
+@dataclass(frozen=True, slots=True)
+class Audience:
+    """The readers one Application serves: on `network` (Telegram: the main bot), their results
+    linking to the posts' copies in `mirrors` (that network's destinations, the bot's own first)."""
+
+    network: Network = Network.TELEGRAM
+    mirrors: tuple[Destination, ...] = ()
+
+    @property
+    def can(self) -> Capabilities:
+        return CAPABILITIES[self.network]
+
+    def log_kind(self, kind: str) -> str:
+        """The search log's kind: `search` on Telegram, `bale:search` on Bale (user ids are per network)."""
+        return kind if self.network is Network.TELEGRAM else f"{self.network}:{kind}"
+
+
 @dataclass
 class SubscriberState:
-    """What the subscriber side keeps in memory: rate limiters and the queries behind page buttons."""
+    """What the subscriber side keeps in memory: rate limiters and the queries behind page buttons
+    (one per Application: the same limits for every reader, on each network apart)."""
+
+    audience: Audience = field(default_factory=Audience)
 
     searches: SearchRateLimiter = field(default_factory=SearchRateLimiter)
     inline: SearchRateLimiter = field(
@@ -121,20 +149,25 @@ def _log_search(context: ContextTypes.DEFAULT_TYPE, query: str, result: SearchRe
     """Record the search after the answer went out (the log is for tuning, not on the answer's path)."""
     ms = (time.perf_counter() - started) * 1000
     services(context).db.log_search(
-        query, results=len(result.hits), partial=result.partial, ms=round(ms, 2), kind=kind, user_id=user_id
-    )
+        query, results=len(result.hits), partial=result.partial, ms=round(ms, 2),
+        kind=_audience(context).log_kind(kind), user_id=user_id,
+    )  # fmt: skip
+
+
+def _audience(context: ContextTypes.DEFAULT_TYPE) -> Audience:
+    return _state(context).audience
 
 
 async def _on_readers_network(
     context: ContextTypes.DEFAULT_TYPE, cards: list[ResultCard]
 ) -> list[ResultCard]:
-    """On another network's bot (Bale: `READERS_ON`), each result links to the post's copy there (or
-    nowhere, when the post has no copy there)."""
-    where: str | None = context.bot_data.get(READERS_ON)
-    copies = services(context).copies
-    if where is None or copies is None:
+    """On another network's bot, each result links to the post's copy there; a post without one keeps
+    its Telegram link (the only place it is)."""
+    mirrors = _audience(context).mirrors
+    if not mirrors or not cards:
         return cards
-    return [dataclasses.replace(card, url=await copies.link_on(where, card.article_id)) for card in cards]
+    links = await copy_links(services(context).db, mirrors, [card.article_id for card in cards])
+    return [replace(card, url=links[card.article_id]) if card.article_id in links else card for card in cards]
 
 
 async def _search_page(
@@ -190,18 +223,18 @@ async def start(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if words:
         await _answer_search(update, context, words)
         return
-    user, lang = update.effective_user, lang_of(update)
-    name = html.escape(user.first_name if user else "")
-    await update.effective_message.reply_html(  # type: ignore[union-attr]
-        msg.text("start_welcome", lang, name=name, bot=context.bot.username)
-    )
+    user, lang, can = update.effective_user, lang_of(update), _audience(context).can
+    welcome = render_welcome(user.first_name if user else "", lang, context.bot.username, inline=can.inline)
+    await update.effective_message.reply_html(welcome)  # type: ignore[union-attr]
 
 
 async def help_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Explain how searching works."""
-    await update.effective_message.reply_html(  # type: ignore[union-attr]
-        msg.text("help", lang_of(update), bot=context.bot.username, limit=SEARCHES_PER_WINDOW)
+    """Explain how searching works (a tap on a hashtag searches only where results carry links)."""
+    can = _audience(context).can
+    helped = render_help(
+        lang_of(update), context.bot.username, SEARCHES_PER_WINDOW, inline=can.inline, links=can.html
     )
+    await update.effective_message.reply_html(helped)  # type: ignore[union-attr]
 
 
 async def search_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -314,25 +347,36 @@ async def set_subscriber_commands(context: ContextTypes.DEFAULT_TYPE) -> None:
 # ——— wiring ———
 
 
-def register(application: Application, *, inline: bool = True) -> None:
-    """Add the subscriber side's handlers (after the editor desk, whose private-chat text comes first);
-    `inline`: also inline mode (not on a network without it: bot/networks.py)."""
+def subscriber_updates(audience: Audience) -> list[str]:
+    """The update kinds the subscriber side takes on the audience's network (asked for these only)."""
+    kinds = [Update.MESSAGE, Update.CALLBACK_QUERY]
+    return [*kinds, Update.INLINE_QUERY] if audience.can.inline else kinds
+
+
+def register(application: Application, audience: Audience | None = None) -> None:
+    """Add the subscriber side's handlers (on Telegram after the editor desk, whose private-chat text
+    comes first); `audience`: readers on another network, through that network's own bot."""
     svc: Services = application.bot_data[SERVICES_KEY]
-    application.bot_data[SUBSCRIBER_KEY] = SubscriberState()
+    audience = audience or Audience()
+    application.bot_data[SUBSCRIBER_KEY] = SubscriberState(audience)
     subscribers_text = (
         filters.ChatType.PRIVATE
         & filters.TEXT
         & ~filters.COMMAND
         & ~filters.VIA_BOT  # a result the user sent with inline mode is not a new search
-        & ~filters.User(user_id=svc.settings.editor_ids)  # editors' text is a draft
     )
+    if audience.network is Network.TELEGRAM:  # EDITOR_IDS are Telegram's users: their text is a draft
+        subscribers_text &= ~filters.User(user_id=svc.settings.editor_ids)
     application.add_handler(CommandHandler("start", start))
     application.add_handler(CommandHandler("help", help_command))
     application.add_handler(CommandHandler("search", search_command))
     application.add_handler(CommandHandler("latest", latest_command))
     application.add_handler(CallbackQueryHandler(page_pressed, pattern=PAGE_CALLBACK_PATTERN))
-    if inline:
+    if audience.can.inline:
         application.add_handler(InlineQueryHandler(inline_search))
     application.add_handler(MessageHandler(subscribers_text, search_text))
     assert application.job_queue is not None
-    application.job_queue.run_once(set_subscriber_commands, when=0, name="subscriber-commands")
+    # However late the Application starts (Bale's starts once Bale answers): never "missed".
+    application.job_queue.run_once(
+        set_subscriber_commands, when=0, name="subscriber-commands", job_kwargs={"misfire_grace_time": None}
+    )

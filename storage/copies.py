@@ -49,6 +49,27 @@ class Copies(Connection):
         )
         return [_row(row) for row in rows]
 
+    async def first_copy_ids(
+        self, article_ids: Sequence[int], destinations: Sequence[str]
+    ) -> dict[tuple[int, str], int]:
+        """The first known message id of each sent copy of `article_ids` in `destinations`, by (post,
+        destination): where a link to the copy points. A part the editor confirmed by hand (✅, its id
+        never learnt: recorded as -1) is skipped for the next one."""
+        if not article_ids or not destinations:
+            return {}
+        posts, keys = ",".join("?" * len(article_ids)), ",".join("?" * len(destinations))
+        rows = await self._conn.execute_fetchall(
+            "SELECT article_id, destination, message_ids FROM copies WHERE state = 'sent'"
+            f" AND article_id IN ({posts}) AND destination IN ({keys}) ORDER BY part",
+            (*article_ids, *destinations),
+        )
+        found: dict[tuple[int, str], int] = {}
+        for article_id, destination, message_ids in rows:
+            known = [i for i in json.loads(message_ids or "[]") if isinstance(i, int) and i > 0]
+            if known:
+                found.setdefault((article_id, destination), known[0])
+        return found
+
     async def record_copy(
         self,
         article_id: int,

@@ -33,6 +33,7 @@ SLOW_FOLDERS = ("tests/sandbox/",)
 SLOW = (
     "tests/e2e/test_restart.py",  # `newsdesk run` processes, killed and restarted
     "tests/e2e/test_e2e_burst.py",  # 2,000 updates answered, 1,000 of them at 30 a second: ~1 min
+    "tests/e2e/test_e2e_bale_subscribers.py::test_newsdesk_run_serves_bale_and_stops_within_10_s_even_without_bale",
     "tests/core/test_workers.py",  # a bot process and its search process, killed
     "tests/archive/test_search_parity.py",  # `newsdesk search` and a search process
     "tests/archive/test_import_fuzz.py",  # 1,200 damaged exports: ~20 s

@@ -387,6 +387,20 @@ def render_latest(cards: list[ResultCard], lang: str, tz: ZoneInfo, bot_username
     return _fit(msg.text("latest_header", lang, count=len(cards)), blocks)
 
 
+def render_welcome(name: str, lang: str, bot_username: str | None, *, inline: bool) -> str:
+    """The greeting of /start; it names inline mode only where the network has it (`inline`)."""
+    more = msg.text("start_inline", lang, bot=bot_username) if inline else ""
+    return msg.text("start_welcome", lang, name=html.escape(name), inline=more)
+
+
+def render_help(lang: str, bot_username: str | None, limit: int, *, inline: bool, links: bool) -> str:
+    """How searching works; tapping a hashtag (`links`: results carry links) and inline mode are
+    named only where the network has them."""
+    hashtags = msg.text("help_hashtags", lang) if links else ""
+    more = msg.text("help_inline", lang, bot=bot_username) if inline else ""
+    return msg.text("help", lang, limit=limit, hashtags=hashtags, inline=more)
+
+
 def _page_button(label: str, key: str, page: int, lang: str, order: Order) -> InlineKeyboardButton:
     return InlineKeyboardButton(msg.text(label, lang), callback_data=page_callback_data(key, page, order))
 

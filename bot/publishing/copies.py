@@ -298,15 +298,6 @@ class CopySender:
                     await self.db.record_copy(article_id, row.destination, row.part, becomes, [-1])
             return await self._send_all(article, by)
 
-    async def link_on(self, key: str, article_id: int) -> str | None:
-        """The public link of the post's copy in destination `key`; None without a copy there."""
-        destination = self.destination(key)
-        rows = [r for r in await self.db.copy_rows(article_id) if r.destination == key and r.state == "sent"]
-        ids = [i for r in sorted(rows, key=lambda r: r.part) for i in r.message_ids if i > 0]
-        if destination is None or not ids:
-            return None
-        return copy_link(destination.network, destination.chat_id, ids[0])
-
     async def left_over(self) -> list[int]:
         """At start-up, before anything is sent: requests a stop left out become `uncertain`; the posts
         whose copies are in doubt, not begun or cut off halfway (published since each destination is

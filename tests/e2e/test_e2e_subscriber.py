@@ -14,7 +14,13 @@ from telegram.constants import InlineKeyboardButtonLimit
 
 from bot import messages as msg
 from bot.archive.ratelimit import SEARCHES_PER_WINDOW
-from bot.archive.view import INLINE_PAGE_SIZE, search_start_payload, words_from_start_payload
+from bot.archive.view import (
+    INLINE_PAGE_SIZE,
+    render_help,
+    render_welcome,
+    search_start_payload,
+    words_from_start_payload,
+)
 from bot.botapi.html_check import parse_html
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import StoredMessage
@@ -90,14 +96,15 @@ def button_data(message: StoredMessage) -> list[str]:
 async def test_start_and_help_in_persian_and_english(desk: Desk) -> None:
     bot_name = desk.application.bot.username
     fa_start = await say(desk, SUBSCRIBER_ID, "/start")
-    assert fa_start.html == msg.text("start_welcome", "fa", name="خواننده", bot=bot_name)
+    assert fa_start.html == render_welcome("خواننده", "fa", bot_name, inline=True)
+    assert f"@{bot_name} واژه‌ها" in fa_start.text  # Telegram has inline mode
     en_start = await say(desk, ENGLISH_SUBSCRIBER_ID, "/start")
-    assert en_start.html == msg.text("start_welcome", "en", name="Reader", bot=bot_name)
+    assert en_start.html == render_welcome("Reader", "en", bot_name, inline=True)
     fa_help = await say(desk, SUBSCRIBER_ID, "/help")
-    assert fa_help.html == msg.text("help", "fa", bot=bot_name, limit=SEARCHES_PER_WINDOW)
-    assert "۲۰ جستجو" in fa_help.text
+    assert fa_help.html == render_help("fa", bot_name, SEARCHES_PER_WINDOW, inline=True, links=True)
+    assert "۲۰ جستجو" in fa_help.text and "روی هشتگ" in fa_help.text and f"@{bot_name}" in fa_help.text
     en_help = await say(desk, ENGLISH_SUBSCRIBER_ID, "/help")
-    assert en_help.html == msg.text("help", "en", bot=bot_name, limit=SEARCHES_PER_WINDOW)
+    assert en_help.html == render_help("en", bot_name, SEARCHES_PER_WINDOW, inline=True, links=True)
 
 
 async def test_command_menu_in_both_languages(desk: Desk) -> None:
