@@ -15,6 +15,7 @@ from bot.core.status import PostStatus
 from bot.destinations import Destination, destinations
 from bot.networks import Network
 from bot.publishing.copies import copy_parts
+from bot.text.limits import utf16_len
 
 NAMES = ("BALE_TOKEN", "BALE_CHANNEL_ID", "BALE_API_URL", "EITAA_TOKEN", "EITAA_CHANNEL_ID", "EITAA_API_URL",
          "DESTINATIONS_FILE")  # fmt: skip
@@ -135,3 +136,12 @@ def test_a_copy_is_the_post_as_its_network_shows_it() -> None:
         "",
         album[1:],
     )
+
+
+def test_a_copy_filled_to_the_limit_keeps_the_primarys_ending() -> None:
+    sport = Destination("sport", Network.TELEGRAM, "@sport", "", "https://x/bot", "🆔 @sport", "#ورزش")
+    ending = "\n\n🆔 @news"
+    full = "ا" * (1024 - utf16_len(ending)) + ending  # a caption at Telegram's 1024 UTF-16 units
+    photo = (MediaItem(MediaKind.PHOTO, "A"),)
+    (copy,) = copy_parts(_article([full], photo), sport, "🆔 @news")
+    assert copy.html == full  # its own signature and footer would pass the limit: left as the primary's

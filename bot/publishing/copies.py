@@ -45,6 +45,7 @@ from bot.publishing.outlets import Outlets
 from bot.publishing.publisher import until_recorded
 from bot.publishing.retry import RetryPolicy
 from bot.publishing.slots import rings
+from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, visible_len
 from bot.text.plain import plain_text
 from storage.database import CopyRow, Database
 
@@ -105,7 +106,10 @@ def copy_parts(article: Article, destination: Destination, signature: str) -> li
     parts = list(article.parts)
     if parts:
         last = parts[-1]
-        parts[-1] = Part(_closing(last.html, destination, signature), last.media)
+        closed = _closing(last.html, destination, signature)
+        limit = MAX_CAPTION_UTF16 if last.media else MAX_MESSAGE_UTF16
+        if visible_len(closed) <= limit:  # a post filled to the limit keeps the primary's ending
+            parts[-1] = Part(closed, last.media)
     planned: list[Part] = []
     for part in parts:
         text = part.html if caps.html else plain_text(part.html)
