@@ -21,13 +21,13 @@ from __future__ import annotations
 import itertools
 import json
 import threading
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from bot.botapi.serving import Served
+from bot.botapi.world import FakeClock
 
 EITAA_TOKEN = "eitaa-test-token-0123456789"
 MAX_TEXT = 4096
@@ -94,6 +94,7 @@ class EitaayarServer(Served):
         self._ids = itertools.count(1)
         self._faults: list[EitaaFault] = []
         self._calls: list[EitaaCall] = []
+        self.clock = FakeClock()  # post dates; the sandbox moves it with the bot's clock
 
     @property
     def base_url(self) -> str:
@@ -181,7 +182,7 @@ class EitaayarServer(Served):
             raise _Refused(404, "Not Found")
         with self._lock:
             chat = self._channel(values.get("chat_id", ""))
-            post = EitaaPost(chat, next(self._ids), int(time.time()), **_common(values))
+            post = EitaaPost(chat, next(self._ids), int(self.clock.now()), **_common(values))
             if method == "sendMessage":
                 text = values.get("text", "")
                 if not text.strip():

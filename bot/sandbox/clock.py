@@ -2,8 +2,9 @@
 
 The bot takes its idea of now as a callable (`build_application(clock=...)`); its timers are jobs of
 PTB's JobQueue, which wait in real seconds. Letting time pass by `delta` therefore moves three
-things at once: the bot's clock, the emulator's clock (message dates, the 48 h rule) and every
-pending job, which comes `delta` closer (one already overdue fires at once).
+things at once: the bot's clock, the emulators' clocks (message dates, the 48 h rule; Telegram's,
+Bale's and Eitaa's) and every pending job, which comes `delta` closer (one already overdue fires at
+once).
 
 Time passes in a jump (`advance`), or runs on faster than real time (`run_at`): a tick every
 TICK_SECONDS lets the real time since the last one pass `speed` times over, never past the bot's
@@ -14,11 +15,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 
 from telegram.ext import Application
 
 from bot.botapi.server import BotApiServer
+from bot.botapi.world import FakeClock
 from bot.publishing.scheduler import Scheduler
 
 TICK_SECONDS = 0.5  # how often a fast clock moves: at ×60 the shown minute changes every second
@@ -49,13 +52,21 @@ class MovableClock:
 
 
 class TimeMachine:
-    """Moves the sandbox forward in time: bot clock, emulator clock and the bot's pending jobs."""
+    """Moves the sandbox forward in time: bot clock, emulator clocks and the bot's pending jobs."""
 
     def __init__(
-        self, clock: MovableClock, server: BotApiServer, application: Application, scheduler: Scheduler
+        self,
+        clock: MovableClock,
+        server: BotApiServer,
+        application: Application,
+        scheduler: Scheduler,
+        *,
+        other_networks: Sequence[FakeClock] = (),
     ) -> None:
+        """`other_networks`: the clocks of the Bale and Eitaa emulators, whose post dates move too."""
         self.clock = clock
         self.server = server
+        self.other_networks = tuple(other_networks)
         self.application = application
         self.scheduler = scheduler
         self.speed = 1  # how many seconds pass on the sandbox's clock per real second
@@ -66,7 +77,8 @@ class TimeMachine:
         if delta < timedelta():
             raise ValueError("time only moves forward")
         self.clock.advance(delta)
-        self.server.clock.advance(delta.total_seconds())
+        for emulated in (self.server.clock, *self.other_networks):
+            emulated.advance(delta.total_seconds())
         assert self.application.job_queue is not None
         now = datetime.now(UTC)
         for job in self.application.job_queue.jobs():

@@ -3,10 +3,13 @@
 The page shows three chats of the emulated Telegram (the editor's, the channel, a subscriber's) and
 acts in them only as a Telegram client would: a user sends text or a file, presses a button, opens a
 link, types an inline query. Everything the bot does comes back through the emulator's record of
-each chat, so the page shows exactly what the bot sent, and the Bot API errors it was given.
+each chat, so the page shows exactly what the bot sent, and the Bot API errors it was given. The
+channel's mirrors are shown from their emulators' records too: the Bale channel (Bale's Bot API) and
+the Eitaa channel (Eitaayar), each only read, as the bot writes there and nobody else does.
 
 API (JSON):
-    GET  /api/state?after=ETAG     the three chats, the clock and recent API errors; waits up to
+    GET  /api/state?after=ETAG     the chats (editor, channel, subscriber, and the mirrors: bale,
+                                   eitaa), the clock and recent API errors; waits up to
                                    LONG_POLL_SECONDS for a change when `after` is the current ETag
     POST /api/send                 {pane, text, entities?, reply_to?, forward?}  the pane's user
                                    writes to the bot (entities: the formatting the composer set, as
@@ -29,6 +32,7 @@ API (JSON):
                                                                   as real time (1: real time)
     GET  /api/example              the damaged example draft
     GET  /api/samples              the sample media the page offers (in static/samples)
+    GET  /eitaa/{message_id}       the file of an Eitaa post (Eitaayar serves no downloads)
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ import contextlib
 import hashlib
 import itertools
 import json
+import mimetypes
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -52,6 +57,7 @@ from aiohttp import web
 from aiohttp.typedefs import Handler
 
 from bot import messages as msg
+from bot.botapi.eitaayar import EitaaPost, EitaayarServer
 from bot.botapi.html_check import HtmlParseError, parse_html, utf16_len
 from bot.botapi.rules import detect_entities, merge_entities
 from bot.botapi.server import BotApiServer
@@ -104,6 +110,16 @@ class Cast:
         return self.editor_id if pane is Pane.EDITOR else self.subscriber_id
 
 
+@dataclass(frozen=True)
+class Mirrors:
+    """The channel's copies on the other networks: Bale's emulator (its channel is `bale.channel`) and
+    Eitaayar's, whose channel is `eitaa_channel` (a username, as EITAA_CHANNEL_ID names it)."""
+
+    bale: BotApiServer
+    eitaa: EitaayarServer
+    eitaa_channel: str
+
+
 class BadInput(web.HTTPBadRequest):
     """A request the page should never make; answered 400 with a JSON reason."""
 
@@ -114,11 +130,14 @@ class BadInput(web.HTTPBadRequest):
 class SandboxPage:
     """The web page: static files from the package, and the API that drives the emulator."""
 
-    def __init__(self, server: BotApiServer, time_machine: TimeMachine, cast: Cast, tz: ZoneInfo) -> None:
+    def __init__(
+        self, server: BotApiServer, time_machine: TimeMachine, cast: Cast, tz: ZoneInfo, mirrors: Mirrors
+    ) -> None:
         self.server = server
         self.time = time_machine
         self.cast = cast
         self.tz = tz
+        self.mirrors = mirrors
         self.static = Path(str(files("bot.sandbox").joinpath("static")))
         self._cache: tuple[tuple, str, str] | None = None  # (change token, state JSON, ETag)
         self._other_posts = itertools.count(1001)  # OTHER_CHANNEL's post ids, as forwarded
@@ -139,6 +158,7 @@ class SandboxPage:
         app.router.add_post("/api/time", self._time)
         app.router.add_get("/api/example", self._example)
         app.router.add_get("/api/samples", self._samples)
+        app.router.add_get("/eitaa/{message_id:[0-9]+}", self._eitaa_file)
         return app
 
     @web.middleware
@@ -163,6 +183,13 @@ class SandboxPage:
             [{**sample, "url": f"/static/samples/{sample['name']}"} for sample in SAMPLES]
         )
 
+    async def _eitaa_file(self, request: web.Request) -> web.Response:
+        wanted = int(request.match_info["message_id"])
+        post = next((p for p in self._eitaa_posts() if p.message_id == wanted and p.content), None)
+        if post is None or post.content is None:
+            raise web.HTTPNotFound()
+        return web.Response(body=post.content, content_type=_sniffed(post)[1])
+
     # ------------------------------------------------------------------ state
 
     async def _state(self, request: web.Request) -> web.Response:
@@ -179,10 +206,13 @@ class SandboxPage:
         """The state as JSON and its ETag, built again only when something may have changed: the
         bot's every act is a Bot API call or a timer set, a user's is a new message, the clock moves."""
         chats = (self.cast.editor_id, self.server.channel.id, self.cast.subscriber_id)
+        bale = self.mirrors.bale
         token = (
             self._acts,
             len(self.server.calls()),
             tuple(len(self.server.messages(chat)) for chat in chats),
+            len(bale.calls()),  # every copy, edit and deletion on Bale or Eitaa is a call
+            len(self.mirrors.eitaa.calls()),
             self.time.pending(),
             self.time.clock.offset,
             int(self.time.clock().timestamp() // 60),  # the clock shown has minutes
@@ -204,20 +234,32 @@ class SandboxPage:
             "speed": self.time.speed,
             "next_publication": msg.when(due, self.tz, msg.FA) if due else None,
             "next_publication_at": due.timestamp() if due else None,
+            "mirrors": {
+                "bale": {
+                    "title": self.mirrors.bale.channel.title,
+                    "username": self.mirrors.bale.channel.username,
+                },
+                "eitaa": {"username": self.mirrors.eitaa_channel},
+            },
             "chats": {
                 "editor": self._chat(self.cast.editor_id),
                 "channel": self._chat(self.server.channel.id),
                 "subscriber": self._chat(self.cast.subscriber_id),
+                "bale": self._chat(self.mirrors.bale.channel.id, self.mirrors.bale),
+                "eitaa": _eitaa_chat(self._eitaa_posts(), self.tz),
             },
             "api_errors": self._api_errors(),
         }
 
-    def _chat(self, chat_id: int) -> list[dict[str, Any]]:
-        return [self._message(m) for m in self.server.messages(chat_id, include_deleted=False)]
+    def _chat(self, chat_id: int, server: BotApiServer | None = None) -> list[dict[str, Any]]:
+        """A chat of Telegram's emulator (or of `server`, Bale's), as the page draws it."""
+        server = server or self.server
+        return [self._message(m, server) for m in server.messages(chat_id, include_deleted=False)]
 
-    def _message(self, message: StoredMessage) -> dict[str, Any]:
-        sent = datetime.fromtimestamp(message.date, UTC).astimezone(self.tz)
-        local = jdatetime.datetime.fromgregorian(datetime=sent)
+    def _eitaa_posts(self) -> list[EitaaPost]:
+        return self.mirrors.eitaa.posts(self.mirrors.eitaa_channel)
+
+    def _message(self, message: StoredMessage, server: BotApiServer) -> dict[str, Any]:
         shown: dict[str, Any] = {
             "id": message.message_id,
             "outgoing": message.outgoing or message.chat.type == "channel",
@@ -226,11 +268,7 @@ class SandboxPage:
             "caption": message.caption,
             "caption_entities": message.caption_entities,
             "date": message.date,
-            "time": msg.fa_digits(f"{local.hour:02d}:{local.minute:02d}"),
-            "day": msg.fa_digits(
-                f"{jdatetime.date.j_weekdays_fa[local.weekday()]} {local.day} "
-                f"{jdatetime.date.j_months_fa[local.month - 1]} {local.year}"
-            ),
+            **_stamp(message.date, self.tz),
             "edited": message.edit_date is not None,
             "silent": message.disable_notification,
             "buttons": (message.reply_markup or {}).get("inline_keyboard", []),
@@ -239,7 +277,7 @@ class SandboxPage:
             stored = message.media
             shown["media"] = {
                 "kind": message.media_kind,
-                "url": self._file_url(stored),
+                "url": _file_url(server, stored),
                 "name": stored.file_name,
                 "mime": stored.mime_type,
                 "size": len(stored.content),
@@ -259,22 +297,33 @@ class SandboxPage:
             shown["via"] = message.via_bot.username
         return shown
 
-    def _file_url(self, stored: StoredFile) -> str:
-        """Where the page's <img> loads a file from: the emulator's own file download address."""
-        return f"http://{self.server.host}:{self.server.port}/file/bot{self.server.token}/{stored.file_path}"
-
     def _api_errors(self) -> list[dict[str, Any]]:
-        """The bot's latest refused requests, with Telegram's description (getUpdates' 409s aside)."""
-        failed = [c for c in self.server.calls() if c.status not in (None, 200) and c.method != "getUpdates"]
-        return [
+        """The bot's latest refused requests, with the network's description (getUpdates' 409s aside):
+        Telegram's, then Bale's, then Eitaayar's."""
+        errors = []
+        for api, server in (("Bot API", self.server), ("Bale Bot API", self.mirrors.bale)):
+            failed = [c for c in server.calls() if c.status not in (None, 200) and c.method != "getUpdates"]
+            errors += [
+                {
+                    "api": api,
+                    "method": call.method,
+                    "status": call.status,
+                    "description": (call.response or {}).get("description", ""),
+                    "time": msg.when(datetime.fromtimestamp(call.time, UTC), self.tz, msg.FA),
+                }
+                for call in failed[-SHOWN_API_ERRORS:]
+            ]
+        refused = [c for c in self.mirrors.eitaa.calls() if c.status not in (0, 200)]
+        errors += [
             {
-                "method": call.method,
-                "status": call.status,
-                "description": (call.response or {}).get("description", ""),
-                "time": msg.when(datetime.fromtimestamp(call.time, UTC), self.tz, msg.FA),
+                "api": "Eitaayar",
+                "method": c.method,
+                "status": c.status,
+                "description": c.response.get("description", ""),
             }
-            for call in failed[-SHOWN_API_ERRORS:]
+            for c in refused[-SHOWN_API_ERRORS:]
         ]
+        return errors
 
     # ------------------------------------------------------------------ a user acts
 
@@ -442,6 +491,86 @@ class SandboxPage:
             return self.server.message(user_id, message_id)
         except KeyError:
             raise BadInput(f"no message {message_id} in that chat") from None
+
+
+def _eitaa_chat(posts: list[EitaaPost], tz: ZoneInfo) -> list[dict[str, Any]]:
+    """The Eitaa channel's posts, in the shape the page draws a message in: plain text (Eitaayar takes no
+    formatting), a file by its own address, a note in reply to the copy it corrects."""
+    by_id = {post.message_id: post for post in posts}
+    shown = []
+    for post in posts:
+        message: dict[str, Any] = {
+            "id": post.message_id,
+            "outgoing": True,
+            "text": post.text,
+            "entities": [],
+            "caption": post.caption,
+            "caption_entities": [],
+            "date": post.date,
+            **_stamp(post.date, tz),
+            "edited": False,  # Eitaayar edits nothing
+            "silent": post.silent,
+            "pinned": post.pin,
+            "buttons": [],
+        }
+        if post.content is not None:
+            kind, mime = _sniffed(post)
+            message["media"] = {
+                "kind": kind,
+                "url": f"/eitaa/{post.message_id}",
+                "name": post.file_name,
+                "mime": mime,
+                "size": len(post.content),
+                "width": None,
+                "height": None,
+            }
+        quoted = by_id.get(post.reply_to) if post.reply_to is not None else None
+        if quoted is not None:
+            message["reply_to"] = {
+                "id": quoted.message_id,
+                "text": (quoted.text or quoted.caption or "")[:80],
+            }
+            message["note"] = True  # the desk writes in reply only to note a correction or a deletion
+        shown.append(message)
+    return shown
+
+
+def _stamp(date: int, tz: ZoneInfo) -> dict[str, str]:
+    """A message's time and day as the page shows them: local time, Jalali, Persian digits."""
+    local = jdatetime.datetime.fromgregorian(datetime=datetime.fromtimestamp(date, UTC).astimezone(tz))
+    return {
+        "time": msg.fa_digits(f"{local.hour:02d}:{local.minute:02d}"),
+        "day": msg.fa_digits(
+            f"{jdatetime.date.j_weekdays_fa[local.weekday()]} {local.day} "
+            f"{jdatetime.date.j_months_fa[local.month - 1]} {local.year}"
+        ),
+    }
+
+
+def _file_url(server: BotApiServer, stored: StoredFile) -> str:
+    """Where the page's <img> loads a file from: the emulator's own file download address."""
+    return f"http://{server.host}:{server.port}/file/bot{server.token}/{stored.file_path}"
+
+
+# A file's first bytes, for an Eitaa post (Eitaayar keeps no type): what the page draws it as.
+_MAGIC = (
+    (b"\xff\xd8\xff", "photo", "image/jpeg"),
+    (b"\x89PNG", "photo", "image/png"),
+    (b"GIF8", "animation", "image/gif"),
+    (b"%PDF", "document", "application/pdf"),
+)
+
+
+def _sniffed(post: EitaaPost) -> tuple[str, str]:
+    """An Eitaa file's kind (photo, animation, video, document) and MIME type, from its bytes or name."""
+    content = post.content or b""
+    for magic, kind, mime in _MAGIC:
+        if content.startswith(magic):
+            return kind, mime
+    if content[4:8] == b"ftyp":  # an MP4 (ISO media) file
+        return "video", "video/mp4"
+    mime = mimetypes.guess_type(post.file_name or "")[0] or "application/octet-stream"
+    return "document", mime
 
 
 def _entities(value: object, text: str) -> list[dict[str, Any]]:

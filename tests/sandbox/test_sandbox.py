@@ -238,6 +238,71 @@ def test_a_post_forwarded_from_another_channel_carries_its_credit(page: Page) ->
     assert links == ["https://t.me/sample_news/1001"]
 
 
+def _published_notice(after: int) -> Callable[[State], State | None]:
+    """The state once the bot's "published" notice after message `after` links the copies on Bale and
+    Eitaa (it is sent once every copy went)."""
+
+    def found(state: State) -> State | None:
+        for message in state["chats"]["editor"]:
+            links = [e.get("url", "") for e in message["entities"] if e["type"] == "text_link"]
+            if message["id"] > after and any("eitaa.com/" in url for url in links):
+                return state
+        return None
+
+    return found
+
+
+def test_a_post_and_its_correction_reach_bale_and_eitaa_each_as_it_shows_them(page: Page) -> None:
+    """The sandbox's desk mirrors its channel on Bale and Eitaa (BALE_* and EITAA_*, pointed at their
+    emulators): a post reaches both as plain text; its correction edits the Bale copy in place and
+    reaches Eitaa as a note in reply to the copy (Eitaayar edits nothing)."""
+    state = page.wait(lambda s: s, "state")
+    assert state["mirrors"] == {
+        "bale": {"title": state["channel"]["title"], "username": "newsdesk_sandbox"},
+        "eitaa": {"username": "newsdesk_sandbox"},
+    }
+    on_bale_before, on_eitaa_before = len(state["chats"]["bale"]), len(state["chats"]["eitaa"])
+    draft = "نشست شورای شهر درباره پارک‌ها\nشورای شهر امروز درباره ساخت سه پارک تازه گفتگو کرد."
+    sent = page.post("/api/send", {"pane": "editor", "text": draft})["message_id"]
+    message_id, data = page.wait(with_button(msg.text("btn_now", msg.FA), sent), "the preview")
+    page.post("/api/press", {"pane": "editor", "message_id": message_id, "data": data})
+    state = page.wait(_published_notice(message_id), "the published notice with its copies")
+
+    post = state["chats"]["channel"][-1]
+    assert post["text"].startswith("نشست شورای شهر") and post["entities"][0]["type"] == "bold"
+    (on_bale,) = state["chats"]["bale"][on_bale_before:]
+    (on_eitaa,) = state["chats"]["eitaa"][on_eitaa_before:]
+    assert on_bale["text"] == on_eitaa["text"] == post["text"]  # the same words...
+    assert not {e["type"] for e in on_bale["entities"]} & {"bold", "italic", "text_link"}  # ...plain
+    assert on_eitaa["entities"] == [] and not on_eitaa.get("note")
+    notice = next(m for m in state["chats"]["editor"] if m["id"] > message_id and m["text"].startswith("✅"))
+    links = {e["url"] for e in notice["entities"] if e["type"] == "text_link"}
+    assert {
+        f"https://t.me/newsdesk_sandbox/{post['id']}",
+        f"https://ble.ir/newsdesk_sandbox/{on_bale['id']}",
+        f"https://eitaa.com/newsdesk_sandbox/{on_eitaa['id']}",
+    } <= links  # the page opens each in its tab
+
+    corrected = draft.replace("سه پارک", "چهار پارک")
+    reply = page.post("/api/send", {"pane": "editor", "text": corrected, "reply_to": notice["id"]})
+    message_id, data = page.wait(with_button(msg.text("btn_correct", msg.FA), reply["message_id"]), "✏️")
+    page.post("/api/press", {"pane": "editor", "message_id": message_id, "data": data})
+
+    def followed(state: State) -> State | None:
+        eitaa = state["chats"]["eitaa"][on_eitaa_before:]
+        bale = state["chats"]["bale"][on_bale_before:]
+        return state if len(eitaa) == 2 and bale and bale[0]["edited"] else None
+
+    state = page.wait(followed, "the correction on Bale and Eitaa")
+    assert "چهار پارک" in state["chats"]["channel"][-1]["text"]
+    (bale_copy,) = state["chats"]["bale"][on_bale_before:]  # edited in place
+    assert bale_copy["id"] == on_bale["id"] and "چهار پارک" in bale_copy["text"]
+    copy, note = state["chats"]["eitaa"][on_eitaa_before:]
+    assert copy == on_eitaa  # as it was: nothing is edited on Eitaa
+    assert note["note"] and note["reply_to"]["id"] == on_eitaa["id"]
+    assert "اصلاحیه" in note["text"] and "چهار پارک" in note["text"]
+
+
 def test_bad_requests_are_answered_400_with_a_reason(page: Page) -> None:
     for path, body in (
         ("/api/send", {"pane": "channel", "text": "x"}),

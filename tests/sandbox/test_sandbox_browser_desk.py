@@ -336,3 +336,103 @@ def test_the_tour_is_one_click_a_step_and_can_be_closed(browser: WebDriver, sand
     assert not browser.find_element(By.ID, "tour").is_displayed()
     browser.find_element(By.ID, "tour-open").click()
     assert browser.find_element(By.ID, "tour").is_displayed()
+
+
+def show_tab(driver: WebDriver, network: str) -> WebElement:
+    """Open the channel pane's tab of a network (channel: Telegram, bale, eitaa); its messages box."""
+    driver.find_element(By.CSS_SELECTOR, f"[data-tab='{network}']").click()
+    box = driver.find_element(By.ID, f"chat-{network}")
+    shown = [
+        tab
+        for tab in ("channel", "bale", "eitaa")
+        if driver.find_element(By.ID, f"chat-{tab}").is_displayed()
+    ]
+    assert shown == [network]  # one tab at a time
+    return box
+
+
+def test_a_post_shows_in_the_bale_and_eitaa_tabs_and_its_correction_follows(
+    browser: WebDriver, sandbox_url: str
+) -> None:
+    """The desk mirrors its channel on Bale and Eitaa (their emulators): each tab shows what its network
+    received, as it shows it. A correction edits the Bale copy and comes to Eitaa as a note in reply."""
+    browser.get(sandbox_url)
+    wait(browser, lambda d: len(messages(d, "channel")) >= 30, "the seed archive")
+    copies = {network: len(messages(browser, network)) for network in ("bale", "eitaa")}
+    last = max((int(m.get_attribute("data-id")) for m in messages(browser, "editor")), default=0)
+    caption = "بازگشایی کتابخانه مرکزی شهر\nکتابخانه مرکزی شهر پس از دو سال بازسازی بازگشایی شد."
+
+    def send() -> None:
+        type_in_composer(browser, caption)
+        send_sample(browser, "photo-1.jpg")
+
+    post = publish_newest(browser, send)
+    post_id = post.get_attribute("data-id")  # the element itself goes stale as the pane is redrawn
+    assert "کتابخانه مرکزی" in post.find_element(By.CSS_SELECTOR, ".body b").text  # Telegram: formatted
+    for network in ("bale", "eitaa"):  # while the Telegram tab is shown, the others count what came
+        unread = f"[data-tab='{network}'] .unread"
+        wait(
+            browser, lambda d, u=unread: d.find_element(By.CSS_SELECTOR, u).text == "۱", f"{network}'s badge"
+        )
+
+    # The published notice links each copy; the Bale link opens the Bale tab at the copy.
+    to_bale = ".body a[href^='https://ble.ir/newsdesk_sandbox/']"
+
+    def published_notice(d: WebDriver) -> WebElement | None:  # sent once every copy is out
+        found = [
+            m
+            for m in messages(d, "editor")
+            if int(m.get_attribute("data-id")) > last  # this post's, not an earlier one's
+            and m.text.startswith("✅")
+            and m.find_elements(By.CSS_SELECTOR, to_bale)
+        ]
+        return found[-1] if found else None
+
+    notice = wait(browser, published_notice, "the published notice linking the copies")
+    notice.find_element(By.CSS_SELECTOR, to_bale).click()
+    on_bale = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, "#chat-bale .msg.flash"), "the copy")[
+        0
+    ]
+    assert browser.find_element(By.CSS_SELECTOR, "[data-tab='bale']").get_attribute("aria-selected") == "true"
+    assert not browser.find_element(By.ID, "chat-channel").is_displayed()
+    assert "کتابخانه مرکزی" in on_bale.text and not on_bale.find_elements(By.CSS_SELECTOR, ".body b")  # plain
+    photo = on_bale.find_element(By.CSS_SELECTOR, "img.media.photo")
+    wait(browser, lambda d: loaded(d, photo), "the photo uploaded to Bale, loaded from its emulator")
+    assert len(messages(browser, "bale")) == copies["bale"] + 1
+    assert browser.find_element(By.CSS_SELECTOR, "[data-tab='bale'] .unread").text == ""
+
+    box = show_tab(browser, "eitaa")
+    on_eitaa = messages(browser, "eitaa")[-1]
+    assert len(messages(browser, "eitaa")) == copies["eitaa"] + 1 and "کتابخانه مرکزی" in on_eitaa.text
+    photo = on_eitaa.find_element(By.CSS_SELECTOR, "img.media.photo")
+    wait(browser, lambda d: loaded(d, photo), "the photo sent to Eitaa, loaded from the page")
+    assert "Eitaa" in browser.find_element(By.CSS_SELECTOR, "[data-note='eitaa']").text
+
+    # A correction, by reply to the notice: the Bale copy is edited, Eitaa gets a note.
+    show_tab(browser, "channel")
+    notice.find_element(By.CSS_SELECTOR, ".tools .reply").click()
+    type_in_composer(browser, caption.replace("دو سال", "سه سال"))
+    browser.find_element(By.ID, "editor-send").click()
+    click(browser, lambda d: button(d, "editor", CORRECT), "the proposed correction's button")
+    corrected = f"#chat-channel .msg[data-id='{post_id}']"
+    wait(
+        browser,
+        lambda d: "سه سال" in d.find_element(By.CSS_SELECTOR, corrected).text,
+        "the corrected post",
+    )
+
+    show_tab(browser, "bale")
+    edited = wait(
+        browser, lambda d: "سه سال" in (m := messages(d, "bale")[-1]).text and m, "the Bale copy, edited"
+    )
+    assert "ویرایش‌شده" in edited.find_element(By.CSS_SELECTOR, ".meta").text
+    assert len(messages(browser, "bale")) == copies["bale"] + 1  # in place
+
+    box = show_tab(browser, "eitaa")
+    note = wait(
+        browser, lambda d: (m := box.find_elements(By.CSS_SELECTOR, ".msg.note")) and m[-1], "the note"
+    )
+    assert "اصلاحیه" in note.text and "سه سال" in note.text
+    assert "دو سال" in note.find_element(By.CSS_SELECTOR, ".reply-quote").text  # in reply to the copy
+    assert "دو سال" in messages(browser, "eitaa")[-2].text  # the copy itself as it was
+    assert "ویرایش‌شده" not in messages(browser, "eitaa")[-2].text

@@ -4,8 +4,10 @@
 
 const state = {
   bot: "", channel: "", rendered: {}, nodes: {}, mode: null, inlineTimer: null, inlineQueryId: null,
-  stuck: {}, chats: {}, savedRange: null,
+  stuck: {}, chats: {}, savedRange: null, mirrors: {}, tab: "channel", seen: {},
 };
+// The channel pane's tabs: the Telegram channel and its copies on Bale and Eitaa (their emulators' records).
+const CHANNELS = ["channel", "bale", "eitaa"];
 const $ = (id) => document.getElementById(id);
 
 // ------------------------------------------------------------------ server calls
@@ -44,6 +46,7 @@ function render(data) {
   state.bot = data.bot;
   state.channel = data.channel.username;
   state.chats = data.chats;
+  state.mirrors = data.mirrors;
   document.body.dataset.bot = data.bot;
   $("channel-name").textContent = data.channel.title;
   $("channel-handle").textContent = `@${data.channel.username}`;
@@ -55,7 +58,33 @@ function render(data) {
   $("subscriber-input").placeholder =
     `واژه‌ها را بنویسید، یا \u2066/search\u2069 واژه‌ها، یا \u2066@${data.bot}\u2069 واژه‌ها`;
   for (const [pane, messages] of Object.entries(data.chats)) renderChat(pane, groupAlbums(messages));
+  countUnread();
   renderErrors(data.api_errors);
+}
+
+// A tab not shown counts the posts that came since it was last seen (Telegram's unread badge).
+function countUnread() {
+  for (const tab of CHANNELS) {
+    const count = $(`chat-${tab}`).querySelectorAll(".msg").length;
+    if (state.seen[tab] === undefined || tab === state.tab) state.seen[tab] = count;
+    const unread = count - state.seen[tab];
+    document.querySelector(`[data-tab="${tab}"] .unread`).textContent = unread > 0 ? unread.toLocaleString("fa") : "";
+  }
+}
+
+function showTab(tab) {
+  state.tab = tab;
+  for (const button of document.querySelectorAll("[data-tab]")) {
+    button.setAttribute("aria-selected", String(button.dataset.tab === tab));
+  }
+  for (const name of CHANNELS) $(`chat-${name}`).hidden = name !== tab;
+  for (const note of document.querySelectorAll("[data-note]")) note.hidden = note.dataset.note !== tab;
+  countUnread();
+  keepNewestInView(tab);
+}
+
+for (const button of document.querySelectorAll("[data-tab]")) {
+  button.addEventListener("click", () => showTab(button.dataset.tab));
 }
 
 // Telegram shows an album's parts (one media_group_id, consecutive) as one message.
@@ -103,7 +132,7 @@ function keepNewestInView(pane) {
 
 // A pane is "stuck" to its newest message unless the reader scrolled up; pictures that load, a banner
 // that appears or a window that shrinks then keep the newest message in view.
-for (const pane of ["editor", "channel", "subscriber"]) {
+for (const pane of ["editor", "subscriber", ...CHANNELS]) {
   const box = $(`chat-${pane}`);
   box.addEventListener("scroll", () => {
     state.stuck[pane] = box.scrollHeight - box.scrollTop - box.clientHeight < 48;
@@ -116,7 +145,8 @@ function bubble(pane, message) {
   const node = document.createElement("div");
   node.className = "msg";
   // In a private chat `outgoing` is the bot's message; the person's own are "mine".
-  if (pane !== "channel" && !message.outgoing) node.classList.add("mine");
+  if (!CHANNELS.includes(pane) && !message.outgoing) node.classList.add("mine");
+  if (message.note) node.classList.add("note"); // on Eitaa: a correction or deletion note, in reply
   node.dataset.id = message.id;
   if (message.parts.length > 1) node.dataset.album = message.parts.map((part) => part.id).join(" ");
   if (message.forwarded) node.append(textDiv("forwarded", `بازارسال از ${message.forwarded}`));
@@ -146,6 +176,7 @@ function bubble(pane, message) {
   const meta = [last.time];
   if (message.parts.some((part) => part.edited)) meta.unshift("ویرایش‌شده");
   if (message.silent) meta.unshift("🔕");
+  if (message.pinned) meta.unshift("📌");
   if (message.via) node.append(textDiv("via", `via @${message.via}`));
   node.append(textDiv("meta", meta.join(" · ")));
   if (pane === "editor") {
@@ -348,7 +379,7 @@ function renderErrors(errors) {
   const box = $("api-errors");
   box.hidden = !errors.length;
   box.replaceChildren(
-    ...errors.map((e) => textDiv("error", `Bot API refused ${e.method}: ${e.status} ${e.description}`)),
+    ...errors.map((e) => textDiv("error", `${e.api} refused ${e.method}: ${e.status} ${e.description}`)),
   );
 }
 
@@ -382,20 +413,27 @@ function openLink(pane, url) {
     api("/api/open-link", { pane: actor(pane), url });
     return;
   }
-  const post = url.match(/^(?:https?:\/\/)?t\.me\/([A-Za-z0-9_]+)\/(\d+)/);
-  if (post && post[1].toLowerCase() === state.channel.toLowerCase()) {
-    showChannelPost(post[2]);
+  // A post's link on its network (the "published" notice links each copy) opens it in its tab.
+  const post = url.match(/^(?:https?:\/\/)?(t\.me|ble\.ir|eitaa\.com)\/([A-Za-z0-9_]+)\/(\d+)/);
+  const networks = {
+    "t.me": ["channel", state.channel],
+    "ble.ir": ["bale", state.mirrors.bale?.username],
+    "eitaa.com": ["eitaa", state.mirrors.eitaa?.username],
+  };
+  if (post && post[2].toLowerCase() === (networks[post[1]][1] || "").toLowerCase()) {
+    showPost(networks[post[1]][0], post[3]);
     return;
   }
   window.open(url, "_blank", "noopener");
 }
 
-function showChannelPost(id) {
-  const node = [...document.querySelectorAll("#chat-channel .msg")].find(
+function showPost(tab, id) {
+  showTab(tab);
+  const node = [...document.querySelectorAll(`#chat-${tab} .msg`)].find(
     (m) => m.dataset.id === id || (m.dataset.album || "").split(" ").includes(id),
   );
   if (!node) { toast("این پست در کانال نیست (حذف شده است)"); return; }
-  state.stuck.channel = false;
+  state.stuck[tab] = false;
   node.scrollIntoView({ block: "center", behavior: "smooth" });
   node.classList.add("flash");
   setTimeout(() => node.classList.remove("flash"), 1600);
@@ -859,15 +897,15 @@ const TOUR = [
   {
     fa: "بگذارید زمان بگذرد ⏭",
     en: "Let time pass",
-    hint: ["ساعت سندباکس تا نوبت بعدی جلو رفت؛ پست در کانال (وسط) آمد.",
-      "The sandbox clock jumps to the next slot; the post appears in the channel (middle)."],
+    hint: ["ساعت سندباکس تا نوبت بعدی جلو رفت؛ پست در کانال (وسط) آمد، و رونوشتش در زبانه‌های بله و ایتا.",
+      "The sandbox clock jumps to the next slot; the post appears in the channel (middle), its copies in the Bale and Eitaa tabs."],
     run: publishNext,
   },
   {
     fa: "با پاسخ اصلاح کنید",
     en: "Correct by reply",
-    hint: ["پاسخ به پیام «✅ منتشر شد» با متن تازه؛ ربات می‌پرسد که پست کانال هم اصلاح شود یا نه.",
-      "A reply to the ✅ published message with new text; the bot offers to correct the channel post."],
+    hint: ["پاسخ به پیام «✅ منتشر شد» با متن تازه؛ ربات می‌پرسد که پست کانال هم اصلاح شود یا نه؛ بله در جا اصلاح می‌شود و ایتا «اصلاحیه» می‌گیرد.",
+      "A reply to the ✅ published message with new text; the bot offers to correct the post (Bale in place, Eitaa by a note)."],
     run: () => {
       const notice = lastMessage("editor", (m) => m.outgoing && (m.text || "").startsWith("✅"));
       // The editor's own draft, amended (the bot signs and repairs it as before).
