@@ -37,14 +37,22 @@ def send_sample(driver: WebDriver, names: str) -> None:
 
 
 def publish_newest(driver: WebDriver, send: Callable[[], None]) -> WebElement:
-    """Send a draft with `send`, press publish on its preview, and return the post in the channel pane."""
+    """Send a draft with `send`, press publish on its preview, and return the post in the channel pane.
+    The preview is known by its place after the editor's last message, not by counting publish buttons:
+    an earlier post's preview keeps its button until that post's copies on Bale and Eitaa are out."""
+    wait(driver, lambda d: len(messages(d, "channel")) >= 30, "the page drawn")
     before = len(messages(driver, "channel"))
-    previews = len(driver.find_elements(By.XPATH, f"//*[@id='chat-editor']//button[.='{PUBLISH_NOW}']"))
+    last = max((int(m.get_attribute("data-id")) for m in messages(driver, "editor")), default=0)
     send()
 
     def new_button(d: WebDriver) -> WebElement | None:
-        found = d.find_elements(By.XPATH, f"//*[@id='chat-editor']//button[.='{PUBLISH_NOW}']")
-        return found[-1] if len(found) > previews else None
+        for message in reversed(messages(d, "editor")):
+            if int(message.get_attribute("data-id")) <= last:
+                return None
+            found = message.find_elements(By.XPATH, f".//button[.='{PUBLISH_NOW}']")
+            if found:
+                return found[-1]
+        return None
 
     click(driver, new_button, "the new preview's publish button")
     return wait(
