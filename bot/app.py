@@ -44,7 +44,7 @@ from bot.desk.pending import PendingNotices
 from bot.desk.service import Desk
 from bot.desk.waits import Waits
 from bot.destinations import destinations
-from bot.lanes import EditorsFirst
+from bot.lanes import EditorsFirst, stop_subscribers
 from bot.publishing.channels import TelegramFiles
 from bot.publishing.copies import CopySender, Fanout
 from bot.publishing.copy_edits import CopyFollower, MirroredPublisher
@@ -438,6 +438,7 @@ async def polling(application: Application, *, poll_timeout: int = 10) -> AsyncI
         if application.updater and application.updater.running:
             await application.updater.stop()
         if application.running:
+            stop_subscribers(application)  # a burst's searches are not answered at the stop: issue 24
             await application.stop()
             assert application.post_stop is not None
             await application.post_stop(application)

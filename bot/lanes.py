@@ -14,16 +14,25 @@ their replies leave at Telegram's 30 messages a second (the issue 24 probe: a pr
   preview back by half a second at most; enough to keep that limiter and the search process busy.
 
 The per-user search limits (bot.archive.ratelimit) still apply inside the handlers.
+
+At the stop (issue 24: SIGTERM ends within 10 s in any state) PTB waits for every update it has taken,
+which in a burst of 2,000 is over a minute of replies at 30 a second. `stop_subscribers` (called just
+before PTB's stop) drops subscribers' updates not yet started: searches, /latest and inline queries are
+read-only, so nothing that matters is lost. Those already running finish, and every editor's update,
+running or queued, is still handled: it may make a draft, and the editors' lane is small.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable
+import logging
+from collections.abc import Awaitable, Coroutine
 from typing import Any
 
 from telegram import Update
-from telegram.ext import BaseUpdateProcessor
+from telegram.ext import Application, BaseUpdateProcessor
+
+log = logging.getLogger(__name__)
 
 # A search handler is ~10 ms of the bot's CPU (benchmarks/load_subscribers.py): 16 at once keep the
 # 30 replies a second and the search process busy, and at most 16 replies (0.5 s) wait in the rate
@@ -46,6 +55,11 @@ class EditorsFirst(BaseUpdateProcessor):
         # One lock per chat an editor's updates come from (their private chats: a handful). asyncio's
         # Lock wakes its waiters first come, first served, and PTB starts the tasks in arrival order.
         self._editor_chats: dict[int, asyncio.Lock] = {}
+        self._stopping = False
+        self._dropped = 0
+        self._unfinished = 0  # updates taken and not yet handled or dropped, in either lane
+        self._idle = asyncio.Event()
+        self._idle.set()
 
     def editor_chat(self, update: object) -> int | None:
         """The chat whose editor updates `update` must follow (the editor's id for an inline query),
@@ -60,16 +74,49 @@ class EditorsFirst(BaseUpdateProcessor):
         return None
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        self._unfinished += 1
+        self._idle.clear()
+        try:
+            await self._in_its_lane(update, coroutine)
+        finally:
+            self._unfinished -= 1
+            if not self._unfinished:
+                self._idle.set()
+
+    async def _in_its_lane(self, update: object, coroutine: Awaitable[Any]) -> None:
         chat = self.editor_chat(update)
         if chat is None:
             async with self._subscribers:
+                if self._stopping:  # its turn came after the stop: not started, so dropped
+                    self._dropped += 1
+                    if isinstance(coroutine, Coroutine):
+                        coroutine.close()  # never awaited on purpose: no RuntimeWarning
+                    return
                 await coroutine
             return
         async with self._editor_chats.setdefault(chat, asyncio.Lock()):
             await coroutine
 
+    def stop_subscribers(self) -> None:
+        """From now on, drop subscribers' updates as their turn comes instead of starting them. The
+        waiting ones go at once, one after another (each takes its slot and gives it back)."""
+        self._stopping = True
+
     async def initialize(self) -> None:
         """Nothing to set up: the lanes are made with the processor."""
 
     async def shutdown(self) -> None:
-        """Nothing to close: PTB waits for the updates in progress itself."""
+        """Stop starting subscribers' updates, wait for the updates running and every editor's, and say
+        in one line how many subscribers' updates were dropped."""
+        self.stop_subscribers()
+        await self._idle.wait()
+        if self._dropped:
+            log.info("stopping: %d subscribers' updates dropped before they started", self._dropped)
+            self._dropped = 0
+
+
+def stop_subscribers(application: Application) -> None:
+    """Just before PTB's stop (which waits for every update taken): drop the subscribers' updates still
+    waiting, if `application` runs its updates in bot.lanes."""
+    if isinstance(application.update_processor, EditorsFirst):
+        application.update_processor.stop_subscribers()

@@ -28,6 +28,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.core.inputs import UsageError
+from bot.lanes import stop_subscribers
 
 log = logging.getLogger(__name__)
 
@@ -132,6 +133,7 @@ async def webhook(
     finally:
         await runner.cleanup()
         if application.running:
+            stop_subscribers(application)  # a burst's searches are not answered at the stop: issue 24
             await application.stop()
             assert application.post_stop is not None
             await application.post_stop(application)

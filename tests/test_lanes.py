@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime
 
+import pytest
 from telegram import Chat, InlineQuery, Message, Update, User
 
 from bot.lanes import EditorsFirst
@@ -68,3 +70,37 @@ async def test_an_editors_updates_in_one_chat_run_one_after_another_in_arrival_o
         lanes.process_update(message_update(EDITOR, EDITOR, 2), handle("edit", 0)),
     )
     assert order == ["draft starts", "draft ends", "edit starts", "edit ends"]
+
+
+async def test_at_shutdown_waiting_subscribers_are_dropped_and_every_editors_update_handled(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    lanes = EditorsFirst(frozenset({EDITOR}), subscribers_at_once=2)
+    hold, started, done = asyncio.Event(), [], []
+
+    async def handle(name: str) -> None:
+        started.append(name)
+        await hold.wait()
+        done.append(name)
+
+    readers = [
+        lanes.process_update(message_update(READER, READER, n), handle(f"reader {n}")) for n in range(50)
+    ]
+    editors = [
+        lanes.process_update(message_update(EDITOR, EDITOR, 100 + n), handle(f"editor {n}")) for n in range(3)
+    ]
+    updates = [asyncio.create_task(update) for update in (*readers, *editors)]
+    await asyncio.sleep(0)
+    assert started == ["reader 0", "reader 1", "editor 0"]  # the others wait for a slot or their turn
+    with caplog.at_level(logging.INFO, logger="bot.lanes"):
+        shutdown = asyncio.create_task(lanes.shutdown())
+        for _ in range(100):
+            await asyncio.sleep(0)
+        assert not shutdown.done()  # the running updates have not finished
+        hold.set()
+        await asyncio.wait_for(shutdown, timeout=5)
+    assert all(update.done() for update in updates)
+    assert done == ["reader 0", "reader 1", "editor 0", "editor 1", "editor 2"]  # no waiting reader started
+    assert [r.getMessage() for r in caplog.records] == [
+        "stopping: 48 subscribers' updates dropped before they started"
+    ]

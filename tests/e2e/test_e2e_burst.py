@@ -8,6 +8,9 @@ most of the burst was still unanswered. Timing it is benchmarks/bench_burst.py's
 
 from __future__ import annotations
 
+import asyncio
+import signal
+import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -16,10 +19,11 @@ import pytest
 from bot import messages as msg
 from bot.botapi.server import BotApiServer
 from bot.botapi.world import ApiCall, StoredMessage
-from storage.database import ImportRecord
-from tests.botapi.fixtures import EDITOR_ID
+from storage.database import Database, ImportRecord
+from tests.botapi.fixtures import EDITOR_ID, bot_environment
 from tests.desk_harness import running_desk
 from tests.e2e.test_e2e_editor import _has_post_buttons
+from tests.e2e.test_restart import _free_port, _start
 
 BURST = 2_000  # the issue 24 probe's burst: its preview came 54 s late
 READERS = 200  # 10 updates each: within the per-user search limits (bot.archive.ratelimit)
@@ -49,6 +53,19 @@ def is_subscriber_reply(call: ApiCall) -> bool:
     return call.method == "sendMessage" and int(call.params["chat_id"]) >= FIRST_READER
 
 
+def send_burst(botapi: BotApiServer) -> None:
+    """BURST subscribers' updates, half /search, half inline queries, every reader in turn."""
+    readers = [FIRST_READER + n for n in range(READERS)]
+    for reader in readers:
+        botapi.add_user(reader, f"خواننده {reader}", "fa")
+    for n in range(BURST):
+        reader, words = readers[n % READERS], WORDS[n % len(WORDS)]
+        if n % 2:
+            botapi.user_inline_query(reader, words)
+        else:
+            botapi.user_sends_text(reader, f"/search {words}")
+
+
 def is_preview(call: ApiCall) -> bool:
     return (
         call.method == "sendMessage"
@@ -63,15 +80,7 @@ async def test_an_editors_preview_goes_out_while_a_burst_of_2000_is_still_being_
 ) -> None:
     async with running_desk(botapi, tmp_path / "newsdesk.sqlite3", search_in="process", webhook=True) as desk:
         await desk.db.import_articles(archive())
-        readers = [FIRST_READER + n for n in range(READERS)]
-        for reader in readers:
-            botapi.add_user(reader, f"خواننده {reader}", "fa")
-        for n in range(BURST):  # half /search, half inline queries, every reader in turn
-            reader, words = readers[n % READERS], WORDS[n % len(WORDS)]
-            if n % 2:
-                botapi.user_inline_query(reader, words)
-            else:
-                botapi.user_sends_text(reader, f"/search {words}")
+        send_burst(botapi)
         await desk.editor_says(f"{DRAFT_TITLE}\nمتن کوتاه خبر درباره بودجه شهرداری.")  # after all of them
         await botapi.wait_for(lambda: any(is_preview(c) for c in botapi.calls()), timeout=600)
         calls = botapi.calls()
@@ -99,3 +108,39 @@ async def test_an_editors_draft_and_its_edit_at_once_are_handled_in_that_order(
         shown = [m.text for m in botapi.bot_messages(EDITOR_ID) if m.message_id > answered()[0].message_id]
     assert [(d.title, d.source_message_id) for d in drafts] == [("خبر بی غلط", sent.message_id)]
     assert msg.text("note_updated", msg.FA) in shown[0]  # the edit found the draft made before it
+
+
+async def _import_archive(path: Path) -> None:
+    async with Database.open(path) as db:
+        await db.import_articles(archive())
+
+
+def test_sigterm_in_a_burst_of_2000_ends_within_10_s(botapi: BotApiServer, tmp_path: Path) -> None:
+    """PTB's stop waits for every update taken: the burst's replies, at 30 a second, took over a minute.
+    The subscribers' updates not yet started are dropped at the stop (bot.lanes)."""
+    database, log, port = tmp_path / "newsdesk.sqlite3", tmp_path / "bot.log", _free_port()
+    asyncio.run(_import_archive(database))
+    env = bot_environment(botapi, database) | {
+        "WEBHOOK_URL": f"http://127.0.0.1:{port}/newsdesk/hook",
+        "WEBHOOK_LISTEN": "127.0.0.1",
+        "WEBHOOK_PORT": str(port),
+        "WEBHOOK_SECRET": "s3cret-token",
+    }
+    bot = _start(env, log)
+    try:
+        botapi.wait_for_sync(lambda: botapi.webhook.get("url"), timeout=30)
+        send_burst(botapi)
+        # Every update taken by the bot, and its answers started: most of the burst waits in its lane.
+        botapi.wait_for_sync(lambda: not botapi.pending_updates(), timeout=120)
+        botapi.wait_for_sync(lambda: sum(map(is_subscriber_reply, botapi.calls())) >= 20, timeout=120)
+    finally:
+        asked = time.monotonic()
+        bot.send_signal(signal.SIGTERM)
+        exit_code = bot.wait(timeout=180)
+        took = time.monotonic() - asked
+    text = log.read_text(encoding="utf-8")
+    assert exit_code == 0 and took < 10, took  # over 60 s before
+    assert "Traceback" not in text
+    answered = sum(map(is_subscriber_reply, botapi.calls()))
+    assert answered < BURST // 2, answered  # the rest was dropped, not answered at the stop
+    assert "subscribers' updates dropped before they started" in text
