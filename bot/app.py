@@ -419,6 +419,7 @@ def _copies(
     return CopySender(
         db, mirrors, outlets, TelegramFiles(application.bot), notices, signature=settings.signature,
         retry=retry, clock=clock, quiet_hours=settings.quiet_hours, tz=settings.tz,
+        job_queue=application.job_queue,
     )  # fmt: skip
 
 

@@ -47,6 +47,14 @@ def parse_quiet_hours(value: str) -> tuple[time, time] | None:
     return (_parse_hhmm(start), _parse_hhmm(end))
 
 
+def parse_posting_slots(value: str) -> tuple[time, ...]:
+    """POSTING_SLOTS (and a destination's own, bot.destinations): `08:00,12:00`, at least one time."""
+    slots = sorted({_parse_hhmm(p) for p in value.split(",") if p.strip()})
+    if not slots:
+        raise ValueError("needs at least one time, e.g. 08:00,12:00")
+    return tuple(slots)
+
+
 class Settings(BaseSettings):
     """Every setting of newsdesk; see `.env.example` for what each one means."""
 
@@ -141,12 +149,7 @@ class Settings(BaseSettings):
     @field_validator("posting_slots", mode="before")
     @classmethod
     def _parse_slots(cls, value: object) -> object:
-        if isinstance(value, str):
-            slots = sorted({_parse_hhmm(p) for p in value.split(",") if p.strip()})
-            if not slots:
-                raise ValueError("needs at least one time, e.g. 08:00,12:00")
-            return tuple(slots)
-        return value
+        return parse_posting_slots(value) if isinstance(value, str) else value
 
     @field_validator("quiet_hours", mode="before")
     @classmethod

@@ -26,7 +26,10 @@ KEY_RE = re.compile(r"[a-z][a-z0-9_]{0,15}")  # goes into button data and the co
 _BOT_TOKEN_RE = re.compile(r"\d+:[A-Za-z0-9_-]{10,}")
 _BOT_CHAT_RE = re.compile(r"@[A-Za-z][A-Za-z0-9_]{3,31}|-?\d{3,}")
 _EITAA_CHAT_RE = re.compile(r"@?[A-Za-z][A-Za-z0-9_]{3,31}|\d{3,}")
-_FIELDS = {"key", "network", "chat_id", "token", "api_url", "signature", "footer", "default", "quiet_hours"}
+_FIELDS = {"key", "network", "chat_id", "token", "api_url", "signature", "footer", "default"} | {
+    "quiet_hours",
+    "posting_slots",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,9 +45,12 @@ class Destination:
     footer: str = ""  # a last line of this copy only (e.g. its hashtags)
     default_on: bool = True  # a new post goes there unless the editor turns it off in the preview
     # This channel's own quiet hours (its copy goes out silently inside them; None: never quiet), when
-    # `own_quiet_hours`; else QUIET_HOURS. A post has one time, so a destination has no slots of its own.
+    # `own_quiet_hours`; else QUIET_HOURS.
     quiet_hours: tuple[time, time] | None = None
     own_quiet_hours: bool = False
+    # This channel's own posting slots: its copy of a post waits for the first free one at or after the
+    # primary's publication (bot.publishing.copies). Empty: the copy goes with the primary.
+    posting_slots: tuple[time, ...] = ()
 
     @property
     def name(self) -> str:
@@ -128,6 +134,7 @@ def _from_file(settings: Settings) -> list[Destination]:
                 str(entry.get("token", "")), str(entry.get("api_url") or default_url), where=where,
                 signature=str(entry.get("signature", "")), footer=str(entry.get("footer", "")),
                 default_on=entry.get("default", True), **_quiet_hours(entry, where),
+                **_posting_slots(entry, where),
             )
         )  # fmt: skip
     return found
@@ -143,6 +150,18 @@ def _quiet_hours(entry: dict[str, object], where: str) -> dict[str, object]:
         return {"quiet_hours": parse_quiet_hours(str(entry["quiet_hours"])), "own_quiet_hours": True}
     except ValueError as error:
         raise ValueError(f"{where}: quiet_hours {error}") from None
+
+
+def _posting_slots(entry: dict[str, object], where: str) -> dict[str, object]:
+    """A destination's own `posting_slots = "08:00,18:00"` (POSTING_SLOTS' format); nothing when absent."""
+    if "posting_slots" not in entry:
+        return {}
+    from bot.config import parse_posting_slots  # here: bot.config reads this module as it loads
+
+    try:
+        return {"posting_slots": parse_posting_slots(str(entry["posting_slots"]))}
+    except ValueError as error:
+        raise ValueError(f"{where}: posting_slots {error}") from None
 
 
 def _checked(

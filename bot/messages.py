@@ -594,6 +594,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "btn_route_on": ("✅ {name}", "✅ {name}"),
     "btn_route_off": ("⬜ {name}", "⬜ {name}"),
     "queue_routes": ("📤 {names}", "📤 {names}"),
+    # A destination with its own posting slots: when its copy goes (bot.publishing.slots.copy_due).
+    "route_slot": (": ساعت {time}", ": at {time}"),
+    "route_slots": (": در ساعت‌های خودش ({times})", ": at its own slots ({times})"),
+    "copy_planned": ("🕒 {name}: {when}", "🕒 {name}: {when}"),
     "copy_sent": ("✅ {name}", "✅ {name}"),
     "copy_link": (' — <a href="{url}">دیدن</a>', ' — <a href="{url}">see it</a>'),
     "copy_failed": ("❌ {name}: نرفت ({detail})", "❌ {name}: not sent ({detail})"),

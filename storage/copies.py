@@ -35,6 +35,7 @@ class CopyRow:
     state: CopyState
     message_ids: tuple[int, ...] = ()
     detail: str = ""
+    due: datetime | None = None  # a planned copy waiting for its destination's own slot; None: at once
 
 
 class Copies(Connection):
@@ -43,7 +44,7 @@ class Copies(Connection):
     async def copy_rows(self, article_id: int) -> list[CopyRow]:
         """Every recorded request of the post's copies, by destination then part."""
         rows = await self._conn.execute_fetchall(
-            "SELECT article_id, destination, part, state, message_ids, detail FROM copies"
+            "SELECT article_id, destination, part, state, message_ids, detail, due FROM copies"
             " WHERE article_id = ? ORDER BY destination, part",
             (article_id,),
         )
@@ -79,24 +80,37 @@ class Copies(Connection):
         message_ids: Sequence[int] = (),
         detail: str = "",
     ) -> None:
-        """Write one request's state (replacing what was recorded of it)."""
+        """Write one request's state (replacing what was recorded of it; its due time stays)."""
         async with self._transaction() as conn:
             await conn.execute(
-                "INSERT OR REPLACE INTO copies"
-                " (article_id, destination, part, state, message_ids, detail, at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO copies (article_id, destination, part, state, message_ids, detail, at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (article_id, destination, part) DO UPDATE"
+                " SET state = excluded.state, message_ids = excluded.message_ids,"
+                " detail = excluded.detail, at = excluded.at",
                 (article_id, destination, part, state, json.dumps(list(message_ids)), detail, self._now()),
             )
 
-    async def plan_copy(self, article_id: int, destination: str, parts: int) -> None:
-        """Record the `parts` requests of a copy as `planned`, all in one transaction."""
-        at = self._now()
+    async def plan_copy(
+        self, article_id: int, destination: str, parts: int, due: datetime | None = None
+    ) -> None:
+        """Record the `parts` requests of a copy as `planned` (to go at `due`; None: now), all in one
+        transaction."""
+        at, when = self._now(), to_db_time(due) if due is not None else None
         async with self._transaction() as conn:
             await conn.executemany(
-                "INSERT OR IGNORE INTO copies (article_id, destination, part, state, message_ids, detail, at)"
-                " VALUES (?, ?, ?, 'planned', '[]', '', ?)",
-                [(article_id, destination, part, at) for part in range(parts)],
+                "INSERT OR IGNORE INTO copies"
+                " (article_id, destination, part, state, message_ids, detail, at, due)"
+                " VALUES (?, ?, ?, 'planned', '[]', '', ?, ?)",
+                [(article_id, destination, part, at, when) for part in range(parts)],
             )
+
+    async def copy_slots_taken(self, destination: str, after: datetime) -> list[datetime]:
+        """The slots of `destination` from `after` on that a copy already waits for or went out at."""
+        rows = await self._conn.execute_fetchall(
+            "SELECT DISTINCT due FROM copies WHERE destination = ? AND due >= ?",
+            (destination, to_db_time(after)),
+        )
+        return [moment for (value,) in rows if (moment := from_db_time(value)) is not None]
 
     async def forget_copy_parts(self, article_id: int, destination: str, states: Sequence[CopyState]) -> int:
         """Drop the post's requests in `states` for `destination` (to send them again); how many."""
@@ -112,7 +126,7 @@ class Copies(Connection):
         """Requests a stopped bot left out (`sending`), now `uncertain`: each is put to the editor."""
         async with self._transaction() as conn:
             rows = await conn.execute_fetchall(
-                "SELECT article_id, destination, part, state, message_ids, detail FROM copies"
+                "SELECT article_id, destination, part, state, message_ids, detail, due FROM copies"
                 " WHERE state = 'sending' ORDER BY article_id, destination, part"
             )
             await conn.execute("UPDATE copies SET state = 'uncertain' WHERE state = 'sending'")
@@ -173,6 +187,7 @@ class Copies(Connection):
 
 
 def _row(row: Sequence[object]) -> CopyRow:
-    article_id, destination, part, state, message_ids, detail = row
+    article_id, destination, part, state, message_ids, detail, due = row
     ids = tuple(json.loads(message_ids)) if isinstance(message_ids, str) else ()
-    return CopyRow(article_id, destination, part, state, ids, detail or "")  # type: ignore[arg-type]
+    when = from_db_time(due) if isinstance(due, str) else None
+    return CopyRow(article_id, destination, part, state, ids, detail or "", when)  # type: ignore[arg-type]

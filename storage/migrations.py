@@ -253,4 +253,9 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (article_id, destination)
     ) WITHOUT ROWID;
     """,
+    # 18: when a planned copy is due (bot.publishing.slots.copy_due): a destination with its own posting
+    # slots gets its copy at its next free slot, sent by the scheduler then; NULL: with the primary.
+    """
+    ALTER TABLE copies ADD COLUMN due TEXT;
+    """,
 )

@@ -3,7 +3,7 @@ value stops the bot with one line; none set, none there (the single-channel setu
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from pathlib import Path
 
 import pytest
@@ -83,6 +83,10 @@ def test_a_bad_value_stops_the_bot_with_one_line(monkeypatch, env: dict[str, str
             "[[destination]]\nkey = 'a'\nnetwork = 'telegram'\nchat_id = '@abcd'\nquiet_hours = '9'\n",
             "quiet_hours must",
         ),
+        (
+            "[[destination]]\nkey = 'a'\nnetwork = 'telegram'\nchat_id = '@abcd'\nposting_slots = ','\n",
+            "posting_slots needs at least one time",
+        ),
         ("[[destination]]\nkey = 'bale'\nnetwork = 'telegram'\nchat_id = '@abcd'\n", "key used twice: bale"),
     ],
 )
@@ -145,3 +149,16 @@ def test_a_copy_filled_to_the_limit_keeps_the_primarys_ending() -> None:
     photo = (MediaItem(MediaKind.PHOTO, "A"),)
     (copy,) = copy_parts(_article([full], photo), sport, "🆔 @news")
     assert copy.html == full  # its own signature and footer would pass the limit: left as the primary's
+
+
+def test_a_destination_may_keep_its_own_posting_slots(monkeypatch, tmp_path: Path) -> None:
+    listed = tmp_path / "destinations.toml"
+    listed.write_text(
+        "[[destination]]\nkey = 'a'\nnetwork = 'telegram'\nchat_id = '@abcd'\n"
+        "posting_slots = '18:00, 09:30'\n"
+        "[[destination]]\nkey = 'b'\nnetwork = 'telegram'\nchat_id = '@efgh'\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("DESTINATIONS_FILE", str(listed))
+    own, plain = destinations(load_settings(env_file=None))
+    assert own.posting_slots == (time(9, 30), time(18)) and plain.posting_slots == ()

@@ -64,7 +64,7 @@ from bot.networks import CAPABILITIES
 from bot.publishing.copies import CopyOutcome
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
 from bot.publishing.rights import DELETE_WINDOW_HOURS
-from bot.publishing.slots import rings
+from bot.publishing.slots import copy_due, rings
 from bot.text.changes import Change, line_and_column, line_starts
 from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, visible_len, visible_text
 
@@ -151,7 +151,7 @@ def _with_ring_button(keyboard: InlineKeyboardMarkup | None, article: Article, c
     return InlineKeyboardMarkup([*keyboard.inline_keyboard, [_button(label, ctx, Action.RING, article.id)]])
 
 
-def _routes_lines(routes: Sequence[Route], ctx: ViewContext) -> str:
+def _routes_lines(routes: Sequence[Route], ctx: ViewContext, article: Article) -> str:
     """Where the post goes: the primary channel, then each mirror on or off (none configured: nothing),
     and how each copy differs there (plain text; on a network that edits and deletes nothing, what a
     correction and a deletion will do)."""
@@ -171,7 +171,7 @@ def _routes_lines(routes: Sequence[Route], ctx: ViewContext) -> str:
             name += msg.text("elsewhere_plain", ctx.lang)
         if not caps.edit:
             name += msg.text(f"elsewhere_no_edit_{ctx.eitaa_deletion}", ctx.lang)
-        lines.append(msg.text("route_on", ctx.lang, name=name))
+        lines.append(msg.text("route_on", ctx.lang, name=name) + _own_slot(route, article, ctx))
     return "\n\n" + "\n".join(lines)
 
 
@@ -195,11 +195,34 @@ def _with_route_buttons(
     return InlineKeyboardMarkup([*keyboard.inline_keyboard, *toggles])
 
 
-def _queue_routes(routes: Sequence[Route], ctx: ViewContext) -> str:
+def _own_slot(route: Route, article: Article, ctx: ViewContext) -> str:
+    """When a copy to a destination with its own posting slots goes («: ساعت ۱۸:۰۰»): its first slot at
+    or after the post's time (a slot another copy took may push it on: the published notice says when
+    exactly); no time known: its slots. Without slots of its own: ""."""
+    slots = route.destination.posting_slots
+    if not slots:
+        return ""
+    moment = article.published_at or article.scheduled_at or ctx.now
+    if moment is None:
+        return msg.text("route_slots", ctx.lang, times="، ".join(_hhmm(slot, ctx) for slot in slots))
+    due = copy_due(moment, slots, ctx.tz)
+    assert due is not None
+    return msg.text("route_slot", ctx.lang, time=_hhmm(due.astimezone(ctx.tz).time(), ctx))
+
+
+def _hhmm(moment: time, ctx: ViewContext) -> str:
+    value = f"{moment.hour:02d}:{moment.minute:02d}"
+    return msg.fa_digits(value) if ctx.lang == msg.FA else value
+
+
+def _queue_routes(routes: Sequence[Route], ctx: ViewContext, article: Article) -> str:
     """A /queue entry's destinations (the primary, and each mirror it goes to); none configured: ""."""
     if not routes:
         return ""
-    names = [html.escape(ctx.channel_id), *(html.escape(r.destination.name) for r in routes if r.on)]
+    names = [
+        html.escape(ctx.channel_id),
+        *(html.escape(r.destination.name) + _own_slot(r, article, ctx) for r in routes if r.on),
+    ]
     return "\n" + msg.text("queue_routes", ctx.lang, names="، ".join(names))
 
 
@@ -424,7 +447,7 @@ def preview_messages(
             "card_scheduled_at", ctx.lang, article_id=article.id, when=_when(article.scheduled_at, ctx)
         )
     choose += _ring_line(article, ctx) + _flood_line(article, ctx) + _clash_line(clashes, ctx)
-    choose += _duplicate_line(duplicate, ctx) + _routes_lines(routes, ctx)
+    choose += _duplicate_line(duplicate, ctx) + _routes_lines(routes, ctx, article)
     keyboard = _with_route_buttons(card_keyboard(article, ctx, clash=bool(clashes)), article, routes, ctx)
     return [
         Outgoing(html.escape(intro)),
@@ -722,7 +745,7 @@ def _(answer: Listing, ctx: ViewContext) -> list[Outgoing]:
             flag = _cancelled_flag(article, ctx)
         title = html.escape(_shorten(article.title or article.body))
         item = msg.text("queue_item", ctx.lang, article_id=article.id, when=when, title=title) + flag
-        lines.append(item + _queue_routes(answer.routes.get(article.id, ()), ctx))
+        lines.append(item + _queue_routes(answer.routes.get(article.id, ()), ctx, article))
     return [Outgoing("\n\n".join(lines), _listing_keyboard(answer, ctx))]
 
 
@@ -884,6 +907,8 @@ def copy_lines(copies: Sequence[CopyOutcome], ctx: ViewContext) -> str:
             line = msg.text("copy_sent", ctx.lang, name=name)
             if copy.link:
                 line += msg.text("copy_link", ctx.lang, url=html.escape(copy.link))
+        elif copy.state == "planned" and copy.due is not None:  # waiting for its own slot
+            line = msg.text("copy_planned", ctx.lang, name=name, when=_when(copy.due, ctx))
         else:
             line = msg.text(
                 f"copy_{copy.state}", ctx.lang, name=name, detail=html.escape(_shorten(copy.detail))

@@ -31,6 +31,7 @@ from typing import Literal, Protocol
 from zoneinfo import ZoneInfo
 
 from telegram import InputFile
+from telegram.ext import ContextTypes, JobQueue
 
 from bot.core.history import Act
 from bot.core.links import copy_link
@@ -44,21 +45,27 @@ from bot.publishing.history import History
 from bot.publishing.outlets import Outlets
 from bot.publishing.publisher import until_recorded
 from bot.publishing.retry import RetryPolicy
-from bot.publishing.slots import rings
+from bot.publishing.slots import copy_due, rings
 from bot.text.limits import MAX_CAPTION_UTF16, MAX_MESSAGE_UTF16, visible_len
 from bot.text.plain import plain_text
 from storage.database import CopyRow, Database
 
 log = logging.getLogger(__name__)
 
-CopyState = Literal["sent", "failed", "uncertain", "edited", "noted", "deleted", "left", "unfollowed"]
-"""sent / failed / uncertain: a copy's publication (bot.publishing.copies); edited, noted (a correction
+CopyState = Literal[
+    "planned", "sent", "failed", "uncertain", "edited", "noted", "deleted", "left", "unfollowed"
+]
+"""planned (waiting for its destination's own slot, `CopyOutcome.due`) / sent / failed / uncertain: a
+copy's publication (bot.publishing.copies); edited, noted (a correction
 note where nothing can be edited), deleted, left (Eitaa keeps it: EITAA_DELETION=editor), unfollowed
 (the correction or deletion did not reach it): what followed a correction or a deletion
 (bot.publishing.copy_edits)."""
 # A network not reached in 3 tries (1 + 2 s of backoff by default) is reported with 🔁 at once: the
 # editor's retry is the slow path, and a stop (10 s) must not wait on Bale while the post is out.
 COPY_ATTEMPTS = 3
+# A copy waiting for its slot is looked at again at least this often: the job waits in monotonic
+# seconds and our clock may jump (as the scheduler's timer, bot.publishing.scheduler).
+RECHECK_SECONDS = 60.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +76,7 @@ class CopyOutcome:
     state: CopyState
     message_ids: tuple[int, ...] = ()
     detail: str = ""
+    due: datetime | None = None  # planned: when it goes (the destination's own slot)
 
     @property
     def link(self) -> str | None:
@@ -151,7 +159,9 @@ class CopySender:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
         quiet_hours: tuple[time, time] | None = None,
         tz: ZoneInfo = UTC,
+        job_queue: JobQueue | None = None,
     ) -> None:
+        """`job_queue`: where a copy waiting for its destination's own slot is timed (app.py)."""
         self.db = db
         self.destinations = tuple(destinations)
         self.outlets = outlets
@@ -163,6 +173,7 @@ class CopySender:
         self.sleep = sleep
         self.quiet_hours = quiet_hours
         self.tz = tz
+        self.job_queue = job_queue
         self._locks: dict[int, asyncio.Lock] = {}
         self.history = History(
             db, clock, functools.partial(until_recorded, sleep=sleep)
@@ -232,7 +243,13 @@ class CopySender:
         channel = self.outlets.channels[destination.key]
         parts = copy_parts(article, destination, self.signature)
         if not recorded:
-            await self.db.plan_copy(article.id, destination.key, len(parts))
+            due = await self._due(article, destination)
+            await self.db.plan_copy(article.id, destination.key, len(parts), due)
+        else:
+            due = min((r.due for r in rows if r.state == "planned" and r.due is not None), default=None)
+        if due is not None and due > self.clock():  # its own slot: the scheduler sends it then
+            self._arm(article.id, destination.key, due)
+            return CopyOutcome(destination, "planned", due=due)
         try:
             async with trace() as writes:
                 for number, part in enumerate(parts):
@@ -254,6 +271,38 @@ class CopySender:
             log.warning("copy of post %s to %s %s: %s", article.id, destination.key, state, failure.detail)
             return CopyOutcome(destination, state, tuple(sent), failure.detail)
         return CopyOutcome(destination, "sent", tuple(sent))
+
+    async def _due(self, article: Article, destination: Destination) -> datetime | None:
+        """When the copy goes: the destination's first free slot at or after the publication; None (at
+        once) without slots of its own."""
+        if not destination.posting_slots:
+            return None
+        published = article.published_at or self.clock()
+        taken = await self.db.copy_slots_taken(destination.key, published)
+        return copy_due(published, destination.posting_slots, self.tz, taken)
+
+    def _arm(self, article_id: int, key: str, due: datetime) -> None:
+        """Time the post's copies for `due` (one timer per post and destination, set again each time)."""
+        if self.job_queue is None:  # no timers (a test driving the sender): resume or a retry sends it
+            return
+        name = f"copy:{article_id}:{key}"
+        for job in self.job_queue.get_jobs_by_name(name):
+            job.schedule_removal()
+        delay = min(max((due - self.clock()).total_seconds(), 0.0), RECHECK_SECONDS)
+        self.job_queue.run_once(
+            self._when_due, when=delay, name=name, data=article_id, job_kwargs={"misfire_grace_time": None}
+        )
+
+    async def _when_due(self, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Timer: the post's copies whose slot came go out (one still waiting is timed again); the
+        editor hears of one that did not go."""
+        assert context.job is not None
+        article = await self.db.get(context.job.data)
+        if article is None:
+            return
+        outcomes = await self.send_all(article)
+        if any(outcome.state not in ("sent", "planned") for outcome in outcomes):
+            await self.notices.copies(article, outcomes)
 
     async def _attempt(
         self,
@@ -326,8 +375,8 @@ class CopySender:
             article = await self.db.get(article_id)
             if article is None:
                 continue
-            outcomes = await self.send_all(article)  # sends what is planned; one in doubt waits
-            if any(outcome.state != "sent" for outcome in outcomes):
+            outcomes = await self.send_all(article)  # sends what is due; one in doubt waits
+            if any(outcome.state not in ("sent", "planned") for outcome in outcomes):
                 await self.notices.copies(article, outcomes)
 
 

@@ -44,6 +44,15 @@ def next_free_slot(
     raise ValueError("every posting slot of the coming year is taken")
 
 
+def copy_due(
+    published: datetime, slots: Sequence[time], tz: ZoneInfo, taken: Iterable[datetime] = ()
+) -> datetime | None:
+    """When a post's copy goes to a destination with its own posting `slots`: the first free one at or
+    after the primary's publication (`next_free_slot`'s rule, the other copies waiting there `taken`);
+    None for a destination without slots: the copy goes with the primary."""
+    return next_free_slot(published, slots, tz, taken) if slots else None
+
+
 def is_quiet(moment: datetime, quiet_hours: tuple[time, time] | None, tz: ZoneInfo) -> bool:
     """Whether `moment` falls in the quiet window [start, end) of local time (may wrap midnight)."""
     if quiet_hours is None:

@@ -4,10 +4,12 @@ channel (the Eitaayar emulator), each over real HTTP, each copy recorded as it g
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator, Iterator
 from contextlib import asynccontextmanager
-from datetime import time
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -16,6 +18,7 @@ from bot.botapi.eitaayar import EitaayarServer
 from bot.botapi.server import BotApiServer
 from bot.core.history import Act, Writes
 from bot.publishing.retry import RetryPolicy
+from bot.sandbox.clock import TimeMachine
 from bot.text.plain import plain_text
 from tests.botapi.fixtures import EDITOR_ID, assert_no_server_errors
 from tests.desk_harness import Desk, running_desk
@@ -404,3 +407,65 @@ async def test_a_destination_with_its_own_quiet_hours_rings_when_the_others_are_
         )  # fmt: skip
         assert primary.disable_notification and on_bale.disable_notification  # QUIET_HOURS
         assert not sport.disable_notification  # its own: never quiet
+
+
+def _time_passes(desk: Desk, delta: timedelta) -> None:
+    """The bot's clock, Telegram's and the bot's timers move on together (as in the sandbox)."""
+    scheduler = desk.application.bot_data["services"].scheduler
+    TimeMachine(desk.clock, desk.server, desk.application, scheduler).advance(delta)
+
+
+@asynccontextmanager
+async def with_sport_slot(botapi: BotApiServer, bale: BotApiServer, tmp_path: Path, slot: str):
+    """The bot with Bale (no slots of its own) and a second Telegram channel posting only at `slot`."""
+    botapi.add_channel(SPORT_ID, "news_sport", "ورزشی")
+    listed = tmp_path / "destinations.toml"
+    listed.write_text(
+        '[[destination]]\nkey = "sport"\nnetwork = "telegram"\nchat_id = "@news_sport"\n'
+        f'posting_slots = "{slot}"\n',
+        encoding="utf-8",
+    )
+    async with running_desk(
+        botapi, tmp_path / "newsdesk.sqlite3", retry=QUICK, destinations_file=listed,
+        bale_token=bale.token, bale_channel_id="@news_bale", bale_api_url=bale.base_url,
+    ) as running:  # fmt: skip
+        yield running
+
+
+async def test_a_copy_with_its_own_slot_goes_then_once_across_a_restart(
+    botapi: BotApiServer, bale: BotApiServer, tmp_path: Path
+) -> None:
+    local = (datetime.now(UTC) + timedelta(hours=3)).astimezone(ZoneInfo("Asia/Tehran"))
+    slot = f"{local.hour:02d}:{local.minute:02d}"
+    async with with_sport_slot(botapi, bale, tmp_path, slot) as desk:
+        assert desk.settings.tz.key == "Asia/Tehran"
+        article_id, _, choose = await send_draft(desk, DRAFT)
+        shown = f"@news_sport (telegram): ساعت {msg.fa_digits(slot)}"
+        assert shown in choose.text  # the preview says when that copy goes
+        notice = await publish_now(desk, article_id, choose)
+        assert len(desk.server.channel_posts()) == 1 and len(bale.channel_posts()) == 1  # at once
+        assert desk.server.bot_messages(SPORT_ID) == []  # not before its slot
+        assert "🕒 @news_sport (telegram): " in notice.text and msg.fa_digits(slot) in notice.text
+        (row,) = [r for r in await desk.db.copy_rows(article_id) if r.destination == "sport"]
+        assert row.state == "planned" and row.due is not None
+        assert row.due.astimezone(desk.settings.tz).strftime("%H:%M") == slot
+    async with with_sport_slot(botapi, bale, tmp_path, slot) as desk:  # restarted before the slot
+        await desk.server.wait_for(  # a loaded machine (2 cores, 8 engineers) takes its time
+            lambda: desk.application.job_queue.get_jobs_by_name(f"copy:{article_id}:sport"), timeout=20
+        )
+        assert desk.server.bot_messages(SPORT_ID) == []
+        _time_passes(desk, timedelta(hours=3, minutes=1))
+        await desk.server.wait_for(lambda: desk.server.bot_messages(SPORT_ID), timeout=20)
+        (sport,) = desk.server.bot_messages(SPORT_ID)
+        assert "شورای شهر" in sport.html
+        for _ in range(200):  # the message is in the channel a moment before the ledger says `sent`
+            rows = await desk.db.copy_rows(article_id)
+            if all(r.state == "sent" for r in rows):
+                break
+            await asyncio.sleep(0.1)
+        assert {(r.destination, r.state) for r in rows} == {("sport", "sent"), ("bale", "sent")}
+    async with with_sport_slot(botapi, bale, tmp_path, slot) as desk:  # and again: nothing twice
+        _time_passes(desk, timedelta(hours=4))
+        await asyncio.sleep(0.5)
+        assert len(desk.server.bot_messages(SPORT_ID)) == 1 and len(bale.channel_posts()) == 1
+        assert len(desk.server.channel_posts()) == 1

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.publishing.slots import Misfire, is_quiet, misfire_decision, next_free_slot
+from bot.publishing.slots import Misfire, copy_due, is_quiet, misfire_decision, next_free_slot
 
 TEHRAN = ZoneInfo("Asia/Tehran")
 SLOTS = (time(8), time(12), time(18), time(21))
@@ -84,3 +84,16 @@ def test_misfire_decision() -> None:
     assert misfire_decision(now - timedelta(minutes=30), now, 30) is Misfire.PUBLISH
     assert misfire_decision(now - timedelta(minutes=30, seconds=1), now, 30) is Misfire.ASK
     assert misfire_decision(now - timedelta(seconds=1), now, 0) is Misfire.ASK
+
+
+def test_a_copy_without_slots_of_its_own_goes_with_the_primary() -> None:
+    assert copy_due(tehran(26, 10), (), TEHRAN) is None
+
+
+def test_a_copy_with_slots_waits_for_the_first_free_one_at_or_after_the_publication() -> None:
+    assert copy_due(tehran(26, 10), (time(18), time(9)), TEHRAN) == tehran(26, 18)
+    assert copy_due(tehran(26, 17, 59), (time(18),), TEHRAN) == tehran(26, 18)  # MIN_LEAD away: still it
+    assert copy_due(tehran(26, 18), (time(18),), TEHRAN) == tehran(27, 18)  # closer: the desk's rule
+    assert copy_due(tehran(26, 19), (time(18), time(9)), TEHRAN) == tehran(27, 9)  # past the last: tomorrow
+    taken = [tehran(26, 18)]  # another post's copy waits there already
+    assert copy_due(tehran(26, 10), (time(18), time(21)), TEHRAN, taken) == tehran(26, 21)
