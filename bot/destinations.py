@@ -15,7 +15,7 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from bot.networks import Network
 
@@ -189,3 +189,15 @@ def _checked(
     if network is Network.EITAA:
         chat_id = chat_id.removeprefix("@")  # Eitaayar takes the bare username
     return Destination(key, network, chat_id, token, api_url.rstrip("/"), **extra)  # type: ignore[arg-type]
+
+
+type FollowHow = Literal["edit", "note", "delete", "left"]
+
+
+@dataclass(frozen=True, slots=True)
+class CopyFollow:
+    """What a correction (or a deletion) of a post will do to one of its copies, said before ✅:
+    edited (deleted) in place, a note sent in reply to it, or left as it is (Eitaa, `editor`)."""
+
+    destination: Destination
+    how: FollowHow

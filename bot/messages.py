@@ -626,6 +626,22 @@ TEXTS: dict[str, tuple[str, str]] = {
     "copy_correction_note": ("✏️ اصلاحیه — متن درست این خبر:\n\n{text}", ""),
     "copy_files_note": ("🖼 اصلاحیه — تصویر (پرونده) درست این خبر:", ""),
     "copy_deletion_note": ("🗑 این خبر از سوی تحریریه حذف شده است.", ""),
+    # Said before ✅ of a correction or a deletion: what it also does to each copy elsewhere.
+    "follow_head": ("در جاهای دیگر هم، پس از ✅:", "Elsewhere too, after ✅:"),
+    "follow_edit": ("✏️ {name}: همان‌جا ویرایش می‌شود", "✏️ {name}: edited in place"),
+    "follow_note": (
+        "📝 {name}: ویرایش‌پذیر نیست؛ «{note}» با متن یا پروندهٔ تازه در پاسخ به نسخه فرستاده می‌شود",
+        "📝 {name}: cannot be edited; «{note}» with the new text or file goes out in reply to the copy",
+    ),
+    "follow_delete": ("🗑 {name}: همان‌جا هم حذف می‌شود", "🗑 {name}: deleted there too"),
+    "follow_note_deletion": (
+        "📝 {name}: حذف‌پذیر نیست؛ اطلاعیهٔ «{note}» در پاسخ به نسخه فرستاده می‌شود",
+        "📝 {name}: cannot be deleted; the notice «{note}» goes out in reply to the copy",
+    ),
+    "follow_left": (
+        "⚠️ {name}: حذف‌پذیر نیست؛ نسخه می‌ماند و فقط به شما گفته می‌شود",
+        "⚠️ {name}: cannot be deleted; the copy stays and only you are told",
+    ),
     "elsewhere_plain": (" — متن ساده", " — plain text"),
     "elsewhere_no_edit_notice": (
         " — اصلاح: یادداشت اصلاحیه؛ حذف: اطلاعیهٔ حذف",

@@ -18,7 +18,7 @@ from bot.core.source import Source
 from bot.desk.callbacks import Action
 from bot.desk.duplicates import Duplicate
 from bot.desk.timeparse import Assumption, TimeParseError
-from bot.destinations import Route
+from bot.destinations import CopyFollow, Route
 from bot.publishing.copies import CopyOutcome
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
@@ -187,13 +187,15 @@ class AskCorrect:
     words: WordDiff = NO_WORD_CHANGES
     short: bool = False
     media: tuple[MediaItem, ...] = ()
+    copies: tuple[CopyFollow, ...] = ()  # what ✅ also writes to the post's copies elsewhere
 
 
 @dataclass(frozen=True, slots=True)
 class AskDelete:
-    """Delete this published post from the channel?"""
+    """Delete this published post from the channel (and what that does to its copies elsewhere)?"""
 
     article_id: int
+    copies: tuple[CopyFollow, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

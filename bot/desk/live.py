@@ -96,7 +96,8 @@ class LivePosts:
             return Corrected(RevisionOutcome.UNCHANGED, article.id)
         await self.db.hold_correction(article.id, HeldCorrection(post.title, post.body, post.messages, media))
         words = word_diff(article.body, post.body) if post.messages != article.html else NO_WORD_CHANGES
-        return AskCorrect(article, post.messages, words, short, files)
+        copies = tuple(await self.publisher.copies_following(article))
+        return AskCorrect(article, post.messages, words, short, files, copies)
 
     async def _apply_held_correction(self, article_id: int, user_id: int) -> Answer:
         """✅: the held correction reaches the channel, once (taken from the database first, so a double

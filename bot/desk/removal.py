@@ -93,7 +93,10 @@ class Removals(LivePosts):
         return await self._hold(article, each, None)
 
     async def _ask_delete(self, article: Article) -> Answer:
-        return await self._cannot_delete(article, asked=False) or AskDelete(article.id)
+        refused = await self._cannot_delete(article, asked=False)
+        return refused or AskDelete(
+            article.id, tuple(await self.publisher.copies_following(article, deletion=True))
+        )
 
     async def _cannot_delete(
         self, article: Article, *, asked: bool, refused: str = ""

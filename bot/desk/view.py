@@ -59,7 +59,7 @@ from bot.desk.service import SHORT_DRAFT_WORDS, SPACING_MINUTES
 from bot.desk.timeparse import TimeParseReason
 from bot.desk.undo import KEPT_DAYS, UNDO_SECONDS
 from bot.desk.waits import WAIT_MINUTES
-from bot.destinations import Route
+from bot.destinations import CopyFollow, Route
 from bot.networks import CAPABILITIES
 from bot.publishing.copies import CopyOutcome
 from bot.publishing.publisher import RemovalOutcome, RevisionOutcome
@@ -629,6 +629,12 @@ def _(answer: AskCorrect, ctx: ViewContext) -> list[Outgoing]:
     if new != old:
         key = "correct_more_parts" if new > old else "correct_fewer_parts"
         lines.append(msg.text(key, ctx.lang, new=new, old=old, extra=abs(new - old)))
+    notes = []  # what a copy that cannot be edited gets instead, in the channel's words
+    if answer.media != article.media:
+        notes.append(msg.text("copy_files_note", msg.FA))
+    if answer.messages != article.html:
+        notes.append(msg.text("copy_correction_note", msg.FA, text="").strip())
+    lines += _copies_following(answer.copies, ctx, note=" + ".join(notes))
     lines.append(msg.text("ask_correct", ctx.lang, article_id=article.id))
     shown = [Outgoing(part.html, media=part.media) for part in parts]  # as the channel would show it
     return [Outgoing(intro), *shown, Outgoing("\n".join(lines), keyboard)]
@@ -674,7 +680,28 @@ def _(answer: AskDelete, ctx: ViewContext) -> list[Outgoing]:
         ("btn_yes_delete", Action.DELETE, answer.article_id),
         ("btn_no", Action.DISMISS, answer.article_id),
     )
-    return [Outgoing(msg.text("delete_confirm", ctx.lang, article_id=answer.article_id), keyboard)]
+    text = msg.text("delete_confirm", ctx.lang, article_id=answer.article_id)
+    following = _copies_following(
+        answer.copies, ctx, note=msg.text("copy_deletion_note", msg.FA), deletion=True
+    )
+    if following:
+        text += "\n\n" + "\n".join(following)
+    return [Outgoing(text, keyboard)]
+
+
+def _copies_following(
+    copies: Sequence[CopyFollow], ctx: ViewContext, *, note: str, deletion: bool = False
+) -> list[str]:
+    """What ✅ also writes to each copy of the post elsewhere, with `note`, the words of the note that
+    goes out where a copy cannot be edited (deleted); none: no line."""
+    if not copies:
+        return []
+    lines = [msg.text("follow_head", ctx.lang)]
+    for copy in copies:
+        key = f"follow_{copy.how}_deletion" if deletion and copy.how == "note" else f"follow_{copy.how}"
+        name = html.escape(copy.destination.name)
+        lines.append(msg.text(key, ctx.lang, name=name, note=html.escape(note)))
+    return lines
 
 
 @render.register

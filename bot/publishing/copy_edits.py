@@ -23,7 +23,7 @@ from bot import messages as msg
 from bot.core.history import Act, Writes
 from bot.core.media import MediaItem, Part
 from bot.core.post import Article
-from bot.destinations import Destination
+from bot.destinations import CopyFollow, Destination, FollowHow
 from bot.networks import CAPABILITIES
 from bot.publishing.channels import CopyChannel, CopyFailure
 from bot.publishing.copies import CopyOutcome, CopySender, copy_parts
@@ -42,6 +42,22 @@ class CopyFollower:
     def __init__(self, copies: CopySender, *, eitaa_deletion: Literal["notice", "editor"]) -> None:
         self.copies = copies
         self.eitaa_deletion = eitaa_deletion
+
+    async def plan(self, article: Article, *, deletion: bool) -> list[CopyFollow]:
+        """What a correction (`deletion`: a deletion) of `article` would write to each complete copy,
+        for the question before ✅: the same rules `_correct_copy` and `_delete_copy` follow."""
+        return [
+            CopyFollow(destination, self._how(destination, deletion=deletion))
+            for destination, _ in await self._sent_copies(article)
+        ]
+
+    def _how(self, destination: Destination, *, deletion: bool) -> FollowHow:
+        capabilities = CAPABILITIES[destination.network]
+        if deletion:
+            if capabilities.delete:
+                return "delete"
+            return "note" if self.eitaa_deletion == "notice" else "left"
+        return "edit" if capabilities.edit else "note"
 
     async def _sent_copies(self, article: Article) -> list[tuple[Any, list[tuple[int, ...]]]]:
         """Each destination whose copy went out whole, with each request's message ids."""
@@ -80,7 +96,7 @@ class CopyFollower:
         new: list[Part], after: Article, writes: Writes,
     ) -> CopyOutcome:  # fmt: skip
         """One copy's part of a correction: a note where the network cannot edit, else its edits."""
-        if not CAPABILITIES[destination.network].edit:
+        if self._how(destination, deletion=False) == "note":
             text = plain_text("\n\n".join(after.html))[:NOTE_CHARS]
             writes.sent.append(
                 await channel.note(msg.text("copy_correction_note", msg.FA, text=text), ids[0][0])
@@ -169,10 +185,11 @@ class CopyFollower:
         self, channel: CopyChannel, destination: Destination, ids: list[tuple[int, ...]], writes: Writes
     ) -> CopyOutcome:
         """One copy's part of a deletion: its messages deleted, or on Eitaa a notice (or nothing)."""
-        if not CAPABILITIES[destination.network].delete:
-            if self.eitaa_deletion == "notice":
-                writes.sent.append(await channel.note(msg.text("copy_deletion_note", msg.FA), ids[0][0]))
-                return CopyOutcome(destination, "noted", ids[0])
+        how = self._how(destination, deletion=True)
+        if how == "note":
+            writes.sent.append(await channel.note(msg.text("copy_deletion_note", msg.FA), ids[0][0]))
+            return CopyOutcome(destination, "noted", ids[0])
+        if how == "left":
             return CopyOutcome(destination, "left", ids[0])
         for message_id in (i for part in ids for i in part if i > 0):
             await channel.delete(message_id)
@@ -213,6 +230,9 @@ class MirroredPublisher(Publisher):
         if removal.outcome is RemovalOutcome.DELETED and removal.article is not None:
             await self._report(removal.article, await self.follower.deletion(removal.article, by))
         return removal
+
+    async def copies_following(self, article: Article, *, deletion: bool = False) -> list[CopyFollow]:
+        return await self.follower.plan(article, deletion=deletion)
 
     async def _report(self, article: Article, outcomes: Sequence[CopyOutcome]) -> None:
         if outcomes:

@@ -67,6 +67,7 @@ from bot.core.history import Act, Writes
 from bot.core.media import MediaItem, MediaKind, Part, message_total, parts_covered, plan_parts
 from bot.core.post import Article
 from bot.core.status import EDITABLE, PostStatus
+from bot.destinations import CopyFollow
 from bot.publishing.formatter import PreparedPost
 from bot.publishing.history import History
 from bot.publishing.retry import DEFAULT_RETRY, ON_WIRE, RetryPolicy, Wire
@@ -645,6 +646,11 @@ class Publisher(UncertainParts):
             except TelegramError as error:
                 return Revision(RevisionOutcome.FAILED, article, str(error))
             return Revision(RevisionOutcome.CORRECTED, article)
+
+    async def copies_following(self, article: Article, *, deletion: bool = False) -> list[CopyFollow]:
+        """What a correction (a deletion) of `article` would do to its copies elsewhere: none here
+        (`bot.publishing.copy_edits.MirroredPublisher` has them)."""
+        return []
 
     async def delete(self, article_id: int, *, by: int | None = None) -> Removal:
         """Delete a published post from the channel, then from the archive."""

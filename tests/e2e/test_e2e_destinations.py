@@ -22,7 +22,7 @@ from bot.sandbox.clock import TimeMachine
 from bot.text.plain import plain_text
 from tests.botapi.fixtures import EDITOR_ID, assert_no_server_errors
 from tests.desk_harness import Desk, running_desk
-from tests.e2e.test_e2e_editor import send_draft, wait_status
+from tests.e2e.test_e2e_editor import _with_button, send_draft, wait_status
 
 DRAFT = "نشست شورای شهر\n\nشورای شهر امروز درباره بودجه سال آینده گفتگو کرد و <تصمیم> گرفت.\n\n🆔 @news_test"
 QUICK = RetryPolicy(backoff_seconds=0.01, max_attempts=2)
@@ -195,10 +195,17 @@ async def test_a_correction_and_a_deletion_follow_in_every_copy(
         (on_bale,), (on_eitaa,) = bale.channel_posts(), eitaa.posts()
 
         before = desk.last_id(EDITOR_ID)
+        bale_name, eitaa_name = "@news_bale (bale)", "news_eitaa (eitaa)"
         await desk.editor_says("خبر اصلاحی\nجلسه شورای شهر درباره پارک‌ها برگزار شد.", reply_to=notice)
+        # The question says, before ✅, what the correction also writes to each copy: nothing yet.
+        ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+        note_head = msg.text("copy_correction_note", msg.FA, text="").strip()
+        assert msg.text("follow_edit", msg.FA, name=bale_name) in ask.text
+        assert msg.text("follow_note", msg.FA, name=eitaa_name, note=note_head) in ask.text
+        assert len(eitaa.posts()) == 1 and not bale.message(bale.channel.id, on_bale.message_id).history
         await desk.confirm_correction(EDITOR_ID, article_id, after=before)
         told = await desk.wait_bot_message(
-            EDITOR_ID, lambda m: "✏️ @news_bale (bale)" in (m.text or ""), after=before
+            EDITOR_ID, lambda m: "✏️ @news_bale (bale)" in (m.text or ""), after=ask.message_id
         )
         corrected = bale.message(bale.channel.id, on_bale.message_id)
         assert corrected.history and "پارک‌ها" in corrected.text and len(bale.channel_posts()) == 1  # in place
@@ -209,9 +216,16 @@ async def test_a_correction_and_a_deletion_follow_in_every_copy(
         before = desk.last_id(EDITOR_ID)
         await desk.editor_says("/delete", reply_to=notice)
         ask = await desk.wait_bot_message(EDITOR_ID, after=before)
+        assert msg.text("follow_delete", msg.FA, name=bale_name) in ask.text
+        if eitaa_deletion == "notice":
+            notice_words = msg.text("copy_deletion_note", msg.FA)
+            expected = msg.text("follow_note_deletion", msg.FA, name=eitaa_name, note=notice_words)
+        else:
+            expected = msg.text("follow_left", msg.FA, name=eitaa_name)
+        assert expected in ask.text and bale.channel_posts()  # said, nothing deleted yet
         desk.server.user_presses_button(EDITOR_ID, ask, f"p:{article_id}:rmy")
         told = await desk.wait_bot_message(
-            EDITOR_ID, lambda m: "🗑 @news_bale (bale)" in (m.text or ""), after=before
+            EDITOR_ID, lambda m: "🗑 @news_bale (bale)" in (m.text or ""), after=ask.message_id
         )
         assert not desk.server.channel_posts() and not bale.channel_posts()
         if eitaa_deletion == "notice":
@@ -223,7 +237,6 @@ async def test_a_correction_and_a_deletion_follow_in_every_copy(
         entries = [
             (e.act, e.destination, e.editor_id, e.writes) for e in await desk.db.history_of(article_id)
         ]
-        bale_name, eitaa_name = "@news_bale (bale)", "news_eitaa (eitaa)"
         assert (Act.CORRECTED, bale_name, EDITOR_ID, Writes(edited=[on_bale.message_id])) in entries
         assert (Act.CORRECTED, eitaa_name, EDITOR_ID, Writes(sent=[note.message_id])) in entries
         assert (Act.DELETED, bale_name, EDITOR_ID, Writes(deleted=[on_bale.message_id])) in entries
@@ -374,9 +387,12 @@ async def test_a_new_photo_follows_in_every_copy(
 
     before = desk.last_id(EDITOR_ID)
     new = desk.server.user_sends_media(EDITOR_ID, "photo", PNG2, reply_to=notice)
+    ask = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:fix"), after=before)
+    files_note = msg.text("copy_files_note", msg.FA)  # said before ✅: what Eitaa gets instead
+    assert msg.text("follow_note", msg.FA, name="news_eitaa (eitaa)", note=files_note) in ask.text
     await desk.confirm_correction(EDITOR_ID, article_id, after=before)
     told = await desk.wait_bot_message(
-        EDITOR_ID, lambda m: "✏️ @news_bale (bale)" in (m.text or ""), after=before
+        EDITOR_ID, lambda m: "✏️ @news_bale (bale)" in (m.text or ""), after=ask.message_id
     )
     now = bale.message(bale.channel.id, on_bale.message_id)
     assert now.photo.content == PNG2 and "شورای شهر" in now.caption  # uploaded in place, caption kept
