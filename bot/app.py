@@ -44,7 +44,7 @@ from bot.desk.pending import PendingNotices
 from bot.desk.service import Desk
 from bot.desk.waits import Waits
 from bot.destinations import destinations
-from bot.lanes import EditorsFirst, stop_subscribers
+from bot.lanes import EditorsFirst, stop_application
 from bot.publishing.channels import TelegramFiles
 from bot.publishing.copies import CopySender, Fanout
 from bot.publishing.copy_edits import CopyFollower, MirroredPublisher
@@ -438,11 +438,4 @@ async def polling(application: Application, *, poll_timeout: int = 10) -> AsyncI
     finally:
         if application.updater and application.updater.running:
             await application.updater.stop()
-        if application.running:
-            stop_subscribers(application)  # a burst's searches are not answered at the stop: issue 24
-            await application.stop()
-            assert application.post_stop is not None
-            await application.post_stop(application)
-        await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
+        await stop_application(application)

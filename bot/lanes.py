@@ -16,7 +16,7 @@ their replies leave at Telegram's 30 messages a second (the issue 24 probe: a pr
 The per-user search limits (bot.archive.ratelimit) still apply inside the handlers.
 
 At the stop (issue 24: SIGTERM ends within 10 s in any state) PTB waits for every update it has taken,
-which in a burst of 2,000 is over a minute of replies at 30 a second. `stop_subscribers` (called just
+which in a burst of 2,000 is over a minute of replies at 30 a second. `stop_application` (called just
 before PTB's stop) drops subscribers' updates not yet started: searches, /latest and inline queries are
 read-only, so nothing that matters is lost. Those already running finish, and every editor's update,
 running or queued, is still handled: it may make a draft, and the editors' lane is small.
@@ -115,8 +115,16 @@ class EditorsFirst(BaseUpdateProcessor):
             self._dropped = 0
 
 
-def stop_subscribers(application: Application) -> None:
-    """Just before PTB's stop (which waits for every update taken): drop the subscribers' updates still
-    waiting, if `application` runs its updates in bot.lanes."""
-    if isinstance(application.update_processor, EditorsFirst):
-        application.update_processor.stop_subscribers()
+async def stop_application(application: Application) -> None:
+    """Stop and shut down a started `application` as PTB's own runners do, but first drop the
+    subscribers' updates still waiting (PTB's stop waits for every update it has taken, and a burst
+    of searches is over a minute of replies: issue 24) when it runs its updates in bot.lanes."""
+    if application.running:
+        if isinstance(application.update_processor, EditorsFirst):
+            application.update_processor.stop_subscribers()
+        await application.stop()
+        assert application.post_stop is not None
+        await application.post_stop(application)
+    await application.shutdown()
+    assert application.post_shutdown is not None
+    await application.post_shutdown(application)

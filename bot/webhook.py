@@ -28,7 +28,7 @@ from telegram.ext import Application
 
 from bot.config import Settings
 from bot.core.inputs import UsageError
-from bot.lanes import stop_subscribers
+from bot.lanes import stop_application
 
 log = logging.getLogger(__name__)
 
@@ -132,11 +132,4 @@ async def webhook(
         yield application
     finally:
         await runner.cleanup()
-        if application.running:
-            stop_subscribers(application)  # a burst's searches are not answered at the stop: issue 24
-            await application.stop()
-            assert application.post_stop is not None
-            await application.post_stop(application)
-        await application.shutdown()
-        assert application.post_shutdown is not None
-        await application.post_shutdown(application)
+        await stop_application(application)
