@@ -618,6 +618,10 @@ TEXTS: dict[str, tuple[str, str]] = {
         "⚠️ {name}: nothing can be deleted there, the copy stays; remove it by hand if needed",
     ),
     "copy_unfollowed": ("❌ {name}: انجام نشد ({detail})", "❌ {name}: not done ({detail})"),
+    "copy_id_unknown": (
+        "شمارهٔ پیام نسخه معلوم نیست (با «رسیده است» تأیید شده بود)",
+        "the copy's message id is unknown (it was confirmed as there)",
+    ),
     "copy_shape_changed": (
         "متن تازه تعداد پیام‌ها را عوض می‌کند",
         "the new text changes the number of messages",

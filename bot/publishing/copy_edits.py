@@ -15,8 +15,9 @@ corrected or deleted, `CopyFollower` does the same to every complete copy, under
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal
 
 from bot import messages as msg
@@ -32,6 +33,9 @@ from bot.publishing.publisher import Publisher, Removal, RemovalOutcome, Revisio
 from bot.text.plain import plain_text
 
 log = logging.getLogger(__name__)
+
+# One copy's part of a correction, new files or a deletion: (channel, destination, ids, writes) → how it went.
+type CopyStep = Callable[[CopyChannel, Destination, list[tuple[int, ...]], Writes], Awaitable[CopyOutcome]]
 
 NOTE_CHARS = 1000  # a correction note quotes at most this much of the new text: a note, not a second post
 
@@ -69,31 +73,36 @@ class CopyFollower:
                 found.append((destination, [r.message_ids for r in mine]))
         return found
 
-    async def correction(self, before: Article, after: Article, by: int | None = None) -> list[CopyOutcome]:
-        """Follow the post's correction (`before` → `after`, by editor `by`) in every copy; each copy's
-        writes in the post's history (`History.act`)."""
+    async def _follow(
+        self, article: Article, act: Act, by: int | None, step: CopyStep, what: str, **trace: Any
+    ) -> list[CopyOutcome]:
+        """`step` done to each complete copy of `article` under the copies' lock, each copy's writes in
+        the post's history (`act`, by editor `by`); a copy that fails is said unfollowed (`what` in the
+        log line), the others go on."""
         outcomes = []
-        async with self.copies.holding(after.id):
-            for destination, ids in await self._sent_copies(after):
+        async with self.copies.holding(article.id):
+            for destination, ids in await self._sent_copies(article):
                 channel = self.copies.outlets.channels[destination.key]
-                old = copy_parts(before, destination, self.copies.signature)
-                new = copy_parts(after, destination, self.copies.signature)
-                trace = self.copies.history.act(after.id, Act.CORRECTED, by, destination=destination.name)
+                history = self.copies.history.act(article.id, act, by, destination=destination.name, **trace)
                 try:
-                    async with trace as writes:
-                        outcomes.append(
-                            await self._correct_copy(channel, destination, ids, old, new, after, writes)
-                        )
+                    async with history as writes:
+                        outcomes.append(await step(channel, destination, ids, writes))
                 except CopyFailure as failure:
                     log.warning(
-                        "correction of post %s not followed in %s: %s", after.id, destination.key, failure
+                        "%s of post %s not followed in %s: %s", what, article.id, destination.key, failure
                     )
                     outcomes.append(CopyOutcome(destination, "unfollowed", detail=failure.detail))
         return outcomes
 
+    async def correction(self, before: Article, after: Article, by: int | None = None) -> list[CopyOutcome]:
+        """Follow the post's correction (`before` → `after`, by editor `by`) in every copy; each copy's
+        writes in the post's history (`History.act`)."""
+        step = functools.partial(self._correct_copy, before, after)
+        return await self._follow(after, Act.CORRECTED, by, step, "correction")
+
     async def _correct_copy(
-        self, channel: CopyChannel, destination: Destination, ids: list[tuple[int, ...]], old: list[Part],
-        new: list[Part], after: Article, writes: Writes,
+        self, before: Article, after: Article, channel: CopyChannel, destination: Destination,
+        ids: list[tuple[int, ...]], writes: Writes,
     ) -> CopyOutcome:  # fmt: skip
         """One copy's part of a correction: a note where the network cannot edit, else its edits."""
         if self._how(destination, deletion=False) == "note":
@@ -102,10 +111,12 @@ class CopyFollower:
                 await channel.note(msg.text("copy_correction_note", msg.FA, text=text), ids[0][0])
             )
             return CopyOutcome(destination, "noted", ids[0])
+        old = copy_parts(before, destination, self.copies.signature)
+        new = copy_parts(after, destination, self.copies.signature)
         if len(old) != len(new) or [bool(p.media) for p in old] != [bool(p.media) for p in new]:
             return CopyOutcome(destination, "unfollowed", detail=msg.text("copy_shape_changed", msg.FA))
         if any(first <= 0 for first, *_ in ids):  # confirmed by eye: its id is unknown
-            return CopyOutcome(destination, "unfollowed", detail="message id unknown")
+            return CopyOutcome(destination, "unfollowed", detail=msg.text("copy_id_unknown", msg.FA))
         for (first, *_), was, now in zip(ids, old, new, strict=True):
             if was.html != now.html:
                 await channel.edit(first, now)
@@ -117,31 +128,15 @@ class CopyFollower:
         edits (uploaded where Telegram's file ids mean nothing), else sent after the copy with a note."""
         pairs = zip(before.media, after.media, strict=True)
         changed = [place for place, (was, now) in enumerate(pairs) if was != now]
-        outcomes: list[CopyOutcome] = []
         if not changed:
-            return outcomes
-        async with self.copies.holding(after.id):
-            for destination, ids in await self._sent_copies(after):
-                channel = self.copies.outlets.channels[destination.key]
-                items = tuple(place + 1 for place in changed)
-                trace = self.copies.history.act(
-                    after.id, Act.MEDIA, by, destination=destination.name, items=items
-                )
-                try:
-                    async with trace as writes:
-                        outcomes.append(
-                            await self._swap_files(channel, destination, ids, after, changed, writes)
-                        )
-                except CopyFailure as failure:
-                    log.warning(
-                        "new files of post %s not followed in %s: %s", after.id, destination.key, failure
-                    )
-                    outcomes.append(CopyOutcome(destination, "unfollowed", detail=failure.detail))
-        return outcomes
+            return []
+        step = functools.partial(self._swap_files, after, changed)
+        items = tuple(place + 1 for place in changed)
+        return await self._follow(after, Act.MEDIA, by, step, "new files", items=items)
 
     async def _swap_files(
-        self, channel: CopyChannel, destination: Destination, ids: list[tuple[int, ...]], after: Article,
-        changed: list[int], writes: Writes,
+        self, after: Article, changed: list[int], channel: CopyChannel, destination: Destination,
+        ids: list[tuple[int, ...]], writes: Writes,
     ) -> CopyOutcome:  # fmt: skip
         """One copy's part of new files: edited in place, or (Eitaa) sent after it, the first with a note."""
         fetch = self.copies.files.fetch
@@ -154,7 +149,7 @@ class CopyFollower:
         # The files come first (bot.core.media.plan_parts): each file's message, in order.
         file_ids = [i for part, part_ids in zip(parts, ids, strict=True) if part.media for i in part_ids]
         if any(file_ids[place] <= 0 for place in changed):  # confirmed by eye: its id is unknown
-            return CopyOutcome(destination, "unfollowed", detail="message id unknown")
+            return CopyOutcome(destination, "unfollowed", detail=msg.text("copy_id_unknown", msg.FA))
         caption = parts[0].html if parts[0].media else ""
         for place in changed:
             await channel.replace_file(
@@ -166,20 +161,7 @@ class CopyFollower:
     async def deletion(self, article: Article, by: int | None = None) -> list[CopyOutcome]:
         """Follow the post's deletion (by editor `by`) in every copy (Eitaa's: a notice, or only the
         editor is told); each copy's writes in the post's history (`History.act`)."""
-        outcomes = []
-        async with self.copies.holding(article.id):
-            for destination, ids in await self._sent_copies(article):
-                channel = self.copies.outlets.channels[destination.key]
-                trace = self.copies.history.act(article.id, Act.DELETED, by, destination=destination.name)
-                try:
-                    async with trace as writes:
-                        outcomes.append(await self._delete_copy(channel, destination, ids, writes))
-                except CopyFailure as failure:
-                    log.warning(
-                        "deletion of post %s not followed in %s: %s", article.id, destination.key, failure
-                    )
-                    outcomes.append(CopyOutcome(destination, "unfollowed", detail=failure.detail))
-        return outcomes
+        return await self._follow(article, Act.DELETED, by, self._delete_copy, "deletion")
 
     async def _delete_copy(
         self, channel: CopyChannel, destination: Destination, ids: list[tuple[int, ...]], writes: Writes
