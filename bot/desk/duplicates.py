@@ -10,6 +10,7 @@ publishing or scheduling the post asks once more (`bot.desk.service.Desk.press`)
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -37,6 +38,18 @@ def _story(article: Article) -> frozenset[str]:
     return story_terms(f"{article.title}\n{article.body}")
 
 
+def _closest(article_id: int, terms: frozenset[str], candidates: list[Article]) -> Article | None:
+    """The candidate (other than post `article_id`) telling the story of `terms` most closely."""
+    best: tuple[float, Article] | None = None
+    for other in candidates:
+        other_terms = _story(other)
+        if other.id != article_id and same_story(terms, other_terms):
+            score = overlap(terms, other_terms)
+            if best is None or score > best[0]:
+                best = (score, other)
+    return None if best is None else best[1]
+
+
 @dataclass(frozen=True, slots=True)
 class DuplicateGuard:
     """Finds the earlier post a post not yet sent repeats; `days` 0 turns the guard off."""
@@ -58,18 +71,14 @@ class DuplicateGuard:
             # Nothing to compare with: the draft is not analyzed. The analyzer's cold start (1.5 s idle,
             # 5 s on a loaded 2-core machine) then never delays the first preview after a start.
             return None
-        terms = _story(article)
+        # The analysis is CPU work (and the analyzer's first load 1.5 s): off the event loop, so the
+        # other editors and the subscribers are answered meanwhile.
+        terms = await asyncio.to_thread(_story, article)
         if not terms:
             return None
-        published = await self.db.posts_sharing_rare_terms(terms, since)
-        best: tuple[float, Article] | None = None
-        for other in [*queued, *published]:
-            other_terms = _story(other)
-            if other.id != article.id and same_story(terms, other_terms):
-                score = overlap(terms, other_terms)
-                if best is None or score > best[0]:
-                    best = (score, other)
-        return None if best is None else self._described(best[1])
+        candidates = [*queued, *await self.db.posts_sharing_rare_terms(terms, since)]
+        closest = await asyncio.to_thread(_closest, article.id, terms, candidates)
+        return None if closest is None else self._described(closest)
 
     def _described(self, other: Article) -> Duplicate:
         if other.status is PostStatus.PUBLISHED:
