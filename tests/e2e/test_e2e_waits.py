@@ -3,6 +3,8 @@ loses its ✖️; an answer typed after it is first told so, then taken for what
 
 from __future__ import annotations
 
+import sqlite3
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,11 +31,22 @@ def _time_passes(desk: Desk, delta: timedelta) -> None:
     TimeMachine(desk.clock, desk.server, desk.application, scheduler).advance(delta)
 
 
-async def test_an_expired_wait_edits_its_prompt_and_a_late_answer_is_told_then_taken(desk: Desk) -> None:
+def _prompt_recorded(path: Path, message_id: int) -> bool:
+    """The desk has stored the prompt's message id with its wait (it does so after sending it)."""
+    with closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as conn:
+        found = conn.execute("SELECT 1 FROM editor_waits WHERE prompt_message_id = ?", (message_id,))
+        return found.fetchone() is not None
+
+
+async def test_an_expired_wait_edits_its_prompt_and_a_late_answer_is_told_then_taken(
+    desk: Desk, tmp_path: Path
+) -> None:
     article_id, _, choose = await send_draft(desk, "خبر منتظر\nمتن خبری که زمانش را می‌خواهیم.")
     before = desk.last_id(EDITOR_ID)
     desk.server.user_presses_button(EDITOR_ID, choose, f"p:{article_id}:pick")
     prompt = await desk.wait_bot_message(EDITOR_ID, _with_button(f"p:{article_id}:cw"), after=before)
+    # The prompt is on screen a moment before the desk records it: time moves on only after that.
+    await desk.server.wait_for(lambda: _prompt_recorded(tmp_path / "newsdesk.sqlite3", prompt.message_id))
     await desk.server.wait_for(lambda: desk.application.job_queue.get_jobs_by_name("wait-timer"))
     _time_passes(desk, WAIT_EXPIRES + timedelta(minutes=1))
 
