@@ -22,8 +22,8 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from itertools import accumulate, chain, compress, count
-from operator import itemgetter, not_, sub
+from itertools import accumulate, chain, compress, count, repeat
+from operator import is_, itemgetter, not_, sub
 from pathlib import Path
 
 from bot.text.halfspace import fix_word, join_pair
@@ -316,28 +316,32 @@ def _chunks(pieces: list[str], words: frozenset[str] | None = None) -> list[_Chu
             _passed_over.clear()
         elif len(_passed_over) > _CHUNK_CACHE_SIZE:  # bounded too: most words met once stay unmet
             _passed_over.clear()
-        for i, piece in enumerate(pieces):
-            if found[i] is None:
-                if words is not None and piece not in _passed_over and not _may_give(piece, words):
-                    _passed_over.add(piece)
-                    found[i] = _NO_TERMS
-                    continue
-                found[i] = _chunk_cache[piece] = _chunk(piece)
-        if words is not None:
-            _analyze_passed_over_heads(pieces, found)  # type: ignore[arg-type]
+        passed = []
+        # Only the pieces not in the cache are visited in Python: a text's other words cost nothing here.
+        for i in compress(count(), map(is_, found, repeat(None))):
+            piece = pieces[i]
+            if words is not None and piece not in _passed_over and not _may_give(piece, words):
+                _passed_over.add(piece)
+                found[i] = _NO_TERMS
+                passed.append(i)
+                continue
+            found[i] = _chunk_cache[piece] = _chunk(piece)
+        if passed:
+            _analyze_passed_over_heads(pieces, found, passed)  # type: ignore[arg-type]
     return found  # type: ignore[return-value]
 
 
-def _analyze_passed_over_heads(pieces: list[str], found: list[_Chunk]) -> None:
-    """Analyze each passed-over piece whose next piece may end a compound or a name written apart.
+def _analyze_passed_over_heads(pieces: list[str], found: list[_Chunk], passed: list[int]) -> None:
+    """Analyze each piece passed over (at the indexes `passed`, ascending) whose next piece may end a
+    compound or a name written apart.
 
     Had it been analyzed, it might have joined that next piece, and a piece taken by one join takes
     part in no other (`حسن پور پور`: the first `پور` ends `حسنپور`, the second stands alone); passed
     over, it would leave the next piece free to join the one after it (`پورپور`), losing a term the
     text holds. Right to left, so a piece analyzed here is seen by the one before it."""
     tails = _compound_tails()
-    for i in range(len(found) - 2, -1, -1):
-        if found[i] is _NO_TERMS and pieces[i] in _passed_over:
+    for i in reversed(passed):
+        if i + 1 < len(found) and found[i] is _NO_TERMS and pieces[i] in _passed_over:
             after = found[i + 1]
             if after[4] is not None or after[5] is not None or (after[1] is not None and after[1] in tails):
                 _passed_over.discard(pieces[i])
@@ -528,7 +532,11 @@ def analyzed_terms(
     A name written apart (`حسن پور`) gives the whole (`حسنپور`); in an article its first word's term
     stays too, as `تهران زاده شد` is about Tehran; a query asks for the whole only, which its glued
     and half-spaced spellings hold."""
-    chunks = _chunks(text.split(), words)
+    return _joined_terms(_chunks(text.split(), words), for_query)
+
+
+def _joined_terms(chunks: list[_Chunk], for_query: bool) -> Iterable[str]:
+    """The terms of a text's chunks, compounds and names written apart joined (see `analyzed_terms`)."""
     joins: list[tuple[int, str, bool]] = []
     for i in _compound_points(chunks):
         a, b = chunks[i], chunks[i + 1]
@@ -560,7 +568,15 @@ def may_hold_phrases(text: str, phrases: Iterable[tuple[str, ...]]) -> bool:
     per word, not an analysis."""
     phrases = list(phrases)
     terms = frozenset(chain.from_iterable(phrases))
-    text_terms = f" {' '.join(analyzed_terms(text, for_query=True, words=terms.union(_halves(terms))))} "
+    halves = _halves(terms)
+    chunks = _chunks(text.split(), terms.union(halves))
+    if halves:
+        text_terms = f" {' '.join(_joined_terms(chunks, True))} "
+    else:
+        # No phrase term is a compound or a name a text may write apart, so none is made by a join; a
+        # join only puts one term for the two it joins, so a run of other terms stands whole in the
+        # joined terms only if it does in the pieces' own. Finding the joins is most of an analysis.
+        text_terms = f" {' '.join(chain.from_iterable(map(_TERMS, chunks)))} "
     return all(f" {' '.join(phrase)} " in text_terms for phrase in phrases)
 
 
