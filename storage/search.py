@@ -52,6 +52,12 @@ PARTIAL_SCORED = 100  # partial matches ranked (by terms held, then bm25): a par
 # rows) and its newest taken from the end; only if it proves denser is it read backwards to its newest.
 SPARSE_EXPECTED = 200.0
 SPARSE_CAP = 2_000
+# FTS5 walks an AND's doclists together, reading most of each word's (~30 ns an article holding it):
+# two medium and two common words cost 7–18 ms at a million articles, though the two medium ones share
+# only a few hundred articles (read in ~1 ms). Checking one article for one word (`rowid IN`) costs
+# ~15 µs, DRIVE_RATIO times as much: when the articles holding the two rarest groups are few enough
+# for their check against the other words to cost less than those words' doclists, only they are read.
+DRIVE_RATIO = 500
 # A query whose words, were they independent, would be held together by fewer articles than this (six
 # words of mixed frequencies, three rare ones) first reads which articles hold its rare words, as the
 # partial ranking does anyway: when none holds every word, the AND of them all, which would walk the
@@ -601,7 +607,7 @@ class SearchReader:
         expected = _expected(groups, df, n_docs)
         total: Total | None
         if expected <= SPARSE_EXPECTED:  # found first (forwards), then their rows
-            keys, total = self._newest_keys(expression, where, CANDIDATES, expected)
+            keys, total = self._newest_keys(groups, df, n_docs, where, CANDIDATES)
             if not keys:
                 return [], total
             marks = ",".join("?" * len(keys))
@@ -639,17 +645,22 @@ class SearchReader:
         return scores, total
 
     def _newest_keys(
-        self, expression: str, where: _Where, limit: int, expected: float
+        self, groups: list[list[str]], df: dict[str, int], n_docs: int, where: _Where, limit: int
     ) -> tuple[list[int], Total | None]:
-        """The `limit` newest keys matching `expression`, newest first (see SPARSE_EXPECTED), and how
-        many match when the reads tell (every match read forwards, fewer than `limit` + 1 backwards,
-        or more than TOTAL_CAP either way)."""
+        """The `limit` newest keys holding a term of every group within `where`, newest first (see
+        SPARSE_EXPECTED), and how many match when the reads tell (every match read forwards, fewer
+        than `limit` + 1 backwards, or more than TOTAL_CAP either way)."""
+        expression = fts_match(groups, where.excluded)
+        expected = _expected(groups, df, n_docs)
         rowids, rowid_params = where.rowid_sql()
         if expected <= SPARSE_EXPECTED:
-            rows = self._fetch(
-                f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} ORDER BY rowid LIMIT ?",
-                (expression, *rowid_params, SPARSE_CAP),
-            )
+            rows = self._driven(groups, df, where)
+            if rows is None:
+                rows = self._fetch(
+                    f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids}"
+                    " ORDER BY rowid LIMIT ?",
+                    (expression, *rowid_params, SPARSE_CAP),
+                )
             if len(rows) < SPARSE_CAP:
                 return [key for (key,) in reversed(rows[-limit:])], _total(len(rows))
         rows = self._fetch(
@@ -659,6 +670,32 @@ class SearchReader:
         found = len(rows) if expected > SPARSE_EXPECTED else SPARSE_CAP
         total = _total(found) if found <= limit or found > TOTAL_CAP else None
         return [key for (key,) in rows[:limit]], total
+
+    def _driven(self, groups: list[list[str]], df: dict[str, int], where: _Where) -> list[tuple[int]] | None:
+        """Every match of three or more groups, ascending, read from the few articles holding the two
+        rarest groups (see DRIVE_RATIO); None when those are too many."""
+        if len(groups) < 3:
+            return None
+        by_df = sorted(groups, key=lambda group: sum(df[t] for t in group))
+        pair, rest = by_df[:2], by_df[2:]
+        checks = sum(map(len, rest))  # each word of the rest is one check an article
+        most = min(SPARSE_CAP, int(sum(df[t] for group in rest for t in group) / (DRIVE_RATIO * checks)))
+        if most < 1:
+            return None
+        rowids, rowid_params = where.rowid_sql()
+        held = self._fetch(
+            f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids} ORDER BY rowid LIMIT ?",
+            (fts_match(pair), *rowid_params, most + 1),
+        )
+        if len(held) > most:
+            return None
+        if not held:
+            return []
+        return self._fetch(
+            "SELECT rowid FROM search_index WHERE search_index MATCH ?"
+            f" AND rowid IN ({','.join('?' * len(held))}) ORDER BY rowid",
+            (fts_match(rest, where.excluded), *(key for (key,) in held)),
+        )
 
     def _average_length(self) -> float:
         """Mean indexed terms per article, from FTS5's averages record (row count, then per-column
@@ -708,16 +745,14 @@ class _PartialRanking:
         return bool(self._rare) and all(mask != every for mask in self._held.values())
 
     def _keys_of(self, match_groups: list[list[str]], limit: int | None = None) -> list[int]:
-        expression = fts_match(match_groups, self._where.excluded)
         if limit is None:  # every match, in any order: read forwards
             rowids, rowid_params = self._where.rowid_sql()
             rows = self._reader._fetch(
                 f"SELECT rowid FROM search_index WHERE search_index MATCH ?{rowids}",
-                (expression, *rowid_params),
+                (fts_match(match_groups, self._where.excluded), *rowid_params),
             )
             return [key for (key,) in rows]
-        expected = _expected(match_groups, self._df, self._n_docs)
-        return self._reader._newest_keys(expression, self._where, limit, expected)[0]
+        return self._reader._newest_keys(match_groups, self._df, self._n_docs, self._where, limit)[0]
 
     def rank(self, limit: int, offset: int, now: float, newest: bool) -> Ranked:
         """A page of the partial answer (its terms: those its hits hold)."""
