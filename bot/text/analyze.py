@@ -496,13 +496,6 @@ def _suffixed_points(chunks: list[_Chunk]) -> list[int]:
     ]
 
 
-def _join_points(chunks: list[_Chunk]) -> Iterable[int]:
-    """Indexes i (ascending) where chunks i and i + 1 may form a compound; the passes stay in C."""
-    heads = compress(count(), map(_TAILS, chunks[:-1]))
-    names = [j - 1 for j in compress(count(), map(_NAME_TAIL, chunks)) if j > 0]
-    return sorted({*heads, *names}) if names else heads  # a suffixed tail's head is a head too
-
-
 def _compound_points(chunks: list[_Chunk]) -> list[int]:
     """Indexes i (ascending) where chunks i and i + 1 form a lexicon compound, or may form a name
     (`_join` decides). A news text has a compound head every few words (`آب`, `روی`, `بین`) but a
@@ -647,7 +640,7 @@ def make_snippet(
         joined: set[int] = set()
         if not (halves or prefixes):  # no matched word is a compound
             return hits, joined
-        for i in _join_points(chunks):
+        for i in _compound_points(chunks):  # the few neighbours that join, found in C
             if matches(_join(chunks[i], chunks[i + 1])):
                 hits[i] = hits[i + 1] = True
                 joined.add(i)
