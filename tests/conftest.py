@@ -48,6 +48,7 @@ SLOW = (
     "tests/publishing/test_formatting.py::test_the_bounded_formatter_gives_what_prepare_post_gives",
     "tests/publishing/test_formatting.py::test_a_draft_over_the_time_limit_is_stopped_and_the_next_one_formatted",
     "tests/publishing/test_formatting.py::test_a_closed_formatter_has_no_process_left_and_starts_one_when_used_again",
+    "tests/text/test_analyze.py::test_the_analyzer_reads_hazms_lexicon_without_importing_hazm",  # python -c
     "tests/text/test_format_properties.py::test_every_word_survives_once_in_order",  # 100 drafts up to ~60 kB
     "tests/text/test_format_properties.py::test_headline_only_first_signature_only_last",  # the same drafts
     "tests/storage/test_database_open.py::test_a_database_locked_longer_than_5_s_is_one_line",  # waits 5 s

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,6 +21,8 @@ from bot.text.analyze import (
     may_hold_phrases,
     term,
 )
+
+ROOT = Path(__file__).resolve().parents[2]
 
 # Each group: spellings that must give the same terms.
 SAME_TERMS = [
@@ -473,3 +477,17 @@ def test_a_passed_over_word_still_takes_the_next_word_into_its_compound(text, ph
     cheap = may_hold_phrases(text, [phrase])  # first, on the cold cache
     assert f" {' '.join(phrase)} " in f" {' '.join(analyze(text, for_query=True))} "
     assert cheap
+
+
+def test_the_analyzer_reads_hazms_lexicon_without_importing_hazm():
+    # Importing hazm imports nltk: 1.4 s of a fresh install's first start, where the sandbox indexes its
+    # seed archive before it opens (docs/sandbox.md). The lexicon is read from hazm's folder instead.
+    program = (
+        "import sys; from bot.text.analyze import analyze; "
+        "terms = analyze('شهرداریها برنامه ریزی کردند'); "
+        "print(bool(terms), 'hazm' in sys.modules, 'nltk' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True, cwd=ROOT, timeout=60
+    )
+    assert result.stdout.split() == ["True", "False", "False"]
