@@ -12,17 +12,20 @@ VENV := .venv
 .PHONY: run test test-fast lint bench
 
 # What the bot needs to run; the dev tools come on top for tests (a fresh `make run` skips them).
-# Quick for a fresh clone's first start (figures: benchmarks/README.md, "Sandbox start"): the venv
-# starts without pip and the interpreter's own pip puts the current one in (0.1 + 1.8 s, where `venv`
-# with its ensurepip and then an upgrade of that pip took 5.6 + 2.8 s); where the interpreter has no
-# usable pip, `venv --upgrade-deps` does the same the slow way. Nothing is byte-compiled at install
-# (--no-compile: ~7 s of compiling every installed module saved); Python compiles what the bot
-# imports when it first imports it (~1.2 s more at the first start).
+# Quick for a fresh clone's first start (figures: benchmarks/README.md, "Sandbox start"). The venv
+# starts without pip, and the interpreter's own pip puts the current pip and uv in (0.1 + ~3 s, where
+# `venv` with its ensurepip and then an upgrade of that pip took 5.6 + 2.8 s). uv installs newsdesk
+# (3.4-7 s with its cache empty, where pip took 15.6 s: byte-compiling every module ~7 s, parsing the
+# package index ~5 s of CPU, an isolated build environment ~3.5 s). Nothing is byte-compiled at install:
+# Python compiles what the bot imports when it first imports it (~1.2 s more at the first start).
+# Without a usable pip in the interpreter: `venv --upgrade-deps`; without uv, or where uv fails (it
+# reads no pip.conf: an index set only there), pip installs the same, the slow way.
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv --without-pip $(VENV)
-	$(PYTHON) -m pip --python $(VENV)/bin/python install --quiet --no-compile --upgrade pip 2>/dev/null \
+	$(PYTHON) -m pip --python $(VENV)/bin/python install --quiet --no-compile --upgrade pip uv 2>/dev/null \
 		|| $(PYTHON) -m venv --upgrade-deps $(VENV)
-	$(VENV)/bin/pip install --quiet --no-compile -e .
+	$(VENV)/bin/uv pip install --quiet --python $(VENV)/bin/python -e . 2>/dev/null \
+		|| $(VENV)/bin/pip install --quiet --no-compile -e .
 	touch $@
 
 $(VENV)/.installed: $(VENV)/.installed-run
