@@ -15,11 +15,11 @@ VENV := .venv
 # Quick for a fresh clone's first start (figures: benchmarks/README.md, "Sandbox start"). The venv
 # starts without pip, and the interpreter's own pip puts the current pip and uv in (0.1 + ~3 s, where
 # `venv` with its ensurepip and then an upgrade of that pip took 5.6 + 2.8 s). uv installs newsdesk
-# (3.4-7 s with its cache empty, where pip took 15.6 s: byte-compiling every module ~7 s, parsing the
-# package index ~5 s of CPU, an isolated build environment ~3.5 s). Nothing is byte-compiled at install:
-# Python compiles what the bot imports when it first imports it (~1.2 s more at the first start).
-# Without a usable pip in the interpreter: `venv --upgrade-deps`; without uv, or where uv fails (it
-# reads no pip.conf: an index set only there), pip installs the same, the slow way.
+# (3.4-4.4 s with its cache empty at load ~1, where pip took 15.6 s: byte-compiling every module ~7 s,
+# parsing the package index ~5 s of CPU, an isolated build environment ~3.5 s). Nothing is compiled
+# at install: Python compiles what the bot imports when it first imports it (~1.2 s more at the first
+# start). Without a usable pip in the interpreter: `venv --upgrade-deps`; without uv, or where uv
+# fails (it reads no pip.conf: an index set only there), pip installs the same, the slow way.
 $(VENV)/.installed-run: pyproject.toml
 	$(PYTHON) -m venv --without-pip $(VENV)
 	$(PYTHON) -m pip --python $(VENV)/bin/python install --quiet --no-compile --upgrade pip uv 2>/dev/null \
