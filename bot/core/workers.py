@@ -19,7 +19,23 @@ from multiprocessing.connection import wait
 def worker_pool(workers: int = 1) -> ProcessPoolExecutor:
     """A pool of `workers` spawned processes (no fork: the parent runs threads) that end with it."""
     spawn = multiprocessing.get_context("spawn")
-    return ProcessPoolExecutor(workers, mp_context=spawn, initializer=_watch_parent)
+    return _Workers(workers, mp_context=spawn, initializer=_watch_parent)
+
+
+class _Workers(ProcessPoolExecutor):
+    """A process pool whose workers never die of a Ctrl-C."""
+
+    def _spawn_process(self) -> None:
+        # A Ctrl-C at a terminal reaches the whole process group, a worker still starting too: before
+        # `_watch_parent` ignores it, it died of it, printing a traceback of its own (a bot stopped as
+        # its sandbox opened). Blocked in the thread that starts it, SIGINT reaches the new process
+        # blocked, waits there until it is ignored, and is dropped. The parent loses nothing: a Ctrl-C
+        # meanwhile goes to another of its threads, or waits the few milliseconds of the start.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            super()._spawn_process()  # type: ignore[misc]
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 def _watch_parent() -> None:

@@ -1,4 +1,5 @@
-"""Worker processes end with their parent, also when it is killed outright (SIGKILL, the OOM killer)."""
+"""Worker processes end with their parent, also when it is killed outright (SIGKILL, the OOM killer), and
+never die of a Ctrl-C."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+
+from bot.core.workers import worker_pool
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -51,3 +54,18 @@ def test_the_search_process_ends_when_the_bot_is_killed(tmp_path):
     finally:
         bot.kill()
         bot.wait(timeout=10)
+
+
+def test_a_ctrl_c_as_a_worker_starts_neither_kills_it_nor_prints_a_traceback(capfd):
+    """A Ctrl-C reaches the whole process group, a worker still importing too (the sandbox stopped as it
+    opened): the worker must live on and say nothing."""
+    pool = worker_pool()
+    try:
+        future = pool.submit(os.getpid)  # starts the worker now
+        (pid,) = pool._processes  # type: ignore[attr-defined]
+        os.kill(pid, signal.SIGINT)  # milliseconds before its interpreter is even up
+        assert future.result(timeout=60) == pid
+        assert pool.submit(os.getpid).result(timeout=60) == pid
+    finally:
+        pool.shutdown()
+    assert "Traceback" not in capfd.readouterr().err
