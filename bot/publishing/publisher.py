@@ -153,6 +153,18 @@ class Revision:
     detail: str = ""
 
 
+def _unapplied(article: Article, error: TelegramError | UnknownOutcome) -> Revision:
+    """A new text or file of a published post that Telegram did not apply: its message deleted in the
+    channel by hand, never answered for, or refused."""
+    if isinstance(error, UnknownOutcome):
+        return Revision(RevisionOutcome.UNCERTAIN, article, str(error))
+    if isinstance(error, BadRequest):
+        if "not found" in error.message.lower():
+            return Revision(RevisionOutcome.GONE, article)
+        return Revision(RevisionOutcome.FAILED, article, error.message)
+    return Revision(RevisionOutcome.FAILED, article, str(error))
+
+
 class RemovalOutcome(StrEnum):
     """How deleting a published post ended."""
 
@@ -584,14 +596,8 @@ class Publisher(UncertainParts):
                 for message_id in article.channel_message_ids[kept_ids:]:  # the surplus messages
                     await self.bot.delete_message(self.channel_id, message_id)
                     writes.deleted.append(message_id)
-        except BadRequest as error:
-            if "not found" in error.message.lower():  # deleted in the channel by hand
-                return Revision(RevisionOutcome.GONE, article)
-            return Revision(RevisionOutcome.FAILED, article, error.message)
-        except UnknownOutcome as error:
-            return Revision(RevisionOutcome.UNCERTAIN, article, str(error))
-        except TelegramError as error:
-            return Revision(RevisionOutcome.FAILED, article, str(error))
+        except (TelegramError, UnknownOutcome) as error:
+            return _unapplied(article, error)
         await self.db.update_published_content(article.id, post.title, post.body, post.messages, message_ids)
         return Revision(RevisionOutcome.CORRECTED, article)
 
@@ -637,14 +643,8 @@ class Publisher(UncertainParts):
                         now[place] = item
                         await self.db.set_media(article_id, now, published=True)
                         writes.edited.append(ids[place])
-            except BadRequest as error:
-                if "not found" in error.message.lower():
-                    return Revision(RevisionOutcome.GONE, article)
-                return Revision(RevisionOutcome.FAILED, article, error.message)
-            except UnknownOutcome as error:
-                return Revision(RevisionOutcome.UNCERTAIN, article, str(error))
-            except TelegramError as error:
-                return Revision(RevisionOutcome.FAILED, article, str(error))
+            except (TelegramError, UnknownOutcome) as error:
+                return _unapplied(article, error)
             return Revision(RevisionOutcome.CORRECTED, article)
 
     async def copies_following(self, article: Article, *, deletion: bool = False) -> list[CopyFollow]:

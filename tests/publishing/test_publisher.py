@@ -249,6 +249,28 @@ async def test_corrections_and_deletions_done_but_answered_504_are_confirmed_by_
     assert len(sleeps.seconds) == 4  # each write was repeated once to learn that it was done
 
 
+async def test_a_post_deleted_in_the_channel_by_hand_is_gone_for_a_correction_and_new_files(
+    publisher: Publisher,
+    db: Database,
+    botapi: BotApiServer,
+) -> None:
+    text_id = await scheduled_post(db)
+    photo_id = await media_post(db, botapi, ["photo"])
+    for article_id in (text_id, photo_id):
+        assert await publisher.publish(article_id) is Outcome.PUBLISHED
+        for message_id in (await db.get(article_id)).channel_message_ids:  # an admin deletes it
+            await publisher.bot.delete_message(CHANNEL, message_id)
+    new = prepare_post("تیتر تازه\nمتن اصلاح‌شده درباره شهرداری.", bullet="🔹", signature="")
+    for article_id in (text_id, photo_id):
+        before = (await db.get(article_id)).html
+        assert (await publisher.correct(article_id, new)).outcome is RevisionOutcome.GONE
+        assert (await db.get(article_id)).html == before  # the archive keeps what was published
+    other = MediaItem(MediaKind.PHOTO, botapi.add_file("photo", b"new").file_id)
+    assert (await publisher.replace_media(photo_id, [other])).outcome is RevisionOutcome.GONE
+    assert (await db.get(photo_id)).media != (other,)
+    assert botapi.channel_posts() == []
+
+
 async def test_a_correction_telegram_never_answers_is_uncertain_not_failed(
     publisher: Publisher,
     db: Database,
