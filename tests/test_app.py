@@ -8,6 +8,7 @@ from bot.app import _Lifecycle, build_application, polling
 from bot.publishing.formatter import Formatter
 from storage.database import Database
 from tests.desk_harness import desk_settings
+from tests.processes import ended_within
 
 
 async def test_the_bot_ends_its_warm_up_and_its_formatting_process_at_shutdown(botapi_inprocess, tmp_path):
@@ -25,8 +26,9 @@ async def test_the_bot_ends_its_warm_up_and_its_formatting_process_at_shutdown(b
     assert all(future.done() for future in warm_ups) and not lifecycle.warm_ups  # none left pending
     assert not lifecycle.formatter.running
     for process in started:  # killed at shutdown (bot.core.workers.stop_pool)
-        process.join(timeout=10)
-        assert not process.is_alive()
+        # Read from /proc: the pool's manager thread reaps the process too, and `is_alive()` could answer
+        # True in the instant between its reaping and its recording the exit (CI saw it once).
+        assert ended_within(process.pid, 10)
 
 
 async def test_a_formatter_lent_to_the_bot_stays_open_for_its_owner(botapi_inprocess, tmp_path):

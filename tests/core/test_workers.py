@@ -7,10 +7,10 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from bot.core.workers import worker_pool
+from tests.processes import ended_within, running
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,15 +28,6 @@ asyncio.run(main())
 """
 
 
-def _running(pid: int) -> bool:
-    """Alive and not a zombie waiting to be reaped."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except FileNotFoundError:
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def test_the_search_process_ends_when_the_bot_is_killed(tmp_path):
     bot = subprocess.Popen(
         [sys.executable, "-c", _SEARCHING_BOT, str(tmp_path / "news.sqlite3")],
@@ -44,13 +35,10 @@ def test_the_search_process_ends_when_the_bot_is_killed(tmp_path):
     )  # fmt: skip
     try:
         searcher = int(bot.stdout.readline())  # type: ignore[union-attr]
-        assert searcher != bot.pid and _running(searcher)
+        assert searcher != bot.pid and running(searcher)
         os.kill(bot.pid, signal.SIGKILL)
         bot.wait(timeout=10)
-        deadline = time.monotonic() + 10
-        while _running(searcher) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert not _running(searcher), "the search process outlived the bot"
+        assert ended_within(searcher, 10), "the search process outlived the bot"
     finally:
         bot.kill()
         bot.wait(timeout=10)

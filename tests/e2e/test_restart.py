@@ -661,6 +661,10 @@ def test_sigkill_while_copying_an_album_to_bale_and_eitaa(botapi: BotApiServer, 
         try:
             bale.wait_for_sync(lambda: performed.used and len(bale.channel_posts()) == 3, timeout=30)
             botapi.wait_for_sync(lambda: len(botapi.channel_posts()) == 3, timeout=30)
+            # Eitaa's copy (a file a request, beside Bale's) is through too: killed while its last file
+            # was on the wire, it would be in doubt as well, and the editor's ✅ below, given after
+            # looking at Bale only, would vouch for a file Eitaa never got (CI saw it once).
+            botapi.wait_for_sync(lambda: len(eitaa.posts()) == 3, timeout=30)
         finally:
             _kill(bot)
 

@@ -6,19 +6,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.core.history import Act, HistoryEntry, Writes
 from storage.database import Database
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 EDITOR = 4242
-
-
-@pytest.fixture
-async def db(tmp_path):
-    async with Database.open(tmp_path / "news.sqlite3") as database:
-        yield database
 
 
 async def _published(db: Database, message_ids: list[int]) -> int:

@@ -6,18 +6,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from storage.database import Database
 
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 EDITOR = 4242
-
-
-@pytest.fixture
-async def db(tmp_path):
-    async with Database.open(tmp_path / "news.sqlite3") as database:
-        yield database
 
 
 async def _draft(db: Database) -> int:

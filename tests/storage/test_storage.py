@@ -18,12 +18,6 @@ from storage.migrations import MIGRATIONS
 T0 = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 
 
-@pytest.fixture
-async def db(tmp_path):
-    async with Database.open(tmp_path / "news.sqlite3") as database:
-        yield database
-
-
 async def _published(db: Database, title: str, body: str, message_ids=(100,), at=T0) -> int:
     article_id = await db.create_draft(title, body, [f"<b>{title}</b>"], editor_id=1, editor_chat_id=1)
     assert await db.claim_for_publishing(article_id)

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
-
 from bot.text.similar import story_terms
 from storage.database import Database
 from storage.stories import CANDIDATES_WHERE, RAREST_TERMS
@@ -15,12 +13,6 @@ NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
 QUAKE = "زمین‌لرزهٔ ۵٫۲ ریشتری خوی را لرزاند؛ ۲۳ نفر مصدوم شدند و به ۱۵ روستای اطراف خسارت رسید."
 QUAKE_AGAIN = "۲۳ مصدوم در زلزلهٔ ۵٫۲ ریشتری بامداد خوی؛ خسارت به ۱۵ روستا"
 OTHER = "بازار طلای تهران امروز آرام بود و سکهٔ امامی ۶۲ میلیون تومان معامله شد."
-
-
-@pytest.fixture
-async def db(tmp_path):
-    async with Database.open(tmp_path / "news.sqlite3") as database:
-        yield database
 
 
 async def _published(db: Database, text: str, at: datetime) -> int:
