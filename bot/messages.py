@@ -602,10 +602,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "copy_link": (' — <a href="{url}">دیدن</a>', ' — <a href="{url}">see it</a>'),
     "copy_failed": ("❌ {name}: نرفت ({detail})", "❌ {name}: not sent ({detail})"),
     "copy_uncertain": (
-        "❔ {name}: معلوم نیست رسید یا نه ({detail}). اگر در آن کانال هست «رسیده است» را بزنید، "
-        "وگرنه «دوباره».",
-        "❔ {name}: unknown whether it arrived ({detail}). If it is in that channel press «It is there», "
-        "else «Again».",
+        "❔ {name}: معلوم نیست رسید یا نه ({detail}). اگر در آن کانال هست «در {name} رسیده است» را "
+        "بزنید، وگرنه «دوباره».",
+        "❔ {name}: unknown whether it arrived ({detail}). If it is in that channel press «It is there in "
+        "{name}», else «Again».",
     ),
     "copy_edited": ("✏️ {name}: اصلاح شد", "✏️ {name}: corrected"),
     "copy_noted": (
@@ -656,7 +656,7 @@ TEXTS: dict[str, tuple[str, str]] = {
         " — a correction: a correction note; a deletion: the copy stays, only you are told",
     ),
     "btn_copy_retry": ("🔁 دوباره فرستادن نسخه‌ها", "🔁 Send the copies again"),
-    "btn_copy_there": ("✅ رسیده است", "✅ It is there"),
+    "btn_copy_there": ("✅ در {name} رسیده است", "✅ It is there in {name}"),
     "changes_title": (
         "🔍 ویرایش خودکار پست #{article_id}: {count} تغییر",
         "🔍 What the clean-up changed in post #{article_id}: {count} change(s)",

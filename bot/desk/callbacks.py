@@ -3,8 +3,8 @@
 Every inline button of the desk carries `p:<ref>:<action>`, where `ref` is a post number (or, for
 page buttons, a page number, or for "make this a draft", the editor's message id) and `action` one
 of `Action`; a button that turns the page of a post's list (`PAGED`) adds `:<page>`, one that names a
-destination (`KEYED`: a toggle under the preview) adds `:<key>` (bot.destinations.KEY_RE). At most
-1 + 1 + 19 + 1 + 4 + 1 + 16 = 43 ASCII bytes, below Telegram's 64. Callback data comes from the
+destination (`KEYED`: a toggle under the preview, ✅ of a copy) adds `:<key>` (bot.destinations.KEY_RE).
+At most 1 + 1 + 19 + 1 + 4 + 1 + 16 = 43 ASCII bytes, below Telegram's 64. Callback data comes from the
 client, so `parse` trusts nothing: only ASCII digits (Python's `\\d` would also take Arabic-Indic
 ones), a ref that fits SQLite's 64-bit integer, a known action, and a page (or a destination's key)
 exactly where the action takes one; anything else is `None`, which the desk answers as a stale button.
@@ -63,7 +63,7 @@ class Action(StrEnum):
     RING = "ring"  # switch a post not yet sent between 🔔 (notify subscribers) and 🔕
     ROUTE = "to"  # switch a destination of a post not yet sent on or off (the key in `key`)
     COPY_RETRY = "cpr"  # send again a post's copies that failed or are in doubt (bot.publishing.copies)
-    COPY_THERE = "cpt"  # the copies in doubt are in their channels
+    COPY_THERE = "cpt"  # the copy in doubt in one destination (`key`) is in its channel
     QUEUE_PAGE = "qp"
     DRAFTS_PAGE = "dp"
     # The same choices, once the editor said yes to "this story was published or queued already: go on?"
@@ -90,8 +90,9 @@ CONFIRMED: dict[Action, Action] = {anyway: action for action, anyway in ANYWAY.i
 
 PAGED = frozenset({Action.CHANGES_PAGE, Action.HISTORY_PAGE})
 """The actions whose button names a post and a page of something about it."""
-KEYED = frozenset({Action.ROUTE})
-"""The actions whose button names a post and one of its destinations (bot.desk.routes)."""
+KEYED = frozenset({Action.ROUTE, Action.COPY_THERE})
+"""The actions whose button names a post and one of its destinations: a toggle under the preview
+(bot.desk.routes), ✅ for one copy in doubt (each is looked at in its own channel)."""
 
 
 @dataclass(frozen=True, slots=True)

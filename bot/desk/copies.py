@@ -1,5 +1,5 @@
 """The editor's buttons under a notice of copies (bot/publishing/copies.py): 🔁 sends again the copies
-that failed or are in doubt, ✅ records those in doubt as there."""
+that failed or are in doubt, ✅ (one per destination) records the copy in doubt there as there."""
 
 from __future__ import annotations
 
@@ -15,8 +15,10 @@ async def press(sender: CopySender | None, button: Button, user_id: int) -> Answ
     for it."""
     if sender is None:
         return Refused(Refusal.STALE_BUTTON, button.ref)
-    act = sender.send_again if button.action is Action.COPY_RETRY else sender.confirm
-    outcomes = await act(button.ref, user_id)
+    if button.action is Action.COPY_RETRY:
+        outcomes = await sender.send_again(button.ref, user_id)
+    else:
+        outcomes = await sender.confirm(button.ref, button.key, user_id)
     if outcomes is None:
         return Refused(Refusal.STALE_BUTTON, button.ref)
     return CopiesAnswer(button.ref, tuple(outcomes))

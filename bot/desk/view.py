@@ -947,18 +947,29 @@ def copy_lines(copies: Sequence[CopyOutcome], ctx: ViewContext) -> str:
 def _with_copy_buttons(
     keyboard: InlineKeyboardMarkup | None, article_id: int, copies: Sequence[CopyOutcome], ctx: ViewContext
 ) -> InlineKeyboardMarkup | None:
-    """🔁 under a notice of copies that did not all go, and ✅ when one is in doubt."""
-    row = (
+    """🔁 under a notice of copies that did not all go, and a ✅ for each copy in doubt: one button for
+    them all would vouch for a channel the editor did not look at."""
+    retry = (
         [("btn_copy_retry", Action.COPY_RETRY)]
         if any(c.state in ("failed", "uncertain") for c in copies)
         else []
     )
-    if any(c.state == "uncertain" for c in copies):
-        row.append(("btn_copy_there", Action.COPY_THERE))
-    if not row:
+    there = [
+        [
+            InlineKeyboardButton(
+                msg.text("btn_copy_there", ctx.lang, name=copy.destination.name),
+                callback_data=Button(Action.COPY_THERE, article_id, key=copy.destination.key).encode(),
+            )
+        ]
+        for copy in copies
+        if copy.state == "uncertain"
+    ]
+    if not retry and not there:
         return keyboard
     rows = list(keyboard.inline_keyboard) if keyboard is not None else []
-    return InlineKeyboardMarkup([*rows, *_keyboard(ctx, article_id, row).inline_keyboard])
+    if retry:
+        rows += _keyboard(ctx, article_id, retry).inline_keyboard
+    return InlineKeyboardMarkup([*rows, *there])
 
 
 def copies_notice(article_id: int, copies: Sequence[CopyOutcome], ctx: ViewContext) -> Outgoing:

@@ -331,17 +331,24 @@ class CopySender:
         doubt; None if none is."""
         return await self._answer(article_id, ("failed", "uncertain"), None, by)
 
-    async def confirm(self, article_id: int, by: int | None = None) -> list[CopyOutcome] | None:
-        """✅ (pressed by editor `by`): the copies in doubt are in their channels: recorded as sent
-        (their ids are unknown, so the links are missing), then the rest of those copies goes out."""
-        return await self._answer(article_id, ("uncertain",), "sent", by)
+    async def confirm(
+        self, article_id: int, destination: str, by: int | None = None
+    ) -> list[CopyOutcome] | None:
+        """✅ (pressed by editor `by`): the copy in doubt in `destination` is in its channel (the editor
+        looked there; another in doubt stays asked): recorded as sent (the ids are unknown, so the
+        link is missing), then the rest of that copy goes out."""
+        return await self._answer(article_id, ("uncertain",), "sent", by, destination)
 
     async def _answer(
-        self, article_id: int, states: tuple[str, ...], becomes: Literal["sent"] | None, by: int | None
-    ) -> list[CopyOutcome] | None:
+        self, article_id: int, states: tuple[str, ...], becomes: Literal["sent"] | None, by: int | None,
+        destination: str | None = None,
+    ) -> list[CopyOutcome] | None:  # fmt: skip
         async with self.holding(article_id):
             article = await self.db.get(article_id)
-            rows = [r for r in await self.db.copy_rows(article_id) if r.state in states]
+            rows = [
+                r for r in await self.db.copy_rows(article_id)
+                if r.state in states and destination in (None, r.destination)
+            ]  # fmt: skip
             if article is None or not rows:
                 return None
             for row in rows:

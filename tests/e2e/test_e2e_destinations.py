@@ -181,6 +181,32 @@ async def test_a_bale_outage_leaves_the_others_published_then_retry_completes(
     assert len(bale.channel_posts()) == 1
 
 
+async def test_two_copies_in_doubt_are_vouched_for_one_channel_at_a_time(
+    desk: Desk, bale: BotApiServer, eitaa: EitaayarServer
+) -> None:
+    """Bale and Eitaa both take the copy but answer 502: each copy is in doubt, with a ✅ of its own. The
+    editor looks in Bale and presses its ✅: Eitaa's copy stays asked, not vouched for unseen."""
+    bale.inject_fault("server_error", times=20, status=502, apply=True)
+    eitaa.inject_fault("server_error", times=20, status=502, apply=True)
+    article_id, _, choose = await send_draft(desk, DRAFT)
+    notice = await publish_now(desk, article_id, choose)
+    assert notice.text.count("❔") == 2  # a line for each copy in doubt
+    there = {b.get("callback_data") for b in notice.buttons if b.get("callback_data", "").count(":cpt")}
+    assert there == {f"p:{article_id}:cpt:bale", f"p:{article_id}:cpt:eitaa"}
+
+    before = desk.last_id(EDITOR_ID)
+    desk.server.user_presses_button(EDITOR_ID, notice, f"p:{article_id}:cpt:bale")
+    answer = await desk.wait_bot_message(
+        EDITOR_ID, lambda m: "✅ @news_bale (bale)" in (m.text or ""), after=before - 1
+    )
+    assert "❔" in answer.text  # Eitaa's copy is still in doubt
+    left = {b.get("callback_data") for b in answer.buttons if b.get("callback_data", "").count(":cpt")}
+    assert left == {f"p:{article_id}:cpt:eitaa"}
+    states = {(r.destination, r.state) for r in await desk.db.copy_rows(article_id)}
+    assert ("bale", "sent") in states and ("eitaa", "uncertain") in states
+    assert len(bale.channel_posts()) == 1 and len(eitaa.posts()) == 1  # nothing sent twice
+
+
 @pytest.mark.parametrize("eitaa_deletion", ["notice", "editor"])
 async def test_a_correction_and_a_deletion_follow_in_every_copy(
     botapi: BotApiServer, bale: BotApiServer, eitaa: EitaayarServer, tmp_path: Path, eitaa_deletion: str

@@ -672,12 +672,14 @@ def test_sigkill_while_copying_an_album_to_bale_and_eitaa(botapi: BotApiServer, 
         before = botapi.bot_messages(EDITOR_ID)[-1].message_id
         bot = _start(env, log)
         try:
-            asked = botapi.wait_for_sync(lambda: _bot_message_with(botapi, "cpt", after=before), timeout=30)
+            asked = botapi.wait_for_sync(
+                lambda: _bot_message_with(botapi, "cpt:bale", after=before), timeout=30
+            )
             assert "@news_bale (bale)" in asked.text and "❔" in asked.text
             assert [
                 m.photo.content for m in bale.channel_posts()
             ] == contents  # the editor looks: it is there
-            botapi.user_presses_button(EDITOR_ID, asked, f"p:{article_id}:cpt")
+            botapi.user_presses_button(EDITOR_ID, asked, f"p:{article_id}:cpt:bale")
 
             def states() -> set[tuple[str, str]]:
                 con = sqlite3.connect(database)
